@@ -1,0 +1,114 @@
+// Package config holds Doorstep's settings: one typed Config, read from flags,
+// DOORSTEP_* environment variables, a YAML file and defaults, strongest first.
+//
+// It reads and checks settings and nothing more: it creates no folder, opens no
+// store and loads no form, so every command can afford to load it. It never
+// reads the process environment or the global viper and pflag state behind its
+// caller's back: Load is handed the flag set and the environment lookup, so a
+// test can pin both.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// Config is every setting of Doorstep. Each field is a key of the config file
+// (config.example.yaml documents them all), a DOORSTEP_ environment variable
+// and a flag; the table settings below names them.
+type Config struct {
+	// DataDir is the folder that holds the encrypted data file.
+	DataDir string `mapstructure:"data_dir"`
+	// Language is the language of the screens, the read-back and the
+	// messages: "zh" or "en".
+	Language string `mapstructure:"language"`
+	// FormsDir is a folder of form files loaded besides the built-in forms,
+	// or empty for none.
+	FormsDir string `mapstructure:"forms_dir"`
+}
+
+// defaultLanguage is Chinese: the respondents and most enumerators read it.
+const defaultLanguage = "zh"
+
+// A setting is one key of Config with the names it has in each source.
+type setting struct {
+	key   string // in the config file and Config's mapstructure tag
+	usage string // help for the flag; a `QUOTED` word names its value
+}
+
+// flag is the setting's flag name: data_dir is --data-dir.
+func (s setting) flag() string { return strings.ReplaceAll(s.key, "_", "-") }
+
+// env is the setting's environment variable: data_dir is DOORSTEP_DATA_DIR.
+func (s setting) env() string { return "DOORSTEP_" + strings.ToUpper(s.key) }
+
+// settings lists every key of Config; a test keeps it in step with the struct.
+var settings = []setting{
+	{key: "data_dir", usage: "keep the encrypted data file in `DIR` (default: doorstep in the per-user data folder)"},
+	{key: "language", usage: "show screens, read-back and messages in `LANG`: zh or en (default zh)"},
+	{key: "forms_dir", usage: "also load the form files in `DIR`, besides the built-in forms"},
+}
+
+// configFlag names the config file. It is a flag but not a setting: a file
+// cannot say where the file is.
+const configFlag = "config"
+
+// AddFlags defines the flags that Load reads: --config and one flag per
+// setting. Call it on the root command's persistent flags.
+func AddFlags(fs *pflag.FlagSet) {
+	fs.String(configFlag, "", "read settings from `FILE` (default: doorstep/config.yaml in the per-user config folder, if it exists)")
+	for _, s := range settings {
+		fs.String(s.flag(), "", s.usage)
+	}
+}
+
+// Validate reports every setting with a value Doorstep cannot use, in the
+// order of the keys. It looks at the values only: whether a folder exists is
+// found out by whoever uses it.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, &keyError{key: key, problem: fmt.Sprintf(format, args...)})
+	}
+	if c.DataDir == "" {
+		bad("data_dir", "must be set")
+	}
+	checkFolder(bad, "data_dir", c.DataDir)
+	if c.Language != "zh" && c.Language != "en" {
+		bad("language", "must be zh or en, not %q", c.Language)
+	}
+	checkFolder(bad, "forms_dir", c.FormsDir)
+	return errors.Join(errs...)
+}
+
+func checkFolder(bad func(key, format string, args ...any), key, value string) {
+	// Nothing expands ~ here, so "~/survey" would quietly become a folder
+	// named "~", which a later "rm -rf ~" turns into a disaster.
+	if strings.HasPrefix(value, "~") {
+		bad(key, "%q: ~ is not expanded here; write the full path", value)
+	}
+}
+
+// folder is a setting that names a folder.
+type folder struct {
+	key   string
+	value *string
+}
+
+// folders lists the settings that name folders: a relative one in the config
+// file is relative to the file.
+func (c *Config) folders() []folder {
+	return []folder{{"data_dir", &c.DataDir}, {"forms_dir", &c.FormsDir}}
+}
+
+// A keyError is a setting whose value cannot be used. Load prefixes it with
+// where the value came from.
+type keyError struct {
+	key     string
+	problem string
+}
+
+func (e *keyError) Error() string { return e.key + ": " + e.problem }

@@ -1,0 +1,20 @@
+// Package sync moves survey data between the laptop and the district server:
+// the wire protocol, the push and pull client, and the server's handler and
+// storage.
+//
+// Push sends the outbox in compressed batches over HTTPS; each record
+// revision carries an id and a content hash, so the server stores it exactly
+// once however often it is resent. Pull brings assignments (roster cases) and
+// review decisions since a cursor.
+//
+// It must never:
+//   - block the interview: it runs in the background when there is a network
+//     and reports what is queued, and nothing on the form waits for it;
+//   - open the bbolt file itself: it reads the outbox and records what the
+//     server acknowledged through localstore, in one transaction;
+//   - retry a security failure (a certificate or pin mismatch, a revoked
+//     device token) or accept less than TLS 1.2.
+//
+// The package shares its name with the standard library's sync. A file that
+// needs both imports this one as dsync.
+package sync
