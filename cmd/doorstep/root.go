@@ -96,6 +96,7 @@ Settings come from flags, DOORSTEP_* environment variables and a config file
 	// ── Subcommands: add each one here, one line each (newXxxCmd(a),). ──
 	root.AddCommand(
 		newVersionCmd(a),
+		newFormsCmd(a),
 	)
 	return root
 }

@@ -1,0 +1,115 @@
+package forms
+
+import (
+	"fmt"
+	"maps"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ReadBackSection is one section's answers as sentences, for the enumerator to read aloud.
+type ReadBackSection struct {
+	ID    string
+	Title string
+	Lines []ReadBackLine
+}
+
+// ReadBackLine is one answer as a sentence, e.g. "婚姻状况：有配偶".
+type ReadBackLine struct {
+	Question string
+	Text     string
+}
+
+// ReadBack renders every relevant answered question as one plain sentence in lang ("zh"
+// or "en"), grouped by section in form order. Answers that the engine would clear are not
+// read: the respondent hears only what will be kept.
+func (f *Form) ReadBack(a Answers, c Context, lang string) []ReadBackSection {
+	res := f.Evaluate(a, c)
+	kept := a
+	if len(res.Cleared) > 0 {
+		kept = maps.Clone(a)
+		res.Apply(kept)
+	}
+	relevant := make(map[string]bool, len(res.Relevant))
+	for _, id := range res.Relevant {
+		relevant[id] = true
+	}
+	var out []ReadBackSection
+	for _, s := range f.Sections {
+		sec := ReadBackSection{ID: s.ID, Title: s.Title.In(lang)}
+		for _, q := range f.questions {
+			if q.Section != s || !relevant[q.ID] {
+				continue
+			}
+			v, ok := kept[q.ID]
+			if !ok {
+				continue
+			}
+			sec.Lines = append(sec.Lines, ReadBackLine{Question: q.ID, Text: q.Sentence(v, lang)})
+		}
+		if len(sec.Lines) > 0 {
+			out = append(out, sec)
+		}
+	}
+	return out
+}
+
+// Sentence renders one answer as "label：answer" (zh) or "label: answer" (en).
+func (q *Question) Sentence(v any, lang string) string {
+	sep := "："
+	if lang == "en" {
+		sep = ": "
+	}
+	return q.ReadBackLabel().In(lang) + sep + q.FormatAnswer(v, lang)
+}
+
+// FormatAnswer renders an answer's value in words: option labels, numbers with their unit,
+// dates as people write them.
+func (q *Question) FormatAnswer(v any, lang string) string {
+	switch x := v.(type) {
+	case int:
+		if q.Type == TypeSingle {
+			return q.optionLabel(x, lang)
+		}
+		return q.withUnit(strconv.Itoa(x), lang)
+	case []int:
+		labels := make([]string, len(x))
+		for i, code := range x {
+			labels[i] = q.optionLabel(code, lang)
+		}
+		if lang == "en" {
+			return strings.Join(labels, ", ")
+		}
+		return strings.Join(labels, "、")
+	case float64:
+		return q.withUnit(strconv.FormatFloat(x, 'f', -1, 64), lang)
+	case time.Time:
+		if lang == "en" {
+			return x.Format("2 January 2006")
+		}
+		return fmt.Sprintf("%d年%d月%d日", x.Year(), x.Month(), x.Day())
+	case string:
+		return x
+	}
+	return fmt.Sprint(v)
+}
+
+func (q *Question) optionLabel(code int, lang string) string {
+	if o := q.Option(code); o != nil {
+		return o.Label.In(lang)
+	}
+	return strconv.Itoa(code)
+}
+
+func (q *Question) withUnit(n, lang string) string {
+	u := q.Unit.In(lang)
+	switch {
+	case u == "":
+		return n
+	case lang == "en":
+		return n + " " + u
+	default:
+		return n + u
+	}
+}
