@@ -20,9 +20,9 @@ package validate
 //
 // Extensions ("-123", "转123") are refused with PhoneExtension. With '-' both
 // a group separator and an extension mark, "010-1234-5678" could not be told
-// from a 4-digit number with an extension; and one canonical shape is what the
-// national system's phone field and every caller expect. The message asks the
-// enumerator to put the extension in the note, where a person reads it.
+// from a 4-digit number with an extension; and callers, the store and the
+// upload get one shape of number, never two. The message asks the enumerator
+// to put the extension in the note, where a person reads it.
 func ParsePhone(s string) (string, error) {
 	n, e := normalize(KindPhone, s)
 	if e != nil {
