@@ -1,0 +1,647 @@
+package localstore
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Status is where a record is in its life: draft → read_back → signed → completed →
+// submitted → approved | returned; a returned record goes back to draft.
+type Status string
+
+// Record statuses.
+const (
+	StatusDraft     Status = "draft"
+	StatusReadBack  Status = "read_back"
+	StatusSigned    Status = "signed"
+	StatusCompleted Status = "completed"
+	StatusSubmitted Status = "submitted"
+	StatusApproved  Status = "approved"
+	StatusReturned  Status = "returned"
+)
+
+// Locked reports whether answers may no longer change (only a return reopens them).
+func (s Status) Locked() bool {
+	return s == StatusCompleted || s == StatusSubmitted || s == StatusApproved
+}
+
+// OutcomeInterviewed is the case outcome that opens the form (正常调查).
+const OutcomeInterviewed = 1
+
+// SignerRole says who signed.
+type SignerRole string
+
+// Signer roles.
+const (
+	SignerRespondent SignerRole = "respondent"
+	SignerProxy      SignerRole = "proxy"
+	SignerEnumerator SignerRole = "enumerator"
+)
+
+// ProxyMark follows a proxy's name wherever a signature is shown or printed.
+const ProxyMark = "(代)"
+
+// Point is one sample of a signature drawn with a mouse or on a touch screen, in terminal
+// cells.
+type Point struct {
+	X, Y int
+}
+
+// Signature is one signature on a record, bound to the content it signs.
+type Signature struct {
+	Role     SignerRole `json:"role"`
+	Name     string     `json:"name"`
+	Relation string     `json:"relation,omitempty"` // a proxy's relation to the respondent
+	At       time.Time  `json:"at"`
+	Strokes  [][]Point  `json:"strokes,omitempty"`
+	// ContentHash is Record.ContentHash() when signed: a later change to the content
+	// makes the signature stale, visibly.
+	ContentHash string `json:"content_hash"`
+}
+
+// DisplayName is the name as shown and printed: a proxy's carries “(代)”.
+func (s Signature) DisplayName() string {
+	if s.Role == SignerProxy {
+		return s.Name + ProxyMark
+	}
+	return s.Name
+}
+
+// Attachment is a photo taken at the visit; its bytes are in the attachments bucket.
+type Attachment struct {
+	Hash    string    `json:"hash"` // sha256 hex of the bytes
+	Size    int       `json:"size"`
+	Type    string    `json:"type"` // MIME type
+	AddedAt time.Time `json:"added_at"`
+}
+
+// Comment is a team leader's note on a record or one question, made when returning it.
+type Comment struct {
+	By       string    `json:"by"`
+	At       time.Time `json:"at"`
+	Question string    `json:"question,omitempty"`
+	Text     string    `json:"text"`
+}
+
+// Record is one interview: one case, one form.
+type Record struct {
+	ID          string `json:"id"`
+	CaseID      string `json:"case_id"`
+	FormID      string `json:"form_id"`
+	FormVersion string `json:"form_version"`
+	Enumerator  string `json:"enumerator"` // user code of who started it
+	Method      int    `json:"method"`
+	Outcome     int    `json:"outcome"`
+	OutcomeNote string `json:"outcome_note,omitempty"`
+	// Answers are JSON values by question id, as forms.EncodeAnswer writes them.
+	Answers map[string]json.RawMessage `json:"answers"`
+	// Notes are the enumerator's notes confirming warnings, by "check@question".
+	Notes map[string]string `json:"notes,omitempty"`
+	// Confirmed are the sections the respondent agreed to at read-back.
+	Confirmed   []string     `json:"confirmed,omitempty"`
+	Status      Status       `json:"status"`
+	Signatures  []Signature  `json:"signatures,omitempty"`
+	Photos      []Attachment `json:"photos,omitempty"`
+	Comments    []Comment    `json:"comments,omitempty"`
+	Revision    uint64       `json:"revision"`
+	AuditLen    uint64       `json:"audit_len"`
+	AuditHead   string       `json:"audit_head"` // hash of the last audit entry
+	CreatedAt   time.Time    `json:"created_at"`
+	UpdatedAt   time.Time    `json:"updated_at"`
+	CompletedAt time.Time    `json:"completed_at,omitzero"`
+}
+
+// content is what signatures and the server's exactly-once rule bind: everything the
+// respondent agreed to, nothing about the record's life.
+type content struct {
+	ID          string                     `json:"id"`
+	CaseID      string                     `json:"case_id"`
+	FormID      string                     `json:"form_id"`
+	FormVersion string                     `json:"form_version"`
+	Method      int                        `json:"method"`
+	Outcome     int                        `json:"outcome"`
+	OutcomeNote string                     `json:"outcome_note"`
+	Answers     map[string]json.RawMessage `json:"answers"`
+	Notes       map[string]string          `json:"notes"`
+}
+
+// ContentHash is the sha256 of the record's content in canonical JSON (map keys sorted,
+// answers compacted).
+func (r *Record) ContentHash() string {
+	answers := make(map[string]json.RawMessage, len(r.Answers))
+	for k, v := range r.Answers {
+		var buf bytes.Buffer
+		if json.Compact(&buf, v) == nil {
+			answers[k] = buf.Bytes()
+		} else {
+			answers[k] = v
+		}
+	}
+	data, _ := json.Marshal(content{r.ID, r.CaseID, r.FormID, r.FormVersion, r.Method, r.Outcome, r.OutcomeNote, answers, r.Notes})
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// SignedBy returns the current (not stale) signature of the role, if any.
+func (r *Record) SignedBy(role SignerRole) (Signature, bool) {
+	hash := r.ContentHash()
+	for i := len(r.Signatures) - 1; i >= 0; i-- {
+		s := r.Signatures[i]
+		if s.Role == role && s.ContentHash == hash {
+			return s, true
+		}
+	}
+	return Signature{}, false
+}
+
+// RespondentSignature returns the current signature of the respondent or their proxy.
+func (r *Record) RespondentSignature() (Signature, bool) {
+	hash := r.ContentHash()
+	for i := len(r.Signatures) - 1; i >= 0; i-- {
+		s := r.Signatures[i]
+		if (s.Role == SignerRespondent || s.Role == SignerProxy) && s.ContentHash == hash {
+			return s, true
+		}
+	}
+	return Signature{}, false
+}
+
+// Errors of record changes.
+var (
+	ErrNotFound       = errors.New("not found")
+	ErrRecordLocked   = errors.New("the record is completed; only a team leader's return reopens it")
+	ErrReasonRequired = errors.New("this section was confirmed at read-back: say why the answer changes")
+	ErrNotReady       = errors.New("the record is not ready")
+	ErrTooLarge       = errors.New("too large")
+	ErrDiskFull       = errors.New("the disk is full: nothing was saved; free some space (delete old files or copies) and try again")
+)
+
+// MaxPhotoSize caps one photo: a phone or laptop camera's JPEG is 1–5 MB.
+const MaxPhotoSize = 8 << 20
+
+// recordKey looks up a case's record of a form.
+func (s *Session) recordKey(caseID, formID string) []byte {
+	return s.keys.lookup("record", caseID+"\x00"+formID)
+}
+
+// StartRecord returns the case's record of the form, creating a draft if there is none.
+func (s *Session) StartRecord(caseID, formID, formVersion string) (*Record, error) {
+	var rec *Record
+	err := s.update(func(tx *bolt.Tx) error {
+		if _, err := s.loadCase(tx, caseID); err != nil {
+			return err
+		}
+		idx := tx.Bucket(bucketRecordIndex)
+		ik := s.recordKey(caseID, formID)
+		if id := idx.Get(ik); id != nil {
+			r, err := s.loadRecord(tx, string(id))
+			rec = r
+			return err
+		}
+		now := s.db.opts.Now()
+		rec = &Record{
+			ID: hex.EncodeToString(randomBytes(16)), CaseID: caseID, FormID: formID, FormVersion: formVersion,
+			Enumerator: s.user.Code, Answers: map[string]json.RawMessage{}, Status: StatusDraft,
+			CreatedAt: now, UpdatedAt: now,
+		}
+		if err := idx.Put(ik, []byte(rec.ID)); err != nil {
+			return err
+		}
+		if _, err := tx.Bucket(bucketAudit).CreateBucket([]byte(rec.ID)); err != nil {
+			return err
+		}
+		if err := s.appendAudit(tx, rec, AuditEntry{Action: ActionCreate, New: mustJSON(map[string]string{"form": formID + " " + formVersion})}); err != nil {
+			return err
+		}
+		return s.saveRecord(tx, rec)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start record: %w", err)
+	}
+	return rec, nil
+}
+
+// RecordFor returns the case's record of the form, or ErrNotFound.
+func (s *Session) RecordFor(caseID, formID string) (*Record, error) {
+	var rec *Record
+	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+		id := tx.Bucket(bucketRecordIndex).Get(s.recordKey(caseID, formID))
+		if id == nil {
+			return fmt.Errorf("record of case %s, form %s: %w", shortID(caseID), formID, ErrNotFound)
+		}
+		var err error
+		rec, err = s.loadRecord(tx, string(id))
+		return err
+	})
+	return rec, err
+}
+
+// Record returns a record by id.
+func (s *Session) Record(id string) (*Record, error) {
+	var rec *Record
+	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+		var err error
+		rec, err = s.loadRecord(tx, id)
+		return err
+	})
+	return rec, err
+}
+
+// Records returns every record, in no particular order.
+func (s *Session) Records() ([]*Record, error) {
+	var out []*Record
+	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketRecords).ForEach(func(k, v []byte) error {
+			var r Record
+			if err := s.keys.decode(string(bucketRecords), k, v, &r); err != nil {
+				return err
+			}
+			out = append(out, &r)
+			return nil
+		})
+	})
+	return out, err
+}
+
+func (s *Session) loadRecord(tx *bolt.Tx, id string) (*Record, error) {
+	var r Record
+	found, err := s.keys.getSealed(tx.Bucket(bucketRecords), string(bucketRecords), []byte(id), &r)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, fmt.Errorf("record %s: %w", shortID(id), ErrNotFound)
+	}
+	if r.Answers == nil {
+		r.Answers = map[string]json.RawMessage{}
+	}
+	return &r, nil
+}
+
+func (s *Session) loadCase(tx *bolt.Tx, id string) (*Case, error) {
+	key, err := hex.DecodeString(id)
+	if err != nil {
+		return nil, fmt.Errorf("case %q: %w", id, ErrNotFound)
+	}
+	var c Case
+	found, err := s.keys.getSealed(tx.Bucket(bucketCases), string(bucketCases), key, &c)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, fmt.Errorf("case %s: %w", shortID(id), ErrNotFound)
+	}
+	return &c, nil
+}
+
+// saveRecord writes the record and mirrors its status on the case, in the caller's
+// transaction.
+func (s *Session) saveRecord(tx *bolt.Tx, r *Record) error {
+	r.UpdatedAt = s.db.opts.Now()
+	if err := s.keys.putSealed(tx.Bucket(bucketRecords), string(bucketRecords), []byte(r.ID), r); err != nil {
+		return err
+	}
+	c, err := s.loadCase(tx, r.CaseID)
+	if err != nil {
+		return err
+	}
+	if c.Status == r.Status && c.Outcome == r.Outcome {
+		return nil
+	}
+	c.Status, c.Outcome = r.Status, r.Outcome
+	key, _ := hex.DecodeString(c.ID)
+	return s.keys.putSealed(tx.Bucket(bucketCases), string(bucketCases), key, c)
+}
+
+// update runs fn in one durable transaction.
+func (s *Session) update(fn func(tx *bolt.Tx) error) error {
+	return diskFull(s.db.bolt.Update(fn))
+}
+
+// diskFull names a full disk (or a file-size limit, which looks the same) in words; the
+// transaction was rolled back, so the last saved state is intact.
+func diskFull(err error) error {
+	if err == nil {
+		return nil
+	}
+	// bbolt formats some I/O errors with %s, losing the errno, so the text is checked too.
+	msg := err.Error()
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EFBIG) ||
+		strings.Contains(msg, syscall.ENOSPC.Error()) || strings.Contains(msg, syscall.EFBIG.Error()) {
+		return fmt.Errorf("%w (%v)", ErrDiskFull, err)
+	}
+	return err
+}
+
+// change loads a record, lets fn change it, appends fn's audit entries and saves it, all
+// in one durable transaction: when it returns nil, the change survives a power cut.
+func (s *Session) change(id string, fn func(tx *bolt.Tx, r *Record) ([]AuditEntry, error)) (*Record, error) {
+	var out *Record
+	err := s.update(func(tx *bolt.Tx) error {
+		r, err := s.loadRecord(tx, id)
+		if err != nil {
+			return err
+		}
+		oldStatus := r.Status
+		entries, err := fn(tx, r)
+		if err != nil {
+			return err
+		}
+		if len(entries) == 0 {
+			out = r
+			return nil
+		}
+		for _, e := range entries {
+			if err := s.appendAudit(tx, r, e); err != nil {
+				return err
+			}
+		}
+		r.Revision++
+		if r.Status != oldStatus && (r.Status == StatusCompleted || r.Status == StatusReturned) {
+			// What the district must learn of is queued with the change itself.
+			if err := s.queue(tx, r); err != nil {
+				return err
+			}
+		}
+		if err := s.saveRecord(tx, r); err != nil {
+			return err
+		}
+		out = r
+		return nil
+	})
+	return out, err
+}
+
+// AnswerChange is one answer set or cleared.
+type AnswerChange struct {
+	Question string
+	Section  string          // the question's section, for the read-back rule
+	Value    json.RawMessage // nil clears the answer
+	Spent    time.Duration   // time on the question, from a monotonic clock (paradata)
+	Reason   string          // why, when the section was already confirmed
+}
+
+// SaveAnswers applies changes (one answer, and any answers it made irrelevant) in one
+// durable transaction with an audit entry each. Unchanged values are skipped.
+func (s *Session) SaveAnswers(recordID string, changes ...AnswerChange) (*Record, error) {
+	return s.change(recordID, func(_ *bolt.Tx, r *Record) ([]AuditEntry, error) {
+		if r.Status.Locked() {
+			return nil, ErrRecordLocked
+		}
+		var entries []AuditEntry
+		for _, ch := range changes {
+			old, had := r.Answers[ch.Question]
+			if had && ch.Value != nil && bytes.Equal(old, ch.Value) || !had && ch.Value == nil {
+				continue
+			}
+			if slices.Contains(r.Confirmed, ch.Section) && ch.Reason == "" {
+				return nil, fmt.Errorf("%s: %w", ch.Question, ErrReasonRequired)
+			}
+			if ch.Value == nil {
+				delete(r.Answers, ch.Question)
+			} else {
+				if !json.Valid(ch.Value) {
+					return nil, fmt.Errorf("%s: the value is not JSON", ch.Question)
+				}
+				r.Answers[ch.Question] = slices.Clone(ch.Value)
+			}
+			entries = append(entries, AuditEntry{Action: ActionAnswer, Question: ch.Question,
+				Old: slices.Clone(old), New: slices.Clone(ch.Value), Reason: ch.Reason, SpentMS: ch.Spent.Milliseconds()})
+		}
+		if len(entries) > 0 && r.Status == StatusSigned {
+			// The signatures no longer match: read back and sign again.
+			r.Status = StatusReadBack
+		}
+		return entries, nil
+	})
+}
+
+// SetCaseHeader records the collection method and the case outcome (with a note for an
+// outcome other than an interview).
+func (s *Session) SetCaseHeader(recordID string, method, outcome int, note string) (*Record, error) {
+	return s.change(recordID, func(_ *bolt.Tx, r *Record) ([]AuditEntry, error) {
+		if r.Status.Locked() {
+			return nil, ErrRecordLocked
+		}
+		if r.Method == method && r.Outcome == outcome && r.OutcomeNote == note {
+			return nil, nil
+		}
+		old := mustJSON(map[string]any{"method": r.Method, "outcome": r.Outcome, "note": r.OutcomeNote})
+		r.Method, r.Outcome, r.OutcomeNote = method, outcome, note
+		return []AuditEntry{{Action: ActionHeader, Old: old, New: mustJSON(map[string]any{"method": method, "outcome": outcome, "note": note})}}, nil
+	})
+}
+
+// ConfirmWarning keeps the enumerator's note confirming a warning ("check@question").
+func (s *Session) ConfirmWarning(recordID, key, note string) (*Record, error) {
+	return s.change(recordID, func(_ *bolt.Tx, r *Record) ([]AuditEntry, error) {
+		if r.Status.Locked() {
+			return nil, ErrRecordLocked
+		}
+		if r.Notes == nil {
+			r.Notes = map[string]string{}
+		}
+		old := r.Notes[key]
+		if old == note {
+			return nil, nil
+		}
+		r.Notes[key] = note
+		return []AuditEntry{{Action: ActionNote, Question: key, Old: jsonString(old), New: jsonString(note)}}, nil
+	})
+}
+
+// ConfirmSection marks a section as agreed at read-back; when sections is every section
+// of the form, the caller moves on with MarkReadBack.
+func (s *Session) ConfirmSection(recordID, section string) (*Record, error) {
+	return s.change(recordID, func(_ *bolt.Tx, r *Record) ([]AuditEntry, error) {
+		if r.Status.Locked() {
+			return nil, ErrRecordLocked
+		}
+		if slices.Contains(r.Confirmed, section) {
+			return nil, nil
+		}
+		r.Confirmed = append(r.Confirmed, section)
+		return []AuditEntry{{Action: ActionConfirm, Question: section}}, nil
+	})
+}
+
+// MarkReadBack records that the whole form was read back and agreed.
+func (s *Session) MarkReadBack(recordID string) (*Record, error) {
+	return s.setStatus(recordID, StatusReadBack, StatusDraft, StatusReturned, StatusReadBack)
+}
+
+// Sign adds a signature bound to the record's current content. A respondent's or
+// proxy's signature needs the read-back first.
+func (s *Session) Sign(recordID string, sig Signature) (*Record, error) {
+	return s.change(recordID, func(_ *bolt.Tx, r *Record) ([]AuditEntry, error) {
+		if r.Status.Locked() {
+			return nil, ErrRecordLocked
+		}
+		if r.Outcome == OutcomeInterviewed && r.Status != StatusReadBack && r.Status != StatusSigned {
+			return nil, fmt.Errorf("sign: %w: read the answers back first", ErrNotReady)
+		}
+		switch sig.Role {
+		case SignerRespondent, SignerEnumerator:
+		case SignerProxy:
+			if sig.Relation == "" {
+				return nil, fmt.Errorf("sign: a proxy's relation to the respondent is needed")
+			}
+		default:
+			return nil, fmt.Errorf("sign: unknown signer role %q", sig.Role)
+		}
+		if sig.Name == "" {
+			return nil, fmt.Errorf("sign: the signer's name is needed")
+		}
+		sig.At = s.db.opts.Now()
+		sig.ContentHash = r.ContentHash()
+		r.Signatures = append(r.Signatures, sig)
+		_, resp := r.RespondentSignature()
+		_, enum := r.SignedBy(SignerEnumerator)
+		if resp && enum {
+			r.Status = StatusSigned
+		}
+		return []AuditEntry{{Action: ActionSign, Question: string(sig.Role), New: mustJSON(map[string]string{"name": sig.DisplayName(), "relation": sig.Relation, "content_hash": sig.ContentHash})}}, nil
+	})
+}
+
+// AddPhoto stores a photo of the visit with the record.
+func (s *Session) AddPhoto(recordID string, data []byte, mimeType string) (*Record, error) {
+	if len(data) > MaxPhotoSize {
+		return nil, fmt.Errorf("photo is %.1f MB; at most %d MB: %w", float64(len(data))/(1<<20), MaxPhotoSize>>20, ErrTooLarge)
+	}
+	if len(data) == 0 {
+		return nil, fmt.Errorf("photo is empty")
+	}
+	sum := sha256.Sum256(data)
+	hash := hex.EncodeToString(sum[:])
+	return s.change(recordID, func(tx *bolt.Tx, r *Record) ([]AuditEntry, error) {
+		if r.Status.Locked() {
+			return nil, ErrRecordLocked
+		}
+		if slices.ContainsFunc(r.Photos, func(a Attachment) bool { return a.Hash == hash }) {
+			return nil, nil
+		}
+		b := tx.Bucket(bucketAttachments)
+		if b.Get([]byte(hash)) == nil {
+			if err := b.Put([]byte(hash), s.keys.seal(string(bucketAttachments), []byte(hash), data)); err != nil {
+				return nil, err
+			}
+		}
+		r.Photos = append(r.Photos, Attachment{Hash: hash, Size: len(data), Type: mimeType, AddedAt: s.db.opts.Now()})
+		return []AuditEntry{{Action: ActionPhoto, New: jsonString(hash)}}, nil
+	})
+}
+
+// Photo returns a photo's bytes.
+func (s *Session) Photo(hash string) ([]byte, error) {
+	var out []byte
+	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+		sealed := tx.Bucket(bucketAttachments).Get([]byte(hash))
+		if sealed == nil {
+			return fmt.Errorf("photo %s: %w", shortID(hash), ErrNotFound)
+		}
+		var err error
+		out, err = s.keys.open(string(bucketAttachments), []byte(hash), sealed)
+		return err
+	})
+	return out, err
+}
+
+// Complete closes the record and queues its revision for the district in the same
+// transaction. An interview needs the respondent's (or proxy's) and the enumerator's
+// current signatures; another outcome needs a note. The form's own completeness (nothing
+// missing, no error) is the caller's to check with the form engine before calling.
+func (s *Session) Complete(recordID string) (*Record, error) {
+	return s.change(recordID, func(_ *bolt.Tx, r *Record) ([]AuditEntry, error) {
+		if r.Status.Locked() {
+			return nil, ErrRecordLocked
+		}
+		if r.Method == 0 || r.Outcome == 0 {
+			return nil, fmt.Errorf("complete: %w: the collection method and case outcome are not recorded", ErrNotReady)
+		}
+		if r.Outcome == OutcomeInterviewed {
+			if _, ok := r.RespondentSignature(); !ok {
+				return nil, fmt.Errorf("complete: %w: the respondent (or a proxy) has not signed the current answers", ErrNotReady)
+			}
+			if _, ok := r.SignedBy(SignerEnumerator); !ok {
+				return nil, fmt.Errorf("complete: %w: the enumerator has not signed the current answers", ErrNotReady)
+			}
+		} else if r.OutcomeNote == "" {
+			return nil, fmt.Errorf("complete: %w: a case without an interview needs a note", ErrNotReady)
+		}
+		r.Status = StatusCompleted
+		r.CompletedAt = s.db.opts.Now()
+		return []AuditEntry{{Action: ActionStatus, New: jsonString(string(StatusCompleted))}}, nil
+	})
+}
+
+// Return reopens a completed record with the leader's comments; only a team leader may,
+// and the return is queued for sync like a completion.
+func (s *Session) Return(recordID string, comments []Comment) (*Record, error) {
+	if s.user.Role != RoleLeader {
+		return nil, fmt.Errorf("return: %w: only a team leader can return a record", ErrNotAllowed)
+	}
+	if len(comments) == 0 {
+		return nil, fmt.Errorf("return: say what must be fixed")
+	}
+	return s.change(recordID, func(_ *bolt.Tx, r *Record) ([]AuditEntry, error) {
+		if r.Status != StatusCompleted && r.Status != StatusSubmitted {
+			return nil, fmt.Errorf("return: %w: only a completed or submitted record can be returned (it is %s)", ErrNotReady, r.Status)
+		}
+		now := s.db.opts.Now()
+		for i := range comments {
+			comments[i].By, comments[i].At = s.user.Code, now
+		}
+		r.Comments = append(r.Comments, comments...)
+		r.Status = StatusReturned
+		r.Confirmed = nil
+		return []AuditEntry{{Action: ActionReturn, New: mustJSON(comments)}}, nil
+	})
+}
+
+// Approve accepts a completed record; only a team leader may.
+func (s *Session) Approve(recordID string) (*Record, error) {
+	if s.user.Role != RoleLeader {
+		return nil, fmt.Errorf("approve: %w: only a team leader can approve a record", ErrNotAllowed)
+	}
+	return s.setStatus(recordID, StatusApproved, StatusCompleted, StatusSubmitted)
+}
+
+// Reopen turns a returned record back into a draft for the enumerator to fix.
+func (s *Session) Reopen(recordID string) (*Record, error) {
+	return s.setStatus(recordID, StatusDraft, StatusReturned)
+}
+
+func (s *Session) setStatus(recordID string, to Status, from ...Status) (*Record, error) {
+	return s.change(recordID, func(_ *bolt.Tx, r *Record) ([]AuditEntry, error) {
+		if r.Status == to {
+			return nil, nil
+		}
+		if !slices.Contains(from, r.Status) {
+			return nil, fmt.Errorf("%w: a %s record cannot become %s", ErrNotReady, r.Status, to)
+		}
+		old := r.Status
+		r.Status = to
+		return []AuditEntry{{Action: ActionStatus, Old: jsonString(string(old)), New: jsonString(string(to))}}, nil
+	})
+}
+
+func mustJSON(v any) json.RawMessage {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return json.RawMessage(`null`)
+	}
+	return data
+}
+
+func jsonString(s string) json.RawMessage { return mustJSON(s) }

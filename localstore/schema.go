@@ -1,0 +1,51 @@
+package localstore
+
+import (
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// migration brings a file from schema version i to i+1 (its index in migrations + 1).
+type migration struct {
+	name string
+	run  func(tx *bolt.Tx) error
+}
+
+// migrations run in order, all in one transaction, at Open. Append only: a file made by
+// every released version must still open (testdata holds one of each).
+var migrations = []migration{
+	{"create the buckets", func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketUsers, bucketCases, bucketRecords, bucketRecordIndex, bucketAudit, bucketAttachments, bucketOutbox} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
+}
+
+// SchemaVersion is the version this program writes.
+func SchemaVersion() uint64 { return uint64(len(migrations)) }
+
+func (db *DB) migrate() error {
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+		if err != nil {
+			return err
+		}
+		have := fromU64(meta.Get(keySchema))
+		if have > SchemaVersion() {
+			return fmt.Errorf("%w (file schema %d, this program %d): use the newer program; the file has not been changed", ErrNewerSchema, have, SchemaVersion())
+		}
+		for v := have; v < SchemaVersion(); v++ {
+			if err := migrations[v].run(tx); err != nil {
+				return fmt.Errorf("migrate data file to schema %d (%s): %w", v+1, migrations[v].name, err)
+			}
+		}
+		if have == SchemaVersion() {
+			return nil
+		}
+		return meta.Put(keySchema, u64(SchemaVersion()))
+	})
+}
