@@ -37,6 +37,17 @@ const defaultLanguage = "zh"
 type setting struct {
 	key   string // in the config file and Config's mapstructure tag
 	usage string // help for the flag; a `QUOTED` word names its value
+	// alias is a shorter name for the flag and the variable (--data, DOORSTEP_DATA),
+	// the spelling scripts and the issue tracker use.
+	alias string
+}
+
+// envAlias is the alias's environment variable, or "".
+func (s setting) envAlias() string {
+	if s.alias == "" {
+		return ""
+	}
+	return "DOORSTEP_" + strings.ToUpper(s.alias)
 }
 
 // flag is the setting's flag name: data_dir is --data-dir.
@@ -47,7 +58,7 @@ func (s setting) env() string { return "DOORSTEP_" + strings.ToUpper(s.key) }
 
 // settings lists every key of Config; a test keeps it in step with the struct.
 var settings = []setting{
-	{key: "data_dir", usage: "keep the encrypted data file in `DIR` (default: doorstep in the per-user data folder)"},
+	{key: "data_dir", alias: "data", usage: "keep the encrypted data file in `DIR` (default: doorstep in the per-user data folder; also --data)"},
 	{key: "language", usage: "show screens, read-back and messages in `LANG`: zh or en (default zh)"},
 	{key: "forms_dir", usage: "also load the form files in `DIR`, besides the built-in forms"},
 }
@@ -63,6 +74,14 @@ func AddFlags(fs *pflag.FlagSet) {
 	for _, s := range settings {
 		fs.String(s.flag(), "", s.usage)
 	}
+	fs.SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+		for _, s := range settings {
+			if s.alias != "" && name == s.alias {
+				return pflag.NormalizedName(s.flag())
+			}
+		}
+		return pflag.NormalizedName(name)
+	})
 }
 
 // Validate reports every setting with a value Doorstep cannot use, in the

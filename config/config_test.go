@@ -477,3 +477,34 @@ func TestClosest(t *testing.T) {
 		}
 	}
 }
+
+// TestDataAliases: --data and DOORSTEP_DATA name data_dir, as scripts write it; the full
+// names win when both are given.
+func TestDataAliases(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"flag alias", []string{"--data", "/srv/a"}, nil, "/srv/a"},
+		{"env alias", nil, map[string]string{"DOORSTEP_DATA": "/srv/b"}, "/srv/b"},
+		{"full env name wins", nil, map[string]string{"DOORSTEP_DATA": "/srv/b", "DOORSTEP_DATA_DIR": "/srv/c"}, "/srv/c"},
+		{"flag alias beats env", []string{"--data=/srv/d"}, map[string]string{"DOORSTEP_DATA_DIR": "/srv/c"}, "/srv/d"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, _ := testEnv(t)
+			for k, v := range tt.env {
+				e[k] = v
+			}
+			got, err := Load(parseFlags(t, tt.args), e.lookup)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.DataDir != tt.want {
+				t.Errorf("DataDir = %q, want %q", got.DataDir, tt.want)
+			}
+		})
+	}
+}

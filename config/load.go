@@ -65,9 +65,15 @@ func Load(flags *pflag.FlagSet, lookupEnv func(string) (string, bool)) (Config, 
 	// still puts flags above both.
 	vars := make(map[string]any)
 	for _, s := range settings {
-		if val, ok := lookupEnv(s.env()); ok && val != "" {
-			vars[s.key] = val
-			from[s.key] = origin{env: s.env()}
+		// The full name wins over the alias when both are set.
+		for _, name := range []string{s.envAlias(), s.env()} {
+			if name == "" {
+				continue
+			}
+			if val, ok := lookupEnv(name); ok && val != "" {
+				vars[s.key] = val
+				from[s.key] = origin{env: name}
+			}
 		}
 	}
 	if err := v.MergeConfigMap(vars); err != nil {

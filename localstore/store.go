@@ -10,6 +10,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // The bucket tree. Keys and values:
@@ -117,9 +118,9 @@ func openBolt(path string, timeout time.Duration) (db *bolt.DB, err error) {
 	}()
 	db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
 	switch {
-	case errors.Is(err, bolt.ErrTimeout):
+	case errors.Is(err, berrors.ErrTimeout):
 		return nil, fmt.Errorf("%w (%s)", ErrAlreadyOpen, path)
-	case errors.Is(err, bolt.ErrInvalid), errors.Is(err, bolt.ErrChecksum), errors.Is(err, bolt.ErrVersionMismatch), errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, io.ErrUnexpectedEOF):
 		return nil, fmt.Errorf("%w (%s): %v; restore it from a copy made with `doorstep backup`; it has not been changed", ErrCorrupt, path, err)
 	case err != nil:
 		return nil, fmt.Errorf("open data file %s: %w", path, err)

@@ -11,13 +11,18 @@ import (
 	"testing"
 )
 
-// runDoorstep runs the command line with an empty environment and a config dir of its own.
+// runDoorstep runs the command line with an empty environment and a data dir of its own.
 func runDoorstep(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	env := map[string]string{"DOORSTEP_DATA_DIR": t.TempDir()}
+	return runIn(t, map[string]string{"DOORSTEP_DATA_DIR": t.TempDir()}, "", args...)
+}
+
+// runIn runs the command line with exactly env as the environment and stdin as input.
+func runIn(t *testing.T, env map[string]string, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	var out, errOut bytes.Buffer
-	code = run(context.Background(), args, lookup, &out, &errOut)
+	code = run(context.Background(), args, lookup, strings.NewReader(stdin), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 

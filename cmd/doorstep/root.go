@@ -24,6 +24,7 @@ var version = "dev"
 type app struct {
 	cfg            config.Config
 	lookupEnv      func(string) (string, bool) // the environment, for config.Load
+	stdin          io.Reader
 	stdout, stderr io.Writer
 
 	// parsed is set once cobra has found the command and parsed its flags
@@ -97,6 +98,11 @@ Settings come from flags, DOORSTEP_* environment variables and a config file
 	root.AddCommand(
 		newVersionCmd(a),
 		newFormsCmd(a),
+		newUserCmd(a),
+		newCasesCmd(a),
+		newRecordsCmd(a),
+		newVerifyCmd(a),
+		newBackupCmd(a),
 	)
 	return root
 }
@@ -146,8 +152,8 @@ func buildVersion() string {
 
 // run runs doorstep with args (without the program name) and returns the
 // exit code. It is main without the process: tests call it.
-func run(ctx context.Context, args []string, lookupEnv func(string) (string, bool), stdout, stderr io.Writer) int {
-	a := &app{lookupEnv: lookupEnv, stdout: stdout, stderr: stderr}
+func run(ctx context.Context, args []string, lookupEnv func(string) (string, bool), stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{lookupEnv: lookupEnv, stdin: stdin, stdout: stdout, stderr: stderr}
 	return execute(ctx, a, newRootCmd(a), args)
 }
 

@@ -74,7 +74,7 @@ func TestRunHelp(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := run(t.Context(), tt.args, testEnv(t), &stdout, &stderr)
+			code := run(t.Context(), tt.args, testEnv(t), strings.NewReader(""), &stdout, &stderr)
 			if code != 0 || stderr.Len() > 0 {
 				t.Fatalf("code %d, stderr %q", code, stderr.String())
 			}
@@ -92,7 +92,7 @@ func TestRunVersion(t *testing.T) {
 	// version must work even when the configuration is broken: it is what
 	// IT asks for first when something is wrong.
 	env := testEnv(t, "DOORSTEP_LANGUAGE", "fr")
-	code := run(t.Context(), []string{"--config", "/nowhere/config.yaml", "version"}, env, &stdout, &stderr)
+	code := run(t.Context(), []string{"--config", "/nowhere/config.yaml", "version"}, env, strings.NewReader(""), &stdout, &stderr)
 	if code != 0 || stderr.Len() > 0 {
 		t.Fatalf("code %d, stderr %q", code, stderr.String())
 	}
@@ -248,7 +248,7 @@ func TestInterrupted(t *testing.T) {
 // binary's -test.* flags) when it is given nil arguments.
 func TestRunNilArgs(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if code := run(t.Context(), nil, testEnv(t), &stdout, &stderr); code != 0 {
+	if code := run(t.Context(), nil, testEnv(t), strings.NewReader(""), &stdout, &stderr); code != 0 {
 		t.Fatalf("code %d, stderr %q", code, stderr.String())
 	}
 }
