@@ -19,16 +19,7 @@ import (
 
 // The fault tests run this test binary again as a child that saves answers in a loop,
 // reporting each save that returned; the parent kills it or limits its file size.
-const childEnv = "DOORSTEP_STORE_CHILD"
-
-func TestMain(m *testing.M) {
-	switch os.Getenv(childEnv) {
-	case "":
-		os.Exit(m.Run())
-	case "save-loop":
-		os.Exit(childSaveLoop())
-	}
-}
+func init() { children["save-loop"] = childSaveLoop }
 
 // childSaveLoop saves answer Q<i> = i until it fails, printing "saved i" after each
 // save returns, and the error when one fails.
