@@ -1,6 +1,7 @@
 package forms
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/doorstep-survey/doorstep/forms/validate"
@@ -244,4 +246,33 @@ func jsonKind(v any) string {
 	default:
 		return "a number"
 	}
+}
+
+// EncodeAnswer writes one normalised answer as JSON, the form the store keeps: numbers
+// and code lists as JSON numbers, dates as "2006-01-02", text as strings.
+func EncodeAnswer(v any) (json.RawMessage, error) {
+	if d, ok := v.(time.Time); ok {
+		return json.Marshal(d.Format(time.DateOnly))
+	}
+	switch v.(type) {
+	case int, []int, float64, string:
+		return json.Marshal(v)
+	}
+	return nil, fmt.Errorf("cannot store an answer of type %T", v)
+}
+
+// DecodeAnswers reads answers as the store keeps them (EncodeAnswer's JSON) back into
+// normalised Answers, with the same checks as ParseAnswers.
+func (f *Form) DecodeAnswers(stored map[string]json.RawMessage) (Answers, error) {
+	raw := make(map[string]any, len(stored))
+	for id, data := range stored {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return nil, &AnswerError{Question: id, Msg: "stored value is not JSON: " + err.Error()}
+		}
+		raw[id] = v
+	}
+	return f.ParseAnswers(raw)
 }

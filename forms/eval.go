@@ -127,7 +127,29 @@ func (st *evalState) add(qi int, fd Finding) {
 func (f *Form) Evaluate(a Answers, c Context) Result {
 	st := f.envPool.get()
 	defer f.envPool.put(st)
+	res, formRelevant := f.relevance(st, a, c)
+	if formRelevant {
+		f.checkAnswers(st, a)
+		f.runChecks(st)
+	}
+	if len(st.findings) > 0 {
+		idx := make([]int, len(st.findings))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.SliceStable(idx, func(x, y int) bool { return st.at[idx[x]] < st.at[idx[y]] })
+		res.Findings = make([]Finding, len(idx))
+		for i, j := range idx {
+			res.Findings[i] = st.findings[j]
+		}
+	}
+	res.Complete = len(res.Missing) == 0 && !res.HasErrors()
+	return res
+}
 
+// relevance is Evaluate's first pass, in form order: which questions apply, which answers
+// are cleared, what is missing. It leaves st's environment as the checks must see it.
+func (f *Form) relevance(st *evalState, a Answers, c Context) (Result, bool) {
 	st.known = 0
 	for i, name := range contextVars {
 		v, ok := c[name]
@@ -182,23 +204,29 @@ func (f *Form) Evaluate(a Answers, c Context) Result {
 			res.Missing = append(res.Missing, q.ID)
 		}
 	}
-	if formRelevant {
-		f.checkAnswers(st, a)
-		f.runChecks(st)
+	return res, formRelevant
+}
+
+// Offered returns the options of a choice question that apply now, given the answers
+// and the context: what a screen shows. It is empty for a question that is not relevant.
+func (f *Form) Offered(a Answers, c Context, id string) []*Option {
+	q := f.byID[id]
+	if q == nil || !q.Type.IsChoice() {
+		return nil
 	}
-	if len(st.findings) > 0 {
-		idx := make([]int, len(st.findings))
-		for i := range idx {
-			idx[i] = i
-		}
-		sort.SliceStable(idx, func(x, y int) bool { return st.at[idx[x]] < st.at[idx[y]] })
-		res.Findings = make([]Finding, len(idx))
-		for i, j := range idx {
-			res.Findings[i] = st.findings[j]
+	st := f.envPool.get()
+	defer f.envPool.put(st)
+	f.relevance(st, a, c)
+	if !st.relevant[q.index] {
+		return nil
+	}
+	var out []*Option
+	for _, o := range q.Options {
+		if o.relevant == nil || st.eval(o.relevant, q.index) {
+			out = append(out, o)
 		}
 	}
-	res.Complete = len(res.Missing) == 0 && !res.HasErrors()
-	return res
+	return out
 }
 
 // HasErrors reports whether any finding is an error.
