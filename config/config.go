@@ -74,14 +74,18 @@ func AddFlags(fs *pflag.FlagSet) {
 	for _, s := range settings {
 		fs.String(s.flag(), "", s.usage)
 	}
-	fs.SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
-		for _, s := range settings {
-			if s.alias != "" && name == s.alias {
-				return pflag.NormalizedName(s.flag())
-			}
+	fs.SetNormalizeFunc(NormalizeFlag)
+}
+
+// NormalizeFlag maps a setting's alias to its flag (--data to --data-dir). A cobra root
+// sets it with SetGlobalNormalizationFunc, so subcommands accept the alias too.
+func NormalizeFlag(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+	for _, s := range settings {
+		if s.alias != "" && name == s.alias {
+			return pflag.NormalizedName(s.flag())
 		}
-		return pflag.NormalizedName(name)
-	})
+	}
+	return pflag.NormalizedName(name)
 }
 
 // Validate reports every setting with a value Doorstep cannot use, in the

@@ -93,6 +93,7 @@ Settings come from flags, DOORSTEP_* environment variables and a config file
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	config.AddFlags(root.PersistentFlags())
+	root.SetGlobalNormalizationFunc(config.NormalizeFlag)
 
 	// ── Subcommands: add each one here, one line each (newXxxCmd(a),). ──
 	root.AddCommand(
@@ -103,6 +104,7 @@ Settings come from flags, DOORSTEP_* environment variables and a config file
 		newRecordsCmd(a),
 		newVerifyCmd(a),
 		newBackupCmd(a),
+		newDemoCmd(a),
 	)
 	return root
 }

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/doorstep-survey/doorstep/demo"
+	"github.com/doorstep-survey/doorstep/localstore"
+)
+
+func newDemoCmd(a *app) *cobra.Command {
+	var o demo.SeedOptions
+	var noTUI bool
+	cmd := &cobra.Command{
+		Use:   "demo [--data DIR] [--cases N] [--completed K] [--no-tui]",
+		Short: "Make a data folder with a synthetic district to try Doorstep on",
+		Long: `Make a data folder holding a synthetic district (invented people with valid,
+checksummed numbers in villages of one town), users E001 (enumerator) and L001 (team
+leader) with the passphrase ` + demo.DemoPassphrase + `, and K interviews completed, signed and
+queued for sync. Without --data it uses a new temporary folder; it never writes into a
+folder that already has users.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir := a.cfg.DataDir
+			if !cmd.Flags().Changed("data-dir") {
+				tmp, err := os.MkdirTemp("", "doorstep-demo-")
+				if err != nil {
+					return fmt.Errorf("demo: %w", err)
+				}
+				dir = tmp
+			}
+			if o.Cases < 1 || o.Completed < 0 || o.Completed > o.Cases {
+				return &exitError{code: exitUsage, err: fmt.Errorf("demo: need --cases ≥ 1 and 0 ≤ --completed ≤ --cases")}
+			}
+			db, err := localstore.Open(dir, localstore.Options{})
+			if err != nil {
+				return err
+			}
+			rep, err := demo.Seed(db, o)
+			if cerr := db.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "demo data in %s: %d cases in %d villages of %s, %d completed and queued for sync\n",
+				dir, len(rep.District.Rows), len(rep.District.Villages), rep.District.Town, rep.Completed)
+			fmt.Fprintf(a.stdout, "users: %s %s (enumerator), %s %s (team leader); passphrase for both: %s\n",
+				demo.DemoEnumerator.Code, demo.DemoEnumerator.Name, demo.DemoLeader.Code, demo.DemoLeader.Name, demo.DemoPassphrase)
+			if !noTUI {
+				fmt.Fprintf(a.stdout, "try: DOORSTEP_USER=E001 DOORSTEP_PASSPHRASE=%s doorstep --data %s cases list\n", demo.DemoPassphrase, dir)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&o.Cases, "cases", 300, "roster size")
+	f.IntVar(&o.Villages, "villages", 6, "number of villages")
+	f.IntVar(&o.Completed, "completed", 20, "interviews to complete, sign and queue")
+	f.Int64Var(&o.Seed, "seed", 1, "random seed: the same seed gives the same district")
+	f.BoolVar(&noTUI, "no-tui", false, "write the data folder and exit")
+	return cmd
+}

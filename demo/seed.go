@@ -1,0 +1,139 @@
+package demo
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/localstore"
+)
+
+// DemoPassphrase is the passphrase of both demo users; the demo command prints it.
+const DemoPassphrase = "demo1234"
+
+// The demo users: an enumerator and the team's leader.
+var (
+	DemoEnumerator = localstore.User{Code: "E001", Name: "李晓梅", Role: localstore.RoleEnumerator, Team: "第一调查组"}
+	DemoLeader     = localstore.User{Code: "L001", Name: "王建军", Role: localstore.RoleLeader, Team: "第一调查组"}
+)
+
+// SeedOptions say what Seed writes.
+type SeedOptions struct {
+	Options
+	// Completed is how many cases get an interview taken to completion, signed and
+	// queued for sync, spread over the villages.
+	Completed int
+}
+
+// SeedReport says what Seed wrote.
+type SeedReport struct {
+	District  District
+	Completed int
+}
+
+// Seed fills a new data file: the two demo users (both villages' worth of work for the
+// enumerator), the district's roster, and Completed interviews done the way the program
+// does them — answers saved with their audit entries, sections confirmed at read-back,
+// signatures (a proxy's marked “(代)”), completion — so everything downstream (lists,
+// verify, sync, reports) sees real records.
+func Seed(db *localstore.DB, o SeedOptions) (SeedReport, error) {
+	f, err := forms.Builtin("person-2021")
+	if err != nil {
+		return SeedReport{}, err
+	}
+	d := Generate(o.Options)
+	villages := make([]string, len(d.Villages))
+	for i, v := range d.Villages {
+		villages[i] = v.Name
+	}
+	leader := DemoLeader
+	leader.Villages = villages
+	enumerator := DemoEnumerator
+	enumerator.Villages = villages
+	ls, err := db.Setup(leader, DemoPassphrase)
+	if err != nil {
+		return SeedReport{}, fmt.Errorf("demo: %w", err)
+	}
+	if err := ls.AddUser(enumerator, DemoPassphrase); err != nil {
+		return SeedReport{}, fmt.Errorf("demo: %w", err)
+	}
+	if _, err := ls.ImportRoster(d.Rows, "demo"); err != nil {
+		return SeedReport{}, fmt.Errorf("demo: %w", err)
+	}
+	es, err := db.Unlock(enumerator.Code, DemoPassphrase)
+	if err != nil {
+		return SeedReport{}, fmt.Errorf("demo: %w", err)
+	}
+	cases, err := es.Cases(localstore.CaseFilter{})
+	if err != nil {
+		return SeedReport{}, err
+	}
+	rng := NewRand(o.Seed + 1)
+	order := rng.Perm(len(cases))[:min(o.Completed, len(cases))]
+	slices.Sort(order)
+	for _, i := range order {
+		c := cases[i]
+		iv := Answer(f, c.Row, rng, o.Reference)
+		if err := complete(es, f, c, iv); err != nil {
+			return SeedReport{}, fmt.Errorf("demo: case %d (%s): %w", c.Seq, c.Row.Name, err)
+		}
+	}
+	return SeedReport{District: d, Completed: len(order)}, nil
+}
+
+// complete takes one case through the steps the screens take.
+func complete(s *localstore.Session, f *forms.Form, c localstore.Case, iv Interview) error {
+	r, err := s.StartRecord(c.ID, f.ID, f.Version)
+	if err != nil {
+		return err
+	}
+	if r, err = s.SetCaseHeader(r.ID, iv.Method, iv.Outcome, iv.Note); err != nil {
+		return err
+	}
+	if iv.Outcome == OutcomeInterviewed {
+		var changes []localstore.AnswerChange
+		for _, q := range f.Questions() {
+			v, ok := iv.Answers[q.ID]
+			if !ok {
+				continue
+			}
+			data, err := forms.EncodeAnswer(v)
+			if err != nil {
+				return err
+			}
+			changes = append(changes, localstore.AnswerChange{Question: q.ID, Section: q.Section.ID, Value: json.RawMessage(data)})
+		}
+		if _, err := s.SaveAnswers(r.ID, changes...); err != nil {
+			return err
+		}
+		res := f.Evaluate(iv.Answers, forms.Context{"method": iv.Method, "outcome": iv.Outcome})
+		for _, fd := range res.Findings {
+			if fd.Severity == forms.SeverityWarning {
+				if _, err := s.ConfirmWarning(r.ID, fd.Check+"@"+fd.Question, "已与受访者核实"); err != nil {
+					return err
+				}
+			}
+		}
+		for _, sec := range f.Sections {
+			if _, err := s.ConfirmSection(r.ID, sec.ID); err != nil {
+				return err
+			}
+		}
+		if _, err := s.MarkReadBack(r.ID); err != nil {
+			return err
+		}
+		sig := localstore.Signature{Role: localstore.SignerRespondent, Name: iv.Signer}
+		if iv.Proxy {
+			sig = localstore.Signature{Role: localstore.SignerProxy, Name: iv.Signer, Relation: iv.ProxyRelation}
+		}
+		if _, err := s.Sign(r.ID, sig); err != nil {
+			return err
+		}
+		if _, err := s.Sign(r.ID, localstore.Signature{Role: localstore.SignerEnumerator, Name: s.User().Name}); err != nil {
+			return err
+		}
+	}
+	_, err = s.Complete(r.ID)
+	return err
+}
