@@ -116,8 +116,8 @@ func BenchmarkOpenAndListCases20000(b *testing.B) {
 // store of 20 000 cases and loads the case list (target < 80 MB). It is a measurement,
 // printed with -v; it fails only far beyond the target.
 func TestMemoryWith20000Cases(t *testing.T) {
-	if testing.Short() || readRSS() == 0 {
-		t.Skip("builds a 20 000-case store; needs /proc")
+	if testing.Short() || raceEnabled || readRSS() == 0 {
+		t.Skip("builds a 20 000-case store; needs /proc and no race detector")
 	}
 	dir := t.TempDir()
 	db, err := Open(dir, Options{KDF: testKDF})
