@@ -105,6 +105,7 @@ Settings come from flags, DOORSTEP_* environment variables and a config file
 		newVerifyCmd(a),
 		newBackupCmd(a),
 		newDemoCmd(a),
+		newRosterCmd(a),
 	)
 	return root
 }

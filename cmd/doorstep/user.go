@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/doorstep-survey/doorstep/cleantext"
 	"github.com/doorstep-survey/doorstep/localstore"
 )
 
@@ -30,8 +31,9 @@ folder is created without unlocking; later users need an unlocked team leader
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			u.Role = localstore.Role(role)
+			u.Name, u.Team = cleantext.Line(u.Name), cleantext.Line(u.Team)
 			for _, v := range strings.Split(villages, ",") {
-				if v = strings.TrimSpace(v); v != "" {
+				if v = cleantext.Line(v); v != "" {
 					u.Villages = append(u.Villages, v)
 				}
 			}
