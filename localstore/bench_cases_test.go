@@ -186,3 +186,27 @@ func readRSS() float64 {
 	}
 	return 0
 }
+
+// BenchmarkImportRoster20000 is the store's part of "import 20 000 roster rows" (target
+// with XLSX parsing: under 5 s; roster.BenchmarkParse20000 has the parsing).
+func BenchmarkImportRoster20000(b *testing.B) {
+	rows := syntheticRows(20000)
+	for b.Loop() {
+		b.StopTimer()
+		db, err := Open(b.TempDir(), Options{KDF: testKDF})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := db.Setup(leader, "leader-pass")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if rep, err := s.ImportRoster(rows, "bench"); err != nil || rep.Added != 20000 {
+			b.Fatal(rep, err)
+		}
+		b.StopTimer()
+		db.Close()
+		b.StartTimer()
+	}
+}
