@@ -1,15 +1,9 @@
-// Package tui is Doorstep's terminal interface: the Bubble Tea models — a
-// small root that routes between screens and owns the window size, the
-// history, the dialogs and the status bar; one file or folder per screen; the
-// theme and the key map.
+// Package tui is the enumerator's and team leader's screens: a small root model that owns
+// the window size, the active screen, the history for "back", the global keys and the
+// status bar, and one file per screen.
 //
-// It asks forms what to ask next and what is wrong, and saves through
-// localstore.
-//
-// It must never:
-//   - touch bbolt directly: the store is reached only through localstore;
-//   - do I/O in View, or in Update: saving an answer, reading the store or
-//     talking to sync is a tea.Cmd whose result comes back as a message;
-//   - show text from outside (roster names, answers, server messages) without
-//     stripping control characters and escape sequences first.
+// It never touches bbolt: it calls localstore's session API, and only from tea.Cmds, so
+// Update never does I/O and View never reads the store. Text from outside (roster names,
+// answers) passes through cleantext before it is drawn; every width is measured by
+// tui/textwidth.
 package tui

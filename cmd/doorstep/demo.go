@@ -49,10 +49,10 @@ folder that already has users.`,
 				dir, len(rep.District.Rows), len(rep.District.Villages), rep.District.Town, rep.Completed)
 			fmt.Fprintf(a.stdout, "users: %s %s (enumerator), %s %s (team leader); passphrase for both: %s\n",
 				demo.DemoEnumerator.Code, demo.DemoEnumerator.Name, demo.DemoLeader.Code, demo.DemoLeader.Name, demo.DemoPassphrase)
-			if !noTUI {
-				fmt.Fprintf(a.stdout, "try: DOORSTEP_USER=E001 DOORSTEP_PASSPHRASE=%s doorstep --data %s cases list\n", demo.DemoPassphrase, dir)
+			if noTUI {
+				return nil
 			}
-			return nil
+			return runTUI(cmd, a, dir)
 		},
 	}
 	f := cmd.Flags()

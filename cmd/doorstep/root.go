@@ -90,6 +90,9 @@ Settings come from flags, DOORSTEP_* environment variables and a config file
 			return nil
 		},
 	}
+	// Plain `doorstep` opens the screens.
+	root.RunE = func(cmd *cobra.Command, _ []string) error { return runTUI(cmd, a, a.cfg.DataDir) }
+	root.Args = cobra.NoArgs
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	config.AddFlags(root.PersistentFlags())

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/tui"
+)
+
+// runTUI opens the screens on the data folder dir until the user quits.
+func runTUI(cmd *cobra.Command, a *app, dir string) error {
+	in, ok := a.stdin.(*os.File)
+	out, ok2 := a.stdout.(*os.File)
+	if !ok || !ok2 || !term.IsTerminal(int(in.Fd())) || !term.IsTerminal(int(out.Fd())) {
+		return errors.New("the screens need a terminal; for scripts use the subcommands (doorstep --help)")
+	}
+	db, err := localstore.Open(dir, localstore.Options{})
+	if err != nil {
+		if errors.Is(err, localstore.ErrAlreadyOpen) {
+			return fmt.Errorf("%w: close it first", err)
+		}
+		return err
+	}
+	defer db.Close()
+	has, err := db.HasUsers()
+	if err != nil {
+		return err
+	}
+	codes, err := db.UserCodes()
+	if err != nil {
+		return err
+	}
+	env := &tui.Env{
+		DB: db, Lang: a.cfg.Language, Keys: tui.DefaultKeyMap(),
+		Styles: tui.DefaultStyles(lipgloss.HasDarkBackground(in, out)),
+	}
+	p := tea.NewProgram(tui.New(env, has, codes), tea.WithContext(cmd.Context()), tea.WithInput(in), tea.WithOutput(out))
+	_, err = p.Run()
+	if errors.Is(err, tea.ErrProgramKilled) && cmd.Context().Err() != nil {
+		return cmd.Context().Err()
+	}
+	return err
+}
