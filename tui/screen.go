@@ -69,4 +69,7 @@ type Env struct {
 	Now     func() time.Time
 	// LockAfter is the idle time before the screen locks itself.
 	LockAfter time.Duration
+	// Notice is a line the unlock screen shows, e.g. the demo's users and passphrase
+	// (the terminal's alternate screen hides what was printed before).
+	Notice [2]string
 }

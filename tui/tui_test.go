@@ -314,3 +314,15 @@ func TestHostileNamesAreCleaned(t *testing.T) {
 		t.Errorf("entry %+v", entries[0])
 	}
 }
+
+func TestUnlockShowsNotice(t *testing.T) {
+	env := demoEnv(t, 3)
+	env.Notice = [2]string{"演示：口令 demo1234\x1b[2J", "Demo: passphrase demo1234"}
+	m := newRoot(t, env, 80, 24)
+	if out := screenText(m); !strings.Contains(out, "演示：口令 demo1234") || strings.Contains(m.View().Content, "\x1b[2J") {
+		t.Errorf("notice:\n%s", out)
+	}
+	if out := screenText(press(t, m, "f2")); !strings.Contains(out, "Demo: passphrase demo1234") {
+		t.Errorf("English notice:\n%s", out)
+	}
+}

@@ -140,5 +140,8 @@ func (s *unlockScreen) View(width, height int) string {
 	if len(s.codes) > 0 {
 		lines = append(lines, "", "  "+st.Faint.Render(tr(lang, "known")+colon(lang)+strings.Join(s.codes, "  ")))
 	}
+	if n := s.env.Notice[langIndex(lang)]; n != "" {
+		lines = append(lines, "", "  "+st.OK.Render(textwidth.Truncate(cleantext.Line(n), width-4)))
+	}
 	return strings.Join(lines, "\n")
 }

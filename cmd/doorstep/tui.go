@@ -15,7 +15,7 @@ import (
 )
 
 // runTUI opens the screens on the data folder dir until the user quits.
-func runTUI(cmd *cobra.Command, a *app, dir string) error {
+func runTUI(cmd *cobra.Command, a *app, dir string, notice [2]string) error {
 	in, ok := a.stdin.(*os.File)
 	out, ok2 := a.stdout.(*os.File)
 	if !ok || !ok2 || !term.IsTerminal(int(in.Fd())) || !term.IsTerminal(int(out.Fd())) {
@@ -39,7 +39,7 @@ func runTUI(cmd *cobra.Command, a *app, dir string) error {
 	}
 	env := &tui.Env{
 		DB: db, Lang: a.cfg.Language, Keys: tui.DefaultKeyMap(),
-		Styles: tui.DefaultStyles(lipgloss.HasDarkBackground(in, out)),
+		Styles: tui.DefaultStyles(lipgloss.HasDarkBackground(in, out)), Notice: notice,
 	}
 	p := tea.NewProgram(tui.New(env, has, codes), tea.WithContext(cmd.Context()), tea.WithInput(in), tea.WithOutput(out))
 	_, err = p.Run()
