@@ -308,7 +308,7 @@ func (g *generator) rosterID(birth time.Time, sex int) (string, time.Time) {
 		first17 := idDigits(RegionCode, birth, 1+g.rng.IntN(rosterStations), sexDigit(g.rng, sex))
 		if !g.used[first17] {
 			g.used[first17] = true
-			return first17 + string(checkChar(first17)), birth
+			return withCheck(first17), birth
 		}
 		// 295 numbers a day and sex: when they run out, another day of the same year of
 		// age has room.
@@ -319,7 +319,7 @@ func (g *generator) rosterID(birth time.Time, sex int) (string, time.Time) {
 // otherID makes an ID number for someone who is not on the roster (a head of household).
 func otherID(rng *rand.Rand, birth time.Time, sex int) string {
 	first17 := idDigits(RegionCode, birth, otherStation+rng.IntN(100-otherStation), sexDigit(rng, sex))
-	return first17 + string(checkChar(first17))
+	return withCheck(first17)
 }
 
 func idDigits(region string, birth time.Time, station, last int) string {
@@ -335,15 +335,10 @@ func sexDigit(rng *rand.Rand, sex int) int {
 	return d
 }
 
-var checkWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-
-// checkChar is the GB 11643 check character of 17 digits.
-func checkChar(first17 string) byte {
-	sum := 0
-	for i, w := range checkWeights {
-		sum += int(first17[i]-'0') * w
-	}
-	return "10X98765432"[sum%11]
+// withCheck completes 17 generated digits into an ID number; they are always 17 digits.
+func withCheck(first17 string) string {
+	id, _ := validate.CompleteID(first17)
+	return id
 }
 
 // mobilePrefixes are the long-established mobile number blocks (13x, 15x, 18x).

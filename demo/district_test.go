@@ -265,18 +265,6 @@ func TestGenerateLooksLikeCertificateHolders(t *testing.T) {
 	}
 }
 
-func TestCheckChar(t *testing.T) {
-	// The standard's own example (GB 11643-1999, appendix): 11010519491231002X.
-	for _, tt := range []struct{ first17, want string }{
-		{"11010519491231002", "X"},
-		{"44052418800101001", "4"},
-	} {
-		if got := string(checkChar(tt.first17)); got != tt.want {
-			t.Errorf("checkChar(%s) = %s, want %s", tt.first17, got, tt.want)
-		}
-	}
-}
-
 func TestRelativesAreAdults(t *testing.T) {
 	rng := NewRand(9)
 	for i := range 2000 {

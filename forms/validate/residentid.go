@@ -162,3 +162,13 @@ var provinces = [100]bool{
 	81: true, // 香港
 	82: true, // 澳门
 }
+
+// CompleteID appends the check character to the first 17 digits of an ID number: for
+// generating valid synthetic numbers (the demo district, tests), never for "fixing" a
+// number typed at the door.
+func CompleteID(first17 string) (string, error) {
+	if len(first17) != idLen-1 || !allDigits(first17) {
+		return "", &Error{Kind: KindResidentID, Reason: BadLength}
+	}
+	return first17 + string(checkChar(first17)), nil
+}

@@ -236,3 +236,15 @@ func TestCheckCharacterAgreesWithIndependentDerivation(t *testing.T) {
 		}
 	}
 }
+
+func TestCompleteID(t *testing.T) {
+	// The GB 11643 worked example: 11010519491231002 → X.
+	if got, err := CompleteID("11010519491231002"); err != nil || got != "11010519491231002X" {
+		t.Errorf("CompleteID = %q, %v", got, err)
+	}
+	for _, bad := range []string{"", "1101051949123100", "1101051949123100a", "110105194912310021"} {
+		if _, err := CompleteID(bad); err == nil {
+			t.Errorf("CompleteID(%q) accepted", bad)
+		}
+	}
+}
