@@ -43,8 +43,13 @@ func (s *caseScreen) Title(lang string) string {
 	}
 	return t
 }
-func (s *caseScreen) Typing() bool        { return false }
-func (s *caseScreen) Keys() []key.Binding { return []key.Binding{s.env.Keys.Back} }
+func (s *caseScreen) Typing() bool { return false }
+func (s *caseScreen) Keys() []key.Binding {
+	return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "开始调查|start")), s.env.Keys.Back}
+}
+
+// Refresh reloads the case: its status changes when it is started or completed.
+func (s *caseScreen) Refresh() tea.Cmd { return s.Init() }
 
 func (s *caseScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -58,8 +63,11 @@ func (s *caseScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		}
 		s.c = &msg.c
 	case tea.KeyPressMsg:
-		if key.Matches(msg, s.env.Keys.Back) {
+		switch {
+		case key.Matches(msg, s.env.Keys.Back):
 			return s, back
+		case key.Matches(msg, s.env.Keys.Open) && s.c != nil:
+			return s, navigate(Page{Kind: KindStart, ID: s.id})
 		}
 	}
 	return s, nil

@@ -68,6 +68,16 @@ var text = map[string][2]string{
 	"villages.n":    {"等%d个村", " and %d more"},
 	"nouser":        {"（无）", "(none)"},
 	"err":           {"出错了：", "Error: "},
+	"start":         {"开始调查", "Start"},
+	"method":        {"调查方式", "Collection method"},
+	"outcome":       {"个案结果", "Case outcome"},
+	"note":          {"情况说明", "Note"},
+	"noteHint":      {"写明情况与告知人，如：2021年6月病故，家属告知", "say what happened and who said so"},
+	"needNote":      {"未能正常调查的个案须写明情况说明", "A case without an interview needs a note"},
+	"saving":        {"正在保存…", "Saving…"},
+	"startHint":     {"按 enter 保存调查方式和结果，个案记为“填写中”", "enter saves the method and outcome; the case is then in progress"},
+	"completeHint":  {"按 enter 保存并完成此个案，上报区县核销", "enter saves and completes the case, reported to the district"},
+	"isLocked":      {"此个案已完成，只有组长退回后才能修改", "This case is completed; only a team leader's return reopens it"},
 }
 
 var categoryNames = [8][2]string{{"", ""}, {"视力", "visual"}, {"听力", "hearing"}, {"言语", "speech"}, {"肢体", "physical"}, {"智力", "intellectual"}, {"精神", "mental"}, {"多重", "multiple"}}

@@ -104,7 +104,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.screen = m.history[len(m.history)-1]
 		m.history = m.history[:len(m.history)-1]
-		return m, nil
+		// What was done on the page left may have changed what this one shows.
+		if r, ok := m.screen.(refresher); ok {
+			return m, tea.Batch(r.Refresh(), m.queuedCmd())
+		}
+		return m, m.queuedCmd()
 	case unlockedMsg:
 		m.env.Session = msg.session
 		m.lastInput = m.env.Now()
@@ -137,6 +141,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
+// refresher is a screen that reloads what it shows when it is returned to.
+type refresher interface{ Refresh() tea.Cmd }
+
 // lock forgets the session and shows unlock; after unlock the same screen comes back.
 func (m Model) lock() (tea.Model, tea.Cmd) {
 	codes := []string{m.env.Session.User().Code}
@@ -154,6 +161,8 @@ func (m Model) build(p Page) Screen {
 		return newToday(m.env)
 	case KindCase:
 		return newCaseScreen(m.env, p.ID)
+	case KindStart:
+		return newStartScreen(m.env, p.ID)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 )
 
@@ -32,6 +33,7 @@ const (
 	KindUnlock
 	KindToday
 	KindCase
+	KindStart
 )
 
 // Page is where navigation goes: a screen kind and the id it is about.
@@ -61,12 +63,13 @@ func back() tea.Msg { return backMsg{} }
 
 // Env is what every screen may use. Screens read it; only the root changes it.
 type Env struct {
-	DB      *localstore.DB
-	Session *localstore.Session // nil until unlocked
-	Lang    string
-	Styles  Styles
-	Keys    KeyMap
-	Now     func() time.Time
+	DB         *localstore.DB
+	PersonForm *forms.Form         // the form a case's interview fills
+	Session    *localstore.Session // nil until unlocked
+	Lang       string
+	Styles     Styles
+	Keys       KeyMap
+	Now        func() time.Time
 	// LockAfter is the idle time before the screen locks itself.
 	LockAfter time.Duration
 	// Notice is a line the unlock screen shows, e.g. the demo's users and passphrase

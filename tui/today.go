@@ -106,6 +106,9 @@ func (s *todayScreen) Init() tea.Cmd {
 	return tea.Batch(s.search.Focus(), loadCases(s.env.Session))
 }
 
+// Refresh reloads the list, keeping the search, filters and the selected case.
+func (s *todayScreen) Refresh() tea.Cmd { return loadCases(s.env.Session) }
+
 func (s *todayScreen) Title(lang string) string { return tr(lang, "app") + " · " + tr(lang, "today") }
 func (s *todayScreen) Typing() bool             { return true }
 func (s *todayScreen) Keys() []key.Binding {
@@ -120,6 +123,10 @@ func (s *todayScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			s.err = cleantext.Line(msg.err.Error())
 			return s, nil
 		}
+		selected := ""
+		if s.cursor < len(s.shown) {
+			selected = s.all[s.shown[s.cursor]].c.ID
+		}
 		s.all, s.loaded = msg.entries, true
 		s.villages = s.villages[:0]
 		for _, e := range s.all {
@@ -128,6 +135,11 @@ func (s *todayScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			}
 		}
 		s.refilter()
+		for i, idx := range s.shown {
+			if s.all[idx].c.ID == selected {
+				s.cursor = i
+			}
+		}
 		return s, nil
 	case tea.KeyPressMsg:
 		k := s.env.Keys

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/doorstep-survey/doorstep/demo"
+	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 )
 
@@ -33,7 +34,11 @@ func demoEnv(t testing.TB, cases int) *Env {
 			t.Fatal(err)
 		}
 	}
-	return &Env{DB: db, Lang: "zh", Styles: DefaultStyles(true), Keys: DefaultKeyMap(), Now: fixedNow}
+	f, err := forms.Builtin("person-2021")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Env{DB: db, PersonForm: f, Lang: "zh", Styles: DefaultStyles(true), Keys: DefaultKeyMap(), Now: fixedNow}
 }
 
 func newRoot(t testing.TB, env *Env, w, h int) Model {
@@ -160,6 +165,11 @@ func TestScreensFitAndMatchGolden(t *testing.T) {
 					env := demoEnv(t, 30)
 					env.Lang = lang
 					return unlocked(t, env, size[0], size[1])
+				},
+				"start": func(t *testing.T) Model {
+					env := demoEnv(t, 30)
+					env.Lang = lang
+					return press(t, unlocked(t, env, size[0], size[1]), "down", "enter", "enter", "tab", "3")
 				},
 				"case": func(t *testing.T) Model {
 					env := demoEnv(t, 30)
@@ -324,5 +334,51 @@ func TestUnlockShowsNotice(t *testing.T) {
 	}
 	if out := screenText(press(t, m, "f2")); !strings.Contains(out, "Demo: passphrase demo1234") {
 		t.Errorf("English notice:\n%s", out)
+	}
+}
+
+// TestStartCase: a death is recorded with a note and completes the case; an interview
+// records the method and leaves a draft.
+func TestStartCase(t *testing.T) {
+	env := demoEnv(t, 20)
+	m := unlocked(t, env, 80, 24)
+	today := m.screen.(*todayScreen)
+	// The status filter's "not started" first, so the case is fresh.
+	m = press(t, m, "shift+tab")
+	target := today.all[today.shown[0]].c
+	m = press(t, m, "enter", "enter")
+	if _, ok := m.screen.(*startScreen); !ok {
+		t.Fatalf("not on the start screen:\n%s", screenText(m))
+	}
+	m = press(t, m, "tab", "2", "enter")
+	if !strings.Contains(screenText(m), "须写明情况说明") {
+		t.Fatalf("completed a death without a note:\n%s", screenText(m))
+	}
+	m = press(t, m, "2021年6月病故，家属告知", "enter")
+	if _, ok := m.screen.(*caseScreen); !ok || !strings.Contains(screenText(m), "已完成") {
+		t.Fatalf("not back on the completed case:\n%s", screenText(m))
+	}
+	if m.queued != 5 {
+		t.Errorf("status bar says %d queued, want 5", m.queued)
+	}
+	r, err := env.Session.RecordFor(target.ID, "person-2021")
+	if err != nil || r.Outcome != 2 || r.Method != 1 || r.OutcomeNote != "2021年6月病故，家属告知" || r.Status != localstore.StatusCompleted {
+		t.Fatalf("record %+v, %v", r, err)
+	}
+	// Opening it again shows it is locked.
+	m = press(t, m, "enter")
+	if !strings.Contains(screenText(m), "只有组长退回后才能修改") {
+		t.Errorf("completed case not shown as locked:\n%s", screenText(m))
+	}
+	m = press(t, m, "esc", "esc")
+	if n := today.all[today.shown[today.cursor]]; n.c.ID == target.ID {
+		t.Errorf("the completed case still shows among not-started ones")
+	}
+	// An interview by telephone: a draft with its method.
+	next := today.all[today.shown[0]].c
+	m = press(t, m, "enter", "enter", "2", "enter", "enter")
+	r, err = env.Session.RecordFor(next.ID, "person-2021")
+	if err != nil || r.Method != 2 || r.Outcome != 1 || r.Status != localstore.StatusDraft {
+		t.Fatalf("interview record %+v, %v", r, err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/tui"
 )
@@ -37,8 +38,12 @@ func runTUI(cmd *cobra.Command, a *app, dir string, notice [2]string) error {
 	if err != nil {
 		return err
 	}
+	person, err := forms.Builtin("person-2021")
+	if err != nil {
+		return err
+	}
 	env := &tui.Env{
-		DB: db, Lang: a.cfg.Language, Keys: tui.DefaultKeyMap(),
+		DB: db, PersonForm: person, Lang: a.cfg.Language, Keys: tui.DefaultKeyMap(),
 		Styles: tui.DefaultStyles(lipgloss.HasDarkBackground(in, out)), Notice: notice,
 	}
 	p := tea.NewProgram(tui.New(env, has, codes), tea.WithContext(cmd.Context()), tea.WithInput(in), tea.WithOutput(out))

@@ -1,0 +1,279 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/doorstep-survey/doorstep/cleantext"
+	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/tui/textwidth"
+)
+
+// Collection methods and case outcomes, by their official codes.
+var (
+	methods = []choice{{1, "入户", "home visit"}, {2, "电话", "telephone"}, {3, "窗口服务", "service window"},
+		{4, "智能化残疾人证系统归集", "smart-certificate system"}}
+	outcomes = []choice{{1, "正常调查", "interviewed"}, {2, "死亡", "deceased"}, {3, "空挂户", "registered, nobody lives there"},
+		{4, "查无此人", "person not found"}, {5, "拒访", "refused"}, {6, "迁出", "moved out of the district"}, {9, "其他", "other"}}
+)
+
+type choice struct {
+	code   int
+	zh, en string
+}
+
+func (c choice) label(lang string) string {
+	if lang == "en" {
+		return c.en
+	}
+	return c.zh
+}
+
+// startScreen opens a case: how it is collected (调查方式) and what came of it. An
+// outcome other than an interview completes the case here, with a note, and queues it
+// for the district.
+type startScreen struct {
+	env     *Env
+	caseID  string
+	name    string
+	method  int // index into methods
+	outcome int // index into outcomes
+	note    textinput.Model
+	focus   int // 0 method, 1 outcome, 2 note
+	busy    bool
+	err     string
+	loaded  bool
+	locked  bool
+}
+
+// startLoadedMsg carries the case and its record, if any.
+type startLoadedMsg struct {
+	caseID string
+	c      localstore.Case
+	rec    *localstore.Record
+	err    error
+}
+
+// startDoneMsg is the outcome of saving the case header.
+type startDoneMsg struct {
+	caseID string
+	rec    *localstore.Record
+	err    error
+}
+
+func newStartScreen(env *Env, caseID string) *startScreen {
+	return &startScreen{env: env, caseID: caseID, note: newInput(100)}
+}
+
+func (s *startScreen) Init() tea.Cmd {
+	sess, id, formID := s.env.Session, s.caseID, s.env.PersonForm.ID
+	return func() tea.Msg {
+		c, err := sess.Case(id)
+		if err != nil {
+			return startLoadedMsg{caseID: id, err: err}
+		}
+		rec, err := sess.RecordFor(id, formID)
+		if errors.Is(err, localstore.ErrNotFound) {
+			return startLoadedMsg{caseID: id, c: c}
+		}
+		return startLoadedMsg{caseID: id, c: c, rec: rec, err: err}
+	}
+}
+
+func (s *startScreen) Title(lang string) string {
+	return tr(lang, "app") + " · " + tr(lang, "start") + " · " + s.name
+}
+func (s *startScreen) Typing() bool { return s.focus == 2 }
+func (s *startScreen) Keys() []key.Binding {
+	k := s.env.Keys
+	return []key.Binding{key.NewBinding(key.WithKeys("1"), key.WithHelp("1-9", "选择|choose")), k.NextField,
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "确定|ok")), k.Back}
+}
+
+func (s *startScreen) interview() bool {
+	return outcomes[s.outcome].code == localstore.OutcomeInterviewed
+}
+
+func (s *startScreen) fields() int {
+	if s.interview() {
+		return 2
+	}
+	return 3
+}
+
+func (s *startScreen) setFocus(i int) tea.Cmd {
+	s.focus = (i + s.fields()) % s.fields()
+	if s.focus == 2 {
+		return s.note.Focus()
+	}
+	s.note.Blur()
+	return nil
+}
+
+func (s *startScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case startLoadedMsg:
+		if msg.caseID != s.caseID {
+			return s, nil
+		}
+		s.loaded = true
+		if msg.err != nil {
+			s.err = cleantext.Line(msg.err.Error())
+			return s, nil
+		}
+		s.name = cleantext.Line(msg.c.Row.Name)
+		if r := msg.rec; r != nil {
+			s.locked = r.Status.Locked()
+			for i, m := range methods {
+				if m.code == r.Method {
+					s.method = i
+				}
+			}
+			for i, o := range outcomes {
+				if o.code == r.Outcome {
+					s.outcome = i
+				}
+			}
+			s.note.SetValue(r.OutcomeNote)
+		}
+		return s, nil
+	case startDoneMsg:
+		if msg.caseID != s.caseID {
+			return s, nil
+		}
+		s.busy = false
+		if msg.err != nil {
+			s.err = cleantext.Line(msg.err.Error())
+			return s, nil
+		}
+		return s, back
+	case tea.KeyPressMsg:
+		if s.busy || !s.loaded {
+			return s, nil
+		}
+		k := s.env.Keys
+		switch {
+		case key.Matches(msg, k.Back):
+			return s, back
+		case s.locked:
+			return s, nil
+		case msg.String() == "enter" && s.focus < s.fields()-1:
+			return s, s.setFocus(s.focus + 1)
+		case msg.String() == "enter":
+			return s, s.save()
+		case key.Matches(msg, k.NextField) && !(s.focus < 2 && msg.String() == "down"):
+			return s, s.setFocus(s.focus + 1)
+		case key.Matches(msg, k.PrevField) && !(s.focus < 2 && msg.String() == "up"):
+			return s, s.setFocus(s.focus - 1)
+		case s.focus < 2:
+			s.choose(msg)
+			return s, nil
+		}
+		var cmd tea.Cmd
+		s.note, cmd = s.note.Update(msg)
+		return s, cmd
+	}
+	return s, nil
+}
+
+// choose picks an option by its code digit, or moves with the arrows.
+func (s *startScreen) choose(msg tea.KeyPressMsg) {
+	list, cur := methods, &s.method
+	if s.focus == 1 {
+		list, cur = outcomes, &s.outcome
+	}
+	switch msg.String() {
+	case "up", "left":
+		*cur = max(0, *cur-1)
+	case "down", "right":
+		*cur = min(len(list)-1, *cur+1)
+	default:
+		for i, c := range list {
+			if msg.Text == fmt.Sprint(c.code) {
+				*cur = i
+				if s.focus == 1 && !s.interview() {
+					s.setFocus(2)
+				}
+			}
+		}
+	}
+}
+
+func (s *startScreen) save() tea.Cmd {
+	note := cleantext.Line(s.note.Value())
+	if !s.interview() && note == "" {
+		s.err = tr(s.env.Lang, "needNote")
+		return s.setFocus(2)
+	}
+	if s.interview() {
+		note = ""
+	}
+	s.busy, s.err = true, ""
+	sess, f, id := s.env.Session, s.env.PersonForm, s.caseID
+	method, outcome := methods[s.method].code, outcomes[s.outcome].code
+	return func() tea.Msg {
+		r, err := sess.StartRecord(id, f.ID, f.Version)
+		if err == nil {
+			r, err = sess.SetCaseHeader(r.ID, method, outcome, note)
+		}
+		if err == nil && outcome != localstore.OutcomeInterviewed {
+			r, err = sess.Complete(r.ID)
+		}
+		return startDoneMsg{id, r, err}
+	}
+}
+
+func (s *startScreen) View(width, height int) string {
+	lang, st := s.env.Lang, s.env.Styles
+	if !s.loaded {
+		return st.Faint.Render(tr(lang, "loading"))
+	}
+	var lines []string
+	list := func(field int, title string, options []choice, cur int) {
+		head := "  "
+		if s.focus == field {
+			head = "▸ "
+		}
+		lines = append(lines, head+st.Section.Render(title))
+		for i, c := range options {
+			mark := "( )"
+			if i == cur {
+				mark = "(•)"
+			}
+			line := fmt.Sprintf("    %s %d %s", mark, c.code, c.label(lang))
+			if i == cur && s.focus == field {
+				line = st.Selected.Render(line)
+			}
+			lines = append(lines, textwidth.Truncate(line, width))
+		}
+	}
+	list(0, tr(lang, "method"), methods, s.method)
+	list(1, tr(lang, "outcome"), outcomes, s.outcome)
+	if !s.interview() {
+		head := "  "
+		if s.focus == 2 {
+			head = "▸ "
+		}
+		lines = append(lines, head+st.Section.Render(tr(lang, "note"))+" "+s.note.View())
+		lines = append(lines, "    "+st.Faint.Render(textwidth.Truncate(tr(lang, "noteHint"), width-4)))
+	}
+	lines = append(lines, "")
+	switch {
+	case s.locked:
+		lines = append(lines, "  "+st.Warning.Render(textwidth.Truncate(tr(lang, "isLocked"), width-2)))
+	case s.busy:
+		lines = append(lines, "  "+st.Faint.Render(tr(lang, "saving")))
+	case s.err != "":
+		lines = append(lines, "  "+st.Error.Render(textwidth.Truncate(s.err, width-2)))
+	case s.interview():
+		lines = append(lines, "  "+st.Faint.Render(textwidth.Truncate(tr(lang, "startHint"), width-2)))
+	default:
+		lines = append(lines, "  "+st.Faint.Render(textwidth.Truncate(tr(lang, "completeHint"), width-2)))
+	}
+	return strings.Join(lines, "\n")
+}
