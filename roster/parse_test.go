@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -296,5 +297,44 @@ func BenchmarkParse20000(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestLargeFile: a 50 MB CSV (about 500 000 rows, many repeating a number) is read in
+// one pass and every row is accounted for: imported, duplicate or refused.
+func TestLargeFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a 50 MB file")
+	}
+	path := filepath.Join(t.TempDir(), "big.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	w.WriteString(header)
+	n := 0
+	for size := len(header); size < 50<<20; n++ {
+		id := idWithCheck(fmt.Sprintf("41%04d19%02d%02d%02d%03d", n/100000, 30+n%60, 1+n%12, 1+n%28, n%1000))
+		line := fmt.Sprintf("张秀英%d,%s42,%s,男,肢体,二级,青石镇,第%d村,13812345678\n", n, id, id, n%50)
+		if (n%1000)%2 == 0 {
+			line = strings.Replace(line, ",男,", ",女,", 1)
+		}
+		size += len(line)
+		w.WriteString(line)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	res, err := ParseFile(path, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Rows)+len(res.Duplicates)+len(res.Problems) != n || len(res.Rows) == 0 {
+		t.Errorf("%d rows, %d duplicates, %d problems of %d", len(res.Rows), len(res.Duplicates), len(res.Problems), n)
+	}
+	if len(res.Problems) > 0 {
+		t.Errorf("first problem: %v", res.Problems[0])
 	}
 }
