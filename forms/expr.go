@@ -8,7 +8,10 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
-	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/checker"
+	"github.com/expr-lang/expr/compiler"
+	"github.com/expr-lang/expr/conf"
+	"github.com/expr-lang/expr/optimizer"
 )
 
 // contextSet is a set of context variables, as bits, so that "does this expression need a
@@ -70,8 +73,10 @@ type exprScope struct {
 }
 
 // compileExpr compiles a boolean expression and checks its names against the scope.
-func (b *builder) compileExpr(src string, line int, item string, env map[string]any, sc exprScope) *program {
-	tree, err := parser.Parse(src)
+// config is built once per form: building it reads every variable's type, and doing
+// that for each expression would make loading quadratic in the number of questions.
+func (b *builder) compileExpr(src string, line int, item string, config *conf.Config, sc exprScope) *program {
+	tree, err := checker.ParseCheck(src, config)
 	if err != nil {
 		b.errf(line, item, "%s %q: %s", sc.where, src, oneLine(err))
 		return nil
@@ -109,13 +114,27 @@ func (b *builder) compileExpr(src string, line int, item string, env map[string]
 	if !ok {
 		return nil
 	}
-	prog, err := expr.Compile(src, expr.Env(env), expr.AsBool())
+	if err := optimizer.Optimize(&tree.Node, config); err != nil {
+		b.errf(line, item, "%s %q: %s", sc.where, src, oneLine(err))
+		return nil
+	}
+	prog, err := compiler.Compile(tree, config)
 	if err != nil {
 		b.errf(line, item, "%s %q: %s", sc.where, src, oneLine(err))
 		return nil
 	}
 	p.prog = prog
 	return p
+}
+
+// exprConfig is the expression configuration of a form: its variables' types, and a
+// boolean result.
+func exprConfig(env map[string]any) *conf.Config {
+	config := conf.CreateNew()
+	expr.Env(env)(config)
+	expr.AsBool()(config)
+	config.Check()
+	return config
 }
 
 func oneLine(err error) string {
@@ -151,7 +170,7 @@ func (r *refCollector) Visit(n *ast.Node) {
 // compile compiles every expression of the form; called once the structure is sound.
 func (b *builder) compile() {
 	f := b.f
-	env := f.typeEnv()
+	env := exprConfig(f.typeEnv())
 	if f.Relevant != "" {
 		f.relevant = b.compileExpr(f.Relevant, 0, "", env, exprScope{where: "relevant", before: -1, noAnswers: true})
 	}

@@ -252,6 +252,10 @@ func LoadFS(fsys fs.FS, dir string) ([]*Form, error) {
 	return forms, errors.Join(errs...)
 }
 
+// maxQuestions bounds a form: the person form has 45; a form of thousands is a mistake,
+// and one that would make every keystroke slow.
+const maxQuestions = 2000
+
 // maxExpandedNodes bounds a file's size after alias expansion. The person form is about
 // 6 000 nodes. Without a bound, aliases nested in aliases grow exponentially ("billion
 // laughs"), and yaml.v3's own guard does not apply: every custom unmarshaler here decodes
@@ -441,6 +445,10 @@ func (b *builder) build(r *rawForm) *Form {
 			s.Questions = append(s.Questions, b.question(&rs.Questions[j], s, nil))
 		}
 		f.Sections = append(f.Sections, s)
+	}
+	if len(f.questions) > maxQuestions {
+		b.errf(0, "", "the form has %d questions; at most %d", len(f.questions), maxQuestions)
+		return f
 	}
 	b.subject()
 	for i := range r.Checks {
