@@ -47,6 +47,7 @@ func newRosterImportCmd(a *app) *cobra.Command {
 				}
 				printProblems(a, "not imported", res.Problems)
 				printProblems(a, "duplicates skipped", res.Duplicates)
+				printProblems(a, "imported with a warning", res.Warnings)
 				return nil
 			})
 		},
