@@ -68,6 +68,8 @@ var text = map[string][2]string{
 	"villages.n":    {"等%d个村", " and %d more"},
 	"nouser":        {"（无）", "(none)"},
 	"err":           {"出错了：", "Error: "},
+	"handbook":      {"指标解释", "Handbook"},
+	"nomatch":       {"没有找到", "Nothing found"},
 	"start":         {"开始调查", "Start"},
 	"method":        {"调查方式", "Collection method"},
 	"outcome":       {"个案结果", "Case outcome"},

@@ -10,7 +10,7 @@ type KeyMap struct {
 	Lang     key.Binding
 	Lock     key.Binding
 	Back     key.Binding
-	HelpMore key.Binding
+	Handbook key.Binding
 
 	// Lists and forms
 	Up, Down         key.Binding
@@ -32,7 +32,7 @@ func DefaultKeyMap() KeyMap {
 		Lang:      key.NewBinding(key.WithKeys("f2"), key.WithHelp("F2", "English|中文")),
 		Lock:      key.NewBinding(key.WithKeys("f12", "ctrl+l"), key.WithHelp("F12", "锁屏|lock")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "返回|back")),
-		HelpMore:  key.NewBinding(key.WithKeys("f1"), key.WithHelp("F1", "帮助|help")),
+		Handbook:  key.NewBinding(key.WithKeys("f1"), key.WithHelp("F1", "指标解释|handbook")),
 		Up:        key.NewBinding(key.WithKeys("up"), key.WithHelp("↑↓", "移动|move")),
 		Down:      key.NewBinding(key.WithKeys("down")),
 		PageUp:    key.NewBinding(key.WithKeys("pgup")),

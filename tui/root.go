@@ -134,6 +134,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		case key.Matches(msg, k.Lock) && m.env.Session != nil:
 			return m.lock()
+		case key.Matches(msg, k.Handbook) && m.env.Session != nil:
+			if _, open := m.screen.(*handbookScreen); !open {
+				return m, navigate(Page{Kind: KindHandbook})
+			}
+			return m, nil
 		}
 	}
 	var cmd tea.Cmd
@@ -163,6 +168,8 @@ func (m Model) build(p Page) Screen {
 		return newCaseScreen(m.env, p.ID)
 	case KindStart:
 		return newStartScreen(m.env, p.ID)
+	case KindHandbook:
+		return newHandbook(m.env)
 	}
 	return nil
 }
@@ -201,7 +208,7 @@ func (m Model) render() string {
 func (m Model) globalKeys() []key.Binding {
 	k := m.env.Keys
 	if m.env.Session != nil {
-		return []key.Binding{k.Lang, k.Lock, k.Quit}
+		return []key.Binding{k.Handbook, k.Lang, k.Lock, k.Quit}
 	}
 	return []key.Binding{k.Lang, k.Quit}
 }

@@ -34,6 +34,7 @@ const (
 	KindToday
 	KindCase
 	KindStart
+	KindHandbook
 )
 
 // Page is where navigation goes: a screen kind and the id it is about.

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -109,6 +110,8 @@ func press(t testing.TB, m Model, keys ...string) Model {
 			msg = tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
 		case "esc":
 			msg = tea.KeyPressMsg{Code: tea.KeyEscape}
+		case "f1":
+			msg = tea.KeyPressMsg{Code: tea.KeyF1}
 		case "f2":
 			msg = tea.KeyPressMsg{Code: tea.KeyF2}
 		case "f3":
@@ -381,4 +384,38 @@ func TestStartCase(t *testing.T) {
 	if err != nil || r.Method != 2 || r.Outcome != 1 || r.Status != localstore.StatusDraft {
 		t.Fatalf("interview record %+v, %v", r, err)
 	}
+}
+
+func TestHandbookSearch(t *testing.T) {
+	env := demoEnv(t, 3)
+	m := unlocked(t, env, 80, 24)
+	m = press(t, m, "f1")
+	hb, ok := m.screen.(*handbookScreen)
+	if !ok {
+		t.Fatalf("F1 did not open the handbook:\n%s", screenText(m))
+	}
+	m = press(t, m, "以老养残")
+	var ids []string
+	for _, q := range hb.shown {
+		ids = append(ids, q.ID)
+		if !strings.Contains(q.Label.ZH+q.Help.ZH, "以老养残") {
+			t.Errorf("%s shown for 以老养残", q.ID)
+		}
+	}
+	if !slices.Contains(ids, "R19") || len(ids) == len(env.PersonForm.Questions()) {
+		t.Fatalf("search found %v", ids)
+	}
+	out := screenText(m)
+	if !strings.Contains(out, hb.shown[0].ID) || !strings.Contains(out, firstRunes(hb.shown[0].Help.ZH)) {
+		t.Errorf("handbook screen:\n%s", out)
+	}
+	m = press(t, m, "esc")
+	if _, ok := m.screen.(*todayScreen); !ok {
+		t.Error("esc did not go back")
+	}
+}
+
+func firstRunes(s string) string {
+	r := []rune(s)
+	return string(r[:min(len(r), 10)])
 }

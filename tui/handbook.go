@@ -1,0 +1,99 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/tui/textwidth"
+)
+
+// handbookScreen is the 指标解释: every question of the person form with its help text,
+// searchable by id, label or any word of the explanation, in either language.
+type handbookScreen struct {
+	env    *Env
+	search textinput.Model
+	shown  []*forms.Question
+	cursor int
+}
+
+func newHandbook(env *Env) *handbookScreen {
+	s := &handbookScreen{env: env, search: newInput(40)}
+	s.refilter()
+	return s
+}
+
+func (s *handbookScreen) Init() tea.Cmd { return s.search.Focus() }
+func (s *handbookScreen) Title(lang string) string {
+	return tr(lang, "app") + " · " + tr(lang, "handbook")
+}
+func (s *handbookScreen) Typing() bool { return true }
+func (s *handbookScreen) Keys() []key.Binding {
+	return []key.Binding{s.env.Keys.Up, s.env.Keys.Back}
+}
+
+func (s *handbookScreen) refilter() {
+	q := strings.ToLower(strings.TrimSpace(s.search.Value()))
+	s.shown = s.shown[:0]
+	for _, question := range s.env.PersonForm.Questions() {
+		hay := strings.ToLower(strings.Join([]string{question.ID, question.Label.ZH, question.Label.EN, question.Help.ZH, question.Help.EN}, "\x00"))
+		if q == "" || strings.Contains(hay, q) {
+			s.shown = append(s.shown, question)
+		}
+	}
+	s.cursor = 0
+}
+
+func (s *handbookScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	if msg, ok := msg.(tea.KeyPressMsg); ok {
+		k := s.env.Keys
+		switch {
+		case key.Matches(msg, k.Back):
+			return s, back
+		case key.Matches(msg, k.Up):
+			s.cursor = max(0, s.cursor-1)
+			return s, nil
+		case key.Matches(msg, k.Down):
+			s.cursor = min(len(s.shown)-1, s.cursor+1)
+			return s, nil
+		}
+	}
+	before := s.search.Value()
+	var cmd tea.Cmd
+	s.search, cmd = s.search.Update(msg)
+	if s.search.Value() != before {
+		s.refilter()
+	}
+	return s, cmd
+}
+
+func (s *handbookScreen) View(width, height int) string {
+	lang, st := s.env.Lang, s.env.Styles
+	lines := []string{st.Label.Render(tr(lang, "search")+colon(lang)) + s.search.View(), ""}
+	if len(s.shown) == 0 {
+		return strings.Join(append(lines, st.Faint.Render(tr(lang, "nomatch"))), "\n")
+	}
+	// A window of the matches around the cursor, then the selected item's explanation.
+	listRows := min(len(s.shown), max(3, (height-len(lines))/3))
+	top := max(0, min(s.cursor-listRows/2, len(s.shown)-listRows))
+	for i := top; i < top+listRows; i++ {
+		q := s.shown[i]
+		line := " " + textwidth.Pad(q.ID, 5) + " " + textwidth.Truncate(q.Label.In(lang), width-8)
+		if i == s.cursor {
+			line = st.Selected.Render(textwidth.Pad(line, width))
+		}
+		lines = append(lines, line)
+	}
+	q := s.shown[s.cursor]
+	lines = append(lines, st.Faint.Render(strings.Repeat("─", width)))
+	for _, l := range textwidth.Wrap(q.Label.In(lang), width-2) {
+		lines = append(lines, " "+st.Section.Render(l))
+	}
+	for _, l := range textwidth.Wrap(q.Help.In(lang), width-2) {
+		lines = append(lines, " "+l)
+	}
+	return strings.Join(lines, "\n")
+}
