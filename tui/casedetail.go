@@ -6,17 +6,17 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/doorstep-survey/doorstep/cleantext"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
 
 // caseScreen shows one case's roster details.
 type caseScreen struct {
-	env *Env
-	id  string
-	c   *localstore.Case
-	err string
+	common
+	id    string
+	c     *localstore.Case
+	err   string
+	start key.Binding
 }
 
 // caseMsg delivers a case read from the store, with the id of the screen that asked.
@@ -26,27 +26,33 @@ type caseMsg struct {
 	err error
 }
 
-func newCaseScreen(env *Env, id string) *caseScreen { return &caseScreen{env: env, id: id} }
+func newCaseScreen(c common, id string) *caseScreen {
+	return &caseScreen{common: c, id: id, start: binding([]string{"enter"}, "enter", "key.start")}
+}
 
 func (s *caseScreen) Init() tea.Cmd {
 	sess, id := s.env.Session, s.id
-	return func() tea.Msg {
+	return s.do(func() tea.Msg {
 		c, err := sess.Case(id)
 		return caseMsg{id, c, err}
-	}
+	})
 }
 
 func (s *caseScreen) Title(lang string) string {
-	t := tr(lang, "app") + " · " + tr(lang, "case")
+	t := tr(lang, "case")
 	if s.c != nil {
-		t += " · " + cleantext.Line(s.c.Row.Name)
+		t += " · " + clean(s.c.Row.Name)
 	}
 	return t
 }
 func (s *caseScreen) Typing() bool { return false }
-func (s *caseScreen) Keys() []key.Binding {
-	return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "开始调查|start")), s.env.Keys.Back}
+func (s *caseScreen) ShortHelp() []key.Binding {
+	start := s.start
+	start.SetEnabled(s.c != nil)
+	return []key.Binding{start, s.env.Keys.Back}
 }
+
+func (s *caseScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
 
 // Refresh reloads the case: its status changes when it is started or completed.
 func (s *caseScreen) Refresh() tea.Cmd { return s.Init() }
@@ -58,7 +64,7 @@ func (s *caseScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, nil
 		}
 		if msg.err != nil {
-			s.err = cleantext.Line(msg.err.Error())
+			s.err = clean(msg.err.Error())
 			return s, nil
 		}
 		s.c = &msg.c
@@ -66,7 +72,7 @@ func (s *caseScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		switch {
 		case key.Matches(msg, s.env.Keys.Back):
 			return s, back
-		case key.Matches(msg, s.env.Keys.Open) && s.c != nil:
+		case key.Matches(msg, s.start) && s.c != nil:
 			return s, navigate(Page{Kind: KindStart, ID: s.id})
 		}
 	}
@@ -97,13 +103,23 @@ func (s *caseScreen) View(width, height int) string {
 		{"address", r.HouseholdAddress}, {"current", r.CurrentAddress}, {"phone", r.Phone},
 		{"guardian", r.Guardian}, {"guardianphone", r.GuardianPhone}, {"status", statusName(lang, s.c.Status)},
 	}
+	labelW := 0
+	for _, kv := range rows {
+		labelW = max(labelW, textwidth.Width(tr(lang, kv[0]))+2)
+	}
 	lines := []string{""}
 	for _, kv := range rows {
 		if kv[1] == "" {
 			continue
 		}
-		label := st.Label.Render(textwidth.Pad(tr(lang, kv[0]), 18))
-		lines = append(lines, "  "+label+textwidth.Truncate(cleantext.Line(kv[1]), width-22))
+		// Values wrap rather than being cut: an address is how the house is found.
+		label := st.Label.Render(textwidth.PadRight(tr(lang, kv[0]), labelW))
+		for i, l := range textwidth.Wrap(clean(kv[1]), width-2-labelW) {
+			if i > 0 {
+				label = strings.Repeat(" ", labelW)
+			}
+			lines = append(lines, "  "+label+l)
+		}
 	}
 	return strings.Join(lines, "\n")
 }

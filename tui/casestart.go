@@ -9,36 +9,15 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/doorstep-survey/doorstep/cleantext"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
-
-// Collection methods and case outcomes, by their official codes.
-var (
-	methods = []choice{{1, "入户", "home visit"}, {2, "电话", "telephone"}, {3, "窗口服务", "service window"},
-		{4, "智能化残疾人证系统归集", "smart-certificate system"}}
-	outcomes = []choice{{1, "正常调查", "interviewed"}, {2, "死亡", "deceased"}, {3, "空挂户", "registered, nobody lives there"},
-		{4, "查无此人", "person not found"}, {5, "拒访", "refused"}, {6, "迁出", "moved out of the district"}, {9, "其他", "other"}}
-)
-
-type choice struct {
-	code   int
-	zh, en string
-}
-
-func (c choice) label(lang string) string {
-	if lang == "en" {
-		return c.en
-	}
-	return c.zh
-}
 
 // startScreen opens a case: how it is collected (调查方式) and what came of it. An
 // outcome other than an interview completes the case here, with a note, and queues it
 // for the district.
 type startScreen struct {
-	env     *Env
+	common
 	caseID  string
 	name    string
 	method  int // index into methods
@@ -66,13 +45,13 @@ type startDoneMsg struct {
 	err    error
 }
 
-func newStartScreen(env *Env, caseID string) *startScreen {
-	return &startScreen{env: env, caseID: caseID, note: newInput(100)}
+func newStartScreen(c common, caseID string) *startScreen {
+	return &startScreen{common: c, caseID: caseID, note: newInput(100)}
 }
 
 func (s *startScreen) Init() tea.Cmd {
 	sess, id, formID := s.env.Session, s.caseID, s.env.PersonForm.ID
-	return func() tea.Msg {
+	return s.do(func() tea.Msg {
 		c, err := sess.Case(id)
 		if err != nil {
 			return startLoadedMsg{caseID: id, err: err}
@@ -82,18 +61,23 @@ func (s *startScreen) Init() tea.Cmd {
 			return startLoadedMsg{caseID: id, c: c}
 		}
 		return startLoadedMsg{caseID: id, c: c, rec: rec, err: err}
-	}
+	})
 }
 
 func (s *startScreen) Title(lang string) string {
-	return tr(lang, "app") + " · " + tr(lang, "start") + " · " + s.name
+	if s.name == "" {
+		return tr(lang, "start")
+	}
+	return tr(lang, "start") + " · " + s.name
 }
 func (s *startScreen) Typing() bool { return s.focus == 2 }
-func (s *startScreen) Keys() []key.Binding {
+func (s *startScreen) ShortHelp() []key.Binding {
 	k := s.env.Keys
-	return []key.Binding{key.NewBinding(key.WithKeys("1"), key.WithHelp("1-9", "选择|choose")), k.NextField,
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "确定|ok")), k.Back}
+	return []key.Binding{binding([]string{"1"}, "1-9", "key.choose"), k.NextField,
+		binding([]string{"enter"}, "enter", "key.ok"), k.Back}
 }
+
+func (s *startScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
 
 func (s *startScreen) interview() bool {
 	return outcomes[s.outcome].code == localstore.OutcomeInterviewed
@@ -123,10 +107,10 @@ func (s *startScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		}
 		s.loaded = true
 		if msg.err != nil {
-			s.err = cleantext.Line(msg.err.Error())
+			s.err = clean(msg.err.Error())
 			return s, nil
 		}
-		s.name = cleantext.Line(msg.c.Row.Name)
+		s.name = clean(msg.c.Row.Name)
 		if r := msg.rec; r != nil {
 			s.locked = r.Status.Locked()
 			for i, m := range methods {
@@ -148,7 +132,7 @@ func (s *startScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		}
 		s.busy = false
 		if msg.err != nil {
-			s.err = cleantext.Line(msg.err.Error())
+			s.err = clean(msg.err.Error())
 			return s, nil
 		}
 		return s, back
@@ -205,7 +189,7 @@ func (s *startScreen) choose(msg tea.KeyPressMsg) {
 }
 
 func (s *startScreen) save() tea.Cmd {
-	note := cleantext.Line(s.note.Value())
+	note := clean(s.note.Value())
 	if !s.interview() && note == "" {
 		s.err = tr(s.env.Lang, "needNote")
 		return s.setFocus(2)
@@ -216,7 +200,7 @@ func (s *startScreen) save() tea.Cmd {
 	s.busy, s.err = true, ""
 	sess, f, id := s.env.Session, s.env.PersonForm, s.caseID
 	method, outcome := methods[s.method].code, outcomes[s.outcome].code
-	return func() tea.Msg {
+	return s.do(func() tea.Msg {
 		r, err := sess.StartRecord(id, f.ID, f.Version)
 		if err == nil {
 			r, err = sess.SetCaseHeader(r.ID, method, outcome, note)
@@ -225,7 +209,7 @@ func (s *startScreen) save() tea.Cmd {
 			r, err = sess.Complete(r.ID)
 		}
 		return startDoneMsg{id, r, err}
-	}
+	})
 }
 
 func (s *startScreen) View(width, height int) string {

@@ -8,15 +8,17 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/teatest/v2"
-
-	"github.com/doorstep-survey/doorstep/demo"
 )
 
-// TestFlowUnlockSearchOpen drives the real program loop: unlock, search by a name's
-// pinyin initials, open the case, go back, quit.
-func TestFlowUnlockSearchOpen(t *testing.T) {
-	env := demoEnv(t, 20)
-	codes, _ := env.DB.UserCodes()
+// TestFlowUnlockSearchOpenBack drives the real program loop at 80×24: unlock, search
+// by pinyin initials, open a case, go back, quit.
+func TestFlowUnlockSearchOpenBack(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	env.Tick = tea.Tick // the real timers: the program runs them
+	codes, err := env.DB.UserCodes()
+	if err != nil {
+		t.Fatal(err)
+	}
 	tm := teatest.NewTestModel(t, New(env, true, codes), teatest.WithInitialTermSize(80, 24))
 	waitFor := func(what string) {
 		t.Helper()
@@ -24,20 +26,27 @@ func TestFlowUnlockSearchOpen(t *testing.T) {
 			teatest.WithDuration(10*time.Second))
 	}
 	waitFor("本机用户")
-	tm.Type("E001")
+	tm.Type(testEnumerator)
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
-	tm.Type(demo.DemoPassphrase)
+	tm.Type(testPass)
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	waitFor("今日工作")
-	tm.Type("zhang")
-	waitFor("zhang")
+	tm.Type("zs")
+	waitFor("张三丰")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	waitFor("户籍地址")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
 	waitFor("按底册顺序")
 	tm.Send(tea.KeyPressMsg{Code: 'q', Mod: tea.ModCtrl})
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
-	if final.Session() == nil || !strings.Contains(final.screen.Title("zh"), "今日工作") {
-		t.Errorf("ended on %q", final.screen.Title("zh"))
+	if final.Session() == nil {
+		t.Fatal("ended locked")
+	}
+	today, ok := final.screen.(*todayScreen)
+	if !ok || today.search.Value() != "zs" || len(final.history) != 0 {
+		t.Errorf("ended on %q with search %q", final.screen.Title("zh"), today.search.Value())
+	}
+	if names := shownNames(final); strings.Join(names, " ") != "张三 张山 张三丰" {
+		t.Errorf("zs shows %q", names)
 	}
 }

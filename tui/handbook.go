@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	fullwidth "golang.org/x/text/width"
 
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
@@ -14,33 +15,39 @@ import (
 // handbookScreen is the 指标解释: every question of the person form with its help text,
 // searchable by id, label or any word of the explanation, in either language.
 type handbookScreen struct {
-	env    *Env
+	common
 	search textinput.Model
+	all    []*forms.Question
+	hay    []string // per question: id, label and help in both languages, lower case
 	shown  []*forms.Question
 	cursor int
 }
 
-func newHandbook(env *Env) *handbookScreen {
-	s := &handbookScreen{env: env, search: newInput(40)}
+func newHandbook(c common) *handbookScreen {
+	s := &handbookScreen{common: c, search: newInput(40), all: c.env.PersonForm.Questions()}
+	for _, q := range s.all {
+		s.hay = append(s.hay, strings.ToLower(strings.Join([]string{q.ID, q.Label.ZH, q.Label.EN, q.Help.ZH, q.Help.EN}, "\x00")))
+	}
 	s.refilter()
 	return s
 }
 
 func (s *handbookScreen) Init() tea.Cmd { return s.search.Focus() }
 func (s *handbookScreen) Title(lang string) string {
-	return tr(lang, "app") + " · " + tr(lang, "handbook")
+	return tr(lang, "handbook")
 }
 func (s *handbookScreen) Typing() bool { return true }
-func (s *handbookScreen) Keys() []key.Binding {
+func (s *handbookScreen) ShortHelp() []key.Binding {
 	return []key.Binding{s.env.Keys.Up, s.env.Keys.Back}
 }
 
+func (s *handbookScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
 func (s *handbookScreen) refilter() {
-	q := strings.ToLower(strings.TrimSpace(s.search.Value()))
+	q := strings.ToLower(strings.TrimSpace(fullwidth.Narrow.String(s.search.Value())))
 	s.shown = s.shown[:0]
-	for _, question := range s.env.PersonForm.Questions() {
-		hay := strings.ToLower(strings.Join([]string{question.ID, question.Label.ZH, question.Label.EN, question.Help.ZH, question.Help.EN}, "\x00"))
-		if q == "" || strings.Contains(hay, q) {
+	for i, question := range s.all {
+		if q == "" || strings.Contains(s.hay[i], q) {
 			s.shown = append(s.shown, question)
 		}
 	}
@@ -81,18 +88,18 @@ func (s *handbookScreen) View(width, height int) string {
 	top := max(0, min(s.cursor-listRows/2, len(s.shown)-listRows))
 	for i := top; i < top+listRows; i++ {
 		q := s.shown[i]
-		line := " " + textwidth.Pad(q.ID, 5) + " " + textwidth.Truncate(q.Label.In(lang), width-8)
+		line := " " + textwidth.PadRight(clean(q.ID), 5) + " " + textwidth.Truncate(clean(q.Label.In(lang)), width-8)
 		if i == s.cursor {
-			line = st.Selected.Render(textwidth.Pad(line, width))
+			line = st.Selected.Render(textwidth.PadRight(line, width))
 		}
 		lines = append(lines, line)
 	}
 	q := s.shown[s.cursor]
-	lines = append(lines, st.Faint.Render(strings.Repeat("─", width)))
-	for _, l := range textwidth.Wrap(q.Label.In(lang), width-2) {
+	lines = append(lines, st.Faint.Render(textwidth.Rule(width)))
+	for _, l := range textwidth.Wrap(clean(q.Label.In(lang)), width-2) {
 		lines = append(lines, " "+st.Section.Render(l))
 	}
-	for _, l := range textwidth.Wrap(q.Help.In(lang), width-2) {
+	for _, l := range textwidth.Wrap(clean(q.Help.In(lang)), width-2) {
 		lines = append(lines, " "+l)
 	}
 	return strings.Join(lines, "\n")

@@ -2,10 +2,11 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -19,39 +20,62 @@ const (
 	MinHeight = 24
 )
 
-// Model is the root: window size, the active screen and its history, global keys, the
-// status bar and the idle lock — and little else.
+// tickEvery is how often the clock and the idle lock are looked at.
+const tickEvery = 15 * time.Second
+
+// Model is the root: window size, the active screen and its history, the overlays,
+// global keys, the status bar and the idle lock — and little else.
 type Model struct {
 	env           *Env
 	width, height int
 	screen        Screen
 	history       []Screen
-	help          help.Model
-	queued        int
+	overlays      []Overlay
+	lastID        screenID
+	codes         []string // the users of this laptop, for the unlock screen
+	queued        int      // records waiting to be sent; < 0 when not known
 	now           time.Time
 	lastInput     time.Time
-	// resume and resumeHistory are where to return after an idle lock.
-	resume        Screen
-	resumeHistory []Screen
+	// locked is what the lock put aside, to come back to when the same user unlocks.
+	locked *lockedState
+}
+
+type lockedState struct {
+	user     string
+	screen   Screen
+	history  []Screen
+	overlays []Overlay
 }
 
 // New returns the root model for an open store: setup when it has no user yet, else
-// unlock.
+// unlock. codes are the store's user codes (DB.UserCodes).
 func New(env *Env, hasUsers bool, codes []string) Model {
 	if env.Now == nil {
 		env.Now = time.Now
 	}
+	if env.Tick == nil {
+		env.Tick = tea.Tick
+	}
 	if env.LockAfter == 0 {
 		env.LockAfter = 10 * time.Minute
 	}
-	m := Model{env: env, help: help.New(), now: env.Now()}
+	if env.Lang != "en" {
+		env.Lang = "zh"
+	}
+	m := Model{env: env, codes: slices.Clone(codes), now: env.Now()}
 	m.lastInput = m.now
 	if hasUsers {
-		m.screen = newUnlock(env, codes)
+		m.screen = newUnlock(m.nextCommon(), m.codes, "", false)
 	} else {
-		m.screen = newSetup(env)
+		m.screen = newSetup(m.nextCommon())
 	}
 	return m
+}
+
+// nextCommon is what a new screen is built with; each gets an id of its own.
+func (m *Model) nextCommon() common {
+	m.lastID++
+	return common{env: m.env, id: m.lastID}
 }
 
 // Init starts the first screen and the clock.
@@ -60,7 +84,8 @@ func (m Model) Init() tea.Cmd {
 }
 
 func (m Model) tick() tea.Cmd {
-	return tea.Tick(30*time.Second, func(t time.Time) tea.Msg { return tickMsg{at: m.env.Now()} })
+	now := m.env.Now
+	return m.env.Tick(tickEvery, func(time.Time) tea.Msg { return tickMsg{at: now()} })
 }
 
 func (m Model) queuedCmd() tea.Cmd {
@@ -68,36 +93,43 @@ func (m Model) queuedCmd() tea.Cmd {
 	return func() tea.Msg {
 		n, err := db.OutboxLen()
 		if err != nil {
-			return nil
+			return queuedMsg{-1}
 		}
 		return queuedMsg{n}
 	}
 }
 
-// Update routes: global messages first, then global keys, then the active screen.
+// Update routes: messages for the root, then keys (overlay first, then global keys,
+// then the active screen), then everything else to the active screen.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
-		m.help.SetWidth(msg.Width)
-		return m, nil
+		return m, m.broadcast(msg)
 	case tickMsg:
 		m.now = msg.at
-		if m.env.Session != nil && m.now.Sub(m.lastInput) >= m.env.LockAfter {
-			return m.lock()
+		if m.env.Session == nil {
+			return m, m.tick()
+		}
+		if m.now.Sub(m.lastInput) >= m.env.LockAfter {
+			var cmd tea.Cmd
+			m, cmd = m.lock(true)
+			return m, tea.Batch(cmd, m.tick())
 		}
 		return m, tea.Batch(m.tick(), m.queuedCmd())
 	case queuedMsg:
 		m.queued = msg.n
 		return m, nil
+	case screenMsg:
+		return m.deliver(msg)
 	case navigateMsg:
-		next := m.build(msg.page)
-		if next == nil {
+		next := build(m.nextCommon(), msg.page)
+		if next == nil || m.env.Session == nil {
 			return m, nil
 		}
 		m.history = append(m.history, m.screen)
 		m.screen = next
-		return m, next.Init()
+		return m, tea.Batch(next.Init(), m.sizeFor(next))
 	case backMsg:
 		if len(m.history) == 0 {
 			return m, nil
@@ -110,35 +142,22 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.queuedCmd()
 	case unlockedMsg:
-		m.env.Session = msg.session
-		m.lastInput = m.env.Now()
-		if m.resume != nil {
-			m.screen, m.history, m.resume = m.resume, m.resumeHistory, nil
-			return m, m.queuedCmd()
+		return m.unlocked(msg.session)
+	case openOverlayMsg:
+		m.overlays = append(m.overlays, msg.o)
+		return m, nil
+	case closeOverlayMsg:
+		if len(m.overlays) > 0 {
+			m.overlays = m.overlays[:len(m.overlays)-1]
 		}
-		m.history = nil
-		m.screen = newToday(m.env)
-		return m, tea.Batch(m.screen.Init(), m.queuedCmd())
+		return m, nil
 	case tea.KeyPressMsg:
 		m.lastInput = m.env.Now()
-		k := m.env.Keys
-		switch {
-		case key.Matches(msg, k.Quit):
-			return m, tea.Quit
-		case key.Matches(msg, k.Lang):
-			if m.env.Lang == "en" {
-				m.env.Lang = "zh"
-			} else {
-				m.env.Lang = "en"
-			}
-			return m, nil
-		case key.Matches(msg, k.Lock) && m.env.Session != nil:
-			return m.lock()
-		case key.Matches(msg, k.Handbook) && m.env.Session != nil:
-			if _, open := m.screen.(*handbookScreen); !open {
-				return m, navigate(Page{Kind: KindHandbook})
-			}
-			return m, nil
+		return m.key(msg)
+	case tea.PasteMsg:
+		m.lastInput = m.env.Now()
+		if len(m.overlays) > 0 {
+			return m.updateOverlay(msg)
 		}
 	}
 	var cmd tea.Cmd
@@ -146,35 +165,150 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
-// refresher is a screen that reloads what it shows when it is returned to.
-type refresher interface{ Refresh() tea.Cmd }
-
-// lock forgets the session and shows unlock; after unlock the same screen comes back.
-func (m Model) lock() (tea.Model, tea.Cmd) {
-	codes := []string{m.env.Session.User().Code}
-	m.env.Session = nil
-	m.resume, m.resumeHistory = m.screen, m.history
-	m.history = nil
-	m.screen = newUnlock(m.env, codes)
-	return m, m.screen.Init()
-}
-
-// build makes the screen for a page.
-func (m Model) build(p Page) Screen {
-	switch p.Kind {
-	case KindToday:
-		return newToday(m.env)
-	case KindCase:
-		return newCaseScreen(m.env, p.ID)
-	case KindStart:
-		return newStartScreen(m.env, p.ID)
-	case KindHandbook:
-		return newHandbook(m.env)
+func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.globalKeys()
+	if key.Matches(msg, k.Quit) {
+		return m, tea.Quit // always: a person must be able to leave
 	}
-	return nil
+	if len(m.overlays) > 0 {
+		return m.updateOverlay(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Lang):
+		if m.env.Lang == "en" {
+			m.env.Lang = "zh"
+		} else {
+			m.env.Lang = "en"
+		}
+		return m, nil
+	case key.Matches(msg, k.Lock):
+		return m.lock(false)
+	case key.Matches(msg, k.Handbook):
+		if _, open := m.screen.(*handbookScreen); !open {
+			return m, navigate(Page{Kind: KindHandbook})
+		}
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.screen, cmd = m.screen.Update(msg)
+	return m, cmd
 }
 
-// View lays out title, screen, help line and status bar.
+func (m Model) updateOverlay(msg tea.Msg) (tea.Model, tea.Cmd) {
+	top := len(m.overlays) - 1
+	o, cmd := m.overlays[top].Update(msg)
+	m.overlays = append(m.overlays[:top:top], o)
+	return m, cmd
+}
+
+// globalKeys is the key map with the global bindings that cannot act now disabled:
+// printable ones while the screen takes text, and those that need a session before
+// unlock.
+func (m Model) globalKeys() KeyMap {
+	k := m.env.Keys
+	typing := m.screen.Typing()
+	for _, b := range []*key.Binding{&k.Quit, &k.Lang, &k.Lock, &k.Handbook} {
+		if typing && printable(*b) {
+			b.SetEnabled(false)
+		}
+	}
+	if m.env.Session == nil {
+		k.Lock.SetEnabled(false)
+		k.Handbook.SetEnabled(false)
+	}
+	return k
+}
+
+// printable reports whether a binding has a key that types a character.
+func printable(b key.Binding) bool {
+	for _, k := range b.Keys() {
+		if k == "space" || utf8.RuneCountInString(k) == 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// deliver gives a screen the result of its command, wherever the screen is now.
+func (m Model) deliver(msg screenMsg) (tea.Model, tea.Cmd) {
+	if msg.msg == nil {
+		return m, nil
+	}
+	var cmd tea.Cmd
+	found := false
+	m.eachScreen(func(s *Screen) {
+		if !found && (*s).screenID() == msg.id {
+			found = true
+			*s, cmd = (*s).Update(msg.msg)
+		}
+	})
+	return m, cmd
+}
+
+// eachScreen visits every screen the model holds, the active one first.
+func (m *Model) eachScreen(fn func(*Screen)) {
+	fn(&m.screen)
+	for i := range m.history {
+		fn(&m.history[i])
+	}
+	if l := m.locked; l != nil {
+		fn(&l.screen)
+		for i := range l.history {
+			fn(&l.history[i])
+		}
+	}
+}
+
+// broadcast sends a message every screen needs (the window size) to all of them.
+func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	m.eachScreen(func(s *Screen) {
+		var cmd tea.Cmd
+		*s, cmd = (*s).Update(msg)
+		cmds = append(cmds, cmd)
+	})
+	return tea.Batch(cmds...)
+}
+
+// sizeFor tells a new screen the window size.
+func (m Model) sizeFor(s Screen) tea.Cmd {
+	if m.width == 0 {
+		return nil
+	}
+	size := tea.WindowSizeMsg{Width: m.width, Height: m.height}
+	return func() tea.Msg { return screenMsg{s.screenID(), size} }
+}
+
+// lock forgets the session and shows unlock; when the same user unlocks, the screens
+// come back as they were.
+func (m Model) lock(idle bool) (Model, tea.Cmd) {
+	user := m.env.Session.User().Code
+	m.locked = &lockedState{user: user, screen: m.screen, history: m.history, overlays: m.overlays}
+	m.env.Session = nil
+	m.history, m.overlays = nil, nil
+	m.screen = newUnlock(m.nextCommon(), m.codes, user, idle)
+	return m, tea.Batch(m.screen.Init(), m.sizeFor(m.screen))
+}
+
+func (m Model) unlocked(s *localstore.Session) (tea.Model, tea.Cmd) {
+	m.env.Session = s
+	m.lastInput = m.env.Now()
+	user := s.User().Code
+	if !slices.Contains(m.codes, user) {
+		m.codes = append(m.codes, user)
+	}
+	if l := m.locked; l != nil && l.user == user {
+		m.screen, m.history, m.overlays, m.locked = l.screen, l.history, l.overlays, nil
+		return m, m.queuedCmd()
+	}
+	// Another user: what the first one had open is dropped, never shown.
+	m.locked, m.history, m.overlays = nil, nil, nil
+	m.screen = newToday(m.nextCommon())
+	return m, tea.Batch(m.screen.Init(), m.sizeFor(m.screen), m.queuedCmd())
+}
+
+// View lays out the title, the screen (with any overlay over it), the help line and
+// the status bar.
 func (m Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
@@ -186,31 +320,93 @@ func (m Model) render() string {
 	if m.width == 0 {
 		return ""
 	}
-	lang, st := m.env.Lang, m.env.Styles
+	lang := m.env.Lang
 	if m.width < MinWidth || m.height < MinHeight {
-		return textwidth.Truncate(tr(lang, "toosmall"), m.width) + fmt.Sprintf(" (%d×%d)", m.width, m.height)
+		msg := fmt.Sprintf(tr(lang, "toosmall"), MinWidth, MinHeight, m.width, m.height)
+		return strings.Join(textwidth.Wrap(msg, m.width), "\n")
 	}
-	title := st.Title.Render(textwidth.Truncate(m.screen.Title(lang), m.width))
-	helpLine := m.help.ShortHelpView(localize(lang, append(m.screen.Keys(), m.globalKeys()...)))
-	helpLine = textwidth.Truncate(helpLine, m.width)
-	bodyHeight := m.height - 3 // title, help, status bar
-	body := m.screen.View(m.width, bodyHeight)
-	lines := strings.Split(body, "\n")
-	if len(lines) > bodyHeight {
-		lines = lines[:bodyHeight]
+	title := m.titleLine()
+	helpLines := m.helpLines()
+	bodyHeight := m.height - 2 - len(helpLines) // title and status bar
+	lines := strings.Split(m.screen.View(m.width, bodyHeight), "\n")
+	lines = lines[:min(len(lines), bodyHeight)]
+	for i, l := range lines {
+		lines[i] = textwidth.Truncate(l, m.width)
 	}
 	for len(lines) < bodyHeight {
 		lines = append(lines, "")
 	}
-	return strings.Join(append(append([]string{title}, lines...), helpLine, m.statusBar()), "\n")
+	if n := len(m.overlays); n > 0 {
+		m.drawOverlay(lines, m.overlays[n-1])
+	}
+	out := make([]string, 0, m.height)
+	out = append(out, title)
+	out = append(out, lines...)
+	out = append(out, helpLines...)
+	out = append(out, m.statusBar())
+	return strings.Join(out, "\n")
 }
 
-func (m Model) globalKeys() []key.Binding {
-	k := m.env.Keys
-	if m.env.Session != nil {
-		return []key.Binding{k.Handbook, k.Lang, k.Lock, k.Quit}
+// titleLine is the screen's title, and the program's name at the right when it fits.
+func (m Model) titleLine() string {
+	st, lang := m.env.Styles, m.env.Lang
+	title := " " + m.screen.Title(lang)
+	app := tr(lang, "app") + " "
+	gap := m.width - textwidth.Width(title) - textwidth.Width(app)
+	if gap < 2 {
+		return st.Title.Render(textwidth.Truncate(title, m.width))
 	}
-	return []key.Binding{k.Lang, k.Quit}
+	return st.Title.Render(title) + strings.Repeat(" ", gap) + st.Faint.Render(app)
+}
+
+// drawOverlay puts the overlay's lines across the middle of the body, between rules.
+func (m Model) drawOverlay(body []string, o Overlay) {
+	st := m.env.Styles
+	ov := o.View(m.width)
+	ov = ov[:min(len(ov), len(body)-2)]
+	top := max(0, (len(body)-len(ov)-2)/2)
+	body[top] = st.Faint.Render(textwidth.Rule(m.width))
+	for i, l := range ov {
+		body[top+1+i] = st.Dialog.Render(textwidth.PadRight(l, m.width))
+	}
+	body[top+1+len(ov)] = st.Faint.Render(textwidth.Rule(m.width))
+}
+
+// helpLines is the keys of the screen (or the overlay on top) and the global ones, on
+// one line, or two when they do not fit: every key stays visible at 80 columns.
+func (m Model) helpLines() []string {
+	var keys []key.Binding
+	if n := len(m.overlays); n > 0 {
+		keys = append(keys, m.overlays[n-1].ShortHelp()...)
+		keys = append(keys, m.globalKeys().Quit)
+	} else {
+		k := m.globalKeys()
+		keys = append(keys, m.screen.ShortHelp()...)
+		keys = append(keys, k.Handbook, k.Lang, k.Lock, k.Quit)
+	}
+	st := m.env.Styles.Help
+	sep := st.ShortSeparator.Render(" · ")
+	sepW := textwidth.Width(sep)
+	var lines []string
+	var cur strings.Builder
+	curW := 0
+	for _, b := range localize(m.env.Lang, keys) {
+		item := st.ShortKey.Render(b.Help().Key) + " " + st.ShortDesc.Render(b.Help().Desc)
+		w := textwidth.Width(item)
+		if curW > 0 && curW+sepW+w > m.width && len(lines) == 0 {
+			lines = append(lines, cur.String())
+			cur.Reset()
+			curW = 0
+		}
+		if curW > 0 {
+			cur.WriteString(sep)
+			curW += sepW
+		}
+		cur.WriteString(item)
+		curW += w
+	}
+	lines = append(lines, textwidth.Truncate(cur.String(), m.width))
+	return lines
 }
 
 // statusBar: user, villages, queued for sync, time, lock state.
@@ -219,26 +415,27 @@ func (m Model) statusBar() string {
 	var left string
 	if s := m.env.Session; s != nil {
 		u := s.User()
-		left = fmt.Sprintf(" %s %s", u.Code, u.Name)
+		left = " " + clean(u.Code) + " " + clean(u.Name)
 		if len(u.Villages) > 0 {
-			left += " │ " + u.Villages[0]
+			left += " │ " + clean(u.Villages[0])
 			if len(u.Villages) > 1 {
-				left += fmt.Sprintf(tr(lang, "villages.n"), len(u.Villages)-1)
+				left += fmt.Sprintf(tr(lang, "villages.n"), len(u.Villages), len(u.Villages)-1)
 			}
 		}
-		left += fmt.Sprintf(" │ %s %d", tr(lang, "queued"), m.queued)
+		queued := "?"
+		if m.queued >= 0 {
+			queued = fmt.Sprint(m.queued)
+		}
+		left += " │ " + tr(lang, "queued") + " " + queued
 	}
 	lock := tr(lang, "locked")
 	if m.env.Session != nil {
 		lock = tr(lang, "open")
 	}
-	right := fmt.Sprintf("%s │ %s ", m.now.Format("15:04"), lock)
-	gap := m.width - textwidth.Width(left) - textwidth.Width(right)
-	if gap < 1 {
-		left = textwidth.Truncate(left, m.width-textwidth.Width(right)-1)
-		gap = m.width - textwidth.Width(left) - textwidth.Width(right)
-	}
-	return m.env.Styles.StatusBar.Render(left + strings.Repeat(" ", max(gap, 0)) + right)
+	right := m.now.Format("15:04") + " │ " + lock + " "
+	rightW := textwidth.Width(right)
+	left = textwidth.Truncate(left, m.width-rightW-1)
+	return m.env.Styles.StatusBar.Render(textwidth.PadRight(left, m.width-rightW) + right)
 }
 
 // Session returns the unlocked session, for the program's exit.

@@ -1,27 +1,35 @@
 package tui
 
 import (
+	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/doorstep-survey/doorstep/cleantext"
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 )
 
-// Screen is one page. It returns a string from View; only the root makes a tea.View.
+// Screen is one page. Only the root makes a tea.View: a screen returns the lines of its
+// body, at most width cells wide and height lines high; the root draws the title above
+// and the help line and status bar below.
 type Screen interface {
+	// ShortHelp and FullHelp are the screen's keys, shown at the bottom before the
+	// global ones. A description is a key of the text table (i18n.go).
+	help.KeyMap
 	Init() tea.Cmd
 	Update(msg tea.Msg) (Screen, tea.Cmd)
 	View(width, height int) string
 	// Title is shown at the top of the page.
 	Title(lang string) string
-	// Keys are the bindings shown at the bottom (before the global ones).
-	Keys() []key.Binding
-	// Typing reports whether printable keys are text for a field now, so that no global
-	// shortcut takes them.
+	// Typing reports whether printable keys are text for a field now: global
+	// bindings that are printable keys are disabled while it is true.
 	Typing() bool
+	// screenID comes from embedding common; results of the screen's commands are
+	// addressed to it.
+	screenID() screenID
 }
 
 // Kind names a screen; a Page is a screen with the id of what it shows.
@@ -32,7 +40,9 @@ const (
 	KindSetup Kind = iota
 	KindUnlock
 	KindToday
+	// KindCase is a case: its roster details now, where the interview starts from.
 	KindCase
+	// KindStart is a case's collection method and outcome.
 	KindStart
 	KindHandbook
 )
@@ -40,7 +50,58 @@ const (
 // Page is where navigation goes: a screen kind and the id it is about.
 type Page struct {
 	Kind Kind
-	ID   string // a case id for KindCase
+	ID   string // a case id for KindCase and KindStart
+}
+
+// build makes the screen for a page. Adding a screen: a Kind above, a file with the
+// screen (embedding common), and a line here.
+func build(c common, p Page) Screen {
+	switch p.Kind {
+	case KindToday:
+		return newToday(c)
+	case KindCase:
+		return newCaseScreen(c, p.ID)
+	case KindStart:
+		return newStartScreen(c, p.ID)
+	case KindHandbook:
+		return newHandbook(c)
+	}
+	// Setup and unlock are not navigated to: the root shows them when there is no
+	// session.
+	return nil
+}
+
+// screenID tells screens apart, so that the result of a command reaches the screen
+// that asked for it even if another is showing by then, and no other.
+type screenID uint64
+
+// common is what every screen is built with: the shared Env and the screen's own id.
+// A screen embeds it.
+type common struct {
+	env *Env
+	id  screenID
+}
+
+func (c common) screenID() screenID { return c.id }
+
+// do runs f as a command (off the update loop: this is where I/O goes) and addresses
+// its message to this screen.
+func (c common) do(f func() tea.Msg) tea.Cmd {
+	id := c.id
+	return func() tea.Msg { return screenMsg{id, f()} }
+}
+
+// after delivers msg to this screen after d.
+func (c common) after(d time.Duration, msg tea.Msg) tea.Cmd {
+	id := c.id
+	return c.env.Tick(d, func(time.Time) tea.Msg { return screenMsg{id, msg} })
+}
+
+// screenMsg is a message for one screen, wherever it is: showing, in the history, or
+// put aside by the lock.
+type screenMsg struct {
+	id  screenID
+	msg tea.Msg
 }
 
 // navigateMsg asks the root to open a page, pushing the current one on the history.
@@ -52,28 +113,49 @@ type backMsg struct{}
 // unlockedMsg tells the root a user has unlocked (or was just created).
 type unlockedMsg struct{ session *localstore.Session }
 
-// queuedMsg carries the outbox length for the status bar.
+// queuedMsg carries the outbox length for the status bar; n < 0 when it is not known.
 type queuedMsg struct{ n int }
 
 // tickMsg drives the clock in the status bar and the idle lock.
 type tickMsg struct{ at time.Time }
 
+// navigate opens a page; the current one goes on the history.
 func navigate(p Page) tea.Cmd { return func() tea.Msg { return navigateMsg{p} } }
 
+// back returns to the previous page.
 func back() tea.Msg { return backMsg{} }
+
+// refresher is a screen that reloads what it shows when it is returned to.
+type refresher interface{ Refresh() tea.Cmd }
 
 // Env is what every screen may use. Screens read it; only the root changes it.
 type Env struct {
 	DB         *localstore.DB
 	PersonForm *forms.Form         // the form a case's interview fills
 	Session    *localstore.Session // nil until unlocked
-	Lang       string
+	Lang       string              // "zh" or "en"
 	Styles     Styles
 	Keys       KeyMap
 	Now        func() time.Time
-	// LockAfter is the idle time before the screen locks itself.
+	// Tick is tea.Tick, or in tests a stand-in that never fires, so a test sends the
+	// timer's message itself when it chooses.
+	Tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
+	// LockAfter is the idle time before the screen locks itself (10 minutes when 0).
 	LockAfter time.Duration
-	// Notice is a line the unlock screen shows, e.g. the demo's users and passphrase
-	// (the terminal's alternate screen hides what was printed before).
+	// Notice is a line the unlock screen shows in zh and en, e.g. the demo's users and
+	// passphrase (the terminal's alternate screen hides what was printed before).
 	Notice [2]string
+}
+
+// clean makes text from outside (roster, server, a form file) safe to draw: each line
+// through cleantext.Line, the line breaks kept.
+func clean(s string) string {
+	if !strings.Contains(s, "\n") {
+		return cleantext.Line(s)
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = cleantext.Line(l)
+	}
+	return strings.Join(lines, "\n")
 }

@@ -1,61 +1,79 @@
 package tui
 
 import (
+	"fmt"
+	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/doorstep-survey/doorstep/cleantext"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
 
-// setupScreen creates the first user of a new data file.
+// setupScreen creates the first user of a new data file and opens a session for it.
 type setupScreen struct {
-	env    *Env
+	common
 	inputs [4]textinput.Model // name, code, passphrase, again
 	leader bool
-	focus  int // 0 name, 1 code, 2 role, 3 passphrase, 4 again
+	focus  int // a setupField
 	busy   bool
-	err    string
+	err    string // a text key, or "!" and a message from the store
+	submit key.Binding
 }
 
-const setupFields = 5
+// The fields of the setup screen, in order.
+const (
+	fieldName = iota
+	fieldCode
+	fieldRole
+	fieldPass
+	fieldAgain
+	setupFields
+)
 
-func newSetup(env *Env) *setupScreen {
-	s := &setupScreen{env: env, leader: true}
+// userCodeRE is the store's rule for user codes, checked here to say what is wrong in
+// the person's language before the store refuses it.
+var userCodeRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$`)
+
+func newSetup(c common) *setupScreen {
+	// The first user is usually the team leader, who can then add the others.
+	s := &setupScreen{common: c, leader: true, submit: binding([]string{"enter"}, "enter", "key.ok")}
 	for i := range s.inputs {
 		s.inputs[i] = newInput(64)
 	}
+	s.inputs[1].CharLimit = 32
 	s.inputs[2].EchoMode = textinput.EchoPassword
 	s.inputs[3].EchoMode = textinput.EchoPassword
 	return s
 }
 
-// input maps a field to its text input; the role (field 2) has none.
+// input maps a field to its text input; the role has none.
 func (s *setupScreen) input(field int) *textinput.Model {
 	switch field {
-	case 0, 1:
+	case fieldName, fieldCode:
 		return &s.inputs[field]
-	case 3, 4:
+	case fieldPass, fieldAgain:
 		return &s.inputs[field-1]
 	}
 	return nil
 }
 
 func (s *setupScreen) Init() tea.Cmd            { return s.inputs[0].Focus() }
-func (s *setupScreen) Title(lang string) string { return tr(lang, "app") + " · " + tr(lang, "setup") }
-func (s *setupScreen) Typing() bool             { return s.focus != 2 }
-func (s *setupScreen) Keys() []key.Binding {
+func (s *setupScreen) Title(lang string) string { return tr(lang, "setup") }
+func (s *setupScreen) Typing() bool             { return s.focus != fieldRole }
+
+func (s *setupScreen) ShortHelp() []key.Binding {
 	k := s.env.Keys
-	keys := []key.Binding{k.NextField}
-	if s.focus == 2 {
-		keys = append(keys, k.Toggle)
-	}
-	return append(keys, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "确定|ok")))
+	toggle := k.Toggle
+	toggle.SetEnabled(s.focus == fieldRole)
+	return []key.Binding{k.NextField, toggle, s.submit}
 }
+
+func (s *setupScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
 
 func (s *setupScreen) setFocus(i int) tea.Cmd {
 	if in := s.input(s.focus); in != nil {
@@ -79,7 +97,7 @@ func (s *setupScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case setupResultMsg:
 		s.busy = false
 		if msg.err != nil {
-			s.err = tr(s.env.Lang, "err") + cleantext.Line(msg.err.Error())
+			s.err = "!" + clean(msg.err.Error())
 			return s, nil
 		}
 		return s, func() tea.Msg { return unlockedMsg{msg.session} }
@@ -89,13 +107,13 @@ func (s *setupScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		}
 		k := s.env.Keys
 		switch {
-		case s.focus == 2 && key.Matches(msg, k.Toggle):
+		case s.focus == fieldRole && key.Matches(msg, k.Toggle):
 			s.leader = !s.leader
 			return s, nil
-		case msg.String() == "enter" && s.focus < setupFields-1:
+		case key.Matches(msg, s.submit) && s.focus < setupFields-1:
 			return s, s.setFocus(s.focus + 1)
-		case msg.String() == "enter":
-			return s, s.submit()
+		case key.Matches(msg, s.submit):
+			return s, s.create()
 		case key.Matches(msg, k.NextField):
 			return s, s.setFocus(s.focus + 1)
 		case key.Matches(msg, k.PrevField):
@@ -110,52 +128,84 @@ func (s *setupScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	return s, nil
 }
 
-func (s *setupScreen) submit() tea.Cmd {
-	lang := s.env.Lang
-	if s.inputs[2].Value() != s.inputs[3].Value() {
-		s.err = tr(lang, "passmismatch")
-		s.inputs[3].SetValue("")
-		return s.setFocus(4)
+// check says what is wrong with the fields, as a text key and the field to fix.
+func (s *setupScreen) check() (string, int) {
+	switch {
+	case clean(s.inputs[0].Value()) == "":
+		return "need.name", fieldName
+	case !userCodeRE.MatchString(strings.TrimSpace(s.inputs[1].Value())):
+		return "need.code", fieldCode
+	case utf8.RuneCountInString(s.inputs[2].Value()) < localstore.MinPassphraseLength:
+		return "need.pass", fieldPass
+	case s.inputs[2].Value() != s.inputs[3].Value():
+		return "passmismatch", fieldAgain
+	}
+	return "", 0
+}
+
+func (s *setupScreen) create() tea.Cmd {
+	if problem, field := s.check(); problem != "" {
+		s.err = problem
+		if field == fieldAgain {
+			s.inputs[3].SetValue("")
+		}
+		return s.setFocus(field)
 	}
 	role := localstore.RoleEnumerator
 	if s.leader {
 		role = localstore.RoleLeader
 	}
-	u := localstore.User{Name: cleantext.Line(s.inputs[0].Value()), Code: strings.TrimSpace(s.inputs[1].Value()), Role: role}
+	u := localstore.User{Name: clean(s.inputs[0].Value()), Code: strings.TrimSpace(s.inputs[1].Value()), Role: role}
 	s.busy, s.err = true, ""
 	db, pass := s.env.DB, s.inputs[2].Value()
-	return func() tea.Msg {
+	return s.do(func() tea.Msg {
 		sess, err := db.Setup(u, pass)
 		return setupResultMsg{sess, err}
-	}
+	})
 }
 
 func (s *setupScreen) View(width, height int) string {
 	lang, st := s.env.Lang, s.env.Styles
+	labelW := 0
+	for _, k := range []string{"name", "user", "role", "passphrase", "again"} {
+		labelW = max(labelW, textwidth.Width(tr(lang, k))+2)
+	}
 	row := func(field int, label, value string) string {
 		mark := "  "
 		if s.focus == field {
 			mark = "▸ "
 		}
-		return mark + st.Label.Render(textwidth.Pad(label, 16)) + value
+		return "  " + mark + st.Label.Render(textwidth.PadRight(label, labelW)) + value
 	}
 	role := "( ) " + tr(lang, "enumerator") + "   (•) " + tr(lang, "leader")
 	if !s.leader {
 		role = "(•) " + tr(lang, "enumerator") + "   ( ) " + tr(lang, "leader")
 	}
-	lines := []string{"",
-		row(0, tr(lang, "name"), s.inputs[0].View()),
-		row(1, tr(lang, "user"), s.inputs[1].View()),
-		row(2, tr(lang, "role"), role),
-		row(3, tr(lang, "passphrase"), s.inputs[2].View()),
-		row(4, tr(lang, "again"), s.inputs[3].View()),
-		""}
+	lines := []string{""}
+	for _, l := range textwidth.Wrap(tr(lang, "setuphint"), width-4) {
+		lines = append(lines, "  "+st.Faint.Render(l))
+	}
+	lines = append(lines, "",
+		row(fieldName, tr(lang, "name"), s.inputs[0].View()),
+		row(fieldCode, tr(lang, "user"), s.inputs[1].View()),
+		row(fieldRole, tr(lang, "role"), role),
+		row(fieldPass, tr(lang, "passphrase"), s.inputs[2].View()),
+		row(fieldAgain, tr(lang, "again"), s.inputs[3].View()),
+		"")
+	msg := ""
 	switch {
 	case s.busy:
-		lines = append(lines, "  "+st.Faint.Render(tr(lang, "creating")))
+		lines = append(lines, "    "+st.Faint.Render(tr(lang, "creating")))
+	case strings.HasPrefix(s.err, "!"):
+		msg = tr(lang, "err") + s.err[1:]
+	case s.err == "need.pass":
+		msg = fmt.Sprintf(tr(lang, s.err), localstore.MinPassphraseLength)
 	case s.err != "":
-		for _, l := range textwidth.Wrap(s.err, width-4) {
-			lines = append(lines, "  "+st.Error.Render(l))
+		msg = tr(lang, s.err)
+	}
+	if msg != "" {
+		for _, l := range textwidth.Wrap(msg, width-4) {
+			lines = append(lines, "    "+st.Error.Render(l))
 		}
 	}
 	return strings.Join(lines, "\n")

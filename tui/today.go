@@ -1,147 +1,86 @@
 package tui
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"github.com/mozillazg/go-pinyin"
 
-	"github.com/doorstep-survey/doorstep/cleantext"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
 
-// caseEntry is a case prepared for the list: cleaned for the screen, and a search text
-// computed once so a keystroke is one substring scan.
-type caseEntry struct {
-	c       localstore.Case
-	name    string
-	village string
-	// haystack is the lower-case name, full pinyin, pinyin initials, certificate and ID
-	// numbers, separated by NUL so no match spans two of them.
-	haystack string
-}
-
-// casesMsg delivers the loaded list.
-type casesMsg struct {
-	entries []caseEntry
-	err     error
-}
-
-func loadCases(s *localstore.Session) tea.Cmd {
-	return func() tea.Msg {
-		cases, err := s.Cases(localstore.CaseFilter{})
-		if err != nil {
-			return casesMsg{err: err}
-		}
-		return casesMsg{entries: prepareEntries(cases)}
-	}
-}
-
-var pinyinArgs = pinyin.NewArgs()
-
-func prepareEntries(cases []localstore.Case) []caseEntry {
-	out := make([]caseEntry, len(cases))
-	for i, c := range cases {
-		name := cleantext.Line(c.Row.Name)
-		syllables := pinyin.LazyPinyin(name, pinyinArgs)
-		var initials strings.Builder
-		for _, s := range syllables {
-			if s != "" {
-				initials.WriteByte(s[0])
-			}
-		}
-		out[i] = caseEntry{
-			c: c, name: name, village: cleantext.Line(c.Row.Village),
-			haystack: strings.ToLower(strings.Join([]string{name, strings.Join(syllables, ""), initials.String(),
-				c.Row.CertificateNumber, c.Row.IDNumber}, "\x00")),
-		}
-	}
-	return out
-}
-
-type sortOrder int
-
-const (
-	sortRoster sortOrder = iota
-	sortName
-	sortStatus
-	numSorts
-)
-
-var sortKeys = [numSorts]string{"sort.roster", "sort.name", "sort.status"}
-
-// statusOrder is the order statuses are filtered and sorted in.
-var statusOrder = []localstore.Status{"", localstore.StatusDraft, localstore.StatusReturned, localstore.StatusReadBack,
-	localstore.StatusSigned, localstore.StatusCompleted, localstore.StatusSubmitted, localstore.StatusApproved}
-
-// todayScreen is the day's work: counts by status and the case list with search and
-// filters.
+// todayScreen is the day's work: counts by status for the user's villages and the case
+// list, searched as you type (name, pinyin, initials, certificate or ID number),
+// filtered by village and status, sorted three ways.
 type todayScreen struct {
-	env      *Env
-	search   textinput.Model
-	all      []caseEntry
-	villages []string
-	shown    []int // indexes into all, filtered and sorted
-	village  int   // 0 = all, else villages[village-1]
-	status   int   // 0 = all, else statusOrder[status-1]
-	sort     sortOrder
-	cursor   int
-	top      int
-	loaded   bool
-	err      string
+	common
+	search  textinput.Model
+	ix      *caseIndex
+	shown   []int32 // indexes into ix.entries, filtered and sorted
+	village int     // 0 = all, else ix.villages[village-1]
+	status  int     // 0 = all, else statusOrder[status-1]
+	sort    sortOrder
+	cursor  int
+	top     int
+	err     string
 }
 
-func newToday(env *Env) *todayScreen {
-	s := &todayScreen{env: env, search: newInput(40)}
+// casesMsg delivers the prepared case list.
+type casesMsg struct {
+	ix  *caseIndex
+	err error
+}
+
+func newToday(c common) *todayScreen {
+	s := &todayScreen{common: c, search: newInput(40)}
+	s.search.SetWidth(18)
 	return s
 }
 
-func (s *todayScreen) Init() tea.Cmd {
-	return tea.Batch(s.search.Focus(), loadCases(s.env.Session))
+func (s *todayScreen) Init() tea.Cmd { return tea.Batch(s.search.Focus(), s.load()) }
+
+// Refresh reloads the list, keeping the search, the filters and the selected case.
+func (s *todayScreen) Refresh() tea.Cmd { return s.load() }
+
+func (s *todayScreen) load() tea.Cmd {
+	sess, prev := s.env.Session, s.ix
+	return s.do(func() tea.Msg {
+		cases, err := sess.Cases(localstore.CaseFilter{})
+		if err != nil {
+			return casesMsg{err: err}
+		}
+		return casesMsg{ix: buildIndex(cases, sess.User().Villages, prev)}
+	})
 }
 
-// Refresh reloads the list, keeping the search, filters and the selected case.
-func (s *todayScreen) Refresh() tea.Cmd { return loadCases(s.env.Session) }
-
-func (s *todayScreen) Title(lang string) string { return tr(lang, "app") + " · " + tr(lang, "today") }
+func (s *todayScreen) Title(lang string) string { return tr(lang, "today") }
 func (s *todayScreen) Typing() bool             { return true }
-func (s *todayScreen) Keys() []key.Binding {
+
+func (s *todayScreen) ShortHelp() []key.Binding {
 	k := s.env.Keys
-	return []key.Binding{k.Up, k.Open, k.Village, k.Status, k.Sort}
+	clear := k.Clear
+	clear.SetEnabled(s.search.Value() != "")
+	return []key.Binding{k.Up, k.Open, clear, k.Village, k.Status, k.Sort}
 }
+
+func (s *todayScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
 
 func (s *todayScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case casesMsg:
 		if msg.err != nil {
-			s.err = cleantext.Line(msg.err.Error())
-			return s, nil
+			s.err = clean(msg.err.Error())
+			return s, showOverlay(errorDialog(s.env, both("err.cases"), msg.err))
 		}
-		selected := ""
-		if s.cursor < len(s.shown) {
-			selected = s.all[s.shown[s.cursor]].c.ID
-		}
-		s.all, s.loaded = msg.entries, true
-		s.villages = s.villages[:0]
-		for _, e := range s.all {
-			if !slices.Contains(s.villages, e.village) {
-				s.villages = append(s.villages, e.village)
-			}
-		}
-		s.refilter()
-		for i, idx := range s.shown {
-			if s.all[idx].c.ID == selected {
-				s.cursor = i
-			}
-		}
+		s.loaded(msg.ix)
 		return s, nil
 	case tea.KeyPressMsg:
+		if s.ix == nil {
+			break
+		}
 		k := s.env.Keys
 		switch {
 		case key.Matches(msg, k.Up):
@@ -157,7 +96,7 @@ func (s *todayScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			s.move(10)
 			return s, nil
 		case key.Matches(msg, k.Village):
-			s.village = (s.village + 1) % (len(s.villages) + 1)
+			s.village = (s.village + 1) % (len(s.ix.villages) + 1)
 			s.refilter()
 			return s, nil
 		case key.Matches(msg, k.Status):
@@ -170,57 +109,68 @@ func (s *todayScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, nil
 		case key.Matches(msg, k.Open):
 			if s.cursor < len(s.shown) {
-				return s, navigate(Page{Kind: KindCase, ID: s.all[s.shown[s.cursor]].c.ID})
+				return s, navigate(Page{Kind: KindCase, ID: s.ix.entries[s.shown[s.cursor]].c.ID})
 			}
 			return s, nil
-		case key.Matches(msg, k.Back):
+		case key.Matches(msg, k.Clear):
 			s.search.SetValue("")
 			s.refilter()
 			return s, nil
 		}
-		before := s.search.Value()
-		var cmd tea.Cmd
-		s.search, cmd = s.search.Update(msg)
-		if s.search.Value() != before {
-			s.refilter()
-		}
-		return s, cmd
 	}
+	before := s.search.Value()
 	var cmd tea.Cmd
 	s.search, cmd = s.search.Update(msg)
+	if s.ix != nil && s.search.Value() != before {
+		s.refilter()
+	}
 	return s, cmd
+}
+
+// loaded takes a new index, keeping the filters and the selected case.
+func (s *todayScreen) loaded(ix *caseIndex) {
+	selected := ""
+	if s.ix != nil && s.cursor < len(s.shown) {
+		selected = s.ix.entries[s.shown[s.cursor]].c.ID
+	}
+	village := ""
+	if s.ix != nil && s.village > 0 {
+		village = s.ix.villages[s.village-1]
+	}
+	s.ix, s.err, s.village = ix, "", 0
+	for i, v := range ix.villages {
+		if v == village {
+			s.village = i + 1
+		}
+	}
+	s.refilter()
+	for i, idx := range s.shown {
+		if ix.entries[idx].c.ID == selected {
+			s.cursor = i
+		}
+	}
 }
 
 func (s *todayScreen) move(d int) {
 	s.cursor = max(0, min(s.cursor+d, len(s.shown)-1))
 }
 
-// refilter recomputes the shown list from the search text, filters and sort.
+// refilter recomputes the shown list from the search text, filters and sort: one pass
+// over the prepared index.
 func (s *todayScreen) refilter() {
-	q := strings.ToLower(strings.TrimSpace(s.search.Value()))
-	s.shown = s.shown[:0]
-	for i := range s.all {
-		e := &s.all[i]
-		if s.village > 0 && e.village != s.villages[s.village-1] {
-			continue
-		}
-		if s.status > 0 && e.c.Status != statusOrder[s.status-1] {
-			continue
-		}
-		if q != "" && !strings.Contains(e.haystack, q) {
-			continue
-		}
-		s.shown = append(s.shown, i)
+	var status *localstore.Status
+	if s.status > 0 {
+		status = &statusOrder[s.status-1]
 	}
-	switch s.sort {
-	case sortName:
-		slices.SortStableFunc(s.shown, func(a, b int) int { return cmp.Compare(s.all[a].haystack, s.all[b].haystack) })
-	case sortStatus:
-		slices.SortStableFunc(s.shown, func(a, b int) int {
-			return cmp.Compare(slices.Index(statusOrder, s.all[a].c.Status), slices.Index(statusOrder, s.all[b].c.Status))
-		})
-	}
+	s.shown = s.ix.filter(s.shown[:0], normalizeQuery(s.search.Value()), s.villageName(), status, s.sort)
 	s.cursor, s.top = 0, 0
+}
+
+func (s *todayScreen) villageName() string {
+	if s.village == 0 {
+		return ""
+	}
+	return s.ix.villages[s.village-1]
 }
 
 func statusName(lang string, st localstore.Status) string {
@@ -230,73 +180,140 @@ func statusName(lang string, st localstore.Status) string {
 	return tr(lang, "st."+string(st))
 }
 
+// The list's fixed columns, in cells: a Chinese name of up to eight characters (a
+// minority name 阿依古丽·买买提 is fifteen cells) and a 20-digit number.
+const (
+	colName   = 16
+	colNumber = 20
+)
+
 func (s *todayScreen) View(width, height int) string {
 	lang, st := s.env.Lang, s.env.Styles
-	if s.err != "" {
-		return st.Error.Render(tr(lang, "err") + s.err)
-	}
-	if !s.loaded {
+	if s.ix == nil {
+		if s.err != "" {
+			return st.Error.Render(textwidth.Truncate(tr(lang, "err")+s.err, width))
+		}
 		return st.Faint.Render(tr(lang, "loading"))
 	}
-	// Counts by status over the user's cases.
-	counts := map[localstore.Status]int{}
-	for _, e := range s.all {
-		counts[e.c.Status]++
-	}
-	var parts []string
-	for _, status := range statusOrder {
-		if n := counts[status]; n > 0 {
-			parts = append(parts, statusName(lang, status)+" "+st.Count.Render(fmt.Sprint(n)))
-		}
-	}
-	summary := textwidth.Truncate(fmt.Sprintf("%d %s · ", len(s.all), tr(lang, "persons"))+strings.Join(parts, " · "), width)
-
-	village, status := tr(lang, "allvillages"), tr(lang, "allstatus")
-	if s.village > 0 {
-		village = s.villages[s.village-1]
-	}
-	if s.status > 0 {
-		status = statusName(lang, statusOrder[s.status-1])
-	}
-	s.search.SetWidth(20)
-	searchLine := st.Label.Render(tr(lang, "search")+colon(lang)) + s.search.View()
-	filters := textwidth.Truncate(fmt.Sprintf("%s │ %s │ %s │ %d", village, status, tr(lang, sortKeys[s.sort]), len(s.shown)), width-textwidth.Width(searchLine)-2)
-	lines := []string{summary, searchLine + "  " + st.Faint.Render(filters)}
-	if s.search.Value() == "" {
-		lines = append(lines, st.Faint.Render(textwidth.Truncate(tr(lang, "searchhint"), width)))
-	} else {
+	// The lines above the list start where the names do, after the cursor's column.
+	lines := []string{" " + s.summary(width-1), " " + s.filterLine(width-1)}
+	switch {
+	case s.ix.notMine:
+		lines = append(lines, " "+st.Warning.Render(textwidth.Truncate(tr(lang, "notmine"), width-1)))
+	case s.search.Value() == "":
+		lines = append(lines, " "+st.Faint.Render(textwidth.Truncate(tr(lang, "searchhint"), width-1)))
+	default:
 		lines = append(lines, "")
 	}
-
-	rows := height - len(lines)
 	if len(s.shown) == 0 {
-		return strings.Join(append(lines, st.Faint.Render(tr(lang, "nocases"))), "\n")
+		return strings.Join(append(lines, "", "  "+st.Faint.Render(tr(lang, "nocases"))), "\n")
 	}
+
+	// Columns: name, number, village (what is left), status; from 100 cells on also
+	// the category and level.
+	li := langIndex(lang)
+	statusW, kindW := statusWidth[li], 0
+	if width >= 100 {
+		kindW = kindWidth[li]
+	}
+	seps := 8 // the cursor mark, the spaces between columns and the last one
+	if kindW > 0 {
+		seps += 2
+	}
+	villageW := max(8, width-colName-colNumber-statusW-kindW-seps)
+	row := func(mark, name, number, village, kind, status string) string {
+		line := mark + textwidth.PadRight(name, colName) + "  " + textwidth.PadRight(number, colNumber) + "  " +
+			textwidth.PadRight(village, villageW) + "  "
+		if kindW > 0 {
+			line += textwidth.PadRight(kind, kindW) + "  "
+		}
+		return line + textwidth.PadRight(status, statusW) + " "
+	}
+	lines = append(lines, st.Label.Render(row(" ", tr(lang, "name"), tr(lang, "cert"), tr(lang, "village"), tr(lang, "kind"), tr(lang, "status"))))
+
+	// top is the scroll position; only View knows how many rows there are, and moving
+	// it here is the same however often View is called.
+	rows := height - len(lines)
 	if s.cursor < s.top {
 		s.top = s.cursor
 	}
 	if s.cursor >= s.top+rows {
 		s.top = s.cursor - rows + 1
 	}
-	nameW, numW, statusW := 10, 22, 10
-	villageW := width - nameW - numW - statusW - 8
 	for i := s.top; i < len(s.shown) && i < s.top+rows; i++ {
-		e := &s.all[s.shown[i]]
-		line := fmt.Sprintf(" %s  %s  %s  %s ", textwidth.Pad(e.name, nameW), textwidth.Pad(maskNumber(e.c.Row.Key()), numW),
-			textwidth.Pad(e.village, villageW), textwidth.Pad(statusName(lang, e.c.Status), statusW))
-		if i == s.cursor {
-			line = st.Selected.Render(line)
+		e := &s.ix.entries[s.shown[i]]
+		kind := ""
+		if kindW > 0 {
+			kind = kindName(li, e.c.Row.Category, e.c.Row.Level)
 		}
-		lines = append(lines, line)
+		if i == s.cursor {
+			lines = append(lines, st.Selected.Render(row("▸", e.name, e.number, e.village, kind, statusName(lang, e.c.Status))))
+		} else {
+			lines = append(lines, row(" ", e.name, e.number, e.village, kind, statusName(lang, e.c.Status)))
+		}
 	}
 	return strings.Join(lines, "\n")
 }
 
-// maskNumber hides the birth date and sequence of a number shown where others may see
-// the screen.
-func maskNumber(n string) string {
-	if len(n) < 14 {
-		return n
+// kindName is a case's disability category and level, e.g. 肢体二级.
+func kindName(li, category, level int) string {
+	c, l := categoryNames[category%len(categoryNames)][li], levelNames[level%len(levelNames)][li]
+	if li == 1 && c != "" && l != "" {
+		return c + ", " + l
 	}
-	return n[:6] + "********" + n[14:]
+	return c + l
+}
+
+// statusWidth and kindWidth are the widest status and category-level, per language:
+// the columns are as wide as their longest entry.
+var statusWidth, kindWidth = func() (sw, kw [2]int) {
+	for li, lang := range []string{"zh", "en"} {
+		for _, st := range statusOrder {
+			sw[li] = max(sw[li], textwidth.Width(statusName(lang, st)))
+		}
+		sw[li] = max(sw[li], textwidth.Width(tr(lang, "status")))
+		for c := range categoryNames {
+			for l := range levelNames {
+				kw[li] = max(kw[li], textwidth.Width(kindName(li, c, l)))
+			}
+		}
+	}
+	return sw, kw
+}()
+
+// summary counts the cases by status, for the village chosen or all of the user's.
+func (s *todayScreen) summary(width int) string {
+	lang, st := s.env.Lang, s.env.Styles
+	counts := s.ix.counts[s.villageName()]
+	total := 0
+	var parts []string
+	for _, status := range statusOrder {
+		if n := counts[status]; n > 0 {
+			total += n
+			parts = append(parts, statusName(lang, status)+" "+st.Count.Render(fmt.Sprint(n)))
+		}
+	}
+	scope := tr(lang, "allvillages")
+	if s.village > 0 {
+		scope = s.villageName()
+	} else if len(s.ix.villages) == 1 {
+		scope = s.ix.villages[0]
+	}
+	head := st.Section.Render(scope) + colon(lang) + fmt.Sprintf(tr(lang, "persons.n"), total)
+	return textwidth.Truncate(head+" · "+strings.Join(parts, " · "), width)
+}
+
+// filterLine is the search field, the filters in force and how many cases show.
+func (s *todayScreen) filterLine(width int) string {
+	lang, st := s.env.Lang, s.env.Styles
+	village, status := tr(lang, "allvillages"), tr(lang, "allstatus")
+	if s.village > 0 {
+		village = s.villageName()
+	}
+	if s.status > 0 {
+		status = statusName(lang, statusOrder[s.status-1])
+	}
+	search := st.Label.Render(tr(lang, "search")+colon(lang)) + textwidth.PadRight(s.search.View(), 19)
+	filters := fmt.Sprintf("%s │ %s │ %s │ "+tr(lang, "shown.n"), village, status, tr(lang, sortKeys[s.sort]), len(s.shown))
+	return search + " " + st.Faint.Render(textwidth.Truncate(filters, width-textwidth.Width(search)-1))
 }

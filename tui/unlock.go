@@ -2,27 +2,37 @@ package tui
 
 import (
 	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/doorstep-survey/doorstep/cleantext"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
 
-// unlockScreen asks for the user code and passphrase. The key derivation takes about
-// 0.3 s, so it runs in a command while the screen says so.
+// unlockScreen asks for the user code and passphrase. The code is typed or chosen
+// from the users of this laptop with ↑↓. The key derivation takes about 0.3 s, so it
+// runs in a command while the screen says so.
 type unlockScreen struct {
-	env   *Env
+	common
 	codes []string
 	code  textinput.Model
 	pass  textinput.Model
 	focus int // 0 code, 1 passphrase
 	busy  bool
+	idle  bool // locked for lack of use: say so
 	err   string
+	// waitUntil is when the store takes another try after too many wrong ones.
+	waitUntil time.Time
+	submit    key.Binding
+	choose    key.Binding
 }
 
 // unlockResultMsg is the outcome of an unlock attempt.
@@ -31,11 +41,21 @@ type unlockResultMsg struct {
 	err     error
 }
 
-func newUnlock(env *Env, codes []string) *unlockScreen {
-	s := &unlockScreen{env: env, codes: codes, code: newInput(32), pass: newInput(256)}
+// waitTickMsg counts down the wait after too many wrong passphrases.
+type waitTickMsg struct{}
+
+// newUnlock makes the unlock screen; user, when set, is filled in (the user who was
+// locked out); idle says the lock came from lack of use.
+func newUnlock(c common, codes []string, user string, idle bool) *unlockScreen {
+	s := &unlockScreen{common: c, codes: codes, code: newInput(32), pass: newInput(256), idle: idle,
+		submit: binding([]string{"enter"}, "enter", "key.unlock"),
+		choose: binding([]string{"up", "down"}, "↑↓", "key.user")}
 	s.pass.EchoMode = textinput.EchoPassword
-	if len(codes) == 1 {
-		s.code.SetValue(codes[0])
+	if user == "" && len(codes) == 1 {
+		user = codes[0]
+	}
+	if user != "" {
+		s.code.SetValue(user)
 		s.focus = 1
 	}
 	return s
@@ -49,13 +69,18 @@ func (s *unlockScreen) Init() tea.Cmd {
 }
 
 func (s *unlockScreen) Title(lang string) string {
-	return tr(lang, "app") + " · " + tr(lang, "unlock")
+	return tr(lang, "unlock")
 }
+
 func (s *unlockScreen) Typing() bool { return true }
-func (s *unlockScreen) Keys() []key.Binding {
-	k := s.env.Keys
-	return []key.Binding{k.NextField, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "解锁|unlock"))}
+
+func (s *unlockScreen) ShortHelp() []key.Binding {
+	choose := s.choose
+	choose.SetEnabled(s.focus == 0 && len(s.codes) > 1)
+	return []key.Binding{s.env.Keys.NextField, choose, s.submit}
 }
+
+func (s *unlockScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
 
 func (s *unlockScreen) setFocus(i int) tea.Cmd {
 	s.focus = i
@@ -72,30 +97,29 @@ func (s *unlockScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case unlockResultMsg:
 		s.busy = false
 		if msg.err != nil {
-			s.err = unlockError(s.env.Lang, msg.err)
 			s.pass.SetValue("")
-			return s, nil
+			return s, s.failed(msg.err)
 		}
 		return s, func() tea.Msg { return unlockedMsg{msg.session} }
+	case waitTickMsg:
+		if s.waiting() {
+			return s, s.after(time.Second, waitTickMsg{})
+		}
+		s.err = ""
+		return s, nil
 	case tea.KeyPressMsg:
 		if s.busy {
-			return s, nil // held while unlocking: nothing typed now is lost, it is ignored
+			return s, nil // the passphrase is being checked; keys now would be lost anyway
 		}
 		k := s.env.Keys
 		switch {
-		case msg.String() == "enter" && s.focus == 0:
+		case key.Matches(msg, s.submit) && s.focus == 0:
 			return s, s.setFocus(1)
-		case msg.String() == "enter":
-			code := strings.TrimSpace(s.code.Value())
-			if code == "" {
-				return s, s.setFocus(0)
-			}
-			s.busy, s.err = true, ""
-			db, pass := s.env.DB, s.pass.Value()
-			return s, func() tea.Msg {
-				sess, err := db.Unlock(code, pass)
-				return unlockResultMsg{sess, err}
-			}
+		case key.Matches(msg, s.submit):
+			return s, s.try()
+		case s.focus == 0 && len(s.codes) > 1 && key.Matches(msg, s.choose):
+			s.chooseUser(msg.String() == "down")
+			return s, nil
 		case key.Matches(msg, k.NextField), key.Matches(msg, k.PrevField):
 			return s, s.setFocus(1 - s.focus)
 		}
@@ -109,39 +133,113 @@ func (s *unlockScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	return s, cmd
 }
 
-func unlockError(lang string, err error) string {
+// chooseUser puts the next (or previous) known user code in the field.
+func (s *unlockScreen) chooseUser(next bool) {
+	i := slices.Index(s.codes, strings.TrimSpace(s.code.Value()))
+	switch {
+	case i < 0:
+		i = 0
+	case next:
+		i = (i + 1) % len(s.codes)
+	default:
+		i = (i - 1 + len(s.codes)) % len(s.codes)
+	}
+	s.code.SetValue(s.codes[i])
+	s.code.CursorEnd()
+}
+
+func (s *unlockScreen) waiting() bool { return s.env.Now().Before(s.waitUntil) }
+
+// try unlocks in a command: the key derivation must not hold up the screen.
+func (s *unlockScreen) try() tea.Cmd {
+	code := strings.TrimSpace(s.code.Value())
+	if code == "" {
+		return s.setFocus(0)
+	}
+	if s.waiting() {
+		return nil
+	}
+	s.busy, s.err, s.idle = true, "", false
+	db, pass := s.env.DB, s.pass.Value()
+	return s.do(func() tea.Msg {
+		sess, err := db.Unlock(code, pass)
+		return unlockResultMsg{sess, err}
+	})
+}
+
+// waitRE finds the seconds in localstore's "too many wrong passphrases: try again in N s".
+var waitRE = regexp.MustCompile(`(\d+) s\b`)
+
+func (s *unlockScreen) failed(err error) tea.Cmd {
 	switch {
 	case errors.Is(err, localstore.ErrWrongPassphrase):
-		return tr(lang, "wrongpass")
+		s.err = "wrongpass"
 	case errors.Is(err, localstore.ErrTooManyTries):
-		return tr(lang, "toomany") + "（" + strings.TrimPrefix(err.Error(), localstore.ErrTooManyTries.Error()+": ") + "）"
+		s.err = "toomany"
+		if m := waitRE.FindStringSubmatch(err.Error()); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			s.waitUntil = s.env.Now().Add(time.Duration(n) * time.Second)
+			return s.after(time.Second, waitTickMsg{})
+		}
+	default:
+		s.err = "!" + clean(err.Error())
 	}
-	return tr(lang, "err") + cleantext.Line(err.Error())
+	return nil
 }
 
 func (s *unlockScreen) View(width, height int) string {
 	lang, st := s.env.Lang, s.env.Styles
+	labelW := max(textwidth.Width(tr("zh", "user")), textwidth.Width(tr("en", "passphrase"))) + 2
 	field := func(i int, label string, in textinput.Model) string {
 		mark := "  "
 		if s.focus == i {
 			mark = "▸ "
 		}
-		return mark + st.Label.Render(textwidth.Pad(label, 10)) + in.View()
+		return "  " + mark + st.Label.Render(textwidth.PadRight(label, labelW)) + in.View()
 	}
-	lines := []string{"", field(0, tr(lang, "user"), s.code), field(1, tr(lang, "passphrase"), s.pass), ""}
+	lines := []string{""}
+	if s.idle {
+		lines = append(lines, "  "+st.Warning.Render(textwidth.Truncate(
+			fmt.Sprintf(tr(lang, "idlelocked"), int(s.env.LockAfter.Minutes())), width-2)), "")
+	} else {
+		lines = append(lines, "  "+st.Faint.Render(textwidth.Truncate(tr(lang, "unlockhint"), width-2)), "")
+	}
+	lines = append(lines, field(0, tr(lang, "user"), s.code), field(1, tr(lang, "passphrase"), s.pass), "")
 	switch {
 	case s.busy:
-		lines = append(lines, "  "+st.Faint.Render(tr(lang, "unlocking")))
+		lines = append(lines, "    "+st.Faint.Render(tr(lang, "unlocking")))
+	case s.err == "toomany" && s.waiting():
+		left := int(s.waitUntil.Sub(s.env.Now()).Seconds() + 0.999)
+		lines = append(lines, "    "+st.Error.Render(textwidth.Truncate(fmt.Sprintf(tr(lang, "toomany.wait"), left), width-4)))
+	case s.err == "toomany":
+		lines = append(lines, "    "+st.Error.Render(textwidth.Truncate(tr(lang, "toomany"), width-4)))
+	case strings.HasPrefix(s.err, "!"):
+		for _, l := range textwidth.Wrap(tr(lang, "err")+s.err[1:], width-4) {
+			lines = append(lines, "    "+st.Error.Render(l))
+		}
 	case s.err != "":
-		lines = append(lines, "  "+st.Error.Render(s.err))
+		lines = append(lines, "    "+st.Error.Render(tr(lang, s.err)))
 	default:
 		lines = append(lines, "")
 	}
 	if len(s.codes) > 0 {
-		lines = append(lines, "", "  "+st.Faint.Render(tr(lang, "known")+colon(lang)+strings.Join(s.codes, "  ")))
+		var users []string
+		for _, c := range s.codes {
+			c = clean(c)
+			if c == strings.TrimSpace(s.code.Value()) {
+				c = st.Selected.Render(" " + c + " ")
+			} else {
+				c = " " + c + " "
+			}
+			users = append(users, c)
+		}
+		lines = append(lines, "", "  "+st.Faint.Render(tr(lang, "known")+colon(lang))+strings.Join(users, " "))
 	}
 	if n := s.env.Notice[langIndex(lang)]; n != "" {
-		lines = append(lines, "", "  "+st.OK.Render(textwidth.Truncate(cleantext.Line(n), width-4)))
+		lines = append(lines, "")
+		for _, l := range textwidth.Wrap(clean(n), width-4) {
+			lines = append(lines, "  "+st.OK.Render(l))
+		}
 	}
 	return strings.Join(lines, "\n")
 }
