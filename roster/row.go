@@ -38,3 +38,36 @@ func (r Row) Key() string {
 	}
 	return r.IDNumber
 }
+
+// Prefill returns the row's value for a form question's prefill field (forms/FORMAT.md:
+// name, certificate, resident_id, phone, guardian, guardian_phone, village, village_code,
+// address), or "" when the row has none. roster_count is not a row's: the caller counts.
+func (r Row) Prefill(field string) string {
+	switch field {
+	case "name":
+		return r.Name
+	case "certificate":
+		if r.CertificateNumber != "" {
+			return r.CertificateNumber
+		}
+		return r.IDNumber
+	case "resident_id":
+		return r.IDNumber
+	case "phone":
+		return r.Phone
+	case "guardian":
+		return r.Guardian
+	case "guardian_phone":
+		return r.GuardianPhone
+	case "village":
+		return r.Village
+	case "village_code":
+		return r.VillageCode
+	case "address":
+		if r.CurrentAddress != "" {
+			return r.CurrentAddress
+		}
+		return r.HouseholdAddress
+	}
+	return ""
+}

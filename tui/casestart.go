@@ -28,6 +28,7 @@ type startScreen struct {
 	err     string
 	loaded  bool
 	locked  bool
+	rec     *localstore.Record
 }
 
 // startLoadedMsg carries the case and its record, if any.
@@ -112,6 +113,7 @@ func (s *startScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		}
 		s.name = clean(msg.c.Row.Name)
 		if r := msg.rec; r != nil {
+			s.rec = r
 			s.locked = r.Status.Locked()
 			for i, m := range methods {
 				if m.code == r.Method {
@@ -135,7 +137,7 @@ func (s *startScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			s.err = clean(msg.err.Error())
 			return s, nil
 		}
-		return s, back
+		return s, next(msg.rec)
 	case tea.KeyPressMsg:
 		if s.busy || !s.loaded {
 			return s, nil
@@ -146,6 +148,9 @@ func (s *startScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, back
 		case s.locked:
 			return s, nil
+		case s.resumable() && msg.String() == "enter":
+			// An interview under way goes on where it was, without saving the header again.
+			return s, next(s.rec)
 		case msg.String() == "enter" && s.focus < s.fields()-1:
 			return s, s.setFocus(s.focus + 1)
 		case msg.String() == "enter":
@@ -260,4 +265,26 @@ func (s *startScreen) View(width, height int) string {
 		lines = append(lines, "  "+st.Faint.Render(textwidth.Truncate(tr(lang, "completeHint"), width-2)))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// resumable reports whether the case has an interview under way, unchanged here.
+func (s *startScreen) resumable() bool {
+	r := s.rec
+	return r != nil && r.Outcome == localstore.OutcomeInterviewed && s.interview() && methods[s.method].code == r.Method
+}
+
+// next is the step after the start for the record's state: the form, the read-back, the
+// signatures or the photo; a case closed here goes back to its details.
+func next(r *localstore.Record) tea.Cmd {
+	if r == nil || r.Outcome != localstore.OutcomeInterviewed || r.Status.Locked() {
+		return back
+	}
+	p := Page{ID: r.CaseID, Kind: KindForm}
+	switch r.Status {
+	case localstore.StatusReadBack:
+		p.Kind = KindSign // read back and agreed: the signatures are next
+	case localstore.StatusSigned:
+		p.Kind = KindPhoto
+	}
+	return replace(p)
 }

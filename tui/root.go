@@ -130,6 +130,22 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.history = append(m.history, m.screen)
 		m.screen = next
 		return m, tea.Batch(next.Init(), m.sizeFor(next))
+	case replaceMsg:
+		next := build(m.nextCommon(), msg.page)
+		if next == nil || m.env.Session == nil {
+			return m, nil
+		}
+		m.screen = next
+		return m, tea.Batch(next.Init(), m.sizeFor(next), m.queuedCmd())
+	case homeMsg:
+		if len(m.history) == 0 {
+			return m, nil
+		}
+		m.screen, m.history = m.history[0], nil
+		if r, ok := m.screen.(refresher); ok {
+			return m, tea.Batch(r.Refresh(), m.queuedCmd())
+		}
+		return m, m.queuedCmd()
 	case backMsg:
 		if len(m.history) == 0 {
 			return m, nil
@@ -184,6 +200,11 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Lock):
 		return m.lock(false)
 	case key.Matches(msg, k.Handbook):
+		if h, ok := m.screen.(contextHelper); ok {
+			if o := h.ContextHelp(); o != nil {
+				return m, showOverlay(o)
+			}
+		}
 		if _, open := m.screen.(*handbookScreen); !open {
 			return m, navigate(Page{Kind: KindHandbook})
 		}
@@ -312,6 +333,9 @@ func (m Model) unlocked(s *localstore.Session) (tea.Model, tea.Cmd) {
 func (m Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
+	if mu, ok := m.screen.(mouseUser); ok && mu.WantsMouse() && len(m.overlays) == 0 {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
 	v.WindowTitle = "Doorstep"
 	return v
 }

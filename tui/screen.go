@@ -45,12 +45,23 @@ const (
 	// KindStart is a case's collection method and outcome.
 	KindStart
 	KindHandbook
+	// KindForm is the interview, question by question (Page.At opens a question;
+	// Page.Fix comes from the read-back to correct one answer and returns there).
+	KindForm
+	// KindReadBack reads the answers back, section by section, to be confirmed.
+	KindReadBack
+	// KindSign is the respondent's (or a proxy's) and the enumerator's signatures.
+	KindSign
+	// KindPhoto attaches the photo of the visit, and completes the case.
+	KindPhoto
 )
 
 // Page is where navigation goes: a screen kind and the id it is about.
 type Page struct {
 	Kind Kind
-	ID   string // a case id for KindCase and KindStart
+	ID   string // a case id
+	At   string // a question, for KindForm
+	Fix  bool   // KindForm opened from the read-back to correct one answer
 }
 
 // build makes the screen for a page. Adding a screen: a Kind above, a file with the
@@ -65,6 +76,14 @@ func build(c common, p Page) Screen {
 		return newStartScreen(c, p.ID)
 	case KindHandbook:
 		return newHandbook(c)
+	case KindForm:
+		return newFormScreen(c, p.ID, p.At, p.Fix)
+	case KindReadBack:
+		return newReadBack(c, p.ID)
+	case KindSign:
+		return newSignScreen(c, p.ID)
+	case KindPhoto:
+		return newPhotoScreen(c, p.ID)
 	}
 	// Setup and unlock are not navigated to: the root shows them when there is no
 	// session.
@@ -107,6 +126,10 @@ type screenMsg struct {
 // navigateMsg asks the root to open a page, pushing the current one on the history.
 type navigateMsg struct{ page Page }
 
+// replaceMsg opens a page in place of the current one: the next step of the same
+// case, so that "back" returns to where the case was opened.
+type replaceMsg struct{ page Page }
+
 // backMsg asks the root to go back to the previous page.
 type backMsg struct{}
 
@@ -122,8 +145,26 @@ type tickMsg struct{ at time.Time }
 // navigate opens a page; the current one goes on the history.
 func navigate(p Page) tea.Cmd { return func() tea.Msg { return navigateMsg{p} } }
 
+// replace opens a page in place of the current one.
+func replace(p Page) tea.Cmd { return func() tea.Msg { return replaceMsg{p} } }
+
+// homeMsg asks the root to go back to the first page (the day's cases).
+type homeMsg struct{}
+
+// home returns to the first page, dropping the history: a case is done.
+func home() tea.Msg { return homeMsg{} }
+
+// mouseUser is a screen that takes the mouse (the signature pad): the root turns the
+// terminal's mouse reporting on while it shows, and only then, so that elsewhere the
+// terminal's own text selection keeps working.
+type mouseUser interface{ WantsMouse() bool }
+
 // back returns to the previous page.
 func back() tea.Msg { return backMsg{} }
+
+// contextHelper is a screen with help of its own for F1 (the form: the question's
+// 指标解释); a nil Overlay falls back to the handbook.
+type contextHelper interface{ ContextHelp() Overlay }
 
 // refresher is a screen that reloads what it shows when it is returned to.
 type refresher interface{ Refresh() tea.Cmd }

@@ -1,0 +1,901 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/roster"
+	"github.com/doorstep-survey/doorstep/tui/textwidth"
+)
+
+// prefillReason marks the audit entries of answers taken from the roster when a record
+// is first opened: an auditor sees where they came from, and the form does not resume
+// after them as if the enumerator had answered.
+const prefillReason = "底册预填 (prefilled from the roster)"
+
+// formScreen is the interview: one question at a time, with its section and progress.
+// Every answer is saved (durably, by the store) before the next question shows; keys
+// typed meanwhile are held and replayed.
+type formScreen struct {
+	common
+	caseID string
+	// at is the question to open at; fix is set when the read-back sent the enumerator
+	// here to correct one answer, and going on returns there.
+	at  string
+	fix bool
+
+	form    *forms.Form
+	rec     *localstore.Record
+	name    string
+	answers forms.Answers
+	ctx     forms.Context
+	res     forms.Result
+	loaded  bool
+	loadErr string
+
+	cur     string // the question shown; "" is the end of the form
+	ed      editor
+	shownAt time.Time
+
+	saving  bool
+	held    []tea.KeyPressMsg
+	pending move
+	reason  string // why a confirmed section's answer changes, for the save in hand
+
+	err     [2]string // why the answer cannot stay as it is (blocks going on)
+	warn    [2]string // a warning to confirm with a note before going on
+	warnKey string    // its check@question
+	cleared [2]string // answers that no longer apply, cleared by the last save
+
+	keys formKeys
+}
+
+type formKeys struct {
+	next, prev, jump, readBack, leave, help key.Binding
+}
+
+// move is where to go once the answer in hand is saved.
+type move struct {
+	kind moveKind
+	to   string
+}
+
+type moveKind int
+
+const (
+	moveNext  moveKind = iota // the next relevant question, unless this one has a problem
+	movePrev                  // the previous relevant question
+	moveTo                    // a question from the jump list
+	moveLeave                 // back to the case (the draft stays)
+	moveReadBack
+)
+
+// formLoadedMsg is the record opened for the interview.
+type formLoadedMsg struct {
+	rec     *localstore.Record
+	name    string
+	answers forms.Answers
+	ctx     forms.Context
+	resume  string // the last question the enumerator answered
+	err     error
+}
+
+// answerSavedMsg is the store's word on a save; answers is what was saved.
+type answerSavedMsg struct {
+	rec     *localstore.Record
+	answers forms.Answers
+	err     error
+}
+
+// warningNotedMsg asks the form to keep a note confirming a warning.
+type warningNotedMsg struct{ key, note string }
+
+// warningSavedMsg is the store's word on it.
+type warningSavedMsg struct {
+	rec *localstore.Record
+	err error
+}
+
+// reasonGivenMsg carries why a confirmed answer changes; empty when the change was
+// abandoned.
+type reasonGivenMsg struct{ reason string }
+
+// jumpMsg opens a question chosen in the jump list.
+type jumpMsg struct{ question string }
+
+func newFormScreen(c common, caseID, at string, fix bool) *formScreen {
+	s := &formScreen{common: c, caseID: caseID, at: at, fix: fix, form: c.env.PersonForm}
+	s.keys = formKeys{
+		next:     binding([]string{"enter", "tab"}, "enter", "key.next"),
+		prev:     binding([]string{"shift+tab"}, "S-tab", "key.prevq"),
+		jump:     binding([]string{"f4"}, "F4", "key.jump"),
+		readBack: binding([]string{"f5"}, "F5", "key.readback"),
+		leave:    binding([]string{"esc"}, "esc", "key.pause"),
+		help:     binding([]string{"?"}, "?", "key.qhelp"),
+	}
+	return s
+}
+
+func (s *formScreen) Init() tea.Cmd {
+	sess, f, caseID := s.env.Session, s.form, s.caseID
+	return s.do(func() tea.Msg { return loadInterview(sess, f, caseID) })
+}
+
+// interview is a case's record as the screens after the start use it.
+type interview struct {
+	rec     *localstore.Record
+	row     roster.Row
+	name    string
+	answers forms.Answers
+	ctx     forms.Context
+}
+
+// openInterview reads the case and its record; it runs in a command.
+func openInterview(sess *localstore.Session, f *forms.Form, caseID string) (interview, error) {
+	c, err := sess.Case(caseID)
+	if err != nil {
+		return interview{}, err
+	}
+	rec, err := sess.RecordFor(caseID, f.ID)
+	if err != nil {
+		return interview{}, err
+	}
+	answers, err := f.DecodeAnswers(rec.Answers)
+	if err != nil {
+		return interview{}, err
+	}
+	return interview{rec: rec, row: c.Row, name: clean(c.Row.Name), answers: answers, ctx: contextOf(rec, c.Row)}, nil
+}
+
+// contextOf is what the form's expressions know besides the answers: the case header,
+// and the roster's sex, category and level until a certificate number answered says
+// otherwise.
+func contextOf(rec *localstore.Record, row roster.Row) forms.Context {
+	ctx := forms.Context{"method": rec.Method, "outcome": rec.Outcome}
+	if row.Category > 0 {
+		ctx["category"] = row.Category
+	}
+	if row.Level > 0 {
+		ctx["level"] = row.Level
+	}
+	if row.Sex > 0 {
+		ctx["sex"] = row.Sex
+	}
+	return ctx
+}
+
+// loadInterview opens the case's record for the form; a record opened for the first
+// time takes the roster's values for the questions prefilled from it.
+func loadInterview(sess *localstore.Session, f *forms.Form, caseID string) formLoadedMsg {
+	iv, err := openInterview(sess, f, caseID)
+	if err != nil {
+		return formLoadedMsg{err: err}
+	}
+	rec := iv.rec
+	if len(rec.Answers) == 0 && !rec.Status.Locked() {
+		var changes []localstore.AnswerChange
+		for _, q := range f.Questions() {
+			v := iv.row.Prefill(q.Prefill)
+			if q.Prefill == "" || v == "" {
+				continue
+			}
+			parsed, err := f.ParseAnswers(map[string]any{q.ID: v})
+			if err != nil || parsed[q.ID] == nil {
+				continue // a roster value the question cannot take: asked, not prefilled
+			}
+			raw, err := forms.EncodeAnswer(parsed[q.ID])
+			if err != nil {
+				continue
+			}
+			changes = append(changes, localstore.AnswerChange{Question: q.ID, Section: q.Section.ID, Value: raw, Reason: prefillReason})
+		}
+		if len(changes) > 0 {
+			if rec, err = sess.SaveAnswers(rec.ID, changes...); err != nil {
+				return formLoadedMsg{err: err}
+			}
+			if iv.answers, err = f.DecodeAnswers(rec.Answers); err != nil {
+				return formLoadedMsg{err: err}
+			}
+		}
+	}
+	audit, err := sess.Audit(rec.ID)
+	if err != nil {
+		return formLoadedMsg{err: err}
+	}
+	resume := ""
+	for i := len(audit) - 1; i >= 0; i-- {
+		if e := audit[i]; e.Action == localstore.ActionAnswer && e.Reason != prefillReason {
+			resume = e.Question
+			break
+		}
+	}
+	return formLoadedMsg{rec: rec, name: iv.name, answers: iv.answers, ctx: iv.ctx, resume: resume}
+}
+
+func (s *formScreen) Title(lang string) string {
+	t := tr(lang, "interview")
+	if s.name != "" {
+		t += " · " + s.name
+	}
+	return t
+}
+
+func (s *formScreen) Typing() bool { return s.loaded && s.cur != "" && s.ed.typing() }
+
+func (s *formScreen) ShortHelp() []key.Binding {
+	k := s.keys
+	help := k.help
+	help.SetEnabled(s.cur != "" && !s.ed.typing())
+	var keys []key.Binding
+	if s.cur != "" && !s.ed.typing() {
+		keys = append(keys, binding([]string{"1"}, "0-9", "key.choose"))
+		if s.ed.q.Type == forms.TypeMultiple {
+			keys = append(keys, binding([]string{"space"}, "space", "key.toggle"))
+		}
+	}
+	return append(keys, k.next, k.prev, k.jump, k.readBack, help, k.leave)
+}
+
+func (s *formScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
+// ContextHelp is the current question's 指标解释, which F1 shows instead of the handbook.
+func (s *formScreen) ContextHelp() Overlay {
+	if !s.loaded || s.cur == "" {
+		return nil
+	}
+	return questionHelp(s.env, s.ed.q)
+}
+
+func questionHelp(env *Env, q *forms.Question) Overlay {
+	help := q.Help
+	if help.ZH == "" {
+		help = forms.Text{ZH: "这一题没有指标解释。", EN: "This question has no help text."}
+	}
+	return newDialog(env, [2]string{q.ID + "  " + clean(q.Label.ZH), q.ID + "  " + clean(q.Label.In("en"))},
+		[2]string{clean(help.ZH), clean(help.In("en"))}, false)
+}
+
+func (s *formScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case formLoadedMsg:
+		return s, s.loadedRecord(msg)
+	case answerSavedMsg:
+		return s.saved(msg)
+	case warningNotedMsg:
+		sess, id := s.env.Session, s.rec.ID
+		s.saving = true
+		return s, s.do(func() tea.Msg {
+			rec, err := sess.ConfirmWarning(id, msg.key, msg.note)
+			return warningSavedMsg{rec, err}
+		})
+	case warningSavedMsg:
+		s.saving = false
+		if msg.err != nil {
+			s.err = errText(msg.err)
+			return s, s.replay()
+		}
+		s.rec = msg.rec
+		s.warn, s.warnKey = [2]string{}, ""
+		return s, tea.Batch(s.proceed(move{kind: moveNext}), s.replay())
+	case reasonGivenMsg:
+		if msg.reason == "" {
+			return s, nil
+		}
+		s.reason = msg.reason
+		return s, s.commit(s.pending)
+	case jumpMsg:
+		return s, s.commit(move{kind: moveTo, to: msg.question})
+	case tea.KeyPressMsg:
+		if !s.loaded {
+			if key.Matches(msg, s.keys.leave) {
+				return s, back
+			}
+			return s, nil
+		}
+		if s.saving {
+			s.held = append(s.held, msg)
+			return s, nil
+		}
+		return s, s.key(msg)
+	case tea.PasteMsg:
+		if s.loaded && !s.saving && s.cur != "" && s.ed.typing() {
+			var cmd tea.Cmd
+			s.ed.input, cmd = s.ed.input.Update(msg)
+			s.ed.dirty = true
+			return s, cmd
+		}
+	}
+	return s, nil
+}
+
+func (s *formScreen) loadedRecord(msg formLoadedMsg) tea.Cmd {
+	s.loaded = true
+	if msg.err != nil {
+		s.loadErr = clean(msg.err.Error())
+		return nil
+	}
+	s.rec, s.name, s.answers, s.ctx = msg.rec, msg.name, msg.answers, msg.ctx
+	s.res = s.form.Evaluate(s.answers, s.ctx)
+	switch {
+	case s.at != "":
+		return s.open(s.at)
+	case msg.resume != "":
+		// Where it was left: after the last answer, or at it if it has a problem.
+		if s.blocking(msg.resume) {
+			return s.open(msg.resume)
+		}
+		return s.open(s.after(msg.resume))
+	}
+	if len(s.res.Relevant) > 0 {
+		return s.open(s.res.Relevant[0])
+	}
+	return s.open("")
+}
+
+func (s *formScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := s.keys
+	if s.cur == "" {
+		switch {
+		case key.Matches(msg, k.next), key.Matches(msg, k.readBack):
+			return s.toReadBack()
+		case key.Matches(msg, k.prev):
+			if n := len(s.res.Relevant); n > 0 {
+				return s.open(s.res.Relevant[n-1])
+			}
+		case key.Matches(msg, k.jump):
+			return showOverlay(newJumpList(s))
+		case key.Matches(msg, k.leave):
+			return back
+		}
+		return nil
+	}
+	if !s.ed.typing() && msg.Text == "?" {
+		return showOverlay(questionHelp(s.env, s.ed.q))
+	}
+	switch {
+	case key.Matches(msg, k.next):
+		if !s.ed.dirty && s.warnKey != "" {
+			return showOverlay(newAsk(s.common, both("confirmwarn"), s.warn, both("warnnote"), func(note string) tea.Msg {
+				return warningNotedMsg{s.warnKey, note}
+			}))
+		}
+		if s.ed.digits != "" && !s.ed.typing() && s.ed.q.Type == forms.TypeMultiple {
+			s.ed.pick(s.ed.offered[s.ed.cursor].Code)
+			s.ed.digits = ""
+			return nil
+		}
+		s.ed.digits = ""
+		if s.fix {
+			return s.commit(move{kind: moveReadBack})
+		}
+		return s.commit(move{kind: moveNext})
+	case key.Matches(msg, k.prev):
+		return s.commit(move{kind: movePrev})
+	case key.Matches(msg, k.jump):
+		return showOverlay(newJumpList(s))
+	case key.Matches(msg, k.readBack):
+		return s.commit(move{kind: moveReadBack})
+	case key.Matches(msg, k.leave):
+		return s.commit(move{kind: moveLeave})
+	}
+	taken, chose, cmd := s.ed.key(msg)
+	if taken {
+		s.err = [2]string{}
+		if chose && !s.fix {
+			return tea.Batch(cmd, s.commit(move{kind: moveNext}))
+		}
+	}
+	return cmd
+}
+
+// commit saves the answer in hand if it changed, with any answers it makes
+// irrelevant, then moves; the move waits for the store.
+func (s *formScreen) commit(mv move) tea.Cmd {
+	if s.cur == "" {
+		return s.proceed(mv)
+	}
+	q := s.ed.q
+	v, bad := s.ed.value(s.form.ReferenceDate)
+	if bad != nil {
+		if !s.ed.dirty && mv.kind != moveNext {
+			return s.proceed(mv)
+		}
+		s.err = *bad
+		return nil
+	}
+	_, had := s.answers[q.ID]
+	if v == nil && q.Required && mv.kind == moveNext {
+		s.err = both("required")
+		return nil
+	}
+	if !s.ed.dirty || v == nil && !had {
+		return s.proceed(mv)
+	}
+	candidate := maps.Clone(s.answers)
+	if v == nil {
+		delete(candidate, q.ID)
+	} else {
+		candidate[q.ID] = v
+	}
+	res := s.form.Evaluate(candidate, s.ctx)
+	res.Apply(candidate)
+	changes := []localstore.AnswerChange{s.change(q, candidate)}
+	for _, id := range res.Cleared {
+		changes = append(changes, s.change(s.form.Question(id), candidate))
+	}
+	confirmed := false
+	for _, ch := range changes {
+		confirmed = confirmed || slices.Contains(s.rec.Confirmed, ch.Section)
+	}
+	if confirmed && s.reason == "" {
+		s.pending = mv
+		return showOverlay(newAsk(s.common, both("reasontitle"), both("reasonbody"), both("reason"), func(r string) tea.Msg {
+			return reasonGivenMsg{r}
+		}))
+	}
+	for i := range changes {
+		changes[i].Reason = s.reason
+	}
+	s.reason = ""
+	s.cleared = [2]string{}
+	if len(res.Cleared) > 0 {
+		s.cleared = s.clearedNote(res.Cleared)
+	}
+	s.saving, s.pending = true, mv
+	sess, id := s.env.Session, s.rec.ID
+	return s.do(func() tea.Msg {
+		rec, err := sess.SaveAnswers(id, changes...)
+		return answerSavedMsg{rec: rec, answers: candidate, err: err}
+	})
+}
+
+func (s *formScreen) change(q *forms.Question, answers forms.Answers) localstore.AnswerChange {
+	ch := localstore.AnswerChange{Question: q.ID, Section: q.Section.ID}
+	if v, ok := answers[q.ID]; ok {
+		ch.Value, _ = forms.EncodeAnswer(v)
+	}
+	if q.ID == s.cur {
+		ch.Spent = s.env.Now().Sub(s.shownAt)
+	}
+	return ch
+}
+
+func (s *formScreen) clearedNote(ids []string) [2]string {
+	var zh, en []string
+	for _, id := range ids {
+		q := s.form.Question(id)
+		zh = append(zh, id+" "+clean(q.ReadBackLabel().ZH))
+		en = append(en, id+" "+clean(q.ReadBackLabel().In("en")))
+	}
+	return [2]string{"已清除不再适用的答案：" + strings.Join(zh, "、"),
+		"Cleared answers that no longer apply: " + strings.Join(en, ", ")}
+}
+
+func (s *formScreen) saved(msg answerSavedMsg) (Screen, tea.Cmd) {
+	s.saving = false
+	if msg.err != nil {
+		s.cleared = [2]string{}
+		if errors.Is(msg.err, localstore.ErrReasonRequired) {
+			return s, showOverlay(newAsk(s.common, both("reasontitle"), both("reasonbody"), both("reason"), func(r string) tea.Msg {
+				return reasonGivenMsg{r}
+			}))
+		}
+		s.err = errText(msg.err)
+		s.held = nil // what was typed after a failed save would go to the wrong question
+		return s, nil
+	}
+	s.rec, s.answers = msg.rec, msg.answers
+	s.res = s.form.Evaluate(s.answers, s.ctx)
+	s.ed.dirty = false
+	return s, tea.Batch(s.proceed(s.pending), s.replay())
+}
+
+// replay feeds the keys typed during a save to the screen, in order; one that starts
+// another save holds the rest again.
+func (s *formScreen) replay() tea.Cmd {
+	held := s.held
+	s.held = nil
+	var cmds []tea.Cmd
+	for i, k := range held {
+		if s.saving {
+			s.held = append(s.held, held[i:]...)
+			break
+		}
+		cmds = append(cmds, s.key(k))
+	}
+	return tea.Batch(cmds...)
+}
+
+// proceed moves once the answer is safe. Going on stops at a question whose answer has
+// an error, or a warning not yet confirmed.
+func (s *formScreen) proceed(mv move) tea.Cmd {
+	switch mv.kind {
+	case moveNext:
+		if s.cur == "" {
+			return nil
+		}
+		if s.stopAt(s.cur) {
+			return s.ed.focus()
+		}
+		return s.open(s.after(s.cur))
+	case movePrev:
+		i := slices.Index(s.res.Relevant, s.cur)
+		if i > 0 {
+			return s.open(s.res.Relevant[i-1])
+		}
+		return nil
+	case moveTo:
+		return s.open(mv.to)
+	case moveLeave:
+		return back
+	case moveReadBack:
+		if s.fix {
+			if s.cur != "" && s.stopAt(s.cur) {
+				return s.ed.focus()
+			}
+			return back
+		}
+		return s.toReadBack()
+	}
+	return nil
+}
+
+// stopAt shows the question's problem, if it has one, and reports whether it blocks.
+func (s *formScreen) stopAt(id string) bool {
+	s.err, s.warn, s.warnKey = [2]string{}, [2]string{}, ""
+	if _, ok := s.answers[id]; !ok && slices.Contains(s.res.Missing, id) {
+		s.err = both("required")
+		s.reopen()
+		return true
+	}
+	for _, fd := range s.res.Findings {
+		if fd.Question != id {
+			continue
+		}
+		if fd.Severity == forms.SeverityError {
+			s.err = [2]string{clean(fd.Message.ZH), clean(fd.Message.In("en"))}
+			s.reopen()
+			return true
+		}
+		if k := fd.Check + "@" + fd.Question; s.rec.Notes[k] == "" {
+			s.warn = [2]string{clean(fd.Message.ZH), clean(fd.Message.In("en"))}
+			s.warnKey = k
+			s.reopen()
+			return true
+		}
+	}
+	return false
+}
+
+// blocking reports whether the question has a problem that stops going on.
+func (s *formScreen) blocking(id string) bool {
+	if slices.Contains(s.res.Missing, id) {
+		return true
+	}
+	for _, fd := range s.res.Findings {
+		if fd.Question == id && (fd.Severity == forms.SeverityError || s.rec.Notes[fd.Check+"@"+fd.Question] == "") {
+			return true
+		}
+	}
+	return false
+}
+
+// reopen shows the saved answer of the current question again (the engine may have
+// dropped options from it).
+func (s *formScreen) reopen() {
+	if s.cur == "" {
+		return
+	}
+	q := s.form.Question(s.cur)
+	s.ed = newEditor(q, s.form.Offered(s.answers, s.ctx, q.ID), s.answers[q.ID], s.env.Lang)
+}
+
+// after is the relevant question following id in form order ("" at the end). id may
+// no longer be relevant: then the first relevant one after its place.
+func (s *formScreen) after(id string) string {
+	if i := slices.Index(s.res.Relevant, id); i >= 0 {
+		if i+1 < len(s.res.Relevant) {
+			return s.res.Relevant[i+1]
+		}
+		return ""
+	}
+	pos := -1
+	for i, q := range s.form.Questions() {
+		if q.ID == id {
+			pos = i
+		}
+	}
+	for i, q := range s.form.Questions() {
+		if i > pos && slices.Contains(s.res.Relevant, q.ID) {
+			return q.ID
+		}
+	}
+	return ""
+}
+
+// open shows a question ("" is the end of the form).
+func (s *formScreen) open(id string) tea.Cmd {
+	s.err, s.warn, s.warnKey = [2]string{}, [2]string{}, ""
+	if id != "" && !slices.Contains(s.res.Relevant, id) {
+		id = s.after(id)
+	}
+	s.cur = id
+	s.shownAt = s.env.Now()
+	if id == "" {
+		return nil
+	}
+	s.reopen()
+	s.stopAt(id) // an answer with a problem says so at once
+	if _, answered := s.answers[id]; !answered {
+		s.err = [2]string{}
+	}
+	return s.ed.focus()
+}
+
+// problems is what stands between the form and its read-back.
+type problems struct {
+	missing, errs, warns int
+	first                string
+}
+
+func (s *formScreen) problems() problems {
+	var p problems
+	note := func(id string) {
+		if p.first == "" {
+			p.first = id
+		}
+	}
+	for _, fd := range s.res.Findings {
+		switch {
+		case fd.Severity == forms.SeverityError:
+			p.errs++
+			note(fd.Question)
+		case s.rec.Notes[fd.Check+"@"+fd.Question] == "":
+			p.warns++
+			note(fd.Question)
+		}
+	}
+	p.missing = len(s.res.Missing)
+	if p.missing > 0 {
+		// The earliest problem in form order comes first.
+		first := s.res.Missing[0]
+		if p.first == "" || slices.Index(s.res.Relevant, first) < slices.Index(s.res.Relevant, p.first) {
+			p.first = first
+		}
+	}
+	return p
+}
+
+// toReadBack goes to the read-back once nothing blocks it, else to the first problem.
+func (s *formScreen) toReadBack() tea.Cmd {
+	p := s.problems()
+	if p.first != "" {
+		if s.cur == "" {
+			return s.open(p.first)
+		}
+		s.cur = ""
+		return nil // the end page lists what is left
+	}
+	return replace(Page{Kind: KindReadBack, ID: s.caseID})
+}
+
+func errText(err error) [2]string {
+	if errors.Is(err, localstore.ErrDiskFull) {
+		return both("diskfull")
+	}
+	if errors.Is(err, localstore.ErrRecordLocked) {
+		return both("isLocked")
+	}
+	msg := clean(err.Error())
+	return [2]string{tr("zh", "notsaved") + msg, tr("en", "notsaved") + msg}
+}
+
+func (s *formScreen) View(width, height int) string {
+	lang, st := s.env.Lang, s.env.Styles
+	li := langIndex(lang)
+	if !s.loaded {
+		return st.Faint.Render(tr(lang, "loading"))
+	}
+	if s.loadErr != "" {
+		return strings.Join(textwidth.Wrap(tr(lang, "err")+s.loadErr, width), "\n")
+	}
+	if s.cur == "" {
+		return s.endView(width)
+	}
+	q := s.ed.q
+	inner := width - 4
+	var head []string
+	pos := slices.Index(s.res.Relevant, q.ID) + 1
+	progress := fmt.Sprintf(tr(lang, "progress"), pos, len(s.res.Relevant))
+	section := clean(q.Section.Title.In(lang))
+	gap := width - 2 - textwidth.Width(section) - textwidth.Width(progress)
+	head = append(head, "  "+st.Section.Render(section)+strings.Repeat(" ", max(1, gap))+st.Faint.Render(progress))
+	head = append(head, "  "+st.Faint.Render(textwidth.Rule(width-4)))
+	if q.Parent != nil {
+		for _, l := range textwidth.Wrap(q.Parent.ID+"  "+clean(q.Parent.Label.In(lang)), inner) {
+			head = append(head, "  "+st.Faint.Render(l))
+		}
+	}
+	for i, l := range textwidth.Wrap(clean(q.Label.In(lang)), inner-len(q.ID)-2) {
+		prefix := strings.Repeat(" ", len(q.ID)+2)
+		if i == 0 {
+			prefix = q.ID + "  "
+		}
+		head = append(head, "  "+st.Count.Render(prefix)+st.Section.Render(l))
+	}
+	head = append(head, "  "+st.Faint.Render(textwidth.Truncate(s.typeHint(), inner)))
+	head = append(head, "")
+
+	var tail []string
+	msg := func(style func(...string) string, text string) {
+		for _, l := range textwidth.Wrap(text, inner) {
+			tail = append(tail, "  "+style(l))
+		}
+	}
+	for _, c := range s.rec.Comments {
+		if c.Question == q.ID && s.rec.Status == localstore.StatusReturned || c.Question == q.ID && s.rec.Status == localstore.StatusDraft {
+			msg(st.Warning.Render, tr(lang, "comment")+clean(c.Text))
+		}
+	}
+	if s.ed.note[li] != "" {
+		msg(st.Warning.Render, s.ed.note[li])
+	}
+	if s.cleared[li] != "" {
+		msg(st.Faint.Render, s.cleared[li])
+	}
+	switch {
+	case s.saving:
+		msg(st.Faint.Render, tr(lang, "saving"))
+	case s.err[li] != "":
+		msg(st.Error.Render, "✗ "+s.err[li])
+	case s.warn[li] != "":
+		msg(st.Warning.Render, "! "+s.warn[li])
+		msg(st.Faint.Render, tr(lang, "warnhint"))
+	case s.ed.typing() && s.ed.dirty:
+		if live := s.liveProblem(); live != "" {
+			msg(st.Faint.Render, live)
+		}
+	case s.ed.digits != "":
+		msg(st.Faint.Render, fmt.Sprintf(tr(lang, "digits"), s.ed.digits))
+	}
+	room := max(1, height-len(head)-len(tail)-1)
+	body := s.answerLines(width, room)
+	lines := append(head, body...)
+	if len(tail) > 0 {
+		lines = append(lines, "")
+		lines = append(lines, tail...)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// liveProblem is what the engine would say of the text typed so far, in the screen's
+// language: shown faint while typing, as an error once enter is pressed.
+func (s *formScreen) liveProblem() string {
+	li := langIndex(s.env.Lang)
+	v, bad := s.ed.value(s.form.ReferenceDate)
+	if bad != nil {
+		return bad[li]
+	}
+	if v == nil {
+		return ""
+	}
+	candidate := maps.Clone(s.answers)
+	candidate[s.cur] = v
+	for _, fd := range s.form.Evaluate(candidate, s.ctx).Findings {
+		if fd.Question == s.cur && fd.Severity == forms.SeverityError {
+			return clean(fd.Message.In(s.env.Lang))
+		}
+	}
+	return ""
+}
+
+func (s *formScreen) typeHint() string {
+	q := s.ed.q
+	lang := s.env.Lang
+	hint := tr(lang, "type."+string(q.Type))
+	if q.Unit.ZH != "" {
+		hint += fmt.Sprintf(tr(lang, "unit"), clean(q.Unit.In(lang)))
+	}
+	if !q.Required {
+		hint += tr(lang, "optional")
+	}
+	return hint
+}
+
+// answerLines is the options (a window around the highlighted one when they do not fit)
+// or the text field.
+func (s *formScreen) answerLines(width, room int) []string {
+	st, lang := s.env.Styles, s.env.Lang
+	e := &s.ed
+	if e.typing() {
+		e.input.SetWidth(max(10, width-8))
+		return []string{"  › " + e.input.View()}
+	}
+	codeW := 1
+	for _, o := range e.offered {
+		codeW = max(codeW, len(fmt.Sprint(o.Code)))
+	}
+	first := 0
+	if len(e.offered) > room {
+		first = min(max(0, e.cursor-room/2), len(e.offered)-room)
+	}
+	var lines []string
+	for i := first; i < len(e.offered) && len(lines) < room; i++ {
+		o := e.offered[i]
+		mark := "( )"
+		if e.q.Type == forms.TypeMultiple {
+			mark = "[ ]"
+		}
+		if e.isChosen(o.Code) {
+			mark = "(•)"
+			if e.q.Type == forms.TypeMultiple {
+				mark = "[x]"
+			}
+		}
+		head := "  "
+		if i == e.cursor {
+			head = "▸ "
+		}
+		label := clean(o.Label.In(lang))
+		if o.Exclusive {
+			label += tr(lang, "exclusive")
+		}
+		line := fmt.Sprintf("%s%s %*d  %s", head, mark, codeW, o.Code, label)
+		line = textwidth.Truncate(line, width-2)
+		if i == e.cursor {
+			line = st.Selected.Render(line)
+		} else if e.isChosen(o.Code) {
+			line = st.OK.Render(line)
+		}
+		lines = append(lines, "  "+line)
+	}
+	if first > 0 || first+len(lines) < len(e.offered) {
+		lines[len(lines)-1] = "  " + st.Faint.Render(fmt.Sprintf(tr(lang, "more"), len(e.offered)))
+	}
+	return lines
+}
+
+// endView is the end of the form: what is left to do, or the way to the read-back.
+func (s *formScreen) endView(width int) string {
+	lang, st := s.env.Lang, s.env.Styles
+	p := s.problems()
+	lines := []string{"", "  " + st.Section.Render(tr(lang, "formend")), ""}
+	add := func(style func(...string) string, text string) {
+		for _, l := range textwidth.Wrap(text, width-4) {
+			lines = append(lines, "  "+style(l))
+		}
+	}
+	add(st.Faint.Render, fmt.Sprintf(tr(lang, "answered.n"), len(s.answers), len(s.res.Relevant)))
+	if p.first == "" {
+		add(st.OK.Render, "✓ "+tr(lang, "allgood"))
+		lines = append(lines, "")
+		add(st.Faint.Render, tr(lang, "toreadback"))
+	} else {
+		if p.missing > 0 {
+			add(st.Error.Render, fmt.Sprintf(tr(lang, "missing.n"), p.missing))
+		}
+		if p.errs > 0 {
+			add(st.Error.Render, fmt.Sprintf(tr(lang, "errors.n"), p.errs))
+		}
+		if p.warns > 0 {
+			add(st.Warning.Render, fmt.Sprintf(tr(lang, "warns.n"), p.warns))
+		}
+		lines = append(lines, "")
+		add(st.Faint.Render, fmt.Sprintf(tr(lang, "tofirst"), p.first))
+	}
+	for _, c := range s.rec.Comments {
+		if c.Question == "" && s.rec.Status != localstore.StatusCompleted {
+			add(st.Warning.Render, tr(lang, "comment")+clean(c.Text))
+		}
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,186 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/tui/textwidth"
+)
+
+// ask is a dialog that asks for a short text (a note confirming a warning, the reason
+// for changing a confirmed answer) and hands it to the screen that asked.
+type ask struct {
+	to     common
+	title  [2]string
+	body   [2]string
+	label  [2]string
+	input  textinput.Model
+	need   bool // enter was pressed with nothing typed
+	answer func(string) tea.Msg
+	keys   []key.Binding
+}
+
+func newAsk(to common, title, body, label [2]string, answer func(string) tea.Msg) *ask {
+	a := &ask{to: to, title: title, body: body, label: label, input: newInput(100), answer: answer,
+		keys: []key.Binding{binding([]string{"enter"}, "enter", "key.ok"), binding([]string{"esc"}, "esc", "key.cancel")}}
+	a.input.Focus()
+	return a
+}
+
+func (a *ask) ShortHelp() []key.Binding  { return a.keys }
+func (a *ask) FullHelp() [][]key.Binding { return [][]key.Binding{a.keys} }
+
+func (a *ask) Update(msg tea.Msg) (Overlay, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch k.String() {
+		case "esc":
+			return a, closeOverlay
+		case "enter":
+			text := strings.TrimSpace(clean(a.input.Value()))
+			if text == "" {
+				a.need = true
+				return a, nil
+			}
+			answer := a.answer
+			return a, tea.Batch(closeOverlay, a.to.do(func() tea.Msg { return answer(text) }))
+		}
+	}
+	var cmd tea.Cmd
+	a.input, cmd = a.input.Update(msg)
+	return a, cmd
+}
+
+func (a *ask) View(width int) []string {
+	st, li := a.to.env.Styles, langIndex(a.to.env.Lang)
+	lines := []string{"", "  " + st.Section.Render(textwidth.Truncate(a.title[li], width-4)), ""}
+	for _, l := range textwidth.Wrap(a.body[li], width-4) {
+		lines = append(lines, "  "+l)
+	}
+	label := a.label[li] + colon(a.to.env.Lang)
+	a.input.SetWidth(max(10, width-6-textwidth.Width(label)))
+	lines = append(lines, "", "  "+st.Label.Render(label)+a.input.View())
+	if a.need {
+		lines = append(lines, "  "+st.Error.Render(tr(a.to.env.Lang, "needtext")))
+	}
+	return append(lines, "")
+}
+
+// jumpList is every relevant question with its answer and state; enter opens one.
+type jumpList struct {
+	to     common
+	items  []jumpItem
+	cursor int
+	keys   []key.Binding
+}
+
+type jumpItem struct {
+	id     string
+	label  [2]string
+	answer [2]string
+	state  string // ✓ answered, · unanswered, ✗ error or missing, ! warning to confirm
+}
+
+// jumpRows is how many questions the list shows at once: it must fit an 80×24 window
+// with the help line in two rows.
+const jumpRows = 12
+
+func newJumpList(s *formScreen) *jumpList {
+	j := &jumpList{to: s.common, keys: []key.Binding{s.env.Keys.Up,
+		binding([]string{"enter"}, "enter", "key.goto"), binding([]string{"esc", "f4"}, "esc", "key.close")}}
+	for _, id := range s.res.Relevant {
+		q := s.form.Question(id)
+		it := jumpItem{id: id, label: [2]string{clean(q.ReadBackLabel().ZH), clean(q.ReadBackLabel().In("en"))}, state: "·"}
+		if v, ok := s.answers[id]; ok {
+			it.state = "✓"
+			it.answer = [2]string{clean(q.FormatAnswer(v, "zh")), clean(q.FormatAnswer(v, "en"))}
+		}
+		if slices.Contains(s.res.Missing, id) {
+			it.state = "✗"
+		}
+		for _, fd := range s.res.Findings {
+			if fd.Question != id {
+				continue
+			}
+			if fd.Severity == forms.SeverityError {
+				it.state = "✗"
+			} else if it.state != "✗" && s.rec.Notes[fd.Check+"@"+id] == "" {
+				it.state = "!"
+			}
+		}
+		if id == s.cur {
+			j.cursor = len(j.items)
+		}
+		j.items = append(j.items, it)
+	}
+	return j
+}
+
+func (j *jumpList) ShortHelp() []key.Binding  { return j.keys }
+func (j *jumpList) FullHelp() [][]key.Binding { return [][]key.Binding{j.keys} }
+
+func (j *jumpList) Update(msg tea.Msg) (Overlay, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return j, nil
+	}
+	switch k.String() {
+	case "up":
+		j.cursor = max(0, j.cursor-1)
+	case "down":
+		j.cursor = min(len(j.items)-1, j.cursor+1)
+	case "pgup":
+		j.cursor = max(0, j.cursor-jumpRows)
+	case "pgdown":
+		j.cursor = min(len(j.items)-1, j.cursor+jumpRows)
+	case "home":
+		j.cursor = 0
+	case "end":
+		j.cursor = len(j.items) - 1
+	case "esc", "f4":
+		return j, closeOverlay
+	case "enter":
+		if len(j.items) == 0 {
+			return j, closeOverlay
+		}
+		id := j.items[j.cursor].id
+		return j, tea.Batch(closeOverlay, j.to.do(func() tea.Msg { return jumpMsg{id} }))
+	}
+	return j, nil
+}
+
+func (j *jumpList) View(width int) []string {
+	st, lang := j.to.env.Styles, j.to.env.Lang
+	li := langIndex(lang)
+	lines := []string{"  " + st.Section.Render(fmt.Sprintf(tr(lang, "jumptitle"), len(j.items)))}
+	first := min(max(0, j.cursor-jumpRows/2), max(0, len(j.items)-jumpRows))
+	idW := 0
+	for _, it := range j.items {
+		idW = max(idW, len(it.id))
+	}
+	labelW := min(24, (width-10-idW)/2)
+	for i := first; i < len(j.items) && i < first+jumpRows; i++ {
+		it := j.items[i]
+		state := it.state
+		switch state {
+		case "✓":
+			state = st.OK.Render(state)
+		case "✗":
+			state = st.Error.Render(state)
+		case "!":
+			state = st.Warning.Render(state)
+		}
+		row := fmt.Sprintf("%-*s  %s  %s", idW, it.id, textwidth.PadRight(textwidth.Truncate(it.label[li], labelW), labelW), it.answer[li])
+		row = textwidth.Truncate(row, width-8)
+		if i == j.cursor {
+			row = st.Selected.Render(textwidth.PadRight(row, width-8))
+		}
+		lines = append(lines, "  "+state+" "+row)
+	}
+	return lines
+}
