@@ -233,8 +233,6 @@ func (s *formScreen) Typing() bool { return s.loaded && s.cur != "" && s.ed.typi
 
 func (s *formScreen) ShortHelp() []key.Binding {
 	k := s.keys
-	help := k.help
-	help.SetEnabled(s.cur != "" && !s.ed.typing())
 	var keys []key.Binding
 	if s.cur != "" && !s.ed.typing() {
 		keys = append(keys, binding([]string{"1"}, "0-9", "key.choose"))
@@ -242,7 +240,8 @@ func (s *formScreen) ShortHelp() []key.Binding {
 			keys = append(keys, binding([]string{"space"}, "space", "key.toggle"))
 		}
 	}
-	return append(keys, k.next, k.prev, k.jump, k.readBack, help, k.leave)
+	// ? shows the question's help as F1 does; the help line names F1 only, once.
+	return append(keys, k.next, k.prev, k.jump, k.readBack, k.leave)
 }
 
 func (s *formScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -83,7 +82,7 @@ type jumpItem struct {
 	id     string
 	label  [2]string
 	answer [2]string
-	state  string // ✓ answered, · unanswered, ✗ error or missing, ! warning to confirm
+	state  string // ✓ answered, · unanswered, ✗ error, ! warning to confirm
 }
 
 // jumpRows is how many questions the list shows at once: it must fit an 80×24 window
@@ -99,9 +98,6 @@ func newJumpList(s *formScreen) *jumpList {
 		if v, ok := s.answers[id]; ok {
 			it.state = "✓"
 			it.answer = [2]string{clean(q.FormatAnswer(v, "zh")), clean(q.FormatAnswer(v, "en"))}
-		}
-		if slices.Contains(s.res.Missing, id) {
-			it.state = "✗"
 		}
 		for _, fd := range s.res.Findings {
 			if fd.Question != id {

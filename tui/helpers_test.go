@@ -226,7 +226,8 @@ func keyMsg(k string) tea.KeyPressMsg {
 	named := map[string]rune{
 		"enter": tea.KeyEnter, "tab": tea.KeyTab, "esc": tea.KeyEscape, "up": tea.KeyUp, "down": tea.KeyDown,
 		"left": tea.KeyLeft, "right": tea.KeyRight, "backspace": tea.KeyBackspace, "pgdown": tea.KeyPgDown,
-		"f1": tea.KeyF1, "f2": tea.KeyF2, "f3": tea.KeyF3, "f12": tea.KeyF12,
+		"f1": tea.KeyF1, "f2": tea.KeyF2, "f3": tea.KeyF3, "f4": tea.KeyF4, "f5": tea.KeyF5, "f6": tea.KeyF6, "f8": tea.KeyF8, "f12": tea.KeyF12,
+		"pgup": tea.KeyPgUp, "home": tea.KeyHome, "end": tea.KeyEnd, "delete": tea.KeyDelete,
 	}
 	switch {
 	case k == "space":
@@ -265,7 +266,7 @@ func press(t testing.TB, m Model, keys ...string) Model {
 func isKeyName(k string) bool {
 	switch k {
 	case "enter", "tab", "shift+tab", "esc", "up", "down", "left", "right", "backspace", "pgdown", "space",
-		"f1", "f2", "f3", "f12":
+		"f1", "f2", "f3", "f4", "f5", "f6", "f8", "f12", "pgup", "home", "end", "delete":
 		return true
 	}
 	return strings.HasPrefix(k, "ctrl+") && len(k) == 6
@@ -286,4 +287,16 @@ func unlocked(t testing.TB, env *Env, user string, w, h int) Model {
 		t.Fatalf("not on today:\n%s", screenText(m))
 	}
 	return m
+}
+
+func mouseClick(x, y int) tea.Msg {
+	return tea.MouseClickMsg{X: x, Y: y, Button: tea.MouseLeft}
+}
+
+func mouseMotion(x, y int) tea.Msg {
+	return tea.MouseMotionMsg{X: x, Y: y, Button: tea.MouseLeft}
+}
+
+func mouseRelease(x, y int) tea.Msg {
+	return tea.MouseReleaseMsg{X: x, Y: y, Button: tea.MouseLeft}
 }

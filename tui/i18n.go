@@ -159,7 +159,7 @@ var text = map[string][2]string{
 	"errors.n":                {"✗ %d 个错误", "✗ %d errors"},
 	"warns.n":                 {"! %d 个提示待确认", "! %d warnings to confirm"},
 	"tofirst":                 {"按 enter 转到第一个问题（%s）；F4 查看全部题目", "Press enter to go to the first one (%s); F4 lists every question"},
-	"jumptitle":               {"题目列表（%d 题）  ✓ 已答  · 未答  ✗ 错误或漏答  ! 待确认", "Questions (%d)  ✓ answered  · blank  ✗ error or missing  ! to confirm"},
+	"jumptitle":               {"题目列表（%d 题）  ✓ 已答  · 未答  ✗ 错误  ! 待确认", "Questions (%d)  ✓ answered  · blank  ✗ error  ! to confirm"},
 	// Read-back
 	"readback":    {"宣读", "Read-back"},
 	"key.agree":   {"本部分确认无误", "agreed"},
@@ -181,6 +181,8 @@ var text = map[string][2]string{
 	"enumpass":      {"调查员口令", "Your passphrase"},
 	"self":          {"本人签字", "the respondent"},
 	"proxy":         {"他人代签", "someone for them (proxy)"},
+	"proxyname":     {"代签人姓名", "Proxy's name"},
+	"shownas":       {"签名显示为：%s", "Shown and printed as: %s"},
 	"relationhint":  {"如：配偶、子女、父母、监护人", "e.g. spouse, child, parent, guardian"},
 	"padhint":       {"有鼠标或触摸屏的，请在框内签名（没有可跳过）", "With a mouse or touch screen, sign in the box (or skip it)"},
 	"signing":       {"正在签字…", "Signing…"},

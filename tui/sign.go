@@ -297,7 +297,7 @@ func (s *signScreen) View(width, height int) string {
 		return "  "
 	}
 	labelW := 0
-	for _, k := range []string{"signer", "signername", "relation", "enumpass"} {
+	for _, k := range []string{"signer", "signername", "proxyname", "relation", "enumpass"} {
 		labelW = max(labelW, textwidth.Width(tr(lang, k))+2)
 	}
 	label := func(k string) string { return st.Label.Render(textwidth.PadRight(tr(lang, k), labelW)) }
@@ -306,41 +306,44 @@ func (s *signScreen) View(width, height int) string {
 	who := []string{fmt.Sprintf("(%s) 1 %s", dot(!s.proxy), tr(lang, "self")), fmt.Sprintf("(%s) 2 %s", dot(s.proxy), tr(lang, "proxy"))}
 	lines = append(lines, mark(signWho)+label("signer")+who[0]+"   "+who[1])
 	s.name.SetWidth(max(10, width-labelW-8))
-	nameLine := mark(signName) + label("signername") + s.name.View()
 	if s.proxy {
-		nameLine += st.Warning.Render(localstore.ProxyMark)
+		lines = append(lines, mark(signName)+label("proxyname")+s.name.View())
+		shown := localstore.Signature{Role: localstore.SignerProxy, Name: strings.TrimSpace(clean(s.name.Value()))}.DisplayName()
+		lines = append(lines, "  "+strings.Repeat(" ", labelW)+st.Warning.Render(textwidth.Truncate(fmt.Sprintf(tr(lang, "shownas"), shown), width-labelW-4)))
+	} else {
+		lines = append(lines, mark(signName)+label("signername")+s.name.View())
 	}
-	lines = append(lines, nameLine)
 	if s.proxy {
 		s.relation.SetWidth(max(10, width-labelW-8))
 		lines = append(lines, mark(signRelation)+label("relation")+s.relation.View())
 		lines = append(lines, "  "+strings.Repeat(" ", labelW)+st.Faint.Render(textwidth.Truncate(tr(lang, "relationhint"), width-labelW-4)))
 	}
 	lines = append(lines, "", mark(signPad)+st.Label.Render(textwidth.Truncate(tr(lang, "padhint"), width-4)))
+	var below []string
+	s.pass.SetWidth(max(10, width-labelW-8))
+	below = append(below, "", mark(signPass)+label("enumpass")+s.pass.View(), "")
+	switch {
+	case s.busy:
+		below = append(below, "  "+st.Faint.Render(tr(lang, "signing")))
+	case s.err[li] != "":
+		below = append(below, "  "+st.Error.Render(textwidth.Truncate(s.err[li], width-4)))
+	default:
+		for _, l := range textwidth.Wrap(fmt.Sprintf(tr(lang, "signhint"), clean(s.env.Session.User().Name)), width-4) {
+			below = append(below, "  "+st.Faint.Render(l))
+		}
+	}
+	// The pad takes the room left, up to padRows: at 80×24 with a proxy it has 4.
 	s.pad.w = max(20, min(60, width-8))
+	s.pad.h = min(padRows, max(2, height-len(lines)-len(below)-2))
 	s.padLeft = 4
-	border := "  " + st.Faint.Render("┌"+strings.Repeat("─", s.pad.w)+"┐")
-	lines = append(lines, border)
+	lines = append(lines, "  "+st.Faint.Render("┌"+strings.Repeat("─", s.pad.w)+"┐"))
 	// The window's first line is the title: the pad's rows start one further down.
 	s.padTop = 1 + len(lines)
 	for _, row := range s.pad.lines() {
 		lines = append(lines, "  "+st.Faint.Render("│")+row+st.Faint.Render("│"))
 	}
 	lines = append(lines, "  "+st.Faint.Render("└"+strings.Repeat("─", s.pad.w)+"┘"))
-	s.pass.SetWidth(max(10, width-labelW-8))
-	lines = append(lines, "", mark(signPass)+label("enumpass")+s.pass.View())
-	lines = append(lines, "")
-	switch {
-	case s.busy:
-		lines = append(lines, "  "+st.Faint.Render(tr(lang, "signing")))
-	case s.err[li] != "":
-		lines = append(lines, "  "+st.Error.Render(textwidth.Truncate(s.err[li], width-4)))
-	default:
-		for _, l := range textwidth.Wrap(fmt.Sprintf(tr(lang, "signhint"), clean(s.env.Session.User().Name)), width-4) {
-			lines = append(lines, "  "+st.Faint.Render(l))
-		}
-	}
-	return strings.Join(lines, "\n")
+	return strings.Join(append(lines, below...), "\n")
 }
 
 func dot(on bool) string {

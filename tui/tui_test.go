@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 )
 
@@ -48,6 +49,47 @@ func TestScreensFitAndMatchGolden(t *testing.T) {
 		}, false},
 		{"handbook", func(t *testing.T, env *Env, w, h int) Model {
 			return press(t, unlocked(t, env, testEnumerator, w, h), "f1", "婚姻")
+		}, false},
+		{"form", func(t *testing.T, env *Env, w, h int) Model {
+			return press(t, startInterview(t, env, w, h), "enter", "enter", "down")
+		}, false},
+		{"form-multiple", func(t *testing.T, env *Env, w, h int) Model {
+			iv := answersFor(t, env.PersonForm, fixtureRows()[1])
+			m, _ := answerUntil(t, startInterview(t, env, w, h), iv, func(fs *formScreen) bool {
+				return fs.ed.q.Type == forms.TypeMultiple
+			})
+			return press(t, m, "1", "2")
+		}, false},
+		{"form-jump", func(t *testing.T, env *Env, w, h int) Model {
+			return press(t, startInterview(t, env, w, h), "enter", "enter", "f4", "down")
+		}, false},
+		{"readback", func(t *testing.T, env *Env, w, h int) Model {
+			return press(t, finishForm(t, env, w, h), "enter", "down", "down")
+		}, false},
+		{"sign", func(t *testing.T, env *Env, w, h int) Model {
+			m := finishForm(t, env, w, h)
+			for i := 0; i < 20; i++ {
+				m = press(t, m, "enter")
+				if _, ok := m.screen.(*signScreen); ok {
+					break
+				}
+			}
+			return press(t, m, "2", "tab", "王芳", "tab", "女儿", "tab")
+		}, false},
+		{"photo", func(t *testing.T, env *Env, w, h int) Model {
+			t.Setenv("DOORSTEP_PHOTOS", filepath.Join("testdata", "photos"))
+			m := finishForm(t, env, w, h)
+			for i := 0; i < 20; i++ {
+				m = press(t, m, "enter")
+				if _, ok := m.screen.(*signScreen); ok {
+					break
+				}
+			}
+			m = press(t, m, "tab", "tab", "tab", testPass, "enter", "down", "enter")
+			if _, ok := m.screen.(*photoScreen); !ok {
+				t.Fatalf("not on the photo screen:\n%s", screenText(m))
+			}
+			return m
 		}, false},
 		{"dialog", func(t *testing.T, env *Env, w, h int) Model {
 			m := unlocked(t, env, testEnumerator, w, h)
@@ -696,4 +738,22 @@ func TestEveryStringInBothLanguages(t *testing.T) {
 			t.Errorf("key %s: help %q is not in the text table", km.Type().Field(i).Name, h.Desc)
 		}
 	}
+}
+
+// startInterview is the form of 李四's interview, just started (method 1, outcome 1).
+func startInterview(t *testing.T, env *Env, w, h int) Model {
+	t.Helper()
+	m := press(t, unlocked(t, env, testEnumerator, w, h), "lisi", "enter", "enter", "1", "enter", "1", "enter")
+	if _, ok := m.screen.(*formScreen); !ok {
+		t.Fatalf("not on the form:\n%s", screenText(m))
+	}
+	return m
+}
+
+// finishForm is 李四's interview with every question answered, at the end of the form.
+func finishForm(t *testing.T, env *Env, w, h int) Model {
+	t.Helper()
+	iv := answersFor(t, env.PersonForm, fixtureRows()[1])
+	m, _ := answerForm(t, startInterview(t, env, w, h), iv)
+	return m
 }
