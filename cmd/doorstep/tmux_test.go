@@ -1,0 +1,359 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/doorstep-survey/doorstep/demo"
+	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/localstore"
+)
+
+// tmux drives the built program in a real terminal: a tmux session of its own (its own
+// server socket), at a fixed size.
+type tmux struct {
+	t      *testing.T
+	socket string
+}
+
+func (x tmux) run(args ...string) string {
+	x.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", x.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		x.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// keys sends tmux key names (Enter, Tab, C-u, F6, …).
+func (x tmux) keys(names ...string) {
+	x.t.Helper()
+	x.run(append([]string{"send-keys", "-t", "doorstep"}, names...)...)
+}
+
+// text types text literally, Chinese included.
+func (x tmux) text(s string) {
+	x.t.Helper()
+	x.run("send-keys", "-t", "doorstep", "-l", s)
+}
+
+func (x tmux) screen() string {
+	x.t.Helper()
+	return x.run("capture-pane", "-p", "-t", "doorstep")
+}
+
+// waitFor polls the screen until ok accepts it, and fails the test with the screen
+// after 10 s.
+func (x tmux) waitFor(what string, ok func(screen string) bool) string {
+	x.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s := x.screen()
+		if ok(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			x.t.Fatalf("waiting for %s; the screen is:\n%s", what, s)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+}
+
+func (x tmux) waitText(want string) string {
+	x.t.Helper()
+	return x.waitFor(strconv.Quote(want), func(s string) bool { return strings.Contains(s, want) })
+}
+
+// questionID finds the question on the form screen: the last line starting with a
+// question id above the line that says how to answer it.
+var questionLine = regexp.MustCompile(`^  ([A-Z]+[0-9]+[a-z]?)  `)
+var progressLine = regexp.MustCompile(`第 (\d+) 题，共 (\d+) 题`)
+
+func currentQuestion(screen string) (id, progress string) {
+	for _, l := range strings.Split(screen, "\n") {
+		if m := questionLine.FindStringSubmatch(l); m != nil {
+			id = m[1]
+		}
+		if m := progressLine.FindString(l); m != "" {
+			progress = m
+		}
+	}
+	return id, progress
+}
+
+// TestTmuxWholeInterview is the end-to-end test of issue 4: the built binary in tmux at
+// 80×24, in Chinese, driven by keys only — unlock, find a case by its certificate
+// number, a telephone interview, every question of person-2021 answered as a demo
+// respondent would, the missing phone number's warning confirmed with a note, the
+// read-back, a proxy's signature, the enumerator's passphrase, a photo, done — then
+// `doorstep records export --json` and `doorstep verify` on the data it left.
+func TestTmuxWholeInterview(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the program")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("DOORSTEP_E2E") == "require" {
+			t.Fatal("tmux is needed for the end-to-end test (CI installs it)")
+		}
+		t.Skip("tmux not installed")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "doorstep")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	data := filepath.Join(dir, "data")
+	opts := demo.Options{Seed: 7, Cases: 30, Villages: 2}
+	if out, err := exec.Command(bin, "demo", "--no-tui", "--data", data, "--cases", "30", "--villages", "2",
+		"--seed", "7", "--completed", "3").CombinedOutput(); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	env := append(os.Environ(), "DOORSTEP_USER=E001", "DOORSTEP_PASSPHRASE="+demo.DemoPassphrase)
+	cmdOut := func(args ...string) []byte {
+		t.Helper()
+		c := exec.Command(bin, append(args, "--data", data)...)
+		c.Env = env
+		out, err := c.Output()
+		if err != nil {
+			t.Fatalf("doorstep %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return out
+	}
+	var cases []caseJSON
+	if err := json.Unmarshal(cmdOut("cases", "list", "--json"), &cases); err != nil {
+		t.Fatal(err)
+	}
+	// The respondent: a case not yet visited, and the answers a demo respondent gives.
+	district := demo.Generate(opts)
+	f, err := forms.Builtin("person-2021")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var target caseJSON
+	var iv demo.Interview
+	for _, c := range cases {
+		if c.Status != "new" {
+			continue
+		}
+		for _, row := range district.Rows {
+			if row.CertificateNumber != c.CertificateNumber {
+				continue
+			}
+			for seed := uint64(1); seed < 100 && iv.Answers == nil; seed++ {
+				if a := demo.Answer(f, row, rand.New(rand.NewPCG(seed, 3)), time.Time{}); a.Outcome == 1 {
+					iv = a
+				}
+			}
+		}
+		target = c
+		break
+	}
+	if iv.Answers == nil {
+		t.Fatal("no case to interview")
+	}
+	delete(iv.Answers, "R5") // no phone number on a telephone interview: check C8 warns
+
+	photos := filepath.Join(dir, "photos")
+	if err := os.Mkdir(photos, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 2000, 1500))
+	for x := 0; x < 2000; x++ {
+		img.Set(x, x%1500, color.RGBA{200, 30, 30, 255})
+	}
+	var jpg bytes.Buffer
+	if err := jpeg.Encode(&jpg, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(photos, "visit.jpg"), jpg.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	x := tmux{t: t, socket: fmt.Sprintf("doorstep-test-%d", os.Getpid())}
+	x.run("-f", "/dev/null", "new-session", "-d", "-s", "doorstep", "-x", "80", "-y", "24",
+		"-e", "DOORSTEP_PHOTOS="+photos, "-e", "LANG=C.UTF-8", bin+" --data "+data)
+	t.Cleanup(func() { exec.Command("tmux", "-L", x.socket, "kill-server").Run() })
+
+	x.waitText("本机用户")
+	x.keys("C-u")
+	x.text("E001")
+	x.keys("Tab")
+	x.text(demo.DemoPassphrase)
+	x.keys("Enter")
+	x.waitText("今日工作")
+	x.text(target.CertificateNumber)
+	x.waitText(target.Name)
+	x.keys("Enter")
+	x.waitText("户籍地址")
+	x.keys("Enter")
+	x.waitText("调查方式")
+	x.text("2")
+	x.keys("Enter")
+	x.text("1")
+	x.keys("Enter")
+	screen := x.waitText("第 1 题")
+
+	warnings := 0
+	for step := 0; ; step++ {
+		if step > 300 {
+			t.Fatalf("the form did not end:\n%s", screen)
+		}
+		if strings.Contains(screen, "问卷末尾") {
+			break
+		}
+		id, progress := currentQuestion(screen)
+		q := f.Question(id)
+		if q == nil {
+			t.Fatalf("no question on the screen:\n%s", screen)
+		}
+		if strings.Contains(screen, "写明情况后继续") {
+			warnings++
+			x.keys("Enter")
+			x.waitText("确认提示")
+			x.text("电话调查，本人无电话，已核实")
+			x.keys("Enter")
+		} else {
+			want, has := iv.Answers[id]
+			switch {
+			case !has && q.Type.IsChoice():
+				x.keys("BSpace", "Enter")
+			case !has:
+				x.keys("C-u", "Enter")
+			case q.Type == forms.TypeSingle:
+				x.text(strconv.Itoa(want.(int)))
+				// A code that a longer one starts with (1 of 1 and 11) waits for enter;
+				// any other goes on by itself.
+				time.Sleep(50 * time.Millisecond)
+				if strings.Contains(x.screen(), "再输一位") {
+					x.keys("Enter")
+				}
+			case q.Type == forms.TypeMultiple:
+				for _, code := range want.([]int) {
+					x.text(strconv.Itoa(code))
+				}
+				x.keys("Enter")
+			default:
+				x.keys("C-u")
+				x.text(answerText(want))
+				x.keys("Enter")
+			}
+		}
+		screen = x.waitFor("the next question after "+id, func(s string) bool {
+			next, p := currentQuestion(s)
+			return strings.Contains(s, "问卷末尾") || next != id || p != progress ||
+				strings.Contains(s, "写明情况后继续") && !strings.Contains(s, "确认提示")
+		})
+		if strings.Contains(screen, "✗") {
+			t.Fatalf("%s stopped with an error:\n%s", id, screen)
+		}
+	}
+	if warnings != 1 {
+		t.Errorf("%d warnings confirmed, want 1 (C8)", warnings)
+	}
+	x.keys("Enter")
+	x.waitText("宣读 · ")
+	for i := 0; ; i++ {
+		s := x.screen()
+		if strings.Contains(s, "签字人") {
+			break
+		}
+		if i > 30 {
+			t.Fatalf("read-back did not end:\n%s", s)
+		}
+		x.keys("Enter")
+		time.Sleep(150 * time.Millisecond)
+	}
+	x.text("2")
+	x.keys("Tab")
+	x.text("王秀兰")
+	x.keys("Tab")
+	x.text("女儿")
+	x.keys("Tab", "Tab")
+	x.text(demo.DemoPassphrase)
+	x.keys("Enter")
+	x.waitText("visit.jpg")
+	x.keys("Enter")
+	x.waitText("已附照片 1 张")
+	x.keys("F6")
+	x.waitText("已加入待上报队列")
+	x.keys("Enter")
+	x.waitText("今日工作")
+	x.keys("C-q")
+	for i := 0; exec.Command("tmux", "-L", x.socket, "has-session", "-t", "doorstep").Run() == nil; i++ {
+		if i > 200 {
+			t.Fatal("ctrl+q did not end the program")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	var export struct {
+		Records []*localstore.Record `json:"records"`
+		Cases   []localstore.Case    `json:"cases"`
+	}
+	if err := json.Unmarshal(cmdOut("records", "export", "--json"), &export); err != nil {
+		t.Fatal(err)
+	}
+	var rec *localstore.Record
+	for _, r := range export.Records {
+		if r.CaseID == target.ID {
+			rec = r
+		}
+	}
+	if rec == nil {
+		t.Fatalf("no record for case %s", target.ID)
+	}
+	if rec.Status != localstore.StatusCompleted || rec.Method != 2 || rec.Outcome != 1 {
+		t.Errorf("record is %s, method %d, outcome %d", rec.Status, rec.Method, rec.Outcome)
+	}
+	got, err := f.DecodeAnswers(rec.Answers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range iv.Answers {
+		if v, ok := got[id]; ok && !reflect.DeepEqual(v, want) {
+			t.Errorf("%s = %#v, want %#v", id, v, want)
+		}
+	}
+	if res := f.Evaluate(got, forms.Context{"method": 2, "outcome": 1}); !res.Complete {
+		t.Errorf("exported answers incomplete: missing %v, findings %v", res.Missing, res.Findings)
+	}
+	if rec.Notes["C8@R5"] == "" {
+		t.Errorf("the warning's note was not kept: %v", rec.Notes)
+	}
+	sig, ok := rec.RespondentSignature()
+	if !ok || sig.DisplayName() != "王秀兰(代)" || sig.Relation != "女儿" {
+		t.Errorf("respondent's signature: %+v", sig)
+	}
+	if len(rec.Photos) != 1 {
+		t.Errorf("photos: %+v", rec.Photos)
+	}
+	cmdOut("verify") // exit 0: every audit chain and signature holds
+}
+
+func answerText(v any) string {
+	switch v := v.(type) {
+	case int:
+		return strconv.Itoa(v)
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case time.Time:
+		return v.Format("2006-01-02")
+	case string:
+		return v
+	}
+	panic(fmt.Sprintf("answerText %T", v))
+}
