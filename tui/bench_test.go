@@ -2,10 +2,12 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 )
 
@@ -78,5 +80,41 @@ func BenchmarkReload20000(b *testing.B) {
 	prev := buildIndex(cases, nil, nil)
 	for b.Loop() {
 		buildIndex(cases, nil, prev)
+	}
+}
+
+// BenchmarkFormKeystroke is a keystroke on the form screen through the root, Update and
+// View of the whole window: moving over the options of a choice question, and typing
+// in a number question (each character is checked by the form engine as it is typed).
+func BenchmarkFormKeystroke(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		keys []tea.KeyPressMsg
+		typ  forms.Type
+	}{
+		{"choice", []tea.KeyPressMsg{{Code: tea.KeyDown}, {Code: tea.KeyUp}}, forms.TypeSingle},
+		{"text", []tea.KeyPressMsg{{Code: '7', Text: "7"}, {Code: tea.KeyBackspace}}, forms.TypeText},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			env := fixture(b, newClock(), true)
+			m := startInterview(b, env, 80, 24)
+			for i := 0; i < 30 && m.screen.(*formScreen).ed.q.Type != bc.typ; i++ {
+				if fs := m.screen.(*formScreen); fs.ed.q.Type.IsChoice() {
+					m = press(b, m, strconv.Itoa(fs.ed.offered[0].Code))
+				} else {
+					m = press(b, m, "enter") // prefilled from the roster
+				}
+			}
+			if m.screen.(*formScreen).ed.q.Type != bc.typ {
+				b.Fatalf("no %s question reached:\n%s", bc.typ, screenText(m))
+			}
+			i := 0
+			for b.Loop() {
+				next, _ := m.Update(bc.keys[i%len(bc.keys)])
+				m = next.(Model)
+				_ = m.View()
+				i++
+			}
+		})
 	}
 }

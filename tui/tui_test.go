@@ -741,7 +741,7 @@ func TestEveryStringInBothLanguages(t *testing.T) {
 }
 
 // startInterview is the form of 李四's interview, just started (method 1, outcome 1).
-func startInterview(t *testing.T, env *Env, w, h int) Model {
+func startInterview(t testing.TB, env *Env, w, h int) Model {
 	t.Helper()
 	m := press(t, unlocked(t, env, testEnumerator, w, h), "lisi", "enter", "enter", "1", "enter", "1", "enter")
 	if _, ok := m.screen.(*formScreen); !ok {
