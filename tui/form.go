@@ -55,6 +55,8 @@ type formScreen struct {
 	warn    [2]string // a warning to confirm with a note before going on
 	warnKey string    // its check@question
 	cleared [2]string // answers that no longer apply, cleared by the last save
+	// fromRoster are the questions whose answer is the roster's, untouched.
+	fromRoster map[string]bool
 
 	keys formKeys
 }
@@ -86,7 +88,9 @@ type formLoadedMsg struct {
 	answers forms.Answers
 	ctx     forms.Context
 	resume  string // the last question the enumerator answered
-	err     error
+	// fromRoster are the answers still as the roster prefilled them.
+	fromRoster map[string]bool
+	err        error
 }
 
 // answerSavedMsg is the store's word on a save; answers is what was saved.
@@ -212,13 +216,16 @@ func loadInterview(sess *localstore.Session, f *forms.Form, caseID string) formL
 		return formLoadedMsg{err: err}
 	}
 	resume := ""
-	for i := len(audit) - 1; i >= 0; i-- {
-		if e := audit[i]; e.Action == localstore.ActionAnswer && e.Reason != prefillReason {
-			resume = e.Question
-			break
+	fromRoster := map[string]bool{}
+	for _, e := range audit {
+		if e.Action == localstore.ActionAnswer {
+			fromRoster[e.Question] = e.Reason == prefillReason
+			if e.Reason != prefillReason {
+				resume = e.Question
+			}
 		}
 	}
-	return formLoadedMsg{rec: rec, name: iv.name, answers: iv.answers, ctx: iv.ctx, resume: resume}
+	return formLoadedMsg{rec: rec, name: iv.name, answers: iv.answers, ctx: iv.ctx, resume: resume, fromRoster: fromRoster}
 }
 
 func (s *formScreen) Title(lang string) string {
@@ -322,7 +329,7 @@ func (s *formScreen) loadedRecord(msg formLoadedMsg) tea.Cmd {
 		s.loadErr = clean(msg.err.Error())
 		return nil
 	}
-	s.rec, s.name, s.answers, s.ctx = msg.rec, msg.name, msg.answers, msg.ctx
+	s.rec, s.name, s.answers, s.ctx, s.fromRoster = msg.rec, msg.name, msg.answers, msg.ctx, msg.fromRoster
 	s.res = s.form.Evaluate(s.answers, s.ctx)
 	switch {
 	case s.at != "":
@@ -494,6 +501,9 @@ func (s *formScreen) saved(msg answerSavedMsg) (Screen, tea.Cmd) {
 	}
 	s.rec, s.answers = msg.rec, msg.answers
 	s.res = s.form.Evaluate(s.answers, s.ctx)
+	if s.cur != "" {
+		delete(s.fromRoster, s.cur)
+	}
 	s.ed.dirty = false
 	return s, tea.Batch(s.proceed(s.pending), s.replay())
 }
@@ -776,6 +786,9 @@ func (s *formScreen) View(width, height int) string {
 	return strings.Join(lines, "\n")
 }
 
+// prefilled reports whether the answer is still the roster's, as the record was opened.
+func (s *formScreen) prefilled(id string) bool { return s.fromRoster[id] }
+
 // liveProblem is what the engine would say of the text typed so far, in the screen's
 // language: shown faint while typing, as an error once enter is pressed.
 func (s *formScreen) liveProblem() string {
@@ -806,6 +819,9 @@ func (s *formScreen) typeHint() string {
 	}
 	if !q.Required {
 		hint += tr(lang, "optional")
+	}
+	if _, ok := s.answers[q.ID]; ok && q.Prefill != "" && !s.ed.dirty && s.prefilled(q.ID) {
+		hint += tr(lang, "prefilled")
 	}
 	return hint
 }

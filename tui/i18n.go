@@ -137,6 +137,7 @@ var text = map[string][2]string{
 	"type.phone":              {"手机或固定电话", "A mobile or landline number"},
 	"unit":                    {"（单位：%s）", " (in %s)"},
 	"optional":                {"；可不填", "; may be left blank"},
+	"prefilled":               {"；已从底册预填，请核对", "; prefilled from the roster: check it"},
 	"exclusive":               {"（单选项）", " (alone)"},
 	"more":                    {"…共 %d 项，↑↓ 查看其他", "…%d options: ↑↓ for the rest"},
 	"digits":                  {"已输入 %s…：再输一位，或按 enter", "typed %s…: one more digit, or enter"},
