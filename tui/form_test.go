@@ -285,3 +285,27 @@ func TestFormTypedInputIgnoresControlText(t *testing.T) {
 		t.Errorf("escape sequences saved: %q", got)
 	}
 }
+
+func TestImportRosterFromToday(t *testing.T) {
+	t.Setenv("DOORSTEP_ROSTERS", "testdata/rosters")
+	env := fixture(t, newClock(), true)
+	m := unlocked(t, env, testLeader, 80, 24)
+	before := len(m.screen.(*todayScreen).ix.entries)
+	m = press(t, m, "f7", "enter")
+	if !strings.Contains(screenText(m), "可导入 3 行；有问题 1 行") || !strings.Contains(screenText(m), "第 5 行") {
+		t.Fatalf("the file's check is not shown:\n%s", screenText(m))
+	}
+	m = press(t, m, "enter")
+	if !strings.Contains(screenText(m), "新增 3 人") {
+		t.Fatalf("not imported:\n%s", screenText(m))
+	}
+	m = press(t, m, "enter")
+	today, ok := m.screen.(*todayScreen)
+	if !ok || len(today.ix.entries) != before+3 {
+		t.Fatalf("today has %d cases, want %d:\n%s", len(today.ix.entries), before+3, screenText(m))
+	}
+	m = press(t, m, "zhaodashan")
+	if names := shownNames(m); len(names) != 1 || names[0] != "赵大山" {
+		t.Errorf("the imported case is not found: %v", names)
+	}
+}

@@ -226,7 +226,7 @@ func keyMsg(k string) tea.KeyPressMsg {
 	named := map[string]rune{
 		"enter": tea.KeyEnter, "tab": tea.KeyTab, "esc": tea.KeyEscape, "up": tea.KeyUp, "down": tea.KeyDown,
 		"left": tea.KeyLeft, "right": tea.KeyRight, "backspace": tea.KeyBackspace, "pgdown": tea.KeyPgDown,
-		"f1": tea.KeyF1, "f2": tea.KeyF2, "f3": tea.KeyF3, "f4": tea.KeyF4, "f5": tea.KeyF5, "f6": tea.KeyF6, "f8": tea.KeyF8, "f12": tea.KeyF12,
+		"f1": tea.KeyF1, "f2": tea.KeyF2, "f3": tea.KeyF3, "f4": tea.KeyF4, "f5": tea.KeyF5, "f6": tea.KeyF6, "f7": tea.KeyF7, "f8": tea.KeyF8, "f12": tea.KeyF12,
 		"pgup": tea.KeyPgUp, "home": tea.KeyHome, "end": tea.KeyEnd, "delete": tea.KeyDelete,
 	}
 	switch {
@@ -266,7 +266,7 @@ func press(t testing.TB, m Model, keys ...string) Model {
 func isKeyName(k string) bool {
 	switch k {
 	case "enter", "tab", "shift+tab", "esc", "up", "down", "left", "right", "backspace", "pgdown", "space",
-		"f1", "f2", "f3", "f4", "f5", "f6", "f8", "f12", "pgup", "home", "end", "delete":
+		"f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f12", "pgup", "home", "end", "delete":
 		return true
 	}
 	return strings.HasPrefix(k, "ctrl+") && len(k) == 6

@@ -210,6 +210,19 @@ var text = map[string][2]string{
 	"signedby":   {"签字：", "Signed by: "},
 	"queued.n":   {"本机待上报 %d 条", "%d waiting to be sent from this laptop"},
 	"backtoday":  {"按 enter 回到今日工作", "Press enter to return to today's cases"},
+	// Roster import
+	"import":        {"导入底册", "Import the roster"},
+	"key.import":    {"导入底册", "import roster"},
+	"key.otherfile": {"换一个文件", "another file"},
+	"importpick":    {"选择区县导出的底册文件（XLSX 或 CSV，UTF-8 或 GBK 均可）", "Choose the roster exported by the district (XLSX, or CSV in UTF-8 or GBK)"},
+	"notroster":     {"请选择 .xlsx 或 .csv 文件；旧的 .xls 请先另存为 .xlsx", "Choose an .xlsx or .csv file; save an old .xls as .xlsx first"},
+	"readrows":      {"编码 %s：可导入 %d 行；有问题 %d 行、重复 %d 行未导入；提示 %d 条", "%s: %d rows to import; %d with problems and %d duplicates left out; %d warnings"},
+	"norows":        {"没有可以导入的行。请按上面的行号修改文件后再试。", "No row can be imported. Fix the file at the rows named above and try again."},
+	"importhint":    {"按 enter 导入这 %d 人；重新导入同一底册只会更新有变化的个案，已有的调查记录不受影响", "Press enter to import these %d persons; importing again only updates what changed and never touches interviews"},
+	"imported":      {"已导入：新增 %d 人，更新 %d 人，未变 %d 人", "Imported: %d added, %d updated, %d unchanged"},
+	"changed":       {"第 %d 行 %s：%s 有变化", "row %d %s: %s changed"},
+	"andmore":       {"……另有 %d 人有变化", "…and %d more changed"},
+	"noroster":      {"这台电脑还没有底册。按 F7 导入区县导出的底册。", "No roster on this laptop yet. Press F7 to import the district's roster."},
 }
 
 var categoryNames = [8][2]string{{"", ""}, {"视力", "visual"}, {"听力", "hearing"}, {"言语", "speech"}, {"肢体", "physical"}, {"智力", "intellectual"}, {"精神", "mental"}, {"多重", "multiple"}}

@@ -29,6 +29,7 @@ type KeyMap struct {
 	Village key.Binding
 	Status  key.Binding
 	Sort    key.Binding
+	Import  key.Binding
 }
 
 // DefaultKeyMap is the key map: nothing needs a mouse, and every key works on a Windows
@@ -53,6 +54,7 @@ func DefaultKeyMap() KeyMap {
 		Village:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "key.village")),
 		Status:    key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("S-tab", "key.status")),
 		Sort:      key.NewBinding(key.WithKeys("f3"), key.WithHelp("F3", "key.sort")),
+		Import:    key.NewBinding(key.WithKeys("f7"), key.WithHelp("F7", "key.import")),
 	}
 }
 

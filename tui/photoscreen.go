@@ -56,32 +56,8 @@ type completedMsg struct {
 }
 
 func newPhotoScreen(c common, caseID string) *photoScreen {
-	s := &photoScreen{common: c, caseID: caseID, picker: filepicker.New()}
-	s.picker.AllowedTypes = []string{".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG"}
-	s.picker.ShowPermissions = false
-	s.picker.AutoHeight = false
-	s.picker.Cursor = "▸"
-	// esc leaves the screen, as everywhere; the picker goes up a folder with ← only.
-	s.picker.KeyMap.Back = key.NewBinding(key.WithKeys("left", "backspace"))
-	s.picker.KeyMap.Open = key.NewBinding(key.WithKeys("right", "enter"))
-	// File names are drawn plain and cleaned line by line (a name can hold escape
-	// sequences); the selection is marked by the cursor.
-	plain := lipgloss.NewStyle()
-	s.picker.Styles = filepicker.Styles{DisabledCursor: plain, Cursor: plain, Symlink: plain, Directory: plain,
-		File: plain, DisabledFile: plain, Permission: plain, Selected: plain, DisabledSelected: plain,
-		FileSize: plain, EmptyDirectory: plain}
-	if home, err := os.UserHomeDir(); err == nil {
-		s.picker.CurrentDirectory = home
-		for _, d := range []string{"Pictures", "图片", "DCIM"} {
-			if fi, err := os.Stat(filepath.Join(home, d)); err == nil && fi.IsDir() {
-				s.picker.CurrentDirectory = filepath.Join(home, d)
-				break
-			}
-		}
-	}
-	if dir := os.Getenv("DOORSTEP_PHOTOS"); dir != "" {
-		s.picker.CurrentDirectory = dir
-	}
+	s := &photoScreen{common: c, caseID: caseID,
+		picker: newPicker([]string{".jpg", ".jpeg", ".png"}, os.Getenv("DOORSTEP_PHOTOS"), "Pictures", "图片", "DCIM")}
 	s.keys.finish = binding([]string{"f6"}, "F6", "key.finish")
 	s.keys.leave = binding([]string{"esc"}, "esc", "key.pause")
 	s.keys.home = binding([]string{"enter"}, "enter", "key.today")
@@ -278,15 +254,58 @@ func (s *photoScreen) View(width, height int) string {
 	}
 	room := max(3, height-len(lines)-len(tail)-1)
 	s.picker.SetHeight(room)
-	for _, l := range strings.Split(strings.TrimRight(s.picker.View(), "\n"), "\n") {
-		l = clean(l)
-		if strings.HasPrefix(strings.TrimSpace(l), "▸") {
-			l = st.Selected.Render(textwidth.Truncate(l, width-4))
-		}
-		lines = append(lines, "  "+textwidth.Truncate(l, width-4))
-	}
+	lines = append(lines, pickerLines(s.picker, st, width)...)
 	for len(lines) < height-len(tail) {
 		lines = append(lines, "")
 	}
 	return strings.Join(append(lines, tail...), "\n")
+}
+
+// newPicker is a file picker as the screens use it: the files with the extensions (in
+// either case) selectable, starting in dir, or else in the first of the home folder's
+// subfolders that exists, or else the home folder.
+func newPicker(exts []string, dir string, homeSubdirs ...string) filepicker.Model {
+	p := filepicker.New()
+	for _, e := range exts {
+		p.AllowedTypes = append(p.AllowedTypes, strings.ToLower(e), strings.ToUpper(e))
+	}
+	p.ShowPermissions = false
+	p.AutoHeight = false
+	p.Cursor = "▸"
+	// esc leaves the screen, as everywhere; the picker goes up a folder with ← only.
+	p.KeyMap.Back = key.NewBinding(key.WithKeys("left", "backspace"))
+	p.KeyMap.Open = key.NewBinding(key.WithKeys("right", "enter"))
+	// File names are drawn plain and cleaned line by line (a name can hold escape
+	// sequences); pickerLines marks the selection.
+	plain := lipgloss.NewStyle()
+	p.Styles = filepicker.Styles{DisabledCursor: plain, Cursor: plain, Symlink: plain, Directory: plain,
+		File: plain, DisabledFile: plain, Permission: plain, Selected: plain, DisabledSelected: plain,
+		FileSize: plain, EmptyDirectory: plain}
+	if dir != "" {
+		p.CurrentDirectory = dir
+		return p
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		p.CurrentDirectory = home
+		for _, d := range homeSubdirs {
+			if fi, err := os.Stat(filepath.Join(home, d)); err == nil && fi.IsDir() {
+				p.CurrentDirectory = filepath.Join(home, d)
+				break
+			}
+		}
+	}
+	return p
+}
+
+// pickerLines is the picker's listing, cleaned, with the selection highlighted.
+func pickerLines(p filepicker.Model, st Styles, width int) []string {
+	var out []string
+	for _, l := range strings.Split(strings.TrimRight(p.View(), "\n"), "\n") {
+		l = textwidth.Truncate(clean(l), width-4)
+		if strings.HasPrefix(strings.TrimSpace(l), "▸") {
+			l = st.Selected.Render(l)
+		}
+		out = append(out, "  "+l)
+	}
+	return out
 }

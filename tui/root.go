@@ -158,7 +158,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.queuedCmd()
 	case unlockedMsg:
-		return m.unlocked(msg.session)
+		return m.unlocked(msg.session, msg.then)
 	case openOverlayMsg:
 		m.overlays = append(m.overlays, msg.o)
 		return m, nil
@@ -311,7 +311,7 @@ func (m Model) lock(idle bool) (Model, tea.Cmd) {
 	return m, tea.Batch(m.screen.Init(), m.sizeFor(m.screen))
 }
 
-func (m Model) unlocked(s *localstore.Session) (tea.Model, tea.Cmd) {
+func (m Model) unlocked(s *localstore.Session, then *Page) (tea.Model, tea.Cmd) {
 	m.env.Session = s
 	m.lastInput = m.env.Now()
 	user := s.User().Code
@@ -325,7 +325,11 @@ func (m Model) unlocked(s *localstore.Session) (tea.Model, tea.Cmd) {
 	// Another user: what the first one had open is dropped, never shown.
 	m.locked, m.history, m.overlays = nil, nil, nil
 	m.screen = newToday(m.nextCommon())
-	return m, tea.Batch(m.screen.Init(), m.sizeFor(m.screen), m.queuedCmd())
+	var open tea.Cmd
+	if then != nil {
+		open = navigate(*then)
+	}
+	return m, tea.Batch(m.screen.Init(), m.sizeFor(m.screen), m.queuedCmd(), open)
 }
 
 // View lays out the title, the screen (with any overlay over it), the help line and

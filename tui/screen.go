@@ -54,6 +54,8 @@ const (
 	KindSign
 	// KindPhoto attaches the photo of the visit, and completes the case.
 	KindPhoto
+	// KindImport reads the district's roster file into the data file.
+	KindImport
 )
 
 // Page is where navigation goes: a screen kind and the id it is about.
@@ -84,6 +86,8 @@ func build(c common, p Page) Screen {
 		return newSignScreen(c, p.ID)
 	case KindPhoto:
 		return newPhotoScreen(c, p.ID)
+	case KindImport:
+		return newImportScreen(c)
 	}
 	// Setup and unlock are not navigated to: the root shows them when there is no
 	// session.
@@ -134,7 +138,11 @@ type replaceMsg struct{ page Page }
 type backMsg struct{}
 
 // unlockedMsg tells the root a user has unlocked (or was just created).
-type unlockedMsg struct{ session *localstore.Session }
+// then, when set, opens over the day's cases (after setup: the roster import).
+type unlockedMsg struct {
+	session *localstore.Session
+	then    *Page
+}
 
 // queuedMsg carries the outbox length for the status bar; n < 0 when it is not known.
 type queuedMsg struct{ n int }

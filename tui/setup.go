@@ -100,7 +100,8 @@ func (s *setupScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			s.err = "!" + clean(msg.err.Error())
 			return s, nil
 		}
-		return s, func() tea.Msg { return unlockedMsg{msg.session} }
+		// A new laptop has no roster yet: its import is the next step.
+		return s, func() tea.Msg { return unlockedMsg{msg.session, &Page{Kind: KindImport}} }
 	case tea.KeyPressMsg:
 		if s.busy {
 			return s, nil

@@ -63,7 +63,7 @@ func (s *todayScreen) ShortHelp() []key.Binding {
 	k := s.env.Keys
 	clear := k.Clear
 	clear.SetEnabled(s.search.Value() != "")
-	return []key.Binding{k.Up, k.Open, clear, k.Village, k.Status, k.Sort}
+	return []key.Binding{k.Up, k.Open, clear, k.Village, k.Status, k.Sort, k.Import}
 }
 
 func (s *todayScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
@@ -78,6 +78,9 @@ func (s *todayScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		s.loaded(msg.ix)
 		return s, nil
 	case tea.KeyPressMsg:
+		if key.Matches(msg, s.env.Keys.Import) {
+			return s, navigate(Page{Kind: KindImport})
+		}
 		if s.ix == nil {
 			break
 		}
@@ -204,6 +207,9 @@ func (s *todayScreen) View(width, height int) string {
 		lines = append(lines, " "+st.Faint.Render(textwidth.Truncate(tr(lang, "searchhint"), width-1)))
 	default:
 		lines = append(lines, "")
+	}
+	if len(s.ix.entries) == 0 {
+		return strings.Join(append(lines, "", "  "+st.Warning.Render(textwidth.Truncate(tr(lang, "noroster"), width-2))), "\n")
 	}
 	if len(s.shown) == 0 {
 		return strings.Join(append(lines, "", "  "+st.Faint.Render(tr(lang, "nocases"))), "\n")

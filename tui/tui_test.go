@@ -32,6 +32,14 @@ func TestScreensFitAndMatchGolden(t *testing.T) {
 		{"setup", func(t *testing.T, env *Env, w, h int) Model {
 			return press(t, newRoot(t, env, w, h), "王建军", "tab", "L001", "tab", "tab", "short", "enter", "enter")
 		}, true},
+		{"import", func(t *testing.T, env *Env, w, h int) Model {
+			t.Setenv("DOORSTEP_ROSTERS", filepath.Join("testdata", "rosters"))
+			m := press(t, newRoot(t, env, w, h), "王建军", "tab", "L001", "tab", "tab", testPass, "tab", testPass, "enter")
+			if _, ok := m.screen.(*importScreen); !ok {
+				t.Fatalf("setup does not go on to the roster import:\n%s", screenText(m))
+			}
+			return press(t, m, "enter")
+		}, true},
 		{"unlock", func(t *testing.T, env *Env, w, h int) Model {
 			return press(t, newRoot(t, env, w, h), testEnumerator, "tab", "wrong-pass", "enter")
 		}, false},
@@ -269,8 +277,13 @@ func TestSetupChecksAndCreatesTheFirstUser(t *testing.T) {
 	if u := m.env.Session.User(); u.Name != "王建军" || u.Code != "L001" || u.Role != localstore.RoleEnumerator {
 		t.Errorf("user %+v (space should have made the role enumerator)", u)
 	}
-	if !strings.Contains(screenText(m), "今日工作") {
-		t.Errorf("not on today:\n%s", screenText(m))
+	// The roster import comes next, over the day's (empty) list.
+	if _, ok := m.screen.(*importScreen); !ok {
+		t.Errorf("not on the roster import:\n%s", screenText(m))
+	}
+	m = press(t, m, "esc")
+	if !strings.Contains(screenText(m), "这台电脑还没有底册。按 F7 导入") {
+		t.Errorf("today does not say how to import a roster:\n%s", screenText(m))
 	}
 	// Locked now, the new user is the one offered.
 	m = press(t, m, "f12")

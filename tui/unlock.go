@@ -100,7 +100,7 @@ func (s *unlockScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			s.pass.SetValue("")
 			return s, s.failed(msg.err)
 		}
-		return s, func() tea.Msg { return unlockedMsg{msg.session} }
+		return s, func() tea.Msg { return unlockedMsg{msg.session, nil} }
 	case waitTickMsg:
 		if s.waiting() {
 			return s, s.after(time.Second, waitTickMsg{})
