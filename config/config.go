@@ -28,6 +28,13 @@ type Config struct {
 	// FormsDir is a folder of form files loaded besides the built-in forms,
 	// or empty for none.
 	FormsDir string `mapstructure:"forms_dir"`
+	// PhotosDir is where the photo screen starts looking for the visit's photo
+	// (the folder the camera or phone copies into), or empty for the user's
+	// Pictures folder.
+	PhotosDir string `mapstructure:"photos_dir"`
+	// RosterDir is where the roster import starts looking for the district's
+	// export, or empty for the user's Documents folder.
+	RosterDir string `mapstructure:"roster_dir"`
 }
 
 // defaultLanguage is Chinese: the respondents and most enumerators read it.
@@ -61,6 +68,8 @@ var settings = []setting{
 	{key: "data_dir", alias: "data", usage: "keep the encrypted data file in `DIR` (default: doorstep in the per-user data folder; also --data)"},
 	{key: "language", usage: "show screens, read-back and messages in `LANG`: zh or en (default zh)"},
 	{key: "forms_dir", usage: "also load the form files in `DIR`, besides the built-in forms"},
+	{key: "photos_dir", usage: "look for the visit's photos in `DIR` first (default: the Pictures folder)"},
+	{key: "roster_dir", usage: "look for roster files in `DIR` first (default: the Documents folder)"},
 }
 
 // configFlag names the config file. It is a flag but not a setting: a file
@@ -104,6 +113,8 @@ func (c Config) Validate() error {
 		bad("language", "must be zh or en, not %q", c.Language)
 	}
 	checkFolder(bad, "forms_dir", c.FormsDir)
+	checkFolder(bad, "photos_dir", c.PhotosDir)
+	checkFolder(bad, "roster_dir", c.RosterDir)
 	return errors.Join(errs...)
 }
 
@@ -124,7 +135,7 @@ type folder struct {
 // folders lists the settings that name folders: a relative one in the config
 // file is relative to the file.
 func (c *Config) folders() []folder {
-	return []folder{{"data_dir", &c.DataDir}, {"forms_dir", &c.FormsDir}}
+	return []folder{{"data_dir", &c.DataDir}, {"forms_dir", &c.FormsDir}, {"photos_dir", &c.PhotosDir}, {"roster_dir", &c.RosterDir}}
 }
 
 // A keyError is a setting whose value cannot be used. Load prefixes it with

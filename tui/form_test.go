@@ -287,8 +287,8 @@ func TestFormTypedInputIgnoresControlText(t *testing.T) {
 }
 
 func TestImportRosterFromToday(t *testing.T) {
-	t.Setenv("DOORSTEP_ROSTERS", "testdata/rosters")
 	env := fixture(t, newClock(), true)
+	env.RosterDir = "testdata/rosters"
 	m := unlocked(t, env, testLeader, 80, 24)
 	before := len(m.screen.(*todayScreen).ix.entries)
 	m = press(t, m, "f7", "enter")

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"charm.land/bubbles/v2/filepicker"
@@ -42,7 +41,7 @@ type rosterImportedMsg struct {
 }
 
 func newImportScreen(c common) *importScreen {
-	s := &importScreen{common: c, picker: newPicker([]string{".xlsx", ".csv", ".txt"}, os.Getenv("DOORSTEP_ROSTERS"), "Documents", "文档", "Downloads", "下载")}
+	s := &importScreen{common: c, picker: newPicker([]string{".xlsx", ".csv", ".txt"}, c.env.RosterDir, "Documents", "文档", "Downloads", "下载")}
 	s.keys.confirm = binding([]string{"enter"}, "enter", "key.import")
 	s.keys.again = binding([]string{"f7"}, "F7", "key.otherfile")
 	s.keys.leave = binding([]string{"esc"}, "esc", "key.back")

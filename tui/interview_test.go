@@ -141,7 +141,7 @@ func answerUntil(t *testing.T, m Model, iv demo.Interview, stop func(*formScreen
 // passphrase, a photo, done — and then reads the record from the store.
 func TestWholeInterview(t *testing.T) {
 	env := fixture(t, newClock(), true)
-	t.Setenv("DOORSTEP_PHOTOS", photoDir(t))
+	env.PhotosDir = photoDir(t)
 	row := fixtureRows()[1] // 李四, not started
 	iv := answersFor(t, env.PersonForm, row)
 	// A telephone interview with no phone number recorded: check C8 warns at R5, and

@@ -57,7 +57,7 @@ type completedMsg struct {
 
 func newPhotoScreen(c common, caseID string) *photoScreen {
 	s := &photoScreen{common: c, caseID: caseID,
-		picker: newPicker([]string{".jpg", ".jpeg", ".png"}, os.Getenv("DOORSTEP_PHOTOS"), "Pictures", "图片", "DCIM")}
+		picker: newPicker([]string{".jpg", ".jpeg", ".png"}, c.env.PhotosDir, "Pictures", "图片", "DCIM")}
 	s.keys.finish = binding([]string{"f6"}, "F6", "key.finish")
 	s.keys.leave = binding([]string{"esc"}, "esc", "key.pause")
 	s.keys.home = binding([]string{"enter"}, "enter", "key.today")

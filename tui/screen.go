@@ -191,6 +191,9 @@ type Env struct {
 	Tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 	// LockAfter is the idle time before the screen locks itself (10 minutes when 0).
 	LockAfter time.Duration
+	// PhotosDir and RosterDir are where the photo and roster pickers start; empty
+	// for the user's Pictures and Documents folders.
+	PhotosDir, RosterDir string
 	// Notice is a line the unlock screen shows in zh and en, e.g. the demo's users and
 	// passphrase (the terminal's alternate screen hides what was printed before).
 	Notice [2]string

@@ -33,7 +33,7 @@ func TestScreensFitAndMatchGolden(t *testing.T) {
 			return press(t, newRoot(t, env, w, h), "王建军", "tab", "L001", "tab", "tab", "short", "enter", "enter")
 		}, true},
 		{"import", func(t *testing.T, env *Env, w, h int) Model {
-			t.Setenv("DOORSTEP_ROSTERS", filepath.Join("testdata", "rosters"))
+			env.RosterDir = filepath.Join("testdata", "rosters")
 			m := press(t, newRoot(t, env, w, h), "王建军", "tab", "L001", "tab", "tab", testPass, "tab", testPass, "enter")
 			if _, ok := m.screen.(*importScreen); !ok {
 				t.Fatalf("setup does not go on to the roster import:\n%s", screenText(m))
@@ -85,7 +85,7 @@ func TestScreensFitAndMatchGolden(t *testing.T) {
 			return press(t, m, "2", "tab", "王芳", "tab", "女儿", "tab")
 		}, false},
 		{"photo", func(t *testing.T, env *Env, w, h int) Model {
-			t.Setenv("DOORSTEP_PHOTOS", filepath.Join("testdata", "photos"))
+			env.PhotosDir = filepath.Join("testdata", "photos")
 			m := finishForm(t, env, w, h)
 			for i := 0; i < 20; i++ {
 				m = press(t, m, "enter")

@@ -185,7 +185,7 @@ func TestTmuxWholeInterview(t *testing.T) {
 
 	x := tmux{t: t, socket: fmt.Sprintf("doorstep-test-%d", os.Getpid())}
 	x.run("-f", "/dev/null", "new-session", "-d", "-s", "doorstep", "-x", "80", "-y", "24",
-		"-e", "DOORSTEP_PHOTOS="+photos, "-e", "LANG=C.UTF-8", bin+" --data "+data)
+		"-e", "DOORSTEP_PHOTOS_DIR="+photos, "-e", "LANG=C.UTF-8", bin+" --data "+data)
 	t.Cleanup(func() { exec.Command("tmux", "-L", x.socket, "kill-server").Run() })
 
 	x.waitText("本机用户")

@@ -45,6 +45,7 @@ func runTUI(cmd *cobra.Command, a *app, dir string, notice [2]string) error {
 	env := &tui.Env{
 		DB: db, PersonForm: person, Lang: a.cfg.Language, Keys: tui.DefaultKeyMap(),
 		Styles: tui.DefaultStyles(lipgloss.HasDarkBackground(in, out)), Notice: notice,
+		PhotosDir: a.cfg.PhotosDir, RosterDir: a.cfg.RosterDir,
 	}
 	p := tea.NewProgram(tui.New(env, has, codes), tea.WithContext(cmd.Context()), tea.WithInput(in), tea.WithOutput(out))
 	_, err = p.Run()
