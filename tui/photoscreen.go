@@ -35,6 +35,9 @@ type photoScreen struct {
 	keys    struct{ finish, leave, home key.Binding }
 }
 
+// homeVisit is the method code of a home visit (入户).
+const homeVisit = 1
+
 // photoLoadedMsg is the record the photo is for.
 type photoLoadedMsg struct {
 	iv  interview
@@ -147,7 +150,9 @@ func (s *photoScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	if key.Matches(msg, s.keys.finish) {
-		if len(s.iv.rec.Photos) == 0 && !s.noPhoto {
+		// A home visit is photographed (the district checks the 96 % by the photos);
+		// by telephone or at the service window there is no house to photograph.
+		if len(s.iv.rec.Photos) == 0 && !s.noPhoto && s.iv.rec.Method == homeVisit {
 			s.noPhoto = true
 			s.err = both("nophoto")
 			return nil
@@ -249,6 +254,8 @@ func (s *photoScreen) View(width, height int) string {
 		tail = add(tail, st.Faint.Render, tr(lang, "saving"))
 	case s.err[li] != "":
 		tail = add(tail, st.Error.Render, s.err[li])
+	case s.iv.rec.Method != homeVisit:
+		tail = add(tail, st.Faint.Render, tr(lang, "finishnophoto"))
 	default:
 		tail = add(tail, st.Faint.Render, tr(lang, "finishhint"))
 	}
