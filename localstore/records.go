@@ -594,7 +594,10 @@ func (s *Session) Return(recordID string, comments []Comment) (*Record, error) {
 	if len(comments) == 0 {
 		return nil, fmt.Errorf("return: say what must be fixed")
 	}
-	return s.change(recordID, func(_ *bolt.Tx, r *Record) ([]AuditEntry, error) {
+	return s.change(recordID, func(tx *bolt.Tx, r *Record) ([]AuditEntry, error) {
+		if err := s.leadsVillageOf(tx, r); err != nil {
+			return nil, fmt.Errorf("return: %w", err)
+		}
 		if r.Status != StatusCompleted && r.Status != StatusSubmitted {
 			return nil, fmt.Errorf("return: %w: only a completed or submitted record can be returned (it is %s)", ErrNotReady, r.Status)
 		}
@@ -609,12 +612,41 @@ func (s *Session) Return(recordID string, comments []Comment) (*Record, error) {
 	})
 }
 
-// Approve accepts a completed record; only a team leader may.
+// Approve accepts a completed record; only a team leader of its village may.
 func (s *Session) Approve(recordID string) (*Record, error) {
 	if s.user.Role != RoleLeader {
 		return nil, fmt.Errorf("approve: %w: only a team leader can approve a record", ErrNotAllowed)
 	}
-	return s.setStatus(recordID, StatusApproved, StatusCompleted, StatusSubmitted)
+	return s.change(recordID, func(tx *bolt.Tx, r *Record) ([]AuditEntry, error) {
+		if err := s.leadsVillageOf(tx, r); err != nil {
+			return nil, fmt.Errorf("approve: %w", err)
+		}
+		if r.Status == StatusApproved {
+			return nil, nil
+		}
+		if r.Status != StatusCompleted && r.Status != StatusSubmitted {
+			return nil, fmt.Errorf("approve: %w: a %s record cannot be approved", ErrNotReady, r.Status)
+		}
+		old := r.Status
+		r.Status = StatusApproved
+		return []AuditEntry{{Action: ActionStatus, Old: jsonString(string(old)), New: jsonString(string(StatusApproved))}}, nil
+	})
+}
+
+// leadsVillageOf refuses a leader with villages of their own a record of another
+// village: leaders see and decide on their team's villages only.
+func (s *Session) leadsVillageOf(tx *bolt.Tx, r *Record) error {
+	if len(s.user.Villages) == 0 {
+		return nil
+	}
+	c, err := s.loadCase(tx, r.CaseID)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(s.user.Villages, c.Row.Village) {
+		return fmt.Errorf("%w: %s is not one of your team's villages", ErrNotAllowed, c.Row.Village)
+	}
+	return nil
 }
 
 // Reopen turns a returned record back into a draft for the enumerator to fix.

@@ -308,3 +308,48 @@ func TestNoPersonalDataInTheClear(t *testing.T) {
 		}
 	}
 }
+
+// TestLeaderDecidesOnTeamVillagesOnly: a leader with villages of their own cannot
+// approve or return a record of another village; one without villages (a district
+// laptop) can.
+func TestLeaderDecidesOnTeamVillagesOnly(t *testing.T) {
+	db, s := setupTest(t)
+	cases := importTest(t, s)
+	other := User{Code: "L002", Name: "赵组长", Role: RoleLeader, Team: "二组", Villages: []string{"柳树沟村"}}
+	district := User{Code: "D001", Name: "区残联", Role: RoleLeader}
+	for _, u := range []User{other, district} {
+		if err := s.AddUser(u, "leader-pass2"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := s.StartRecord(cases[0].ID, "person-2021", "2021.1") // 王庄村
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetCaseHeader(r.ID, 1, 3, "空挂户，村委会证实"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Complete(r.ID); err != nil {
+		t.Fatal(err)
+	}
+	l2, err := db.Unlock("L002", "leader-pass2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l2.Approve(r.ID); !errors.Is(err, ErrNotAllowed) || !strings.Contains(err.Error(), "王庄村") {
+		t.Errorf("another team's leader approved: %v", err)
+	}
+	if _, err := l2.Return(r.ID, []Comment{{Text: "x"}}); !errors.Is(err, ErrNotAllowed) {
+		t.Errorf("another team's leader returned: %v", err)
+	}
+	d, err := db.Unlock("D001", "leader-pass2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err = d.Approve(r.ID); err != nil || r.Status != StatusApproved {
+		t.Errorf("the district's leader could not approve: %v", err)
+	}
+	if _, err := s.Approve(r.ID); err != nil {
+		t.Errorf("approving twice: %v", err)
+	}
+}

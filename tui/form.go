@@ -334,6 +334,16 @@ func (s *formScreen) loadedRecord(msg formLoadedMsg) tea.Cmd {
 	switch {
 	case s.at != "":
 		return s.open(s.at)
+	case s.rec.Status == localstore.StatusReturned:
+		// Returned by the leader: the first question commented on, in form order.
+		for _, id := range s.res.Relevant {
+			if len(s.commentsAt(id)) > 0 {
+				return s.open(id)
+			}
+		}
+		if len(s.res.Relevant) > 0 {
+			return s.open(s.res.Relevant[0])
+		}
 	case msg.resume != "":
 		// Where it was left: after the last answer, or at it if it has a problem.
 		if s.blocking(msg.resume) {
@@ -750,10 +760,8 @@ func (s *formScreen) View(width, height int) string {
 			tail = append(tail, "  "+style(l))
 		}
 	}
-	for _, c := range s.rec.Comments {
-		if c.Question == q.ID && s.rec.Status == localstore.StatusReturned || c.Question == q.ID && s.rec.Status == localstore.StatusDraft {
-			msg(st.Warning.Render, tr(lang, "comment")+clean(c.Text))
-		}
+	for _, c := range s.commentsAt(q.ID) {
+		msg(st.Warning.Render, tr(lang, "comment")+clean(c.Text))
 	}
 	if s.ed.note[li] != "" {
 		msg(st.Warning.Render, s.ed.note[li])
@@ -907,10 +915,28 @@ func (s *formScreen) endView(width int) string {
 		lines = append(lines, "")
 		add(st.Faint.Render, fmt.Sprintf(tr(lang, "tofirst"), p.first))
 	}
-	for _, c := range s.rec.Comments {
-		if c.Question == "" && s.rec.Status != localstore.StatusCompleted {
-			add(st.Warning.Render, tr(lang, "comment")+clean(c.Text))
-		}
+	for _, c := range s.commentsAt("") {
+		add(st.Warning.Render, tr(lang, "comment")+clean(c.Text))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// commentsAt are the leader's comments of the last return on the question ("" for
+// those on the whole record); earlier rounds were dealt with before.
+func (s *formScreen) commentsAt(id string) []localstore.Comment {
+	return latestComments(s.rec, id)
+}
+
+func latestComments(rec *localstore.Record, id string) []localstore.Comment {
+	if rec == nil || rec.Status.Locked() || len(rec.Comments) == 0 {
+		return nil
+	}
+	last := rec.Comments[len(rec.Comments)-1].At
+	var out []localstore.Comment
+	for _, c := range rec.Comments {
+		if c.At.Equal(last) && c.Question == id {
+			out = append(out, c)
+		}
+	}
+	return out
 }

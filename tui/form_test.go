@@ -300,6 +300,10 @@ func TestImportRosterFromToday(t *testing.T) {
 		t.Fatalf("not imported:\n%s", screenText(m))
 	}
 	m = press(t, m, "enter")
+	if _, ok := m.screen.(*teamScreen); !ok {
+		t.Fatalf("done does not return to the leader's home:\n%s", screenText(m))
+	}
+	m = press(t, m, "tab")
 	today, ok := m.screen.(*todayScreen)
 	if !ok || len(today.ix.entries) != before+3 {
 		t.Fatalf("today has %d cases, want %d:\n%s", len(today.ix.entries), before+3, screenText(m))

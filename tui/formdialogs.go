@@ -82,7 +82,7 @@ type jumpItem struct {
 	id     string
 	label  [2]string
 	answer [2]string
-	state  string // ✓ answered, · unanswered, ✗ error, ! warning to confirm
+	state  string // ✓ answered, · unanswered, ✗ error, ! warning to confirm, ✎ the leader's comment
 }
 
 // jumpRows is how many questions the list shows at once: it must fit an 80×24 window
@@ -108,6 +108,9 @@ func newJumpList(s *formScreen) *jumpList {
 			} else if it.state != "✗" && s.rec.Notes[fd.Check+"@"+id] == "" {
 				it.state = "!"
 			}
+		}
+		if len(s.commentsAt(id)) > 0 {
+			it.state = "✎"
 		}
 		if id == s.cur {
 			j.cursor = len(j.items)
@@ -168,7 +171,7 @@ func (j *jumpList) View(width int) []string {
 			state = st.OK.Render(state)
 		case "✗":
 			state = st.Error.Render(state)
-		case "!":
+		case "!", "✎":
 			state = st.Warning.Render(state)
 		}
 		row := fmt.Sprintf("%-*s  %s  %s", idW, it.id, textwidth.PadRight(textwidth.Truncate(it.label[li], labelW), labelW), it.answer[li])

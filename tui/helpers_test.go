@@ -226,7 +226,7 @@ func keyMsg(k string) tea.KeyPressMsg {
 	named := map[string]rune{
 		"enter": tea.KeyEnter, "tab": tea.KeyTab, "esc": tea.KeyEscape, "up": tea.KeyUp, "down": tea.KeyDown,
 		"left": tea.KeyLeft, "right": tea.KeyRight, "backspace": tea.KeyBackspace, "pgdown": tea.KeyPgDown,
-		"f1": tea.KeyF1, "f2": tea.KeyF2, "f3": tea.KeyF3, "f4": tea.KeyF4, "f5": tea.KeyF5, "f6": tea.KeyF6, "f7": tea.KeyF7, "f8": tea.KeyF8, "f12": tea.KeyF12,
+		"f1": tea.KeyF1, "f2": tea.KeyF2, "f3": tea.KeyF3, "f4": tea.KeyF4, "f5": tea.KeyF5, "f6": tea.KeyF6, "f7": tea.KeyF7, "f8": tea.KeyF8, "f9": tea.KeyF9, "f10": tea.KeyF10, "f12": tea.KeyF12,
 		"pgup": tea.KeyPgUp, "home": tea.KeyHome, "end": tea.KeyEnd, "delete": tea.KeyDelete,
 	}
 	switch {
@@ -266,7 +266,7 @@ func press(t testing.TB, m Model, keys ...string) Model {
 func isKeyName(k string) bool {
 	switch k {
 	case "enter", "tab", "shift+tab", "esc", "up", "down", "left", "right", "backspace", "pgdown", "space",
-		"f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f12", "pgup", "home", "end", "delete":
+		"f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f12", "pgup", "home", "end", "delete":
 		return true
 	}
 	return strings.HasPrefix(k, "ctrl+") && len(k) == 6
@@ -275,13 +275,17 @@ func isKeyName(k string) bool {
 // screenText is the screen as a person sees it: the text, without colours.
 func screenText(m Model) string { return ansi.Strip(m.View().Content) }
 
-// unlocked is the root after user has unlocked, on the today screen.
+// unlocked is the root after user has unlocked, on the today screen: an enumerator's
+// home, and one key (tab) from a team leader's.
 func unlocked(t testing.TB, env *Env, user string, w, h int) Model {
 	t.Helper()
 	m := newRoot(t, env, w, h)
 	m = press(t, m, user, "tab", testPass, "enter")
 	if m.env.Session == nil || m.env.Session.User().Code != user {
 		t.Fatalf("not unlocked as %s:\n%s", user, screenText(m))
+	}
+	if _, ok := m.screen.(*teamScreen); ok {
+		m = press(t, m, "tab")
 	}
 	if _, ok := m.screen.(*todayScreen); !ok {
 		t.Fatalf("not on today:\n%s", screenText(m))

@@ -324,7 +324,12 @@ func (m Model) unlocked(s *localstore.Session, then *Page) (tea.Model, tea.Cmd) 
 	}
 	// Another user: what the first one had open is dropped, never shown.
 	m.locked, m.history, m.overlays = nil, nil, nil
-	m.screen = newToday(m.nextCommon())
+	// A team leader's home is the team's day; the case list is a key away.
+	if s.User().Role == localstore.RoleLeader {
+		m.screen = newTeam(m.nextCommon())
+	} else {
+		m.screen = newToday(m.nextCommon())
+	}
 	var open tea.Cmd
 	if then != nil {
 		open = navigate(*then)

@@ -56,6 +56,11 @@ const (
 	KindPhoto
 	// KindImport reads the district's roster file into the data file.
 	KindImport
+	// KindTeam is a team leader's home: the team's day and what waits for review.
+	KindTeam
+	// KindReview is one record for the leader to approve or return (Page.ID is the
+	// record's id).
+	KindReview
 )
 
 // Page is where navigation goes: a screen kind and the id it is about.
@@ -88,6 +93,10 @@ func build(c common, p Page) Screen {
 		return newPhotoScreen(c, p.ID)
 	case KindImport:
 		return newImportScreen(c)
+	case KindTeam:
+		return newTeam(c)
+	case KindReview:
+		return newReview(c, p.ID)
 	}
 	// Setup and unlock are not navigated to: the root shows them when there is no
 	// session.

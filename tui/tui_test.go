@@ -99,6 +99,19 @@ func TestScreensFitAndMatchGolden(t *testing.T) {
 			}
 			return m
 		}, false},
+		{"team", func(t *testing.T, env *Env, w, h int) Model {
+			env.PhotosDir = filepath.Join("testdata", "photos")
+			m := finishInterview(t, finishForm(t, env, w, h))
+			return press(t, switchUser(t, m, testLeader), "down")
+		}, false},
+		{"review", func(t *testing.T, env *Env, w, h int) Model {
+			env.PhotosDir = filepath.Join("testdata", "photos")
+			m := finishForm(t, env, w, h)
+			id := form(t, m).rec.ID
+			m = switchUser(t, finishInterview(t, m), testLeader)
+			m = press(t, selectWaiting(t, m, id), "enter", "down", "down")
+			return press(t, m, "f4", "请核实户口性质", "enter")
+		}, false},
 		{"dialog", func(t *testing.T, env *Env, w, h int) Model {
 			m := unlocked(t, env, testEnumerator, w, h)
 			return send(t, m, openOverlayMsg{errorDialog(env, both("err.cases"), fmt.Errorf("list cases: %w", localstore.ErrCorrupt))})
@@ -524,8 +537,8 @@ func TestLockAnotherUserStartsAfresh(t *testing.T) {
 	s := m.screen.(*unlockScreen)
 	s.code.SetValue(testLeader)
 	m = press(t, m, testPass, "enter")
-	if _, ok := m.screen.(*todayScreen); !ok || len(m.history) != 0 || m.locked != nil {
-		t.Fatalf("another user got the first one's screens:\n%s", screenText(m))
+	if _, ok := m.screen.(*teamScreen); !ok || len(m.history) != 0 || m.locked != nil {
+		t.Fatalf("another user (a leader: the team's day) got the first one's screens:\n%s", screenText(m))
 	}
 	if !strings.Contains(screenText(m), "L001 王组长") {
 		t.Errorf("status bar:\n%s", screenText(m))

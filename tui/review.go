@@ -1,0 +1,352 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/tui/textwidth"
+)
+
+// reviewScreen is a team leader's look at one record, read-only: the case header, the
+// signatures, every answer as read back, every finding and every note confirming a
+// warning. The leader approves it, or returns it with comments on the record or on
+// single questions; the enumerator finds the comments at those questions.
+type reviewScreen struct {
+	common
+	recordID string
+	rec      *localstore.Record
+	c        localstore.Case
+	loaded   bool
+	items    []reviewLine
+	cursor   int // index into items, on a line with a question
+	comments []localstore.Comment
+	busy     bool
+	done     [2]string // what the leader decided
+	err      [2]string
+	keys     struct{ comment, approve, ret, leave key.Binding }
+}
+
+// reviewLine is one line of the review: a section title, an answer, or a finding or a
+// note under it.
+type reviewLine struct {
+	kind     int // lineSection, lineAnswer, lineError, lineWarning
+	question string
+	text     [2]string
+}
+
+const (
+	lineSection = iota
+	lineAnswer
+	lineError
+	lineWarning
+)
+
+type reviewLoadedMsg struct {
+	rec *localstore.Record
+	c   localstore.Case
+	err error
+}
+
+// commentAddedMsg is a comment typed for the selected question (or the record).
+type commentAddedMsg struct {
+	question string
+	text     string
+}
+
+// decidedMsg is the store's word on an approval or a return.
+type decidedMsg struct {
+	approved bool
+	err      error
+}
+
+func newReview(c common, recordID string) *reviewScreen {
+	s := &reviewScreen{common: c, recordID: recordID}
+	s.keys.comment = binding([]string{"f4"}, "F4", "key.comment")
+	s.keys.approve = binding([]string{"f9"}, "F9", "key.approve")
+	s.keys.ret = binding([]string{"f10"}, "F10", "key.return")
+	s.keys.leave = binding([]string{"esc"}, "esc", "key.back")
+	return s
+}
+
+func (s *reviewScreen) Init() tea.Cmd {
+	sess, id := s.env.Session, s.recordID
+	return s.do(func() tea.Msg {
+		rec, err := sess.Record(id)
+		if err != nil {
+			return reviewLoadedMsg{err: err}
+		}
+		c, err := sess.Case(rec.CaseID)
+		return reviewLoadedMsg{rec: rec, c: c, err: err}
+	})
+}
+
+func (s *reviewScreen) Title(lang string) string {
+	t := tr(lang, "review")
+	if s.loaded && s.rec != nil {
+		t += " · " + clean(s.c.Row.Name)
+	}
+	return t
+}
+
+func (s *reviewScreen) Typing() bool { return false }
+
+func (s *reviewScreen) ShortHelp() []key.Binding {
+	if s.done[0] != "" {
+		return []key.Binding{s.keys.leave}
+	}
+	return []key.Binding{s.env.Keys.Up, s.keys.comment, s.keys.approve, s.keys.ret, s.keys.leave}
+}
+
+func (s *reviewScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
+func (s *reviewScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case reviewLoadedMsg:
+		s.loaded = true
+		if msg.err != nil {
+			s.err = errText(msg.err)
+			return s, nil
+		}
+		s.rec, s.c = msg.rec, msg.c
+		s.items = reviewLines(s.env.PersonForm, s.rec, s.c)
+		s.cursor = s.nextAnswer(-1, 1)
+	case commentAddedMsg:
+		s.comments = append(s.comments, localstore.Comment{Question: msg.question, Text: msg.text})
+	case decidedMsg:
+		s.busy = false
+		if msg.err != nil {
+			s.err = errText(msg.err)
+			return s, nil
+		}
+		if msg.approved {
+			s.done = both("approved")
+		} else {
+			s.done = both("returned")
+		}
+	case tea.KeyPressMsg:
+		return s, s.key(msg)
+	}
+	return s, nil
+}
+
+func (s *reviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := s.env.Keys
+	if key.Matches(msg, s.keys.leave) {
+		return back
+	}
+	if s.rec == nil || s.busy || s.done[0] != "" {
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.Up):
+		s.cursor = s.nextAnswer(s.cursor, -1)
+	case key.Matches(msg, k.Down):
+		s.cursor = s.nextAnswer(s.cursor, 1)
+	case key.Matches(msg, k.PageUp):
+		for range 10 {
+			s.cursor = s.nextAnswer(s.cursor, -1)
+		}
+	case key.Matches(msg, k.PageDown):
+		for range 10 {
+			s.cursor = s.nextAnswer(s.cursor, 1)
+		}
+	case key.Matches(msg, s.keys.comment):
+		q := ""
+		if s.cursor >= 0 && s.cursor < len(s.items) {
+			q = s.items[s.cursor].question
+		}
+		return showOverlay(newAsk(s.common, both("commenttitle"), [2]string{q + " " + s.items[s.cursor].text[0], q + " " + s.items[s.cursor].text[1]},
+			both("comment.label"), func(text string) tea.Msg { return commentAddedMsg{q, text} }))
+	case key.Matches(msg, s.keys.approve):
+		if !s.decidable() {
+			s.err = both("notreviewable")
+			return nil
+		}
+		if len(s.comments) > 0 {
+			s.err = both("hascomments")
+			return nil
+		}
+		s.busy = true
+		sess, id := s.env.Session, s.rec.ID
+		return s.do(func() tea.Msg {
+			_, err := sess.Approve(id)
+			return decidedMsg{approved: true, err: err}
+		})
+	case key.Matches(msg, s.keys.ret):
+		if !s.decidable() {
+			s.err = both("notreviewable")
+			return nil
+		}
+		if len(s.comments) == 0 {
+			// A return says what to fix: one comment on the whole record at least.
+			return showOverlay(newAsk(s.common, both("returntitle"), both("returnbody"), both("comment.label"),
+				func(text string) tea.Msg { return commentAddedMsg{"", text} }))
+		}
+		s.busy = true
+		sess, id, comments := s.env.Session, s.rec.ID, s.comments
+		return s.do(func() tea.Msg {
+			_, err := sess.Return(id, comments)
+			return decidedMsg{err: err}
+		})
+	}
+	return nil
+}
+
+func (s *reviewScreen) decidable() bool {
+	return s.rec.Status == localstore.StatusCompleted || s.rec.Status == localstore.StatusSubmitted
+}
+
+// nextAnswer is the next line from i in direction d that is an answer, or i.
+func (s *reviewScreen) nextAnswer(i, d int) int {
+	for j := i + d; j >= 0 && j < len(s.items); j += d {
+		if s.items[j].kind == lineAnswer {
+			return j
+		}
+	}
+	return max(i, 0)
+}
+
+// reviewLines is the record as the leader reads it: the answers as sentences, each
+// followed by what the engine finds wrong with it and the enumerator's notes.
+func reviewLines(f *forms.Form, rec *localstore.Record, c localstore.Case) []reviewLine {
+	var out []reviewLine
+	if rec.Outcome != localstore.OutcomeInterviewed {
+		return out
+	}
+	answers, err := f.DecodeAnswers(rec.Answers)
+	if err != nil {
+		return []reviewLine{{kind: lineError, text: [2]string{clean(err.Error()), clean(err.Error())}}}
+	}
+	ctx := contextOf(rec, c.Row)
+	res := f.Evaluate(answers, ctx)
+	zh, en := f.ReadBack(answers, ctx, "zh"), f.ReadBack(answers, ctx, "en")
+	findings := map[string][]forms.Finding{}
+	for _, fd := range res.Findings {
+		findings[fd.Question] = append(findings[fd.Question], fd)
+	}
+	for i, sec := range zh {
+		out = append(out, reviewLine{kind: lineSection, text: [2]string{clean(sec.Title), clean(en[i].Title)}})
+		for j, l := range sec.Lines {
+			out = append(out, reviewLine{kind: lineAnswer, question: l.Question, text: [2]string{clean(l.Text), clean(en[i].Lines[j].Text)}})
+			for _, fd := range findings[l.Question] {
+				if fd.Severity == forms.SeverityError {
+					out = append(out, reviewLine{kind: lineError, question: l.Question, text: [2]string{"✗ " + clean(fd.Message.ZH), "✗ " + clean(fd.Message.In("en"))}})
+					continue
+				}
+				note := clean(rec.Notes[fd.Check+"@"+fd.Question])
+				out = append(out, reviewLine{kind: lineWarning, question: l.Question,
+					text: [2]string{"! " + clean(fd.Message.ZH) + "　说明：" + note, "! " + clean(fd.Message.In("en")) + " Note: " + note}})
+			}
+		}
+	}
+	for _, id := range res.Missing {
+		q := f.Question(id)
+		out = append(out, reviewLine{kind: lineError, question: id,
+			text: [2]string{"✗ 漏答：" + id + " " + clean(q.ReadBackLabel().ZH), "✗ Missing: " + id + " " + clean(q.ReadBackLabel().In("en"))}})
+	}
+	return out
+}
+
+func (s *reviewScreen) View(width, height int) string {
+	lang, st := s.env.Lang, s.env.Styles
+	li := langIndex(lang)
+	if !s.loaded {
+		return st.Faint.Render(tr(lang, "loading"))
+	}
+	if s.rec == nil {
+		return strings.Join(textwidth.Wrap(s.err[li], width), "\n")
+	}
+	r := s.rec
+	var head []string
+	add := func(lines *[]string, style func(...string) string, text string) {
+		for _, l := range textwidth.Wrap(text, width-4) {
+			*lines = append(*lines, "  "+style(l))
+		}
+	}
+	method, outcome := "", ""
+	for _, m := range methods {
+		if m.code == r.Method {
+			method = m.label(lang)
+		}
+	}
+	for _, o := range outcomes {
+		if o.code == r.Outcome {
+			outcome = o.label(lang)
+		}
+	}
+	info := fmt.Sprintf(tr(lang, "reviewinfo"), clean(s.c.Row.Village), r.Enumerator, method, outcome, statusName(lang, r.Status))
+	if sig, ok := r.RespondentSignature(); ok {
+		info += " · " + tr(lang, "signedby") + clean(sig.DisplayName())
+	}
+	if n := len(r.Photos); n > 0 {
+		info += " · " + fmt.Sprintf(tr(lang, "photos.n"), n)
+	}
+	add(&head, st.Faint.Render, info)
+	if r.OutcomeNote != "" {
+		add(&head, st.Warning.Render, tr(lang, "note")+colon(lang)+clean(r.OutcomeNote))
+	}
+
+	var tail []string
+	switch {
+	case s.done[li] != "":
+		add(&tail, st.OK.Render, "✓ "+s.done[li])
+	case s.busy:
+		add(&tail, st.Faint.Render, tr(lang, "saving"))
+	case s.err[li] != "":
+		add(&tail, st.Error.Render, s.err[li])
+	case len(s.comments) > 0:
+		add(&tail, st.Warning.Render, fmt.Sprintf(tr(lang, "comments.n"), len(s.comments)))
+	default:
+		add(&tail, st.Faint.Render, tr(lang, "reviewhint"))
+	}
+
+	var body []string
+	sel := 0
+	for i, it := range s.items {
+		text := it.text[li]
+		style := st.Faint.Render
+		indent := "    "
+		switch it.kind {
+		case lineSection:
+			style, indent = st.Section.Render, "  "
+		case lineAnswer:
+			style = func(s ...string) string { return strings.Join(s, "") }
+		case lineError:
+			style, indent = st.Error.Render, "      "
+		case lineWarning:
+			style, indent = st.Warning.Render, "      "
+		}
+		if i == s.cursor {
+			sel = len(body)
+			indent = "  ▸ "
+			style = st.Selected.Render
+		}
+		for j, l := range textwidth.Wrap(text, width-len(indent)-2) {
+			if j > 0 {
+				indent = strings.Repeat(" ", len(indent))
+			}
+			body = append(body, indent+style(l))
+		}
+		for _, c := range s.comments {
+			if c.Question != "" && c.Question == it.question && it.kind == lineAnswer {
+				body = append(body, "      "+st.Warning.Render(textwidth.Truncate("✎ "+clean(c.Text), width-8)))
+			}
+		}
+	}
+	room := max(1, height-len(head)-len(tail)-2)
+	if len(body) > room {
+		first := min(max(0, sel-room/3), len(body)-room)
+		body = body[first : first+room]
+	}
+	lines := append(head, "")
+	lines = append(lines, body...)
+	for len(lines) < height-len(tail) {
+		lines = append(lines, "")
+	}
+	return strings.Join(append(lines, tail...), "\n")
+}

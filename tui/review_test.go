@@ -1,0 +1,163 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/doorstep-survey/doorstep/localstore"
+)
+
+// finishInterview takes the form's end through the read-back, a respondent's own
+// signature, a photo when there is none, to done, and back to the home screen.
+func finishInterview(t *testing.T, m Model) Model {
+	t.Helper()
+	m = press(t, m, "enter")
+	for i := 0; i < 20; i++ {
+		if _, ok := m.screen.(*readBackScreen); !ok {
+			break
+		}
+		m = press(t, m, "enter")
+	}
+	if _, ok := m.screen.(*signScreen); !ok {
+		t.Fatalf("not on the signatures:\n%s", screenText(m))
+	}
+	m = press(t, m, "1", "tab", "tab", "tab", testPass, "enter")
+	ps, ok := m.screen.(*photoScreen)
+	if !ok {
+		t.Fatalf("not on the photo:\n%s", screenText(m))
+	}
+	if len(ps.iv.rec.Photos) == 0 {
+		m = press(t, m, "down", "enter") // testdata/photos: notes.txt, then visit.png
+	}
+	m = press(t, m, "f6")
+	if ps, ok := m.screen.(*photoScreen); !ok || !ps.done {
+		t.Fatalf("not completed:\n%s", screenText(m))
+	}
+	return press(t, m, "enter")
+}
+
+// switchUser locks the screen and unlocks as user.
+func switchUser(t *testing.T, m Model, user string) Model {
+	t.Helper()
+	m = press(t, m, "f12")
+	m.screen.(*unlockScreen).code.SetValue(user)
+	return press(t, m, testPass, "enter")
+}
+
+// TestReviewLoopOnOneLaptop: the enumerator completes an interview; the leader returns
+// it with a comment on one question; the enumerator finds the comment there, fixes the
+// answer, reads back and signs again; the leader approves.
+func TestReviewLoopOnOneLaptop(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	env.PhotosDir = "testdata/photos"
+	iv := answersFor(t, env.PersonForm, fixtureRows()[1])
+	m := startInterview(t, env, 80, 24)
+	m, _ = answerForm(t, m, iv)
+	recID := form(t, m).rec.ID
+	m = finishInterview(t, m)
+
+	m = switchUser(t, m, testLeader)
+	team, ok := m.screen.(*teamScreen)
+	if !ok || team.day == nil {
+		t.Fatalf("the leader is not on the team's day:\n%s", screenText(m))
+	}
+	if !strings.Contains(screenText(m), "李四") {
+		t.Fatalf("the completed record does not wait for review:\n%s", screenText(m))
+	}
+	m = selectWaiting(t, m, recID)
+	m = press(t, m, "enter")
+	rv, ok := m.screen.(*reviewScreen)
+	if !ok {
+		t.Fatalf("enter did not open the review:\n%s", screenText(m))
+	}
+	// The comment goes on 婚姻状况 (R3).
+	for i := 0; i < 40 && rv.items[rv.cursor].question != "R3"; i++ {
+		m = press(t, m, "down")
+	}
+	m = press(t, m, "f4", "婚姻状况请再核实", "enter")
+	if !strings.Contains(screenText(m), "✎ 婚姻状况请再核实") {
+		t.Fatalf("the comment is not shown at its question:\n%s", screenText(m))
+	}
+	m = press(t, m, "f9")
+	if !strings.Contains(screenText(m), "已经写了批注") {
+		t.Errorf("approving with comments pending was not refused:\n%s", screenText(m))
+	}
+	m = press(t, m, "f10")
+	if !strings.Contains(screenText(m), "已退回调查员") {
+		t.Fatalf("not returned:\n%s", screenText(m))
+	}
+	rec, _ := m.env.Session.Record(recID)
+	if rec.Status != localstore.StatusReturned || len(rec.Comments) != 1 || rec.Comments[0].Question != "R3" || rec.Comments[0].By != testLeader {
+		t.Fatalf("record after return: %s %+v", rec.Status, rec.Comments)
+	}
+
+	m = switchUser(t, m, testEnumerator)
+	m = press(t, m, "lisi", "enter", "enter", "enter")
+	fs := form(t, m)
+	if fs.cur != "R3" || !strings.Contains(screenText(m), "组长意见：婚姻状况请再核实") {
+		t.Fatalf("the returned record does not open at the commented question:\n%s", screenText(m))
+	}
+	code := "1"
+	if iv.Answers["R3"] == 1 {
+		code = "2"
+	}
+	m = press(t, m, code)
+	for i := 0; i < 60 && form(t, m).cur != ""; i++ {
+		m = press(t, m, "enter")
+	}
+	m = finishInterview(t, m)
+
+	m = switchUser(t, m, testLeader)
+	m = selectWaiting(t, m, recID)
+	m = press(t, m, "enter", "f9")
+	if !strings.Contains(screenText(m), "已审核通过") {
+		t.Fatalf("not approved:\n%s", screenText(m))
+	}
+	rec, _ = m.env.Session.Record(recID)
+	if rec.Status != localstore.StatusApproved || string(rec.Answers["R3"]) != code {
+		t.Errorf("record after approval: %s, R3 %s", rec.Status, rec.Answers["R3"])
+	}
+	if probs, err := m.env.Session.Verify(); err != nil || len(probs) != 0 {
+		t.Errorf("verify: %v %v", probs, err)
+	}
+}
+
+// TestEnumeratorCannotApprove: the review's decisions are the store's to refuse.
+func TestEnumeratorCannotApprove(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	m := unlocked(t, env, testEnumerator, 80, 24)
+	recs, _ := m.env.Session.Records()
+	var done *localstore.Record
+	for _, r := range recs {
+		if r.Status == localstore.StatusCompleted {
+			done = r
+		}
+	}
+	m = send(t, m, navigateMsg{Page{Kind: KindReview, ID: done.ID}})
+	m = press(t, m, "f9")
+	if !strings.Contains(screenText(m), "only a team leader") {
+		t.Errorf("an enumerator's approval was not refused:\n%s", screenText(m))
+	}
+	if r, _ := m.env.Session.Record(done.ID); r.Status != localstore.StatusCompleted {
+		t.Errorf("status %s", r.Status)
+	}
+}
+
+// selectWaiting moves the team screen's cursor to the record with the arrow keys.
+func selectWaiting(t *testing.T, m Model, recID string) Model {
+	t.Helper()
+	team := m.screen.(*teamScreen)
+	for i, w := range team.day.waiting {
+		if w.recordID == recID {
+			for team.cursor < i {
+				m = press(t, m, "down")
+			}
+			for team.cursor > i {
+				m = press(t, m, "up")
+			}
+			return m
+		}
+	}
+	t.Fatalf("record %s does not wait for review:\n%s", recID, screenText(m))
+	return m
+}

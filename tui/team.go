@@ -1,0 +1,190 @@
+package tui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/tui/textwidth"
+)
+
+// teamScreen is a team leader's home: the team's day by enumerator and village, the
+// home-visit rate against the 96 % target, and the records waiting for review.
+type teamScreen struct {
+	common
+	day    *teamDay
+	err    [2]string
+	cursor int
+	keys   struct{ open, cases key.Binding }
+}
+
+// teamLoadedMsg is the team's day, gathered from the store.
+type teamLoadedMsg struct {
+	day teamDay
+	err error
+}
+
+func newTeam(c common) *teamScreen {
+	s := &teamScreen{common: c}
+	s.keys.open = binding([]string{"enter"}, "enter", "key.review")
+	s.keys.cases = binding([]string{"tab"}, "tab", "key.cases")
+	return s
+}
+
+func (s *teamScreen) Init() tea.Cmd {
+	sess, f, now := s.env.Session, s.env.PersonForm, s.env.Now()
+	return s.do(func() tea.Msg {
+		cases, err := sess.Cases(localstore.CaseFilter{})
+		if err != nil {
+			return teamLoadedMsg{err: err}
+		}
+		records, err := sess.Records()
+		if err != nil {
+			return teamLoadedMsg{err: err}
+		}
+		users, err := sess.Users()
+		if err != nil {
+			return teamLoadedMsg{err: err}
+		}
+		return teamLoadedMsg{day: buildTeamDay(f, cases, records, users, sess.User().Villages, now)}
+	})
+}
+
+// Refresh gathers the day again: a review changes it.
+func (s *teamScreen) Refresh() tea.Cmd { return s.Init() }
+
+func (s *teamScreen) Title(lang string) string { return tr(lang, "team") }
+func (s *teamScreen) Typing() bool             { return false }
+
+func (s *teamScreen) ShortHelp() []key.Binding {
+	return []key.Binding{s.env.Keys.Up, s.keys.open, s.keys.cases, s.env.Keys.Import}
+}
+
+func (s *teamScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
+func (s *teamScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case teamLoadedMsg:
+		if msg.err != nil {
+			s.err = errText(msg.err)
+			return s, nil
+		}
+		s.day = &msg.day
+		s.cursor = min(s.cursor, max(0, len(s.day.waiting)-1))
+	case tea.KeyPressMsg:
+		k := s.env.Keys
+		switch {
+		case key.Matches(msg, s.keys.cases):
+			return s, navigate(Page{Kind: KindToday})
+		case key.Matches(msg, k.Import):
+			return s, navigate(Page{Kind: KindImport})
+		case s.day == nil:
+		case key.Matches(msg, k.Up):
+			s.cursor = max(0, s.cursor-1)
+		case key.Matches(msg, k.Down):
+			s.cursor = min(len(s.day.waiting)-1, s.cursor+1)
+		case key.Matches(msg, s.keys.open) && len(s.day.waiting) > 0:
+			return s, navigate(Page{Kind: KindReview, ID: s.day.waiting[s.cursor].recordID})
+		}
+	}
+	return s, nil
+}
+
+// outcomeShort are the outcomes in two characters, for the table.
+var outcomeShort = map[int][2]string{1: {"正常", "int"}, 2: {"死亡", "dec"}, 3: {"空挂", "emp"}, 4: {"查无", "nf"},
+	5: {"拒访", "ref"}, 6: {"迁出", "mov"}, 9: {"其他", "oth"}}
+
+func (s *teamScreen) View(width, height int) string {
+	lang, st := s.env.Lang, s.env.Styles
+	li := langIndex(lang)
+	if s.err[li] != "" {
+		return strings.Join(textwidth.Wrap(s.err[li], width), "\n")
+	}
+	if s.day == nil {
+		return st.Faint.Render(tr(lang, "loading"))
+	}
+	d := s.day
+	rate := func(r teamRow) string {
+		v, ok := r.homeRate()
+		if !ok {
+			return "—"
+		}
+		text := fmt.Sprintf("%.1f%%", v*100)
+		if v < homeVisitTarget {
+			return st.Error.Render(text)
+		}
+		return st.OK.Render(text)
+	}
+	summary := fmt.Sprintf(tr(lang, "teamsum"), st.Count.Render(fmt.Sprint(d.total.today)), rate(d.total),
+		st.Count.Render(fmt.Sprint(d.total.waiting)), st.Count.Render(fmt.Sprint(d.total.flagged)))
+	lines := []string{"", "  " + textwidth.Truncate(summary, width-2), ""}
+
+	// The table: enumerator, village, done today, today's outcomes, home-visit rate,
+	// flagged, waiting.
+	nameW, villageW, numW, rateW := 8, 12, 6, 8
+	outW := max(8, width-4-nameW-villageW-3*numW-rateW)
+	head := textwidth.PadRight(tr(lang, "th.enum"), nameW) + textwidth.PadRight(tr(lang, "village"), villageW) +
+		textwidth.PadLeft(tr(lang, "th.today"), numW) + "  " + textwidth.PadRight(tr(lang, "th.outcomes"), outW-2) +
+		textwidth.PadLeft(tr(lang, "th.home"), rateW) + textwidth.PadLeft(tr(lang, "th.flagged"), numW) +
+		textwidth.PadLeft(tr(lang, "th.waiting"), numW)
+	lines = append(lines, "  "+st.Label.Render(textwidth.Truncate(head, width-2)))
+	maxRows := max(1, (height-8)/2)
+	for i, r := range d.rows {
+		if i == maxRows {
+			lines = append(lines, "  "+st.Faint.Render(fmt.Sprintf(tr(lang, "andmore.rows"), len(d.rows)-maxRows)))
+			break
+		}
+		var outs []string
+		codes := make([]int, 0, len(r.outcomes))
+		for c := range r.outcomes {
+			codes = append(codes, c)
+		}
+		sort.Ints(codes)
+		for _, c := range codes {
+			outs = append(outs, fmt.Sprintf("%s%d", outcomeShort[c][li], r.outcomes[c]))
+		}
+		line := textwidth.PadRight(textwidth.Truncate(clean(r.name), nameW-1), nameW) +
+			textwidth.PadRight(textwidth.Truncate(clean(r.village), villageW-1), villageW) +
+			textwidth.PadLeft(fmt.Sprint(r.today), numW) + "  " +
+			textwidth.PadRight(textwidth.Truncate(strings.Join(outs, " "), outW-3), outW-2) +
+			textwidth.PadLeft(rate(r), rateW) + textwidth.PadLeft(fmt.Sprint(r.flagged), numW) +
+			textwidth.PadLeft(fmt.Sprint(r.waiting), numW)
+		lines = append(lines, "  "+textwidth.Truncate(line, width-2))
+	}
+	lines = append(lines, "", "  "+st.Section.Render(fmt.Sprintf(tr(lang, "waiting.n"), len(d.waiting)))+"  "+
+		st.Faint.Render(tr(lang, "waitlegend")))
+	if len(d.waiting) == 0 {
+		lines = append(lines, "  "+st.Faint.Render(tr(lang, "nowaiting")))
+		return strings.Join(lines, "\n")
+	}
+	room := max(1, height-len(lines))
+	first := min(max(0, s.cursor-room/2), max(0, len(d.waiting)-room))
+	for i := first; i < len(d.waiting) && i < first+room; i++ {
+		w := d.waiting[i]
+		mark := " "
+		switch {
+		case w.errors > 0:
+			mark = st.Error.Render("✗")
+		case w.notes > 0:
+			mark = st.Warning.Render("!")
+		}
+		when := ""
+		if !w.completed.IsZero() {
+			when = w.completed.In(s.env.Now().Location()).Format("01-02 15:04")
+		}
+		line := textwidth.PadRight(textwidth.Truncate(clean(w.name), 11), 12) +
+			textwidth.PadRight(textwidth.Truncate(clean(w.village), 13), 14) +
+			textwidth.PadRight(w.enumerator, 8) + when
+		head := "  "
+		if i == s.cursor {
+			head = "▸ "
+			line = st.Selected.Render(textwidth.PadRight(textwidth.Truncate(line, width-6), width-6))
+		}
+		lines = append(lines, head+mark+" "+line)
+	}
+	return strings.Join(lines, "\n")
+}
