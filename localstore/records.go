@@ -95,8 +95,11 @@ type Comment struct {
 
 // Record is one interview: one case, one form.
 type Record struct {
-	ID          string `json:"id"`
-	CaseID      string `json:"case_id"`
+	ID     string `json:"id"`
+	CaseID string `json:"case_id"` // "" for a village's record
+	// Village is set instead of CaseID on a form filled once per village (the
+	// community form, 社区登记表).
+	Village     string `json:"village,omitempty"`
 	FormID      string `json:"form_id"`
 	FormVersion string `json:"form_version"`
 	Enumerator  string `json:"enumerator"` // user code of who started it
@@ -126,6 +129,7 @@ type Record struct {
 type content struct {
 	ID          string                     `json:"id"`
 	CaseID      string                     `json:"case_id"`
+	Village     string                     `json:"village,omitempty"` // omitted when empty: a person's record hashes as before
 	FormID      string                     `json:"form_id"`
 	FormVersion string                     `json:"form_version"`
 	Method      int                        `json:"method"`
@@ -147,7 +151,7 @@ func (r *Record) ContentHash() string {
 			answers[k] = v
 		}
 	}
-	data, _ := json.Marshal(content{r.ID, r.CaseID, r.FormID, r.FormVersion, r.Method, r.Outcome, r.OutcomeNote, answers, r.Notes})
+	data, _ := json.Marshal(content{r.ID, r.CaseID, r.Village, r.FormID, r.FormVersion, r.Method, r.Outcome, r.OutcomeNote, answers, r.Notes})
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
 }
@@ -310,6 +314,9 @@ func (s *Session) saveRecord(tx *bolt.Tx, r *Record) error {
 	r.UpdatedAt = s.db.opts.Now()
 	if err := s.keys.putSealed(tx.Bucket(bucketRecords), string(bucketRecords), []byte(r.ID), r); err != nil {
 		return err
+	}
+	if r.CaseID == "" {
+		return nil // a village's record: no case to mirror its status on
 	}
 	c, err := s.loadCase(tx, r.CaseID)
 	if err != nil {
@@ -566,17 +573,23 @@ func (s *Session) Complete(recordID string) (*Record, error) {
 		if r.Status.Locked() {
 			return nil, ErrRecordLocked
 		}
-		if r.Method == 0 || r.Outcome == 0 {
+		switch {
+		case r.Village != "":
+			// The community form is answered by the village committee and signed by
+			// whoever filled it in.
+			if _, ok := r.SignedBy(SignerEnumerator); !ok {
+				return nil, fmt.Errorf("complete: %w: sign the current answers first", ErrNotReady)
+			}
+		case r.Method == 0 || r.Outcome == 0:
 			return nil, fmt.Errorf("complete: %w: the collection method and case outcome are not recorded", ErrNotReady)
-		}
-		if r.Outcome == OutcomeInterviewed {
+		case r.Outcome == OutcomeInterviewed:
 			if _, ok := r.RespondentSignature(); !ok {
 				return nil, fmt.Errorf("complete: %w: the respondent (or a proxy) has not signed the current answers", ErrNotReady)
 			}
 			if _, ok := r.SignedBy(SignerEnumerator); !ok {
 				return nil, fmt.Errorf("complete: %w: the enumerator has not signed the current answers", ErrNotReady)
 			}
-		} else if r.OutcomeNote == "" {
+		case r.OutcomeNote == "":
 			return nil, fmt.Errorf("complete: %w: a case without an interview needs a note", ErrNotReady)
 		}
 		r.Status = StatusCompleted
@@ -639,12 +652,16 @@ func (s *Session) leadsVillageOf(tx *bolt.Tx, r *Record) error {
 	if len(s.user.Villages) == 0 {
 		return nil
 	}
-	c, err := s.loadCase(tx, r.CaseID)
-	if err != nil {
-		return err
+	village := r.Village
+	if r.CaseID != "" {
+		c, err := s.loadCase(tx, r.CaseID)
+		if err != nil {
+			return err
+		}
+		village = c.Row.Village
 	}
-	if !slices.Contains(s.user.Villages, c.Row.Village) {
-		return fmt.Errorf("%w: %s is not one of your team's villages", ErrNotAllowed, c.Row.Village)
+	if !slices.Contains(s.user.Villages, village) {
+		return fmt.Errorf("%w: %s is not one of your team's villages", ErrNotAllowed, village)
 	}
 	return nil
 }

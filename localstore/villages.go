@@ -1,0 +1,70 @@
+package localstore
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// villageKey is the record index's key for a village's record of a form: the village
+// name takes the place of a case id, under a prefix no case id has.
+func (s *Session) villageKey(village, formID string) []byte {
+	return s.recordKey("village\x00"+village, formID)
+}
+
+// StartVillageRecord returns the village's record of a form filled once per village
+// (the community form, 社区登记表), creating a draft if there is none.
+func (s *Session) StartVillageRecord(village, formID, formVersion string) (*Record, error) {
+	village = strings.TrimSpace(village)
+	if village == "" {
+		return nil, fmt.Errorf("start village record: no village named")
+	}
+	var rec *Record
+	err := s.update(func(tx *bolt.Tx) error {
+		idx := tx.Bucket(bucketRecordIndex)
+		ik := s.villageKey(village, formID)
+		if id := idx.Get(ik); id != nil {
+			r, err := s.loadRecord(tx, string(id))
+			rec = r
+			return err
+		}
+		now := s.db.opts.Now()
+		rec = &Record{
+			ID: hex.EncodeToString(randomBytes(16)), Village: village, FormID: formID, FormVersion: formVersion,
+			Enumerator: s.user.Code, Answers: map[string]json.RawMessage{}, Status: StatusDraft,
+			CreatedAt: now, UpdatedAt: now,
+		}
+		if err := idx.Put(ik, []byte(rec.ID)); err != nil {
+			return err
+		}
+		if _, err := tx.Bucket(bucketAudit).CreateBucket([]byte(rec.ID)); err != nil {
+			return err
+		}
+		if err := s.appendAudit(tx, rec, AuditEntry{Action: ActionCreate, New: mustJSON(map[string]string{"form": formID + " " + formVersion, "village": village})}); err != nil {
+			return err
+		}
+		return s.saveRecord(tx, rec)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start record of %s: %w", village, err)
+	}
+	return rec, nil
+}
+
+// VillageRecord returns the village's record of the form, or ErrNotFound.
+func (s *Session) VillageRecord(village, formID string) (*Record, error) {
+	var rec *Record
+	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+		id := tx.Bucket(bucketRecordIndex).Get(s.villageKey(village, formID))
+		if id == nil {
+			return fmt.Errorf("record of %s, form %s: %w", village, formID, ErrNotFound)
+		}
+		r, err := s.loadRecord(tx, string(id))
+		rec = r
+		return err
+	})
+	return rec, err
+}
