@@ -28,6 +28,10 @@ const prefillReason = "底册预填 (prefilled from the roster)"
 type formScreen struct {
 	common
 	caseID string
+	// village is set instead of caseID for a form filled once per village (the
+	// community form): no read-back to a respondent, the filler signs and completes.
+	village string
+	done    bool // the village's form was completed here
 	// at is the question to open at; fix is set when the read-back sent the enumerator
 	// here to correct one answer, and going on returns there.
 	at  string
@@ -129,8 +133,18 @@ func newFormScreen(c common, caseID, at string, fix bool) *formScreen {
 	return s
 }
 
+// newCommunityForm is the community form of a village.
+func newCommunityForm(c common, village string) *formScreen {
+	s := newFormScreen(c, "", "", false)
+	s.village, s.form = village, c.env.CommunityForm
+	return s
+}
+
 func (s *formScreen) Init() tea.Cmd {
-	sess, f, caseID := s.env.Session, s.form, s.caseID
+	sess, f, caseID, village := s.env.Session, s.form, s.caseID, s.village
+	if village != "" {
+		return s.do(func() tea.Msg { return loadVillage(sess, f, village) })
+	}
 	return s.do(func() tea.Msg { return loadInterview(sess, f, caseID) })
 }
 
@@ -184,12 +198,62 @@ func loadInterview(sess *localstore.Session, f *forms.Form, caseID string) formL
 	if err != nil {
 		return formLoadedMsg{err: err}
 	}
+	return prefillAndResume(sess, f, iv, func(field string) any {
+		if v := iv.row.Prefill(field); v != "" {
+			return v
+		}
+		return nil
+	})
+}
+
+// loadVillage opens the village's record of a form filled once per village, prefilled
+// with the village's name and code and the number of certificate holders the roster
+// has for it.
+func loadVillage(sess *localstore.Session, f *forms.Form, village string) formLoadedMsg {
+	cases, err := sess.Cases(localstore.CaseFilter{Village: village})
+	if err != nil {
+		return formLoadedMsg{err: err}
+	}
+	rec, err := sess.StartVillageRecord(village, f.ID, f.Version)
+	if err != nil {
+		return formLoadedMsg{err: err}
+	}
+	answers, err := f.DecodeAnswers(rec.Answers)
+	if err != nil {
+		return formLoadedMsg{err: err}
+	}
+	row := roster.Row{Village: village}
+	for _, c := range cases {
+		if c.Row.VillageCode != "" {
+			row.VillageCode = c.Row.VillageCode
+			break
+		}
+	}
+	iv := interview{rec: rec, row: row, name: clean(village), answers: answers,
+		ctx: forms.Context{"roster_count": len(cases)}}
+	return prefillAndResume(sess, f, iv, func(field string) any {
+		if field == "roster_count" {
+			return len(cases)
+		}
+		if v := row.Prefill(field); v != "" {
+			return v
+		}
+		return nil
+	})
+}
+
+// prefillAndResume saves the prefilled answers of a record opened for the first time
+// (marked as the roster's in the audit trail), and finds where the enumerator left it.
+func prefillAndResume(sess *localstore.Session, f *forms.Form, iv interview, prefill func(field string) any) formLoadedMsg {
 	rec := iv.rec
 	if len(rec.Answers) == 0 && !rec.Status.Locked() {
 		var changes []localstore.AnswerChange
 		for _, q := range f.Questions() {
-			v := iv.row.Prefill(q.Prefill)
-			if q.Prefill == "" || v == "" {
+			if q.Prefill == "" {
+				continue
+			}
+			v := prefill(q.Prefill)
+			if v == nil {
 				continue
 			}
 			parsed, err := f.ParseAnswers(map[string]any{q.ID: v})
@@ -203,6 +267,7 @@ func loadInterview(sess *localstore.Session, f *forms.Form, caseID string) formL
 			changes = append(changes, localstore.AnswerChange{Question: q.ID, Section: q.Section.ID, Value: raw, Reason: prefillReason})
 		}
 		if len(changes) > 0 {
+			var err error
 			if rec, err = sess.SaveAnswers(rec.ID, changes...); err != nil {
 				return formLoadedMsg{err: err}
 			}
@@ -230,6 +295,9 @@ func loadInterview(sess *localstore.Session, f *forms.Form, caseID string) formL
 
 func (s *formScreen) Title(lang string) string {
 	t := tr(lang, "interview")
+	if s.village != "" {
+		t = clean(s.form.Title.In(lang))
+	}
 	if s.name != "" {
 		t += " · " + s.name
 	}
@@ -248,6 +316,9 @@ func (s *formScreen) ShortHelp() []key.Binding {
 		}
 	}
 	// ? shows the question's help as F1 does; the help line names F1 only, once.
+	if s.village != "" {
+		return append(keys, k.next, k.prev, k.jump, k.leave)
+	}
 	return append(keys, k.next, k.prev, k.jump, k.readBack, k.leave)
 }
 
@@ -300,6 +371,20 @@ func (s *formScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		return s, s.commit(s.pending)
 	case jumpMsg:
 		return s, s.commit(move{kind: moveTo, to: msg.question})
+	case villageSignMsg:
+		return s, s.signVillage(msg.pass)
+	case villageDoneMsg:
+		s.saving = false
+		if msg.err != nil {
+			if errors.Is(msg.err, localstore.ErrWrongPassphrase) {
+				s.err = both("wrongpass")
+			} else {
+				s.err = errText(msg.err)
+			}
+			return s, nil
+		}
+		s.rec, s.done, s.err = msg.rec, true, [2]string{}
+		return s, nil
 	case tea.KeyPressMsg:
 		if !s.loaded {
 			if key.Matches(msg, s.keys.leave) {
@@ -695,6 +780,8 @@ func (s *formScreen) problems() problems {
 }
 
 // toReadBack goes to the read-back once nothing blocks it, else to the first problem.
+// A village's form has no read-back: its filler signs with the passphrase and it is
+// completed.
 func (s *formScreen) toReadBack() tea.Cmd {
 	p := s.problems()
 	if p.first != "" {
@@ -704,7 +791,46 @@ func (s *formScreen) toReadBack() tea.Cmd {
 		s.cur = ""
 		return nil // the end page lists what is left
 	}
+	if s.village != "" {
+		if s.cur != "" {
+			s.cur = ""
+			return nil
+		}
+		if s.done || s.rec.Status.Locked() {
+			return back
+		}
+		a := newAsk(s.common, both("villagesign"), both("villagesignbody"), both("passphrase"), func(pass string) tea.Msg {
+			return villageSignMsg{pass}
+		})
+		a.secret()
+		return showOverlay(a)
+	}
 	return replace(Page{Kind: KindReadBack, ID: s.caseID})
+}
+
+// villageSignMsg carries the passphrase that signs a village's form.
+type villageSignMsg struct{ pass string }
+
+// villageDoneMsg is the store's word on signing and completing it.
+type villageDoneMsg struct {
+	rec *localstore.Record
+	err error
+}
+
+func (s *formScreen) signVillage(pass string) tea.Cmd {
+	s.saving = true
+	sess, db, id := s.env.Session, s.env.DB, s.rec.ID
+	user := sess.User()
+	return s.do(func() tea.Msg {
+		if _, err := db.Unlock(user.Code, pass); err != nil {
+			return villageDoneMsg{err: err}
+		}
+		if _, err := sess.Sign(id, localstore.Signature{Role: localstore.SignerEnumerator, Name: user.Name}); err != nil {
+			return villageDoneMsg{err: err}
+		}
+		rec, err := sess.Complete(id)
+		return villageDoneMsg{rec, err}
+	})
 }
 
 func errText(err error) [2]string {
@@ -898,11 +1024,23 @@ func (s *formScreen) endView(width int) string {
 		}
 	}
 	add(st.Faint.Render, fmt.Sprintf(tr(lang, "answered.n"), len(s.answers), len(s.res.Relevant)))
-	if p.first == "" {
+	switch {
+	case s.village != "" && (s.done || s.rec.Status.Locked()):
+		add(st.OK.Render, "✓ "+fmt.Sprintf(tr(lang, "villagedone"), s.name))
+		lines = append(lines, "")
+		add(st.Faint.Render, tr(lang, "villageback"))
+	case p.first == "" && s.village != "":
+		add(st.OK.Render, "✓ "+tr(lang, "allgood"))
+		lines = append(lines, "")
+		add(st.Faint.Render, tr(lang, "tovillagesign"))
+		if s.err[langIndex(lang)] != "" {
+			add(st.Error.Render, "✗ "+s.err[langIndex(lang)])
+		}
+	case p.first == "":
 		add(st.OK.Render, "✓ "+tr(lang, "allgood"))
 		lines = append(lines, "")
 		add(st.Faint.Render, tr(lang, "toreadback"))
-	} else {
+	default:
 		if p.missing > 0 {
 			add(st.Error.Render, fmt.Sprintf(tr(lang, "missing.n"), p.missing))
 		}

@@ -32,6 +32,9 @@ func newAsk(to common, title, body, label [2]string, answer func(string) tea.Msg
 	return a
 }
 
+// secret hides what is typed (a passphrase).
+func (a *ask) secret() { a.input.EchoMode = textinput.EchoPassword }
+
 func (a *ask) ShortHelp() []key.Binding  { return a.keys }
 func (a *ask) FullHelp() [][]key.Binding { return [][]key.Binding{a.keys} }
 
@@ -42,6 +45,9 @@ func (a *ask) Update(msg tea.Msg) (Overlay, tea.Cmd) {
 			return a, closeOverlay
 		case "enter":
 			text := strings.TrimSpace(clean(a.input.Value()))
+			if a.input.EchoMode == textinput.EchoPassword {
+				text = a.input.Value() // a passphrase is taken as typed
+			}
 			if text == "" {
 				a.need = true
 				return a, nil
@@ -182,4 +188,57 @@ func (j *jumpList) View(width int) []string {
 		lines = append(lines, "  "+state+" "+row)
 	}
 	return lines
+}
+
+// pickList is a short list to choose one from (a village); enter hands the choice to
+// the screen that asked, as the message pick makes.
+type pickList struct {
+	to     common
+	title  [2]string
+	items  [][2]string
+	cursor int
+	pick   func(int) tea.Msg
+	keys   []key.Binding
+}
+
+func newPickList(to common, title [2]string, items [][2]string, pick func(int) tea.Msg) *pickList {
+	return &pickList{to: to, title: title, items: items, pick: pick, keys: []key.Binding{to.env.Keys.Up,
+		binding([]string{"enter"}, "enter", "key.open"), binding([]string{"esc"}, "esc", "key.close")}}
+}
+
+func (p *pickList) ShortHelp() []key.Binding  { return p.keys }
+func (p *pickList) FullHelp() [][]key.Binding { return [][]key.Binding{p.keys} }
+
+func (p *pickList) Update(msg tea.Msg) (Overlay, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return p, nil
+	}
+	switch k.String() {
+	case "up":
+		p.cursor = max(0, p.cursor-1)
+	case "down":
+		p.cursor = min(len(p.items)-1, p.cursor+1)
+	case "esc":
+		return p, closeOverlay
+	case "enter":
+		i, pick := p.cursor, p.pick
+		return p, tea.Batch(closeOverlay, func() tea.Msg { return pick(i) })
+	}
+	return p, nil
+}
+
+func (p *pickList) View(width int) []string {
+	st, li := p.to.env.Styles, langIndex(p.to.env.Lang)
+	lines := []string{"", "  " + st.Section.Render(textwidth.Truncate(p.title[li], width-4)), ""}
+	first := min(max(0, p.cursor-jumpRows/2), max(0, len(p.items)-jumpRows))
+	for i := first; i < len(p.items) && i < first+jumpRows; i++ {
+		row := textwidth.Truncate(p.items[i][li], width-8)
+		if i == p.cursor {
+			lines = append(lines, "  ▸ "+st.Selected.Render(textwidth.PadRight(row, width-8)))
+		} else {
+			lines = append(lines, "    "+row)
+		}
+	}
+	return append(lines, "")
 }

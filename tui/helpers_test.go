@@ -112,7 +112,11 @@ func fixture(t testing.TB, clock *testClock, cases bool) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := &Env{DB: db, PersonForm: f, Lang: "zh", Styles: DefaultStyles(true), Keys: DefaultKeyMap(), Now: clock.Now, Tick: noTick}
+	cf, err := forms.Builtin("community-2021")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := &Env{DB: db, PersonForm: f, CommunityForm: cf, Lang: "zh", Styles: DefaultStyles(true), Keys: DefaultKeyMap(), Now: clock.Now, Tick: noTick}
 	if !cases {
 		return env
 	}

@@ -254,6 +254,14 @@ var text = map[string][2]string{
 	"notreviewable": {"这份记录还没有完成，不能审核", "This record is not completed: it cannot be reviewed yet"},
 	"approved":      {"已审核通过", "Approved"},
 	"returned":      {"已退回调查员，批注会显示在相应的题目上", "Returned to the enumerator; the comments show at their questions"},
+	// The community form
+	"key.community":   {"社区登记表", "community form"},
+	"pickvillage":     {"填写哪个村（社区）的社区登记表？", "The community form of which village?"},
+	"villagesign":     {"签字并完成", "Sign and finish"},
+	"villagesignbody": {"输入你的口令，以填表人身份签字。完成后社区登记表加入待上报队列。", "Enter your passphrase to sign as the one who filled it in. The form is then queued for the district."},
+	"tovillagesign":   {"按 enter 输入口令签字，完成社区登记表", "Press enter to sign with your passphrase and finish the community form"},
+	"villagedone":     {"%s 的社区登记表已完成，已加入待上报队列", "The community form of %s is completed and queued for the district"},
+	"villageback":     {"按 enter 返回", "Press enter to go back"},
 }
 
 var categoryNames = [8][2]string{{"", ""}, {"视力", "visual"}, {"听力", "hearing"}, {"言语", "speech"}, {"肢体", "physical"}, {"智力", "intellectual"}, {"精神", "mental"}, {"多重", "multiple"}}

@@ -58,6 +58,8 @@ const (
 	KindImport
 	// KindTeam is a team leader's home: the team's day and what waits for review.
 	KindTeam
+	// KindCommunity is a village's community form (Page.ID is the village).
+	KindCommunity
 	// KindReview is one record for the leader to approve or return (Page.ID is the
 	// record's id).
 	KindReview
@@ -97,6 +99,11 @@ func build(c common, p Page) Screen {
 		return newTeam(c)
 	case KindReview:
 		return newReview(c, p.ID)
+	case KindCommunity:
+		if c.env.CommunityForm == nil {
+			return nil
+		}
+		return newCommunityForm(c, p.ID)
 	}
 	// Setup and unlock are not navigated to: the root shows them when there is no
 	// session.
@@ -189,12 +196,14 @@ type refresher interface{ Refresh() tea.Cmd }
 // Env is what every screen may use. Screens read it; only the root changes it.
 type Env struct {
 	DB         *localstore.DB
-	PersonForm *forms.Form         // the form a case's interview fills
-	Session    *localstore.Session // nil until unlocked
-	Lang       string              // "zh" or "en"
-	Styles     Styles
-	Keys       KeyMap
-	Now        func() time.Time
+	PersonForm *forms.Form // the form a case's interview fills
+	// CommunityForm is filled once per village (社区登记表); nil hides it.
+	CommunityForm *forms.Form
+	Session       *localstore.Session // nil until unlocked
+	Lang          string              // "zh" or "en"
+	Styles        Styles
+	Keys          KeyMap
+	Now           func() time.Time
 	// Tick is tea.Tick, or in tests a stand-in that never fires, so a test sends the
 	// timer's message itself when it chooses.
 	Tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd

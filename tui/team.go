@@ -19,7 +19,7 @@ type teamScreen struct {
 	day    *teamDay
 	err    [2]string
 	cursor int
-	keys   struct{ open, cases key.Binding }
+	keys   struct{ open, cases, community key.Binding }
 }
 
 // teamLoadedMsg is the team's day, gathered from the store.
@@ -32,11 +32,12 @@ func newTeam(c common) *teamScreen {
 	s := &teamScreen{common: c}
 	s.keys.open = binding([]string{"enter"}, "enter", "key.review")
 	s.keys.cases = binding([]string{"tab"}, "tab", "key.cases")
+	s.keys.community = binding([]string{"f6"}, "F6", "key.community")
 	return s
 }
 
 func (s *teamScreen) Init() tea.Cmd {
-	sess, f, now := s.env.Session, s.env.PersonForm, s.env.Now()
+	sess, f, cf, now := s.env.Session, s.env.PersonForm, s.env.CommunityForm, s.env.Now()
 	return s.do(func() tea.Msg {
 		cases, err := sess.Cases(localstore.CaseFilter{})
 		if err != nil {
@@ -46,11 +47,17 @@ func (s *teamScreen) Init() tea.Cmd {
 		if err != nil {
 			return teamLoadedMsg{err: err}
 		}
+		var community string
+		if cf != nil {
+			community = cf.ID
+		}
 		users, err := sess.Users()
 		if err != nil {
 			return teamLoadedMsg{err: err}
 		}
-		return teamLoadedMsg{day: buildTeamDay(f, cases, records, users, sess.User().Villages, now)}
+		day := buildTeamDay(f, cases, records, users, sess.User().Villages, now)
+		day.villages = villageForms(cases, records, community, sess.User().Villages)
+		return teamLoadedMsg{day: day}
 	})
 }
 
@@ -61,7 +68,9 @@ func (s *teamScreen) Title(lang string) string { return tr(lang, "team") }
 func (s *teamScreen) Typing() bool             { return false }
 
 func (s *teamScreen) ShortHelp() []key.Binding {
-	return []key.Binding{s.env.Keys.Up, s.keys.open, s.keys.cases, s.env.Keys.Import}
+	community := s.keys.community
+	community.SetEnabled(s.env.CommunityForm != nil && s.day != nil && len(s.day.villages) > 0)
+	return []key.Binding{s.env.Keys.Up, s.keys.open, s.keys.cases, community, s.env.Keys.Import}
 }
 
 func (s *teamScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
@@ -82,6 +91,19 @@ func (s *teamScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, navigate(Page{Kind: KindToday})
 		case key.Matches(msg, k.Import):
 			return s, navigate(Page{Kind: KindImport})
+		case key.Matches(msg, s.keys.community) && s.day != nil && s.env.CommunityForm != nil && len(s.day.villages) > 0:
+			var items [][2]string
+			for _, v := range s.day.villages {
+				st := both("st.new")
+				if v.status != "" {
+					st = both("st." + string(v.status))
+				}
+				items = append(items, [2]string{clean(v.name) + "　" + st[0], clean(v.name) + "  " + st[1]})
+			}
+			villages := s.day.villages
+			return s, showOverlay(newPickList(s.common, both("pickvillage"), items, func(i int) tea.Msg {
+				return navigateMsg{Page{Kind: KindCommunity, ID: villages[i].name}}
+			}))
 		case s.day == nil:
 		case key.Matches(msg, k.Up):
 			s.cursor = max(0, s.cursor-1)

@@ -20,6 +20,36 @@ type teamDay struct {
 	waiting []reviewItem
 	// total is the whole team's finished cases (any day), for the home-visit rate.
 	total teamRow
+	// villages are the team's villages in roster order, with their community form.
+	villages []villageForm
+}
+
+// villageForm is a village and the status of its community form ("" not started).
+type villageForm struct {
+	name   string
+	status localstore.Status
+}
+
+// villageForms lists the villages of the roster the leader sees, in roster order, with
+// the status of each one's record of the community form.
+func villageForms(cases []localstore.Case, records []*localstore.Record, formID string, villages []string) []villageForm {
+	status := map[string]localstore.Status{}
+	for _, r := range records {
+		if r.Village != "" && r.FormID == formID {
+			status[r.Village] = r.Status
+		}
+	}
+	seen := map[string]bool{}
+	var out []villageForm
+	for _, c := range cases {
+		v := c.Row.Village
+		if v == "" || seen[v] || len(villages) > 0 && !slices.Contains(villages, v) {
+			continue
+		}
+		seen[v] = true
+		out = append(out, villageForm{name: v, status: status[v]})
+	}
+	return out
 }
 
 type teamRow struct {

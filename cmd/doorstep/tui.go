@@ -42,8 +42,12 @@ func runTUI(cmd *cobra.Command, a *app, dir string, notice [2]string) error {
 	if err != nil {
 		return err
 	}
+	community, err := forms.Builtin("community-2021")
+	if err != nil {
+		return err
+	}
 	env := &tui.Env{
-		DB: db, PersonForm: person, Lang: a.cfg.Language, Keys: tui.DefaultKeyMap(),
+		DB: db, PersonForm: person, CommunityForm: community, Lang: a.cfg.Language, Keys: tui.DefaultKeyMap(),
 		Styles: tui.DefaultStyles(lipgloss.HasDarkBackground(in, out)), Notice: notice,
 		PhotosDir: a.cfg.PhotosDir, RosterDir: a.cfg.RosterDir,
 	}

@@ -1,0 +1,92 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/localstore"
+)
+
+// TestCommunityForm: a leader fills the community form of a village from the team
+// screen: prefilled from the roster (name, code, number of certificate holders),
+// answered to the end, signed with the passphrase, completed and queued.
+func TestCommunityForm(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	m := newRoot(t, env, 80, 24)
+	m = press(t, m, testLeader, "tab", testPass, "enter")
+	if _, ok := m.screen.(*teamScreen); !ok {
+		t.Fatalf("not on the team screen:\n%s", screenText(m))
+	}
+	queued, _ := env.DB.OutboxLen()
+	m = press(t, m, "f6")
+	if !strings.Contains(screenText(m), "王庄村　未开始") {
+		t.Fatalf("the villages are not offered:\n%s", screenText(m))
+	}
+	m = press(t, m, "enter")
+	fs := form(t, m)
+	if fs.village != "王庄村" || fs.cur != "S1" || fs.ed.input.Value() != "王庄村" {
+		t.Fatalf("the community form of 王庄村 does not open prefilled:\n%s", screenText(m))
+	}
+	holders := 0
+	for _, r := range fixtureRows() {
+		if r.Village == "王庄村" {
+			holders++
+		}
+	}
+	for step := 0; step < 100 && form(t, m).cur != ""; step++ {
+		fs := form(t, m)
+		q, before := fs.ed.q, fs.cur
+		switch {
+		case fs.warnKey != "":
+			m = press(t, m, "enter", "已核实", "enter")
+			continue
+		case q.Type.IsChoice() && len(fs.ed.chosen) == 0:
+			m = press(t, m, "space")
+		case q.Type == forms.TypeInteger && fs.ed.input.Value() == "":
+			m = press(t, m, "2")
+		case q.Type == forms.TypeText && fs.ed.input.Value() == "":
+			m = press(t, m, "村委会王主任")
+		case q.Type == forms.TypeDate && fs.ed.input.Value() == "":
+			m = press(t, m, "2021-10-12")
+		case q.Type == forms.TypePhone && fs.ed.input.Value() == "":
+			m = press(t, m, "13800138000")
+		}
+		m = press(t, m, "enter")
+		if fs := form(t, m); fs.cur == before && fs.err[0] != "" {
+			t.Fatalf("%s stopped with %q:\n%s", before, fs.err[0], screenText(m))
+		}
+	}
+	if !strings.Contains(screenText(m), "输入口令签字") {
+		t.Fatalf("the end does not lead to signing:\n%s", screenText(m))
+	}
+	m = press(t, m, "enter", "wrong-pass", "enter")
+	if !strings.Contains(screenText(m), "口令不对") {
+		t.Fatalf("a wrong passphrase signed:\n%s", screenText(m))
+	}
+	m = press(t, m, "enter", testPass, "enter")
+	if !strings.Contains(screenText(m), "王庄村 的社区登记表已完成") {
+		t.Fatalf("not completed:\n%s", screenText(m))
+	}
+	rec, err := m.env.Session.VillageRecord("王庄村", "community-2021")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Status != localstore.StatusCompleted || string(rec.Answers["S1"]) != `"王庄村"` ||
+		string(rec.Answers["S1a"]) != `"410102001001"` || string(rec.Answers["S3"]) != strconv.Itoa(holders) {
+		t.Errorf("record %s, S1 %s, S1a %s, S3 %s (want %d)", rec.Status, rec.Answers["S1"], rec.Answers["S1a"], rec.Answers["S3"], holders)
+	}
+	if n, _ := env.DB.OutboxLen(); n != queued+1 {
+		t.Errorf("queued %d, want %d", n, queued+1)
+	}
+	m = press(t, m, "enter")
+	if _, ok := m.screen.(*teamScreen); !ok {
+		t.Fatalf("did not return to the team screen:\n%s", screenText(m))
+	}
+	m = press(t, m, "f6")
+	if !strings.Contains(screenText(m), "王庄村　已完成") {
+		t.Errorf("the village's form does not show as completed:\n%s", screenText(m))
+	}
+}
+
