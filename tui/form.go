@@ -344,7 +344,12 @@ func questionHelp(env *Env, q *forms.Question) Overlay {
 func (s *formScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case formLoadedMsg:
-		return s, s.loadedRecord(msg)
+		cmd := s.loadedRecord(msg)
+		if s.loadErr != "" {
+			s.held = nil
+			return s, cmd
+		}
+		return s, tea.Batch(cmd, s.replay())
 	case answerSavedMsg:
 		return s.saved(msg)
 	case warningNotedMsg:
@@ -390,6 +395,8 @@ func (s *formScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			if key.Matches(msg, s.keys.leave) {
 				return s, back
 			}
+			// Typed ahead while the record opens: kept for the first question.
+			s.held = append(s.held, msg)
 			return s, nil
 		}
 		if s.saving {

@@ -313,3 +313,26 @@ func TestImportRosterFromToday(t *testing.T) {
 		t.Errorf("the imported case is not found: %v", names)
 	}
 }
+
+// TestFormKeepsKeysTypedWhileOpening: keys typed before the record has opened are
+// answers to its first questions, not lost.
+func TestFormKeepsKeysTypedWhileOpening(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	m := startInterview(t, env, 80, 24)
+	caseID := form(t, m).caseID
+	m = press(t, m, "esc")
+	next, load := m.Update(navigateMsg{Page{Kind: KindForm, ID: caseID}})
+	m = next.(Model)
+	for _, k := range []string{"enter", "enter", "2"} { // R1 and R2 as prefilled; R2a 非农业
+		next, cmd := m.Update(keyMsg(k))
+		m = next.(Model)
+		if cmd != nil {
+			t.Fatalf("a key before the form opened did something")
+		}
+	}
+	m = update(t, m, load)
+	fs := form(t, m)
+	if fs.cur != "R3" || string(stored(t, m).Answers["R2a"]) != "2" {
+		t.Errorf("at %s, R2a %s: keys typed while the form opened were lost", fs.cur, stored(t, m).Answers["R2a"])
+	}
+}

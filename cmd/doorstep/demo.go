@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -49,6 +50,15 @@ folder that already has users.`,
 				dir, len(rep.District.Rows), len(rep.District.Villages), rep.District.Town, rep.Completed)
 			fmt.Fprintf(a.stdout, "users: %s %s (enumerator), %s %s (team leader); passphrase for both: %s\n",
 				demo.DemoEnumerator.Code, demo.DemoEnumerator.Name, demo.DemoLeader.Code, demo.DemoLeader.Name, demo.DemoPassphrase)
+			// A photo of a visit to attach, unless the user has a folder of their own.
+			photos := filepath.Join(dir, "photos")
+			if _, err := demo.WritePhoto(photos); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "a photo of a visit to attach: %s\n", filepath.Join(photos, demo.PhotoFile))
+			if a.cfg.PhotosDir == "" {
+				a.cfg.PhotosDir = photos
+			}
 			if noTUI {
 				return nil
 			}
