@@ -89,4 +89,3 @@ func TestCommunityForm(t *testing.T) {
 		t.Errorf("the village's form does not show as completed:\n%s", screenText(m))
 	}
 }
-
