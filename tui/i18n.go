@@ -262,6 +262,14 @@ var text = map[string][2]string{
 	"tovillagesign":   {"按 enter 输入口令签字，完成社区登记表", "Press enter to sign with your passphrase and finish the community form"},
 	"villagedone":     {"%s 的社区登记表已完成，已加入待上报队列", "The community form of %s is completed and queued for the district"},
 	"villageback":     {"按 enter 返回", "Press enter to go back"},
+	// Users
+	"users":        {"本机用户", "Users of this laptop"},
+	"key.users":    {"用户", "users"},
+	"key.adduser":  {"添加用户", "add a user"},
+	"adduser":      {"添加用户", "Add a user"},
+	"adduserhint":  {"新用户以后用自己的用户代码和口令在这台电脑上解锁。调查员只能看到和填写所分配村的个案。", "The new user unlocks this laptop with their own code and passphrase. An enumerator sees and fills the cases of the villages given here."},
+	"villages":     {"负责村", "Villages"},
+	"villageshint": {"用逗号分隔，如：王庄村，李家村；空着表示全部村", "separated by commas, e.g. 王庄村, 李家村; empty for all"},
 }
 
 var categoryNames = [8][2]string{{"", ""}, {"视力", "visual"}, {"听力", "hearing"}, {"言语", "speech"}, {"肢体", "physical"}, {"智力", "intellectual"}, {"精神", "mental"}, {"多重", "multiple"}}

@@ -161,3 +161,41 @@ func selectWaiting(t *testing.T, m Model, recID string) Model {
 	t.Fatalf("record %s does not wait for review:\n%s", recID, screenText(m))
 	return m
 }
+
+// TestLeaderAddsUser: the leader adds an enumerator with villages from the screens; the
+// new user can unlock, and sees the cases of those villages.
+func TestLeaderAddsUser(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	m := newRoot(t, env, 80, 24)
+	m = press(t, m, testLeader, "tab", testPass, "enter", "f8")
+	if _, ok := m.screen.(*usersScreen); !ok || !strings.Contains(screenText(m), "李调查") {
+		t.Fatalf("not on the users:\n%s", screenText(m))
+	}
+	m = press(t, m, "f6", "赵新", "tab", "E002", "tab", "tab", "new-pass-22", "tab", "new-pass-22", "enter")
+	if !strings.Contains(screenText(m), "负责村") {
+		t.Fatalf("no villages field:\n%s", screenText(m))
+	}
+	m = press(t, m, "东风社区，李家村", "enter")
+	if _, ok := m.screen.(*usersScreen); !ok || !strings.Contains(screenText(m), "E002") {
+		t.Fatalf("the new user is not listed:\n%s", screenText(m))
+	}
+	users, _ := m.env.Session.Users()
+	var added localstore.User
+	for _, u := range users {
+		if u.Code == "E002" {
+			added = u
+		}
+	}
+	if added.Name != "赵新" || added.Role != localstore.RoleEnumerator || strings.Join(added.Villages, "|") != "东风社区|李家村" {
+		t.Errorf("added %+v", added)
+	}
+	m = press(t, m, "f12")
+	m.screen.(*unlockScreen).code.SetValue("E002")
+	m = press(t, m, "new-pass-22", "enter")
+	if m.env.Session == nil || m.env.Session.User().Code != "E002" {
+		t.Fatalf("the new user cannot unlock:\n%s", screenText(m))
+	}
+	if !strings.Contains(screenText(m), "东风社区") || strings.Contains(screenText(m), "王庄村 ") {
+		t.Errorf("today does not show the new user's villages:\n%s", screenText(m))
+	}
+}

@@ -60,6 +60,9 @@ const (
 	KindTeam
 	// KindCommunity is a village's community form (Page.ID is the village).
 	KindCommunity
+	// KindUsers lists the laptop's users; KindAddUser adds one (a team leader).
+	KindUsers
+	KindAddUser
 	// KindReview is one record for the leader to approve or return (Page.ID is the
 	// record's id).
 	KindReview
@@ -99,6 +102,10 @@ func build(c common, p Page) Screen {
 		return newTeam(c)
 	case KindReview:
 		return newReview(c, p.ID)
+	case KindUsers:
+		return newUsersScreen(c)
+	case KindAddUser:
+		return newAddUser(c)
 	case KindCommunity:
 		if c.env.CommunityForm == nil {
 			return nil

@@ -14,10 +14,13 @@ import (
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
 
-// setupScreen creates the first user of a new data file and opens a session for it.
+// setupScreen creates the first user of a new data file and opens a session for it;
+// with adding set, it is a team leader adding another user to the laptop, with the
+// villages the user works in.
 type setupScreen struct {
 	common
-	inputs [4]textinput.Model // name, code, passphrase, again
+	adding bool
+	inputs [5]textinput.Model // name, code, passphrase, again, villages
 	leader bool
 	focus  int // a setupField
 	busy   bool
@@ -32,6 +35,7 @@ const (
 	fieldRole
 	fieldPass
 	fieldAgain
+	fieldVillages // adding only
 	setupFields
 )
 
@@ -48,7 +52,24 @@ func newSetup(c common) *setupScreen {
 	s.inputs[1].CharLimit = 32
 	s.inputs[2].EchoMode = textinput.EchoPassword
 	s.inputs[3].EchoMode = textinput.EchoPassword
+	s.inputs[4].CharLimit = 400
 	return s
+}
+
+// newAddUser is the screen on which a team leader adds a user; villages are the
+// roster's, offered as a hint.
+func newAddUser(c common) *setupScreen {
+	s := newSetup(c)
+	s.adding, s.leader = true, false
+	return s
+}
+
+// fields is how many fields the screen has.
+func (s *setupScreen) fields() int {
+	if s.adding {
+		return setupFields
+	}
+	return setupFields - 1
 }
 
 // input maps a field to its text input; the role has none.
@@ -56,21 +77,30 @@ func (s *setupScreen) input(field int) *textinput.Model {
 	switch field {
 	case fieldName, fieldCode:
 		return &s.inputs[field]
-	case fieldPass, fieldAgain:
+	case fieldPass, fieldAgain, fieldVillages:
 		return &s.inputs[field-1]
 	}
 	return nil
 }
 
-func (s *setupScreen) Init() tea.Cmd            { return s.inputs[0].Focus() }
-func (s *setupScreen) Title(lang string) string { return tr(lang, "setup") }
-func (s *setupScreen) Typing() bool             { return s.focus != fieldRole }
+func (s *setupScreen) Init() tea.Cmd { return s.inputs[0].Focus() }
+func (s *setupScreen) Title(lang string) string {
+	if s.adding {
+		return tr(lang, "adduser")
+	}
+	return tr(lang, "setup")
+}
+func (s *setupScreen) Typing() bool { return s.focus != fieldRole }
 
 func (s *setupScreen) ShortHelp() []key.Binding {
 	k := s.env.Keys
 	toggle := k.Toggle
 	toggle.SetEnabled(s.focus == fieldRole)
-	return []key.Binding{k.NextField, toggle, s.submit}
+	keys := []key.Binding{k.NextField, toggle, s.submit}
+	if s.adding {
+		keys = append(keys, k.Back)
+	}
+	return keys
 }
 
 func (s *setupScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
@@ -79,7 +109,7 @@ func (s *setupScreen) setFocus(i int) tea.Cmd {
 	if in := s.input(s.focus); in != nil {
 		in.Blur()
 	}
-	s.focus = (i + setupFields) % setupFields
+	s.focus = (i + s.fields()) % s.fields()
 	if in := s.input(s.focus); in != nil {
 		return in.Focus()
 	}
@@ -100,6 +130,9 @@ func (s *setupScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			s.err = "!" + clean(msg.err.Error())
 			return s, nil
 		}
+		if s.adding {
+			return s, back
+		}
 		// A new laptop has no roster yet: its import is the next step.
 		return s, func() tea.Msg { return unlockedMsg{msg.session, &Page{Kind: KindImport}} }
 	case tea.KeyPressMsg:
@@ -111,7 +144,9 @@ func (s *setupScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		case s.focus == fieldRole && key.Matches(msg, k.Toggle):
 			s.leader = !s.leader
 			return s, nil
-		case key.Matches(msg, s.submit) && s.focus < setupFields-1:
+		case s.adding && key.Matches(msg, k.Back):
+			return s, back
+		case key.Matches(msg, s.submit) && s.focus < s.fields()-1:
 			return s, s.setFocus(s.focus + 1)
 		case key.Matches(msg, s.submit):
 			return s, s.create()
@@ -159,6 +194,14 @@ func (s *setupScreen) create() tea.Cmd {
 	u := localstore.User{Name: clean(s.inputs[0].Value()), Code: strings.TrimSpace(s.inputs[1].Value()), Role: role}
 	s.busy, s.err = true, ""
 	db, pass := s.env.DB, s.inputs[2].Value()
+	if s.adding {
+		for _, v := range strings.FieldsFunc(clean(s.inputs[4].Value()), func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ' ' }) {
+			u.Villages = append(u.Villages, v)
+		}
+		u.Team = s.env.Session.User().Team
+		sess := s.env.Session
+		return s.do(func() tea.Msg { return setupResultMsg{nil, sess.AddUser(u, pass)} })
+	}
 	return s.do(func() tea.Msg {
 		sess, err := db.Setup(u, pass)
 		return setupResultMsg{sess, err}
@@ -168,7 +211,7 @@ func (s *setupScreen) create() tea.Cmd {
 func (s *setupScreen) View(width, height int) string {
 	lang, st := s.env.Lang, s.env.Styles
 	labelW := 0
-	for _, k := range []string{"name", "user", "role", "passphrase", "again"} {
+	for _, k := range []string{"name", "user", "role", "passphrase", "again", "villages"} {
 		labelW = max(labelW, textwidth.Width(tr(lang, k))+2)
 	}
 	row := func(field int, label, value string) string {
@@ -182,8 +225,12 @@ func (s *setupScreen) View(width, height int) string {
 	if !s.leader {
 		role = "(•) " + tr(lang, "enumerator") + "   ( ) " + tr(lang, "leader")
 	}
+	hint := tr(lang, "setuphint")
+	if s.adding {
+		hint = tr(lang, "adduserhint")
+	}
 	lines := []string{""}
-	for _, l := range textwidth.Wrap(tr(lang, "setuphint"), width-4) {
+	for _, l := range textwidth.Wrap(hint, width-4) {
 		lines = append(lines, "  "+st.Faint.Render(l))
 	}
 	lines = append(lines, "",
@@ -191,8 +238,13 @@ func (s *setupScreen) View(width, height int) string {
 		row(fieldCode, tr(lang, "user"), s.inputs[1].View()),
 		row(fieldRole, tr(lang, "role"), role),
 		row(fieldPass, tr(lang, "passphrase"), s.inputs[2].View()),
-		row(fieldAgain, tr(lang, "again"), s.inputs[3].View()),
-		"")
+		row(fieldAgain, tr(lang, "again"), s.inputs[3].View()))
+	if s.adding {
+		s.inputs[4].SetWidth(max(10, width-labelW-8))
+		lines = append(lines, row(fieldVillages, tr(lang, "villages"), s.inputs[4].View()),
+			"    "+strings.Repeat(" ", labelW)+st.Faint.Render(textwidth.Truncate(tr(lang, "villageshint"), width-labelW-6)))
+	}
+	lines = append(lines, "")
 	msg := ""
 	switch {
 	case s.busy:

@@ -19,7 +19,7 @@ type teamScreen struct {
 	day    *teamDay
 	err    [2]string
 	cursor int
-	keys   struct{ open, cases, community key.Binding }
+	keys   struct{ open, cases, community, users key.Binding }
 }
 
 // teamLoadedMsg is the team's day, gathered from the store.
@@ -33,6 +33,7 @@ func newTeam(c common) *teamScreen {
 	s.keys.open = binding([]string{"enter"}, "enter", "key.review")
 	s.keys.cases = binding([]string{"tab"}, "tab", "key.cases")
 	s.keys.community = binding([]string{"f6"}, "F6", "key.community")
+	s.keys.users = binding([]string{"f8"}, "F8", "key.users")
 	return s
 }
 
@@ -70,7 +71,7 @@ func (s *teamScreen) Typing() bool             { return false }
 func (s *teamScreen) ShortHelp() []key.Binding {
 	community := s.keys.community
 	community.SetEnabled(s.env.CommunityForm != nil && s.day != nil && len(s.day.villages) > 0)
-	return []key.Binding{s.env.Keys.Up, s.keys.open, s.keys.cases, community, s.env.Keys.Import}
+	return []key.Binding{s.env.Keys.Up, s.keys.open, s.keys.cases, community, s.env.Keys.Import, s.keys.users}
 }
 
 func (s *teamScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
@@ -91,6 +92,8 @@ func (s *teamScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, navigate(Page{Kind: KindToday})
 		case key.Matches(msg, k.Import):
 			return s, navigate(Page{Kind: KindImport})
+		case key.Matches(msg, s.keys.users):
+			return s, navigate(Page{Kind: KindUsers})
 		case key.Matches(msg, s.keys.community) && s.day != nil && s.env.CommunityForm != nil && len(s.day.villages) > 0:
 			var items [][2]string
 			for _, v := range s.day.villages {
