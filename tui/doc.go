@@ -34,7 +34,17 @@
 // A dialog is an Overlay opened with showOverlay(o) and closed by returning
 // closeOverlay; one that opens by itself ignores keys for graceTime.
 //
-// KindCase is where the interview begins: it shows the roster details now, and KindStart
-// (method and outcome) opens from it. The form, read-back, signature and photo screens
-// come next, the same way.
+// # The screens
+//
+// An enumerator's day: today.go (the case list) → casedetail.go (a case) → casestart.go
+// (method and outcome) → the form, question by question (form.go: keys, saving and
+// moving; formedit.go: the answer being given; formview.go: drawing; formload.go:
+// opening a record, the roster's prefills and where to resume; formdialogs.go: the
+// jump list and the small dialogs) → readback.go (宣读) → sign.go with sigpad.go (the
+// braille signature pad) → photoscreen.go, which completes the case. Each step
+// replaces the one before (replace), so "back" from any of them returns to the case.
+// A team leader's home is team.go (teamday.go gathers the figures); review.go
+// approves or returns a record; the community form is the form screen on a village's
+// record; users.go and setup.go (in its adding mode) manage the laptop's users;
+// importscreen.go reads a roster; handbook.go is the searchable 指标解释.
 package tui
