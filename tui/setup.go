@@ -195,9 +195,9 @@ func (s *setupScreen) create() tea.Cmd {
 	s.busy, s.err = true, ""
 	db, pass := s.env.DB, s.inputs[2].Value()
 	if s.adding {
-		for _, v := range strings.FieldsFunc(clean(s.inputs[4].Value()), func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ' ' }) {
-			u.Villages = append(u.Villages, v)
-		}
+		u.Villages = strings.FieldsFunc(clean(s.inputs[4].Value()), func(r rune) bool {
+			return r == ',' || r == '，' || r == '、' || r == ' ' || r == '　'
+		})
 		u.Team = s.env.Session.User().Team
 		sess := s.env.Session
 		return s.do(func() tea.Msg { return setupResultMsg{nil, sess.AddUser(u, pass)} })
