@@ -1,0 +1,100 @@
+package bundle
+
+import (
+	"crypto/ed25519"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"filippo.io/age"
+)
+
+// Card is a user's public keys with who they are: what a team member (or the district)
+// needs to send them a bundle and to trust theirs.
+type Card struct {
+	Code      string
+	Name      string
+	Role      string // enumerator, leader or district
+	Recipient string // age X25519 recipient, "age1…"
+	Verify    ed25519.PublicKey
+}
+
+// cardPrefix starts a card's one line.
+const cardPrefix = "doorstep-card v1 "
+
+var cardCode = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$`)
+
+// String is the card as one line of text, to put in a file or read aloud:
+// "doorstep-card v1 CODE ROLE age1… VERIFY-KEY NAME".
+func (c Card) String() string {
+	return cardPrefix + c.Code + " " + c.Role + " " + c.Recipient + " " +
+		base64.RawStdEncoding.EncodeToString(c.Verify) + " " + c.Name
+}
+
+// Fingerprint is a short digest of the card's keys for two people to compare by eye
+// (the last 8 characters of the signing key), e.g. "Xq3f-9LmA".
+func (c Card) Fingerprint() string {
+	k := base64.RawURLEncoding.EncodeToString(c.Verify)
+	if len(k) < 8 {
+		return k
+	}
+	k = k[len(k)-8:]
+	return k[:4] + "-" + k[4:]
+}
+
+// ParseCard reads one card line.
+func ParseCard(line string) (Card, error) {
+	line = strings.TrimSpace(line)
+	rest, ok := strings.CutPrefix(line, cardPrefix)
+	if !ok {
+		return Card{}, errors.New("not a Doorstep key card (it starts with “doorstep-card v1”)")
+	}
+	f := strings.SplitN(rest, " ", 5)
+	if len(f) != 5 {
+		return Card{}, errors.New("key card: a field is missing")
+	}
+	c := Card{Code: f[0], Role: f[1], Recipient: f[2], Name: strings.TrimSpace(f[4])}
+	if !cardCode.MatchString(c.Code) {
+		return Card{}, fmt.Errorf("key card: %q is not a user code", c.Code)
+	}
+	switch c.Role {
+	case "enumerator", "leader", "district":
+	default:
+		return Card{}, fmt.Errorf("key card: unknown role %q", c.Role)
+	}
+	if _, err := age.ParseX25519Recipient(c.Recipient); err != nil {
+		return Card{}, fmt.Errorf("key card: %w", err)
+	}
+	key, err := base64.RawStdEncoding.DecodeString(f[3])
+	if err != nil || len(key) != ed25519.PublicKeySize {
+		return Card{}, errors.New("key card: the signing key is damaged")
+	}
+	c.Verify = key
+	if c.Name == "" || strings.IndexFunc(c.Name, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }) >= 0 {
+		return Card{}, errors.New("key card: the name is missing or holds control characters")
+	}
+	return c, nil
+}
+
+// ParseCards reads a file of cards, one a line; blank lines and lines starting with #
+// are skipped. Every bad line is reported with its number.
+func ParseCards(text string) ([]Card, error) {
+	var out []Card
+	var errs []error
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		c, err := ParseCard(line)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("line %d: %w", i+1, err))
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, errors.Join(errs...)
+}
