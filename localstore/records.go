@@ -96,7 +96,11 @@ type Comment struct {
 // Record is one interview: one case, one form.
 type Record struct {
 	ID     string `json:"id"`
-	CaseID string `json:"case_id"` // "" for a village's record
+	CaseID string `json:"case_id"` // this laptop's id of the case; "" for a village's record
+	// Subject is the case's certificate number (or ID number for a case without one):
+	// the case as every laptop and the district know it, where CaseID is a keyed hash
+	// of this laptop's. Set on records started since schema 1's.
+	Subject string `json:"subject,omitempty"`
 	// Village is set instead of CaseID on a form filled once per village (the
 	// community form, 社区登记表).
 	Village     string `json:"village,omitempty"`
@@ -127,8 +131,12 @@ type Record struct {
 // content is what signatures and the server's exactly-once rule bind: everything the
 // respondent agreed to, nothing about the record's life.
 type content struct {
-	ID          string                     `json:"id"`
-	CaseID      string                     `json:"case_id"`
+	ID string `json:"id"`
+	// CaseID is only hashed for a record without a Subject (started under schema 1):
+	// a record moved to another laptop, where its case has another id, keeps its hash
+	// and so its signatures.
+	CaseID      string                     `json:"case_id,omitempty"`
+	Subject     string                     `json:"subject,omitempty"`
 	Village     string                     `json:"village,omitempty"` // omitted when empty: a person's record hashes as before
 	FormID      string                     `json:"form_id"`
 	FormVersion string                     `json:"form_version"`
@@ -151,7 +159,11 @@ func (r *Record) ContentHash() string {
 			answers[k] = v
 		}
 	}
-	data, _ := json.Marshal(content{r.ID, r.CaseID, r.Village, r.FormID, r.FormVersion, r.Method, r.Outcome, r.OutcomeNote, answers, r.Notes})
+	caseID := r.CaseID
+	if r.Subject != "" {
+		caseID = ""
+	}
+	data, _ := json.Marshal(content{r.ID, caseID, r.Subject, r.Village, r.FormID, r.FormVersion, r.Method, r.Outcome, r.OutcomeNote, answers, r.Notes})
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
 }
@@ -202,7 +214,8 @@ func (s *Session) recordKey(caseID, formID string) []byte {
 func (s *Session) StartRecord(caseID, formID, formVersion string) (*Record, error) {
 	var rec *Record
 	err := s.update(func(tx *bolt.Tx) error {
-		if _, err := s.loadCase(tx, caseID); err != nil {
+		c, err := s.loadCase(tx, caseID)
+		if err != nil {
 			return err
 		}
 		idx := tx.Bucket(bucketRecordIndex)
@@ -214,7 +227,7 @@ func (s *Session) StartRecord(caseID, formID, formVersion string) (*Record, erro
 		}
 		now := s.db.opts.Now()
 		rec = &Record{
-			ID: hex.EncodeToString(randomBytes(16)), CaseID: caseID, FormID: formID, FormVersion: formVersion,
+			ID: hex.EncodeToString(randomBytes(16)), CaseID: caseID, Subject: c.Row.Key(), FormID: formID, FormVersion: formVersion,
 			Enumerator: s.user.Code, Answers: map[string]json.RawMessage{}, Status: StatusDraft,
 			CreatedAt: now, UpdatedAt: now,
 		}

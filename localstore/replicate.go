@@ -1,0 +1,215 @@
+package localstore
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// A record's life is one audit chain, and only one laptop writes to it at a time: the
+// enumerator's until it is completed, the leader's until it is approved or returned,
+// the enumerator's again after a return. Moving a record between laptops (a bundle on a
+// USB stick, or through the district server) is therefore sending the entries the other
+// side lacks: a chain that extends the local one is taken, one that the local chain
+// already holds is a duplicate or stale, and two chains that part ways are a conflict
+// that nobody resolves silently.
+
+// Revision is a record as one laptop holds it, ready to move to another: the record,
+// its whole audit chain, and the photos it names.
+type Revision struct {
+	Record Record            `json:"record"`
+	Audit  []AuditEntry      `json:"audit"`
+	Photos map[string][]byte `json:"photos,omitempty"` // by sha256 hex
+}
+
+// ReceiveResult is what became of a revision received.
+type ReceiveResult string
+
+// Results of Receive.
+const (
+	Received  ReceiveResult = "stored"    // new here, or newer than here
+	Duplicate ReceiveResult = "duplicate" // this laptop has exactly this revision
+	Stale     ReceiveResult = "stale"     // this laptop has a later one
+	Rejected  ReceiveResult = "rejected"  // see the reason
+)
+
+// ErrConflict is a record changed on two laptops in different ways.
+var ErrConflict = errors.New("the record was changed differently on two laptops")
+
+// Revision returns the record as it is here, with its chain and photos, to send.
+func (s *Session) Revision(recordID string) (Revision, error) {
+	var rev Revision
+	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+		r, err := s.loadRecord(tx, recordID)
+		if err != nil {
+			return err
+		}
+		audit, err := s.loadAudit(tx, recordID, 0)
+		if err != nil {
+			return err
+		}
+		rev = Revision{Record: *r, Audit: audit}
+		for _, p := range r.Photos {
+			sealed := tx.Bucket(bucketAttachments).Get([]byte(p.Hash))
+			if sealed == nil {
+				return fmt.Errorf("record %s: photo %s: %w", shortID(r.ID), shortID(p.Hash), ErrNotFound)
+			}
+			data, err := s.keys.open(string(bucketAttachments), []byte(p.Hash), sealed)
+			if err != nil {
+				return err
+			}
+			if rev.Photos == nil {
+				rev.Photos = map[string][]byte{}
+			}
+			rev.Photos[p.Hash] = data
+		}
+		return nil
+	})
+	if err != nil {
+		return Revision{}, fmt.Errorf("read revision: %w", err)
+	}
+	return rev, nil
+}
+
+// Receive takes a revision from another laptop. It is checked first — the chain links,
+// replays to the record's answers, the signatures bind its content, its photos are
+// there and are what their hashes say, its case is on this laptop's roster — and stored
+// only if it extends what is here. The reason says why a revision was rejected, in
+// words for the person importing it. One transaction: nothing half-stored.
+func (s *Session) Receive(rev Revision) (ReceiveResult, string, error) {
+	r := rev.Record
+	if msgs := verifyRecord(&r, rev.Audit); len(msgs) > 0 {
+		return Rejected, strings.Join(msgs, "; "), nil
+	}
+	for _, p := range r.Photos {
+		data, ok := rev.Photos[p.Hash]
+		if !ok {
+			continue // checked against this laptop's photos below
+		}
+		sum := sha256.Sum256(data)
+		if hex.EncodeToString(sum[:]) != p.Hash || len(data) > MaxPhotoSize {
+			return Rejected, fmt.Sprintf("photo %s is not the one the record names", shortID(p.Hash)), nil
+		}
+	}
+	result, reason := Received, ""
+	err := s.update(func(tx *bolt.Tx) error {
+		// Which case, as this laptop names it.
+		var ik []byte
+		switch {
+		case r.Village != "":
+			if len(s.user.Villages) > 0 && !slices.Contains(s.user.Villages, r.Village) {
+				result, reason = Rejected, fmt.Sprintf("%s is not one of your villages", r.Village)
+				return nil
+			}
+			r.CaseID = ""
+			ik = s.villageKey(r.Village, r.FormID)
+		case r.Subject != "":
+			c, err := s.caseBySubject(tx, r.Subject)
+			if errors.Is(err, ErrNotFound) {
+				result, reason = Rejected, "the case is not on this laptop's roster: import the same roster first"
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if len(s.user.Villages) > 0 && !slices.Contains(s.user.Villages, c.Row.Village) {
+				result, reason = Rejected, fmt.Sprintf("%s is not one of your villages", c.Row.Village)
+				return nil
+			}
+			r.CaseID = c.ID
+			ik = s.recordKey(c.ID, r.FormID)
+		default:
+			result, reason = Rejected, "the record does not say which case it is (written by an older Doorstep)"
+			return nil
+		}
+		idx := tx.Bucket(bucketRecordIndex)
+		if id := idx.Get(ik); id != nil && string(id) != r.ID {
+			result, reason = Rejected, fmt.Sprintf("%v: this laptop has another record of the same case and form", ErrConflict)
+			return nil
+		}
+		local, err := s.loadRecord(tx, r.ID)
+		var have []AuditEntry
+		switch {
+		case errors.Is(err, ErrNotFound):
+			if err := idx.Put(ik, []byte(r.ID)); err != nil {
+				return err
+			}
+			if _, err := tx.Bucket(bucketAudit).CreateBucket([]byte(r.ID)); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		default:
+			if have, err = s.loadAudit(tx, r.ID, 0); err != nil {
+				return err
+			}
+			n := len(have)
+			if len(rev.Audit) <= n {
+				if rev.Audit[len(rev.Audit)-1].Hash != have[len(rev.Audit)-1].Hash {
+					result, reason = Rejected, ErrConflict.Error()
+				} else if len(rev.Audit) == n {
+					result = Duplicate
+				} else {
+					result = Stale
+				}
+				return nil
+			}
+			if rev.Audit[n-1].Hash != local.AuditHead {
+				result, reason = Rejected, ErrConflict.Error()
+				return nil
+			}
+		}
+		b := tx.Bucket(bucketAudit).Bucket([]byte(r.ID))
+		for _, e := range rev.Audit[len(have):] {
+			if err := s.keys.putSealed(b, auditPath(r.ID), u64(e.Seq), &e); err != nil {
+				return err
+			}
+		}
+		att := tx.Bucket(bucketAttachments)
+		for _, p := range r.Photos {
+			if att.Get([]byte(p.Hash)) != nil {
+				continue
+			}
+			data, ok := rev.Photos[p.Hash]
+			if !ok {
+				// Nothing written is kept: the transaction is rolled back.
+				return errMissingPhoto{p.Hash}
+			}
+			if err := att.Put([]byte(p.Hash), s.keys.seal(string(bucketAttachments), []byte(p.Hash), data)); err != nil {
+				return err
+			}
+		}
+		return s.saveRecord(tx, &r)
+	})
+	var missing errMissingPhoto
+	if errors.As(err, &missing) {
+		return Rejected, fmt.Sprintf("photo %s is missing", shortID(missing.hash)), nil
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("receive record %s: %w", shortID(r.ID), err)
+	}
+	return result, reason, nil
+}
+
+type errMissingPhoto struct{ hash string }
+
+func (e errMissingPhoto) Error() string { return "photo " + e.hash + " is missing" }
+
+// caseBySubject finds the case by its certificate (or ID) number.
+func (s *Session) caseBySubject(tx *bolt.Tx, subject string) (*Case, error) {
+	key := s.keys.lookup("case", strings.ToUpper(strings.TrimSpace(subject)))
+	var c Case
+	found, err := s.keys.getSealed(tx.Bucket(bucketCases), string(bucketCases), key, &c)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, fmt.Errorf("case %s: %w", shortID(subject), ErrNotFound)
+	}
+	return &c, nil
+}
