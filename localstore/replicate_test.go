@@ -18,9 +18,13 @@ func completeRecord(t *testing.T, s *Session, caseID string) *Record {
 		func() (*Record, error) {
 			return s.SaveAnswers(r.ID, AnswerChange{Question: "R3", Section: "basic", Value: json.RawMessage(`2`)})
 		},
-		func() (*Record, error) { return s.AddPhoto(r.ID, []byte("\xff\xd8 a photo of the house"), "image/jpeg") },
+		func() (*Record, error) {
+			return s.AddPhoto(r.ID, []byte("\xff\xd8 a photo of the house"), "image/jpeg")
+		},
 		func() (*Record, error) { return s.MarkReadBack(r.ID) },
-		func() (*Record, error) { return s.Sign(r.ID, Signature{Role: SignerProxy, Name: "王芳", Relation: "女儿"}) },
+		func() (*Record, error) {
+			return s.Sign(r.ID, Signature{Role: SignerProxy, Name: "王芳", Relation: "女儿"})
+		},
 		func() (*Record, error) { return s.Sign(r.ID, Signature{Role: SignerEnumerator, Name: s.User().Name}) },
 		func() (*Record, error) { return s.Complete(r.ID) },
 	}
