@@ -83,6 +83,9 @@ func (s *Session) Revision(recordID string) (Revision, error) {
 // words for the person importing it. One transaction: nothing half-stored.
 func (s *Session) Receive(rev Revision) (ReceiveResult, string, error) {
 	r := rev.Record
+	if len(rev.Audit) == 0 {
+		return Rejected, "the record comes without its audit chain", nil
+	}
 	if msgs := verifyRecord(&r, rev.Audit); len(msgs) > 0 {
 		return Rejected, strings.Join(msgs, "; "), nil
 	}

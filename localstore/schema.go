@@ -23,6 +23,14 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{"keys and key cards for bundles", func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketBundleKeys, bucketCards} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // SchemaVersion is the version this program writes.

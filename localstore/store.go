@@ -36,6 +36,11 @@ import (
 //	  <sha256>          sealed bytes of a photo
 //	outbox/
 //	  <seq uint64>      sealed JSON OutboxEntry: a record revision waiting to be sent
+//	bundle_keys/        (schema 2)
+//	  <user code>       sealed secret of the user's bundle keys (age identity, Ed25519)
+//	bundle_cards/       (schema 2)
+//	  <user code>       sealed key card of a team member or the district, trusted
+//	                    for bundles
 //
 // "sealed" is AES-256-GCM under the data key with the bucket path and key as associated
 // data; lookup() is an HMAC under a key derived from the data key.
@@ -48,6 +53,8 @@ var (
 	bucketAudit       = []byte("audit")
 	bucketAttachments = []byte("attachments")
 	bucketOutbox      = []byte("outbox")
+	bucketBundleKeys  = []byte("bundle_keys")
+	bucketCards       = []byte("bundle_cards")
 
 	keySchema  = []byte("schema")
 	keyDataKey = []byte("data_key")

@@ -109,6 +109,8 @@ Settings come from flags, DOORSTEP_* environment variables and a config file
 		newBackupCmd(a),
 		newDemoCmd(a),
 		newRosterCmd(a),
+		newKeysCmd(a),
+		newBundleCmd(a),
 	)
 	return root
 }
