@@ -56,7 +56,7 @@ func TestBundleRoundTrip(t *testing.T) {
 		t.Fatalf("export: %s", out)
 	}
 	var got struct {
-		From                               string
+		From                                string
 		Stored, Duplicates, Stale, Rejected int
 	}
 	json.Unmarshal([]byte(must(t, as(leaderLaptop, "L001"), "bundle", "import", "--json", records)), &got)
@@ -64,7 +64,7 @@ func TestBundleRoundTrip(t *testing.T) {
 		t.Fatalf("first import: %+v", got)
 	}
 	got = struct {
-		From                               string
+		From                                string
 		Stored, Duplicates, Stale, Rejected int
 	}{}
 	json.Unmarshal([]byte(must(t, as(leaderLaptop, "L001"), "bundle", "import", "--json", records)), &got)
