@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"runtime/debug"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -52,7 +53,11 @@ func (s *todayScreen) load() tea.Cmd {
 		if err != nil {
 			return casesMsg{err: err}
 		}
-		return casesMsg{ix: buildIndex(cases, sess.User().Villages, prev)}
+		ix := buildIndex(cases, sess.User().Villages, prev)
+		// Decrypting and decoding 20 000 cases leaves tens of MB of garbage behind the
+		// index; a laptop that runs all day gives it back now.
+		debug.FreeOSMemory()
+		return casesMsg{ix: ix}
 	})
 }
 
