@@ -12,8 +12,9 @@ import (
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
 
-// handbookScreen is the 指标解释: every question of the person form with its help text,
-// searchable by id, label or any word of the explanation, in either language.
+// handbookScreen is the 指标解释: every question of the person form, then of the
+// community form, with its help text, searchable by id, label or any word of the
+// explanation, in either language.
 type handbookScreen struct {
 	common
 	search textinput.Model
@@ -25,6 +26,9 @@ type handbookScreen struct {
 
 func newHandbook(c common) *handbookScreen {
 	s := &handbookScreen{common: c, search: newInput(40), all: c.env.PersonForm.Questions()}
+	if cf := c.env.CommunityForm; cf != nil {
+		s.all = append(s.all[:len(s.all):len(s.all)], cf.Questions()...)
+	}
 	for _, q := range s.all {
 		s.hay = append(s.hay, strings.ToLower(strings.Join([]string{q.ID, q.Label.ZH, q.Label.EN, q.Help.ZH, q.Help.EN}, "\x00")))
 	}

@@ -704,6 +704,16 @@ func TestHandbookSearch(t *testing.T) {
 	if !slices.Contains(ids, "R19") || len(ids) == len(env.PersonForm.Questions()) {
 		t.Fatalf("search found %v", ids)
 	}
+	// The community form's items are there too.
+	hb.search.SetValue("")
+	m = press(t, m, "公共服务设施")
+	found := false
+	for _, q := range hb.shown {
+		found = found || strings.HasPrefix(q.ID, "S")
+	}
+	if !found {
+		t.Errorf("the community form is not in the handbook")
+	}
 	m = press(t, m, "f1") // already open: nothing
 	m = press(t, m, "esc")
 	if _, ok := m.screen.(*todayScreen); !ok {
