@@ -225,27 +225,36 @@ func (s *Session) StartRecord(caseID, formID, formVersion string) (*Record, erro
 			rec = r
 			return err
 		}
-		now := s.db.opts.Now()
-		rec = &Record{
-			ID: hex.EncodeToString(randomBytes(16)), CaseID: caseID, Subject: c.Row.Key(), FormID: formID, FormVersion: formVersion,
-			Enumerator: s.user.Code, Answers: map[string]json.RawMessage{}, Status: StatusDraft,
-			CreatedAt: now, UpdatedAt: now,
-		}
-		if err := idx.Put(ik, []byte(rec.ID)); err != nil {
-			return err
-		}
-		if _, err := tx.Bucket(bucketAudit).CreateBucket([]byte(rec.ID)); err != nil {
-			return err
-		}
-		if err := s.appendAudit(tx, rec, AuditEntry{Action: ActionCreate, New: mustJSON(map[string]string{"form": formID + " " + formVersion})}); err != nil {
-			return err
-		}
-		return s.saveRecord(tx, rec)
+		rec = s.newRecord(formID, formVersion)
+		rec.CaseID, rec.Subject = caseID, c.Row.Key()
+		return s.createRecord(tx, ik, rec, map[string]string{"form": formID + " " + formVersion})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start record: %w", err)
 	}
 	return rec, nil
+}
+
+// newRecord is a new draft of the form, started by this user.
+func (s *Session) newRecord(formID, formVersion string) *Record {
+	now := s.db.opts.Now()
+	return &Record{ID: hex.EncodeToString(randomBytes(16)), FormID: formID, FormVersion: formVersion,
+		Enumerator: s.user.Code, Answers: map[string]json.RawMessage{}, Status: StatusDraft, CreatedAt: now, UpdatedAt: now}
+}
+
+// createRecord indexes a new record under ik, opens its audit chain with what is
+// created, and saves it, in the caller's transaction.
+func (s *Session) createRecord(tx *bolt.Tx, ik []byte, rec *Record, created map[string]string) error {
+	if err := tx.Bucket(bucketRecordIndex).Put(ik, []byte(rec.ID)); err != nil {
+		return err
+	}
+	if _, err := tx.Bucket(bucketAudit).CreateBucket([]byte(rec.ID)); err != nil {
+		return err
+	}
+	if err := s.appendAudit(tx, rec, AuditEntry{Action: ActionCreate, New: mustJSON(created)}); err != nil {
+		return err
+	}
+	return s.saveRecord(tx, rec)
 }
 
 // RecordFor returns the case's record of the form, or ErrNotFound.

@@ -1,8 +1,6 @@
 package localstore
 
 import (
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -31,22 +29,9 @@ func (s *Session) StartVillageRecord(village, formID, formVersion string) (*Reco
 			rec = r
 			return err
 		}
-		now := s.db.opts.Now()
-		rec = &Record{
-			ID: hex.EncodeToString(randomBytes(16)), Village: village, FormID: formID, FormVersion: formVersion,
-			Enumerator: s.user.Code, Answers: map[string]json.RawMessage{}, Status: StatusDraft,
-			CreatedAt: now, UpdatedAt: now,
-		}
-		if err := idx.Put(ik, []byte(rec.ID)); err != nil {
-			return err
-		}
-		if _, err := tx.Bucket(bucketAudit).CreateBucket([]byte(rec.ID)); err != nil {
-			return err
-		}
-		if err := s.appendAudit(tx, rec, AuditEntry{Action: ActionCreate, New: mustJSON(map[string]string{"form": formID + " " + formVersion, "village": village})}); err != nil {
-			return err
-		}
-		return s.saveRecord(tx, rec)
+		rec = s.newRecord(formID, formVersion)
+		rec.Village = village
+		return s.createRecord(tx, ik, rec, map[string]string{"form": formID + " " + formVersion, "village": village})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start record of %s: %w", village, err)

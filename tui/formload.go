@@ -1,6 +1,8 @@
 package tui
 
 import (
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
@@ -13,6 +15,30 @@ type interview struct {
 	name    string
 	answers forms.Answers
 	ctx     forms.Context
+}
+
+// interviewLoadedMsg is a case's record read for the read-back, signature and photo
+// screens.
+type interviewLoadedMsg struct {
+	iv  interview
+	err error
+}
+
+// loadInterviewCmd reads the case's record for the screen c, as a command.
+func loadInterviewCmd(c common, caseID string) tea.Cmd {
+	sess, f := c.env.Session, c.env.PersonForm
+	return c.do(func() tea.Msg {
+		iv, err := openInterview(sess, f, caseID)
+		return interviewLoadedMsg{iv, err}
+	})
+}
+
+// titled is a screen's title with the person's name once it is known.
+func titled(lang, key, name string) string {
+	if name == "" {
+		return tr(lang, key)
+	}
+	return tr(lang, key) + " · " + name
 }
 
 // openInterview reads the case and its record; it runs in a command.

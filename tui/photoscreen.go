@@ -38,12 +38,6 @@ type photoScreen struct {
 // homeVisit is the method code of a home visit (入户).
 const homeVisit = 1
 
-// photoLoadedMsg is the record the photo is for.
-type photoLoadedMsg struct {
-	iv  interview
-	err error
-}
-
 // photoAddedMsg is a photo prepared and stored.
 type photoAddedMsg struct {
 	rec      *localstore.Record
@@ -68,19 +62,11 @@ func newPhotoScreen(c common, caseID string) *photoScreen {
 }
 
 func (s *photoScreen) Init() tea.Cmd {
-	sess, f, id := s.env.Session, s.env.PersonForm, s.caseID
-	return tea.Batch(s.picker.Init(), s.do(func() tea.Msg {
-		iv, err := openInterview(sess, f, id)
-		return photoLoadedMsg{iv, err}
-	}))
+	return tea.Batch(s.picker.Init(), loadInterviewCmd(s.common, s.caseID))
 }
 
 func (s *photoScreen) Title(lang string) string {
-	t := tr(lang, "photo")
-	if s.iv.name != "" {
-		t += " · " + s.iv.name
-	}
-	return t
+	return titled(lang, "photo", s.iv.name)
 }
 
 func (s *photoScreen) Typing() bool { return false }
@@ -97,7 +83,7 @@ func (s *photoScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.Shor
 
 func (s *photoScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
-	case photoLoadedMsg:
+	case interviewLoadedMsg:
 		s.loaded = true
 		if msg.err != nil {
 			s.err = errText(msg.err)

@@ -31,12 +31,6 @@ type readBackScreen struct {
 	keys     struct{ confirm, fix, prev, next, leave key.Binding }
 }
 
-// readBackLoadedMsg is the record to read back.
-type readBackLoadedMsg struct {
-	iv  interview
-	err error
-}
-
 // sectionConfirmedMsg is the store's word on a section agreed; done is set when it was
 // the last and the record is marked read back.
 type sectionConfirmedMsg struct {
@@ -56,22 +50,14 @@ func newReadBack(c common, caseID string) *readBackScreen {
 }
 
 func (s *readBackScreen) Init() tea.Cmd {
-	sess, f, id := s.env.Session, s.env.PersonForm, s.caseID
-	return s.do(func() tea.Msg {
-		iv, err := openInterview(sess, f, id)
-		return readBackLoadedMsg{iv, err}
-	})
+	return loadInterviewCmd(s.common, s.caseID)
 }
 
 // Refresh reloads the record after a correction.
 func (s *readBackScreen) Refresh() tea.Cmd { return s.Init() }
 
 func (s *readBackScreen) Title(lang string) string {
-	t := tr(lang, "readback")
-	if s.iv.name != "" {
-		t += " · " + s.iv.name
-	}
-	return t
+	return titled(lang, "readback", s.iv.name)
 }
 
 func (s *readBackScreen) Typing() bool { return false }
@@ -93,7 +79,7 @@ func (s *readBackScreen) confirmed(id string) bool { return slices.Contains(s.iv
 
 func (s *readBackScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
-	case readBackLoadedMsg:
+	case interviewLoadedMsg:
 		s.loaded, s.busy = true, false
 		if msg.err != nil {
 			s.err = errText(msg.err)
@@ -270,11 +256,18 @@ func (s *readBackScreen) View(width, height int) string {
 			body = append(body, "")
 		}
 	}
-	if len(body) > room && room > 0 {
-		first := min(max(0, selStart-room/3), len(body)-room)
+	return page(head, body, tail, selStart, height)
+}
+
+// page lays out a screen of a head, a body scrolled so that line sel shows (a third of
+// the way down, so what follows it is read next), and a tail kept at the bottom.
+func page(head, body, tail []string, sel, height int) string {
+	room := max(1, height-len(head)-len(tail)-1)
+	if len(body) > room {
+		first := min(max(0, sel-room/3), len(body)-room)
 		body = body[first : first+room]
 	}
-	lines := append(head, "")
+	lines := append(head[:len(head):len(head)], "")
 	lines = append(lines, body...)
 	for len(lines) < height-len(tail) {
 		lines = append(lines, "")

@@ -338,15 +338,5 @@ func (s *reviewScreen) View(width, height int) string {
 			}
 		}
 	}
-	room := max(1, height-len(head)-len(tail)-2)
-	if len(body) > room {
-		first := min(max(0, sel-room/3), len(body)-room)
-		body = body[first : first+room]
-	}
-	lines := append(head, "")
-	lines = append(lines, body...)
-	for len(lines) < height-len(tail) {
-		lines = append(lines, "")
-	}
-	return strings.Join(append(lines, tail...), "\n")
+	return page(head, body, tail, sel, height)
 }

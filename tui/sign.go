@@ -45,12 +45,6 @@ const (
 	signPass
 )
 
-// signLoadedMsg is the record to sign.
-type signLoadedMsg struct {
-	iv  interview
-	err error
-}
-
 // signedMsg is the store's word on the signatures.
 type signedMsg struct{ err error }
 
@@ -70,19 +64,11 @@ func newSignScreen(c common, caseID string) *signScreen {
 }
 
 func (s *signScreen) Init() tea.Cmd {
-	sess, f, id := s.env.Session, s.env.PersonForm, s.caseID
-	return s.do(func() tea.Msg {
-		iv, err := openInterview(sess, f, id)
-		return signLoadedMsg{iv, err}
-	})
+	return loadInterviewCmd(s.common, s.caseID)
 }
 
 func (s *signScreen) Title(lang string) string {
-	t := tr(lang, "signatures")
-	if s.iv.name != "" {
-		t += " · " + s.iv.name
-	}
-	return t
+	return titled(lang, "signatures", s.iv.name)
 }
 
 func (s *signScreen) Typing() bool {
@@ -137,7 +123,7 @@ func (s *signScreen) step(d int) tea.Cmd {
 
 func (s *signScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
-	case signLoadedMsg:
+	case interviewLoadedMsg:
 		s.loaded = true
 		if msg.err != nil {
 			s.err = errText(msg.err)
