@@ -30,6 +30,7 @@ type KeyMap struct {
 	Status  key.Binding
 	Sort    key.Binding
 	Import  key.Binding
+	Sync    key.Binding
 }
 
 // DefaultKeyMap is the key map: nothing needs a mouse, and every key works on a Windows
@@ -55,6 +56,9 @@ func DefaultKeyMap() KeyMap {
 		Status:    key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("S-tab", "key.status")),
 		Sort:      key.NewBinding(key.WithKeys("f3"), key.WithHelp("F3", "key.sort")),
 		Import:    key.NewBinding(key.WithKeys("f7"), key.WithHelp("F7", "key.import")),
+		// F5 is "refresh" in every browser; F10 and F11 are taken by many terminals
+		// (the menu, full screen).
+		Sync: key.NewBinding(key.WithKeys("f5"), key.WithHelp("F5", "key.sync")),
 	}
 }
 

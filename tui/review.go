@@ -68,7 +68,8 @@ func newReview(c common, recordID string) *reviewScreen {
 	s := &reviewScreen{common: c, recordID: recordID}
 	s.keys.comment = binding([]string{"f4"}, "F4", "key.comment")
 	s.keys.approve = binding([]string{"f9"}, "F9", "key.approve")
-	s.keys.ret = binding([]string{"f10"}, "F10", "key.return")
+	// Not F10: gnome-terminal and others open their menu with it.
+	s.keys.ret = binding([]string{"f8"}, "F8", "key.return")
 	s.keys.leave = binding([]string{"esc"}, "esc", "key.back")
 	return s
 }

@@ -82,7 +82,7 @@ func TestReviewLoopOnOneLaptop(t *testing.T) {
 	if !strings.Contains(screenText(m), "已经写了批注") {
 		t.Errorf("approving with comments pending was not refused:\n%s", screenText(m))
 	}
-	m = press(t, m, "f10")
+	m = press(t, m, "f8")
 	if !strings.Contains(screenText(m), "已退回调查员") {
 		t.Fatalf("not returned:\n%s", screenText(m))
 	}

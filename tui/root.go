@@ -38,6 +38,7 @@ type Model struct {
 	lastInput     time.Time
 	// locked is what the lock put aside, to come back to when the same user unlocks.
 	locked *lockedState
+	sync   syncState
 }
 
 type lockedState struct {
@@ -122,7 +123,30 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case screenMsg:
 		return m.deliver(msg)
+	case syncStartedMsg:
+		m.sync.running = true
+		return m, m.broadcast(msg)
+	case syncDoneMsg:
+		m.sync.running, m.sync.last = false, &msg
+		if msg.err == nil {
+			m.sync.lastOK = msg.at
+		}
+		// What was pulled may change what the screens show.
+		cmds := []tea.Cmd{m.broadcast(msg), m.queuedCmd()}
+		if r, ok := m.screen.(refresher); ok && msg.err == nil && msg.result.Pulled > 0 {
+			cmds = append(cmds, r.Refresh())
+		}
+		return m, tea.Batch(cmds...)
 	case navigateMsg:
+		if msg.page.Kind == KindSync {
+			if m.env.Session == nil {
+				return m, nil
+			}
+			next := newSyncScreen(m.nextCommon(), m.sync)
+			m.history = append(m.history, m.screen)
+			m.screen = next
+			return m, nil
+		}
 		next := build(m.nextCommon(), msg.page)
 		if next == nil || m.env.Session == nil {
 			return m, nil
@@ -460,6 +484,15 @@ func (m Model) statusBar() string {
 			queued = fmt.Sprint(m.queued)
 		}
 		left += " │ " + tr(lang, "queued") + " " + queued
+		switch {
+		case m.env.SyncNow == nil:
+		case m.sync.running:
+			left += " " + tr(lang, "bar.syncing")
+		case m.sync.last != nil && m.sync.last.err != nil:
+			left += " " + m.env.Styles.Error.Render(tr(lang, "bar.syncfail"))
+		case !m.sync.lastOK.IsZero():
+			left += " " + fmt.Sprintf(tr(lang, "bar.synced"), m.sync.lastOK.In(m.now.Location()).Format("15:04"))
+		}
 	}
 	lock := tr(lang, "locked")
 	if m.env.Session != nil {

@@ -60,6 +60,8 @@ const (
 	KindTeam
 	// KindCommunity is a village's community form (Page.ID is the village).
 	KindCommunity
+	// KindSync is sync with the district: queued, last round, last error.
+	KindSync
 	// KindUsers lists the laptop's users; KindAddUser adds one (a team leader).
 	KindUsers
 	KindAddUser
@@ -216,6 +218,10 @@ type Env struct {
 	Tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 	// LockAfter is the idle time before the screen locks itself (10 minutes when 0).
 	LockAfter time.Duration
+	// SyncNow asks the sync loop for a round at once; nil when this laptop is not
+	// enrolled with a district server. SyncServer names the server for the screens.
+	SyncNow    func()
+	SyncServer string
 	// PhotosDir and RosterDir are where the photo and roster pickers start; empty
 	// for the user's Pictures and Documents folders.
 	PhotosDir, RosterDir string

@@ -71,7 +71,7 @@ func (s *teamScreen) Typing() bool             { return false }
 func (s *teamScreen) ShortHelp() []key.Binding {
 	community := s.keys.community
 	community.SetEnabled(s.env.CommunityForm != nil && s.day != nil && len(s.day.villages) > 0)
-	return []key.Binding{s.env.Keys.Up, s.keys.open, s.keys.cases, community, s.env.Keys.Import, s.keys.users}
+	return []key.Binding{s.env.Keys.Up, s.keys.open, s.keys.cases, community, s.env.Keys.Import, s.keys.users, s.env.Keys.Sync}
 }
 
 func (s *teamScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
@@ -94,6 +94,8 @@ func (s *teamScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, navigate(Page{Kind: KindImport})
 		case key.Matches(msg, s.keys.users):
 			return s, navigate(Page{Kind: KindUsers})
+		case key.Matches(msg, k.Sync):
+			return s, navigate(Page{Kind: KindSync})
 		case key.Matches(msg, s.keys.community) && s.day != nil && s.env.CommunityForm != nil && len(s.day.villages) > 0:
 			var items [][2]string
 			for _, v := range s.day.villages {

@@ -68,7 +68,7 @@ func (s *todayScreen) ShortHelp() []key.Binding {
 	k := s.env.Keys
 	clear := k.Clear
 	clear.SetEnabled(s.search.Value() != "")
-	return []key.Binding{k.Up, k.Open, clear, k.Village, k.Status, k.Sort, k.Import}
+	return []key.Binding{k.Up, k.Open, clear, k.Village, k.Status, k.Sort, k.Import, k.Sync}
 }
 
 func (s *todayScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
@@ -85,6 +85,9 @@ func (s *todayScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case tea.KeyPressMsg:
 		if key.Matches(msg, s.env.Keys.Import) {
 			return s, navigate(Page{Kind: KindImport})
+		}
+		if key.Matches(msg, s.env.Keys.Sync) {
+			return s, navigate(Page{Kind: KindSync})
 		}
 		if s.ix == nil {
 			break

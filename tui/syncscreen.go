@@ -1,0 +1,107 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/doorstep-survey/doorstep/tui/textwidth"
+)
+
+// syncScreen shows sync with the district: what is queued, what the last round did,
+// the last error in plain words, and a key to sync now.
+type syncScreen struct {
+	common
+	state syncState
+	keys  struct{ now key.Binding }
+}
+
+// syncStateMsg is the root's sync state, for a sync screen that has just opened.
+type syncStateMsg struct{ state syncState }
+
+func newSyncScreen(c common, state syncState) *syncScreen {
+	s := &syncScreen{common: c, state: state}
+	s.keys.now = binding([]string{"enter", "f5"}, "enter", "key.syncnow")
+	return s
+}
+
+func (s *syncScreen) Init() tea.Cmd            { return nil }
+func (s *syncScreen) Title(lang string) string { return tr(lang, "sync") }
+func (s *syncScreen) Typing() bool             { return false }
+
+func (s *syncScreen) ShortHelp() []key.Binding {
+	now := s.keys.now
+	now.SetEnabled(s.env.SyncNow != nil && !s.state.running)
+	return []key.Binding{now, s.env.Keys.Back}
+}
+
+func (s *syncScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
+func (s *syncScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case syncStateMsg:
+		s.state = msg.state
+	case syncStartedMsg:
+		s.state.running = true
+	case syncDoneMsg:
+		s.state.running, s.state.last = false, &msg
+		if msg.err == nil {
+			s.state.lastOK = msg.at
+		}
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, s.env.Keys.Back):
+			return s, back
+		case key.Matches(msg, s.keys.now) && s.env.SyncNow != nil && !s.state.running:
+			s.env.SyncNow()
+			s.state.running = true
+		}
+	}
+	return s, nil
+}
+
+func (s *syncScreen) View(width, height int) string {
+	lang, st := s.env.Lang, s.env.Styles
+	var lines []string
+	add := func(style func(...string) string, text string) {
+		for _, l := range textwidth.Wrap(text, width-4) {
+			lines = append(lines, "  "+style(l))
+		}
+	}
+	lines = append(lines, "")
+	if s.env.SyncNow == nil {
+		add(st.Warning.Render, tr(lang, "nosync"))
+		return strings.Join(lines, "\n")
+	}
+	if s.env.SyncServer != "" {
+		add(st.Faint.Render, tr(lang, "server")+clean(s.env.SyncServer))
+	}
+	switch {
+	case s.state.running:
+		add(st.Section.Render, tr(lang, "syncing"))
+	case s.state.last == nil:
+		add(st.Faint.Render, tr(lang, "notsynced"))
+	}
+	if last := s.state.last; last != nil {
+		when := last.at.In(s.env.Now().Location()).Format("01-02 15:04")
+		r := last.result
+		if last.err != nil {
+			add(st.Error.Render, fmt.Sprintf(tr(lang, "syncfailed"), when))
+			add(st.Error.Render, syncErrText(last.err, lang))
+			if !s.state.lastOK.IsZero() {
+				add(st.Faint.Render, fmt.Sprintf(tr(lang, "lastok"), s.state.lastOK.In(s.env.Now().Location()).Format("01-02 15:04")))
+			}
+		} else {
+			add(st.OK.Render, fmt.Sprintf(tr(lang, "syncok"), when))
+			add(st.Section.Render, fmt.Sprintf(tr(lang, "syncresult"), r.Pushed, r.Duplicates, r.Rejected, r.Pulled, r.Queued))
+		}
+		for _, reason := range r.Rejections {
+			add(st.Error.Render, "✗ "+clean(reason))
+		}
+	}
+	lines = append(lines, "")
+	add(st.Faint.Render, tr(lang, "synchint"))
+	return strings.Join(lines, "\n")
+}
