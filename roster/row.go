@@ -71,3 +71,14 @@ func (r Row) Prefill(field string) string {
 	}
 	return ""
 }
+
+// Mask hides the birth date and sequence of a certificate or ID number (the middle eight
+// characters) where others may see it: on a screen at the door, on a register passed
+// round for signatures. 41018819690111022644 becomes 410188********022644.
+func Mask(number string) string {
+	r := []rune(number)
+	if len(r) < 14 {
+		return number
+	}
+	return string(r[:6]) + "********" + string(r[14:])
+}

@@ -32,3 +32,16 @@ func TestPrefill(t *testing.T) {
 		}
 	}
 }
+
+func TestMask(t *testing.T) {
+	for in, want := range map[string]string{
+		"41018819690111022644": "410188********022644",
+		"41018819690111022X":   "410188********022X",
+		"1234567890123":        "1234567890123", // too short to hide anything useful
+		"":                     "",
+	} {
+		if got := Mask(in); got != want {
+			t.Errorf("Mask(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

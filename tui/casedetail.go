@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
 
@@ -97,7 +98,7 @@ func (s *caseScreen) View(width, height int) string {
 		sex = tr(lang, "female")
 	}
 	rows := [][2]string{
-		{"name", r.Name}, {"cert", maskNumber(r.CertificateNumber)}, {"idnum", maskNumber(r.IDNumber)}, {"sex", sex},
+		{"name", r.Name}, {"cert", roster.Mask(r.CertificateNumber)}, {"idnum", roster.Mask(r.IDNumber)}, {"sex", sex},
 		{"category", categoryNames[r.Category%8][li]}, {"level", levelNames[r.Level%5][li]},
 		{"town", r.Town}, {"village", r.Village}, {"villagecode", r.VillageCode},
 		{"address", r.HouseholdAddress}, {"current", r.CurrentAddress}, {"phone", r.Phone},

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/text/width"
 
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/roster"
 )
 
 // caseEntry is a case prepared for the list: cleaned for the screen, and a search text
@@ -153,7 +154,7 @@ func newEntry(c localstore.Case, pc pinyinCache) caseEntry {
 		spelling = full[0]
 	}
 	return caseEntry{
-		c: c, name: name, village: clean(c.Row.Village), number: maskNumber(clean(c.Row.Key())),
+		c: c, name: name, village: clean(c.Row.Village), number: roster.Mask(clean(c.Row.Key())),
 		haystack: hay.String(), spelling: spelling,
 	}
 }
@@ -258,14 +259,4 @@ func (ix *caseIndex) filter(dst []int32, query, village string, status *localsto
 		dst = append(dst, i)
 	}
 	return dst
-}
-
-// maskNumber hides the birth date and sequence of a number shown where others may see
-// the screen.
-func maskNumber(n string) string {
-	r := []rune(n)
-	if len(r) < 14 {
-		return n
-	}
-	return string(r[:6]) + "********" + string(r[14:])
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -100,22 +99,11 @@ func newBundleCmd(a *app) *cobra.Command {
 			return withSession(a, func(_ *localstore.DB, s *localstore.Session) error {
 				// Written beside the target and renamed: a stick pulled out mid-write
 				// leaves the old file or none, never half a bundle.
-				tmp, err := os.CreateTemp(filepath.Dir(args[0]), ".doorstep-bundle-*")
-				if err != nil {
-					return fmt.Errorf("bundle export: %w", err)
-				}
-				defer os.Remove(tmp.Name())
-				n, err := s.ExportBundle(tmp)
-				if err == nil {
-					err = tmp.Sync()
-				}
-				if cerr := tmp.Close(); err == nil {
-					err = cerr
-				}
-				if err == nil {
-					err = os.Rename(tmp.Name(), args[0])
-				}
-				if err != nil {
+				var n int
+				if err := writeAtomically(args[0], func(w *os.File) (err error) {
+					n, err = s.ExportBundle(w)
+					return err
+				}); err != nil {
 					return fmt.Errorf("bundle export: %w", err)
 				}
 				fmt.Fprintf(a.stdout, "%d records sealed into %s\n", n, args[0])

@@ -111,6 +111,7 @@ Settings come from flags, DOORSTEP_* environment variables and a config file
 		newRosterCmd(a),
 		newKeysCmd(a),
 		newBundleCmd(a),
+		newReportCmd(a),
 	)
 	return root
 }

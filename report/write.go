@@ -1,0 +1,210 @@
+package report
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// table is a report laid out: a title, header rows (cells merged as merges say), rows,
+// notes under them and the lines for signatures.
+type table struct {
+	title, subtitle string
+	header          [][]string
+	merges          []merge // within the header, by header row and column
+	rows            [][]any
+	notes           []string
+	signature       []string
+	widths          []float64 // per column; else firstCol then colWidth
+	firstCol        float64
+	colWidth        float64
+	landscape       bool
+	repeatTitle     bool // print the header on every page
+	tallRows        bool // room to sign by hand
+	totalRow        bool // the last row is a total, in bold
+}
+
+type merge struct{ r0, c0, r1, c1 int }
+
+func (t *table) columns() int { return len(t.header[0]) }
+
+// writeCSV writes UTF-8 with a byte-order mark: Excel on a Chinese Windows reads a CSV
+// without one as GBK and shows every Chinese character garbled.
+func writeCSV(t *table, w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("\ufeff")
+	cw := csv.NewWriter(bw)
+	line := func(cells []string) {
+		cw.Write(cells)
+	}
+	line([]string{t.title})
+	line([]string{t.subtitle})
+	for _, h := range t.header {
+		line(h)
+	}
+	for _, r := range t.rows {
+		cells := make([]string, len(r))
+		for i, v := range r {
+			cells[i] = fmt.Sprint(v)
+		}
+		line(cells)
+	}
+	for _, n := range t.notes {
+		line([]string{n})
+	}
+	for _, s := range t.signature {
+		line([]string{s})
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write CSV: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write CSV: %w", err)
+	}
+	return nil
+}
+
+// sheetName is the one sheet of every workbook.
+const sheetName = "Sheet1"
+
+// writeXLSX writes a workbook ready to print: title across the table, bordered cells,
+// header shaded and repeated on each page where asked, A4.
+func writeXLSX(t *table, w io.Writer) (err error) {
+	f := excelize.NewFile()
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("write XLSX: %w", cerr)
+		}
+	}()
+	border := []excelize.Border{{Type: "left", Color: "000000", Style: 1}, {Type: "right", Color: "000000", Style: 1},
+		{Type: "top", Color: "000000", Style: 1}, {Type: "bottom", Color: "000000", Style: 1}}
+	font := "SimSun"
+	styles := map[string]*excelize.Style{
+		"title":    {Font: &excelize.Font{Family: font, Size: 16, Bold: true}, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}},
+		"subtitle": {Font: &excelize.Font{Family: font, Size: 10}, Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "center"}},
+		"header": {Font: &excelize.Font{Family: font, Size: 10, Bold: true}, Border: border,
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E7E6E6"}},
+			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}},
+		"cell":  {Font: &excelize.Font{Family: font, Size: 10}, Border: border, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}},
+		"total": {Font: &excelize.Font{Family: font, Size: 10, Bold: true}, Border: border, Alignment: &excelize.Alignment{Vertical: "center"}},
+		"plain": {Font: &excelize.Font{Family: font, Size: 10}},
+	}
+	ids := map[string]int{}
+	for name, st := range styles {
+		id, err := f.NewStyle(st)
+		if err != nil {
+			return fmt.Errorf("write XLSX: %w", err)
+		}
+		ids[name] = id
+	}
+	sw, err := f.NewStreamWriter(sheetName)
+	if err != nil {
+		return fmt.Errorf("write XLSX: %w", err)
+	}
+	ncol := t.columns()
+	for c := 1; c <= ncol; c++ {
+		width := t.colWidth
+		if c-1 < len(t.widths) {
+			width = t.widths[c-1]
+		} else if c == 1 && t.firstCol > 0 {
+			width = t.firstCol
+		}
+		if width == 0 {
+			width = 10
+		}
+		if err := sw.SetColWidth(c, c, width); err != nil {
+			return fmt.Errorf("write XLSX: %w", err)
+		}
+	}
+	cellName := func(col, row int) string {
+		name, _ := excelize.CoordinatesToCellName(col, row)
+		return name
+	}
+	row := 1
+	set := func(values []any, style int, opts ...excelize.RowOpts) error {
+		cells := make([]any, len(values))
+		for i, v := range values {
+			cells[i] = excelize.Cell{StyleID: style, Value: v}
+		}
+		err := sw.SetRow(cellName(1, row), cells, opts...)
+		row++
+		return err
+	}
+	blank := make([]any, ncol)
+	titleRow := append([]any{t.title}, blank[1:]...)
+	if err := set(titleRow, ids["title"], excelize.RowOpts{Height: 30}); err != nil {
+		return fmt.Errorf("write XLSX: %w", err)
+	}
+	if err := sw.MergeCell(cellName(1, 1), cellName(ncol, 1)); err != nil {
+		return fmt.Errorf("write XLSX: %w", err)
+	}
+	if err := set(append([]any{t.subtitle}, blank[1:]...), ids["subtitle"]); err != nil {
+		return fmt.Errorf("write XLSX: %w", err)
+	}
+	if err := sw.MergeCell(cellName(1, 2), cellName(ncol, 2)); err != nil {
+		return fmt.Errorf("write XLSX: %w", err)
+	}
+	headTop := row
+	for _, h := range t.header {
+		vals := make([]any, len(h))
+		for i, v := range h {
+			vals[i] = v
+		}
+		if err := set(vals, ids["header"], excelize.RowOpts{Height: 24}); err != nil {
+			return fmt.Errorf("write XLSX: %w", err)
+		}
+	}
+	for _, m := range t.merges {
+		if err := sw.MergeCell(cellName(m.c0+1, headTop+m.r0), cellName(m.c1+1, headTop+m.r1)); err != nil {
+			return fmt.Errorf("write XLSX: %w", err)
+		}
+	}
+	headBottom := row - 1
+	for i, r := range t.rows {
+		style := ids["cell"]
+		if t.totalRow && i == len(t.rows)-1 {
+			style = ids["total"]
+		}
+		var opts []excelize.RowOpts
+		if t.tallRows {
+			opts = append(opts, excelize.RowOpts{Height: 28})
+		}
+		if err := set(r, style, opts...); err != nil {
+			return fmt.Errorf("write XLSX: %w", err)
+		}
+	}
+	row++
+	for _, n := range append(t.notes, t.signature...) {
+		if err := set([]any{n}, ids["plain"], excelize.RowOpts{Height: 22}); err != nil {
+			return fmt.Errorf("write XLSX: %w", err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return fmt.Errorf("write XLSX: %w", err)
+	}
+	orientation := "portrait"
+	if t.landscape {
+		orientation = "landscape"
+	}
+	size, fit := 9, 1 // A4, one page wide
+	if err := f.SetPageLayout(sheetName, &excelize.PageLayoutOptions{Size: &size, Orientation: &orientation, FitToWidth: &fit}); err != nil {
+		return fmt.Errorf("write XLSX: %w", err)
+	}
+	if t.repeatTitle {
+		if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: sheetName,
+			RefersTo: fmt.Sprintf("%s!$%d:$%d", sheetName, headTop, headBottom)}); err != nil {
+			return fmt.Errorf("write XLSX: %w", err)
+		}
+	}
+	if err := f.SetPanes(sheetName, &excelize.Panes{Freeze: true, YSplit: headBottom, TopLeftCell: cellName(1, headBottom+1), ActivePane: "bottomLeft"}); err != nil {
+		return fmt.Errorf("write XLSX: %w", err)
+	}
+	if _, err := f.WriteTo(w); err != nil {
+		return fmt.Errorf("write XLSX: %w", err)
+	}
+	return nil
+}
