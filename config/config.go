@@ -35,6 +35,9 @@ type Config struct {
 	// RosterDir is where the roster import starts looking for the district's
 	// export, or empty for the user's Documents folder.
 	RosterDir string `mapstructure:"roster_dir"`
+	// ReportsDir is where reports made on the screens are written, or empty for
+	// the user's Documents folder.
+	ReportsDir string `mapstructure:"reports_dir"`
 }
 
 // defaultLanguage is Chinese: the respondents and most enumerators read it.
@@ -70,6 +73,7 @@ var settings = []setting{
 	{key: "forms_dir", usage: "also load the form files in `DIR`, besides the built-in forms"},
 	{key: "photos_dir", usage: "look for the visit's photos in `DIR` first (default: the Pictures folder)"},
 	{key: "roster_dir", usage: "look for roster files in `DIR` first (default: the Documents folder)"},
+	{key: "reports_dir", usage: "write reports made on the screens into `DIR` (default: the Documents folder)"},
 }
 
 // configFlag names the config file. It is a flag but not a setting: a file
@@ -115,6 +119,7 @@ func (c Config) Validate() error {
 	checkFolder(bad, "forms_dir", c.FormsDir)
 	checkFolder(bad, "photos_dir", c.PhotosDir)
 	checkFolder(bad, "roster_dir", c.RosterDir)
+	checkFolder(bad, "reports_dir", c.ReportsDir)
 	return errors.Join(errs...)
 }
 
@@ -135,7 +140,7 @@ type folder struct {
 // folders lists the settings that name folders: a relative one in the config
 // file is relative to the file.
 func (c *Config) folders() []folder {
-	return []folder{{"data_dir", &c.DataDir}, {"forms_dir", &c.FormsDir}, {"photos_dir", &c.PhotosDir}, {"roster_dir", &c.RosterDir}}
+	return []folder{{"data_dir", &c.DataDir}, {"forms_dir", &c.FormsDir}, {"photos_dir", &c.PhotosDir}, {"roster_dir", &c.RosterDir}, {"reports_dir", &c.ReportsDir}}
 }
 
 // A keyError is a setting whose value cannot be used. Load prefixes it with

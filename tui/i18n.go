@@ -213,7 +213,7 @@ var text = map[string][2]string{
 	"backtoday":     {"按 enter 回到今日工作", "Press enter to return to today's cases"},
 	// Roster import
 	"import":        {"导入底册", "Import the roster"},
-	"key.import":    {"导入底册", "import roster"},
+	"key.import":    {"导入底册", "roster"},
 	"key.otherfile": {"换一个文件", "another file"},
 	"importpick":    {"选择区县导出的底册文件（XLSX 或 CSV，UTF-8 或 GBK 均可）", "Choose the roster exported by the district (XLSX, or CSV in UTF-8 or GBK)"},
 	"notroster":     {"请选择 .xlsx 或 .csv 文件；旧的 .xls 请先另存为 .xlsx", "Choose an .xlsx or .csv file; save an old .xls as .xlsx first"},
@@ -227,7 +227,7 @@ var text = map[string][2]string{
 	// The team leader
 	"team":          {"组长 · 本组进度", "Team leader · the team's progress"},
 	"key.review":    {"审核", "review"},
-	"key.cases":     {"个案列表", "case list"},
+	"key.cases":     {"个案列表", "cases"},
 	"teamsum":       {"今日完成 %s · 入户率 %s（目标 96%%）· 待审核 %s · 有问题或提示 %s", "Done today %s · home visits %s (target 96%%) · to review %s · flagged %s"},
 	"th.enum":       {"调查员", "Enum."},
 	"th.today":      {"今日", "today"},
@@ -255,7 +255,7 @@ var text = map[string][2]string{
 	"approved":      {"已审核通过", "Approved"},
 	"returned":      {"已退回调查员，批注会显示在相应的题目上", "Returned to the enumerator; the comments show at their questions"},
 	// The community form
-	"key.community":   {"社区登记表", "community form"},
+	"key.community":   {"社区登记表", "community"},
 	"pickvillage":     {"填写哪个村（社区）的社区登记表？", "The community form of which village?"},
 	"villagesign":     {"签字并完成", "Sign and finish"},
 	"villagesignbody": {"输入你的口令，以填表人身份签字。完成后社区登记表加入待上报队列。", "Enter your passphrase to sign as the one who filled it in. The form is then queued for the district."},
@@ -286,6 +286,18 @@ var text = map[string][2]string{
 	"bar.syncing":  {"同步中", "syncing"},
 	"bar.syncfail": {"同步失败", "sync failed"},
 	"bar.synced":   {"已同步%s", "synced %s"},
+	// Reports
+	"reports":              {"报表", "Reports"},
+	"key.reports":          {"报表", "reports"},
+	"key.makereport":       {"生成", "make"},
+	"key.format":           {"格式", "format"},
+	"format":               {"格式：", "Format: "},
+	"making":               {"正在生成…", "Making it…"},
+	"report.validation":    {"校验报告：错误、漏答和已说明的提示", "Validation report: errors, missing items, confirmed warnings"},
+	"report.stats":         {"调查情况统计表（附件1）：分村合计、入户率", "Statistics table (attachment 1): per village, home-visit rate"},
+	"report.register":      {"进度登记表：按底册顺序，供签字（证号隐去中间8位）", "Progress register: roster order, for signatures (numbers masked)"},
+	"report.cancellations": {"核销名单：死亡、空挂户、查无此人", "Cancellation list: deaths, empty households, not found"},
+	"report.allowance":     {"调查员工作量：劳务补贴", "Cases per enumerator, for the allowance"},
 }
 
 var categoryNames = [8][2]string{{"", ""}, {"视力", "visual"}, {"听力", "hearing"}, {"言语", "speech"}, {"肢体", "physical"}, {"智力", "intellectual"}, {"精神", "mental"}, {"多重", "multiple"}}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -197,5 +198,27 @@ func TestLeaderAddsUser(t *testing.T) {
 	}
 	if !strings.Contains(screenText(m), "东风社区") || strings.Contains(screenText(m), "王庄村 ") {
 		t.Errorf("today does not show the new user's villages:\n%s", screenText(m))
+	}
+}
+
+func TestReportsFromTheScreens(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	env.ReportsDir = t.TempDir()
+	m := newRoot(t, env, 80, 24)
+	m = press(t, m, testLeader, "tab", testPass, "enter", "f9")
+	if _, ok := m.screen.(*reportsScreen); !ok {
+		t.Fatalf("F9 did not open the reports:\n%s", screenText(m))
+	}
+	m = press(t, m, "down", "enter", "down", "right", "enter")
+	files, _ := os.ReadDir(env.ReportsDir)
+	var names []string
+	for _, f := range files {
+		names = append(names, f.Name())
+	}
+	if strings.Join(names, " ") != "调查情况统计表-20211012-0930.xlsx 进度登记表-20211012-0930.csv" {
+		t.Errorf("files written: %v\n%s", names, screenText(m))
+	}
+	if !strings.Contains(screenText(m), "✓ "+env.ReportsDir) {
+		t.Errorf("the paths are not shown:\n%s", screenText(m))
 	}
 }

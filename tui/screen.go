@@ -60,6 +60,8 @@ const (
 	KindTeam
 	// KindCommunity is a village's community form (Page.ID is the village).
 	KindCommunity
+	// KindReports makes the reports (a team leader).
+	KindReports
 	// KindSync is sync with the district: queued, last round, last error.
 	KindSync
 	// KindUsers lists the laptop's users; KindAddUser adds one (a team leader).
@@ -106,6 +108,8 @@ func build(c common, p Page) Screen {
 		return newReview(c, p.ID)
 	case KindUsers:
 		return newUsersScreen(c)
+	case KindReports:
+		return newReportsScreen(c)
 	case KindAddUser:
 		return newAddUser(c)
 	case KindCommunity:
@@ -225,6 +229,9 @@ type Env struct {
 	// PhotosDir and RosterDir are where the photo and roster pickers start; empty
 	// for the user's Pictures and Documents folders.
 	PhotosDir, RosterDir string
+	// ReportsDir is where reports made on the screens are written; empty for the
+	// user's Documents folder.
+	ReportsDir string
 	// Notice is a line the unlock screen shows in zh and en, e.g. the demo's users and
 	// passphrase (the terminal's alternate screen hides what was printed before).
 	Notice [2]string

@@ -19,7 +19,7 @@ type teamScreen struct {
 	day    *teamDay
 	err    [2]string
 	cursor int
-	keys   struct{ open, cases, community, users key.Binding }
+	keys   struct{ open, cases, community, users, reports key.Binding }
 }
 
 // teamLoadedMsg is the team's day, gathered from the store.
@@ -34,6 +34,7 @@ func newTeam(c common) *teamScreen {
 	s.keys.cases = binding([]string{"tab"}, "tab", "key.cases")
 	s.keys.community = binding([]string{"f6"}, "F6", "key.community")
 	s.keys.users = binding([]string{"f8"}, "F8", "key.users")
+	s.keys.reports = binding([]string{"f9"}, "F9", "key.reports")
 	return s
 }
 
@@ -71,7 +72,7 @@ func (s *teamScreen) Typing() bool             { return false }
 func (s *teamScreen) ShortHelp() []key.Binding {
 	community := s.keys.community
 	community.SetEnabled(s.env.CommunityForm != nil && s.day != nil && len(s.day.villages) > 0)
-	return []key.Binding{s.env.Keys.Up, s.keys.open, s.keys.cases, community, s.env.Keys.Import, s.keys.users, s.env.Keys.Sync}
+	return []key.Binding{s.env.Keys.Up, s.keys.open, s.keys.cases, community, s.keys.reports, s.env.Keys.Import, s.keys.users, s.env.Keys.Sync}
 }
 
 func (s *teamScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
@@ -94,6 +95,8 @@ func (s *teamScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, navigate(Page{Kind: KindImport})
 		case key.Matches(msg, s.keys.users):
 			return s, navigate(Page{Kind: KindUsers})
+		case key.Matches(msg, s.keys.reports):
+			return s, navigate(Page{Kind: KindReports})
 		case key.Matches(msg, k.Sync):
 			return s, navigate(Page{Kind: KindSync})
 		case key.Matches(msg, s.keys.community) && s.day != nil && s.env.CommunityForm != nil && len(s.day.villages) > 0:

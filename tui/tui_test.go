@@ -145,6 +145,12 @@ func assertFits(t *testing.T, out string, w, h int) {
 			t.Errorf("line %d is %d cells wide: %q", i+1, lw, l)
 		}
 	}
+	// The help lines above the status bar: every key must stay visible.
+	for _, l := range lines[max(0, len(lines)-3) : len(lines)-1] {
+		if strings.HasSuffix(strings.TrimSpace(l), textwidth.Ellipsis) {
+			t.Errorf("a help line is cut: %q", l)
+		}
+	}
 }
 
 // TestEveryScreenReflows resizes each screen from the smallest window to a large one

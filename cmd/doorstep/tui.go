@@ -49,7 +49,7 @@ func runTUI(cmd *cobra.Command, a *app, dir string, notice [2]string) error {
 	env := &tui.Env{
 		DB: db, PersonForm: person, CommunityForm: community, Lang: a.cfg.Language, Keys: tui.DefaultKeyMap(),
 		Styles: tui.DefaultStyles(lipgloss.HasDarkBackground(in, out)), Notice: notice,
-		PhotosDir: a.cfg.PhotosDir, RosterDir: a.cfg.RosterDir,
+		PhotosDir: a.cfg.PhotosDir, RosterDir: a.cfg.RosterDir, ReportsDir: a.cfg.ReportsDir,
 	}
 	p := tea.NewProgram(tui.New(env, has, codes), tea.WithContext(cmd.Context()), tea.WithInput(in), tea.WithOutput(out))
 	_, err = p.Run()
