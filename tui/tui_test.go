@@ -19,6 +19,7 @@ import (
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
+	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
 
 // TestScreensFitAndMatchGolden draws each screen at the smallest and a common window
