@@ -126,6 +126,26 @@ type Record struct {
 	CreatedAt   time.Time    `json:"created_at"`
 	UpdatedAt   time.Time    `json:"updated_at"`
 	CompletedAt time.Time    `json:"completed_at,omitzero"`
+	// Receipts are the district server's acknowledgements of revisions it stored: proof
+	// of what the district has. Not content: they change no hash and no chain.
+	Receipts []Receipt `json:"receipts,omitempty"`
+}
+
+// Receipt is the district server's word that it stored one revision of a record.
+type Receipt struct {
+	Revision   uint64    `json:"revision"`
+	ServerID   string    `json:"server_id"` // the server's id of what it stored
+	ReceivedAt time.Time `json:"received_at"`
+}
+
+// Received returns the receipt of the record's current revision, if the district has it.
+func (r *Record) Received() (Receipt, bool) {
+	for i := len(r.Receipts) - 1; i >= 0; i-- {
+		if r.Receipts[i].Revision == r.Revision {
+			return r.Receipts[i], true
+		}
+	}
+	return Receipt{}, false
 }
 
 // content is what signatures and the server's exactly-once rule bind: everything the
@@ -396,7 +416,7 @@ func (s *Session) change(id string, fn func(tx *bolt.Tx, r *Record) ([]AuditEntr
 			}
 		}
 		r.Revision++
-		if r.Status != oldStatus && (r.Status == StatusCompleted || r.Status == StatusReturned) {
+		if r.Status != oldStatus && (r.Status == StatusCompleted || r.Status == StatusReturned || r.Status == StatusApproved) {
 			// What the district must learn of is queued with the change itself.
 			if err := s.queue(tx, r); err != nil {
 				return err

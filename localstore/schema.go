@@ -31,6 +31,14 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{"sync state and refused revisions", func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketSync, bucketRejected} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // SchemaVersion is the version this program writes.

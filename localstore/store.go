@@ -41,6 +41,11 @@ import (
 //	bundle_cards/       (schema 2)
 //	  <user code>       sealed key card of a team member or the district, trusted
 //	                    for bundles
+//	sync/               (schema 3)
+//	  state             sealed JSON SyncState: server, device token, pin, cursor
+//	rejected/           (schema 3)
+//	  <seq uint64>      sealed JSON RejectedEntry: an outbox entry the server refused,
+//	                    with its reason, kept to be shown and not sent again
 //
 // "sealed" is AES-256-GCM under the data key with the bucket path and key as associated
 // data; lookup() is an HMAC under a key derived from the data key.
@@ -55,6 +60,8 @@ var (
 	bucketOutbox      = []byte("outbox")
 	bucketBundleKeys  = []byte("bundle_keys")
 	bucketCards       = []byte("bundle_cards")
+	bucketSync        = []byte("sync")
+	bucketRejected    = []byte("rejected")
 
 	keySchema  = []byte("schema")
 	keyDataKey = []byte("data_key")

@@ -1,0 +1,464 @@
+package sync
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/doorstep-survey/doorstep/localstore"
+)
+
+// ErrorKind says what a failure means for retrying.
+type ErrorKind int
+
+// Kinds of failure (STYLE.md): transient ones are retried with backoff; permanent ones
+// are shown and not retried for ever; security ones stop the round and are never
+// retried until a person acts.
+const (
+	Transient ErrorKind = iota
+	Permanent
+	Security
+)
+
+// Error is a sync failure with words for a person in both languages.
+type Error struct {
+	Kind ErrorKind
+	zh   string
+	en   string
+	Err  error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.en + ": " + e.Err.Error()
+	}
+	return e.en
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Message is the failure in lang ("zh" or "en").
+func (e *Error) Message(lang string) string {
+	if lang == "en" {
+		return e.en
+	}
+	return e.zh
+}
+
+func syncErr(kind ErrorKind, zh, en string, err error) *Error {
+	return &Error{Kind: kind, zh: zh, en: en, Err: err}
+}
+
+// ErrNotEnrolled is a laptop with no enrolment.
+var ErrNotEnrolled = syncErr(Permanent, "这台电脑还没有登记到区县服务器（doorstep enroll）", "This laptop is not enrolled with a district server (doorstep enroll)", nil)
+
+// TLSConfig trusts the server by a pinned SHA-256 fingerprint of its certificate (hex,
+// colons allowed), else by a CA file, else by the system's roots. TLS 1.2 at least.
+func TLSConfig(pin, caFile string) (*tls.Config, error) {
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if pin = NormalizeFingerprint(pin); pin != "" {
+		// The pin replaces the chain and the name: a district's server on a bare IP
+		// address with a self-signed certificate is the usual case.
+		cfg.InsecureSkipVerify = true
+		cfg.VerifyPeerCertificate = func(raw [][]byte, _ [][]*x509.Certificate) error {
+			if len(raw) == 0 {
+				return errPinMismatch
+			}
+			sum := sha256.Sum256(raw[0])
+			if hex.EncodeToString(sum[:]) != pin {
+				return errPinMismatch
+			}
+			return nil
+		}
+		return cfg, nil
+	}
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			return nil, fmt.Errorf("CA file: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("CA file %s holds no certificate", caFile)
+		}
+		cfg.RootCAs = pool
+	}
+	return cfg, nil
+}
+
+var errPinMismatch = errors.New("the server's certificate does not match the pinned fingerprint")
+
+// NormalizeFingerprint is a fingerprint as lower-case hex without separators.
+func NormalizeFingerprint(s string) string {
+	return strings.ToLower(strings.NewReplacer(":", "", " ", "", "-", "").Replace(strings.TrimSpace(s)))
+}
+
+// Client talks to the district server for one laptop.
+type Client struct {
+	Base  string // https://host:port
+	Token string
+	HTTP  *http.Client
+	// Timeout bounds each request (0: 60 s).
+	Timeout time.Duration
+}
+
+// NewClient makes a client for base, trusting the server as TLSConfig says.
+func NewClient(base, token, pin, caFile string) (*Client, error) {
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return nil, syncErr(Permanent, "服务器地址应以 https:// 开头", "The server address must start with https://", err)
+	}
+	cfg, err := TLSConfig(pin, caFile)
+	if err != nil {
+		return nil, syncErr(Permanent, "读不了证书文件", "Cannot read the CA file", err)
+	}
+	tr := &http.Transport{TLSClientConfig: cfg, Proxy: http.ProxyFromEnvironment,
+		DialContext:         (&net.Dialer{Timeout: 20 * time.Second}).DialContext,
+		TLSHandshakeTimeout: 20 * time.Second, ResponseHeaderTimeout: 60 * time.Second, MaxIdleConnsPerHost: 2}
+	return &Client{Base: strings.TrimRight(base, "/"), Token: token, HTTP: &http.Client{Transport: tr}}, nil
+}
+
+// do sends one request with a deadline and reads our envelope into out. A 200 that is
+// not our JSON is a failure (a captive portal), never a success.
+func (c *Client) do(ctx context.Context, method, path string, body []byte, gz bool, hdr map[string]string, out any) (*http.Response, error) {
+	timeout := c.Timeout
+	if timeout == 0 {
+		timeout = 60 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, c.Base+path, bytes.NewReader(body))
+	if err != nil {
+		return nil, syncErr(Permanent, "请求出错", "Bad request", err)
+	}
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if gz {
+		req.Header.Set("Content-Encoding", "gzip")
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+	if err != nil {
+		return resp, classify(err)
+	}
+	var env Envelope
+	jerr := json.Unmarshal(data, &env)
+	if jerr != nil || env.Doorstep != Version {
+		if resp.StatusCode >= 500 {
+			return resp, syncErr(Transient, "服务器暂时出错", "The server had a problem", fmt.Errorf("HTTP %d", resp.StatusCode))
+		}
+		return resp, syncErr(Transient, "连上的不是区县服务器（可能需要先在浏览器登录 Wi-Fi）",
+			"The answer did not come from the district server (the Wi-Fi may want a login first)", fmt.Errorf("HTTP %d, not the protocol", resp.StatusCode))
+	}
+	switch {
+	case resp.StatusCode == http.StatusUnauthorized && env.Code == "revoked":
+		return resp, syncErr(Security, "这台电脑的登记已被区县撤销，请联系区县技术人员", "This laptop's enrolment was revoked: call the district's IT officer", errors.New(env.Error))
+	case resp.StatusCode == http.StatusUnauthorized:
+		return resp, syncErr(Security, "服务器不认这台电脑的登记，请重新登记", "The server does not know this laptop's enrolment: enrol again", errors.New(env.Error))
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+		return resp, syncErr(Transient, "服务器忙，稍后自动重试", "The server is busy; it will be tried again", errors.New(env.Error))
+	case resp.StatusCode >= 400:
+		return resp, syncErr(Permanent, "服务器拒绝了请求："+env.Error, "The server refused: "+env.Error, errors.New(env.Error))
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			return resp, syncErr(Transient, "服务器的回答读不懂", "Unreadable answer from the server", err)
+		}
+	}
+	return resp, nil
+}
+
+// classify turns a transport failure into words and a kind.
+func classify(err error) *Error {
+	var x509u x509.UnknownAuthorityError
+	var x509h x509.HostnameError
+	var x509i x509.CertificateInvalidError
+	var tlsv *tls.CertificateVerificationError
+	switch {
+	case errors.Is(err, errPinMismatch):
+		return syncErr(Security, "服务器证书与登记时的指纹不符，已停止同步（可能有人冒充服务器）", "The server's certificate does not match the pinned fingerprint: sync stopped (someone may be impersonating the server)", err)
+	case errors.As(err, &x509u), errors.As(err, &x509h), errors.As(err, &x509i), errors.As(err, &tlsv):
+		return syncErr(Security, "证书不受信任，已停止同步", "The server's certificate is not trusted: sync stopped", err)
+	case errors.Is(err, context.DeadlineExceeded):
+		return syncErr(Transient, "网络太慢，超时了", "The network timed out", err)
+	}
+	return syncErr(Transient, "连不上服务器（没有信号或网络断了）", "Cannot reach the server (no signal, or the link dropped)", err)
+}
+
+// Enroll exchanges a one-time code for a device token.
+func (c *Client) Enroll(ctx context.Context, code, device string) (EnrollResponse, error) {
+	body, _ := json.Marshal(EnrollRequest{Code: code, Device: device})
+	var out EnrollResponse
+	_, err := c.do(ctx, http.MethodPost, "/v1/enroll", body, false, nil, &out)
+	var se *Error
+	if errors.As(err, &se) && se.Kind == Permanent {
+		return out, syncErr(Permanent, "登记码不对、已用过或已过期", "The enrolment code is wrong, used or expired", err)
+	}
+	return out, err
+}
+
+// Report is what one round did.
+type Report struct {
+	Pushed     int      `json:"pushed"`
+	Duplicates int      `json:"duplicates"`
+	Stale      int      `json:"stale"`
+	Rejected   int      `json:"rejected"`
+	Pulled     int      `json:"pulled"`
+	Roster     int      `json:"roster"`
+	Queued     int      `json:"queued"`
+	Reasons    []string `json:"reasons,omitempty"`
+	Bytes      int64    `json:"bytes_sent"`
+}
+
+// Syncer runs rounds for one unlocked session.
+type Syncer struct {
+	Session *localstore.Session
+	Client  *Client
+	// Batch is the number of records in the first batch (0: 16); it doubles while
+	// batches succeed, up to MaxBatch, and halves on a timeout or reset.
+	Batch, MaxBatch int
+}
+
+// Round pushes the outbox and pulls what is new, once.
+func (s *Syncer) Round(ctx context.Context) (Report, error) {
+	var rep Report
+	st, ok, err := s.Session.SyncState()
+	if err != nil {
+		return rep, err
+	}
+	if !ok {
+		return rep, ErrNotEnrolled
+	}
+	if err := s.push(ctx, &rep); err != nil {
+		rep.Queued, _ = s.Session.DB().OutboxLen()
+		return rep, err
+	}
+	if err := s.pull(ctx, &st, &rep); err != nil {
+		rep.Queued, _ = s.Session.DB().OutboxLen()
+		return rep, err
+	}
+	st.LastSync = time.Now()
+	if err := s.Session.SetSyncState(st); err != nil {
+		return rep, err
+	}
+	rep.Queued, err = s.Session.DB().OutboxLen()
+	return rep, err
+}
+
+func (s *Syncer) push(ctx context.Context, rep *Report) error {
+	batch, maxBatch := s.Batch, s.MaxBatch
+	if batch <= 0 {
+		batch = 16
+	}
+	if maxBatch <= 0 {
+		maxBatch = 256
+	}
+	failures := 0
+	sent := map[uint64]bool{} // entries the server asked to send again later
+	for {
+		items, err := s.Session.Outbox(0)
+		if err != nil {
+			return err
+		}
+		var todo []localstore.OutboxItem
+		for _, it := range items {
+			if !sent[it.Seq] {
+				todo = append(todo, it)
+			}
+		}
+		if len(todo) == 0 {
+			return nil
+		}
+		todo = todo[:min(batch, len(todo))]
+		err = s.pushBatch(ctx, todo, rep, sent)
+		var se *Error
+		switch {
+		case err == nil:
+			failures = 0
+			batch = min(2*batch, maxBatch)
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case errors.As(err, &se) && se.Kind == Transient && failures < 4:
+			// A dropped link costs at most the batch in flight: try a smaller one.
+			failures++
+			batch = max(1, batch/2)
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(time.Duration(failures) * 500 * time.Millisecond):
+			}
+		default:
+			return err
+		}
+	}
+}
+
+func (s *Syncer) pushBatch(ctx context.Context, items []localstore.OutboxItem, rep *Report, later map[uint64]bool) error {
+	req := PushRequest{}
+	for _, it := range items {
+		rec := it.Record
+		c := Case{Subject: rec.Subject, Village: rec.Village}
+		if rec.CaseID != "" {
+			cs, err := s.Session.Case(rec.CaseID)
+			if err != nil {
+				return err
+			}
+			c.Village, c.Name = cs.Row.Village, cs.Row.Name
+			if c.Subject == "" {
+				c.Subject = cs.Row.Key()
+			}
+		}
+		for _, p := range rec.Photos {
+			if err := s.upload(ctx, p.Hash, rep); err != nil {
+				return err
+			}
+		}
+		req.Items = append(req.Items, PushItem{Seq: it.Seq, Revision: localstore.Revision{Record: rec, Audit: it.Audit}, Case: c})
+	}
+	body, err := gzipJSON(req)
+	if err != nil {
+		return err
+	}
+	rep.Bytes += int64(len(body))
+	var resp PushResponse
+	if _, err := s.Client.do(ctx, http.MethodPost, "/v1/push", body, true, nil, &resp); err != nil {
+		return err
+	}
+	var acks []localstore.PushAck
+	for _, r := range resp.Results {
+		switch r.Result {
+		case Stored, Duplicate:
+			if r.Result == Stored {
+				rep.Pushed++
+			} else {
+				rep.Duplicates++
+			}
+			rev := uint64(0)
+			for _, it := range items {
+				if it.Seq == r.Seq {
+					rev = it.Revision
+				}
+			}
+			acks = append(acks, localstore.PushAck{Seq: r.Seq, RecordID: r.RecordID,
+				Receipt: &localstore.Receipt{Revision: rev, ServerID: r.ServerID, ReceivedAt: r.Received}})
+		case Stale:
+			// The district has a later revision: nothing to keep sending.
+			rep.Stale++
+			acks = append(acks, localstore.PushAck{Seq: r.Seq, RecordID: r.RecordID, Drop: true})
+		case Rejected:
+			if r.Retry {
+				later[r.Seq] = true
+				continue
+			}
+			rep.Rejected++
+			reason := fmt.Sprintf("服务器拒绝了记录 %.8s：%s", r.RecordID, r.Reason)
+			rep.Reasons = append(rep.Reasons, reason)
+			acks = append(acks, localstore.PushAck{Seq: r.Seq, RecordID: r.RecordID, Reason: r.Reason})
+		}
+	}
+	return s.Session.Acknowledge(acks)
+}
+
+// upload sends a photo, resuming from what the server already has.
+func (s *Syncer) upload(ctx context.Context, hash string, rep *Report) error {
+	resp, err := s.Client.do(ctx, http.MethodGet, "/v1/attachments/"+hash, nil, false, nil, nil)
+	if err != nil {
+		return err
+	}
+	if resp.Header.Get("Upload-Complete") == "true" {
+		return nil
+	}
+	off, _ := strconv.ParseInt(resp.Header.Get(UploadOffset), 10, 64)
+	data, err := s.Session.Photo(hash)
+	if err != nil {
+		return err
+	}
+	for off < int64(len(data)) {
+		end := min(off+maxChunk/2, int64(len(data)))
+		resp, err := s.Client.do(ctx, http.MethodPatch, "/v1/attachments/"+hash, data[off:end], false,
+			map[string]string{UploadOffset: strconv.FormatInt(off, 10), "Content-Type": "application/octet-stream"}, nil)
+		if resp != nil && resp.StatusCode == http.StatusConflict {
+			off, _ = strconv.ParseInt(resp.Header.Get(UploadOffset), 10, 64)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		rep.Bytes += end - off
+		off = end
+	}
+	return nil
+}
+
+func (s *Syncer) pull(ctx context.Context, st *localstore.SyncState, rep *Report) error {
+	for {
+		q := url.Values{"cursor": {strconv.FormatUint(st.Cursor, 10)}, "epoch": {st.Epoch}}
+		var resp PullResponse
+		if _, err := s.Client.do(ctx, http.MethodGet, "/v1/pull?"+q.Encode(), nil, false, nil, &resp); err != nil {
+			return err
+		}
+		if len(resp.Roster) > 0 {
+			if _, err := s.Session.ImportRoster(resp.Roster, "district server"); err != nil {
+				return err
+			}
+			rep.Roster += len(resp.Roster)
+		}
+		for _, rev := range resp.Revisions {
+			res, reason, err := s.Session.Receive(rev)
+			if err != nil {
+				return err
+			}
+			switch res {
+			case localstore.Received:
+				rep.Pulled++
+			case localstore.Rejected:
+				rep.Reasons = append(rep.Reasons, fmt.Sprintf("收到的记录 %.8s 没有保存：%s", rev.Record.ID, reason))
+			}
+		}
+		st.Cursor, st.Epoch = resp.Cursor, resp.Epoch
+		if err := s.Session.SetSyncState(*st); err != nil {
+			return err
+		}
+		if !resp.More {
+			return nil
+		}
+	}
+}
+
+func gzipJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	if err := json.NewEncoder(zw).Encode(v); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}

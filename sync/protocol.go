@@ -1,0 +1,133 @@
+package sync
+
+import (
+	"time"
+
+	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/roster"
+)
+
+// Version is the protocol version; every path starts with /v1/.
+const Version = 1
+
+// Envelope marks every JSON answer of the server: a 200 that lacks it is not ours (a
+// captive portal's login page on village Wi-Fi) and counts as a failure.
+type Envelope struct {
+	Doorstep int    `json:"doorstep"` // = Version
+	Error    string `json:"error,omitempty"`
+	// Code is a machine-readable error: bad_token, revoked, forbidden, bad_request,
+	// too_large, rate_limited, server.
+	Code string `json:"code,omitempty"`
+}
+
+// EnrollRequest exchanges a one-time code for a device token.
+type EnrollRequest struct {
+	Code   string `json:"code"`
+	Device string `json:"device"` // the laptop's name, for the district's list
+}
+
+// EnrollResponse is the device token and who it belongs to.
+type EnrollResponse struct {
+	Envelope
+	Token    string   `json:"token"`
+	User     User     `json:"user"`
+	ServerID string   `json:"server_id"`
+	Epoch    string   `json:"epoch"`
+	Cards    []string `json:"cards,omitempty"` // key cards of the team and district, for bundles
+}
+
+// User is an enrolled user as the server knows them.
+type User struct {
+	Code     string   `json:"code"`
+	Name     string   `json:"name"`
+	Role     string   `json:"role"` // enumerator or leader
+	Team     string   `json:"team,omitempty"`
+	Villages []string `json:"villages"` // ["*"] for the whole district
+}
+
+// AllVillages reports whether the user may send records of any village.
+func (u User) AllVillages() bool {
+	for _, v := range u.Villages {
+		if v == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// MayVillage reports whether the user works in the village.
+func (u User) MayVillage(v string) bool {
+	if u.AllVillages() {
+		return true
+	}
+	for _, x := range u.Villages {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// PushItem is one record revision: the record with its whole audit chain (the same rules
+// as between laptops), and the case it is about as the district names it.
+// Photos are not in it: they are uploaded first, by content hash.
+type PushItem struct {
+	Seq      uint64              `json:"seq"` // the laptop's outbox number, echoed back
+	Revision localstore.Revision `json:"revision"`
+	Case     Case                `json:"case"`
+}
+
+// Case is a record's case as the district knows it; Subject is "" for a village's form.
+type Case struct {
+	Subject string `json:"subject,omitempty"`
+	Name    string `json:"name,omitempty"`
+	Village string `json:"village"`
+}
+
+// PushRequest is a batch, sent gzip-compressed.
+type PushRequest struct {
+	Items []PushItem `json:"items"`
+}
+
+// Push results.
+const (
+	Stored    = "stored"
+	Duplicate = "duplicate"
+	Stale     = "stale"
+	Rejected  = "rejected"
+)
+
+// PushResult answers one item.
+type PushResult struct {
+	Seq      uint64    `json:"seq"`
+	RecordID string    `json:"record_id"`
+	Result   string    `json:"result"`
+	Reason   string    `json:"reason,omitempty"`
+	ServerID string    `json:"server_id,omitempty"` // receipt: stored and duplicate
+	Received time.Time `json:"received_at,omitzero"`
+	// Retry is set on a rejection that is not the record's fault (a photo not yet
+	// uploaded): send it again later.
+	Retry bool `json:"retry,omitempty"`
+}
+
+// PushResponse answers a batch, item by item.
+type PushResponse struct {
+	Envelope
+	Results []PushResult `json:"results"`
+}
+
+// PullResponse is what the server has for the user since a cursor: roster cases of
+// their villages, and record revisions others wrote (an enumerator: the leader's
+// approvals and returns; a leader: the team's completed records).
+type PullResponse struct {
+	Envelope
+	Epoch     string                `json:"epoch"`
+	Cursor    uint64                `json:"cursor"`
+	More      bool                  `json:"more"` // call again with the new cursor
+	Roster    []roster.Row          `json:"roster,omitempty"`
+	Revisions []localstore.Revision `json:"revisions,omitempty"`
+}
+
+// UploadOffset is the header in which the server says how much of an attachment it has
+// and the client says where its bytes start.
+const UploadOffset = "Upload-Offset"

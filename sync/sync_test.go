@@ -1,0 +1,453 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	gosync "sync"
+	"testing"
+	"time"
+
+	"github.com/doorstep-survey/doorstep/demo"
+	"github.com/doorstep-survey/doorstep/localstore"
+)
+
+var testKDF = localstore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
+
+// district is a server on a real TLS listener over a real store, and its fingerprint.
+type district struct {
+	t       *testing.T
+	dir     string
+	store   *Store
+	handler *Handler
+	srv     *httptest.Server
+	pin     string
+	// wrap, when set, stands between the listener and the handler: faults go here.
+	wrap func(http.Handler) http.Handler
+}
+
+func newDistrict(t *testing.T) *district {
+	t.Helper()
+	d := &district{t: t, dir: t.TempDir()}
+	d.start()
+	t.Cleanup(d.stop)
+	return d
+}
+
+func (d *district) start() {
+	d.t.Helper()
+	st, err := OpenStore(d.dir, nil)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	d.store = st
+	d.handler = &Handler{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	var h http.Handler = d.handler
+	if d.wrap != nil {
+		h = d.wrap(h)
+	}
+	if d.srv == nil {
+		d.srv = httptest.NewUnstartedServer(h)
+		d.srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes are tested
+		d.srv.StartTLS()
+		d.t.Cleanup(d.srv.Close)
+	} else {
+		d.srv.Config.Handler = h
+	}
+	d.pin = FingerprintDER(d.srv.Certificate().Raw)
+}
+
+func (d *district) stop() {
+	if d.store != nil {
+		d.store.Close()
+		d.store = nil
+	}
+}
+
+// restart closes and reopens the store behind the same address (the server killed and
+// started again).
+func (d *district) restart() {
+	d.t.Helper()
+	d.stop()
+	d.start()
+}
+
+func (d *district) enrol(code, name, role string, villages ...string) string {
+	d.t.Helper()
+	c, err := d.store.AddEnrolment(User{Code: code, Name: name, Role: role, Villages: villages})
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return c
+}
+
+func (d *district) count() int {
+	d.t.Helper()
+	rows, err := d.store.Records(false)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return len(rows)
+}
+
+// laptop is a demo store with k completed interviews, unlocked as user.
+func laptop(t *testing.T, k int, user string) *localstore.Session {
+	t.Helper()
+	db, err := localstore.Open(t.TempDir(), localstore.Options{KDF: testKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := demo.Seed(db, demo.SeedOptions{Options: demo.Options{Seed: 5, Cases: 40, Villages: 2}, Completed: k}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := db.Unlock(user, demo.DemoPassphrase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// enrolled makes a syncer of s enrolled with d under code.
+func enrolled(t *testing.T, d *district, s *localstore.Session, code string) *Syncer {
+	t.Helper()
+	c, err := NewClient(d.srv.URL, "", d.pin, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.Enroll(context.Background(), code, "test laptop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetSyncState(localstore.SyncState{Server: d.srv.URL, Fingerprint: d.pin, Token: resp.Token,
+		User: resp.User.Code, ServerID: resp.ServerID, Epoch: resp.Epoch}); err != nil {
+		t.Fatal(err)
+	}
+	c.Token = resp.Token
+	return &Syncer{Session: s, Client: c, Batch: 2}
+}
+
+func round(t *testing.T, s *Syncer) Report {
+	t.Helper()
+	rep, err := s.Round(context.Background())
+	if err != nil {
+		t.Fatalf("round: %v (%+v)", err, rep)
+	}
+	return rep
+}
+
+func villages(t *testing.T, s *localstore.Session) []string {
+	t.Helper()
+	cases, _ := s.Cases(localstore.CaseFilter{})
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range cases {
+		if !seen[c.Row.Village] {
+			seen[c.Row.Village] = true
+			out = append(out, c.Row.Village)
+		}
+	}
+	return out
+}
+
+func TestPushExactlyOnce(t *testing.T) {
+	d := newDistrict(t)
+	s := laptop(t, 6, "E001")
+	sy := enrolled(t, d, s, d.enrol("E001", "李晓梅", "enumerator", villages(t, s)...))
+	rep := round(t, sy)
+	if rep.Pushed != 6 || rep.Queued != 0 || rep.Rejected != 0 {
+		t.Fatalf("first round %+v", rep)
+	}
+	if d.count() != 6 {
+		t.Errorf("server has %d records", d.count())
+	}
+	recs, _ := s.Records()
+	for _, r := range recs {
+		if r.Status == localstore.StatusCompleted {
+			if rc, ok := r.Received(); !ok || !strings.HasPrefix(rc.ServerID, d.store.ID()) {
+				t.Errorf("record %s has no receipt: %+v", r.ID, r.Receipts)
+			}
+		}
+	}
+	if rep := round(t, sy); rep.Pushed != 0 || rep.Duplicates != 0 {
+		t.Errorf("second round %+v", rep)
+	}
+	if d.count() != 6 {
+		t.Errorf("server has %d records after a second round", d.count())
+	}
+}
+
+// TestLeaderThroughServer: the enumerator pushes; the leader's laptop pulls the team's
+// records, returns one; the enumerator's next round brings the return back.
+func TestLeaderThroughServer(t *testing.T) {
+	d := newDistrict(t)
+	enum := laptop(t, 4, "E001")
+	lead := laptop(t, 0, "L001")
+	vs := villages(t, enum)
+	es := enrolled(t, d, enum, d.enrol("E001", "李晓梅", "enumerator", vs...))
+	ls := enrolled(t, d, lead, d.enrol("L001", "王建军", "leader", "*"))
+	round(t, es)
+	rep := round(t, ls)
+	if rep.Pulled != 4 {
+		t.Fatalf("the leader pulled %+v", rep)
+	}
+	recs, _ := lead.Records()
+	if len(recs) != 4 {
+		t.Fatalf("the leader's laptop has %d records", len(recs))
+	}
+	if _, err := lead.Return(recs[0].ID, []localstore.Comment{{Question: "R3", Text: "请核实"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lead.Approve(recs[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if rep := round(t, ls); rep.Pushed != 2 {
+		t.Fatalf("the leader pushed %+v", rep)
+	}
+	rep = round(t, es)
+	if rep.Pulled != 2 {
+		t.Fatalf("the enumerator pulled %+v", rep)
+	}
+	back, _ := enum.Record(recs[0].ID)
+	ok, _ := enum.Record(recs[1].ID)
+	if back.Status != localstore.StatusReturned || len(back.Comments) != 1 || ok.Status != localstore.StatusApproved {
+		t.Errorf("on the enumerator's laptop: %s %+v, %s", back.Status, back.Comments, ok.Status)
+	}
+	if probs, _ := enum.Verify(); len(probs) != 0 {
+		t.Errorf("verify: %v", probs)
+	}
+}
+
+func TestWrongVillageRejected(t *testing.T) {
+	d := newDistrict(t)
+	s := laptop(t, 3, "E001")
+	sy := enrolled(t, d, s, d.enrol("E001", "李晓梅", "enumerator", "别的村"))
+	rep := round(t, sy)
+	if rep.Rejected != 3 || rep.Queued != 0 || !strings.Contains(rep.Reasons[0], "别的村") && !strings.Contains(rep.Reasons[0], "villages") {
+		t.Fatalf("round %+v", rep)
+	}
+	if d.count() != 0 {
+		t.Error("records of a village not the user's were stored")
+	}
+	rej, _ := s.Rejected()
+	if len(rej) != 3 || rej[0].Reason == "" {
+		t.Errorf("refused entries not kept aside with their reason: %+v", rej)
+	}
+}
+
+// faults: each wraps the server; every completed record must end on the server exactly
+// once and the laptop's outbox empty.
+func TestFaults(t *testing.T) {
+	tests := []struct {
+		name string
+		wrap func(d *district) func(http.Handler) http.Handler
+		// rounds the laptop may need before all is through
+		rounds int
+	}{
+		{"a 500 on every third request", func(*district) func(http.Handler) http.Handler {
+			var mu gosync.Mutex
+			n := 0
+			return func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					mu.Lock()
+					n++
+					bad := n%3 == 0
+					mu.Unlock()
+					if bad {
+						http.Error(w, "boom", http.StatusInternalServerError)
+						return
+					}
+					next.ServeHTTP(w, r)
+				})
+			}
+		}, 6},
+		{"the answer lost after the server committed", func(*district) func(http.Handler) http.Handler {
+			var mu gosync.Mutex
+			n := 0
+			return func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					mu.Lock()
+					n++
+					lose := r.URL.Path == "/v1/push" && n%2 == 1
+					mu.Unlock()
+					if !lose {
+						next.ServeHTTP(w, r)
+						return
+					}
+					next.ServeHTTP(httptest.NewRecorder(), r) // committed, answer thrown away
+					conn, _, err := w.(http.Hijacker).Hijack()
+					if err == nil {
+						conn.Close()
+					}
+				})
+			}
+		}, 6},
+		{"a captive portal's page now and then", func(*district) func(http.Handler) http.Handler {
+			var mu gosync.Mutex
+			n := 0
+			return func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					mu.Lock()
+					n++
+					portal := n%4 == 2
+					mu.Unlock()
+					if portal {
+						w.Header().Set("Content-Type", "text/html")
+						io.WriteString(w, "<html><body>请登录 Wi-Fi</body></html>")
+						return
+					}
+					next.ServeHTTP(w, r)
+				})
+			}
+		}, 6},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := &district{t: t, dir: t.TempDir()}
+			d.wrap = tt.wrap(d)
+			d.start()
+			t.Cleanup(d.stop)
+			s := laptop(t, 8, "E001")
+			code := d.enrol("E001", "李晓梅", "enumerator", villages(t, s)...)
+			var sy *Syncer
+			for i := 0; sy == nil && i < 5; i++ { // enrolment itself may meet the fault
+				func() {
+					defer func() { recover() }()
+					sy = enrolledOnce(t, d, s, code)
+				}()
+			}
+			if sy == nil {
+				t.Fatal("could not enrol through the fault")
+			}
+			for i := 0; i < tt.rounds; i++ {
+				rep, err := sy.Round(context.Background())
+				var se *Error
+				if err != nil && (!errors.As(err, &se) || se.Kind != Transient) {
+					t.Fatalf("round %d: %v", i, err)
+				}
+				if err == nil && rep.Queued == 0 {
+					break
+				}
+			}
+			if n, _ := s.DB().OutboxLen(); n != 0 {
+				t.Errorf("%d still queued", n)
+			}
+			if d.count() != 8 {
+				t.Errorf("the server has %d records, want 8", d.count())
+			}
+		})
+	}
+}
+
+// enrolledOnce is enrolled without failing the test on a fault (it panics instead, for
+// the caller to try again).
+func enrolledOnce(t *testing.T, d *district, s *localstore.Session, code string) *Syncer {
+	c, err := NewClient(d.srv.URL, "", d.pin, "")
+	if err != nil {
+		panic(err)
+	}
+	resp, err := c.Enroll(context.Background(), code, "test laptop")
+	if err != nil {
+		panic(err)
+	}
+	if err := s.SetSyncState(localstore.SyncState{Server: d.srv.URL, Fingerprint: d.pin, Token: resp.Token,
+		User: resp.User.Code, ServerID: resp.ServerID, Epoch: resp.Epoch}); err != nil {
+		panic(err)
+	}
+	c.Token = resp.Token
+	return &Syncer{Session: s, Client: c, Batch: 2}
+}
+
+func TestServerRestartedMidway(t *testing.T) {
+	d := newDistrict(t)
+	s := laptop(t, 10, "E001")
+	sy := enrolled(t, d, s, d.enrol("E001", "李晓梅", "enumerator", villages(t, s)...))
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		time.Sleep(5 * time.Millisecond)
+		d.restart()
+		cancel()
+	}()
+	sy.Round(ctx) // cut short: whatever it did is in one state or the other
+	round(t, sy)
+	if n, _ := s.DB().OutboxLen(); n != 0 || d.count() != 10 {
+		t.Errorf("queued %d, server %d", n, d.count())
+	}
+}
+
+func TestSecurityFailures(t *testing.T) {
+	d := newDistrict(t)
+	s := laptop(t, 3, "E001")
+	code := d.enrol("E001", "李晓梅", "enumerator", villages(t, s)...)
+
+	// A wrong pin: nothing is sent, not even the code.
+	c, _ := NewClient(d.srv.URL, "", strings.Repeat("ab", 32), "")
+	_, err := c.Enroll(context.Background(), code, "x")
+	var se *Error
+	if !errors.As(err, &se) || se.Kind != Security || !strings.Contains(se.Message("zh"), "指纹不符") {
+		t.Fatalf("wrong pin: %v", err)
+	}
+	// No pin and a self-signed certificate: not trusted.
+	c, _ = NewClient(d.srv.URL, "", "", "")
+	if _, err := c.Enroll(context.Background(), code, "x"); !errors.As(err, &se) || se.Kind != Security || se.Message("zh") != "证书不受信任，已停止同步" {
+		t.Fatalf("untrusted certificate: %v", err)
+	}
+	sy := enrolled(t, d, s, code) // the code was never used above
+	if _, err := d.store.Revoke("E001"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = sy.Round(context.Background())
+	if !errors.As(err, &se) || se.Kind != Security || !strings.Contains(se.Message("zh"), "撤销") {
+		t.Fatalf("revoked: %v", err)
+	}
+	if d.count() != 0 {
+		t.Error("a revoked device's records were stored")
+	}
+	if n, _ := s.DB().OutboxLen(); n != 3 {
+		t.Errorf("the outbox lost entries: %d", n)
+	}
+	// A used code does not enrol twice.
+	if _, err := enrolledErr(d, code); err == nil {
+		t.Error("a one-time code enrolled twice")
+	}
+}
+
+func enrolledErr(d *district, code string) (EnrollResponse, error) {
+	c, _ := NewClient(d.srv.URL, "", d.pin, "")
+	return c.Enroll(context.Background(), code, "x")
+}
+
+func TestTamperedRevisionRejected(t *testing.T) {
+	d := newDistrict(t)
+	s := laptop(t, 1, "E001")
+	items, _ := s.Outbox(0)
+	rev := localstore.Revision{Record: items[0].Record, Audit: items[0].Audit}
+	rev.Record.Answers["R3"] = []byte("99")
+	u := User{Code: "E001", Role: "enumerator", Villages: []string{"*"}}
+	res := d.store.Put(u, PushItem{Seq: 1, Revision: rev, Case: Case{Subject: rev.Record.Subject, Village: "x"}})
+	if res.Result != Rejected || !strings.Contains(res.Reason, "R3") {
+		t.Errorf("tampered: %+v", res)
+	}
+}
+
+func TestClockAYearWrong(t *testing.T) {
+	d := newDistrict(t)
+	db, err := localstore.Open(t.TempDir(), localstore.Options{KDF: testKDF, Now: func() time.Time { return time.Now().AddDate(1, 0, 0) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := demo.Seed(db, demo.SeedOptions{Options: demo.Options{Seed: 5, Cases: 20, Villages: 2}, Completed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := db.Unlock("E001", demo.DemoPassphrase)
+	sy := enrolled(t, d, s, d.enrol("E001", "李晓梅", "enumerator", "*"))
+	if rep := round(t, sy); rep.Pushed != 3 {
+		t.Errorf("round %+v", rep)
+	}
+}
