@@ -15,6 +15,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
@@ -71,7 +72,7 @@ func OpenStore(dir string, now func() time.Time) (*Store, error) {
 	}
 	db, err := bolt.Open(filepath.Join(dir, ServerFile), 0o600, &bolt.Options{Timeout: 500 * time.Millisecond})
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, ErrStoreBusy
 		}
 		return nil, fmt.Errorf("server data: %w", err)
@@ -261,11 +262,11 @@ type storedRevision struct {
 }
 
 type latestRecord struct {
-	Revision uint64 `json:"revision"`
-	AuditLen int    `json:"audit_len"`
+	Revision uint64   `json:"revision"`
+	AuditLen int      `json:"audit_len"`
 	Heads    []string `json:"heads"` // the hash of each audit entry, to compare chains
-	Village  string `json:"village"`
-	Status   string `json:"status"`
+	Village  string   `json:"village"`
+	Status   string   `json:"status"`
 }
 
 func revKey(recordID string, revision uint64) []byte {
