@@ -123,6 +123,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case screenMsg:
 		return m.deliver(msg)
+	case SyncConfigMsg:
+		m.env.SyncServer = msg.Server
+		return m, nil
 	case syncStartedMsg:
 		m.sync.running = true
 		return m, m.broadcast(msg)
@@ -337,6 +340,9 @@ func (m Model) lock(idle bool) (Model, tea.Cmd) {
 
 func (m Model) unlocked(s *localstore.Session, then *Page) (tea.Model, tea.Cmd) {
 	m.env.Session = s
+	if changed := m.env.SessionChanged; changed != nil {
+		changed(s) // a send on a buffered channel: the sync supervisor does the work
+	}
 	m.lastInput = m.env.Now()
 	user := s.User().Code
 	if !slices.Contains(m.codes, user) {
@@ -485,7 +491,7 @@ func (m Model) statusBar() string {
 		}
 		left += " │ " + tr(lang, "queued") + " " + queued
 		switch {
-		case m.env.SyncNow == nil:
+		case m.env.SyncNow == nil || m.env.SyncServer == "":
 		case m.sync.running:
 			left += " " + tr(lang, "bar.syncing")
 		case m.sync.last != nil && m.sync.last.err != nil:

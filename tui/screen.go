@@ -222,10 +222,14 @@ type Env struct {
 	Tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 	// LockAfter is the idle time before the screen locks itself (10 minutes when 0).
 	LockAfter time.Duration
-	// SyncNow asks the sync loop for a round at once; nil when this laptop is not
-	// enrolled with a district server. SyncServer names the server for the screens.
+	// SyncNow asks the sync loop for a round at once; nil in a program without sync.
+	// SyncServer is the enrolled server, "" when the unlocked user's laptop is not
+	// enrolled; SyncConfigMsg sets it.
 	SyncNow    func()
 	SyncServer string
+	// SessionChanged tells the program outside the model who unlocked, so that sync
+	// runs for them; nil when nobody listens.
+	SessionChanged func(*localstore.Session)
 	// PhotosDir and RosterDir are where the photo and roster pickers start; empty
 	// for the user's Pictures and Documents folders.
 	PhotosDir, RosterDir string

@@ -29,6 +29,10 @@ type Speaker interface {
 	Message(lang string) string
 }
 
+// SyncConfigMsg says whether the unlocked user's laptop is enrolled, and with which
+// server ("" when it is not): the program sends it after SessionChanged.
+type SyncConfigMsg struct{ Server string }
+
 // syncStartedMsg and syncDoneMsg come from the sync loop, outside the model.
 type syncStartedMsg struct{}
 

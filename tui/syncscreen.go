@@ -33,7 +33,7 @@ func (s *syncScreen) Typing() bool             { return false }
 
 func (s *syncScreen) ShortHelp() []key.Binding {
 	now := s.keys.now
-	now.SetEnabled(s.env.SyncNow != nil && !s.state.running)
+	now.SetEnabled(s.env.SyncNow != nil && s.env.SyncServer != "" && !s.state.running)
 	return []key.Binding{now, s.env.Keys.Back}
 }
 
@@ -54,7 +54,7 @@ func (s *syncScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		switch {
 		case key.Matches(msg, s.env.Keys.Back):
 			return s, back
-		case key.Matches(msg, s.keys.now) && s.env.SyncNow != nil && !s.state.running:
+		case key.Matches(msg, s.keys.now) && s.env.SyncNow != nil && s.env.SyncServer != "" && !s.state.running:
 			s.env.SyncNow()
 			s.state.running = true
 		}
@@ -71,13 +71,11 @@ func (s *syncScreen) View(width, height int) string {
 		}
 	}
 	lines = append(lines, "")
-	if s.env.SyncNow == nil {
+	if s.env.SyncNow == nil || s.env.SyncServer == "" {
 		add(st.Warning.Render, tr(lang, "nosync"))
 		return strings.Join(lines, "\n")
 	}
-	if s.env.SyncServer != "" {
-		add(st.Faint.Render, tr(lang, "server")+clean(s.env.SyncServer))
-	}
+	add(st.Faint.Render, tr(lang, "server")+clean(s.env.SyncServer))
 	switch {
 	case s.state.running:
 		add(st.Section.Render, tr(lang, "syncing"))

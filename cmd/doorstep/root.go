@@ -112,6 +112,8 @@ Settings come from flags, DOORSTEP_* environment variables and a config file
 		newKeysCmd(a),
 		newBundleCmd(a),
 		newReportCmd(a),
+		newEnrollCmd(a),
+		newSyncCmd(a),
 	)
 	return root
 }

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -51,10 +53,55 @@ func runTUI(cmd *cobra.Command, a *app, dir string, notice [2]string) error {
 		Styles: tui.DefaultStyles(lipgloss.HasDarkBackground(in, out)), Notice: notice,
 		PhotosDir: a.cfg.PhotosDir, RosterDir: a.cfg.RosterDir, ReportsDir: a.cfg.ReportsDir,
 	}
+	// Sync runs outside the model, for whoever unlocked; the screens learn of it by
+	// messages sent to the program.
+	sessions := make(chan *localstore.Session, 1)
+	trigger := make(chan struct{}, 1)
+	env.SyncNow = func() {
+		select {
+		case trigger <- struct{}{}:
+		default:
+		}
+	}
+	env.SessionChanged = func(s *localstore.Session) {
+		select {
+		case <-sessions: // an older one not yet taken: the newest wins
+		default:
+		}
+		sessions <- s
+	}
 	p := tea.NewProgram(tui.New(env, has, codes), tea.WithContext(cmd.Context()), tea.WithInput(in), tea.WithOutput(out))
+	ctx, cancel := context.WithCancel(cmd.Context())
+	defer cancel()
+	go superviseSync(ctx, sessions, trigger, p.Send)
 	_, err = p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) && cmd.Context().Err() != nil {
 		return cmd.Context().Err()
 	}
 	return err
+}
+
+// superviseSync runs the sync loop for the latest unlocked user: a new user stops the
+// previous loop; a laptop not enrolled for them runs none, and the screens say so.
+func superviseSync(ctx context.Context, sessions <-chan *localstore.Session, trigger <-chan struct{}, send func(tea.Msg)) {
+	stop := func() {}
+	defer func() { stop() }()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case s := <-sessions:
+			stop()
+			sy, err := newSyncer(s, "")
+			if err != nil {
+				send(tui.SyncConfigMsg{})
+				stop = func() {}
+				continue
+			}
+			send(tui.SyncConfigMsg{Server: sy.Client.Base})
+			loopCtx, cancel := context.WithCancel(ctx)
+			stop = cancel
+			go tui.SyncLoop(loopCtx, tuiSyncer{sy}, 5*time.Minute, trigger, send)
+		}
+	}
 }
