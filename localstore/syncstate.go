@@ -126,3 +126,25 @@ func VerifyRevision(rev Revision) []string {
 	r := rev.Record
 	return verifyRecord(&r, rev.Audit)
 }
+
+// Unlinked is the chain without its hashes, for the wire: every hash is recomputed
+// from the entries themselves, so sending them would only cost bytes (they do not
+// compress). The record's AuditHead still binds the whole chain.
+func Unlinked(entries []AuditEntry) []AuditEntry {
+	out := make([]AuditEntry, len(entries))
+	for i, e := range entries {
+		e.Prev, e.Hash = "", ""
+		out[i] = e
+	}
+	return out
+}
+
+// Relink fills in the hashes of a chain received without them.
+func Relink(entries []AuditEntry) {
+	prev := ""
+	for i := range entries {
+		entries[i].Prev = prev
+		entries[i].Hash = entries[i].computeHash()
+		prev = entries[i].Hash
+	}
+}

@@ -233,7 +233,9 @@ type Report struct {
 	Roster     int      `json:"roster"`
 	Queued     int      `json:"queued"`
 	Reasons    []string `json:"reasons,omitempty"`
-	Bytes      int64    `json:"bytes_sent"`
+	// Bytes are the compressed batches sent; PhotoBytes the photos uploaded.
+	Bytes      int64 `json:"bytes_sent"`
+	PhotoBytes int64 `json:"photo_bytes_sent"`
 }
 
 // Syncer runs rounds for one unlocked session.
@@ -339,7 +341,7 @@ func (s *Syncer) pushBatch(ctx context.Context, items []localstore.OutboxItem, r
 				return err
 			}
 		}
-		req.Items = append(req.Items, PushItem{Seq: it.Seq, Revision: localstore.Revision{Record: rec, Audit: it.Audit}, Case: c})
+		req.Items = append(req.Items, PushItem{Seq: it.Seq, Revision: localstore.Revision{Record: rec, Audit: localstore.Unlinked(it.Audit)}, Case: c})
 	}
 	body, err := gzipJSON(req)
 	if err != nil {
@@ -410,7 +412,7 @@ func (s *Syncer) upload(ctx context.Context, hash string, rep *Report) error {
 		if err != nil {
 			return err
 		}
-		rep.Bytes += end - off
+		rep.PhotoBytes += end - off
 		off = end
 	}
 	return nil

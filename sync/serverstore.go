@@ -294,6 +294,9 @@ func (s *Store) Put(u User, item PushItem) PushResult {
 	if r.Village == "" && (item.Case.Subject == "" || item.Case.Subject != r.Subject) {
 		return reject("the record's case does not match the case it is sent with", false)
 	}
+	if len(rev.Audit) > 0 && rev.Audit[0].Hash == "" {
+		localstore.Relink(rev.Audit) // sent without its hashes (PROTOCOL.md)
+	}
 	if msgs := localstore.VerifyRevision(rev); len(msgs) > 0 {
 		return reject(strings.Join(msgs, "; "), false)
 	}

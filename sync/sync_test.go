@@ -21,7 +21,7 @@ var testKDF = localstore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
 
 // district is a server on a real TLS listener over a real store, and its fingerprint.
 type district struct {
-	t       *testing.T
+	t       testing.TB
 	dir     string
 	store   *Store
 	handler *Handler
@@ -31,7 +31,7 @@ type district struct {
 	wrap func(http.Handler) http.Handler
 }
 
-func newDistrict(t *testing.T) *district {
+func newDistrict(t testing.TB) *district {
 	t.Helper()
 	d := &district{t: t, dir: t.TempDir()}
 	d.start()
@@ -95,15 +95,20 @@ func (d *district) count() int {
 	return len(rows)
 }
 
-// laptop is a demo store with k completed interviews, unlocked as user.
-func laptop(t *testing.T, k int, user string) *localstore.Session {
+// laptop is a demo store of 40 cases with k completed interviews, unlocked as user.
+func laptop(t testing.TB, k int, user string) *localstore.Session {
+	t.Helper()
+	return laptopOf(t, 40, k, user)
+}
+
+func laptopOf(t testing.TB, cases, k int, user string) *localstore.Session {
 	t.Helper()
 	db, err := localstore.Open(t.TempDir(), localstore.Options{KDF: testKDF})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := demo.Seed(db, demo.SeedOptions{Options: demo.Options{Seed: 5, Cases: 40, Villages: 2}, Completed: k}); err != nil {
+	if _, err := demo.Seed(db, demo.SeedOptions{Options: demo.Options{Seed: 5, Cases: cases, Villages: 2}, Completed: k}); err != nil {
 		t.Fatal(err)
 	}
 	s, err := db.Unlock(user, demo.DemoPassphrase)
@@ -114,7 +119,7 @@ func laptop(t *testing.T, k int, user string) *localstore.Session {
 }
 
 // enrolled makes a syncer of s enrolled with d under code.
-func enrolled(t *testing.T, d *district, s *localstore.Session, code string) *Syncer {
+func enrolled(t testing.TB, d *district, s *localstore.Session, code string) *Syncer {
 	t.Helper()
 	c, err := NewClient(d.srv.URL, "", d.pin, "")
 	if err != nil {
@@ -141,7 +146,7 @@ func round(t *testing.T, s *Syncer) Report {
 	return rep
 }
 
-func villages(t *testing.T, s *localstore.Session) []string {
+func villages(t testing.TB, s *localstore.Session) []string {
 	t.Helper()
 	cases, _ := s.Cases(localstore.CaseFilter{})
 	seen := map[string]bool{}
