@@ -143,6 +143,13 @@ func (s *Session) Verify() ([]Problem, error) {
 
 // verifyRecord checks one record against its chain.
 func verifyRecord(r *Record, entries []AuditEntry) []string {
+	return verifyChain(r, entries, true)
+}
+
+// verifyChain checks one record against its chain; hashes is false for a chain whose
+// hashes were just computed from its entries (Relink), where checking them again would
+// only cost time.
+func verifyChain(r *Record, entries []AuditEntry, hashes bool) []string {
 	var msgs []string
 	prev := ""
 	answers := map[string]string{}
@@ -153,7 +160,7 @@ func verifyRecord(r *Record, entries []AuditEntry) []string {
 		if e.Prev != prev {
 			msgs = append(msgs, fmt.Sprintf("audit entry %d does not follow entry %d", e.Seq, i))
 		}
-		if e.computeHash() != e.Hash {
+		if hashes && e.computeHash() != e.Hash {
 			msgs = append(msgs, fmt.Sprintf("audit entry %d was changed after it was written", e.Seq))
 		}
 		prev = e.Hash

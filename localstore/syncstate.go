@@ -139,6 +139,15 @@ func Unlinked(entries []AuditEntry) []AuditEntry {
 	return out
 }
 
+// VerifyRelinked is VerifyRevision for a chain whose hashes Relink has just computed.
+func VerifyRelinked(rev Revision) []string {
+	if len(rev.Audit) == 0 {
+		return []string{"the record comes without its audit chain"}
+	}
+	r := rev.Record
+	return verifyChain(&r, rev.Audit, false)
+}
+
 // Relink fills in the hashes of a chain received without them.
 func Relink(entries []AuditEntry) {
 	prev := ""

@@ -183,13 +183,11 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request, u User) {
 		fail(w, http.StatusBadRequest, "bad_request", "unreadable batch")
 		return
 	}
-	resp := PushResponse{Envelope: Envelope{Doorstep: Version}}
-	for _, it := range req.Items {
-		res := h.Store.Put(u, it)
+	resp := PushResponse{Envelope: Envelope{Doorstep: Version}, Results: h.Store.PutBatch(u, req.Items)}
+	for _, res := range resp.Results {
 		if res.Result == Rejected {
 			h.Log.Warn("record rejected", "user", u.Code, "record", res.RecordID, "reason", res.Reason)
 		}
-		resp.Results = append(resp.Results, res)
 	}
 	writeJSON(w, http.StatusOK, resp)
 }

@@ -273,108 +273,145 @@ func revKey(recordID string, revision uint64) []byte {
 	return append([]byte(recordID+"/"), u64(revision)...)
 }
 
-// Put stores one pushed revision exactly once: the same revision again is a duplicate
-// (with its first receipt), an older or already-held chain is stale, a chain that parts
-// from the stored one is rejected, as is one that does not verify or comes from a
-// user for a village not theirs.
+// Put stores one pushed revision exactly once; see PutBatch.
 func (s *Store) Put(u User, item PushItem) PushResult {
-	rev := item.Revision
-	r := rev.Record
-	res := PushResult{Seq: item.Seq, RecordID: r.ID}
-	reject := func(reason string, retry bool) PushResult {
-		res.Result, res.Reason, res.Retry = Rejected, reason, retry
-		return res
+	return s.PutBatch(u, []PushItem{item})[0]
+}
+
+// PutBatch stores pushed revisions exactly once each, in one transaction (one fsync for
+// the batch): the same revision again is a duplicate (with its first receipt), an older
+// or already-held chain is stale, a chain that parts from the stored one is rejected,
+// as is one that does not verify or comes from a user for a village not theirs.
+func (s *Store) PutBatch(u User, items []PushItem) []PushResult {
+	results := make([]PushResult, len(items))
+	ok := make([]bool, len(items))
+	for i, item := range items {
+		results[i], ok[i] = s.check(u, item)
 	}
-	if r.ID == "" || item.Case.Village == "" {
-		return reject("the record does not say what it is or where", false)
-	}
-	if !u.MayVillage(item.Case.Village) {
-		return reject(fmt.Sprintf("%s is not one of %s's villages", item.Case.Village, u.Code), false)
-	}
-	if r.Village == "" && (item.Case.Subject == "" || item.Case.Subject != r.Subject) {
-		return reject("the record's case does not match the case it is sent with", false)
-	}
-	if len(rev.Audit) > 0 && rev.Audit[0].Hash == "" {
-		localstore.Relink(rev.Audit) // sent without its hashes (PROTOCOL.md)
-	}
-	if msgs := localstore.VerifyRevision(rev); len(msgs) > 0 {
-		return reject(strings.Join(msgs, "; "), false)
-	}
-	if uint64(len(rev.Audit)) != r.AuditLen {
-		return reject("the audit chain does not end where the record says", false)
-	}
-	rev.Photos = nil
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		revs := tx.Bucket(bktRevisions)
-		if data := revs.Get(revKey(r.ID, r.Revision)); data != nil {
-			var had storedRevision
-			if err := json.Unmarshal(data, &had); err != nil {
+		for i, item := range items {
+			if !ok[i] {
+				continue
+			}
+			res, err := s.put(tx, u, item)
+			if err != nil {
 				return err
 			}
-			if len(had.Revision.Audit) > 0 && had.Revision.Audit[len(had.Revision.Audit)-1].Hash == rev.Audit[len(rev.Audit)-1].Hash {
-				res.Result, res.ServerID, res.Received = Duplicate, had.ServerID, had.Received
-				return nil
-			}
-			res.Result, res.Reason = Rejected, localstore.ErrConflict.Error()
-			return nil
+			results[i] = res
 		}
-		var latest latestRecord
-		if data := tx.Bucket(bktLatest).Get([]byte(r.ID)); data != nil {
-			if err := json.Unmarshal(data, &latest); err != nil {
-				return err
-			}
-			n := len(rev.Audit)
-			if n <= latest.AuditLen {
-				if latest.Heads[n-1] == rev.Audit[n-1].Hash {
-					res.Result = Stale
-				} else {
-					res.Result, res.Reason = Rejected, localstore.ErrConflict.Error()
-				}
-				return nil
-			}
-			if rev.Audit[latest.AuditLen-1].Hash != latest.Heads[latest.AuditLen-1] {
-				res.Result, res.Reason = Rejected, localstore.ErrConflict.Error()
-				return nil
-			}
-		}
-		att := tx.Bucket(bktAttach)
-		for _, p := range r.Photos {
-			if att.Get([]byte(p.Hash)) == nil {
-				res.Result, res.Reason, res.Retry = Rejected, fmt.Sprintf("photo %.8s has not been uploaded", p.Hash), true
-				return nil
-			}
-		}
-		seq, err := tx.Bucket(bktLog).NextSequence()
-		if err != nil {
-			return err
-		}
-		st := storedRevision{Revision: rev, Case: item.Case, From: u.Code, Received: s.now().UTC(),
-			ServerID: fmt.Sprintf("%s-%d", s.serverID, seq), Seq: seq}
-		data, err := json.Marshal(st)
-		if err != nil {
-			return err
-		}
-		if err := revs.Put(revKey(r.ID, r.Revision), data); err != nil {
-			return err
-		}
-		heads := make([]string, len(rev.Audit))
-		for i, e := range rev.Audit {
-			heads[i] = e.Hash
-		}
-		ld, _ := json.Marshal(latestRecord{Revision: r.Revision, AuditLen: len(rev.Audit), Heads: heads, Village: item.Case.Village, Status: string(r.Status)})
-		if err := tx.Bucket(bktLatest).Put([]byte(r.ID), ld); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bktLog).Put(u64(seq), revKey(r.ID, r.Revision)); err != nil {
-			return err
-		}
-		res.Result, res.ServerID, res.Received = Stored, st.ServerID, st.Received
 		return nil
 	})
 	if err != nil {
-		res.Result, res.Reason, res.Retry = Rejected, "the server could not store it: "+err.Error(), true
+		for i := range results {
+			if ok[i] {
+				results[i] = PushResult{Seq: items[i].Seq, RecordID: items[i].Revision.Record.ID, Result: Rejected,
+					Reason: "the server could not store it: " + err.Error(), Retry: true}
+			}
+		}
 	}
-	return res
+	return results
+}
+
+// check is what can be judged of an item without the store.
+func (s *Store) check(u User, item PushItem) (PushResult, bool) {
+	rev := item.Revision
+	r := rev.Record
+	res := PushResult{Seq: item.Seq, RecordID: r.ID, Result: Rejected}
+	switch {
+	case r.ID == "" || item.Case.Village == "":
+		res.Reason = "the record does not say what it is or where"
+	case !u.MayVillage(item.Case.Village):
+		res.Reason = fmt.Sprintf("%s is not one of %s's villages", item.Case.Village, u.Code)
+	case r.Village == "" && (item.Case.Subject == "" || item.Case.Subject != r.Subject):
+		res.Reason = "the record's case does not match the case it is sent with"
+	default:
+		verify := localstore.VerifyRevision
+		if len(rev.Audit) > 0 && rev.Audit[0].Hash == "" {
+			localstore.Relink(rev.Audit) // sent without its hashes (PROTOCOL.md)
+			verify = localstore.VerifyRelinked
+		}
+		if msgs := verify(rev); len(msgs) > 0 {
+			res.Reason = strings.Join(msgs, "; ")
+		} else if uint64(len(rev.Audit)) != r.AuditLen {
+			res.Reason = "the audit chain does not end where the record says"
+		} else {
+			return res, true
+		}
+	}
+	return res, false
+}
+
+// put stores a checked item in the caller's transaction.
+func (s *Store) put(tx *bolt.Tx, u User, item PushItem) (PushResult, error) {
+	rev := item.Revision
+	rev.Photos = nil
+	r := rev.Record
+	res := PushResult{Seq: item.Seq, RecordID: r.ID}
+	revs := tx.Bucket(bktRevisions)
+	if data := revs.Get(revKey(r.ID, r.Revision)); data != nil {
+		var had storedRevision
+		if err := json.Unmarshal(data, &had); err != nil {
+			return res, err
+		}
+		if len(had.Revision.Audit) > 0 && had.Revision.Audit[len(had.Revision.Audit)-1].Hash == rev.Audit[len(rev.Audit)-1].Hash {
+			res.Result, res.ServerID, res.Received = Duplicate, had.ServerID, had.Received
+			return res, nil
+		}
+		res.Result, res.Reason = Rejected, localstore.ErrConflict.Error()
+		return res, nil
+	}
+	if data := tx.Bucket(bktLatest).Get([]byte(r.ID)); data != nil {
+		var latest latestRecord
+		if err := json.Unmarshal(data, &latest); err != nil {
+			return res, err
+		}
+		n := len(rev.Audit)
+		if n <= latest.AuditLen {
+			if latest.Heads[n-1] == rev.Audit[n-1].Hash {
+				res.Result = Stale
+			} else {
+				res.Result, res.Reason = Rejected, localstore.ErrConflict.Error()
+			}
+			return res, nil
+		}
+		if rev.Audit[latest.AuditLen-1].Hash != latest.Heads[latest.AuditLen-1] {
+			res.Result, res.Reason = Rejected, localstore.ErrConflict.Error()
+			return res, nil
+		}
+	}
+	att := tx.Bucket(bktAttach)
+	for _, p := range r.Photos {
+		if att.Get([]byte(p.Hash)) == nil {
+			res.Result, res.Reason, res.Retry = Rejected, fmt.Sprintf("photo %.8s has not been uploaded", p.Hash), true
+			return res, nil
+		}
+	}
+	seq, err := tx.Bucket(bktLog).NextSequence()
+	if err != nil {
+		return res, err
+	}
+	st := storedRevision{Revision: rev, Case: item.Case, From: u.Code, Received: s.now().UTC(),
+		ServerID: fmt.Sprintf("%s-%d", s.serverID, seq), Seq: seq}
+	data, err := json.Marshal(st)
+	if err != nil {
+		return res, err
+	}
+	if err := revs.Put(revKey(r.ID, r.Revision), data); err != nil {
+		return res, err
+	}
+	heads := make([]string, len(rev.Audit))
+	for i, e := range rev.Audit {
+		heads[i] = e.Hash
+	}
+	ld, _ := json.Marshal(latestRecord{Revision: r.Revision, AuditLen: len(rev.Audit), Heads: heads, Village: item.Case.Village, Status: string(r.Status)})
+	if err := tx.Bucket(bktLatest).Put([]byte(r.ID), ld); err != nil {
+		return res, err
+	}
+	if err := tx.Bucket(bktLog).Put(u64(seq), revKey(r.ID, r.Revision)); err != nil {
+		return res, err
+	}
+	res.Result, res.ServerID, res.Received = Stored, st.ServerID, st.Received
+	return res, nil
 }
 
 // Pull returns, after cursor, up to limit revisions of the user's villages that others
