@@ -15,6 +15,7 @@ import (
 
 	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/roster"
 )
 
 var testKDF = localstore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
@@ -454,5 +455,46 @@ func TestClockAYearWrong(t *testing.T) {
 	sy := enrolled(t, d, s, d.enrol("E001", "李晓梅", "enumerator", "*"))
 	if rep := round(t, sy); rep.Pushed != 3 {
 		t.Errorf("round %+v", rep)
+	}
+}
+
+// TestRosterFromServer: the district's roster reaches each laptop, its villages only.
+func TestRosterFromServer(t *testing.T) {
+	d := newDistrict(t)
+	src := laptop(t, 0, "E001")
+	cases, _ := src.Cases(localstore.CaseFilter{})
+	var rows []roster.Row
+	for _, c := range cases {
+		rows = append(rows, c.Row)
+	}
+	if err := d.store.ImportRoster(rows); err != nil {
+		t.Fatal(err)
+	}
+	village := rows[0].Village
+	db, err := localstore.Open(t.TempDir(), localstore.Options{KDF: testKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	fresh, err := db.Setup(localstore.User{Code: "E009", Name: "新人", Role: localstore.RoleEnumerator}, "pass-word-9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sy := enrolled(t, d, fresh, d.enrol("E009", "新人", "enumerator", village))
+	rep := round(t, sy)
+	got, _ := fresh.Cases(localstore.CaseFilter{})
+	want := 0
+	for _, r := range rows {
+		if r.Village == village {
+			want++
+		}
+	}
+	if rep.Roster != want || len(got) != want || want == 0 || want == len(rows) {
+		t.Errorf("roster %d, cases %d, want %d of %d", rep.Roster, len(got), want, len(rows))
+	}
+	for _, c := range got {
+		if c.Row.Village != village {
+			t.Errorf("a case of %s reached a laptop of %s", c.Row.Village, village)
+		}
 	}
 }

@@ -285,6 +285,7 @@ var text = map[string][2]string{
 	"synchint":     {"有信号时每隔几分钟自动同步；按 enter 立即同步。", "With signal it syncs every few minutes by itself; enter syncs now."},
 	"bar.syncing":  {"同步中", "syncing"},
 	"bar.syncfail": {"同步失败", "sync failed"},
+	"receipt":      {"区县已收到（回执 %s，%s）", "the district has it (receipt %s, %s)"},
 	"bar.synced":   {"已同步%s", "synced %s"},
 	// Reports
 	"reports":              {"报表", "Reports"},

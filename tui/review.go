@@ -287,6 +287,9 @@ func (s *reviewScreen) View(width, height int) string {
 	if n := len(r.Photos); n > 0 {
 		info += " · " + fmt.Sprintf(tr(lang, "photos.n"), n)
 	}
+	if rc, ok := r.Received(); ok {
+		info += " · " + fmt.Sprintf(tr(lang, "receipt"), rc.ServerID, rc.ReceivedAt.In(s.env.Now().Location()).Format("01-02 15:04"))
+	}
 	add(&head, st.Faint.Render, info)
 	if r.OutcomeNote != "" {
 		add(&head, st.Warning.Render, tr(lang, "note")+colon(lang)+clean(r.OutcomeNote))
