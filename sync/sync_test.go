@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
+	bolt "go.etcd.io/bbolt"
 )
 
 var testKDF = localstore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
@@ -496,5 +498,77 @@ func TestRosterFromServer(t *testing.T) {
 		if c.Row.Village != village {
 			t.Errorf("a case of %s reached a laptop of %s", c.Row.Village, village)
 		}
+	}
+}
+
+// TestPhotoUploadResumes: a record's photo is uploaded before the record; an upload cut
+// off halfway resumes from the server's offset, not from zero.
+func TestPhotoUploadResumes(t *testing.T) {
+	d := newDistrict(t)
+	s := laptop(t, 1, "E001")
+	items, _ := s.Outbox(0)
+	rec := items[0].Record
+	// A draft with a photo, taken to completion: its outbox entry names the photo.
+	cases, _ := s.Cases(localstore.CaseFilter{Status: localstore.StatusNew})
+	r, err := s.StartRecord(cases[0].ID, rec.FormID, rec.FormVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	photo := bytes.Repeat([]byte("入户照片 "), 60000) // 780 KB
+	steps := []func() (*localstore.Record, error){
+		func() (*localstore.Record, error) { return s.SetCaseHeader(r.ID, 1, 3, "空挂户，村委会证实") },
+		func() (*localstore.Record, error) { return s.AddPhoto(r.ID, photo, "image/jpeg") },
+		func() (*localstore.Record, error) { return s.Complete(r.ID) },
+	}
+	for _, step := range steps {
+		if r, err = step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hash := r.Photos[0].Hash
+	// The first 300 000 bytes arrived before the link dropped.
+	if _, _, err := d.store.AppendAttachment(hash, 0, photo[:300000], maxAttachment); err != nil {
+		t.Fatal(err)
+	}
+	sy := enrolled(t, d, s, d.enrol("E001", "李晓梅", "enumerator", "*"))
+	rep := round(t, sy)
+	if rep.Pushed != 2 || rep.PhotoBytes != int64(len(photo)-300000) {
+		t.Errorf("round %+v: sent %d photo bytes, want %d", rep, rep.PhotoBytes, len(photo)-300000)
+	}
+	if n, complete, _ := d.store.AttachmentOffset(hash); !complete || n != int64(len(photo)) {
+		t.Errorf("the server has %d bytes, complete %v", n, complete)
+	}
+	// A record naming a photo the server lacks waits for it rather than being refused.
+	own, err := s.Revision(r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.store.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bktLatest).Delete([]byte(r.ID)) })
+	d.store.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bktRevisions).Delete(revKey(r.ID, r.Revision)) })
+	res := d.store.Put(User{Code: "E001", Role: "enumerator", Villages: []string{"*"}}, PushItem{Seq: 9,
+		Revision: localstore.Revision{Record: withPhoto(r, strings.Repeat("ab", 32)), Audit: own.Audit}, Case: Case{Subject: r.Subject, Village: "x"}})
+	if res.Result != Rejected || !res.Retry || !strings.Contains(res.Reason, "photo") {
+		t.Errorf("a record with a missing photo: %+v", res)
+	}
+}
+
+func withPhoto(r *localstore.Record, hash string) localstore.Record {
+	c := *r
+	c.Photos = append([]localstore.Attachment{}, localstore.Attachment{Hash: hash})
+	return c
+}
+
+func TestRateLimit(t *testing.T) {
+	d := newDistrict(t)
+	d.handler.RatePerMinute = 3
+	s := laptop(t, 0, "E001")
+	sy := enrolled(t, d, s, d.enrol("E001", "李晓梅", "enumerator", "*"))
+	var err error
+	for i := 0; i < 6 && err == nil; i++ {
+		_, err = sy.Round(context.Background())
+	}
+	var se *Error
+	if !errors.As(err, &se) || se.Kind != Transient || !strings.Contains(se.Message("zh"), "服务器忙") {
+		t.Errorf("a device over its rate: %v", err)
 	}
 }
