@@ -572,3 +572,31 @@ func TestRateLimit(t *testing.T) {
 		t.Errorf("a device over its rate: %v", err)
 	}
 }
+
+func TestEnrolmentCodeExpires(t *testing.T) {
+	now := time.Date(2021, 10, 1, 9, 0, 0, 0, time.UTC)
+	st, err := OpenStore(t.TempDir(), func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	code, err := st.AddEnrolment(User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(8 * 24 * time.Hour)
+	if _, _, err := st.Enroll(code, "x"); !errors.Is(err, ErrBadCode) {
+		t.Errorf("a code a week old enrolled: %v", err)
+	}
+	code, _ = st.AddEnrolment(User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
+	tok, u, err := st.Enroll(strings.ToLower(code), "x") // typed in lower case
+	if err != nil || u.Code != "E001" {
+		t.Fatalf("enrol: %v", err)
+	}
+	if _, err := st.Authenticate(tok); err != nil {
+		t.Error(err)
+	}
+	if _, err := st.Authenticate(tok + "0"); !errors.Is(err, ErrBadToken) {
+		t.Errorf("a made-up token: %v", err)
+	}
+}
