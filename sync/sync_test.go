@@ -248,6 +248,26 @@ func TestWrongVillageRejected(t *testing.T) {
 	}
 }
 
+// nth wraps a handler: on the requests for which bad says so (by their number), fault
+// answers instead of (or as well as) the server.
+func nth(bad func(n int, r *http.Request) bool, fault func(next http.Handler, w http.ResponseWriter, r *http.Request)) func(http.Handler) http.Handler {
+	var mu gosync.Mutex
+	n := 0
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			n++
+			hit := bad(n, r)
+			mu.Unlock()
+			if hit {
+				fault(next, w, r)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
 // faults: each wraps the server; every completed record must end on the server exactly
 // once and the laptop's outbox empty.
 func TestFaults(t *testing.T) {
@@ -258,60 +278,26 @@ func TestFaults(t *testing.T) {
 		rounds int
 	}{
 		{"a 500 on every third request", func(*district) func(http.Handler) http.Handler {
-			var mu gosync.Mutex
-			n := 0
-			return func(next http.Handler) http.Handler {
-				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					mu.Lock()
-					n++
-					bad := n%3 == 0
-					mu.Unlock()
-					if bad {
-						http.Error(w, "boom", http.StatusInternalServerError)
-						return
-					}
-					next.ServeHTTP(w, r)
+			return nth(func(n int, _ *http.Request) bool { return n%3 == 0 },
+				func(_ http.Handler, w http.ResponseWriter, _ *http.Request) {
+					http.Error(w, "boom", http.StatusInternalServerError)
 				})
-			}
 		}, 6},
 		{"the answer lost after the server committed", func(*district) func(http.Handler) http.Handler {
-			var mu gosync.Mutex
-			n := 0
-			return func(next http.Handler) http.Handler {
-				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					mu.Lock()
-					n++
-					lose := r.URL.Path == "/v1/push" && n%2 == 1
-					mu.Unlock()
-					if !lose {
-						next.ServeHTTP(w, r)
-						return
-					}
+			return nth(func(n int, r *http.Request) bool { return r.URL.Path == "/v1/push" && n%2 == 1 },
+				func(next http.Handler, w http.ResponseWriter, r *http.Request) {
 					next.ServeHTTP(httptest.NewRecorder(), r) // committed, answer thrown away
-					conn, _, err := w.(http.Hijacker).Hijack()
-					if err == nil {
+					if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
 						conn.Close()
 					}
 				})
-			}
 		}, 6},
 		{"a captive portal's page now and then", func(*district) func(http.Handler) http.Handler {
-			var mu gosync.Mutex
-			n := 0
-			return func(next http.Handler) http.Handler {
-				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					mu.Lock()
-					n++
-					portal := n%4 == 2
-					mu.Unlock()
-					if portal {
-						w.Header().Set("Content-Type", "text/html")
-						io.WriteString(w, "<html><body>请登录 Wi-Fi</body></html>")
-						return
-					}
-					next.ServeHTTP(w, r)
+			return nth(func(n int, _ *http.Request) bool { return n%4 == 2 },
+				func(_ http.Handler, w http.ResponseWriter, _ *http.Request) {
+					w.Header().Set("Content-Type", "text/html")
+					io.WriteString(w, "<html><body>请登录 Wi-Fi</body></html>")
 				})
-			}
 		}, 6},
 	}
 	for _, tt := range tests {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -125,24 +124,11 @@ func newBackupCmd(a *app) *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			// Write beside the destination and rename, so a failed copy never replaces a
-			// good one.
-			tmp, err := os.CreateTemp(filepath.Dir(dest), ".doorstep-backup-*")
-			if err != nil {
-				return fmt.Errorf("backup: %w", err)
-			}
-			defer os.Remove(tmp.Name())
-			n, err := db.Backup(tmp)
-			if err == nil {
-				err = tmp.Sync()
-			}
-			if cerr := tmp.Close(); err == nil {
-				err = cerr
-			}
-			if err == nil {
-				err = os.Rename(tmp.Name(), dest)
-			}
-			if err != nil {
+			var n int64
+			if err := writeAtomically(dest, func(w *os.File) (err error) {
+				n, err = db.Backup(w)
+				return err
+			}); err != nil {
 				return fmt.Errorf("backup to %s: %w", dest, err)
 			}
 			fmt.Fprintf(a.stdout, "backed up %d bytes to %s (encrypted; restore by putting it in a data folder as %s)\n", n, dest, localstore.FileName)
