@@ -222,3 +222,20 @@ func TestReportsFromTheScreens(t *testing.T) {
 		t.Errorf("the paths are not shown:\n%s", screenText(m))
 	}
 }
+
+func TestLeaderListAndBack(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	m := newRoot(t, env, 80, 24)
+	m = press(t, m, testLeader, "tab", testPass, "enter", "tab", "zs")
+	if _, ok := m.screen.(*todayScreen); !ok {
+		t.Fatalf("tab did not open the case list:\n%s", screenText(m))
+	}
+	m = press(t, m, "esc")
+	if _, ok := m.screen.(*todayScreen); !ok || m.screen.(*todayScreen).search.Value() != "" {
+		t.Fatalf("esc did not clear the search first")
+	}
+	m = press(t, m, "esc")
+	if _, ok := m.screen.(*teamScreen); !ok {
+		t.Fatalf("esc on an empty search did not go back to the team:\n%s", screenText(m))
+	}
+}

@@ -123,6 +123,10 @@ func (s *todayScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 				return s, navigate(Page{Kind: KindCase, ID: s.ix.entries[s.shown[s.cursor]].c.ID})
 			}
 			return s, nil
+		case key.Matches(msg, k.Clear) && s.search.Value() == "":
+			// Nothing to clear: back to where the list was opened from (a leader's
+			// team screen); on an enumerator's home there is nothing behind it.
+			return s, back
 		case key.Matches(msg, k.Clear):
 			s.search.SetValue("")
 			s.refilter()
