@@ -226,8 +226,65 @@ func TestLeaderThroughServer(t *testing.T) {
 	if back.Status != localstore.StatusReturned || len(back.Comments) != 1 || ok.Status != localstore.StatusApproved {
 		t.Errorf("on the enumerator's laptop: %s %+v, %s", back.Status, back.Comments, ok.Status)
 	}
-	if probs, _ := enum.Verify(); len(probs) != 0 {
-		t.Errorf("verify: %v", probs)
+	// The enumerator fixes the returned record and completes it again; the leader
+	// approves it: the loop closes through the server.
+	fixAndComplete(t, enum, back.ID)
+	if rep := round(t, es); rep.Pushed != 1 {
+		t.Fatalf("the fix was not pushed: %+v", rep)
+	}
+	if rep := round(t, ls); rep.Pulled != 1 {
+		t.Fatalf("the leader did not get the fix: %+v", rep)
+	}
+	if _, err := lead.Approve(back.ID); err != nil {
+		t.Fatal(err)
+	}
+	round(t, ls)
+	round(t, es)
+	if r, _ := enum.Record(back.ID); r.Status != localstore.StatusApproved {
+		t.Errorf("after the loop, the enumerator's record is %s", r.Status)
+	}
+	for _, s := range []*localstore.Session{enum, lead} {
+		if probs, _ := s.Verify(); len(probs) != 0 {
+			t.Errorf("verify: %v", probs)
+		}
+	}
+	rows, _ := d.store.Records(false)
+	for _, r := range rows {
+		if r.RecordID == back.ID && r.Status != string(localstore.StatusApproved) {
+			t.Errorf("the district has %s for the record", r.Status)
+		}
+	}
+}
+
+// fixAndComplete is an enumerator correcting a returned record: a changed answer, the
+// read-back, both signatures, completed again.
+func fixAndComplete(t testing.TB, s *localstore.Session, id string) {
+	t.Helper()
+	r, err := s.Record(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := []byte("1")
+	if string(r.Answers["R3"]) == "1" {
+		v = []byte("2")
+	}
+	steps := []func() (*localstore.Record, error){
+		func() (*localstore.Record, error) {
+			return s.SaveAnswers(id, localstore.AnswerChange{Question: "R3", Section: "basic", Value: v})
+		},
+		func() (*localstore.Record, error) { return s.MarkReadBack(id) },
+		func() (*localstore.Record, error) {
+			return s.Sign(id, localstore.Signature{Role: localstore.SignerRespondent, Name: "本人"})
+		},
+		func() (*localstore.Record, error) {
+			return s.Sign(id, localstore.Signature{Role: localstore.SignerEnumerator, Name: s.User().Name})
+		},
+		func() (*localstore.Record, error) { return s.Complete(id) },
+	}
+	for _, step := range steps {
+		if _, err := step(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

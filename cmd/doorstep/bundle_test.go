@@ -109,6 +109,55 @@ func TestBundleRoundTrip(t *testing.T) {
 	if !found {
 		t.Error("the returned record is not on the enumerator's laptop")
 	}
+	// The enumerator fixes it and hands it over again; the leader approves; the
+	// approval goes back: the loop closes on USB sticks.
+	db, err = localstore.Open(enumLaptop, localstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := db.Unlock("E001", demo.DemoPassphrase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []func() (*localstore.Record, error){
+		func() (*localstore.Record, error) {
+			return es.SaveAnswers(returned, localstore.AnswerChange{Question: "R1", Section: "basic", Value: json.RawMessage(`"改正后的姓名"`)})
+		},
+		func() (*localstore.Record, error) { return es.MarkReadBack(returned) },
+		func() (*localstore.Record, error) {
+			return es.Sign(returned, localstore.Signature{Role: localstore.SignerRespondent, Name: "本人"})
+		},
+		func() (*localstore.Record, error) {
+			return es.Sign(returned, localstore.Signature{Role: localstore.SignerEnumerator, Name: "李晓梅"})
+		},
+		func() (*localstore.Record, error) { return es.Complete(returned) },
+	} {
+		if _, err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	fixed := filepath.Join(stick, "E001-fixed.bundle")
+	must(t, as(enumLaptop, "E001"), "bundle", "export", fixed)
+	if out := must(t, as(leaderLaptop, "L001"), "bundle", "import", fixed); !strings.Contains(out, "1 stored") {
+		t.Fatalf("the fix did not reach the leader: %s", out)
+	}
+	db, _ = localstore.Open(leaderLaptop, localstore.Options{})
+	s, _ = db.Unlock("L001", demo.DemoPassphrase)
+	if _, err := s.Approve(returned); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	approvals := filepath.Join(stick, "L001-approvals.bundle")
+	must(t, as(leaderLaptop, "L001"), "bundle", "export", approvals)
+	must(t, as(enumLaptop, "E001"), "bundle", "import", approvals)
+	export.Records = nil
+	json.Unmarshal([]byte(must(t, as(enumLaptop, "E001"), "records", "export", "--json")), &export)
+	for _, r := range export.Records {
+		if r.ID == returned && r.Status != localstore.StatusApproved {
+			t.Errorf("after the loop the enumerator's record is %s", r.Status)
+		}
+	}
 	must(t, as(enumLaptop, "E001"), "verify")
 	must(t, as(leaderLaptop, "L001"), "verify")
 
