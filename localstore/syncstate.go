@@ -1,6 +1,7 @@
 package localstore
 
 import (
+	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -94,6 +95,19 @@ func (s *Session) Acknowledge(acks []PushAck) error {
 			r.Receipts = append(r.Receipts, *a.Receipt)
 			if err := s.keys.putSealed(tx.Bucket(bucketRecords), string(bucketRecords), []byte(r.ID), r); err != nil {
 				return err
+			}
+			// The case list shows a completed case the district has as submitted (已上报);
+			// the record keeps its status: submission is a receipt, not a change.
+			if a.Receipt.Revision == r.Revision && r.Status == StatusCompleted && r.CaseID != "" {
+				c, err := s.loadCase(tx, r.CaseID)
+				if err != nil {
+					return err
+				}
+				c.Status = StatusSubmitted
+				key, _ := hex.DecodeString(c.ID)
+				if err := s.keys.putSealed(tx.Bucket(bucketCases), string(bucketCases), key, c); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

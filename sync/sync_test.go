@@ -185,6 +185,10 @@ func TestPushExactlyOnce(t *testing.T) {
 	if rep := round(t, sy); rep.Pushed != 0 || rep.Duplicates != 0 {
 		t.Errorf("second round %+v", rep)
 	}
+	sent, _ := s.Cases(localstore.CaseFilter{Status: localstore.StatusSubmitted})
+	if len(sent) != 6 {
+		t.Errorf("%d cases show as submitted (已上报), want 6", len(sent))
+	}
 	if d.count() != 6 {
 		t.Errorf("server has %d records after a second round", d.count())
 	}
