@@ -46,5 +46,7 @@
 // A team leader's home is team.go (teamday.go gathers the figures); review.go
 // approves or returns a record; the community form is the form screen on a village's
 // record; users.go and setup.go (in its adding mode) manage the laptop's users;
-// importscreen.go reads a roster; handbook.go is the searchable 指标解释.
+// importscreen.go reads a roster; reports.go writes the paperwork; syncscreen.go and
+// syncloop.go show and run sync (the loop runs outside the model and reports with
+// program.Send); handbook.go is the searchable 指标解释.
 package tui
