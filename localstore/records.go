@@ -353,11 +353,16 @@ func (s *Session) loadCase(tx *bolt.Tx, id string) (*Case, error) {
 // saveRecord writes the record and mirrors its status on the case, in the caller's
 // transaction.
 func (s *Session) saveRecord(tx *bolt.Tx, r *Record) error {
+	return s.putRecord(tx, r, true)
+}
+
+// putRecord writes the record, and its status on the case when mirror is set.
+func (s *Session) putRecord(tx *bolt.Tx, r *Record, mirror bool) error {
 	r.UpdatedAt = s.db.opts.Now()
 	if err := s.keys.putSealed(tx.Bucket(bucketRecords), string(bucketRecords), []byte(r.ID), r); err != nil {
 		return err
 	}
-	if r.CaseID == "" {
+	if r.CaseID == "" || !mirror {
 		return nil // a village's record: no case to mirror its status on
 	}
 	c, err := s.loadCase(tx, r.CaseID)
@@ -401,7 +406,7 @@ func (s *Session) change(id string, fn func(tx *bolt.Tx, r *Record) ([]AuditEntr
 		if err != nil {
 			return err
 		}
-		oldStatus := r.Status
+		oldStatus, oldOutcome := r.Status, r.Outcome
 		entries, err := fn(tx, r)
 		if err != nil {
 			return err
@@ -422,7 +427,10 @@ func (s *Session) change(id string, fn func(tx *bolt.Tx, r *Record) ([]AuditEntr
 				return err
 			}
 		}
-		if err := s.saveRecord(tx, r); err != nil {
+		// An answer changes neither status nor outcome: the case's mirror of them is
+		// left alone, which spares decrypting the case on every keystroke's save.
+		mirror := r.Status != oldStatus || r.Outcome != oldOutcome
+		if err := s.putRecord(tx, r, mirror); err != nil {
 			return err
 		}
 		out = r
