@@ -283,6 +283,7 @@ var text = map[string][2]string{
 	"syncok":       {"%s 同步成功", "Synced at %s"},
 	"syncresult":   {"上报 %d 条，重复 %d 条，被拒 %d 条，下载 %d 条；仍待上报 %d 条", "%d sent, %d duplicates, %d refused, %d received; %d still queued"},
 	"synchint":     {"有信号时每隔几分钟自动同步；按 enter 立即同步。", "With signal it syncs every few minutes by itself; enter syncs now."},
+	"refused.n":    {"服务器拒收的记录 %d 条（不再自动重发，请联系组长或区县）：", "%d records the server refused (not sent again; call the leader or the district):"},
 	"bar.syncing":  {"同步中", "syncing"},
 	"bar.syncfail": {"同步失败", "sync failed"},
 	"receipt":      {"区县已收到（回执 %s，%s）", "the district has it (receipt %s, %s)"},

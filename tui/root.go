@@ -148,7 +148,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			next := newSyncScreen(m.nextCommon(), m.sync)
 			m.history = append(m.history, m.screen)
 			m.screen = next
-			return m, nil
+			return m, next.Init()
 		}
 		next := build(m.nextCommon(), msg.page)
 		if next == nil || m.env.Session == nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/doorstep-survey/doorstep/localstore"
 )
 
 // scripted is a Syncer that answers each round from a list, and counts the rounds.
@@ -112,5 +113,23 @@ func TestSyncNotEnrolled(t *testing.T) {
 	m := press(t, unlocked(t, env, testEnumerator, 80, 24), "f5")
 	if !strings.Contains(screenText(m), "还没有登记到区县服务器") || strings.Contains(screenText(m), "同步中") {
 		t.Errorf("not enrolled:\n%s", screenText(m))
+	}
+}
+
+func TestSyncScreenShowsRefused(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	env.SyncNow, env.SyncServer = func() {}, "https://doorstep.example.gov.cn"
+	m := unlocked(t, env, testEnumerator, 80, 24)
+	items, err := m.env.Session.Outbox(1)
+	if err != nil || len(items) != 1 {
+		t.Fatal(err)
+	}
+	if err := m.env.Session.Acknowledge([]localstore.PushAck{{Seq: items[0].Seq, RecordID: items[0].RecordID, Reason: "王庄村 is not one of E001's villages"}}); err != nil {
+		t.Fatal(err)
+	}
+	m = press(t, m, "f5")
+	text := screenText(m)
+	if !strings.Contains(text, "服务器拒收的记录 1 条") || !strings.Contains(text, "not one of E001's villages") {
+		t.Errorf("the refused record is not shown:\n%s", text)
 	}
 }

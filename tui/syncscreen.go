@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
 
@@ -14,9 +15,13 @@ import (
 // the last error in plain words, and a key to sync now.
 type syncScreen struct {
 	common
-	state syncState
-	keys  struct{ now key.Binding }
+	state   syncState
+	refused []localstore.RejectedEntry // kept aside by the server's refusals
+	keys    struct{ now key.Binding }
 }
+
+// refusedMsg is the entries the server refused, read from the store.
+type refusedMsg struct{ entries []localstore.RejectedEntry }
 
 // syncStateMsg is the root's sync state, for a sync screen that has just opened.
 type syncStateMsg struct{ state syncState }
@@ -43,6 +48,8 @@ func (s *syncScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case syncStateMsg:
 		s.state = msg.state
+	case refusedMsg:
+		s.refused = msg.entries
 	case syncStartedMsg:
 		s.state.running = true
 	case syncDoneMsg:
@@ -50,6 +57,7 @@ func (s *syncScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		if msg.err == nil {
 			s.state.lastOK = msg.at
 		}
+		return s, s.Init()
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, s.env.Keys.Back):
@@ -97,6 +105,14 @@ func (s *syncScreen) View(width, height int) string {
 		}
 		for _, reason := range r.Rejections {
 			add(st.Error.Render, "✗ "+clean(reason))
+		}
+	}
+	if n := len(s.refused); n > 0 {
+		lines = append(lines, "")
+		add(st.Warning.Render, fmt.Sprintf(tr(lang, "refused.n"), n))
+		for i := n - 1; i >= 0 && i >= n-5; i-- {
+			e := s.refused[i]
+			add(st.Faint.Render, fmt.Sprintf("%.8s  %s", e.RecordID, clean(e.Reason)))
 		}
 	}
 	lines = append(lines, "")
