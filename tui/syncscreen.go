@@ -32,7 +32,13 @@ func newSyncScreen(c common, state syncState) *syncScreen {
 	return s
 }
 
-func (s *syncScreen) Init() tea.Cmd            { return nil }
+func (s *syncScreen) Init() tea.Cmd {
+	sess := s.env.Session
+	return s.do(func() tea.Msg {
+		entries, _ := sess.Rejected()
+		return refusedMsg{entries}
+	})
+}
 func (s *syncScreen) Title(lang string) string { return tr(lang, "sync") }
 func (s *syncScreen) Typing() bool             { return false }
 
