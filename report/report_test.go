@@ -69,6 +69,12 @@ func TestStatsTable(t *testing.T) {
 	if got := cell(t, f, "A1"); got != "持证残疾人基本状况调查情况统计表" {
 		t.Errorf("title %q", got)
 	}
+	if pl, err := f.GetPageLayout(sheetName); err != nil || pl.Orientation == nil || *pl.Orientation != "landscape" || pl.Size == nil || *pl.Size != 9 {
+		t.Errorf("page layout %+v %v", pl, err)
+	}
+	if panes, err := f.GetPanes(sheetName); err != nil || !panes.Freeze || panes.YSplit != 4 {
+		t.Errorf("panes %+v %v", panes, err)
+	}
 	if got := cell(t, f, "D3"); got != "调查方式" || cell(t, f, "D4") != "入户" || cell(t, f, "B3") != "底册人数" {
 		t.Errorf("header: %q %q", got, cell(t, f, "D4"))
 	}

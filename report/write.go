@@ -101,6 +101,16 @@ func writeXLSX(t *table, w io.Writer) (err error) {
 		}
 		ids[name] = id
 	}
+	// Page setup before the rows: set afterwards, excelize would read the whole
+	// streamed sheet back into memory to add it (840 MB for a 20 000-case register).
+	orientation := "portrait"
+	if t.landscape {
+		orientation = "landscape"
+	}
+	size, fit := 9, 1 // A4, one page wide
+	if err := f.SetPageLayout(sheetName, &excelize.PageLayoutOptions{Size: &size, Orientation: &orientation, FitToWidth: &fit}); err != nil {
+		return fmt.Errorf("write XLSX: %w", err)
+	}
 	sw, err := f.NewStreamWriter(sheetName)
 	if err != nil {
 		return fmt.Errorf("write XLSX: %w", err)
@@ -123,6 +133,11 @@ func writeXLSX(t *table, w io.Writer) (err error) {
 	cellName := func(col, row int) string {
 		name, _ := excelize.CoordinatesToCellName(col, row)
 		return name
+	}
+	// The title and header stay in view while the rows scroll (set before any row).
+	frozen := 2 + len(t.header)
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: frozen, TopLeftCell: cellName(1, frozen+1), ActivePane: "bottomLeft"}); err != nil {
+		return fmt.Errorf("write XLSX: %w", err)
 	}
 	row := 1
 	set := func(values []any, style int, opts ...excelize.RowOpts) error {
@@ -186,22 +201,11 @@ func writeXLSX(t *table, w io.Writer) (err error) {
 	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("write XLSX: %w", err)
 	}
-	orientation := "portrait"
-	if t.landscape {
-		orientation = "landscape"
-	}
-	size, fit := 9, 1 // A4, one page wide
-	if err := f.SetPageLayout(sheetName, &excelize.PageLayoutOptions{Size: &size, Orientation: &orientation, FitToWidth: &fit}); err != nil {
-		return fmt.Errorf("write XLSX: %w", err)
-	}
 	if t.repeatTitle {
 		if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: sheetName,
 			RefersTo: fmt.Sprintf("%s!$%d:$%d", sheetName, headTop, headBottom)}); err != nil {
 			return fmt.Errorf("write XLSX: %w", err)
 		}
-	}
-	if err := f.SetPanes(sheetName, &excelize.Panes{Freeze: true, YSplit: headBottom, TopLeftCell: cellName(1, headBottom+1), ActivePane: "bottomLeft"}); err != nil {
-		return fmt.Errorf("write XLSX: %w", err)
 	}
 	if _, err := f.WriteTo(w); err != nil {
 		return fmt.Errorf("write XLSX: %w", err)
