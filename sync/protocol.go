@@ -117,7 +117,7 @@ type PushResponse struct {
 }
 
 // PullResponse is what the server has for the user since a cursor: roster cases of
-// their villages, and record revisions others wrote (an enumerator: the leader's
+// their villages imported or changed, and record revisions others wrote (an enumerator: the leader's
 // approvals and returns; a leader: the team's completed records).
 type PullResponse struct {
 	Envelope

@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
@@ -30,7 +31,7 @@ import (
 //	revisions/  record id "/" revision (uint64 big-endian) → JSON storedRevision
 //	latest/     record id → JSON latestRecord (revision, chain length, head, village)
 //	log/        seq uint64 → record id "/" revision: everything stored, in order
-//	roster/     subject → JSON roster row; roster_log/ seq → subject
+//	roster/     subject → JSON roster row (its changes are in log/ as "roster\x00"+subject)
 //	attachments/ sha256 → bytes; partial/ sha256 → the bytes so far
 //
 // Codes and tokens are kept only as hashes: a copy of the file gives no one a device.
@@ -43,7 +44,6 @@ var (
 	bktLatest    = []byte("latest")
 	bktLog       = []byte("log")
 	bktRoster    = []byte("roster")
-	bktRosterLog = []byte("roster_log")
 	bktAttach    = []byte("attachments")
 	bktPartial   = []byte("partial")
 )
@@ -79,7 +79,7 @@ func OpenStore(dir string, now func() time.Time) (*Store, error) {
 	}
 	s := &Store{db: db, now: now}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bktMeta, bktEnroll, bktTokens, bktUsers, bktRevisions, bktLatest, bktLog, bktRoster, bktRosterLog, bktAttach, bktPartial} {
+		for _, b := range [][]byte{bktMeta, bktEnroll, bktTokens, bktUsers, bktRevisions, bktLatest, bktLog, bktRoster, bktAttach, bktPartial} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -414,21 +414,33 @@ func (s *Store) put(tx *bolt.Tx, u User, item PushItem) (PushResult, error) {
 	return res, nil
 }
 
+// rosterPrefix marks a roster case in the log (a record's entry is its record id).
+const rosterPrefix = "roster\x00"
+
 // Pull returns, after cursor, up to limit revisions of the user's villages that others
-// pushed, and the roster rows of those villages that changed. The cursor is the log's;
-// roster rows ride along by their own log, folded into the same number space by
-// returning them all at the first pull (cursor 0) and as they change.
+// pushed, and the roster cases of those villages imported or changed since: both are in
+// one log, so one cursor covers them.
 func (s *Store) Pull(u User, cursor uint64, limit int) (PullResponse, error) {
 	resp := PullResponse{Envelope: Envelope{Doorstep: Version}, Epoch: s.epoch, Cursor: cursor}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bktLog).Cursor()
-		revs := tx.Bucket(bktRevisions)
+		revs, rost := tx.Bucket(bktRevisions), tx.Bucket(bktRoster)
 		for k, v := c.Seek(u64(cursor + 1)); k != nil; k, v = c.Next() {
-			if len(resp.Revisions) >= limit {
+			if len(resp.Revisions)+len(resp.Roster) >= limit {
 				resp.More = true
 				break
 			}
 			resp.Cursor = binary.BigEndian.Uint64(k)
+			if subject, ok := strings.CutPrefix(string(v), rosterPrefix); ok {
+				var row roster.Row
+				if err := json.Unmarshal(rost.Get([]byte(subject)), &row); err != nil {
+					return err
+				}
+				if u.MayVillage(row.Village) {
+					resp.Roster = append(resp.Roster, row)
+				}
+				continue
+			}
 			var st storedRevision
 			if err := json.Unmarshal(revs.Get(v), &st); err != nil {
 				return err
@@ -443,35 +455,33 @@ func (s *Store) Pull(u User, cursor uint64, limit int) (PullResponse, error) {
 			}
 			resp.Revisions = append(resp.Revisions, st.Revision)
 		}
-		if cursor == 0 {
-			return tx.Bucket(bktRoster).ForEach(func(_, v []byte) error {
-				var row roster.Row
-				if err := json.Unmarshal(v, &row); err != nil {
-					return err
-				}
-				if u.MayVillage(row.Village) {
-					resp.Roster = append(resp.Roster, row)
-				}
-				return nil
-			})
-		}
 		return nil
 	})
-	sort.Slice(resp.Roster, func(i, j int) bool { return resp.Roster[i].Line < resp.Roster[j].Line })
 	return resp, err
 }
 
 // ImportRoster keeps the district's roster, to hand each enrolled laptop its villages'
-// cases.
+// cases; a case new or changed goes into the log, so laptops that pulled before get it.
 func (s *Store) ImportRoster(rows []roster.Row) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bktRoster)
+		b, log := tx.Bucket(bktRoster), tx.Bucket(bktLog)
 		for _, r := range rows {
 			data, err := json.Marshal(r)
 			if err != nil {
 				return err
 			}
-			if err := b.Put([]byte(r.Key()), data); err != nil {
+			key := []byte(r.Key())
+			if old := b.Get(key); old != nil && bytes.Equal(old, data) {
+				continue
+			}
+			if err := b.Put(key, data); err != nil {
+				return err
+			}
+			seq, err := log.NextSequence()
+			if err != nil {
+				return err
+			}
+			if err := log.Put(u64(seq), []byte(rosterPrefix+r.Key())); err != nil {
 				return err
 			}
 		}

@@ -546,6 +546,32 @@ func TestRosterFromServer(t *testing.T) {
 			t.Errorf("a case of %s reached a laptop of %s", c.Row.Village, village)
 		}
 	}
+	// The district corrects a phone number in the village, and one elsewhere: only the
+	// first reaches this laptop, at its next round; re-importing the same rows sends
+	// nothing.
+	var mine, other roster.Row
+	for _, r := range rows {
+		if r.Village == village && mine.Name == "" {
+			mine = r
+		}
+		if r.Village != village && other.Name == "" {
+			other = r
+		}
+	}
+	mine.Phone, other.Phone = "13911112222", "13933334444"
+	if err := d.store.ImportRoster(append(rows, mine, other)); err != nil {
+		t.Fatal(err)
+	}
+	if rep := round(t, sy); rep.Roster != 1 {
+		t.Errorf("after a correction: %+v", rep)
+	}
+	c, _ := fresh.CaseByNumber(mine.Key())
+	if c.Row.Phone != "13911112222" {
+		t.Errorf("the correction did not reach the laptop: %q", c.Row.Phone)
+	}
+	if rep := round(t, sy); rep.Roster != 0 {
+		t.Errorf("an unchanged roster was sent again: %+v", rep)
+	}
 }
 
 // TestPhotoUploadResumes: a record's photo is uploaded before the record; an upload cut
