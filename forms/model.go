@@ -65,7 +65,7 @@ const (
 var prefillFields = map[string]bool{
 	"name": true, "certificate": true, "resident_id": true, "phone": true, "guardian": true,
 	"guardian_phone": true, "village": true, "village_code": true, "roster_count": true,
-	"address": true,
+	"address": true, "category": true, "level": true,
 }
 
 // defaultMaxLength bounds free text so a pasted document cannot become an answer.

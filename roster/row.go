@@ -4,6 +4,8 @@
 // file's own row numbers. It never writes anything: the store imports what it returns.
 package roster
 
+import "strconv"
+
 // Row is one certificate holder on the roster, cleaned and validated.
 type Row struct {
 	// Line is the row number in the file as a spreadsheet shows it (the header is row 1
@@ -41,7 +43,7 @@ func (r Row) Key() string {
 
 // Prefill returns the row's value for a form question's prefill field (forms/FORMAT.md:
 // name, certificate, resident_id, phone, guardian, guardian_phone, village, village_code,
-// address), or "" when the row has none. roster_count is not a row's: the caller counts.
+// address, category, level — the last two as option codes), or "" when the row has none. roster_count is not a row's: the caller counts.
 func (r Row) Prefill(field string) string {
 	switch field {
 	case "name":
@@ -68,6 +70,14 @@ func (r Row) Prefill(field string) string {
 			return r.CurrentAddress
 		}
 		return r.HouseholdAddress
+	case "category":
+		if r.Category > 0 {
+			return strconv.Itoa(r.Category)
+		}
+	case "level":
+		if r.Level > 0 {
+			return strconv.Itoa(r.Level)
+		}
 	}
 	return ""
 }

@@ -23,6 +23,9 @@ func TestPrefill(t *testing.T) {
 		{full, "village_code", "410102001001"},
 		{full, "address", "城关镇幸福路3号"},
 		{old, "address", "王庄村一组1号"}, // no current address: where they are registered
+		{Row{Category: 4, Level: 2}, "category", "4"},
+		{Row{Category: 4, Level: 2}, "level", "2"},
+		{old, "category", ""}, // not known: asked, not prefilled
 		{full, "roster_count", ""},
 		{full, "nonsense", ""},
 	}

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/roster"
 )
 
 // form is the form screen showing, or the test fails.
@@ -334,5 +335,30 @@ func TestFormKeepsKeysTypedWhileOpening(t *testing.T) {
 	fs := form(t, m)
 	if fs.cur != "R3" || string(stored(t, m).Answers["R2a"]) != "2" {
 		t.Errorf("at %s, R2a %s: keys typed while the form opened were lost", fs.cur, stored(t, m).Answers["R2a"])
+	}
+}
+
+// TestLegacyCardPrefillsCategoryAndLevel: an old card's number has no category or
+// level; the roster's are offered for the enumerator to check against the card.
+func TestLegacyCardPrefillsCategoryAndLevel(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	row := person("钱老", "王庄村", "19500101", 901, 4, 2)
+	row.CertificateNumber, row.Line = row.IDNumber, 99
+	leader, err := env.DB.Unlock(testLeader, testPass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := leader.ImportRoster([]roster.Row{row}, "legacy.xlsx"); err != nil {
+		t.Fatal(err)
+	}
+	m := press(t, unlocked(t, env, testEnumerator, 80, 24), "qianlao", "enter", "enter", "1", "enter", "1", "enter")
+	m = press(t, m, "enter", "enter") // R1, R2 as prefilled
+	fs := form(t, m)
+	if fs.cur != "R2b" || !slices.Equal(fs.ed.chosen, []int{4}) || !strings.Contains(screenText(m), "已从底册预填") {
+		t.Fatalf("at %s with %v:\n%s", fs.cur, fs.ed.chosen, screenText(m))
+	}
+	m = press(t, m, "enter")
+	if fs := form(t, m); fs.cur != "R2c" || !slices.Equal(fs.ed.chosen, []int{2}) {
+		t.Errorf("R2c: at %s with %v", fs.cur, fs.ed.chosen)
 	}
 }
