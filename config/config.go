@@ -11,7 +11,9 @@ package config
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 )
@@ -38,6 +40,23 @@ type Config struct {
 	// ReportsDir is where reports made on the screens are written, or empty for
 	// the user's Documents folder.
 	ReportsDir string `mapstructure:"reports_dir"`
+	// LockMinutes is how long the screens wait without a key before they lock
+	// themselves: whole minutes, 1 to 120; empty for 10. (A string, as every setting
+	// comes in as text; LockAfter reads it.)
+	LockMinutes string `mapstructure:"lock_minutes"`
+}
+
+// defaultLockMinutes is the idle time before the screens lock: a visit's pause, not a
+// lunch break.
+const defaultLockMinutes = 10
+
+// LockAfter is the idle time before the screens lock themselves.
+func (c Config) LockAfter() time.Duration {
+	n, err := strconv.Atoi(strings.TrimSpace(c.LockMinutes))
+	if err != nil || n < 1 {
+		n = defaultLockMinutes
+	}
+	return time.Duration(n) * time.Minute
 }
 
 // defaultLanguage is Chinese: the respondents and most enumerators read it.
@@ -74,6 +93,7 @@ var settings = []setting{
 	{key: "photos_dir", usage: "look for the visit's photos in `DIR` first (default: the Pictures folder)"},
 	{key: "roster_dir", usage: "look for roster files in `DIR` first (default: the Documents folder)"},
 	{key: "reports_dir", usage: "write reports made on the screens into `DIR` (default: the Documents folder)"},
+	{key: "lock_minutes", usage: "lock the screens after `N` minutes without a key, 1 to 120 (default 10)"},
 }
 
 // configFlag names the config file. It is a flag but not a setting: a file
@@ -120,6 +140,11 @@ func (c Config) Validate() error {
 	checkFolder(bad, "photos_dir", c.PhotosDir)
 	checkFolder(bad, "roster_dir", c.RosterDir)
 	checkFolder(bad, "reports_dir", c.ReportsDir)
+	if v := strings.TrimSpace(c.LockMinutes); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 120 {
+			bad("lock_minutes", "must be whole minutes from 1 to 120, not %q", c.LockMinutes)
+		}
+	}
 	return errors.Join(errs...)
 }
 

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/pflag"
 )
@@ -506,5 +507,23 @@ func TestDataAliases(t *testing.T) {
 				t.Errorf("DataDir = %q, want %q", got.DataDir, tt.want)
 			}
 		})
+	}
+}
+
+func TestLockMinutes(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{{"", 10 * time.Minute, true}, {"5", 5 * time.Minute, true}, {" 120 ", 120 * time.Minute, true},
+		{"0", 0, false}, {"121", 0, false}, {"ten", 0, false}} {
+		c := Config{DataDir: "/tmp/x", Language: "zh", LockMinutes: tt.in}
+		err := c.Validate()
+		if (err == nil) != tt.ok {
+			t.Errorf("%q: %v", tt.in, err)
+		}
+		if tt.ok && c.LockAfter() != tt.want {
+			t.Errorf("%q: %v", tt.in, c.LockAfter())
+		}
 	}
 }

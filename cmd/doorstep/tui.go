@@ -52,6 +52,7 @@ func runTUI(cmd *cobra.Command, a *app, dir string, notice [2]string) error {
 		DB: db, PersonForm: person, CommunityForm: community, Lang: a.cfg.Language, Keys: tui.DefaultKeyMap(),
 		Styles: tui.DefaultStyles(lipgloss.HasDarkBackground(in, out)), Notice: notice,
 		PhotosDir: a.cfg.PhotosDir, RosterDir: a.cfg.RosterDir, ReportsDir: a.cfg.ReportsDir,
+		LockAfter: a.cfg.LockAfter(),
 	}
 	// Sync runs outside the model, for whoever unlocked; the screens learn of it by
 	// messages sent to the program.
