@@ -324,6 +324,10 @@ func (s *Store) check(u User, item PushItem) (PushResult, bool) {
 		res.Reason = fmt.Sprintf("%s is not one of %s's villages", item.Case.Village, u.Code)
 	case r.Village == "" && (item.Case.Subject == "" || item.Case.Subject != r.Subject):
 		res.Reason = "the record's case does not match the case it is sent with"
+	case !r.Status.Locked() && r.Status != localstore.StatusReturned:
+		// A laptop queues a record when it is completed, returned or approved; a
+		// draft sent anyway is not the district's yet.
+		res.Reason = fmt.Sprintf("a %s record is not sent to the district: only completed, returned or approved ones", r.Status)
 	default:
 		verify := localstore.VerifyRevision
 		if len(rev.Audit) > 0 && rev.Audit[0].Hash == "" {

@@ -477,6 +477,22 @@ func enrolledErr(d *district, code string) (EnrollResponse, error) {
 	return c.Enroll(context.Background(), code, "x")
 }
 
+func TestDraftRejected(t *testing.T) {
+	d := newDistrict(t)
+	s := laptop(t, 1, "E001")
+	cases, _ := s.Cases(localstore.CaseFilter{Status: localstore.StatusNew})
+	r, err := s.StartRecord(cases[0].ID, "person-2021", "2021.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev, _ := s.Revision(r.ID)
+	res := d.store.Put(User{Code: "E001", Role: "enumerator", Villages: []string{"*"}}, PushItem{Seq: 1, Revision: rev,
+		Case: Case{Subject: r.Subject, Village: cases[0].Row.Village}})
+	if res.Result != Rejected || !strings.Contains(res.Reason, "draft") {
+		t.Errorf("a draft: %+v", res)
+	}
+}
+
 func TestTamperedRevisionRejected(t *testing.T) {
 	d := newDistrict(t)
 	s := laptop(t, 1, "E001")
