@@ -72,6 +72,12 @@ func TestStatsTable(t *testing.T) {
 	if pl, err := f.GetPageLayout(sheetName); err != nil || pl.Orientation == nil || *pl.Orientation != "landscape" || pl.Size == nil || *pl.Size != 9 {
 		t.Errorf("page layout %+v %v", pl, err)
 	}
+	if props, err := f.GetSheetProps(sheetName); err != nil || props.FitToPage == nil || !*props.FitToPage {
+		t.Errorf("fit to page not set, so Excel ignores one-page-wide: %+v %v", props, err)
+	}
+	if pl, _ := f.GetPageLayout(sheetName); pl.FitToWidth == nil || *pl.FitToWidth != 1 || pl.FitToHeight == nil || *pl.FitToHeight != 0 {
+		t.Errorf("fit %+v", pl)
+	}
 	if panes, err := f.GetPanes(sheetName); err != nil || !panes.Freeze || panes.YSplit != 4 {
 		t.Errorf("panes %+v %v", panes, err)
 	}

@@ -107,8 +107,14 @@ func writeXLSX(t *table, w io.Writer) (err error) {
 	if t.landscape {
 		orientation = "landscape"
 	}
-	size, fit := 9, 1 // A4, one page wide
-	if err := f.SetPageLayout(sheetName, &excelize.PageLayoutOptions{Size: &size, Orientation: &orientation, FitToWidth: &fit}); err != nil {
+	// A4, one page wide and as many pages long as it takes: Excel honours fitToWidth
+	// only with the sheet's fitToPage set, and a fitToHeight of 0 keeps a long
+	// register from being squeezed onto one page.
+	size, wide, tall, fitPage := 9, 1, 0, true
+	if err := f.SetSheetProps(sheetName, &excelize.SheetPropsOptions{FitToPage: &fitPage}); err != nil {
+		return fmt.Errorf("write XLSX: %w", err)
+	}
+	if err := f.SetPageLayout(sheetName, &excelize.PageLayoutOptions{Size: &size, Orientation: &orientation, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
 		return fmt.Errorf("write XLSX: %w", err)
 	}
 	sw, err := f.NewStreamWriter(sheetName)
