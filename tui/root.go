@@ -38,7 +38,6 @@ type Model struct {
 	lastInput     time.Time
 	// locked is what the lock put aside, to come back to when the same user unlocks.
 	locked *lockedState
-	sync   syncState
 }
 
 type lockedState struct {
@@ -127,12 +126,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.env.SyncServer = msg.Server
 		return m, nil
 	case syncStartedMsg:
-		m.sync.running = true
-		return m, m.broadcast(msg)
+		m.env.sync.running = true
+		return m, nil
 	case syncDoneMsg:
-		m.sync.running, m.sync.last = false, &msg
+		m.env.sync.running, m.env.sync.last = false, &msg
 		if msg.err == nil {
-			m.sync.lastOK = msg.at
+			m.env.sync.lastOK = msg.at
 		}
 		// What was pulled may change what the screens show.
 		cmds := []tea.Cmd{m.broadcast(msg), m.queuedCmd()}
@@ -141,15 +140,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, tea.Batch(cmds...)
 	case navigateMsg:
-		if msg.page.Kind == KindSync {
-			if m.env.Session == nil {
-				return m, nil
-			}
-			next := newSyncScreen(m.nextCommon(), m.sync)
-			m.history = append(m.history, m.screen)
-			m.screen = next
-			return m, next.Init()
-		}
 		next := build(m.nextCommon(), msg.page)
 		if next == nil || m.env.Session == nil {
 			return m, nil
@@ -492,12 +482,12 @@ func (m Model) statusBar() string {
 		left += " │ " + tr(lang, "queued") + " " + queued
 		switch {
 		case m.env.SyncNow == nil || m.env.SyncServer == "":
-		case m.sync.running:
+		case m.env.sync.running:
 			left += " " + tr(lang, "bar.syncing")
-		case m.sync.last != nil && m.sync.last.err != nil:
+		case m.env.sync.last != nil && m.env.sync.last.err != nil:
 			left += " " + m.env.Styles.Error.Render(tr(lang, "bar.syncfail"))
-		case !m.sync.lastOK.IsZero():
-			left += " " + fmt.Sprintf(tr(lang, "bar.synced"), m.sync.lastOK.In(m.now.Location()).Format("15:04"))
+		case !m.env.sync.lastOK.IsZero():
+			left += " " + fmt.Sprintf(tr(lang, "bar.synced"), m.env.sync.lastOK.In(m.now.Location()).Format("15:04"))
 		}
 	}
 	lock := tr(lang, "locked")

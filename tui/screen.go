@@ -106,6 +106,8 @@ func build(c common, p Page) Screen {
 		return newTeam(c)
 	case KindReview:
 		return newReview(c, p.ID)
+	case KindSync:
+		return newSyncScreen(c)
 	case KindUsers:
 		return newUsersScreen(c)
 	case KindReports:
@@ -227,6 +229,9 @@ type Env struct {
 	// enrolled; SyncConfigMsg sets it.
 	SyncNow    func()
 	SyncServer string
+	// sync is what the status bar and the sync screen know of sync; the root keeps
+	// it from the sync loop's messages.
+	sync syncState
 	// SessionChanged tells the program outside the model who unlocked, so that sync
 	// runs for them; nil when nobody listens.
 	SessionChanged func(*localstore.Session)

@@ -15,7 +15,6 @@ import (
 // the last error in plain words, and a key to sync now.
 type syncScreen struct {
 	common
-	state   syncState
 	refused []localstore.RejectedEntry // kept aside by the server's refusals
 	keys    struct{ now key.Binding }
 }
@@ -23,11 +22,8 @@ type syncScreen struct {
 // refusedMsg is the entries the server refused, read from the store.
 type refusedMsg struct{ entries []localstore.RejectedEntry }
 
-// syncStateMsg is the root's sync state, for a sync screen that has just opened.
-type syncStateMsg struct{ state syncState }
-
-func newSyncScreen(c common, state syncState) *syncScreen {
-	s := &syncScreen{common: c, state: state}
+func newSyncScreen(c common) *syncScreen {
+	s := &syncScreen{common: c}
 	s.keys.now = binding([]string{"enter", "f5"}, "enter", "key.syncnow")
 	return s
 }
@@ -44,7 +40,7 @@ func (s *syncScreen) Typing() bool             { return false }
 
 func (s *syncScreen) ShortHelp() []key.Binding {
 	now := s.keys.now
-	now.SetEnabled(s.env.SyncNow != nil && s.env.SyncServer != "" && !s.state.running)
+	now.SetEnabled(s.env.SyncNow != nil && s.env.SyncServer != "" && !s.env.sync.running)
 	return []key.Binding{now, s.env.Keys.Back}
 }
 
@@ -52,25 +48,16 @@ func (s *syncScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.Short
 
 func (s *syncScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
-	case syncStateMsg:
-		s.state = msg.state
 	case refusedMsg:
 		s.refused = msg.entries
-	case syncStartedMsg:
-		s.state.running = true
 	case syncDoneMsg:
-		s.state.running, s.state.last = false, &msg
-		if msg.err == nil {
-			s.state.lastOK = msg.at
-		}
-		return s, s.Init()
+		return s, s.Init() // the refused records may have changed
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, s.env.Keys.Back):
 			return s, back
-		case key.Matches(msg, s.keys.now) && s.env.SyncNow != nil && s.env.SyncServer != "" && !s.state.running:
+		case key.Matches(msg, s.keys.now) && s.env.SyncNow != nil && s.env.SyncServer != "" && !s.env.sync.running:
 			s.env.SyncNow()
-			s.state.running = true
 		}
 	}
 	return s, nil
@@ -91,19 +78,19 @@ func (s *syncScreen) View(width, height int) string {
 	}
 	add(st.Faint.Render, tr(lang, "server")+clean(s.env.SyncServer))
 	switch {
-	case s.state.running:
+	case s.env.sync.running:
 		add(st.Section.Render, tr(lang, "syncing"))
-	case s.state.last == nil:
+	case s.env.sync.last == nil:
 		add(st.Faint.Render, tr(lang, "notsynced"))
 	}
-	if last := s.state.last; last != nil {
+	if last := s.env.sync.last; last != nil {
 		when := last.at.In(s.env.Now().Location()).Format("01-02 15:04")
 		r := last.result
 		if last.err != nil {
 			add(st.Error.Render, fmt.Sprintf(tr(lang, "syncfailed"), when))
 			add(st.Error.Render, syncErrText(last.err, lang))
-			if !s.state.lastOK.IsZero() {
-				add(st.Faint.Render, fmt.Sprintf(tr(lang, "lastok"), s.state.lastOK.In(s.env.Now().Location()).Format("01-02 15:04")))
+			if !s.env.sync.lastOK.IsZero() {
+				add(st.Faint.Render, fmt.Sprintf(tr(lang, "lastok"), s.env.sync.lastOK.In(s.env.Now().Location()).Format("01-02 15:04")))
 			}
 		} else {
 			add(st.OK.Render, fmt.Sprintf(tr(lang, "syncok"), when))
