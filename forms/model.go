@@ -159,10 +159,12 @@ type Check struct {
 	when *program
 }
 
-// program is a compiled expression and the context variables it needs known.
+// program is a compiled expression, the context variables it needs known and the
+// questions it reads (by index): one that reads a held answer is not evaluated either.
 type program struct {
-	prog *vm.Program
-	uses contextSet
+	prog  *vm.Program
+	uses  contextSet
+	reads []int
 }
 
 // Questions returns every question in order, sub-questions right after their parent.
