@@ -65,8 +65,8 @@ type evalState struct {
 	relevant []bool // by question index
 	// unsure marks questions not relevant only because their relevance could not be
 	// decided (a context value unknown or invalid): their answers are held, not cleared.
-	unsure []bool
-	known  contextSet
+	unsure   []bool
+	known    contextSet
 	vm       vm.VM
 	findings []Finding
 	at       []int // question index of each finding, for ordering

@@ -14,7 +14,7 @@ import (
 func TestPersonAnswersHeldWhileCertificateInvalid(t *testing.T) {
 	f := loadForm(t, "person-2021")
 	id := residentID("110101", "19910520", "123") // a man, 30 on 30 September 2021
-	good := certificate(id, 4, 1)                  // physical, level 1: R16 applies
+	good := certificate(id, 4, 1)                 // physical, level 1: R16 applies
 	answers := forms.Answers{
 		"R1": "张三", "R2": good, "R2a": 2, "R3": 2, "R4": "张三", "R4a": 1,
 		"R5": "13812345678", "R6": 2, "R7": 1, "R8": 4, "R9": 1, "R11": []int{1},
