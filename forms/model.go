@@ -83,6 +83,9 @@ type Form struct {
 	Checks        []*Check
 	// Source is the file the form was loaded from, for messages.
 	Source string
+	// Digest is the sha256 (hex) of the file's bytes: two files that claim one id and
+	// version are the same form only if their digests agree.
+	Digest string
 
 	questions []*Question // every question, sub-questions right after their parent
 	byID      map[string]*Question
