@@ -82,8 +82,10 @@ const (
 	moveReadBack
 )
 
-// formLoadedMsg is the record opened for the interview.
+// formLoadedMsg is the record opened for the interview, with the form it was started
+// with.
 type formLoadedMsg struct {
+	form    *forms.Form
 	rec     *localstore.Record
 	name    string
 	answers forms.Answers
@@ -138,11 +140,11 @@ func newCommunityForm(c common, village string) *formScreen {
 }
 
 func (s *formScreen) Init() tea.Cmd {
-	sess, f, caseID, village := s.env.Session, s.form, s.caseID, s.village
+	sess, reg, f, caseID, village := s.env.Session, s.env.Forms, s.form, s.caseID, s.village
 	if village != "" {
-		return s.do(func() tea.Msg { return loadVillage(sess, f, village) })
+		return s.do(func() tea.Msg { return loadVillage(sess, reg, f, village) })
 	}
-	return s.do(func() tea.Msg { return loadInterview(sess, f, caseID) })
+	return s.do(func() tea.Msg { return loadInterview(sess, reg, f, caseID) })
 }
 
 func (s *formScreen) Title(lang string) string {
@@ -273,7 +275,7 @@ func (s *formScreen) loadedRecord(msg formLoadedMsg) tea.Cmd {
 		s.loadErr = clean(msg.err.Error())
 		return nil
 	}
-	s.rec, s.name, s.answers, s.ctx, s.fromRoster = msg.rec, msg.name, msg.answers, msg.ctx, msg.fromRoster
+	s.form, s.rec, s.name, s.answers, s.ctx, s.fromRoster = msg.form, msg.rec, msg.name, msg.answers, msg.ctx, msg.fromRoster
 	s.res = s.form.Evaluate(s.answers, s.ctx)
 	switch {
 	case s.at != "":

@@ -353,14 +353,6 @@ func localize(lang string, bs []key.Binding) []key.Binding {
 	return out
 }
 
-// Collection methods and case outcomes, by their official codes.
-var (
-	methods = []choice{{1, "入户", "home visit"}, {2, "电话", "telephone"}, {3, "窗口服务", "service window"},
-		{4, "智能化残疾人证系统归集", "smart-certificate system"}}
-	outcomes = []choice{{1, "正常调查", "interviewed"}, {2, "死亡", "deceased"}, {3, "空挂户", "registered, nobody lives there"},
-		{4, "查无此人", "person not found"}, {5, "拒访", "refused"}, {6, "迁出", "moved out of the district"}, {9, "其他", "other"}}
-)
-
 type choice struct {
 	code   int
 	zh, en string
