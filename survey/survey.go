@@ -10,6 +10,8 @@ package survey
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
@@ -74,6 +76,19 @@ func find(list []Code, code int) (Code, bool) {
 // NoteKey is the key under which a record keeps the note confirming a warning finding:
 // "check@question".
 func NoteKey(fd forms.Finding) string { return fd.Check + "@" + fd.Question }
+
+// NotesAt are the keys of the record's notes confirming warnings at the question, in
+// key order: what a new answer there withdraws, since a note confirms one value.
+func NotesAt(rec *localstore.Record, question string) []string {
+	var out []string
+	for key := range rec.Notes {
+		if _, q, ok := strings.Cut(key, "@"); ok && q == question {
+			out = append(out, key)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
 
 // About is what is known of a record's case besides the record: the roster's row (its
 // sex, category and level stand until a certificate number answered says otherwise),

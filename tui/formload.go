@@ -114,10 +114,13 @@ func loadVillage(sess *localstore.Session, reg *forms.Registry, f *forms.Form, v
 
 // prefillAndResume saves the prefilled answers of a record opened for the first time
 // (marked as the roster's in the audit trail), and finds where the enumerator left it.
+// A roster value for a question that does not apply (a 20-digit card's category, asked
+// only of an 18-digit one) is not prefilled: nobody would see it, and the first answer
+// would clear it.
 func prefillAndResume(sess *localstore.Session, iv interview, prefill func(field string) any) formLoadedMsg {
 	rec, f := iv.rec, iv.form
 	if len(rec.Answers) == 0 && !rec.Status.Locked() {
-		var changes []localstore.AnswerChange
+		filled := forms.Answers{}
 		for _, q := range f.Questions() {
 			if q.Prefill == "" {
 				continue
@@ -130,7 +133,16 @@ func prefillAndResume(sess *localstore.Session, iv interview, prefill func(field
 			if err != nil || parsed[q.ID] == nil {
 				continue // a roster value the question cannot take: asked, not prefilled
 			}
-			raw, err := forms.EncodeAnswer(parsed[q.ID])
+			filled[q.ID] = parsed[q.ID]
+		}
+		f.Evaluate(filled, iv.ctx).Apply(filled)
+		var changes []localstore.AnswerChange
+		for _, q := range f.Questions() {
+			v, ok := filled[q.ID]
+			if !ok {
+				continue
+			}
+			raw, err := forms.EncodeAnswer(v)
 			if err != nil {
 				continue
 			}

@@ -300,6 +300,10 @@ var text = map[string][2]string{
 	"report.register":      {"进度登记表：按底册顺序，供签字（证号隐去中间8位）", "Progress register: roster order, for signatures (numbers masked)"},
 	"report.cancellations": {"核销名单：死亡、空挂户、查无此人", "Cancellation list: deaths, empty households, not found"},
 	"report.allowance":     {"调查员工作量：劳务补贴", "Cases per enumerator, for the allowance"},
+
+	// The form's answers across a change (issue 13: held and restored answers).
+	"form.cleared":  {"已清除不再适用的答案：", "Cleared answers that no longer apply: "},
+	"form.restored": {"已恢复：", "Restored: "},
 }
 
 var categoryNames = [8][2]string{{"", ""}, {"视力", "visual"}, {"听力", "hearing"}, {"言语", "speech"}, {"肢体", "physical"}, {"智力", "intellectual"}, {"精神", "mental"}, {"多重", "multiple"}}
