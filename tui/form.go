@@ -172,7 +172,7 @@ func (s *formScreen) ShortHelp() []key.Binding {
 	var keys []key.Binding
 	if s.cur != "" && !s.ed.typing() {
 		keys = append(keys, binding([]string{"1"}, "0-9", "key.choose"))
-		if s.ed.q.Type == forms.TypeMultiple {
+		if s.ed.q.Editor() == forms.EditPickMany {
 			keys = append(keys, binding([]string{"space"}, "space", "key.toggle"))
 		}
 	}
@@ -337,7 +337,7 @@ func (s *formScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 				return warningNotedMsg{s.warnKey, note}
 			}))
 		}
-		if s.ed.digits != "" && !s.ed.typing() && s.ed.q.Type == forms.TypeMultiple {
+		if s.ed.digits != "" && !s.ed.typing() && s.ed.q.Editor() == forms.EditPickMany {
 			s.ed.pick(s.ed.offered[s.ed.cursor].Code)
 			s.ed.digits = ""
 			return nil
