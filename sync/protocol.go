@@ -126,6 +126,20 @@ type PullResponse struct {
 	More      bool              `json:"more"` // call again with the new cursor
 	Roster    []roster.Row      `json:"roster,omitempty"`
 	Revisions []record.Revision `json:"revisions,omitempty"`
+	// Withdrawn are records of the user's villages the district withdrew: another
+	// record of the same person stands (a duplicate interview resolved).
+	Withdrawn []Withdrawal `json:"withdrawn,omitempty"`
+}
+
+// Withdrawal is the district's word that a record does not stand: the same person was
+// interviewed twice for the same form, and the district chose the other record.
+type Withdrawal struct {
+	RecordID string    `json:"record_id"`
+	Subject  string    `json:"subject"`
+	FormID   string    `json:"form_id"`
+	Kept     string    `json:"kept"` // the record that stands
+	Reason   string    `json:"reason"`
+	At       time.Time `json:"at"`
 }
 
 // UploadOffset is the header in which the server says how much of an attachment it has
