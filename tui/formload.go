@@ -51,7 +51,7 @@ func openInterview(sess *localstore.Session, reg *forms.Registry, f *forms.Form,
 	if err != nil {
 		return interview{}, err
 	}
-	rec, err := sess.RecordFor(caseID, f.ID)
+	rec, err := sess.RecordFor(caseID, f.ID, f.Carries.From...)
 	if err != nil {
 		return interview{}, err
 	}
