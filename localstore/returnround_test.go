@@ -47,13 +47,13 @@ func TestPlaceKeepsWhereADraftWasPaused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if q, err := s.Place(r.ID); q != "" || err != nil {
-		t.Errorf("a record never paused has a place: %q %v", q, err)
+	if p, err := s.Place(r.ID); p != (Place{}) || err != nil {
+		t.Errorf("a record never paused has a place: %+v %v", p, err)
 	}
-	if err := s.SetPlace(r.ID, "R2b"); err != nil {
+	if err := s.SetPlace(r.ID, Place{Question: "R2b", AuditLen: r.AuditLen}); err != nil {
 		t.Fatal(err)
 	}
-	if q, err := s.Place(r.ID); q != "R2b" || err != nil {
-		t.Errorf("place %q %v", q, err)
+	if p, err := s.Place(r.ID); p.Question != "R2b" || p.AuditLen != r.AuditLen || err != nil {
+		t.Errorf("place %+v %v", p, err)
 	}
 }

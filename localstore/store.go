@@ -47,8 +47,8 @@ import (
 //	  <seq uint64>      sealed JSON RejectedEntry: an outbox entry the server refused,
 //	                    with its reason, kept to be shown and not sent again
 //	places/             (schema 4)
-//	  <record id>       sealed JSON string: the question on screen when the draft was
-//	                    paused, where it opens again
+//	  <record id>       sealed JSON Place: the question on screen when the draft was
+//	                    paused (and the audit chain's length then), where it opens again
 //
 // "sealed" is AES-256-GCM under the data key with the bucket path and key as associated
 // data; lookup() is an HMAC under a key derived from the data key.

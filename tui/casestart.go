@@ -148,11 +148,13 @@ func (s *startScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, back
 		case s.locked:
 			return s, nil
-		case s.resumable() && msg.String() == "enter":
+		case msg.String() == "enter" && s.focus < s.fields()-1:
+			// Enter walks method, outcome (and note) the same on every case, new or
+			// under way, so a habit of keys does the same everywhere.
+			return s, s.setFocus(s.focus + 1)
+		case msg.String() == "enter" && s.resumable():
 			// An interview under way goes on where it was, without saving the header again.
 			return s, next(s.rec)
-		case msg.String() == "enter" && s.focus < s.fields()-1:
-			return s, s.setFocus(s.focus + 1)
 		case msg.String() == "enter":
 			return s, s.save()
 		case key.Matches(msg, k.NextField) && !(s.focus < 2 && msg.String() == "down"):
@@ -276,15 +278,25 @@ func (s *startScreen) resumable() bool {
 // next is the step after the start for the record's state: the form, the read-back, the
 // signatures or the photo; a case closed here goes back to its details.
 func next(r *localstore.Record) tea.Cmd {
-	if r == nil || r.Outcome != localstore.OutcomeInterviewed || r.Status.Locked() {
+	p, ok := stepAfterStart(r)
+	if !ok {
 		return back
 	}
-	p := Page{ID: r.CaseID, Kind: KindForm}
+	return replace(p)
+}
+
+// stepAfterStart is the page an interview under way goes on at; ok is false when the
+// record is not an interview that can go on.
+func stepAfterStart(r *localstore.Record) (p Page, ok bool) {
+	if r == nil || r.Outcome != localstore.OutcomeInterviewed || r.Status.Locked() {
+		return Page{}, false
+	}
+	p = Page{ID: r.CaseID, Kind: KindForm}
 	switch r.Status {
 	case localstore.StatusReadBack:
 		p.Kind = KindSign // read back and agreed: the signatures are next
 	case localstore.StatusSigned:
 		p.Kind = KindPhoto
 	}
-	return replace(p)
+	return p, true
 }

@@ -117,8 +117,8 @@ var text = map[string][2]string{
 	"isLocked":     {"此个案已完成，只有组长退回后才能修改", "This case is completed; only a team leader's return reopens it"},
 	// The form
 	"interview":               {"调查", "Interview"},
-	"key.prevq":               {"上一题", "previous"},
-	"key.jump":                {"题目列表", "all questions"},
+	"key.prevq":               {"上一题", "back"},
+	"key.jump":                {"题目列表", "questions"},
 	"key.readback":            {"宣读", "read back"},
 	"key.pause":               {"暂停", "pause"},
 	"key.qhelp":               {"指标解释", "help"},
@@ -300,6 +300,19 @@ var text = map[string][2]string{
 	"report.register":      {"进度登记表：按底册顺序，供签字（证号隐去中间8位）", "Progress register: roster order, for signatures (numbers masked)"},
 	"report.cancellations": {"核销名单：死亡、空挂户、查无此人", "Cancellation list: deaths, empty households, not found"},
 	"report.allowance":     {"调查员工作量：劳务补贴", "Cases per enumerator, for the allowance"},
+
+	// The field test (issue 10): returned records, resuming, jumps.
+	"key.fixrec":    {"修改", "fix"},
+	"key.resume":    {"继续调查", "resume"},
+	"key.method":    {"方式", "method"},
+	"key.blank":     {"未答", "blank"},
+	"key.related":   {"相关题", "related"},
+	"returnedhead":  {"组长退回，请按意见修改：", "Returned by the team leader, to fix:"},
+	"returned.n":    {"有 %d 份记录被组长退回，已排在最前，请先修改", "%d records came back from the team leader: listed first, fix them first"},
+	"related.n":     {"涉及：%s（F7 转到）", "Reads: %s (F7 goes there)"},
+	"derivedage":    {"（按证件号码推算，%d岁）", " (age %d from the ID number)"},
+	"validcodes":    {"%s 不是本题的选项，可选：%s", "%s is not an option here; the codes are %s"},
+	"wrongpassonly": {"口令不对", "Wrong passphrase"},
 }
 
 var categoryNames = [8][2]string{{"", ""}, {"视力", "visual"}, {"听力", "hearing"}, {"言语", "speech"}, {"肢体", "physical"}, {"智力", "intellectual"}, {"精神", "mental"}, {"多重", "multiple"}}

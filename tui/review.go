@@ -117,7 +117,8 @@ func (s *reviewScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		s.items = reviewLines(s.env.PersonForm, s.rec, s.c)
 		s.cursor = s.nextAnswer(-1, 1)
 	case commentAddedMsg:
-		s.comments = append(s.comments, localstore.Comment{Question: msg.question, Text: msg.text})
+		// Written now: the store keeps this time, not the time of the return.
+		s.comments = append(s.comments, localstore.Comment{Question: msg.question, Text: msg.text, At: s.env.Now()})
 	case decidedMsg:
 		s.busy = false
 		if msg.err != nil {
@@ -235,13 +236,14 @@ func reviewLines(f *forms.Form, rec *localstore.Record, c localstore.Case) []rev
 		for j, l := range sec.Lines {
 			out = append(out, reviewLine{kind: lineAnswer, question: l.Question, text: [2]string{clean(l.Text), clean(en[i].Lines[j].Text)}})
 			for _, fd := range findings[l.Question] {
+				msg := findingText(f, fd, answers, ctx)
 				if fd.Severity == forms.SeverityError {
-					out = append(out, reviewLine{kind: lineError, question: l.Question, text: [2]string{"✗ " + clean(fd.Message.ZH), "✗ " + clean(fd.Message.In("en"))}})
+					out = append(out, reviewLine{kind: lineError, question: l.Question, text: [2]string{"✗ " + msg[0], "✗ " + msg[1]}})
 					continue
 				}
 				note := clean(rec.Notes[fd.Check+"@"+fd.Question])
 				out = append(out, reviewLine{kind: lineWarning, question: l.Question,
-					text: [2]string{"! " + clean(fd.Message.ZH) + "　说明：" + note, "! " + clean(fd.Message.In("en")) + " Note: " + note}})
+					text: [2]string{"! " + msg[0] + "　说明：" + note, "! " + msg[1] + " Note: " + note}})
 			}
 		}
 	}

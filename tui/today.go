@@ -212,9 +212,11 @@ func (s *todayScreen) View(width, height int) string {
 	}
 	// The lines above the list start where the names do, after the cursor's column.
 	lines := []string{" " + s.summary(width-1), " " + s.filterLine(width-1)}
-	switch {
+	switch returned := s.ix.counts[""][localstore.StatusReturned]; {
 	case s.ix.notMine:
 		lines = append(lines, " "+st.Warning.Render(textwidth.Truncate(tr(lang, "notmine"), width-1)))
+	case returned > 0 && s.search.Value() == "":
+		lines = append(lines, " "+st.Warning.Render(textwidth.Truncate(fmt.Sprintf(tr(lang, "returned.n"), returned), width-1)))
 	case s.search.Value() == "":
 		lines = append(lines, " "+st.Faint.Render(textwidth.Truncate(tr(lang, "searchhint"), width-1)))
 	default:
