@@ -1,12 +1,15 @@
 package tui
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
 )
 
@@ -132,5 +135,103 @@ func TestCommentsKeepTheirTime(t *testing.T) {
 	rec, _ := m.env.Session.Record(recID)
 	if len(rec.Comments) != 2 || !rec.Comments[0].At.Equal(first) || !rec.Comments[1].At.Equal(first.Add(7*time.Minute)) {
 		t.Fatalf("comments %+v, want written at %v and 7 minutes later", rec.Comments, first)
+	}
+}
+
+// TestAgeChecksSayTheAge: a warning judged on the age says the age derived from the
+// ID number, on the form and in the leader's review.
+func TestAgeChecksSayTheAge(t *testing.T) {
+	f, err := forms.Builtin("person-2021")
+	if err != nil {
+		t.Fatal(err)
+	}
+	young := person("小李", "王庄村", "19900101", 5, 1, 1)
+	a := forms.Answers{"R2": young.CertificateNumber, "R6": 2, "R9": 2, "R10": 1}
+	var c5 *forms.Finding
+	for _, fd := range f.Evaluate(a, forms.Context{"method": 1, "outcome": 1}).Findings {
+		if fd.Check == "C5" {
+			c5 = &fd
+		}
+	}
+	if c5 == nil {
+		t.Fatal("C5 does not fire for a pension at 31")
+	}
+	if got := findingText(f, *c5, a, forms.Context{}); !strings.Contains(got[0], "31岁") || !strings.Contains(got[1], "age 31") {
+		t.Errorf("C5 says %q", got)
+	}
+	raw := map[string]json.RawMessage{}
+	for k, v := range a {
+		raw[k], _ = forms.EncodeAnswer(v)
+	}
+	rec := &localstore.Record{Method: 1, Outcome: 1, Answers: raw}
+	found := false
+	for _, l := range reviewLines(f, rec, localstore.Case{Row: young}) {
+		found = found || l.kind == lineWarning && strings.Contains(l.text[0], "31岁")
+	}
+	if !found {
+		t.Error("the leader's review does not say the age C5 was judged on")
+	}
+}
+
+// TestErrorNamesTheQuestionsItReads: C2 at R13 says it reads R12, and F7 goes there.
+func TestErrorNamesTheQuestionsItReads(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	m := jump(t, startInterview(t, env, 80, 24), "R12")
+	m = press(t, m, "2", "enter")
+	if form(t, m).cur != "R13" {
+		m = jump(t, m, "R13")
+	}
+	m = press(t, m, "1")
+	fs := form(t, m)
+	if fs.cur != "R13" || fs.err[0] == "" {
+		t.Fatalf("C2 did not stop R13:\n%s", screenText(m))
+	}
+	if out := screenText(m); !strings.Contains(out, "涉及：R12") || !strings.Contains(out, "F7") {
+		t.Fatalf("the error does not name R12 and the key:\n%s", out)
+	}
+	m = press(t, m, "f7")
+	if fs := form(t, m); fs.cur != "R12" {
+		t.Errorf("F7 went to %s, want R12", fs.cur)
+	}
+}
+
+// TestSignOffersThePreviousProxy: signing again, the proxy who signed before is
+// offered as a proxy, name and relation.
+func TestSignOffersThePreviousProxy(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	m := press(t, finishForm(t, env, 80, 24), "enter")
+	for i := 0; i < 20; i++ {
+		if _, ok := m.screen.(*readBackScreen); !ok {
+			break
+		}
+		m = press(t, m, "enter")
+	}
+	m = press(t, m, "2", "tab", "ctrl+u", "王芳", "tab", "女儿", "tab", "tab", testPass, "enter")
+	if _, ok := m.screen.(*photoScreen); !ok {
+		t.Fatalf("not signed:\n%s", screenText(m))
+	}
+	m = press(t, m, "esc", "enter") // back to the case, and on
+	if _, ok := m.screen.(*photoScreen); !ok {
+		t.Fatalf("a signed record does not go on at the photo:\n%s", screenText(m))
+	}
+	// An answer changed after signing: the signatures are taken again.
+	rec, _ := m.env.Session.Record(m.screen.(*photoScreen).iv.rec.ID)
+	q := env.PersonForm.Question("R3")
+	if _, err := m.env.Session.SaveAnswers(rec.ID, localstore.AnswerChange{Question: "R3", Section: q.Section.ID, Value: json.RawMessage(`4`), Reason: "受访者更正"}); err != nil {
+		t.Fatal(err)
+	}
+	m = press(t, m, "esc", "enter")
+	for i := 0; i < 20; i++ {
+		if _, ok := m.screen.(*readBackScreen); !ok {
+			break
+		}
+		m = press(t, m, "enter")
+	}
+	ss, ok := m.screen.(*signScreen)
+	if !ok {
+		t.Fatalf("not on the signatures:\n%s", screenText(m))
+	}
+	if !ss.proxy || ss.name.Value() != "王芳" || ss.relation.Value() != "女儿" {
+		t.Errorf("offered %v %q %q, want the proxy 王芳, 女儿", ss.proxy, ss.name.Value(), ss.relation.Value())
 	}
 }
