@@ -2,6 +2,7 @@ package tui
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -233,5 +234,28 @@ func TestSignOffersThePreviousProxy(t *testing.T) {
 	}
 	if !ss.proxy || ss.name.Value() != "王芳" || ss.relation.Value() != "女儿" {
 		t.Errorf("offered %v %q %q, want the proxy 王芳, 女儿", ss.proxy, ss.name.Value(), ss.relation.Value())
+	}
+}
+
+// TestStatusBarCountsTheCompletedCase: the bar's queued count is the completion
+// page's, at once.
+func TestStatusBarCountsTheCompletedCase(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	env.PhotosDir = "testdata/photos"
+	m := press(t, finishForm(t, env, 80, 24), "enter")
+	for i := 0; i < 20; i++ {
+		if _, ok := m.screen.(*readBackScreen); !ok {
+			break
+		}
+		m = press(t, m, "enter")
+	}
+	m = press(t, m, "1", "tab", "tab", "tab", testPass, "enter", "down", "enter", "f6")
+	ps, ok := m.screen.(*photoScreen)
+	if !ok || !ps.done {
+		t.Fatalf("not completed:\n%s", screenText(m))
+	}
+	lines := strings.Split(screenText(m), "\n")
+	if bar := lines[len(lines)-1]; !strings.Contains(bar, fmt.Sprintf("待上报 %d", ps.queued)) {
+		t.Errorf("the bar says %q, the page %d queued", bar, ps.queued)
 	}
 }

@@ -109,7 +109,9 @@ func (s *photoScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, nil
 		}
 		s.iv.rec, s.queued, s.done = msg.rec, msg.queued, true
-		return s, nil
+		// The status bar says the same number as the page.
+		n := msg.queued
+		return s, func() tea.Msg { return queuedMsg{n} }
 	case tea.WindowSizeMsg:
 		s.picker.SetHeight(max(3, msg.Height-14))
 		return s, nil

@@ -130,6 +130,7 @@ func (s *reviewScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		} else {
 			s.done = both("returned")
 		}
+		return s, requeued(s.env.DB)
 	case tea.KeyPressMsg:
 		return s, s.key(msg)
 	}
