@@ -18,7 +18,7 @@ type caseScreen struct {
 	id    string
 	c     *localstore.Case
 	rec   *localstore.Record // the case's interview, nil before it starts
-	err   string
+	err   [2]string
 	start key.Binding
 }
 
@@ -89,7 +89,7 @@ func (s *caseScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, nil
 		}
 		if msg.err != nil {
-			s.err = clean(msg.err.Error())
+			s.err = loadErrText(msg.err)
 			return s, nil
 		}
 		s.c, s.rec = &msg.c, msg.rec
@@ -109,8 +109,8 @@ func (s *caseScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 
 func (s *caseScreen) View(width, height int) string {
 	lang, st := s.env.Lang, s.env.Styles
-	if s.err != "" {
-		return st.Error.Render(tr(lang, "err") + s.err)
+	if s.err[0] != "" {
+		return strings.Join(textwidth.Wrap(s.err[langIndex(lang)], width), "\n")
 	}
 	if s.c == nil {
 		return st.Faint.Render(tr(lang, "loading"))

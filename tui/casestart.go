@@ -25,7 +25,7 @@ type startScreen struct {
 	note    textinput.Model
 	focus   int // 0 method, 1 outcome, 2 note
 	busy    bool
-	err     string
+	err     [2]string
 	loaded  bool
 	locked  bool
 	rec     *localstore.Record
@@ -108,7 +108,7 @@ func (s *startScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		}
 		s.loaded = true
 		if msg.err != nil {
-			s.err = clean(msg.err.Error())
+			s.err = loadErrText(msg.err)
 			return s, nil
 		}
 		s.name = clean(msg.c.Row.Name)
@@ -134,7 +134,7 @@ func (s *startScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		}
 		s.busy = false
 		if msg.err != nil {
-			s.err = clean(msg.err.Error())
+			s.err = errText(msg.err)
 			return s, nil
 		}
 		return s, next(msg.rec)
@@ -198,13 +198,13 @@ func (s *startScreen) choose(msg tea.KeyPressMsg) {
 func (s *startScreen) save() tea.Cmd {
 	note := clean(s.note.Value())
 	if !s.interview() && note == "" {
-		s.err = tr(s.env.Lang, "needNote")
+		s.err = both("needNote")
 		return s.setFocus(2)
 	}
 	if s.interview() {
 		note = ""
 	}
-	s.busy, s.err = true, ""
+	s.busy, s.err = true, [2]string{}
 	sess, f, id := s.env.Session, s.env.PersonForm, s.caseID
 	method, outcome := methods[s.method].code, outcomes[s.outcome].code
 	return s.do(func() tea.Msg {
@@ -259,8 +259,10 @@ func (s *startScreen) View(width, height int) string {
 		lines = append(lines, "  "+st.Warning.Render(textwidth.Truncate(tr(lang, "isLocked"), width-2)))
 	case s.busy:
 		lines = append(lines, "  "+st.Faint.Render(tr(lang, "saving")))
-	case s.err != "":
-		lines = append(lines, "  "+st.Error.Render(textwidth.Truncate(s.err, width-2)))
+	case s.err[0] != "":
+		for _, l := range textwidth.Wrap(s.err[langIndex(lang)], width-2) {
+			lines = append(lines, "  "+st.Error.Render(l))
+		}
 	case s.interview():
 		lines = append(lines, "  "+st.Faint.Render(textwidth.Truncate(tr(lang, "startHint"), width-2)))
 	default:

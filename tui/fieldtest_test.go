@@ -259,3 +259,34 @@ func TestStatusBarCountsTheCompletedCase(t *testing.T) {
 		t.Errorf("the bar says %q, the page %d queued", bar, ps.queued)
 	}
 }
+
+// TestMessagesInTheScreensLanguage: the store's failures are said by their kind in
+// the screen's language, once; at signing a wrong passphrase is only that.
+func TestMessagesInTheScreensLanguage(t *testing.T) {
+	for _, err := range []error{
+		fmt.Errorf("receive: %w", localstore.ErrConflict),
+		fmt.Errorf("sign: %w: read the answers back first", localstore.ErrNotReady),
+		fmt.Errorf("return: %w: only a team leader can return a record", localstore.ErrNotAllowed),
+		localstore.ErrDiskFull,
+	} {
+		got := errText(err)
+		if strings.ContainsAny(strings.ReplaceAll(got[0], "enter", ""), "abcdefghijklmnopqrstuvwxyz") {
+			t.Errorf("%v: English in the Chinese: %q", err, got[0])
+		}
+		if got[1] == "" || strings.Contains(got[1], err.Error()) && err != localstore.ErrDiskFull {
+			t.Errorf("%v: the English is the store's message, not a sentence: %q", err, got[1])
+		}
+	}
+	env := fixture(t, newClock(), true)
+	m := press(t, finishForm(t, env, 80, 24), "enter")
+	for i := 0; i < 20; i++ {
+		if _, ok := m.screen.(*readBackScreen); !ok {
+			break
+		}
+		m = press(t, m, "enter")
+	}
+	m = press(t, m, "1", "tab", "tab", "tab", "not-my-pass", "enter")
+	if out := screenText(m); !strings.Contains(out, "口令不对") || strings.Contains(out, "用户代码或口令不对") {
+		t.Errorf("a wrong passphrase at signing:\n%s", out)
+	}
+}

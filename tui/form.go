@@ -42,7 +42,7 @@ type formScreen struct {
 	ctx     forms.Context
 	res     forms.Result
 	loaded  bool
-	loadErr string
+	loadErr [2]string
 
 	cur     string // the question shown; "" is the end of the form
 	ed      editor
@@ -211,7 +211,7 @@ func (s *formScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case formLoadedMsg:
 		cmd := s.loadedRecord(msg)
-		if s.loadErr != "" {
+		if s.loadErr[0] != "" {
 			s.held = nil
 			return s, cmd
 		}
@@ -251,7 +251,7 @@ func (s *formScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		s.saving = false
 		if msg.err != nil {
 			if errors.Is(msg.err, localstore.ErrWrongPassphrase) {
-				s.err = both("wrongpass")
+				s.err = both("wrongpassonly")
 			} else {
 				s.err = errText(msg.err)
 			}
@@ -287,7 +287,7 @@ func (s *formScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 func (s *formScreen) loadedRecord(msg formLoadedMsg) tea.Cmd {
 	s.loaded = true
 	if msg.err != nil {
-		s.loadErr = clean(msg.err.Error())
+		s.loadErr = loadErrText(msg.err)
 		return nil
 	}
 	s.rec, s.name, s.answers, s.ctx, s.fromRoster = msg.rec, msg.name, msg.answers, msg.ctx, msg.fromRoster
@@ -802,17 +802,6 @@ func (s *formScreen) signVillage(pass string) tea.Cmd {
 		rec, err := sess.Complete(id)
 		return villageDoneMsg{rec, err}
 	})
-}
-
-func errText(err error) [2]string {
-	if errors.Is(err, localstore.ErrDiskFull) {
-		return both("diskfull")
-	}
-	if errors.Is(err, localstore.ErrRecordLocked) {
-		return both("isLocked")
-	}
-	msg := clean(err.Error())
-	return [2]string{tr("zh", "notsaved") + msg, tr("en", "notsaved") + msg}
 }
 
 // commentsAt are the leader's comments of the last return on the question ("" for

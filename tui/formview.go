@@ -16,8 +16,8 @@ func (s *formScreen) View(width, height int) string {
 	if !s.loaded {
 		return st.Faint.Render(tr(lang, "loading"))
 	}
-	if s.loadErr != "" {
-		return strings.Join(textwidth.Wrap(tr(lang, "err")+s.loadErr, width), "\n")
+	if s.loadErr[0] != "" {
+		return strings.Join(textwidth.Wrap(s.loadErr[li], width), "\n")
 	}
 	if s.cur == "" {
 		return s.endView(width)

@@ -313,6 +313,19 @@ var text = map[string][2]string{
 	"derivedage":    {"（按证件号码推算，%d岁）", " (age %d from the ID number)"},
 	"validcodes":    {"%s 不是本题的选项，可选：%s", "%s is not an option here; the codes are %s"},
 	"wrongpassonly": {"口令不对", "Wrong passphrase"},
+	// The store's failures by kind (errtext.go).
+	"err.conflict":    {"这份记录在两台电脑上被改得不一样了，请找组长核对", "The record was changed differently on two laptops: ask the team leader to check it"},
+	"err.reason":      {"这一部分已宣读确认，修改须说明原因", "This section was agreed at read-back: say why the answer changes"},
+	"err.notallowed":  {"这个用户不能这样做", "This user is not allowed to do that"},
+	"err.notready":    {"记录还没到这一步（先宣读、签字）", "The record is not ready for that yet (read back and sign first)"},
+	"err.notfound":    {"没有找到这份记录或个案", "The record or case was not found"},
+	"err.toolarge":    {"内容太大，没有保存", "Too large: not saved"},
+	"err.corrupt":     {"数据文件已损坏，请联系区县技术人员", "The data file is damaged: call the district's IT officer"},
+	"err.alreadyopen": {"数据文件已在另一个 Doorstep 窗口中打开", "The data file is already open in another Doorstep window"},
+	"err.newer":       {"数据文件是新版 Doorstep 写的，请用新版程序", "The data file was written by a newer Doorstep: use the newer program"},
+	"err.userexists":  {"已有这个用户代码", "A user with this code already exists"},
+	"err.nocards":     {"本机没有组员的密钥卡，请先添加", "No team member's key card is kept here: add them first"},
+	"err.unknown":     {"出现了意外的错误，请联系区县技术人员。技术详情：", "Something unexpected went wrong: call the district's IT officer. Details: "},
 }
 
 var categoryNames = [8][2]string{{"", ""}, {"视力", "visual"}, {"听力", "hearing"}, {"言语", "speech"}, {"肢体", "physical"}, {"智力", "intellectual"}, {"精神", "mental"}, {"多重", "multiple"}}

@@ -161,7 +161,7 @@ func TestEnumeratorCannotApprove(t *testing.T) {
 	}
 	m = send(t, m, navigateMsg{Page{Kind: KindReview, ID: done.ID}})
 	m = press(t, m, "f9")
-	if !strings.Contains(screenText(m), "only a team leader") {
+	if !strings.Contains(screenText(m), "这个用户不能这样做") {
 		t.Errorf("an enumerator's approval was not refused:\n%s", screenText(m))
 	}
 	if r, _ := m.env.Session.Record(done.ID); r.Status != localstore.StatusCompleted {

@@ -148,7 +148,7 @@ func (s *signScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		s.pass.SetValue("")
 		if msg.err != nil {
 			if errors.Is(msg.err, localstore.ErrWrongPassphrase) {
-				s.err = both("wrongpass")
+				s.err = both("wrongpassonly")
 			} else {
 				s.err = errText(msg.err)
 			}

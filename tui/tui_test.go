@@ -604,7 +604,7 @@ func TestResultsReachTheScreenThatAsked(t *testing.T) {
 	}
 	// A result for a screen that is gone is dropped.
 	m = send(t, m, screenMsg{id: 999, msg: casesMsg{err: localstore.ErrCorrupt}})
-	if len(m.overlays) != 0 || today.err != "" {
+	if len(m.overlays) != 0 || today.err[0] != "" {
 		t.Error("a result for no screen was delivered")
 	}
 }
