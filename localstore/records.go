@@ -466,7 +466,9 @@ func (s *Session) SaveAnswers(recordID string, changes ...AnswerChange) (*Record
 				continue
 			}
 			if i := slices.Index(r.Confirmed, ch.Section); i >= 0 {
-				if ch.Reason == "" {
+				// A returned record is changed because the leader asked (the comments
+				// say why); otherwise the respondent's agreement needs a reason to undo.
+				if ch.Reason == "" && r.Status != StatusReturned {
 					return nil, fmt.Errorf("%s: %w", ch.Question, ErrReasonRequired)
 				}
 				// The respondent agreed to the old answer: the section is read back again.
