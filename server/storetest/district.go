@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/doorstep-survey/doorstep/demo"
+	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/attachments"
@@ -147,6 +148,16 @@ func (d *District) Put(u dsync.User, item dsync.PushItem) dsync.PushResult {
 	return res[0]
 }
 
+// PersonForm is the built-in 2021 person form, which the tests' records are started with.
+func PersonForm(t testing.TB) *forms.Form {
+	t.Helper()
+	f, err := forms.Builtin("person-2021")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 // Laptop is a demo store of 40 cases with k completed interviews, unlocked as user.
 func Laptop(t testing.TB, k int, user string) *localstore.Session {
 	t.Helper()
@@ -161,7 +172,7 @@ func LaptopOf(t testing.TB, cases, k int, user string) *localstore.Session {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := demo.Seed(db, demo.SeedOptions{Options: demo.Options{Seed: 5, Cases: cases, Villages: 2}, Completed: k}); err != nil {
+	if _, err := demo.Seed(db, demo.SeedOptions{Form: PersonForm(t), Options: demo.Options{Seed: 5, Cases: cases, Villages: 2}, Completed: k}); err != nil {
 		t.Fatal(err)
 	}
 	s, err := db.Unlock(user, demo.DemoPassphrase)

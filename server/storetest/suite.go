@@ -322,7 +322,7 @@ func testClockAYearWrong(t *testing.T, b Backend) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := demo.Seed(db, demo.SeedOptions{Options: demo.Options{Seed: 5, Cases: 20, Villages: 2}, Completed: 3}); err != nil {
+	if _, err := demo.Seed(db, demo.SeedOptions{Form: PersonForm(t), Options: demo.Options{Seed: 5, Cases: 20, Villages: 2}, Completed: 3}); err != nil {
 		t.Fatal(err)
 	}
 	s, _ := db.Unlock("E001", demo.DemoPassphrase)
