@@ -243,6 +243,10 @@ type Report struct {
 	// Bytes are the compressed batches sent; PhotoBytes the photos uploaded.
 	Bytes      int64 `json:"bytes_sent"`
 	PhotoBytes int64 `json:"photo_bytes_sent"`
+
+	// Withdrawn are the district's withdrawals of this laptop's records (a duplicate
+	// interview resolved for the other record); Reasons says which and why.
+	Withdrawn int `json:"withdrawn"`
 }
 
 // Syncer runs rounds for one unlocked session.
@@ -449,6 +453,10 @@ func (s *Syncer) pull(ctx context.Context, st *localstore.SyncState, rep *Report
 			case localstore.Rejected:
 				rep.Reasons = append(rep.Reasons, fmt.Sprintf("收到的记录 %.8s 没有保存：%s", rev.Record.ID, reason))
 			}
+		}
+		for _, w := range resp.Withdrawn {
+			rep.Withdrawn++
+			rep.Reasons = append(rep.Reasons, fmt.Sprintf("记录 %.8s 已被区县撤销（同一人重复调查，保留记录 %.8s）：%s", w.RecordID, w.Kept, w.Reason))
 		}
 		st.Cursor, st.Epoch = resp.Cursor, resp.Epoch
 		if err := s.Session.SetSyncState(*st); err != nil {
