@@ -105,20 +105,8 @@ func (in Input) cases() []Case {
 	return out
 }
 
-// finished reports whether the case's record counts as surveyed by the report's day:
-// completed (or later) on or before it.
-func (in Input) finished(c Case) bool {
-	r := c.Record
-	if r == nil || !r.Status.Locked() {
-		return false
-	}
-	if in.AsOf.IsZero() || r.CompletedAt.IsZero() {
-		return true
-	}
-	y, m, d := in.AsOf.Date()
-	end := time.Date(y, m, d+1, 0, 0, 0, 0, in.AsOf.Location())
-	return r.CompletedAt.Before(end)
-}
+// surveyed reports whether a case counts as surveyed on the report's day.
+func (in Input) surveyed(c Case) bool { return Surveyed(c.Record, in.AsOf) }
 
 func (in Input) userName(code string) string {
 	if n := in.Users[code]; n != "" {
@@ -126,23 +114,6 @@ func (in Input) userName(code string) string {
 	}
 	return code
 }
-
-// Labels of the case header's codes, as the national form words them.
-var (
-	methodNames  = map[int]string{1: "入户", 2: "电话", 3: "窗口服务", 4: "系统归集"}
-	outcomeNames = map[int]string{1: "正常调查", 2: "死亡", 3: "空挂户", 4: "查无此人", 5: "拒访", 6: "迁出", 9: "其他"}
-	categoryName = map[int]string{1: "视力", 2: "听力", 3: "言语", 4: "肢体", 5: "智力", 6: "精神", 7: "多重"}
-	levelName    = map[int]string{1: "一级", 2: "二级", 3: "三级", 4: "四级"}
-)
-
-// methods and outcomes in the order the tables give them.
-var (
-	methodOrder  = []int{1, 2, 3, 4}
-	outcomeOrder = []int{1, 2, 3, 4, 5, 6, 9}
-)
-
-// homeVisitTarget is the work plan's minimum share of home visits.
-const homeVisitTarget = 0.96
 
 // Assemble joins what a session reads — the roster's cases in roster order, the records,
 // the users — into a report's input; the person form's records only.
