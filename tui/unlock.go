@@ -30,7 +30,7 @@ type unlockScreen struct {
 	// started is when the passphrase check began, for its progress bar.
 	started time.Time
 	idle    bool // locked for lack of use: say so
-	err   string
+	err     string
 	// waitUntil is when the store takes another try after too many wrong ones.
 	waitUntil time.Time
 	submit    key.Binding
