@@ -164,9 +164,9 @@ func TestAgeChecksSayTheAge(t *testing.T) {
 	for k, v := range a {
 		raw[k], _ = forms.EncodeAnswer(v)
 	}
-	rec := &localstore.Record{Method: 1, Outcome: 1, Answers: raw}
+	rec := &localstore.Record{FormID: f.ID, FormVersion: f.Version, Method: 1, Outcome: 1, Answers: raw}
 	found := false
-	for _, l := range reviewLines(f, rec, localstore.Case{Row: young}) {
+	for _, l := range reviewLines(registryOf(f), rec, localstore.Case{Row: young}) {
 		found = found || l.kind == lineWarning && strings.Contains(l.text[0], "31岁")
 	}
 	if !found {

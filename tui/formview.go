@@ -58,6 +58,9 @@ func (s *formScreen) View(width, height int) string {
 	if s.ed.note[li] != "" {
 		msg(st.Warning.Render, s.ed.note[li])
 	}
+	if s.restored[li] != "" {
+		msg(st.OK.Render, s.restored[li])
+	}
 	if s.cleared[li] != "" {
 		msg(st.Faint.Render, s.cleared[li])
 	}
@@ -173,12 +176,12 @@ func (s *formScreen) answerLines(width, room int) []string {
 	for i := first; i < len(e.offered) && len(lines) < room; i++ {
 		o := e.offered[i]
 		mark := "( )"
-		if e.q.Type == forms.TypeMultiple {
+		if e.q.Editor() == forms.EditPickMany {
 			mark = "[ ]"
 		}
 		if e.isChosen(o.Code) {
 			mark = "(•)"
-			if e.q.Type == forms.TypeMultiple {
+			if e.q.Editor() == forms.EditPickMany {
 				mark = "[x]"
 			}
 		}
