@@ -128,6 +128,8 @@ func (s *startScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			s.note.SetValue(r.OutcomeNote)
 		}
 		return s, nil
+	case outcomeConfirmedMsg:
+		return s, s.saveHeader(clean(s.note.Value()))
 	case startDoneMsg:
 		if msg.caseID != s.caseID {
 			return s, nil
@@ -195,15 +197,26 @@ func (s *startScreen) choose(msg tea.KeyPressMsg) {
 	}
 }
 
+// outcomeConfirmedMsg is the enumerator's yes to closing the case without an interview.
+type outcomeConfirmedMsg struct{}
+
 func (s *startScreen) save() tea.Cmd {
 	note := clean(s.note.Value())
 	if !s.interview() && note == "" {
 		s.err = both("needNote")
 		return s.setFocus(2)
 	}
-	if s.interview() {
-		note = ""
+	if !s.interview() {
+		// Completed at once and sent for cancellation: only a leader can reopen it.
+		o := outcomes[s.outcome]
+		return showOverlay(newConfirm(s.common, both("confirmoutcome"),
+			[2]string{fmt.Sprintf(tr("zh", "confirmoutcome.body"), s.name, o.zh, note), fmt.Sprintf(tr("en", "confirmoutcome.body"), s.name, o.en, note)},
+			func() tea.Msg { return outcomeConfirmedMsg{} }))
 	}
+	return s.saveHeader("")
+}
+
+func (s *startScreen) saveHeader(note string) tea.Cmd {
 	s.busy, s.err = true, [2]string{}
 	sess, f, id := s.env.Session, s.env.PersonForm, s.caseID
 	method, outcome := methods[s.method].code, outcomes[s.outcome].code

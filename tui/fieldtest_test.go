@@ -290,3 +290,21 @@ func TestMessagesInTheScreensLanguage(t *testing.T) {
 		t.Errorf("a wrong passphrase at signing:\n%s", out)
 	}
 }
+
+// TestWrongDigitSaysTheCodes: a digit that is no option's code says which are.
+func TestWrongDigitSaysTheCodes(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	m := jump(t, startInterview(t, env, 80, 24), "R19")
+	m = press(t, m, "1")
+	if form(t, m).cur != "R19b" {
+		m = jump(t, m, "R19b")
+	}
+	m = press(t, m, "1")
+	if fs := form(t, m); fs.cur != "R19b" || !strings.Contains(screenText(m), "1 不是本题的选项，可选：3、4") {
+		t.Fatalf("a wrong digit on R19b:\n%s", screenText(m))
+	}
+	m = press(t, m, "3")
+	if strings.Contains(screenText(m), "不是本题的选项") {
+		t.Errorf("the note outlives a right code:\n%s", screenText(m))
+	}
+}
