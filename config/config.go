@@ -1,8 +1,9 @@
 // Package config holds Doorstep's settings: one typed Config, read from flags,
 // DOORSTEP_* environment variables, a YAML file and defaults, strongest first.
 //
-// It reads and checks settings and nothing more: it creates no folder, opens no
-// store and loads no form, so every command can afford to load it. It never
+// Load reads and checks settings and nothing more: it creates no folder, opens no
+// store and loads no form, so every command can afford to load it. The one write is
+// Remember, of a value a person chose on the screens. It never
 // reads the process environment or the global viper and pflag state behind its
 // caller's back: Load is handed the flag set and the environment lookup, so a
 // test can pin both.
