@@ -10,6 +10,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"regexp"
@@ -75,19 +76,12 @@ const (
 
 // PersonFormName is the form new person records are started with.
 func (c Config) PersonFormName() string {
-	return cmpOr(strings.TrimSpace(c.PersonForm), defaultPersonForm)
+	return cmp.Or(strings.TrimSpace(c.PersonForm), defaultPersonForm)
 }
 
 // CommunityFormName is the form new village records are started with.
 func (c Config) CommunityFormName() string {
-	return cmpOr(strings.TrimSpace(c.CommunityForm), defaultCommunityForm)
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
+	return cmp.Or(strings.TrimSpace(c.CommunityForm), defaultCommunityForm)
 }
 
 // defaultLanguage is Chinese: the respondents and most enumerators read it.
@@ -104,17 +98,10 @@ type setting struct {
 }
 
 // flag is the setting's flag name: forms_dir is --forms-dir.
-func (s setting) flag() string { return strings.ReplaceAll(cmpOr(s.name, s.key), "_", "-") }
+func (s setting) flag() string { return strings.ReplaceAll(cmp.Or(s.name, s.key), "_", "-") }
 
 // env is the setting's environment variable: forms_dir is DOORSTEP_FORMS_DIR.
-func (s setting) env() string { return "DOORSTEP_" + strings.ToUpper(cmpOr(s.name, s.key)) }
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
+func (s setting) env() string { return "DOORSTEP_" + strings.ToUpper(cmp.Or(s.name, s.key)) }
 
 // retiredEnv are variables once read and read no more, with the one to set instead: a
 // script that still sets one is told, rather than quietly using another folder.
