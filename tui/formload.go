@@ -172,7 +172,16 @@ func prefillAndResume(sess *localstore.Session, iv interview, prefill func(field
 			}
 		}
 	}
-	return formLoadedMsg{form: f, rec: rec, name: iv.name, answers: iv.answers, ctx: iv.ctx, resume: resume, fromRoster: fromRoster}
+	place, err := sess.Place(rec.ID)
+	if err != nil {
+		return formLoadedMsg{err: err}
+	}
+	for _, e := range audit {
+		if e.Action == localstore.ActionAnswer && e.Reason != prefillReason && e.Seq > place.AuditLen {
+			place.Question = "" // answered since the pause: the last answer says more
+		}
+	}
+	return formLoadedMsg{form: f, rec: rec, name: iv.name, answers: iv.answers, ctx: iv.ctx, resume: resume, place: place.Question, fromRoster: fromRoster}
 }
 
 // registryOf is the registry of a program that was handed only the forms for new

@@ -178,6 +178,18 @@ type unlockedMsg struct {
 // queuedMsg carries the outbox length for the status bar; n < 0 when it is not known.
 type queuedMsg struct{ n int }
 
+// requeued reads the outbox length for the status bar, after a screen queued something
+// for the district.
+func requeued(db *localstore.DB) tea.Cmd {
+	return func() tea.Msg {
+		n, err := db.OutboxLen()
+		if err != nil {
+			return queuedMsg{-1}
+		}
+		return queuedMsg{n}
+	}
+}
+
 // tickMsg drives the clock in the status bar and the idle lock.
 type tickMsg struct{ at time.Time }
 
