@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -81,9 +82,14 @@ district can read or an audit. It holds personal data in the clear: keep it safe
 func newVerifyCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "verify",
-		Short: "Check the data file, every record's audit chain and signatures; exit 1 on any break",
+		Short: "Check the data file, every record's audit chain and signatures, and that its form is here; exit 1 on any break",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			fs, err := loadRegistry(a.cfg)
+			if err != nil {
+				return err
+			}
+			fs.warn(a.stderr)
 			return withSession(a, func(db *localstore.DB, s *localstore.Session) error {
 				if err := db.Check(); err != nil {
 					return err
@@ -98,6 +104,15 @@ func newVerifyCmd(a *app) *cobra.Command {
 				}
 				for _, p := range problems {
 					fmt.Fprintln(a.stdout, p)
+				}
+				// Each record is read with the form it was started with: one this laptop
+				// lacks, or answers that form cannot take, is a problem too.
+				for _, r := range records {
+					if _, err := survey.Read(fs.reg, r, survey.About{}); err != nil {
+						err = cmp.Or(errors.Unwrap(err), err) // Problem names the record itself
+						problems = append(problems, localstore.Problem{RecordID: r.ID, CaseName: cmp.Or(r.Village, "—"), Msg: err.Error()})
+						fmt.Fprintln(a.stdout, problems[len(problems)-1])
+					}
 				}
 				if len(problems) > 0 {
 					fmt.Fprintf(a.stdout, "%d problems in %d records\n", len(problems), len(records))
