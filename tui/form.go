@@ -2,7 +2,6 @@ package tui
 
 import (
 	"errors"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -11,13 +10,12 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/doorstep-survey/doorstep/forms"
+	steps "github.com/doorstep-survey/doorstep/interview"
 	"github.com/doorstep-survey/doorstep/localstore"
 )
 
-// prefillReason marks the audit entries of answers taken from the roster when a record
-// is first opened: an auditor sees where they came from, and the form does not resume
-// after them as if the enumerator had answered.
-const prefillReason = "底册预填 (prefilled from the roster)"
+// prefillReason marks the audit entries of answers taken from the roster.
+const prefillReason = steps.PrefillReason
 
 // formScreen is the interview: one question at a time, with its section and progress.
 // Every answer is saved (durably, by the store) before the next question shows; keys
@@ -380,23 +378,9 @@ func (s *formScreen) commit(mv move) tea.Cmd {
 	if !s.ed.dirty || v == nil && !had {
 		return s.proceed(mv)
 	}
-	candidate := maps.Clone(s.answers)
-	if v == nil {
-		delete(candidate, q.ID)
-	} else {
-		candidate[q.ID] = v
-	}
-	res := s.form.Evaluate(candidate, s.ctx)
-	res.Apply(candidate)
-	changes := []localstore.AnswerChange{s.change(q, candidate)}
-	for _, id := range res.Cleared {
-		changes = append(changes, s.change(s.form.Question(id), candidate))
-	}
-	confirmed := false
-	for _, ch := range changes {
-		confirmed = confirmed || slices.Contains(s.rec.Confirmed, ch.Section)
-	}
-	if confirmed && s.reason == "" {
+	edit := steps.Answer(s.form, s.rec, s.answers, s.ctx, q, v, s.env.Now().Sub(s.shownAt))
+	candidate, changes := edit.Answers, edit.Changes
+	if edit.Confirmed && s.reason == "" {
 		s.pending = mv
 		return showOverlay(newAsk(s.common, both("reasontitle"), both("reasonbody"), both("reason"), func(r string) tea.Msg {
 			return reasonGivenMsg{r}
@@ -407,8 +391,8 @@ func (s *formScreen) commit(mv move) tea.Cmd {
 	}
 	s.reason = ""
 	s.cleared = [2]string{}
-	if len(res.Cleared) > 0 {
-		s.cleared = s.clearedNote(res.Cleared)
+	if len(edit.Cleared) > 0 {
+		s.cleared = s.clearedNote(edit.Cleared)
 	}
 	s.saving, s.pending = true, mv
 	sess, id := s.env.Session, s.rec.ID
@@ -416,17 +400,6 @@ func (s *formScreen) commit(mv move) tea.Cmd {
 		rec, err := sess.SaveAnswers(id, changes...)
 		return answerSavedMsg{rec: rec, answers: candidate, err: err}
 	})
-}
-
-func (s *formScreen) change(q *forms.Question, answers forms.Answers) localstore.AnswerChange {
-	ch := localstore.AnswerChange{Question: q.ID, Section: q.Section.ID}
-	if v, ok := answers[q.ID]; ok {
-		ch.Value, _ = forms.EncodeAnswer(v)
-	}
-	if q.ID == s.cur {
-		ch.Spent = s.env.Now().Sub(s.shownAt)
-	}
-	return ch
 }
 
 func (s *formScreen) clearedNote(ids []string) [2]string {
@@ -515,28 +488,20 @@ func (s *formScreen) proceed(mv move) tea.Cmd {
 // stopAt shows the question's problem, if it has one, and reports whether it blocks.
 func (s *formScreen) stopAt(id string) bool {
 	s.err, s.warn, s.warnKey = [2]string{}, [2]string{}, ""
-	if _, ok := s.answers[id]; !ok && slices.Contains(s.res.Missing, id) {
+	stop := steps.StopAt(s.res, s.rec, s.answers, id)
+	msg := [2]string{clean(stop.Message.ZH), clean(stop.Message.In("en"))}
+	switch stop.Kind {
+	case steps.GoOn:
+		return false
+	case steps.Required:
 		s.err = both("required")
-		s.reopen()
-		return true
+	case steps.Error:
+		s.err = msg
+	case steps.Warning:
+		s.warn, s.warnKey = msg, stop.NoteKey
 	}
-	for _, fd := range s.res.Findings {
-		if fd.Question != id {
-			continue
-		}
-		if fd.Severity == forms.SeverityError {
-			s.err = [2]string{clean(fd.Message.ZH), clean(fd.Message.In("en"))}
-			s.reopen()
-			return true
-		}
-		if k := fd.Check + "@" + fd.Question; s.rec.Notes[k] == "" {
-			s.warn = [2]string{clean(fd.Message.ZH), clean(fd.Message.In("en"))}
-			s.warnKey = k
-			s.reopen()
-			return true
-		}
-	}
-	return false
+	s.reopen()
+	return true
 }
 
 // blocking reports whether the question has a problem that stops going on.
@@ -565,24 +530,7 @@ func (s *formScreen) reopen() {
 // after is the relevant question following id in form order ("" at the end). id may
 // no longer be relevant: then the first relevant one after its place.
 func (s *formScreen) after(id string) string {
-	if i := slices.Index(s.res.Relevant, id); i >= 0 {
-		if i+1 < len(s.res.Relevant) {
-			return s.res.Relevant[i+1]
-		}
-		return ""
-	}
-	pos := -1
-	for i, q := range s.form.Questions() {
-		if q.ID == id {
-			pos = i
-		}
-	}
-	for i, q := range s.form.Questions() {
-		if i > pos && slices.Contains(s.res.Relevant, q.ID) {
-			return q.ID
-		}
-	}
-	return ""
+	return steps.After(s.form, s.res, id)
 }
 
 // open shows a question ("" is the end of the form).
@@ -612,29 +560,7 @@ type problems struct {
 
 func (s *formScreen) problems() problems {
 	var p problems
-	note := func(id string) {
-		if p.first == "" {
-			p.first = id
-		}
-	}
-	for _, fd := range s.res.Findings {
-		switch {
-		case fd.Severity == forms.SeverityError:
-			p.errs++
-			note(fd.Question)
-		case s.rec.Notes[fd.Check+"@"+fd.Question] == "":
-			p.warns++
-			note(fd.Question)
-		}
-	}
-	p.missing = len(s.res.Missing)
-	if p.missing > 0 {
-		// The earliest problem in form order comes first.
-		first := s.res.Missing[0]
-		if p.first == "" || slices.Index(s.res.Relevant, first) < slices.Index(s.res.Relevant, p.first) {
-			p.first = first
-		}
-	}
+	p.first, p.missing, p.errs, p.warns = steps.FirstProblem(s.res, s.rec)
 	return p
 }
 

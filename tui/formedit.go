@@ -9,10 +9,9 @@ import (
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"golang.org/x/text/width"
 
 	"github.com/doorstep-survey/doorstep/forms"
-	"github.com/doorstep-survey/doorstep/forms/validate"
+	steps "github.com/doorstep-survey/doorstep/interview"
 )
 
 // editor is the answer being given to the question on the form screen, before it is
@@ -258,50 +257,9 @@ func (e *editor) value(ref time.Time) (any, *[2]string) {
 		}
 		return slices.Clone(e.chosen), nil
 	}
-	s := strings.TrimSpace(clean(e.input.Value()))
-	if s == "" {
-		return nil, nil
+	v, bad := steps.ParseTyped(e.q, clean(e.input.Value()), ref)
+	if bad != nil {
+		return nil, &[2]string{bad.ZH, bad.In("en")}
 	}
-	narrow := width.Narrow.String(s) // full-width digits from a Chinese input method
-	switch e.q.Type {
-	case forms.TypeInteger:
-		n, err := strconv.Atoi(narrow)
-		if err != nil {
-			return nil, &[2]string{"请输入整数，如 3", "Enter a whole number, e.g. 3"}
-		}
-		return n, nil
-	case forms.TypeDecimal:
-		x, err := strconv.ParseFloat(narrow, 64)
-		if err != nil || strings.ContainsAny(narrow, "eExXpP") {
-			return nil, &[2]string{"请输入数字，如 2.5", "Enter a number, e.g. 2.5"}
-		}
-		return x, nil
-	case forms.TypeDate:
-		d, err := validate.ParseDate(narrow)
-		if err != nil {
-			return nil, validationText(err, "请输入日期，如 2021-06-15", "Enter a date, e.g. 2021-06-15")
-		}
-		return d, nil
-	case forms.TypeResidentID:
-		if id, err := validate.ParseResidentID(s, ref); err == nil {
-			return id.Number, nil
-		}
-	case forms.TypeCertificate:
-		if c, err := validate.ParseCertificate(s, ref); err == nil {
-			return c.Number, nil
-		}
-	case forms.TypePhone:
-		if p, err := validate.ParsePhone(s); err == nil {
-			return p, nil
-		}
-	}
-	// Text, or a number the engine will find invalid and say why.
-	return s, nil
-}
-
-func validationText(err error, zh, en string) *[2]string {
-	if ve, ok := err.(*validate.Error); ok {
-		return &[2]string{ve.Message("zh"), ve.Message("en")}
-	}
-	return &[2]string{zh, en}
+	return v, nil
 }

@@ -4,6 +4,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/doorstep-survey/doorstep/forms"
+	// steps: the interview's steps shared with plain mode (the name interview is this
+	// package's type).
+	steps "github.com/doorstep-survey/doorstep/interview"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
 )
@@ -43,36 +46,16 @@ func titled(lang, key, name string) string {
 
 // openInterview reads the case and its record; it runs in a command.
 func openInterview(sess *localstore.Session, f *forms.Form, caseID string) (interview, error) {
-	c, err := sess.Case(caseID)
+	iv, err := steps.Open(sess, f, caseID)
 	if err != nil {
 		return interview{}, err
 	}
-	rec, err := sess.RecordFor(caseID, f.ID)
-	if err != nil {
-		return interview{}, err
-	}
-	answers, err := f.DecodeAnswers(rec.Answers)
-	if err != nil {
-		return interview{}, err
-	}
-	return interview{rec: rec, row: c.Row, name: clean(c.Row.Name), answers: answers, ctx: contextOf(rec, c.Row)}, nil
+	return interview{rec: iv.Rec, row: iv.Row, name: clean(iv.Name), answers: iv.Answers, ctx: iv.Ctx}, nil
 }
 
-// contextOf is what the form's expressions know besides the answers: the case header,
-// and the roster's sex, category and level until a certificate number answered says
-// otherwise.
+// contextOf is what the form's expressions know besides the answers (steps.ContextOf).
 func contextOf(rec *localstore.Record, row roster.Row) forms.Context {
-	ctx := forms.Context{"method": rec.Method, "outcome": rec.Outcome}
-	if row.Category > 0 {
-		ctx["category"] = row.Category
-	}
-	if row.Level > 0 {
-		ctx["level"] = row.Level
-	}
-	if row.Sex > 0 {
-		ctx["sex"] = row.Sex
-	}
-	return ctx
+	return steps.ContextOf(rec, row)
 }
 
 // loadInterview opens the case's record for the form; a record opened for the first
@@ -126,53 +109,12 @@ func loadVillage(sess *localstore.Session, f *forms.Form, village string) formLo
 	})
 }
 
-// prefillAndResume saves the prefilled answers of a record opened for the first time
-// (marked as the roster's in the audit trail), and finds where the enumerator left it.
+// prefillAndResume saves the prefilled answers of a record opened for the first time,
+// and finds where the enumerator left it (steps.PrefillAndResume).
 func prefillAndResume(sess *localstore.Session, f *forms.Form, iv interview, prefill func(field string) any) formLoadedMsg {
-	rec := iv.rec
-	if len(rec.Answers) == 0 && !rec.Status.Locked() {
-		var changes []localstore.AnswerChange
-		for _, q := range f.Questions() {
-			if q.Prefill == "" {
-				continue
-			}
-			v := prefill(q.Prefill)
-			if v == nil {
-				continue
-			}
-			parsed, err := f.ParseAnswers(map[string]any{q.ID: v})
-			if err != nil || parsed[q.ID] == nil {
-				continue // a roster value the question cannot take: asked, not prefilled
-			}
-			raw, err := forms.EncodeAnswer(parsed[q.ID])
-			if err != nil {
-				continue
-			}
-			changes = append(changes, localstore.AnswerChange{Question: q.ID, Section: q.Section.ID, Value: raw, Reason: prefillReason})
-		}
-		if len(changes) > 0 {
-			var err error
-			if rec, err = sess.SaveAnswers(rec.ID, changes...); err != nil {
-				return formLoadedMsg{err: err}
-			}
-			if iv.answers, err = f.DecodeAnswers(rec.Answers); err != nil {
-				return formLoadedMsg{err: err}
-			}
-		}
-	}
-	audit, err := sess.Audit(rec.ID)
+	r, err := steps.PrefillAndResume(sess, f, steps.Interview{Rec: iv.rec, Row: iv.row, Name: iv.name, Answers: iv.answers, Ctx: iv.ctx}, prefill)
 	if err != nil {
 		return formLoadedMsg{err: err}
 	}
-	resume := ""
-	fromRoster := map[string]bool{}
-	for _, e := range audit {
-		if e.Action == localstore.ActionAnswer {
-			fromRoster[e.Question] = e.Reason == prefillReason
-			if e.Reason != prefillReason {
-				resume = e.Question
-			}
-		}
-	}
-	return formLoadedMsg{rec: rec, name: iv.name, answers: iv.answers, ctx: iv.ctx, resume: resume, fromRoster: fromRoster}
+	return formLoadedMsg{rec: r.Rec, name: iv.name, answers: r.Answers, ctx: r.Ctx, resume: r.Resume, fromRoster: r.FromRoster}
 }

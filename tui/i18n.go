@@ -1,6 +1,10 @@
 package tui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+
+	steps "github.com/doorstep-survey/doorstep/interview"
+)
 
 // text holds every string of the screens in both languages, by key, so a translation is
 // reviewed in one place.
@@ -353,13 +357,19 @@ func localize(lang string, bs []key.Binding) []key.Binding {
 	return out
 }
 
-// Collection methods and case outcomes, by their official codes.
+// Collection methods and case outcomes, by their official codes (steps holds them).
 var (
-	methods = []choice{{1, "入户", "home visit"}, {2, "电话", "telephone"}, {3, "窗口服务", "service window"},
-		{4, "智能化残疾人证系统归集", "smart-certificate system"}}
-	outcomes = []choice{{1, "正常调查", "interviewed"}, {2, "死亡", "deceased"}, {3, "空挂户", "registered, nobody lives there"},
-		{4, "查无此人", "person not found"}, {5, "拒访", "refused"}, {6, "迁出", "moved out of the district"}, {9, "其他", "other"}}
+	methods  = choices(steps.Methods)
+	outcomes = choices(steps.Outcomes)
 )
+
+func choices(list []steps.Choice) []choice {
+	out := make([]choice, len(list))
+	for i, c := range list {
+		out[i] = choice{c.Code, c.Label.ZH, c.Label.In("en")}
+	}
+	return out
+}
 
 type choice struct {
 	code   int

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	steps "github.com/doorstep-survey/doorstep/interview"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/photo"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
@@ -36,7 +37,7 @@ type photoScreen struct {
 }
 
 // homeVisit is the method code of a home visit (入户).
-const homeVisit = 1
+const homeVisit = steps.HomeVisit
 
 // photoAddedMsg is a photo prepared and stored.
 type photoAddedMsg struct {
