@@ -203,3 +203,30 @@ func wrapParagraph(out []string, para string, w int) []string {
 	}
 	return out
 }
+
+// Field lays out a one-line text field w cells wide (plus one cell for the cursor after
+// the last character) holding value with the cursor before its rune pos, and returns
+// the text before the cursor and from it on: the terminal's cursor goes at the cell
+// Width(before). Positions are counted in cells, so a Chinese input method's candidate
+// window and a screen reader's focus land on the character being typed (bubbles'
+// textinput counts runes, which puts the cursor short of the end of Chinese text —
+// bubbles issue #920). A value wider than the field scrolls so the cursor shows. w ≤ 0
+// is a field as wide as its value.
+func Field(value string, pos, w int) (before, after string) {
+	runes := []rune(value)
+	pos = min(max(pos, 0), len(runes))
+	before, after = string(runes[:pos]), string(runes[pos:])
+	if w <= 0 {
+		return before, after + " "
+	}
+	// Scroll: drop whole clusters from the left until the cursor's cell fits.
+	for Width(before) > w {
+		c, _ := ansi.FirstGraphemeCluster(before, ansi.GraphemeWidth)
+		before = before[len(c):]
+	}
+	room := w + 1 - Width(before)
+	if Width(after) > room {
+		after = ansi.Truncate(after, room, "")
+	}
+	return before, PadRight(after, room)
+}
