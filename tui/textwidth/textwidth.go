@@ -33,7 +33,10 @@
 //     in agreement (checked: with it set, the pages above still drew exactly as the
 //     model said, only narrower in tmux). x/ansi reads it once, before main runs, so
 //     it cannot be a config setting; it belongs in the notes for whoever sets up the
-//     laptops. For it to work no code may assume the width of such a character: use
+//     laptops. The classic Windows console with a CJK code page (936 and the like) is
+//     recognised by itself (no WT_SESSION, TERM_PROGRAM or TERM): textwidth/eastasian
+//     sets the variable for the process before x/ansi reads it, unless the user has
+//     set it. For it to work no code may assume the width of such a character: use
 //     Width, Rule and Truncate, never a count of characters. (The tui tests that check
 //     every screen fits the window pass with RUNEWIDTH_EASTASIAN=1 too; only the golden
 //     files differ, by padding.)
