@@ -46,8 +46,8 @@ func Wide(lookupEnv func(string) (string, bool), codePage uint32) bool {
 	}
 	switch codePage {
 	case 936, 54936, 20936, // simplified Chinese (GBK, GB18030, GB2312)
-		950,  // traditional Chinese (Big5)
-		932,  // Japanese
+		950, // traditional Chinese (Big5)
+		932, // Japanese
 		949: // Korean
 		return true
 	}
