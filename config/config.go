@@ -1,16 +1,19 @@
 // Package config holds Doorstep's settings: one typed Config, read from flags,
 // DOORSTEP_* environment variables, a YAML file and defaults, strongest first.
 //
-// It reads and checks settings and nothing more: it creates no folder, opens no
-// store and loads no form, so every command can afford to load it. It never
+// Load reads and checks settings and nothing more: it creates no folder, opens no
+// store and loads no form, so every command can afford to load it. The one write is
+// Remember, of a value a person chose on the screens. It never
 // reads the process environment or the global viper and pflag state behind its
 // caller's back: Load is handed the flag set and the environment lookup, so a
 // test can pin both.
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,6 +34,12 @@ type Config struct {
 	// FormsDir is a folder of form files loaded besides the built-in forms,
 	// or empty for none.
 	FormsDir string `mapstructure:"forms_dir"`
+	// PersonForm and CommunityForm name the forms new records are started with:
+	// "id" for its highest version, "id@version" for one version; empty for the
+	// built-in 2021 forms (PersonFormName, CommunityFormName). A record keeps the
+	// form it was started with whatever these say later.
+	PersonForm    string `mapstructure:"person_form"`
+	CommunityForm string `mapstructure:"community_form"`
 	// PhotosDir is where the photo screen starts looking for the visit's photo
 	// (the folder the camera or phone copies into), or empty for the user's
 	// Pictures folder.
@@ -87,6 +96,22 @@ func (c Config) LockAfter() time.Duration {
 	return time.Duration(n) * time.Minute
 }
 
+// The forms new records are started with when the configuration names none.
+const (
+	defaultPersonForm    = "person-2021"
+	defaultCommunityForm = "community-2021"
+)
+
+// PersonFormName is the form new person records are started with.
+func (c Config) PersonFormName() string {
+	return cmp.Or(strings.TrimSpace(c.PersonForm), defaultPersonForm)
+}
+
+// CommunityFormName is the form new village records are started with.
+func (c Config) CommunityFormName() string {
+	return cmp.Or(strings.TrimSpace(c.CommunityForm), defaultCommunityForm)
+}
+
 // defaultLanguage is Chinese: the respondents and most enumerators read it.
 const defaultLanguage = "zh"
 
@@ -94,30 +119,29 @@ const defaultLanguage = "zh"
 type setting struct {
 	key   string // in the config file and Config's mapstructure tag
 	usage string // help for the flag; a `QUOTED` word names its value
-	// alias is a shorter name for the flag and the variable (--data, DOORSTEP_DATA),
-	// the spelling scripts and the issue tracker use.
-	alias string
+	// name, when set, is the flag's and the variable's name instead of the key's:
+	// the data folder is --data and DOORSTEP_DATA, the one spelling scripts, the
+	// README and the server use (data_dir in the file, beside the other *_dir keys).
+	name string
 }
 
-// envAlias is the alias's environment variable, or "".
-func (s setting) envAlias() string {
-	if s.alias == "" {
-		return ""
-	}
-	return "DOORSTEP_" + strings.ToUpper(s.alias)
-}
+// flag is the setting's flag name: forms_dir is --forms-dir.
+func (s setting) flag() string { return strings.ReplaceAll(cmp.Or(s.name, s.key), "_", "-") }
 
-// flag is the setting's flag name: data_dir is --data-dir.
-func (s setting) flag() string { return strings.ReplaceAll(s.key, "_", "-") }
+// env is the setting's environment variable: forms_dir is DOORSTEP_FORMS_DIR.
+func (s setting) env() string { return "DOORSTEP_" + strings.ToUpper(cmp.Or(s.name, s.key)) }
 
-// env is the setting's environment variable: data_dir is DOORSTEP_DATA_DIR.
-func (s setting) env() string { return "DOORSTEP_" + strings.ToUpper(s.key) }
+// retiredEnv are variables once read and read no more, with the one to set instead: a
+// script that still sets one is told, rather than quietly using another folder.
+var retiredEnv = map[string]string{"DOORSTEP_DATA_DIR": "DOORSTEP_DATA"}
 
 // settings lists every key of Config; a test keeps it in step with the struct.
 var settings = []setting{
-	{key: "data_dir", alias: "data", usage: "keep the encrypted data file in `DIR` (default: doorstep in the per-user data folder; also --data)"},
+	{key: "data_dir", name: "data", usage: "keep the encrypted data file in `DIR` (default: doorstep in the per-user data folder)"},
 	{key: "language", usage: "show screens, read-back and messages in `LANG`: zh or en (default zh)"},
 	{key: "forms_dir", usage: "also load the form files in `DIR`, besides the built-in forms"},
+	{key: "person_form", usage: "start new interviews with form `ID` (ID@VERSION for one version; default person-2021)"},
+	{key: "community_form", usage: "start new community forms with form `ID` (ID@VERSION for one version; default community-2021)"},
 	{key: "photos_dir", usage: "look for the visit's photos in `DIR` first (default: the Pictures folder)"},
 	{key: "roster_dir", usage: "look for roster files in `DIR` first (default: the Documents folder)"},
 	{key: "reports_dir", usage: "write reports made on the screens into `DIR` (default: the Documents folder)"},
@@ -139,18 +163,6 @@ func AddFlags(fs *pflag.FlagSet) {
 	}
 	// --plain alone means --plain=true.
 	fs.Lookup("plain").NoOptDefVal = "true"
-	fs.SetNormalizeFunc(NormalizeFlag)
-}
-
-// NormalizeFlag maps a setting's alias to its flag (--data to --data-dir). A cobra root
-// sets it with SetGlobalNormalizationFunc, so subcommands accept the alias too.
-func NormalizeFlag(_ *pflag.FlagSet, name string) pflag.NormalizedName {
-	for _, s := range settings {
-		if s.alias != "" && name == s.alias {
-			return pflag.NormalizedName(s.flag())
-		}
-	}
-	return pflag.NormalizedName(name)
 }
 
 // Validate reports every setting with a value Doorstep cannot use, in the
@@ -169,6 +181,8 @@ func (c Config) Validate() error {
 		bad("language", "must be zh or en, not %q", c.Language)
 	}
 	checkFolder(bad, "forms_dir", c.FormsDir)
+	checkFormName(bad, "person_form", c.PersonForm)
+	checkFormName(bad, "community_form", c.CommunityForm)
 	checkFolder(bad, "photos_dir", c.PhotosDir)
 	checkFolder(bad, "roster_dir", c.RosterDir)
 	checkFolder(bad, "reports_dir", c.ReportsDir)
@@ -191,6 +205,15 @@ func checkFolder(bad func(key, format string, args ...any), key, value string) {
 	// named "~", which a later "rm -rf ~" turns into a disaster.
 	if strings.HasPrefix(value, "~") {
 		bad(key, "%q: ~ is not expanded here; write the full path", value)
+	}
+}
+
+// formNameRE is a form id, optionally with a version: person-2022, person-2022@2022.1.
+var formNameRE = regexp.MustCompile(`^[a-z0-9-]+(@[^\s@]+)?$`)
+
+func checkFormName(bad func(key, format string, args ...any), key, value string) {
+	if v := strings.TrimSpace(value); v != "" && !formNameRE.MatchString(v) {
+		bad(key, "%q is not a form id (like person-2022, or person-2022@2022.1 for one version)", value)
 	}
 }
 

@@ -1,7 +1,9 @@
 // Package interview is the doorstep interview's steps over the form engine and the store,
-// shared by the screens (tui) and plain mode (plainmode): opening a case's record with the
-// roster's prefills and where to resume, turning typed text into an answer, what an answer
-// saves (with the answers it makes irrelevant), and what stops the enumerator at a question.
+// shared by the screens (tui) and plain mode (plainmode): opening a case's record with
+// the roster's prefills and where to resume, what an answer saves (with the answers it
+// clears or brings back), and what stops the enumerator at a question. The survey's own
+// rules (codes, the note key, reading a stored record) are survey's; the question types'
+// are forms'.
 //
 // It holds no screen and no text layout, and it never decides a survey rule itself: the
 // form engine (forms) says what is relevant, wrong or cleared, and the store (localstore)
@@ -10,17 +12,14 @@ package interview
 
 import (
 	"maps"
+	"reflect"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
-	"golang.org/x/text/width"
-
 	"github.com/doorstep-survey/doorstep/forms"
-	"github.com/doorstep-survey/doorstep/forms/validate"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
+	"github.com/doorstep-survey/doorstep/survey"
 )
 
 // PrefillReason marks the audit entries of answers taken from the roster when a record
@@ -28,8 +27,14 @@ import (
 // after them as if the enumerator had answered.
 const PrefillReason = "底册预填 (prefilled from the roster)"
 
-// Interview is a case's record as the steps after the start use it.
+// ReturnedReason is why an agreed answer of a returned record changes: the leader's
+// comment on the record says the rest.
+const ReturnedReason = "按组长退回意见修改 (corrected as the leader's return asked)"
+
+// Interview is a case's record with the form it was started with, as the steps after
+// the start use it.
 type Interview struct {
+	Form    *forms.Form
 	Rec     *localstore.Record
 	Row     roster.Row
 	Name    string // the roster's name, as stored (callers clean it before drawing)
@@ -37,8 +42,9 @@ type Interview struct {
 	Ctx     forms.Context
 }
 
-// Open reads the case and its record of the form.
-func Open(sess *localstore.Session, f *forms.Form, caseID string) (Interview, error) {
+// Open reads the case and its record of the person form f's id, with the form and
+// version the record was started with (found in reg).
+func Open(sess *localstore.Session, reg *forms.Registry, f *forms.Form, caseID string) (Interview, error) {
 	c, err := sess.Case(caseID)
 	if err != nil {
 		return Interview{}, err
@@ -47,48 +53,32 @@ func Open(sess *localstore.Session, f *forms.Form, caseID string) (Interview, er
 	if err != nil {
 		return Interview{}, err
 	}
-	answers, err := f.DecodeAnswers(rec.Answers)
+	rd, err := survey.Read(reg, rec, survey.About{Row: c.Row})
 	if err != nil {
 		return Interview{}, err
 	}
-	return Interview{Rec: rec, Row: c.Row, Name: c.Row.Name, Answers: answers, Ctx: ContextOf(rec, c.Row)}, nil
-}
-
-// ContextOf is what the form's expressions know besides the answers: the case header,
-// and the roster's sex, category and level until a certificate number answered says
-// otherwise.
-func ContextOf(rec *localstore.Record, row roster.Row) forms.Context {
-	ctx := forms.Context{"method": rec.Method, "outcome": rec.Outcome}
-	if row.Category > 0 {
-		ctx["category"] = row.Category
-	}
-	if row.Level > 0 {
-		ctx["level"] = row.Level
-	}
-	if row.Sex > 0 {
-		ctx["sex"] = row.Sex
-	}
-	return ctx
+	return Interview{Form: rd.Form, Rec: rec, Row: c.Row, Name: c.Row.Name, Answers: rd.Answers, Ctx: rd.Context}, nil
 }
 
 // Resumed is a record opened for the form: prefilled if it was new, and where the
 // enumerator left it.
 type Resumed struct {
 	Interview
-	// Resume is the last question the enumerator answered ("" for none).
-	Resume string
+	// Resume is the last question the enumerator answered ("" for none); Place is where
+	// the draft was paused, when nothing was answered since.
+	Resume, Place string
 	// FromRoster are the answers still as the roster prefilled them.
 	FromRoster map[string]bool
 }
 
 // OpenForForm opens the case's record for the form; a record opened for the first time
 // takes the roster's values for the questions prefilled from it.
-func OpenForForm(sess *localstore.Session, f *forms.Form, caseID string) (Resumed, error) {
-	iv, err := Open(sess, f, caseID)
+func OpenForForm(sess *localstore.Session, reg *forms.Registry, f *forms.Form, caseID string) (Resumed, error) {
+	iv, err := Open(sess, reg, f, caseID)
 	if err != nil {
 		return Resumed{}, err
 	}
-	return PrefillAndResume(sess, f, iv, func(field string) any {
+	return PrefillAndResume(sess, iv, func(field string) any {
 		if v := iv.Row.Prefill(field); v != "" {
 			return v
 		}
@@ -98,10 +88,13 @@ func OpenForForm(sess *localstore.Session, f *forms.Form, caseID string) (Resume
 
 // PrefillAndResume saves the prefilled answers of a record opened for the first time
 // (marked as the roster's in the audit trail), and finds where the enumerator left it.
-func PrefillAndResume(sess *localstore.Session, f *forms.Form, iv Interview, prefill func(field string) any) (Resumed, error) {
-	rec := iv.Rec
+// A roster value for a question that does not apply (a 20-digit card's category, asked
+// only of an 18-digit one) is not prefilled: nobody would see it, and the first answer
+// would clear it.
+func PrefillAndResume(sess *localstore.Session, iv Interview, prefill func(field string) any) (Resumed, error) {
+	rec, f := iv.Rec, iv.Form
 	if len(rec.Answers) == 0 && !rec.Status.Locked() {
-		var changes []localstore.AnswerChange
+		filled := forms.Answers{}
 		for _, q := range f.Questions() {
 			if q.Prefill == "" {
 				continue
@@ -114,7 +107,16 @@ func PrefillAndResume(sess *localstore.Session, f *forms.Form, iv Interview, pre
 			if err != nil || parsed[q.ID] == nil {
 				continue // a roster value the question cannot take: asked, not prefilled
 			}
-			raw, err := forms.EncodeAnswer(parsed[q.ID])
+			filled[q.ID] = parsed[q.ID]
+		}
+		f.Evaluate(filled, iv.Ctx).Apply(filled)
+		var changes []localstore.AnswerChange
+		for _, q := range f.Questions() {
+			v, ok := filled[q.ID]
+			if !ok {
+				continue
+			}
+			raw, err := forms.EncodeAnswer(v)
 			if err != nil {
 				continue
 			}
@@ -144,103 +146,115 @@ func PrefillAndResume(sess *localstore.Session, f *forms.Form, iv Interview, pre
 			}
 		}
 	}
+	place, err := sess.Place(rec.ID)
+	if err != nil {
+		return Resumed{}, err
+	}
+	out.Place = place.Question
+	for _, e := range audit {
+		if e.Action == localstore.ActionAnswer && e.Reason != PrefillReason && e.Seq > place.AuditLen {
+			out.Place = "" // answered since the pause: the last answer says more
+		}
+	}
 	return out, nil
 }
 
-// ParseTyped turns what was typed for a question answered in words or numbers into the
-// answer the engine takes: nil when the text is empty. A problem means the text cannot
-// be an answer of the question's type at all; everything else (a range, an invalid ID)
-// is for the engine to judge. Full-width digits from a Chinese input method are fine.
-func ParseTyped(q *forms.Question, text string, ref time.Time) (any, *forms.Text) {
-	s := strings.TrimSpace(text)
-	if s == "" {
-		return nil, nil
-	}
-	narrow := width.Narrow.String(s)
-	switch q.Type {
-	case forms.TypeInteger:
-		n, err := strconv.Atoi(narrow)
-		if err != nil {
-			return nil, &forms.Text{ZH: "请输入整数，如 3", EN: "Enter a whole number, e.g. 3"}
-		}
-		return n, nil
-	case forms.TypeDecimal:
-		x, err := strconv.ParseFloat(narrow, 64)
-		if err != nil || strings.ContainsAny(narrow, "eExXpP") {
-			return nil, &forms.Text{ZH: "请输入数字，如 2.5", EN: "Enter a number, e.g. 2.5"}
-		}
-		return x, nil
-	case forms.TypeDate:
-		d, err := validate.ParseDate(narrow)
-		if err != nil {
-			if ve, ok := err.(*validate.Error); ok {
-				return nil, &forms.Text{ZH: ve.Message("zh"), EN: ve.Message("en")}
-			}
-			return nil, &forms.Text{ZH: "请输入日期，如 2021-06-15", EN: "Enter a date, e.g. 2021-06-15"}
-		}
-		return d, nil
-	case forms.TypeResidentID:
-		if id, err := validate.ParseResidentID(s, ref); err == nil {
-			return id.Number, nil
-		}
-	case forms.TypeCertificate:
-		if c, err := validate.ParseCertificate(s, ref); err == nil {
-			return c.Number, nil
-		}
-	case forms.TypePhone:
-		if p, err := validate.ParsePhone(s); err == nil {
-			return p, nil
-		}
-	}
-	// Text, or a number the engine will find invalid and say why.
-	return s, nil
-}
-
-// NoteKey is the key of the enumerator's note confirming a warning finding.
-func NoteKey(fd forms.Finding) string { return fd.Check + "@" + fd.Question }
-
-// Edit is one answer given (nil v clears it), with what it does to the others.
+// Edit is one answer given (nil: cleared), with what it does to the others.
 type Edit struct {
-	// Answers are all the answers once it is saved: the engine's clearing applied.
+	// Answers are all the answers once it is saved: the engine's clearing applied, and
+	// answers cleared earlier in this sitting brought back where they apply again.
 	Answers forms.Answers
-	// Changes are what the store saves: the answer, and each answer it made irrelevant.
+	// Changes are what the store saves: the answer, and every other answer it cleared
+	// or brought back; each withdraws the notes confirming a warning at its question,
+	// since a note confirms one value.
 	Changes []localstore.AnswerChange
-	// Cleared are the questions whose answer no longer applies.
-	Cleared []string
+	// Cleared and Restored are the questions whose answers it cleared and brought back.
+	Cleared, Restored []string
 	// Confirmed is set when a change touches a section agreed at read-back: the store
 	// wants a reason (AnswerChange.Reason) for it.
 	Confirmed bool
 }
 
-// Answer works out what answering q with v (nil: clearing it) saves. spent is the time
-// on the question, for the paradata.
-func Answer(f *forms.Form, rec *localstore.Record, answers forms.Answers, ctx forms.Context, q *forms.Question, v any, spent time.Duration) Edit {
+// Answer works out what answering q with v (nil: clearing it) saves. stash keeps, for
+// the sitting, the answers other answers cleared, so that changing an answer back
+// brings them back; Answer updates it. spent is the time on the question.
+func Answer(f *forms.Form, rec *localstore.Record, answers forms.Answers, ctx forms.Context, stash map[string]any,
+	q *forms.Question, v any, spent time.Duration) Edit {
 	candidate := maps.Clone(answers)
 	if v == nil {
 		delete(candidate, q.ID)
 	} else {
 		candidate[q.ID] = v
 	}
+	delete(stash, q.ID) // answered anew: nothing of before to bring back
 	res := f.Evaluate(candidate, ctx)
 	res.Apply(candidate)
-	change := func(q *forms.Question) localstore.AnswerChange {
-		ch := localstore.AnswerChange{Question: q.ID, Section: q.Section.ID}
-		if v, ok := candidate[q.ID]; ok {
+	cleared := res.Cleared
+	restored := restore(f, ctx, stash, candidate)
+	if len(restored) > 0 {
+		res = f.Evaluate(candidate, ctx)
+		res.Apply(candidate)
+		cleared = append(cleared, res.Cleared...)
+	}
+	change := func(cq *forms.Question) localstore.AnswerChange {
+		ch := localstore.AnswerChange{Question: cq.ID, Section: cq.Section.ID, Withdraw: survey.NotesAt(rec, cq.ID)}
+		if v, ok := candidate[cq.ID]; ok {
 			ch.Value, _ = forms.EncodeAnswer(v)
+		}
+		if cq == q {
+			ch.Spent = spent
 		}
 		return ch
 	}
-	e := Edit{Answers: candidate, Cleared: res.Cleared}
-	first := change(q)
-	first.Spent = spent
-	e.Changes = append(e.Changes, first)
-	for _, id := range res.Cleared {
-		e.Changes = append(e.Changes, change(f.Question(id)))
+	e := Edit{Answers: candidate, Cleared: cleared, Restored: restored}
+	e.Changes = append(e.Changes, change(q))
+	for _, cq := range f.Questions() {
+		if cq != q && answerChanged(answers, candidate, cq.ID) {
+			e.Changes = append(e.Changes, change(cq))
+		}
 	}
 	for _, ch := range e.Changes {
 		e.Confirmed = e.Confirmed || slices.Contains(rec.Confirmed, ch.Section)
 	}
+	for _, id := range cleared {
+		if _, ok := stash[id]; !ok && answers[id] != nil {
+			stash[id] = answers[id]
+		}
+	}
 	return e
+}
+
+// restore brings back into candidate the stashed answers that apply again, in form
+// order, and returns their questions.
+func restore(f *forms.Form, ctx forms.Context, stash map[string]any, candidate forms.Answers) []string {
+	var out []string
+	for again := true; again; {
+		again = false
+		for _, q := range f.Questions() {
+			v, ok := stash[q.ID]
+			if _, has := candidate[q.ID]; !ok || has {
+				continue
+			}
+			candidate[q.ID] = v
+			r := f.Evaluate(candidate, ctx)
+			if slices.Contains(r.Relevant, q.ID) && !slices.Contains(r.Cleared, q.ID) {
+				delete(stash, q.ID)
+				out = append(out, q.ID)
+				again = true
+				continue
+			}
+			delete(candidate, q.ID)
+		}
+	}
+	order := func(id string) int { return slices.IndexFunc(f.Questions(), func(q *forms.Question) bool { return q.ID == id }) }
+	slices.SortFunc(out, func(a, b string) int { return order(a) - order(b) })
+	return out
+}
+
+func answerChanged(a, b forms.Answers, id string) bool {
+	x, inA := a[id]
+	y, inB := b[id]
+	return inA != inB || inA && !reflect.DeepEqual(x, y)
 }
 
 // StopKind is why the enumerator cannot go on from a question.
@@ -257,8 +271,8 @@ const (
 // Stop is what stands at a question.
 type Stop struct {
 	Kind    StopKind
-	Message forms.Text // the finding's message (empty for Required)
-	NoteKey string     // for a Warning: where its confirming note goes
+	Finding forms.Finding // the check that fails (zero for Required)
+	NoteKey string        // for a Warning: where its confirming note goes
 }
 
 // StopAt says whether the question's answer stops the enumerator, and why: missing,
@@ -272,10 +286,10 @@ func StopAt(res forms.Result, rec *localstore.Record, answers forms.Answers, id 
 			continue
 		}
 		if fd.Severity == forms.SeverityError {
-			return Stop{Kind: Error, Message: fd.Message}
+			return Stop{Kind: Error, Finding: fd}
 		}
-		if k := NoteKey(fd); rec.Notes[k] == "" {
-			return Stop{Kind: Warning, Message: fd.Message, NoteKey: k}
+		if k := survey.NoteKey(fd); rec.Notes[k] == "" {
+			return Stop{Kind: Warning, Finding: fd, NoteKey: k}
 		}
 	}
 	return Stop{}
@@ -284,25 +298,26 @@ func StopAt(res forms.Result, rec *localstore.Record, answers forms.Answers, id 
 // FirstProblem is the earliest question in form order that stops the read-back ("" when
 // nothing does), with the counts of each kind of problem.
 func FirstProblem(res forms.Result, rec *localstore.Record) (first string, missing, errs, warns int) {
-	pos := func(id string) int { return slices.Index(res.Relevant, id) }
-	note := func(id string) {
-		if first == "" || pos(id) < pos(first) {
-			first = id
-		}
-	}
 	for _, fd := range res.Findings {
 		switch {
 		case fd.Severity == forms.SeverityError:
 			errs++
-			note(fd.Question)
-		case rec.Notes[NoteKey(fd)] == "":
+		case rec.Notes[survey.NoteKey(fd)] == "":
 			warns++
-			note(fd.Question)
+		default:
+			continue
+		}
+		if first == "" {
+			first = fd.Question
 		}
 	}
 	missing = len(res.Missing)
 	if missing > 0 {
-		note(res.Missing[0])
+		// The earliest problem in form order comes first.
+		m := res.Missing[0]
+		if first == "" || slices.Index(res.Relevant, m) < slices.Index(res.Relevant, first) {
+			first = m
+		}
 	}
 	return first, missing, errs, warns
 }

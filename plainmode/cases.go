@@ -9,8 +9,8 @@ import (
 
 	"golang.org/x/text/width"
 
-	steps "github.com/doorstep-survey/doorstep/interview"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/survey"
 )
 
 // maxListed is how many cases a search reads out: more than that is not a list anyone
@@ -194,7 +194,7 @@ func (p *plain) continueInterview(caseID string, rec *localstore.Record) error {
 }
 
 // choose asks for one of the official codes; "" goes back.
-func (p *plain) choose(title string, list []steps.Choice, helpKey string) (int, error) {
+func (p *plain) choose(title string, list []survey.Code, helpKey string) (int, error) {
 	for {
 		l, err := p.ask(func() string {
 			opts := make([]string, len(list))
@@ -222,18 +222,18 @@ func (p *plain) choose(title string, list []steps.Choice, helpKey string) (int, 
 // start records how the case is collected and what came of it; an outcome other than an
 // interview completes the case, with a note and a confirmation. nil: gone back.
 func (p *plain) start(caseID string, rec *localstore.Record) (*localstore.Record, error) {
-	method, err := p.choose(p.t("method"), steps.Methods, "help.method")
+	method, err := p.choose(p.t("method"), survey.Methods, "help.method")
 	if err != nil || method == 0 {
 		return nil, err
 	}
-	outcome, err := p.choose(p.t("outcome"), steps.Outcomes, "help.outcome")
+	outcome, err := p.choose(p.t("outcome"), survey.Outcomes, "help.outcome")
 	if err != nil || outcome == 0 {
 		return nil, err
 	}
 	note := ""
 	if outcome != localstore.OutcomeInterviewed {
 		label := ""
-		for _, o := range steps.Outcomes {
+		for _, o := range survey.Outcomes {
 			if o.Code == outcome {
 				label = o.Label.In(p.lang)
 			}

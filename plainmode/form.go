@@ -23,6 +23,9 @@ type formState struct {
 	ctx     forms.Context
 	res     forms.Result
 	section string // the section last announced
+	// stash keeps the answers cleared in this sitting, brought back if the answer
+	// that cleared them changes back.
+	stash map[string]any
 }
 
 func (st *formState) evaluate() { st.res = st.f.Evaluate(st.answers, st.ctx) }
@@ -33,14 +36,17 @@ var errPaused = errors.New("paused")
 // form is the interview, question by question, then the read-back. fix is set when the
 // read-back sends one question to correct: it is asked once and form returns.
 func (p *plain) form(caseID, fix string) error {
-	r, err := steps.OpenForForm(p.sess, p.o.PersonForm, caseID)
+	r, err := steps.OpenForForm(p.sess, p.o.Forms, p.o.PersonForm, caseID)
 	if err != nil {
 		p.line(p.errText(err))
 		return nil
 	}
-	st := &formState{f: p.o.PersonForm, rec: r.Rec, answers: r.Answers, ctx: r.Ctx}
+	st := &formState{f: r.Form, rec: r.Rec, answers: r.Answers, ctx: r.Ctx, stash: map[string]any{}}
 	st.evaluate()
 	cur := p.resumeAt(st, r.Resume)
+	if r.Place != "" && slices.Contains(st.res.Relevant, r.Place) {
+		cur = r.Place // paused here, nothing answered since
+	}
 	if fix != "" {
 		cur = fix
 	}
@@ -194,10 +200,10 @@ func (p *plain) question(st *formState, id string, fixing bool) (string, error) 
 			p.say("required")
 			continue
 		case steps.Error:
-			p.say("finding.error", c(stop.Message.In(p.lang)))
+			p.say("finding.error", c(stop.Finding.Message.In(p.lang)))
 			continue
 		case steps.Warning:
-			p.say("finding.warning", c(stop.Message.In(p.lang)))
+			p.say("finding.warning", c(stop.Finding.Message.In(p.lang)))
 			note, err := p.ask(func() string { return p.t("warning.note") }, nil)
 			if err != nil {
 				return "", err
@@ -221,7 +227,7 @@ func (p *plain) question(st *formState, id string, fixing bool) (string, error) 
 // commas) for a choice, else the text. A problem comes back as the line to say.
 func (p *plain) parse(st *formState, q *forms.Question, l string) (any, string) {
 	if !q.Type.IsChoice() {
-		v, bad := steps.ParseTyped(q, l, st.f.ReferenceDate)
+		v, bad := q.Input(l, st.f.ReferenceDate)
 		if bad != nil {
 			return nil, bad.In(p.lang)
 		}
@@ -280,8 +286,13 @@ func optionIndex(q *forms.Question, code int) int {
 // at read-back changes. saved is false when nothing was saved (the reason was not given,
 // or the store refused, which it says).
 func (p *plain) save(st *formState, q *forms.Question, v any, spent time.Duration) (bool, error) {
-	edit := steps.Answer(st.f, st.rec, st.answers, st.ctx, q, v, spent)
-	if edit.Confirmed {
+	edit := steps.Answer(st.f, st.rec, st.answers, st.ctx, st.stash, q, v, spent)
+	if edit.Confirmed && st.rec.Status == localstore.StatusReturned {
+		// The leader's return is why: the comment is on the record.
+		for i := range edit.Changes {
+			edit.Changes[i].Reason = steps.ReturnedReason
+		}
+	} else if edit.Confirmed {
 		reason, err := p.ask(func() string { return p.t("reason") }, nil)
 		if err != nil {
 			return false, err
@@ -301,12 +312,18 @@ func (p *plain) save(st *formState, q *forms.Question, v any, spent time.Duratio
 	}
 	st.rec, st.answers = rec, edit.Answers
 	st.evaluate()
-	if len(edit.Cleared) > 0 {
-		var names []string
-		for _, id := range edit.Cleared {
-			names = append(names, id+" "+c(st.f.Question(id).ReadBackLabel().In(p.lang)))
+	names := func(ids []string) string {
+		var out []string
+		for _, id := range ids {
+			out = append(out, id+" "+c(st.f.Question(id).ReadBackLabel().In(p.lang)))
 		}
-		p.say("cleared", strings.Join(names, p.t("comma")))
+		return strings.Join(out, p.t("comma"))
+	}
+	if len(edit.Cleared) > 0 {
+		p.say("cleared", names(edit.Cleared))
+	}
+	if len(edit.Restored) > 0 {
+		p.say("restored", names(edit.Restored))
 	}
 	return true, nil
 }

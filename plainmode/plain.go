@@ -30,9 +30,11 @@ import (
 type Options struct {
 	DB         *localstore.DB
 	PersonForm *forms.Form
-	Lang       string // "zh" or "en"
-	In         io.Reader
-	Out        io.Writer
+	// Forms has every form the program knows: a record is read with its own.
+	Forms *forms.Registry
+	Lang  string // "zh" or "en"
+	In    io.Reader
+	Out   io.Writer
 	// ReadSecret reads a passphrase without echoing it, when the input is a terminal;
 	// nil reads it as a line (a pipe).
 	ReadSecret func() (string, error)

@@ -11,6 +11,7 @@ import (
 	steps "github.com/doorstep-survey/doorstep/interview"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/photo"
+	"github.com/doorstep-survey/doorstep/survey"
 )
 
 // readBack reads the answers back section by section; the respondent agrees to each, or
@@ -18,7 +19,7 @@ import (
 func (p *plain) readBack(caseID string) error {
 	f := p.o.PersonForm
 	for {
-		iv, err := steps.Open(p.sess, f, caseID)
+		iv, err := steps.Open(p.sess, p.o.Forms, f, caseID)
 		if err != nil {
 			p.line(p.errText(err))
 			return nil
@@ -77,12 +78,12 @@ func (p *plain) readBack(caseID string) error {
 // sign takes the respondent's or a proxy's signature (name, and a proxy's relation: shown
 // as 王芳(代)) and the enumerator's, who signs by typing the passphrase again.
 func (p *plain) sign(caseID string) error {
-	iv, err := steps.Open(p.sess, p.o.PersonForm, caseID)
+	iv, err := steps.Open(p.sess, p.o.Forms, p.o.PersonForm, caseID)
 	if err != nil {
 		p.line(p.errText(err))
 		return nil
 	}
-	who, err := p.choose(p.t("sign.who"), []steps.Choice{{Code: 1, Label: pair(text["sign.self"])}, {Code: 2, Label: pair(text["sign.proxy"])}}, "help.sign")
+	who, err := p.choose(p.t("sign.who"), []survey.Code{{Code: 1, Label: pair(text["sign.self"])}, {Code: 2, Label: pair(text["sign.proxy"])}}, "help.sign")
 	if err != nil || who == 0 {
 		return err
 	}
@@ -149,7 +150,7 @@ func (p *plain) sign(caseID string) error {
 // photo attaches the photo of the visit from a path typed, then completes the case. A
 // home visit without a photo asks once more.
 func (p *plain) photo(caseID string) error {
-	iv, err := steps.Open(p.sess, p.o.PersonForm, caseID)
+	iv, err := steps.Open(p.sess, p.o.Forms, p.o.PersonForm, caseID)
 	if err != nil {
 		p.line(p.errText(err))
 		return nil
@@ -166,7 +167,7 @@ func (p *plain) photo(caseID string) error {
 			p.say("paused")
 			return nil
 		case l == "" || isYes(l):
-			if len(rec.Photos) == 0 && rec.Method == steps.HomeVisit && !warned {
+			if len(rec.Photos) == 0 && rec.Method == survey.HomeVisit && !warned {
 				warned = true
 				p.say("photo.none")
 				continue

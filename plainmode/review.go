@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/doorstep-survey/doorstep/forms"
-	steps "github.com/doorstep-survey/doorstep/interview"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/survey"
 )
 
 // leaderHome is a team leader's start: the records waiting for review, or the cases.
@@ -107,17 +107,17 @@ func (p *plain) reviewList() error {
 // answer as read back with the engine's findings under it and the enumerator's notes,
 // and what is missing.
 func (p *plain) reviewText(w waitingRecord) string {
-	f, rec := p.o.PersonForm, w.rec
+	rec := w.rec
 	var lines []string
-	label := func(list []steps.Choice, code int) string {
-		for _, ch := range list {
-			if ch.Code == code {
-				return ch.Label.In(p.lang)
-			}
+	label := func(c survey.Code, ok bool, code int) string {
+		if !ok {
+			return strconv.Itoa(code)
 		}
-		return strconv.Itoa(code)
+		return c.Label.In(p.lang)
 	}
-	lines = append(lines, p.t("review.head", c(w.c.Row.Name), c(w.c.Row.Village), label(steps.Methods, rec.Method), label(steps.Outcomes, rec.Outcome), c(rec.Enumerator)))
+	m, mok := survey.Method(rec.Method)
+	o, ook := survey.Outcome(rec.Outcome)
+	lines = append(lines, p.t("review.head", c(w.c.Row.Name), c(w.c.Row.Village), label(m, mok, rec.Method), label(o, ook, rec.Outcome), c(rec.Enumerator)))
 	if rec.OutcomeNote != "" {
 		lines = append(lines, p.t("review.note", c(rec.OutcomeNote)))
 	}
@@ -128,20 +128,20 @@ func (p *plain) reviewText(w waitingRecord) string {
 		}
 		lines = append(lines, p.t("review.signed", c(sig.DisplayName()), rel))
 	}
-	if rec.Outcome != localstore.OutcomeInterviewed {
+	if rec.Outcome != survey.OutcomeInterviewed {
 		return strings.Join(lines, "\n")
 	}
-	answers, err := f.DecodeAnswers(rec.Answers)
+	// Read with the record's own form and version.
+	rd, err := survey.Read(p.o.Forms, rec, survey.About{Row: w.c.Row})
 	if err != nil {
 		return strings.Join(append(lines, p.errText(err)), "\n")
 	}
-	ctx := steps.ContextOf(rec, w.c.Row)
-	res := f.Evaluate(answers, ctx)
+	f := rd.Form
 	byQ := map[string][]forms.Finding{}
-	for _, fd := range res.Findings {
+	for _, fd := range rd.Result.Findings {
 		byQ[fd.Question] = append(byQ[fd.Question], fd)
 	}
-	for _, sec := range f.ReadBack(answers, ctx, p.lang) {
+	for _, sec := range f.ReadBack(rd.Answers, rd.Context, p.lang) {
 		lines = append(lines, p.t("section", c(sec.Title)))
 		for _, l := range sec.Lines {
 			lines = append(lines, l.Question+" "+c(l.Text))
@@ -150,11 +150,11 @@ func (p *plain) reviewText(w waitingRecord) string {
 					lines = append(lines, p.t("finding.error", c(fd.Message.In(p.lang))))
 					continue
 				}
-				lines = append(lines, p.t("finding.warning", c(fd.Message.In(p.lang)))+p.t("review.notetext", c(rec.Notes[steps.NoteKey(fd)])))
+				lines = append(lines, p.t("finding.warning", c(fd.Message.In(p.lang)))+p.t("review.notetext", c(rd.Note(fd))))
 			}
 		}
 	}
-	for _, id := range res.Missing {
+	for _, id := range rd.Result.Missing {
 		lines = append(lines, p.t("review.missing", id, c(f.Question(id).ReadBackLabel().In(p.lang))))
 	}
 	return strings.Join(lines, "\n")

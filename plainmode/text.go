@@ -75,6 +75,7 @@ var text = map[string][2]string{
 	"single":                    {"这题只能选一项。", "Choose only one."},
 	"exclusive":                 {"“%s”不能与其他选项同选。", "“%s” cannot go with other options."},
 	"reason":                    {"这部分已宣读确认过，请说明修改原因；直接回车放弃修改：", "This section was agreed at read-back: say why it changes, or just enter to leave it:"},
+	"restored":                  {"已恢复：%s。", "Restored: %s."},
 	"cleared":                   {"已清除不再适用的答案：%s。", "Cleared answers that no longer apply: %s."},
 	"form.problems":             {"还有 %d 题漏答、%d 处错误、%d 个提示未确认；先到 %s。", "%d missing, %d errors, %d warnings to confirm; first %s."},
 	"paused":                    {"已暂停，下次从这里继续。", "Paused; it resumes here."},

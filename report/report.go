@@ -52,8 +52,9 @@ type Case struct {
 
 // Input is what every report is made from.
 type Input struct {
-	Unit  string // who reports, e.g. "马集镇残联"
-	Form  *forms.Form
+	Unit string // who reports, e.g. "马集镇残联"
+	// Forms are the forms the records were started with: each is checked with its own.
+	Forms *forms.Registry
 	Cases []Case            // roster order
 	Users map[string]string // user code → name
 	// Villages limit the report to a team's villages; empty for all.
@@ -105,20 +106,8 @@ func (in Input) cases() []Case {
 	return out
 }
 
-// finished reports whether the case's record counts as surveyed by the report's day:
-// completed (or later) on or before it.
-func (in Input) finished(c Case) bool {
-	r := c.Record
-	if r == nil || !r.Status.Locked() {
-		return false
-	}
-	if in.AsOf.IsZero() || r.CompletedAt.IsZero() {
-		return true
-	}
-	y, m, d := in.AsOf.Date()
-	end := time.Date(y, m, d+1, 0, 0, 0, 0, in.AsOf.Location())
-	return r.CompletedAt.Before(end)
-}
+// surveyed reports whether a case counts as surveyed on the report's day.
+func (in Input) surveyed(c Case) bool { return Surveyed(c.Record, in.AsOf) }
 
 func (in Input) userName(code string) string {
 	if n := in.Users[code]; n != "" {
@@ -127,33 +116,20 @@ func (in Input) userName(code string) string {
 	return code
 }
 
-// Labels of the case header's codes, as the national form words them.
-var (
-	methodNames  = map[int]string{1: "入户", 2: "电话", 3: "窗口服务", 4: "系统归集"}
-	outcomeNames = map[int]string{1: "正常调查", 2: "死亡", 3: "空挂户", 4: "查无此人", 5: "拒访", 6: "迁出", 9: "其他"}
-	categoryName = map[int]string{1: "视力", 2: "听力", 3: "言语", 4: "肢体", 5: "智力", 6: "精神", 7: "多重"}
-	levelName    = map[int]string{1: "一级", 2: "二级", 3: "三级", 4: "四级"}
-)
-
-// methods and outcomes in the order the tables give them.
-var (
-	methodOrder  = []int{1, 2, 3, 4}
-	outcomeOrder = []int{1, 2, 3, 4, 5, 6, 9}
-)
-
-// homeVisitTarget is the work plan's minimum share of home visits.
-const homeVisitTarget = 0.96
-
 // Assemble joins what a session reads — the roster's cases in roster order, the records,
-// the users — into a report's input; the person form's records only.
-func Assemble(f *forms.Form, cases []localstore.Case, records []*localstore.Record, users []localstore.User) Input {
+// the users — into a report's input: each case with its person record, of whichever form
+// and year (the latest changed, should a case have two), each read with its own form.
+func Assemble(reg *forms.Registry, cases []localstore.Case, records []*localstore.Record, users []localstore.User) Input {
 	byCase := map[string]*localstore.Record{}
 	for _, r := range records {
-		if r.CaseID != "" && r.FormID == f.ID {
+		if r.CaseID == "" || r.Village != "" {
+			continue
+		}
+		if prev := byCase[r.CaseID]; prev == nil || r.UpdatedAt.After(prev.UpdatedAt) {
 			byCase[r.CaseID] = r
 		}
 	}
-	in := Input{Form: f, Users: map[string]string{}}
+	in := Input{Forms: reg, Users: map[string]string{}}
 	for _, c := range cases {
 		in.Cases = append(in.Cases, Case{Row: c.Row, Record: byCase[c.ID]})
 	}

@@ -24,7 +24,7 @@ func demoInput(t testing.TB, n, k int) Input {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := demo.Seed(db, demo.SeedOptions{Options: demo.Options{Seed: 3, Cases: n, Villages: 3}, Completed: k}); err != nil {
+	if _, err := demo.Seed(db, demo.SeedOptions{Form: personForm2021(t), Options: demo.Options{Seed: 3, Cases: n, Villages: 3}, Completed: k}); err != nil {
 		t.Fatal(err)
 	}
 	s, err := db.Unlock(demo.DemoLeader.Code, demo.DemoPassphrase)
@@ -35,7 +35,8 @@ func demoInput(t testing.TB, n, k int) Input {
 	records, _ := s.Records()
 	users, _ := s.Users()
 	f, _ := forms.Builtin("person-2021")
-	in := Assemble(f, cases, records, users)
+	reg, _ := forms.NewRegistry(f)
+	in := Assemble(reg, cases, records, users)
 	in.Unit, in.AsOf = "马集镇残联", time.Now()
 	return in
 }
@@ -85,7 +86,7 @@ func TestStatsTable(t *testing.T) {
 		t.Errorf("header: %q %q", got, cell(t, f, "D4"))
 	}
 	merges, _ := f.GetMergeCells(sheetName)
-	want := map[string]bool{"A1:AA1": false, "D3:G3": false, "B3:B4": false} // 27 columns
+	want := map[string]bool{"A1:AC1": false, "D3:G3": false, "B3:B4": false} // 29 columns
 	for _, m := range merges {
 		if _, ok := want[m.GetStartAxis()+":"+m.GetEndAxis()]; ok {
 			want[m.GetStartAxis()+":"+m.GetEndAxis()] = true

@@ -9,10 +9,13 @@ import (
 	steps "github.com/doorstep-survey/doorstep/interview"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
+	"github.com/doorstep-survey/doorstep/survey"
 )
 
-// interview is a case's record as the screens after the start use it.
+// interview is a case's record as the screens after the start use it, with the form
+// it was started with.
 type interview struct {
+	form    *forms.Form
 	rec     *localstore.Record
 	row     roster.Row
 	name    string
@@ -29,9 +32,9 @@ type interviewLoadedMsg struct {
 
 // loadInterviewCmd reads the case's record for the screen c, as a command.
 func loadInterviewCmd(c common, caseID string) tea.Cmd {
-	sess, f := c.env.Session, c.env.PersonForm
+	sess, f, reg := c.env.Session, c.env.PersonForm, c.env.Forms
 	return c.do(func() tea.Msg {
-		iv, err := openInterview(sess, f, caseID)
+		iv, err := openInterview(sess, reg, f, caseID)
 		return interviewLoadedMsg{iv, err}
 	})
 }
@@ -44,28 +47,24 @@ func titled(lang, key, name string) string {
 	return tr(lang, key) + " · " + name
 }
 
-// openInterview reads the case and its record; it runs in a command.
-func openInterview(sess *localstore.Session, f *forms.Form, caseID string) (interview, error) {
-	iv, err := steps.Open(sess, f, caseID)
+// openInterview reads the case and its record of the person form f's id, with the
+// form and version the record was started with (steps.Open); it runs in a command.
+func openInterview(sess *localstore.Session, reg *forms.Registry, f *forms.Form, caseID string) (interview, error) {
+	iv, err := steps.Open(sess, reg, f, caseID)
 	if err != nil {
 		return interview{}, err
 	}
-	return interview{rec: iv.Rec, row: iv.Row, name: clean(iv.Name), answers: iv.Answers, ctx: iv.Ctx}, nil
-}
-
-// contextOf is what the form's expressions know besides the answers (steps.ContextOf).
-func contextOf(rec *localstore.Record, row roster.Row) forms.Context {
-	return steps.ContextOf(rec, row)
+	return interview{form: iv.Form, rec: iv.Rec, row: iv.Row, name: clean(iv.Name), answers: iv.Answers, ctx: iv.Ctx}, nil
 }
 
 // loadInterview opens the case's record for the form; a record opened for the first
 // time takes the roster's values for the questions prefilled from it.
-func loadInterview(sess *localstore.Session, f *forms.Form, caseID string) formLoadedMsg {
-	iv, err := openInterview(sess, f, caseID)
+func loadInterview(sess *localstore.Session, reg *forms.Registry, f *forms.Form, caseID string) formLoadedMsg {
+	iv, err := openInterview(sess, reg, f, caseID)
 	if err != nil {
 		return formLoadedMsg{err: err}
 	}
-	return prefillAndResume(sess, f, iv, func(field string) any {
+	return prefillAndResume(sess, iv, func(field string) any {
 		if v := iv.row.Prefill(field); v != "" {
 			return v
 		}
@@ -76,7 +75,7 @@ func loadInterview(sess *localstore.Session, f *forms.Form, caseID string) formL
 // loadVillage opens the village's record of a form filled once per village, prefilled
 // with the village's name and code and the number of certificate holders the roster
 // has for it.
-func loadVillage(sess *localstore.Session, f *forms.Form, village string) formLoadedMsg {
+func loadVillage(sess *localstore.Session, reg *forms.Registry, f *forms.Form, village string) formLoadedMsg {
 	cases, err := sess.Cases(localstore.CaseFilter{Village: village})
 	if err != nil {
 		return formLoadedMsg{err: err}
@@ -85,7 +84,7 @@ func loadVillage(sess *localstore.Session, f *forms.Form, village string) formLo
 	if err != nil {
 		return formLoadedMsg{err: err}
 	}
-	answers, err := f.DecodeAnswers(rec.Answers)
+	rd, err := survey.Read(reg, rec, survey.About{RosterCount: len(cases)})
 	if err != nil {
 		return formLoadedMsg{err: err}
 	}
@@ -96,9 +95,8 @@ func loadVillage(sess *localstore.Session, f *forms.Form, village string) formLo
 			break
 		}
 	}
-	iv := interview{rec: rec, row: row, name: clean(village), answers: answers,
-		ctx: forms.Context{"roster_count": len(cases)}}
-	return prefillAndResume(sess, f, iv, func(field string) any {
+	iv := interview{form: rd.Form, rec: rec, row: row, name: clean(village), answers: rd.Answers, ctx: rd.Context}
+	return prefillAndResume(sess, iv, func(field string) any {
 		if field == "roster_count" {
 			return len(cases)
 		}
@@ -111,10 +109,36 @@ func loadVillage(sess *localstore.Session, f *forms.Form, village string) formLo
 
 // prefillAndResume saves the prefilled answers of a record opened for the first time,
 // and finds where the enumerator left it (steps.PrefillAndResume).
-func prefillAndResume(sess *localstore.Session, f *forms.Form, iv interview, prefill func(field string) any) formLoadedMsg {
-	r, err := steps.PrefillAndResume(sess, f, steps.Interview{Rec: iv.rec, Row: iv.row, Name: iv.name, Answers: iv.answers, Ctx: iv.ctx}, prefill)
+func prefillAndResume(sess *localstore.Session, iv interview, prefill func(field string) any) formLoadedMsg {
+	r, err := steps.PrefillAndResume(sess, steps.Interview{Form: iv.form, Rec: iv.rec, Row: iv.row, Name: iv.name, Answers: iv.answers, Ctx: iv.ctx}, prefill)
 	if err != nil {
 		return formLoadedMsg{err: err}
 	}
-	return formLoadedMsg{rec: r.Rec, name: iv.name, answers: r.Answers, ctx: r.Ctx, resume: r.Resume, fromRoster: r.FromRoster}
+	return formLoadedMsg{form: r.Form, rec: r.Rec, name: iv.name, answers: r.Answers, ctx: r.Ctx, resume: r.Resume, place: r.Place, fromRoster: r.FromRoster}
+}
+
+// registryOf is the registry of a program that was handed only the forms for new
+// records (tests do): those two, never in conflict with each other.
+func registryOf(fs ...*forms.Form) *forms.Registry {
+	reg := &forms.Registry{}
+	for _, f := range fs {
+		if f != nil {
+			_ = reg.Add(f) // the person and community forms have different ids: no conflict
+		}
+	}
+	return reg
+}
+
+// Collection methods and case outcomes, by their official codes (survey holds them).
+var (
+	methods  = choicesOf(survey.Methods)
+	outcomes = choicesOf(survey.Outcomes)
+)
+
+func choicesOf(codes []survey.Code) []choice {
+	out := make([]choice, len(codes))
+	for i, c := range codes {
+		out[i] = choice{c.Code, c.Label.ZH, c.Label.EN}
+	}
+	return out
 }

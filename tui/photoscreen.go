@@ -12,9 +12,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
-	steps "github.com/doorstep-survey/doorstep/interview"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/photo"
+	"github.com/doorstep-survey/doorstep/survey"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
 
@@ -35,9 +35,6 @@ type photoScreen struct {
 	queued  int
 	keys    struct{ finish, leave, home key.Binding }
 }
-
-// homeVisit is the method code of a home visit (入户).
-const homeVisit = steps.HomeVisit
 
 // photoAddedMsg is a photo prepared and stored.
 type photoAddedMsg struct {
@@ -110,7 +107,9 @@ func (s *photoScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, nil
 		}
 		s.iv.rec, s.queued, s.done = msg.rec, msg.queued, true
-		return s, nil
+		// The status bar says the same number as the page.
+		n := msg.queued
+		return s, func() tea.Msg { return queuedMsg{n} }
 	case tea.WindowSizeMsg:
 		s.picker.SetHeight(max(3, msg.Height-14))
 		return s, nil
@@ -139,7 +138,7 @@ func (s *photoScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, s.keys.finish) {
 		// A home visit is photographed (the district checks the 96 % by the photos);
 		// by telephone or at the service window there is no house to photograph.
-		if len(s.iv.rec.Photos) == 0 && !s.noPhoto && s.iv.rec.Method == homeVisit {
+		if len(s.iv.rec.Photos) == 0 && !s.noPhoto && s.iv.rec.Method == survey.HomeVisit {
 			s.noPhoto = true
 			s.err = both("nophoto")
 			return nil
@@ -241,7 +240,7 @@ func (s *photoScreen) View(width, height int) string {
 		tail = add(tail, st.Faint.Render, tr(lang, "saving"))
 	case s.err[li] != "":
 		tail = add(tail, st.Error.Render, s.err[li])
-	case s.iv.rec.Method != homeVisit:
+	case s.iv.rec.Method != survey.HomeVisit:
 		tail = add(tail, st.Faint.Render, tr(lang, "finishnophoto"))
 	default:
 		tail = add(tail, st.Faint.Render, tr(lang, "finishhint"))
@@ -264,6 +263,7 @@ func newPicker(exts []string, dir string, homeSubdirs ...string) filepicker.Mode
 		p.AllowedTypes = append(p.AllowedTypes, strings.ToLower(e), strings.ToUpper(e))
 	}
 	p.ShowPermissions = false
+	p.ShowSize = false // pickerLines shows files' sizes, and no folder's
 	p.AutoHeight = false
 	p.Cursor = "▸"
 	// esc leaves the screen, as everywhere; the picker goes up a folder with ← only.
@@ -291,15 +291,47 @@ func newPicker(exts []string, dir string, homeSubdirs ...string) filepicker.Mode
 	return p
 }
 
-// pickerLines is the picker's listing, cleaned, with the selection highlighted.
+// pickerLines is the picker's listing, cleaned, with the selection highlighted: the
+// marker, a space, the name, and a file's size (a folder's size says nothing of what is
+// in it, so it has none; the picker's own sizes are off).
 func pickerLines(p filepicker.Model, st Styles, width int) []string {
 	var out []string
 	for _, l := range strings.Split(strings.TrimRight(p.View(), "\n"), "\n") {
-		l = textwidth.Truncate(clean(l), width-4)
-		if strings.HasPrefix(strings.TrimSpace(l), "▸") {
+		l = clean(l)
+		selected := false
+		if name, ok := strings.CutPrefix(l, "▸ "); ok {
+			selected, l = true, name
+		} else if name, ok := strings.CutPrefix(l, "  "); ok {
+			l = name
+		} else if strings.TrimSpace(l) == "" {
+			out = append(out, "")
+			continue
+		}
+		if fi, err := os.Lstat(filepath.Join(p.CurrentDirectory, l)); err == nil && fi.Mode().IsRegular() {
+			l += "  " + byteSize(fi.Size())
+		}
+		mark := "  "
+		if selected {
+			mark = "▸ "
+		}
+		l = textwidth.Truncate(mark+l, width-4)
+		if selected {
 			l = st.Selected.Render(l)
 		}
 		out = append(out, "  "+l)
 	}
 	return out
+}
+
+// byteSize is a file's size as a person reads it: 73 B, 4.1 KB, 3.2 MB.
+func byteSize(n int64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1000*1000:
+		return fmt.Sprintf("%.1f KB", float64(n)/1000)
+	case n < 1000*1000*1000:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/plainmode"
 )
@@ -43,11 +42,12 @@ func runPlain(cmd *cobra.Command, a *app, dir string) error {
 		return err
 	}
 	defer db.Close()
-	person, err := forms.Builtin("person-2021")
+	fs, err := resolveForms(a.cfg)
 	if err != nil {
 		return err
 	}
-	o := plainmode.Options{DB: db, PersonForm: person, Lang: a.cfg.Language, In: a.stdin, Out: a.stdout}
+	fs.warn(a.stderr)
+	o := plainmode.Options{DB: db, PersonForm: fs.person, Forms: fs.reg, Lang: a.cfg.Language, In: a.stdin, Out: a.stdout}
 	if f, ok := a.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		// At a terminal the passphrase is not echoed; through a pipe it is a line.
 		o.ReadSecret = func() (string, error) {

@@ -101,7 +101,6 @@ Settings come from flags, DOORSTEP_* environment variables and a config file
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	config.AddFlags(root.PersistentFlags())
-	root.SetGlobalNormalizationFunc(config.NormalizeFlag)
 
 	// ── Subcommands: add each one here, one line each (newXxxCmd(a),). ──
 	root.AddCommand(
