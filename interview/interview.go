@@ -246,7 +246,9 @@ func restore(f *forms.Form, ctx forms.Context, stash map[string]any, candidate f
 			delete(candidate, q.ID)
 		}
 	}
-	order := func(id string) int { return slices.IndexFunc(f.Questions(), func(q *forms.Question) bool { return q.ID == id }) }
+	order := func(id string) int {
+		return slices.IndexFunc(f.Questions(), func(q *forms.Question) bool { return q.ID == id })
+	}
 	slices.SortFunc(out, func(a, b string) int { return order(a) - order(b) })
 	return out
 }
