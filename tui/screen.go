@@ -239,8 +239,10 @@ type Env struct {
 	// for the user's Pictures and Documents folders.
 	PhotosDir, RosterDir string
 	// ReportsDir is where reports made on the screens are written; empty for the
-	// user's Documents folder.
-	ReportsDir string
+	// user's Documents folder. With neither, the reports screen asks once, and keeps
+	// the answer here and with RememberReportsDir (nil: for this session only).
+	ReportsDir         string
+	RememberReportsDir func(dir string) error
 	// Notice is a line the unlock screen shows in zh and en, e.g. the demo's users and
 	// passphrase (the terminal's alternate screen hides what was printed before).
 	Notice [2]string
