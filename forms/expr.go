@@ -32,23 +32,6 @@ func contextBit(name string) contextSet {
 
 func isContextVar(name string) bool { return contextBit(name) != 0 || name == "reference_date" }
 
-// zeroValue is what an expression sees for an unanswered question of the type; its Go type
-// is also what the type checker holds every answer of that type to.
-func zeroValue(t Type) any {
-	switch t {
-	case TypeSingle, TypeInteger:
-		return 0
-	case TypeMultiple:
-		return []int(nil)
-	case TypeDecimal:
-		return 0.0
-	case TypeDate:
-		return time.Time{}
-	default:
-		return ""
-	}
-}
-
 // typeEnv is the environment expressions are type-checked against at load.
 func (f *Form) typeEnv() map[string]any {
 	env := make(map[string]any, len(f.questions)+len(contextVars)+2)
@@ -94,6 +77,9 @@ func (b *builder) compileExpr(src string, line int, item string, config *conf.Co
 		if q == nil {
 			continue // the compiler names unknown identifiers below
 		}
+		if !slices.Contains(p.reads, q.index) {
+			p.reads = append(p.reads, q.index)
+		}
 		if sc.noAnswers {
 			b.errf(line, item, "%s %q uses %s: only case variables (%s) may decide whether the form is filled", sc.where, src, name, strings.Join(contextVars, ", "))
 			ok = false
@@ -106,9 +92,11 @@ func (b *builder) compileExpr(src string, line int, item string, config *conf.Co
 		if arg == "" {
 			b.errf(line, item, "%s %q: answered() takes a question id in quotes, like answered(\"R5\")", sc.where, src)
 			ok = false
-		} else if b.f.byID[arg] == nil {
+		} else if q := b.f.byID[arg]; q == nil {
 			b.errf(line, item, "%s %q: answered(%q) names no question of this form", sc.where, src, arg)
 			ok = false
+		} else if !slices.Contains(p.reads, q.index) {
+			p.reads = append(p.reads, q.index)
 		}
 	}
 	if !ok {

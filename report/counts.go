@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/survey"
 )
 
 // The counts every report gives are defined here, once: the statistics table, the
@@ -13,41 +14,34 @@ import (
 // it). Whether a record has errors is the form engine's business, not a count's: nothing
 // here evaluates answers.
 
-// Method codes of the case header (调查方式), as the national form numbers them.
-const (
-	MethodHomeVisit = 1 // 入户
-	MethodPhone     = 2 // 电话
-	MethodWindow    = 3 // 窗口服务
-	MethodSystem    = 4 // 智能化残疾人证系统归集
-)
-
-// Outcome codes of the case header (调查结果) besides localstore.OutcomeInterviewed.
-const (
-	OutcomeDeceased  = 2 // 死亡
-	OutcomeEmptyHome = 3 // 空挂户
-	OutcomeNotFound  = 4 // 查无此人
-)
-
-// HomeVisitTarget is the work plan's minimum share of home visits among the cases
-// surveyed (入户率 ≥ 96 %).
-const HomeVisitTarget = 0.96
-
 // Unknown is the column key of a category or level the roster does not give (不详):
 // counted, so that the categories of the surveyed add up to the surveyed.
 const Unknown = 0
 
-// Labels of the case header's codes, as the national form words them.
+// Labels of the case header's codes, as the national form words them (survey holds
+// them), and of the certificate's category and level.
 var (
-	methodNames  = map[int]string{MethodHomeVisit: "入户", MethodPhone: "电话", MethodWindow: "窗口服务", MethodSystem: "系统归集"}
-	outcomeNames = map[int]string{localstore.OutcomeInterviewed: "正常调查", OutcomeDeceased: "死亡", OutcomeEmptyHome: "空挂户",
-		OutcomeNotFound: "查无此人", 5: "拒访", 6: "迁出", 9: "其他"}
+	methodNames  = labels(survey.Methods, true)
+	outcomeNames = labels(survey.Outcomes, false)
 	categoryName = map[int]string{1: "视力", 2: "听力", 3: "言语", 4: "肢体", 5: "智力", 6: "精神", 7: "多重", Unknown: "不详"}
 	levelName    = map[int]string{1: "一级", 2: "二级", 3: "三级", 4: "四级", Unknown: "不详"}
 )
 
+// labels maps codes to their Chinese labels; short takes the column label (系统归集).
+func labels(codes []survey.Code, short bool) map[int]string {
+	out := make(map[int]string, len(codes))
+	for _, c := range codes {
+		out[c.Code] = c.Label.ZH
+		if short {
+			out[c.Code] = c.Short.ZH
+		}
+	}
+	return out
+}
+
 // The codes in the order the tables give them; a category or level not known comes last.
 var (
-	methodOrder   = []int{MethodHomeVisit, MethodPhone, MethodWindow, MethodSystem}
+	methodOrder   = []int{survey.HomeVisit, survey.MethodPhone, survey.MethodWindow, survey.MethodSystem}
 	outcomeOrder  = []int{1, 2, 3, 4, 5, 6, 9}
 	categoryOrder = []int{1, 2, 3, 4, 5, 6, 7, Unknown}
 	levelOrder    = []int{1, 2, 3, 4, Unknown}
@@ -72,12 +66,6 @@ func Surveyed(r *localstore.Record, asOf time.Time) bool {
 	y, m, d := asOf.Date()
 	end := time.Date(y, m, d+1, 0, 0, 0, 0, asOf.Location())
 	return r.CompletedAt.Before(end)
-}
-
-// ForCancellation reports whether an outcome goes on the district's cancellation list
-// (核销): deceased, an empty registered household, or nobody of that name found.
-func ForCancellation(outcome int) bool {
-	return outcome == OutcomeDeceased || outcome == OutcomeEmptyHome || outcome == OutcomeNotFound
 }
 
 // Counts are a group of cases counted the one way every report counts them.
@@ -122,7 +110,7 @@ func (k *Counts) NotSurveyed() int { return k.Roster - k.Surveyed }
 
 // HomeVisits are the cases surveyed at the home, whatever the outcome: an empty
 // household found at the door was visited.
-func (k *Counts) HomeVisits() int { return k.Method[MethodHomeVisit] }
+func (k *Counts) HomeVisits() int { return k.Method[survey.HomeVisit] }
 
 // Interviews are the cases surveyed with the form filled in (正常调查).
 func (k *Counts) Interviews() int { return k.Outcome[localstore.OutcomeInterviewed] }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/survey"
 )
 
 // randomDistrict is a district in a random state of its survey: cases not started, drafts,
@@ -199,9 +200,9 @@ func TestHomeVisitCountedOnce(t *testing.T) {
 		in.Cases[i].Record = nil
 	}
 	done := in.AsOf.Add(-time.Hour)
-	in.Cases[0].Record = &localstore.Record{Enumerator: "E001", Method: MethodHomeVisit, Outcome: localstore.OutcomeInterviewed,
+	in.Cases[0].Record = &localstore.Record{Enumerator: "E001", Method: survey.HomeVisit, Outcome: localstore.OutcomeInterviewed,
 		Status: localstore.StatusCompleted, CompletedAt: done}
-	in.Cases[1].Record = &localstore.Record{Enumerator: "E001", Method: MethodHomeVisit, Outcome: OutcomeEmptyHome,
+	in.Cases[1].Record = &localstore.Record{Enumerator: "E001", Method: survey.HomeVisit, Outcome: survey.OutcomeEmptyHome,
 		Status: localstore.StatusCompleted, CompletedAt: done, OutcomeNote: "房屋空置多年"}
 	a, s := allowanceTable(in), statsTable(in)
 	ac, sc := columns(a), columns(s)
@@ -224,7 +225,7 @@ func TestReturnedRecordStillCounts(t *testing.T) {
 			for i := range in.Cases {
 				in.Cases[i].Record = nil
 			}
-			in.Cases[0].Record = &localstore.Record{Enumerator: "E002", Method: MethodPhone, Outcome: localstore.OutcomeInterviewed,
+			in.Cases[0].Record = &localstore.Record{Enumerator: "E002", Method: survey.MethodPhone, Outcome: localstore.OutcomeInterviewed,
 				Status: status, CompletedAt: in.AsOf.Add(-48 * time.Hour)}
 			reg, s := registerTable(in), statsTable(in)
 			rc, sc := columns(reg), columns(s)
@@ -238,7 +239,7 @@ func TestReturnedRecordStillCounts(t *testing.T) {
 		})
 	}
 	// A draft never completed is not surveyed.
-	r := &localstore.Record{Method: MethodHomeVisit, Outcome: 1, Status: localstore.StatusDraft}
+	r := &localstore.Record{Method: survey.HomeVisit, Outcome: 1, Status: localstore.StatusDraft}
 	if Surveyed(r, time.Now()) {
 		t.Error("a draft never completed counts as surveyed")
 	}
@@ -250,7 +251,7 @@ func TestUnknownCategoryAndLevel(t *testing.T) {
 	in.Villages = nil
 	for i := range in.Cases {
 		in.Cases[i].Row.Category, in.Cases[i].Row.Level = 0, 0
-		in.Cases[i].Record = &localstore.Record{Enumerator: "E001", Method: MethodHomeVisit, Outcome: 1,
+		in.Cases[i].Record = &localstore.Record{Enumerator: "E001", Method: survey.HomeVisit, Outcome: 1,
 			Status: localstore.StatusCompleted, CompletedAt: in.AsOf.Add(-time.Hour)}
 	}
 	s := statsTable(in)

@@ -52,8 +52,9 @@ type Case struct {
 
 // Input is what every report is made from.
 type Input struct {
-	Unit  string // who reports, e.g. "马集镇残联"
-	Form  *forms.Form
+	Unit string // who reports, e.g. "马集镇残联"
+	// Forms are the forms the records were started with: each is checked with its own.
+	Forms *forms.Registry
 	Cases []Case            // roster order
 	Users map[string]string // user code → name
 	// Villages limit the report to a team's villages; empty for all.
@@ -116,15 +117,19 @@ func (in Input) userName(code string) string {
 }
 
 // Assemble joins what a session reads — the roster's cases in roster order, the records,
-// the users — into a report's input; the person form's records only.
-func Assemble(f *forms.Form, cases []localstore.Case, records []*localstore.Record, users []localstore.User) Input {
+// the users — into a report's input: each case with its person record, of whichever form
+// and year (the latest changed, should a case have two), each read with its own form.
+func Assemble(reg *forms.Registry, cases []localstore.Case, records []*localstore.Record, users []localstore.User) Input {
 	byCase := map[string]*localstore.Record{}
 	for _, r := range records {
-		if r.CaseID != "" && r.FormID == f.ID {
+		if r.CaseID == "" || r.Village != "" {
+			continue
+		}
+		if prev := byCase[r.CaseID]; prev == nil || r.UpdatedAt.After(prev.UpdatedAt) {
 			byCase[r.CaseID] = r
 		}
 	}
-	in := Input{Form: f, Users: map[string]string{}}
+	in := Input{Forms: reg, Users: map[string]string{}}
 	for _, c := range cases {
 		in.Cases = append(in.Cases, Case{Row: c.Row, Record: byCase[c.ID]})
 	}

@@ -3,20 +3,28 @@ package sync
 import (
 	"time"
 
-	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/roster"
 )
 
 // Version is the protocol version; every path starts with /v1/.
 const Version = 1
 
+// MaxBody caps a request or an answer, decompressed: a batch of records or a page of
+// pull.
+const MaxBody = 16 << 20
+
+// MaxChunk caps one PATCH of an attachment upload.
+const MaxChunk = 1 << 20
+
 // Envelope marks every JSON answer of the server: a 200 that lacks it is not ours (a
 // captive portal's login page on village Wi-Fi) and counts as a failure.
 type Envelope struct {
 	Doorstep int    `json:"doorstep"` // = Version
 	Error    string `json:"error,omitempty"`
-	// Code is a machine-readable error: bad_token, revoked, forbidden, bad_request,
-	// too_large, rate_limited, server.
+	// Code is a machine-readable error: bad_token, revoked, bad_code, bad_request,
+	// too_large, offset, rate_limited, unavailable (the server cannot reach its data:
+	// try again after Retry-After).
 	Code string `json:"code,omitempty"`
 }
 
@@ -72,9 +80,9 @@ func (u User) MayVillage(v string) bool {
 // as between laptops), and the case it is about as the district names it.
 // Photos are not in it: they are uploaded first, by content hash.
 type PushItem struct {
-	Seq      uint64              `json:"seq"` // the laptop's outbox number, echoed back
-	Revision localstore.Revision `json:"revision"`
-	Case     Case                `json:"case"`
+	Seq      uint64          `json:"seq"` // the laptop's outbox number, echoed back
+	Revision record.Revision `json:"revision"`
+	Case     Case            `json:"case"`
 }
 
 // Case is a record's case as the district knows it; Subject is "" for a village's form.
@@ -121,11 +129,25 @@ type PushResponse struct {
 // approvals and returns; a leader: the team's completed records).
 type PullResponse struct {
 	Envelope
-	Epoch     string                `json:"epoch"`
-	Cursor    uint64                `json:"cursor"`
-	More      bool                  `json:"more"` // call again with the new cursor
-	Roster    []roster.Row          `json:"roster,omitempty"`
-	Revisions []localstore.Revision `json:"revisions,omitempty"`
+	Epoch     string            `json:"epoch"`
+	Cursor    uint64            `json:"cursor"`
+	More      bool              `json:"more"` // call again with the new cursor
+	Roster    []roster.Row      `json:"roster,omitempty"`
+	Revisions []record.Revision `json:"revisions,omitempty"`
+	// Withdrawn are records of the user's villages the district withdrew: another
+	// record of the same person stands (a duplicate interview resolved).
+	Withdrawn []Withdrawal `json:"withdrawn,omitempty"`
+}
+
+// Withdrawal is the district's word that a record does not stand: the same person was
+// interviewed twice for the same form, and the district chose the other record.
+type Withdrawal struct {
+	RecordID string    `json:"record_id"`
+	Subject  string    `json:"subject"`
+	FormID   string    `json:"form_id"`
+	Kept     string    `json:"kept"` // the record that stands
+	Reason   string    `json:"reason"`
+	At       time.Time `json:"at"`
 }
 
 // UploadOffset is the header in which the server says how much of an attachment it has

@@ -2,7 +2,9 @@ package tui
 
 import (
 	"errors"
+	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/survey"
 )
 
 // prefillReason marks the audit entries of answers taken from the roster when a record
@@ -41,7 +44,7 @@ type formScreen struct {
 	ctx     forms.Context
 	res     forms.Result
 	loaded  bool
-	loadErr string
+	loadErr [2]string
 
 	cur     string // the question shown; "" is the end of the form
 	ed      editor
@@ -56,6 +59,11 @@ type formScreen struct {
 	warn    [2]string // a warning to confirm with a note before going on
 	warnKey string    // its check@question
 	cleared [2]string // answers that no longer apply, cleared by the last save
+	// restored says which answers cleared earlier came back with the last save.
+	restored [2]string
+	// stash keeps, for this interview, the answers other answers cleared: changing the
+	// answer back restores them (the audit trail keeps them for good).
+	stash map[string]any
 	// fromRoster are the questions whose answer is the roster's, untouched.
 	fromRoster map[string]bool
 
@@ -64,6 +72,9 @@ type formScreen struct {
 
 type formKeys struct {
 	next, prev, jump, readBack, leave, help key.Binding
+	// method reopens the case's method and outcome; blank goes to the next question
+	// not answered yet; related goes to the questions the shown error's check reads.
+	method, blank, related key.Binding
 }
 
 // move is where to go once the answer in hand is saved.
@@ -80,15 +91,20 @@ const (
 	moveTo                    // a question from the jump list
 	moveLeave                 // back to the case (the draft stays)
 	moveReadBack
+	moveMethod // to the case's method and outcome
+	moveBlank  // the next question not answered yet
 )
 
-// formLoadedMsg is the record opened for the interview.
+// formLoadedMsg is the record opened for the interview, with the form it was started
+// with.
 type formLoadedMsg struct {
+	form    *forms.Form
 	rec     *localstore.Record
 	name    string
 	answers forms.Answers
 	ctx     forms.Context
 	resume  string // the last question the enumerator answered
+	place   string // where the draft was paused, when nothing was answered since
 	// fromRoster are the answers still as the roster prefilled them.
 	fromRoster map[string]bool
 	err        error
@@ -126,6 +142,9 @@ func newFormScreen(c common, caseID, at string, fix bool) *formScreen {
 		readBack: binding([]string{"f5"}, "F5", "key.readback"),
 		leave:    binding([]string{"esc"}, "esc", "key.pause"),
 		help:     binding([]string{"?"}, "?", "key.qhelp"),
+		method:   binding([]string{"f3"}, "F3", "key.method"),
+		blank:    binding([]string{"f6"}, "F6", "key.blank"),
+		related:  binding([]string{"f7"}, "F7", "key.related"),
 	}
 	return s
 }
@@ -138,11 +157,11 @@ func newCommunityForm(c common, village string) *formScreen {
 }
 
 func (s *formScreen) Init() tea.Cmd {
-	sess, f, caseID, village := s.env.Session, s.form, s.caseID, s.village
+	sess, reg, f, caseID, village := s.env.Session, s.env.Forms, s.form, s.caseID, s.village
 	if village != "" {
-		return s.do(func() tea.Msg { return loadVillage(sess, f, village) })
+		return s.do(func() tea.Msg { return loadVillage(sess, reg, f, village) })
 	}
-	return s.do(func() tea.Msg { return loadInterview(sess, f, caseID) })
+	return s.do(func() tea.Msg { return loadInterview(sess, reg, f, caseID) })
 }
 
 func (s *formScreen) Title(lang string) string {
@@ -162,16 +181,20 @@ func (s *formScreen) ShortHelp() []key.Binding {
 	k := s.keys
 	var keys []key.Binding
 	if s.cur != "" && !s.ed.typing() {
-		keys = append(keys, binding([]string{"1"}, "0-9", "key.choose"))
-		if s.ed.q.Type == forms.TypeMultiple {
-			keys = append(keys, binding([]string{"space"}, "space", "key.toggle"))
+		if s.ed.q.Editor() == forms.EditPickMany {
+			keys = append(keys, binding([]string{"1", "space"}, "0-9/space", "key.toggle"))
+		} else {
+			keys = append(keys, binding([]string{"1"}, "0-9", "key.choose"))
 		}
 	}
 	// ? shows the question's help as F1 does; the help line names F1 only, once.
 	if s.village != "" {
-		return append(keys, k.next, k.prev, k.jump, k.leave)
+		return append(keys, k.next, k.prev, k.jump, k.blank, k.leave)
 	}
-	return append(keys, k.next, k.prev, k.jump, k.readBack, k.leave)
+	if len(s.relatedTo()) > 0 {
+		keys = append(keys, k.related)
+	}
+	return append(keys, k.next, k.prev, k.jump, k.blank, k.method, k.readBack, k.leave)
 }
 
 func (s *formScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
@@ -197,13 +220,16 @@ func (s *formScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case formLoadedMsg:
 		cmd := s.loadedRecord(msg)
-		if s.loadErr != "" {
+		if s.loadErr[0] != "" {
 			s.held = nil
 			return s, cmd
 		}
 		return s, tea.Batch(cmd, s.replay())
 	case answerSavedMsg:
 		return s.saved(msg)
+	case placeKeptMsg:
+		s.saving, s.held = false, nil
+		return s, msg.then
 	case warningNotedMsg:
 		sess, id := s.env.Session, s.rec.ID
 		s.saving = true
@@ -234,7 +260,7 @@ func (s *formScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		s.saving = false
 		if msg.err != nil {
 			if errors.Is(msg.err, localstore.ErrWrongPassphrase) {
-				s.err = both("wrongpass")
+				s.err = both("wrongpassonly")
 			} else {
 				s.err = errText(msg.err)
 			}
@@ -270,10 +296,10 @@ func (s *formScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 func (s *formScreen) loadedRecord(msg formLoadedMsg) tea.Cmd {
 	s.loaded = true
 	if msg.err != nil {
-		s.loadErr = clean(msg.err.Error())
+		s.loadErr = loadErrText(msg.err)
 		return nil
 	}
-	s.rec, s.name, s.answers, s.ctx, s.fromRoster = msg.rec, msg.name, msg.answers, msg.ctx, msg.fromRoster
+	s.form, s.rec, s.name, s.answers, s.ctx, s.fromRoster = msg.form, msg.rec, msg.name, msg.answers, msg.ctx, msg.fromRoster
 	s.res = s.form.Evaluate(s.answers, s.ctx)
 	switch {
 	case s.at != "":
@@ -288,6 +314,9 @@ func (s *formScreen) loadedRecord(msg formLoadedMsg) tea.Cmd {
 		if len(s.res.Relevant) > 0 {
 			return s.open(s.res.Relevant[0])
 		}
+	case msg.place != "" && slices.Contains(s.res.Relevant, msg.place):
+		// Where it was paused, nothing saved since.
+		return s.open(msg.place)
 	case msg.resume != "":
 		// Where it was left: after the last answer, or at it if it has a problem.
 		if s.blocking(msg.resume) {
@@ -313,8 +342,12 @@ func (s *formScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 			}
 		case key.Matches(msg, k.jump):
 			return showOverlay(newJumpList(s))
+		case key.Matches(msg, k.blank):
+			return s.open(s.nextBlank())
+		case key.Matches(msg, k.method) && s.village == "":
+			return s.proceed(move{kind: moveMethod})
 		case key.Matches(msg, k.leave):
-			return back
+			return s.proceed(move{kind: moveLeave})
 		}
 		return nil
 	}
@@ -328,7 +361,7 @@ func (s *formScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 				return warningNotedMsg{s.warnKey, note}
 			}))
 		}
-		if s.ed.digits != "" && !s.ed.typing() && s.ed.q.Type == forms.TypeMultiple {
+		if s.ed.digits != "" && !s.ed.typing() && s.ed.q.Editor() == forms.EditPickMany {
 			s.ed.pick(s.ed.offered[s.ed.cursor].Code)
 			s.ed.digits = ""
 			return nil
@@ -346,6 +379,15 @@ func (s *formScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		return s.commit(move{kind: moveReadBack})
 	case key.Matches(msg, k.leave):
 		return s.commit(move{kind: moveLeave})
+	case key.Matches(msg, k.blank):
+		return s.commit(move{kind: moveBlank})
+	case key.Matches(msg, k.method) && s.village == "":
+		return s.commit(move{kind: moveMethod})
+	case key.Matches(msg, k.related):
+		if ids := s.relatedTo(); len(ids) > 0 {
+			return s.commit(move{kind: moveTo, to: ids[0]})
+		}
+		return nil
 	}
 	taken, chose, cmd := s.ed.key(msg)
 	if taken {
@@ -386,15 +428,32 @@ func (s *formScreen) commit(mv move) tea.Cmd {
 	} else {
 		candidate[q.ID] = v
 	}
+	if s.stash == nil {
+		s.stash = map[string]any{}
+	}
+	delete(s.stash, q.ID) // answered anew: nothing of before to bring back
 	res := s.form.Evaluate(candidate, s.ctx)
 	res.Apply(candidate)
+	cleared := res.Cleared
+	restored := s.restore(candidate)
+	if len(restored) > 0 {
+		res = s.form.Evaluate(candidate, s.ctx)
+		res.Apply(candidate)
+		cleared = append(cleared, res.Cleared...)
+	}
 	changes := []localstore.AnswerChange{s.change(q, candidate)}
-	for _, id := range res.Cleared {
-		changes = append(changes, s.change(s.form.Question(id), candidate))
+	for _, cq := range s.form.Questions() {
+		if cq != q && answerChanged(s.answers, candidate, cq.ID) {
+			changes = append(changes, s.change(cq, candidate))
+		}
 	}
 	confirmed := false
 	for _, ch := range changes {
 		confirmed = confirmed || slices.Contains(s.rec.Confirmed, ch.Section)
+	}
+	if confirmed && s.reason == "" && s.rec.Status == localstore.StatusReturned {
+		// The leader's return is why: the comment is on the record.
+		s.reason = returnedReason
 	}
 	if confirmed && s.reason == "" {
 		s.pending = mv
@@ -406,10 +465,12 @@ func (s *formScreen) commit(mv move) tea.Cmd {
 		changes[i].Reason = s.reason
 	}
 	s.reason = ""
-	s.cleared = [2]string{}
-	if len(res.Cleared) > 0 {
-		s.cleared = s.clearedNote(res.Cleared)
+	for _, id := range cleared {
+		if _, ok := s.stash[id]; !ok && s.answers[id] != nil {
+			s.stash[id] = s.answers[id]
+		}
 	}
+	s.cleared, s.restored = s.clearedNote(cleared), s.restoredNote(restored)
 	s.saving, s.pending = true, mv
 	sess, id := s.env.Session, s.rec.ID
 	return s.do(func() tea.Msg {
@@ -419,7 +480,7 @@ func (s *formScreen) commit(mv move) tea.Cmd {
 }
 
 func (s *formScreen) change(q *forms.Question, answers forms.Answers) localstore.AnswerChange {
-	ch := localstore.AnswerChange{Question: q.ID, Section: q.Section.ID}
+	ch := localstore.AnswerChange{Question: q.ID, Section: q.Section.ID, Withdraw: survey.NotesAt(s.rec, q.ID)}
 	if v, ok := answers[q.ID]; ok {
 		ch.Value, _ = forms.EncodeAnswer(v)
 	}
@@ -429,21 +490,76 @@ func (s *formScreen) change(q *forms.Question, answers forms.Answers) localstore
 	return ch
 }
 
+// clearedNote names the answers cleared that someone gave: an answer the roster
+// prefilled and nobody saw goes unmentioned.
 func (s *formScreen) clearedNote(ids []string) [2]string {
+	var shown []string
+	for _, id := range ids {
+		if !s.fromRoster[id] {
+			shown = append(shown, id)
+		}
+	}
+	return s.questionsNote(shown, "form.cleared")
+}
+
+func (s *formScreen) restoredNote(ids []string) [2]string {
+	return s.questionsNote(ids, "form.restored")
+}
+
+// questionsNote is a message naming questions by id and short label; empty for none.
+func (s *formScreen) questionsNote(ids []string, key string) [2]string {
+	if len(ids) == 0 {
+		return [2]string{}
+	}
 	var zh, en []string
 	for _, id := range ids {
 		q := s.form.Question(id)
 		zh = append(zh, id+" "+clean(q.ReadBackLabel().ZH))
 		en = append(en, id+" "+clean(q.ReadBackLabel().In("en")))
 	}
-	return [2]string{"已清除不再适用的答案：" + strings.Join(zh, "、"),
-		"Cleared answers that no longer apply: " + strings.Join(en, ", ")}
+	return [2]string{tr("zh", key) + strings.Join(zh, "、"), tr("en", key) + strings.Join(en, ", ")}
+}
+
+// restore puts back, as they were, the answers cleared earlier in this interview whose
+// question applies again; it returns their ids in form order.
+func (s *formScreen) restore(candidate forms.Answers) []string {
+	var out []string
+	for again := true; again; {
+		again = false
+		for _, q := range s.form.Questions() {
+			v, ok := s.stash[q.ID]
+			if _, has := candidate[q.ID]; !ok || has {
+				continue
+			}
+			candidate[q.ID] = v
+			r := s.form.Evaluate(candidate, s.ctx)
+			if slices.Contains(r.Relevant, q.ID) && !slices.Contains(r.Cleared, q.ID) {
+				delete(s.stash, q.ID)
+				out = append(out, q.ID)
+				again = true
+				continue
+			}
+			delete(candidate, q.ID)
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int {
+		return slices.IndexFunc(s.form.Questions(), func(q *forms.Question) bool { return q.ID == a }) -
+			slices.IndexFunc(s.form.Questions(), func(q *forms.Question) bool { return q.ID == b })
+	})
+	return out
+}
+
+// answerChanged reports whether the question's answer differs between a and b.
+func answerChanged(a, b forms.Answers, id string) bool {
+	x, inA := a[id]
+	y, inB := b[id]
+	return inA != inB || inA && !reflect.DeepEqual(x, y)
 }
 
 func (s *formScreen) saved(msg answerSavedMsg) (Screen, tea.Cmd) {
 	s.saving = false
 	if msg.err != nil {
-		s.cleared = [2]string{}
+		s.cleared, s.restored = [2]string{}, [2]string{}
 		if errors.Is(msg.err, localstore.ErrReasonRequired) {
 			return s, showOverlay(newAsk(s.common, both("reasontitle"), both("reasonbody"), both("reason"), func(r string) tea.Msg {
 				return reasonGivenMsg{r}
@@ -499,7 +615,11 @@ func (s *formScreen) proceed(mv move) tea.Cmd {
 	case moveTo:
 		return s.open(mv.to)
 	case moveLeave:
-		return back
+		return s.keepPlace(back)
+	case moveMethod:
+		return s.keepPlace(replace(Page{Kind: KindStart, ID: s.caseID}))
+	case moveBlank:
+		return s.open(s.nextBlank())
 	case moveReadBack:
 		if s.fix {
 			if s.cur != "" && s.stopAt(s.cur) {
@@ -525,12 +645,12 @@ func (s *formScreen) stopAt(id string) bool {
 			continue
 		}
 		if fd.Severity == forms.SeverityError {
-			s.err = [2]string{clean(fd.Message.ZH), clean(fd.Message.In("en"))}
+			s.err = findingText(s.form, fd, s.answers, s.ctx)
 			s.reopen()
 			return true
 		}
-		if k := fd.Check + "@" + fd.Question; s.rec.Notes[k] == "" {
-			s.warn = [2]string{clean(fd.Message.ZH), clean(fd.Message.In("en"))}
+		if k := survey.NoteKey(fd); s.rec.Notes[k] == "" {
+			s.warn = findingText(s.form, fd, s.answers, s.ctx)
 			s.warnKey = k
 			s.reopen()
 			return true
@@ -539,13 +659,84 @@ func (s *formScreen) stopAt(id string) bool {
 	return false
 }
 
+// findingText is a finding's message in both languages; a check judged on the age
+// says the age it derived, which the enumerator can check against the card.
+func findingText(f *forms.Form, fd forms.Finding, a forms.Answers, ctx forms.Context) [2]string {
+	t := [2]string{clean(fd.Message.ZH), clean(fd.Message.In("en"))}
+	if age, ok := f.Age(a, ctx); ok && f.CheckUsesAge(fd.Check) {
+		t[0] += fmt.Sprintf(tr("zh", "derivedage"), age)
+		t[1] += fmt.Sprintf(tr("en", "derivedage"), age)
+	}
+	return t
+}
+
+// returnedReason is kept with a change to an agreed answer of a returned record: the
+// leader's comment asked for it.
+const returnedReason = "按组长退回意见修改 (corrected as the leader's return asked)"
+
+// keepPlace keeps the question on screen, where the draft opens again, and then leaves
+// with then: the place is written before anything can reopen the record.
+func (s *formScreen) keepPlace(then tea.Cmd) tea.Cmd {
+	if s.rec == nil || s.rec.Status.Locked() || s.cur == "" {
+		return then
+	}
+	s.saving = true
+	sess, id, p := s.env.Session, s.rec.ID, localstore.Place{Question: s.cur, AuditLen: s.rec.AuditLen}
+	return s.do(func() tea.Msg {
+		// A place not kept costs only where the draft opens: the answers are saved.
+		_ = sess.SetPlace(id, p)
+		return placeKeptMsg{then}
+	})
+}
+
+// placeKeptMsg says the paused place is written; then leaves the form.
+type placeKeptMsg struct{ then tea.Cmd }
+
+// nextBlank is the first question after the one shown (then from the start) that is
+// not answered yet or has a problem to settle; "" (the end page) when there is none.
+func (s *formScreen) nextBlank() string {
+	rel := s.res.Relevant
+	start := slices.Index(rel, s.cur) + 1
+	for i := range rel {
+		id := rel[(start+i)%len(rel)]
+		if id == s.cur {
+			continue
+		}
+		if _, ok := s.answers[id]; !ok || s.blocking(id) {
+			return id
+		}
+	}
+	return ""
+}
+
+// relatedTo are the other questions the check of the error shown reads, in form order:
+// where the answer that conflicts with this one may be the one to fix.
+func (s *formScreen) relatedTo() []string {
+	if s.cur == "" || s.err[0] == "" && s.warn[0] == "" {
+		return nil
+	}
+	for _, fd := range s.res.Findings {
+		if fd.Question != s.cur || fd.Severity != forms.SeverityError && s.rec.Notes[survey.NoteKey(fd)] != "" {
+			continue
+		}
+		var out []string
+		for _, id := range s.form.CheckReads(fd.Check) {
+			if id != s.cur && slices.Contains(s.res.Relevant, id) {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
 // blocking reports whether the question has a problem that stops going on.
 func (s *formScreen) blocking(id string) bool {
 	if slices.Contains(s.res.Missing, id) {
 		return true
 	}
 	for _, fd := range s.res.Findings {
-		if fd.Question == id && (fd.Severity == forms.SeverityError || s.rec.Notes[fd.Check+"@"+fd.Question] == "") {
+		if fd.Question == id && (fd.Severity == forms.SeverityError || s.rec.Notes[survey.NoteKey(fd)] == "") {
 			return true
 		}
 	}
@@ -622,7 +813,7 @@ func (s *formScreen) problems() problems {
 		case fd.Severity == forms.SeverityError:
 			p.errs++
 			note(fd.Question)
-		case s.rec.Notes[fd.Check+"@"+fd.Question] == "":
+		case s.rec.Notes[survey.NoteKey(fd)] == "":
 			p.warns++
 			note(fd.Question)
 		}
@@ -692,17 +883,6 @@ func (s *formScreen) signVillage(pass string) tea.Cmd {
 	})
 }
 
-func errText(err error) [2]string {
-	if errors.Is(err, localstore.ErrDiskFull) {
-		return both("diskfull")
-	}
-	if errors.Is(err, localstore.ErrRecordLocked) {
-		return both("isLocked")
-	}
-	msg := clean(err.Error())
-	return [2]string{tr("zh", "notsaved") + msg, tr("en", "notsaved") + msg}
-}
-
 // commentsAt are the leader's comments of the last return on the question ("" for
 // those on the whole record); earlier rounds were dealt with before.
 func (s *formScreen) commentsAt(id string) []localstore.Comment {
@@ -710,13 +890,29 @@ func (s *formScreen) commentsAt(id string) []localstore.Comment {
 }
 
 func latestComments(rec *localstore.Record, id string) []localstore.Comment {
-	if rec == nil || rec.Status.Locked() || len(rec.Comments) == 0 {
+	if rec == nil || rec.Status.Locked() {
 		return nil
 	}
-	last := rec.Comments[len(rec.Comments)-1].At
+	var out []localstore.Comment
+	for _, c := range roundComments(rec) {
+		if c.Question == id {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// roundComments are the comments of the record's last return. Each comment keeps the
+// time it was written, so a round is told by its number (by the time of the return in
+// records from before rounds were kept).
+func roundComments(rec *localstore.Record) []localstore.Comment {
+	if rec == nil || len(rec.Comments) == 0 {
+		return nil
+	}
+	last := rec.Comments[len(rec.Comments)-1]
 	var out []localstore.Comment
 	for _, c := range rec.Comments {
-		if c.At.Equal(last) && c.Question == id {
+		if last.Round > 0 && c.Round == last.Round || last.Round == 0 && c.At.Equal(last.At) {
 			out = append(out, c)
 		}
 	}

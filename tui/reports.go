@@ -188,7 +188,7 @@ func (s *reportsScreen) make() tea.Cmd {
 	if s.csv {
 		format = report.CSV
 	}
-	sess, f, now := s.env.Session, s.env.PersonForm, s.env.Now()
+	sess, reg, now := s.env.Session, s.env.Forms, s.env.Now()
 	return s.do(func() tea.Msg {
 		cases, err := sess.Cases(localstore.CaseFilter{})
 		if err != nil {
@@ -202,7 +202,7 @@ func (s *reportsScreen) make() tea.Cmd {
 		if err != nil {
 			return reportWrittenMsg{err: err}
 		}
-		in := report.Assemble(f, cases, records, users)
+		in := report.Assemble(reg, cases, records, users)
 		in.AsOf, in.Villages = now, sess.User().Villages
 		if len(cases) > 0 {
 			in.Unit = cases[0].Row.Town

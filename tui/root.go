@@ -62,6 +62,9 @@ func New(env *Env, hasUsers bool, codes []string) Model {
 	if env.Lang != "en" {
 		env.Lang = "zh"
 	}
+	if env.Forms == nil {
+		env.Forms = registryOf(env.PersonForm, env.CommunityForm)
+	}
 	m := Model{env: env, codes: slices.Clone(codes), now: env.Now()}
 	m.lastInput = m.now
 	if hasUsers {
@@ -187,8 +190,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		m.lastInput = m.env.Now()
 		return m.key(msg)
+	case tea.MouseMsg:
+		if m.tooSmall() {
+			return m, nil // the signature pad is not shown
+		}
 	case tea.PasteMsg:
 		m.lastInput = m.env.Now()
+		if m.tooSmall() {
+			return m, nil // the field it would go into is not shown
+		}
 		if len(m.overlays) > 0 {
 			return m.updateOverlay(msg)
 		}
@@ -202,6 +212,17 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.globalKeys()
 	if key.Matches(msg, k.Quit) {
 		return m, tea.Quit // always: a person must be able to leave
+	}
+	if m.tooSmall() {
+		// The screen is hidden: a key must not answer a question or type a passphrase
+		// unseen. Locking and the language (the message is in it) act visibly.
+		switch {
+		case key.Matches(msg, k.Lock) && m.env.Session != nil:
+			return m.lock(false)
+		case key.Matches(msg, k.Lang):
+			m.env.Lang = map[string]string{"en": "zh", "zh": "en"}[m.env.Lang]
+		}
+		return m, nil
 	}
 	if len(m.overlays) > 0 {
 		return m.updateOverlay(msg)
@@ -369,12 +390,18 @@ func (m Model) View() tea.View {
 	return v
 }
 
+// tooSmall reports whether the window is below the smallest layout: the screens are
+// hidden behind a message then.
+func (m Model) tooSmall() bool {
+	return m.width > 0 && (m.width < MinWidth || m.height < MinHeight)
+}
+
 func (m Model) render() string {
 	if m.width == 0 {
 		return ""
 	}
 	lang := m.env.Lang
-	if m.width < MinWidth || m.height < MinHeight {
+	if m.tooSmall() {
 		msg := fmt.Sprintf(tr(lang, "toosmall"), MinWidth, MinHeight, m.width, m.height)
 		return strings.Join(textwidth.Wrap(msg, m.width), "\n")
 	}

@@ -19,13 +19,14 @@ import (
 // villages the user works in.
 type setupScreen struct {
 	common
-	adding bool
-	inputs [5]textinput.Model // name, code, passphrase, again, villages
-	leader bool
-	focus  int // a setupField
-	busy   bool
-	err    string // a text key, or "!" and a message from the store
-	submit key.Binding
+	adding  bool
+	inputs  [5]textinput.Model // name, code, passphrase, again, villages
+	leader  bool
+	focus   int // a setupField
+	busy    bool
+	err     string // a text key, or "!" for the store's failure
+	failure [2]string
+	submit  key.Binding
 }
 
 // The fields of the setup screen, in order.
@@ -127,7 +128,7 @@ func (s *setupScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case setupResultMsg:
 		s.busy = false
 		if msg.err != nil {
-			s.err = "!" + clean(msg.err.Error())
+			s.err, s.failure = "!", loadErrText(msg.err)
 			return s, nil
 		}
 		if s.adding {
@@ -249,8 +250,8 @@ func (s *setupScreen) View(width, height int) string {
 	switch {
 	case s.busy:
 		lines = append(lines, "    "+st.Faint.Render(tr(lang, "creating")))
-	case strings.HasPrefix(s.err, "!"):
-		msg = tr(lang, "err") + s.err[1:]
+	case s.err == "!":
+		msg = s.failure[langIndex(lang)]
 	case s.err == "need.pass":
 		msg = fmt.Sprintf(tr(lang, s.err), localstore.MinPassphraseLength)
 	case s.err != "":

@@ -133,6 +133,17 @@ func (s *signScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		}
 		s.iv = msg.iv
 		s.name.SetValue(s.iv.name)
+		// Signing again (a returned record, an answer changed after signing): the one
+		// who signed before is offered, a proxy as a proxy, until changed here.
+		for i := len(s.iv.rec.Signatures) - 1; i >= 0; i-- {
+			sig := s.iv.rec.Signatures[i]
+			if sig.Role == localstore.SignerProxy || sig.Role == localstore.SignerRespondent {
+				s.proxy = sig.Role == localstore.SignerProxy
+				s.name.SetValue(clean(sig.Name))
+				s.relation.SetValue(clean(sig.Relation))
+				break
+			}
+		}
 		return s, nil
 	case kdfTickMsg:
 		if s.busy {
@@ -144,7 +155,7 @@ func (s *signScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		s.pass.SetValue("")
 		if msg.err != nil {
 			if errors.Is(msg.err, localstore.ErrWrongPassphrase) {
-				s.err = both("wrongpass")
+				s.err = both("wrongpassonly")
 			} else {
 				s.err = errText(msg.err)
 			}
