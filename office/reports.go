@@ -109,8 +109,7 @@ func (h *Handler) reportInput(c *call, town string, full bool) (report.Input, er
 		Unmasked: c.sess.numbers && c.acc.SeeNumbers}
 	type want struct {
 		i   int
-		id  string
-		seq uint64
+		ref RecordRef
 	}
 	var fetch []want
 	in.Cases = make([]report.Case, len(cases))
@@ -119,7 +118,7 @@ func (h *Handler) reportInput(c *call, town string, full bool) (report.Input, er
 		if cr.rec != nil {
 			in.Cases[i].Record = cr.rec.slim
 			if full && cr.rec.outcome == localstore.OutcomeInterviewed {
-				fetch = append(fetch, want{i, cr.rec.id, cr.rec.seq})
+				fetch = append(fetch, want{i, RecordRef{ID: cr.rec.id, Subject: cr.rec.subject, Seq: cr.rec.seq}})
 			}
 		}
 	}
@@ -128,7 +127,7 @@ func (h *Handler) reportInput(c *call, town string, full bool) (report.Input, er
 		in.Unit = strings.TrimSpace(h.o.Unit + " " + town)
 	}
 	for _, f := range fetch {
-		rev, err := h.o.Source.Revision(f.id, f.seq)
+		rev, err := h.o.Source.Revision(f.ref)
 		if err != nil {
 			return in, err
 		}

@@ -154,17 +154,17 @@ type reviewRecordData struct {
 func (h *Handler) record(c *call, id string) (*caseRow, localstore.Revision, bool) {
 	h.ix.mu.RLock()
 	cr := h.ix.caseOfRecord(c.acc, id)
-	var seq uint64
+	var ref RecordRef
 	var cp caseRow
 	if cr != nil {
-		seq, cp = cr.rec.seq, *cr
+		ref, cp = RecordRef{ID: id, Subject: cr.rec.subject, Seq: cr.rec.seq}, *cr
 	}
 	h.ix.mu.RUnlock()
 	if cr == nil {
 		h.notFound(c)
 		return nil, localstore.Revision{}, false
 	}
-	rev, err := h.o.Source.Revision(id, seq)
+	rev, err := h.o.Source.Revision(ref)
 	if err != nil {
 		h.o.Log.Error("office: read record", "record", id, "err", err)
 		h.fail(c, http.StatusInternalServerError, "err.server")

@@ -13,8 +13,8 @@ type Source interface {
 	// order: roster rows imported or changed, and record revisions. Epoch names the
 	// database: when it changes, every cursor before it is void.
 	Changes(cursor uint64, limit int) (Changes, error)
-	// Revision reads a record's revision in full; seq is where Changes listed it.
-	Revision(recordID string, seq uint64) (localstore.Revision, error)
+	// Revision reads a record's latest revision in full.
+	Revision(ref RecordRef) (localstore.Revision, error)
 	// PutOffice stores an office decision (a town's return) as the record's next
 	// revision, authored by the office user code, for the laptops to pull.
 	PutOffice(officeUser string, rev localstore.Revision, c dsync.Case) error
@@ -39,4 +39,11 @@ type Change struct {
 	Seq      uint64
 	Roster   *roster.Row
 	Revision *localstore.Revision
+}
+
+// RecordRef names a record's latest revision the ways a backend may look it up: by id,
+// by its person (subject), or by where Changes listed it.
+type RecordRef struct {
+	ID, Subject string
+	Seq         uint64
 }

@@ -48,7 +48,8 @@ func (s SyncSource) Changes(cursor uint64, limit int) (Changes, error) {
 }
 
 // Revision implements Source.
-func (s SyncSource) Revision(recordID string, seq uint64) (localstore.Revision, error) {
+func (s SyncSource) Revision(ref RecordRef) (localstore.Revision, error) {
+	recordID, seq := ref.ID, ref.Seq
 	if seq == 0 {
 		return localstore.Revision{}, fmt.Errorf("record %s: %w", recordID, localstore.ErrNotFound)
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/office"
 	"github.com/doorstep-survey/doorstep/roster"
 	dsync "github.com/doorstep-survey/doorstep/sync"
 )
@@ -42,6 +43,7 @@ func main() {
 type opts struct {
 	data, listen, cert, key string
 	dev                     bool
+	office                  officeOpts
 }
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
@@ -61,7 +63,9 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.cert, "tls-cert", "", "the server's certificate (PEM)")
 	f.StringVar(&o.key, "tls-key", "", "the certificate's key (PEM)")
 	f.BoolVar(&o.dev, "dev", false, "make a self-signed certificate on first start, and print its fingerprint and an enrolment code for the demo's E001")
-	root.AddCommand(enrollCmd(o, stdout), fingerprintCmd(o, stdout), recordsCmd(o, stdout), revokeCmd(o, stdout), rosterCmd(o, stdout))
+	addOfficeFlags(f, &o.office)
+	root.AddCommand(enrollCmd(o, stdout), fingerprintCmd(o, stdout), recordsCmd(o, stdout), revokeCmd(o, stdout), rosterCmd(o, stdout),
+		officeCmd(o, stdout))
 	return root
 }
 
@@ -88,13 +92,26 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 	}
 	defer store.Close()
 	h := &dsync.Handler{Store: store, Log: log}
-	srv := &http.Server{Addr: o.listen, Handler: h, TLSConfig: tlsCfg, ReadHeaderTimeout: 20 * time.Second,
-		ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return err
 	}
+	fp, _ := dsync.Fingerprint(cert)
+	url := "https://" + publicAddr(ln.Addr().String())
+	// The office console is on the same HTTPS listener, under /office/; never on the
+	// admin socket.
+	console, err := newOffice(o, office.SyncSource{Store: store}, url, fp, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer console.Close()
+	mux := http.NewServeMux()
+	mux.Handle("/office/", console)
+	mux.Handle("/", h)
+	srv := &http.Server{Addr: o.listen, Handler: mux, TLSConfig: tlsCfg, ReadHeaderTimeout: 20 * time.Second,
+		ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	sock := filepath.Join(o.data, dsync.AdminSocket)
 	os.Remove(sock) // left by a server that was killed
 	adminLn, err := net.Listen("unix", sock)
@@ -105,9 +122,7 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 	admin := &http.Server{Handler: dsync.AdminHandler(store), ReadHeaderTimeout: 10 * time.Second}
 	go admin.Serve(adminLn)
 
-	fp, _ := dsync.Fingerprint(cert)
-	url := "https://" + publicAddr(ln.Addr())
-	fmt.Fprintf(stdout, "doorstep-server listening on %s (data in %s)\ncertificate fingerprint: %s\n", url, o.data, fp)
+	fmt.Fprintf(stdout, "doorstep-server listening on %s (data in %s)\ncertificate fingerprint: %s\noffice console: %s/office/\n", url, o.data, fp, url)
 	if o.dev {
 		code, err := store.AddEnrolment(dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
 		if err != nil {
@@ -134,8 +149,8 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 }
 
 // publicAddr is the listening address as a laptop on this machine writes it.
-func publicAddr(a net.Addr) string {
-	host, port, _ := net.SplitHostPort(a.String())
+func publicAddr(a string) string {
+	host, port, _ := net.SplitHostPort(a)
 	if host == "" || host == "::" || host == "0.0.0.0" {
 		host = "localhost"
 	}
