@@ -71,7 +71,7 @@ func (h *Handler) markSent(c *call) {
 
 type dupGroup struct {
 	Name, Number, Village string
-	Records              []dupRecord
+	Records               []dupRecord
 }
 
 type dupRecord struct {

@@ -136,7 +136,7 @@ func (h *Handler) parseTemplates() error {
 				Col  sortCol
 			}{lang, c}
 		},
-		"link": recordLink,
+		"link":   recordLink,
 		"slice4": func() []string { return []string{"withleader", "waiting", "returned", "final"} },
 	}
 	names, err := fs.Glob(assets, "templates/*.html")

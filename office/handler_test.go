@@ -353,7 +353,9 @@ func upload(t *testing.T, b *browser, name string, data []byte) response {
 func TestRosterUploads(t *testing.T) {
 	f := newFixture(t, fixtureOpts{cases: 40, completed: 6})
 	b := f.signedIn("qu")
-	count := func() string { return regexp.MustCompile(`底册：(\d+)`).FindStringSubmatch(b.get("/office/roster").body)[1] }
+	count := func() string {
+		return regexp.MustCompile(`底册：(\d+)`).FindStringSubmatch(b.get("/office/roster").body)[1]
+	}
 	before := count()
 
 	big := bytes.Repeat([]byte("姓名,残疾人证号\n"), 50<<20/22)
@@ -440,7 +442,6 @@ func TestReportsDownload(t *testing.T) {
 		t.Errorf("unknown report: %d", res.code)
 	}
 }
-
 
 func TestNumbersMaskedUnlessAllowedAndAsked(t *testing.T) {
 	f := newFixture(t, fixtureOpts{cases: 40, completed: 6})

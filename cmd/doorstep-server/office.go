@@ -59,7 +59,7 @@ func newOffice(o *opts, src office.Source, url, fingerprint string, log *slog.Lo
 		d.set(t)
 	}
 	return office.New(office.Options{Dir: o.data, Source: src, PersonForm: person, Unit: o.office.unit,
-		Form: func(id, _ string) (*forms.Form, error) { return forms.Builtin(id) },
+		Form:  func(id, _ string) (*forms.Form, error) { return forms.Builtin(id) },
 		Start: start, Deadlines: deadlines, Idle: o.office.idle, EnrolURL: url, Fingerprint: fingerprint, Log: log})
 }
 
