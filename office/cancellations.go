@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/doorstep-survey/doorstep/survey"
 )
 
 type cancelRow struct {
@@ -30,11 +32,11 @@ func (h *Handler) cancellations(c *call) {
 	d.Towns, d.Villages = h.ix.towns(c.acc), h.ix.villages(c.acc, d.Town)
 	for _, cr := range h.ix.scope(c.acc, d.Town, d.Village) {
 		r := cr.rec
-		if r == nil || !r.done() || r.outcome < 2 || r.outcome > 4 {
+		if r == nil || !r.done() || !survey.Cancelled(r.outcome) {
 			continue
 		}
 		row := cancelRow{ID: r.id, Name: cr.row.Name, Number: h.number(c, cr.row.Key()), Town: cr.town.Name, Village: cr.row.Village,
-			Enumerator: r.enumerator, Outcome: text(c.lang, outcomeKey(r.outcome)), Note: r.outcomeNote, Photos: len(r.photos)}
+			Enumerator: r.enumerator, Outcome: outcomeLabel(c.lang, r.outcome), Note: r.outcomeNote, Photos: len(r.photos)}
 		if !r.completed.IsZero() {
 			row.Completed = r.completed.In(h.o.Location).Format("2006-01-02")
 		}
@@ -54,7 +56,7 @@ func (h *Handler) markSent(c *call) {
 	h.ix.mu.RLock()
 	cr := h.ix.caseOfRecord(c.acc, id)
 	h.ix.mu.RUnlock()
-	if cr == nil || c.acc.Role != RoleDistrict || cr.rec.outcome < 2 || cr.rec.outcome > 4 {
+	if cr == nil || c.acc.Role != RoleDistrict || !survey.Cancelled(cr.rec.outcome) {
 		h.notFound(c)
 		return
 	}
@@ -96,7 +98,7 @@ func (h *Handler) duplicatesPage(c *call) {
 			if r == nil {
 				continue
 			}
-			dr := dupRecord{ID: id, Enumerator: r.enumerator, Status: string(r.status), Outcome: text(c.lang, outcomeKey(r.outcome))}
+			dr := dupRecord{ID: id, Enumerator: r.enumerator, Status: string(r.status), Outcome: outcomeLabel(c.lang, r.outcome)}
 			if !r.completed.IsZero() {
 				dr.Completed = r.completed.In(h.o.Location).Format("2006-01-02 15:04")
 			}

@@ -27,7 +27,7 @@ var (
 	testPass     = "office-pass-1234"
 	quietLog     = slog.New(slog.NewTextHandler(io.Discard, nil))
 	personForm   = mustForm("person-2021")
-	formResolver = func(id, _ string) (*forms.Form, error) { return forms.Builtin(id) }
+	formRegistry = mustRegistry()
 )
 
 func mustForm(id string) *forms.Form {
@@ -36,6 +36,18 @@ func mustForm(id string) *forms.Form {
 		panic(err)
 	}
 	return f
+}
+
+func mustRegistry() *forms.Registry {
+	all, err := forms.BuiltinForms()
+	if err != nil {
+		panic(err)
+	}
+	reg, err := forms.NewRegistry(all...)
+	if err != nil {
+		panic(err)
+	}
+	return reg
 }
 
 // clock is a wall clock the test moves.
@@ -87,7 +99,7 @@ func newFixture(t testing.TB, o fixtureOpts) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	rep, err := demo.Seed(db, demo.SeedOptions{Options: demo.Options{Seed: 7, Cases: o.cases, Villages: 4}, Completed: o.completed})
+	rep, err := demo.Seed(db, demo.SeedOptions{Options: demo.Options{Seed: 7, Cases: o.cases, Villages: 4}, Form: personForm, Completed: o.completed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +130,7 @@ func newFixture(t testing.TB, o fixtureOpts) *fixture {
 		t.Fatal(err)
 	}
 	start := f.clock.now().AddDate(0, 0, -10)
-	f.office, err = New(Options{Dir: f.dir, Source: SyncSource{Store: f.store}, Form: formResolver, PersonForm: personForm,
+	f.office, err = New(Options{Dir: f.dir, Source: SyncSource{Store: f.store}, Forms: formRegistry, PersonForm: personForm,
 		Unit: "测试区残联", Start: start, Deadlines: []Deadline{{Key: "deadline.collect", Date: start.AddDate(0, 0, 35)},
 			{Key: "deadline.report", Date: start.AddDate(0, 0, 40)}},
 		Now: f.clock.now, Log: quietLog, EnrolURL: "https://district.example:8443", Fingerprint: "AB:CD"})

@@ -31,9 +31,10 @@ type Options struct {
 	// Dir is the server's data folder: the accounts file and the audit log are there.
 	Dir    string
 	Source Source
-	// Form returns a form by id and version, to read records back and check them.
-	Form func(id, version string) (*forms.Form, error)
-	// PersonForm is the form of a person's record, the one the reports count.
+	// Forms are every form the program has: each record is read with its own.
+	Forms *forms.Registry
+	// PersonForm is the form new person records are started with: its id says which
+	// records are a person's, its reference date is the roster's.
 	PersonForm *forms.Form
 	// Unit names who reports, e.g. "某某区残联", on every report.
 	Unit string
@@ -87,7 +88,7 @@ func New(o Options) (*Handler, error) {
 	if o.Idle == 0 {
 		o.Idle = DefaultIdle
 	}
-	if o.Source == nil || o.PersonForm == nil || o.Form == nil {
+	if o.Source == nil || o.PersonForm == nil || o.Forms == nil {
 		return nil, errors.New("office: a source and the forms are needed")
 	}
 	if o.Start.IsZero() && len(o.Deadlines) == 0 {
@@ -102,7 +103,7 @@ func New(o Options) (*Handler, error) {
 		return nil, err
 	}
 	h := &Handler{o: o, accounts: acc, sessions: &sessions{idle: o.Idle, now: o.Now}, journal: j,
-		ix: newIndex(o.Source, o.PersonForm.ID, o.Form)}
+		ix: newIndex(o.Source, o.PersonForm.ID, o.Forms)}
 	if err := h.parseTemplates(); err != nil {
 		j.close()
 		return nil, err
@@ -136,8 +137,9 @@ func (h *Handler) parseTemplates() error {
 				Col  sortCol
 			}{lang, c}
 		},
-		"link":   recordLink,
-		"slice4": func() []string { return []string{"withleader", "waiting", "returned", "final"} },
+		"link":    recordLink,
+		"outcome": outcomeLabel,
+		"slice4":  func() []string { return []string{"withleader", "waiting", "returned", "final"} },
 	}
 	names, err := fs.Glob(assets, "templates/*.html")
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
+	"github.com/doorstep-survey/doorstep/survey"
 )
 
 // Town is a town or street (乡镇/街道). Roster files name it in a column; where a file
@@ -55,7 +56,7 @@ type recRow struct {
 	method, outcome                  int
 	outcomeNote                      string
 	completed                        time.Time
-	errors, missing, warnings        int
+	errors, warnings                 int // errors and missing answers; warnings confirmed with a note
 	head                             string
 	seq                              uint64
 	photos                           []localstore.Attachment
@@ -70,8 +71,8 @@ func (r *recRow) done() bool { return r.status.Locked() }
 // index is the console's view of the server's data, brought up to date from the
 // Source's log before each page.
 type index struct {
-	src  Source
-	form func(id, version string) (*forms.Form, error)
+	src   Source
+	forms *forms.Registry
 
 	mu      gosync.RWMutex
 	epoch   string
@@ -86,8 +87,8 @@ type index struct {
 	personForm string
 }
 
-func newIndex(src Source, personForm string, form func(id, version string) (*forms.Form, error)) *index {
-	ix := &index{src: src, form: form, personForm: personForm}
+func newIndex(src Source, personForm string, reg *forms.Registry) *index {
+	ix := &index{src: src, forms: reg, personForm: personForm}
 	ix.reset("")
 	return ix
 }
@@ -152,19 +153,15 @@ func (ix *index) putRevision(seq uint64, rev *localstore.Revision) {
 	rr := &recRow{id: r.ID, subject: r.Subject, formID: r.FormID, formVersion: r.FormVersion, village: r.Village,
 		enumerator: r.Enumerator, status: r.Status, method: r.Method, outcome: r.Outcome, outcomeNote: r.OutcomeNote,
 		completed: r.CompletedAt, head: r.AuditHead, seq: seq, photos: r.Photos}
-	if f, err := ix.form(r.FormID, r.FormVersion); err == nil && r.Outcome == localstore.OutcomeInterviewed {
-		if answers, err := f.DecodeAnswers(r.Answers); err != nil {
-			rr.errors++
+	if r.Village == "" && r.Outcome == survey.OutcomeInterviewed {
+		var about survey.About
+		if c := ix.cases[r.Subject]; c != nil {
+			about.Row = c.row
+		}
+		if rd, err := survey.Read(ix.forms, r, about); err != nil {
+			rr.errors++ // a form this server lacks, or answers that do not decode: a person must look
 		} else {
-			res := f.Evaluate(answers, forms.Context{"method": r.Method, "outcome": r.Outcome})
-			rr.missing = len(res.Missing)
-			for _, fd := range res.Findings {
-				if fd.Severity == forms.SeverityError {
-					rr.errors++
-				} else if r.Notes[fd.Check+"@"+fd.Question] != "" {
-					rr.warnings++
-				}
-			}
+			rr.errors, rr.warnings = rd.Flags()
 		}
 	}
 	slim := *r

@@ -9,10 +9,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-)
 
-// homeVisitTarget is the work plan's minimum share of home visits (入户率 ≥ 96 %).
-const homeVisitTarget = 0.96
+	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/survey"
+)
 
 // tally is one row of the progress table: a town, a village or an enumerator.
 type tally struct {
@@ -36,7 +36,7 @@ func (t *tally) add(c *caseRow, j *journal, roster bool) {
 		}
 		return
 	}
-	if r.status == "returned" {
+	if r.status == localstore.StatusReturned {
 		t.Returned++
 		return
 	}
@@ -44,7 +44,7 @@ func (t *tally) add(c *caseRow, j *journal, roster bool) {
 		return
 	}
 	t.Done++
-	if r.method == 1 {
+	if r.method == survey.HomeVisit {
 		t.HomeVisits++
 	}
 	switch r.outcome {
@@ -53,7 +53,7 @@ func (t *tally) add(c *caseRow, j *journal, roster bool) {
 	default:
 		t.Outcomes[4]++
 	}
-	if r.errors+r.missing > 0 {
+	if r.errors > 0 {
 		t.Errors++
 	}
 	if r.warnings > 0 {
@@ -62,7 +62,7 @@ func (t *tally) add(c *caseRow, j *journal, roster bool) {
 	switch {
 	case townApproved(j, r):
 		t.Final++
-	case r.status == "approved":
+	case r.status == localstore.StatusApproved:
 		t.Waiting++
 	default:
 		t.WithLeader++
@@ -83,7 +83,7 @@ func (t *tally) HomeRate() float64 {
 }
 
 // HomeLow is a home-visit rate under the target.
-func (t *tally) HomeLow() bool { return t.Done > 0 && t.HomeRate() < homeVisitTarget }
+func (t *tally) HomeLow() bool { return t.Done > 0 && t.HomeRate() < survey.HomeVisitTarget }
 
 // Share is the share of the roster done.
 func (t *tally) Share() float64 {

@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/report"
+	"github.com/doorstep-survey/doorstep/survey"
 )
 
 type reportLink struct {
@@ -105,7 +105,7 @@ func (h *Handler) reportInput(c *call, town string, full bool) (report.Input, er
 		h.ix.mu.RUnlock()
 		return report.Input{}, errNotYours
 	}
-	in := report.Input{Unit: h.o.Unit, Form: h.o.PersonForm, AsOf: h.o.Now().In(h.o.Location), Users: map[string]string{},
+	in := report.Input{Unit: h.o.Unit, Forms: h.o.Forms, AsOf: h.o.Now().In(h.o.Location), Users: map[string]string{},
 		Unmasked: c.sess.numbers && c.acc.SeeNumbers}
 	type want struct {
 		i   int
@@ -117,7 +117,7 @@ func (h *Handler) reportInput(c *call, town string, full bool) (report.Input, er
 		in.Cases[i].Row = cr.row
 		if cr.rec != nil {
 			in.Cases[i].Record = cr.rec.slim
-			if full && cr.rec.outcome == localstore.OutcomeInterviewed {
+			if full && cr.rec.outcome == survey.OutcomeInterviewed {
 				fetch = append(fetch, want{i, RecordRef{ID: cr.rec.id, Subject: cr.rec.subject, Seq: cr.rec.seq}})
 			}
 		}

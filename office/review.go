@@ -13,6 +13,7 @@ import (
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
+	"github.com/doorstep-survey/doorstep/survey"
 	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
@@ -35,7 +36,7 @@ func (h *Handler) reviewState(r *recRow) string {
 type reviewRow struct {
 	ID, Name, Number, Town, Village, Enumerator string
 	State, Outcome, Completed                   string
-	Errors, Missing, Warnings                   int
+	Errors, Warnings                            int
 }
 
 type reviewListData struct {
@@ -67,7 +68,7 @@ func (h *Handler) reviewList(c *call) {
 			continue
 		}
 		row := reviewRow{ID: r.id, Name: cr.row.Name, Number: h.number(c, cr.row.Key()), Town: cr.town.Name, Village: cr.row.Village,
-			Enumerator: r.enumerator, State: st, Outcome: text(c.lang, outcomeKey(r.outcome)), Errors: r.errors, Missing: r.missing, Warnings: r.warnings}
+			Enumerator: r.enumerator, State: st, Outcome: outcomeLabel(c.lang, r.outcome), Errors: r.errors, Warnings: r.warnings}
 		if !r.completed.IsZero() {
 			row.Completed = r.completed.In(h.o.Location).Format("2006-01-02")
 		}
@@ -89,7 +90,7 @@ func (h *Handler) reviewList(c *call) {
 			case "completed":
 				r = strings.Compare(a.Completed, b.Completed)
 			case "errors":
-				r = cmp.Compare(a.Errors+a.Missing, b.Errors+b.Missing)
+				r = cmp.Compare(a.Errors, b.Errors)
 			}
 			if desc {
 				return -r
@@ -111,11 +112,18 @@ func (h *Handler) number(c *call, n string) string {
 	return roster.Mask(n)
 }
 
-func outcomeKey(o int) string {
-	if o >= 1 && o <= 4 {
-		return fmt.Sprintf("o.%d", o)
+func outcomeLabel(lang string, o int) string {
+	if c, ok := survey.Outcome(o); ok {
+		return c.Label.In(lang)
 	}
-	return "o.other"
+	return "—"
+}
+
+func methodLabel(lang string, m int) string {
+	if c, ok := survey.Method(m); ok {
+		return c.Label.In(lang)
+	}
+	return "—"
 }
 
 type finding struct {
@@ -186,7 +194,7 @@ func (h *Handler) reviewRecord(c *call) {
 func (h *Handler) showRecord(c *call, status int, cr *caseRow, rev localstore.Revision, errMsg string) {
 	r := rev.Record
 	d := reviewRecordData{ID: r.ID, Name: cr.row.Name, Number: h.number(c, cr.row.Key()), Town: cr.town.Name, Village: cr.row.Village,
-		Enumerator: r.Enumerator, Method: text(c.lang, fmt.Sprintf("m.%d", r.Method)), Outcome: text(c.lang, outcomeKey(r.Outcome)),
+		Enumerator: r.Enumerator, Method: methodLabel(c.lang, r.Method), Outcome: outcomeLabel(c.lang, r.Outcome),
 		OutcomeNote: r.OutcomeNote, Status: string(r.Status), Comments: r.Comments, Photos: r.Photos, Error: errMsg,
 		LeaderApproved: r.Status == localstore.StatusApproved}
 	if !r.CompletedAt.IsZero() {
@@ -199,9 +207,11 @@ func (h *Handler) showRecord(c *call, status int, cr *caseRow, rev localstore.Re
 	}
 	d.CanApprove = r.Status == localstore.StatusApproved && d.TownApproval == ""
 	d.CanReturn = r.Status.Locked()
-	if f, err := h.o.Form(r.FormID, r.FormVersion); err == nil && r.Outcome == localstore.OutcomeInterviewed {
-		if answers, err := f.DecodeAnswers(r.Answers); err == nil {
-			res := f.Evaluate(answers, forms.Context{"method": r.Method, "outcome": r.Outcome})
+	if r.Outcome == survey.OutcomeInterviewed {
+		if rd, err := survey.Read(h.o.Forms, &r, survey.About{Row: cr.row}); err != nil {
+			d.Findings = append(d.Findings, finding{Kind: text(c.lang, "error"), Message: err.Error()})
+		} else {
+			f, res := rd.Form, rd.Result
 			flagged := map[string]bool{}
 			label := func(q string) string {
 				if fq := f.Question(q); fq != nil {
@@ -220,9 +230,9 @@ func (h *Handler) showRecord(c *call, status int, cr *caseRow, rev localstore.Re
 					kind = "warning"
 				}
 				d.Findings = append(d.Findings, finding{Question: fd.Question, Label: label(fd.Question), Kind: text(c.lang, kind),
-					Message: fd.Message.In(c.lang), Note: r.Notes[fd.Check+"@"+fd.Question]})
+					Message: fd.Message.In(c.lang), Note: rd.Note(fd)})
 			}
-			for _, s := range f.ReadBack(answers, forms.Context{"method": r.Method, "outcome": r.Outcome}, c.lang) {
+			for _, s := range f.ReadBack(rd.Answers, rd.Context, c.lang) {
 				sec := readSection{Title: s.Title}
 				for _, l := range s.Lines {
 					sec.Lines = append(sec.Lines, readLine{Question: l.Question, Text: l.Text, Flag: flagged[l.Question]})

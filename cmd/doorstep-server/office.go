@@ -36,7 +36,15 @@ func addOfficeFlags(f *pflag.FlagSet, o *officeOpts) {
 // newOffice makes the console for the server's store, with the person form the
 // roster import uses.
 func newOffice(o *opts, src office.Source, url, fingerprint string, log *slog.Logger) (*office.Handler, error) {
-	person, err := forms.Builtin("person-2021")
+	builtin, err := forms.BuiltinForms()
+	if err != nil {
+		return nil, err
+	}
+	reg, err := forms.NewRegistry(builtin...)
+	if err != nil {
+		return nil, err
+	}
+	person, err := reg.Named("person-2021")
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +67,7 @@ func newOffice(o *opts, src office.Source, url, fingerprint string, log *slog.Lo
 		d.set(t)
 	}
 	return office.New(office.Options{Dir: o.data, Source: src, PersonForm: person, Unit: o.office.unit,
-		Form:  func(id, _ string) (*forms.Form, error) { return forms.Builtin(id) },
+		Forms: reg,
 		Start: start, Deadlines: deadlines, Idle: o.office.idle, EnrolURL: url, Fingerprint: fingerprint, Log: log})
 }
 
