@@ -72,6 +72,7 @@ type Handler struct {
 	ix       *index
 	pages    map[string]*template.Template
 	mux      *http.ServeMux
+	warm     chan struct{} // closed when the first reading of the store is done
 }
 
 // New opens the console's files in o.Dir and reads the server's data.
@@ -108,16 +109,25 @@ func New(o Options) (*Handler, error) {
 		j.close()
 		return nil, err
 	}
-	if err := h.ix.refresh(); err != nil {
-		j.close()
-		return nil, err
-	}
 	h.routes()
+	// The first reading of the store decodes every record once (seconds for a large
+	// district): it runs beside the laptops' API rather than delay the server's start,
+	// and the first page waits for it.
+	h.warm = make(chan struct{})
+	go func() {
+		defer close(h.warm)
+		if err := h.ix.refresh(); err != nil {
+			o.Log.Error("office: read the server's data", "err", err)
+		}
+	}()
 	return h, nil
 }
 
-// Close closes the audit log.
-func (h *Handler) Close() error { return h.journal.close() }
+// Close waits for the first reading of the store and closes the audit log.
+func (h *Handler) Close() error {
+	<-h.warm
+	return h.journal.close()
+}
 
 func (h *Handler) parseTemplates() error {
 	funcs := template.FuncMap{
