@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -93,6 +94,8 @@ type DB struct {
 	bolt *bolt.DB
 	path string
 	opts Options
+	// kdfTook is the last unlock's key derivation, in nanoseconds (KDFEstimate).
+	kdfTook atomic.Int64
 }
 
 // Open opens (creating if needed) the data file in dir, migrating an older schema.

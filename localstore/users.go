@@ -194,7 +194,9 @@ func (db *DB) Unlock(code, passphrase string) (*Session, error) {
 	if wait := rec.LastFailure.Add(unlockDelay(rec.Failures)).Sub(db.opts.Now()); wait > 0 {
 		return nil, fmt.Errorf("%w: try again in %d s", ErrTooManyTries, int(wait.Seconds())+1)
 	}
+	start := time.Now()
 	dataKey, err := unwrapKey(rec.Wrapped, passphrase, rec.Salt, rec.KDF, code)
+	db.kdfTook.Store(int64(time.Since(start)))
 	if err != nil {
 		if uerr := db.recordFailure(code); uerr != nil {
 			return nil, uerr
@@ -217,6 +219,9 @@ func (db *DB) Unlock(code, passphrase string) (*Session, error) {
 		if err := db.updateUser(code, func(r *userRecord) { r.Failures, r.LastFailure = 0, time.Time{} }); err != nil {
 			return nil, err
 		}
+	}
+	if err := db.rewrapStale(&rec, passphrase, dataKey); err != nil {
+		return nil, err
 	}
 	return &Session{db: db, user: u, keys: k}, nil
 }

@@ -1,6 +1,7 @@
 package office
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	gosync "sync"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/server"
+	"github.com/doorstep-survey/doorstep/server/store"
 	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
@@ -40,7 +43,7 @@ func big(b *testing.B) *fixture {
 			}
 		}
 		d := demo.Generate(demo.Options{Seed: 11, Cases: 30_000, Villages: 300})
-		if err := f.store.ImportRoster(d.Rows); err != nil {
+		if _, err := f.store.ImportRoster(context.Background(), d.Rows, store.RosterImport{By: "bench"}); err != nil {
 			bigDistrict.err = err
 			return
 		}
@@ -51,7 +54,12 @@ func big(b *testing.B) *fixture {
 			rev := clone(templates[i%len(templates)], fmt.Sprintf("bench-%06d", i), row.Key())
 			batch = append(batch, dsync.PushItem{Seq: uint64(i), Revision: rev, Case: dsync.Case{Subject: row.Key(), Name: row.Name, Village: row.Village}})
 			if len(batch) == 500 || i == 19_999 {
-				for _, res := range f.store.PutBatch(all, batch) {
+				results, err := f.store.PutBatch(context.Background(), store.Caller{User: all, Device: "bench"}, server.Arrivals(batch, f.att))
+				if err != nil {
+					bigDistrict.err = err
+					return
+				}
+				for _, res := range results {
 					if res.Result != dsync.Stored {
 						bigDistrict.err = fmt.Errorf("bench record %s: %s %s", res.RecordID, res.Result, res.Reason)
 						return

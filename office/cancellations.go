@@ -5,13 +5,14 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/doorstep-survey/doorstep/server/store"
 	"github.com/doorstep-survey/doorstep/survey"
 )
 
 type cancelRow struct {
 	ID, Name, Number, Town, Village, Enumerator string
 	Outcome, Note, Completed, Sent              string
-	Photos                                      int
+	Photos                                      []string // hashes
 }
 
 type cancelData struct {
@@ -36,7 +37,10 @@ func (h *Handler) cancellations(c *call) {
 			continue
 		}
 		row := cancelRow{ID: r.id, Name: cr.row.Name, Number: h.number(c, cr.row.Key()), Town: cr.town.Name, Village: cr.row.Village,
-			Enumerator: r.enumerator, Outcome: outcomeLabel(c.lang, r.outcome), Note: r.outcomeNote, Photos: len(r.photos)}
+			Enumerator: r.enumerator, Outcome: outcomeLabel(c.lang, r.outcome), Note: r.outcomeNote}
+		for _, p := range r.photos {
+			row.Photos = append(row.Photos, p.Hash)
+		}
 		if !r.completed.IsZero() {
 			row.Completed = r.completed.In(h.o.Location).Format("2006-01-02")
 		}
@@ -72,41 +76,84 @@ func (h *Handler) markSent(c *call) {
 }
 
 type dupGroup struct {
-	Name, Number, Village string
-	Records               []dupRecord
+	Name, Number, Town, Village string
+	Subject                     string
+	Records                     []dupRecord
+	Kept, Reason, ResolvedBy    string
+	ResolvedAt                  string
 }
 
 type dupRecord struct {
-	ID, Enumerator, Status, Outcome, Completed string
+	ID, Enumerator, Status, Outcome, Completed, Received string
+	Errors                                               int
+	Withdrawn                                            string
 }
 
-// duplicatesPage shows persons with more than one record, side by side. Choosing
-// which stands belongs to the server's one-person-one-record rule (issue 11); until
-// it is there, the page shows them and the first record stands for the case.
+// duplicatesPage shows each person interviewed twice (the server's one-person-one-
+// record rule), the records side by side; the district chooses which stands, and the
+// other is withdrawn with the reason, which reaches both laptops.
 func (h *Handler) duplicatesPage(c *call) {
+	groups, err := h.o.Source.Duplicates()
+	if err != nil {
+		h.o.Log.Error("office: duplicates", "err", err)
+		h.fail(c, http.StatusInternalServerError, "err.server")
+		return
+	}
 	h.ix.mu.RLock()
 	defer h.ix.mu.RUnlock()
-	var groups []dupGroup
-	for _, cr := range h.ix.order {
-		ids := h.ix.duplicates[cr.row.Key()]
-		if len(ids) == 0 || !c.acc.MayTown(cr.town) {
+	var out []dupGroup
+	for _, g := range groups {
+		cr := h.ix.cases[g.Subject]
+		if cr == nil || !c.acc.MayTown(cr.town) {
 			continue
 		}
-		g := dupGroup{Name: cr.row.Name, Number: h.number(c, cr.row.Key()), Village: cr.row.Village}
-		for _, id := range ids {
-			r := h.ix.records[id]
-			if r == nil {
-				continue
-			}
-			dr := dupRecord{ID: id, Enumerator: r.enumerator, Status: string(r.status), Outcome: outcomeLabel(c.lang, r.outcome)}
-			if !r.completed.IsZero() {
-				dr.Completed = r.completed.In(h.o.Location).Format("2006-01-02 15:04")
-			}
-			g.Records = append(g.Records, dr)
+		dg := dupGroup{Name: cr.row.Name, Number: h.number(c, cr.row.Key()), Town: cr.town.Name, Village: cr.row.Village, Subject: g.Subject,
+			Kept: g.Kept, Reason: g.Reason, ResolvedBy: g.ResolvedBy}
+		if !g.ResolvedAt.IsZero() {
+			dg.ResolvedAt = g.ResolvedAt.In(h.o.Location).Format("2006-01-02 15:04")
 		}
-		groups = append(groups, g)
+		for _, r := range g.Records {
+			dr := dupRecord{ID: r.RecordID, Enumerator: r.Enumerator, Status: r.Status, Withdrawn: r.Withdrawn,
+				Received: r.ReceivedAt.In(h.o.Location).Format("2006-01-02 15:04")}
+			if rr := h.ix.records[r.RecordID]; rr != nil {
+				dr.Outcome, dr.Errors = outcomeLabel(c.lang, rr.outcome), rr.errors
+				if !rr.completed.IsZero() {
+					dr.Completed = rr.completed.In(h.o.Location).Format("2006-01-02 15:04")
+				}
+			}
+			dg.Records = append(dg.Records, dr)
+		}
+		out = append(out, dg)
 	}
-	h.render(c, http.StatusOK, "duplicates", "duplicates", groups)
+	h.render(c, http.StatusOK, "duplicates", "duplicates", out)
+}
+
+// resolveDuplicate keeps one record of a duplicate interview: the district's choice.
+func (h *Handler) resolveDuplicate(c *call) {
+	keep, reason := c.r.FormValue("keep"), strings.TrimSpace(c.r.FormValue("reason"))
+	h.ix.mu.RLock()
+	cr := h.ix.caseOfRecord(c.acc, keep)
+	if cr == nil {
+		if rr := h.ix.records[keep]; rr != nil {
+			if x := h.ix.cases[rr.subject]; x != nil && c.acc.MayTown(x.town) {
+				cr = x
+			}
+		}
+	}
+	h.ix.mu.RUnlock()
+	if cr == nil || c.acc.Role != RoleDistrict {
+		h.notFound(c)
+		return
+	}
+	if reason == "" {
+		reason = "区残联保留另一份记录"
+	}
+	if err := h.o.Source.ResolveDuplicate(store.Resolution{Keep: keep, Reason: reason, By: "office:" + c.acc.User, At: h.o.Now().UTC()}); err != nil {
+		h.fail(c, http.StatusConflict, "err.decision", err)
+		return
+	}
+	h.audit(c, "resolve-duplicate", keep, reason)
+	http.Redirect(c.w, c.r, "/office/duplicates", http.StatusSeeOther)
 }
 
 // recordLink is a record's page.

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	gosync "sync"
@@ -18,6 +19,10 @@ import (
 	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/server"
+	"github.com/doorstep-survey/doorstep/server/attachments"
+	"github.com/doorstep-survey/doorstep/server/boltstore"
+	"github.com/doorstep-survey/doorstep/server/store"
 	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
@@ -75,7 +80,8 @@ type fixture struct {
 	t        testing.TB
 	dir      string
 	clock    *clock
-	store    *dsync.Store
+	store    store.Store
+	att      *attachments.Dir
 	office   *Handler
 	srv      *httptest.Server
 	pin      string
@@ -122,15 +128,20 @@ func newFixture(t testing.TB, o fixtureOpts) *fixture {
 		}
 	}
 
-	if f.store, err = dsync.OpenStore(f.dir, nil); err != nil {
+	if f.att, err = attachments.Open(filepath.Join(f.dir, "attachments")); err != nil {
 		t.Fatal(err)
 	}
+	st, err := boltstore.Open(f.dir, boltstore.Options{Attachments: f.att})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.store = st
 	t.Cleanup(func() { f.store.Close() })
-	if err := f.store.ImportRoster(rep.District.Rows); err != nil {
+	if _, err := f.store.ImportRoster(context.Background(), rep.District.Rows, store.RosterImport{By: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	start := f.clock.now().AddDate(0, 0, -10)
-	f.office, err = New(Options{Dir: f.dir, Source: SyncSource{Store: f.store}, Forms: formRegistry, PersonForm: personForm,
+	f.office, err = New(Options{Dir: f.dir, Source: StoreSource{Store: f.store, Attachments: f.att}, Forms: formRegistry, PersonForm: personForm,
 		Unit: "测试区残联", Start: start, Deadlines: []Deadline{{Key: "deadline.collect", Date: start.AddDate(0, 0, 35)},
 			{Key: "deadline.report", Date: start.AddDate(0, 0, 40)}},
 		Now: f.clock.now, Log: quietLog, EnrolURL: "https://district.example:8443", Fingerprint: "AB:CD"})
@@ -138,7 +149,7 @@ func newFixture(t testing.TB, o fixtureOpts) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.office.Close() })
-	api := &dsync.Handler{Store: f.store, Log: quietLog}
+	api := &server.Handler{Store: f.store, Attachments: f.att, Log: quietLog}
 	mux := http.NewServeMux()
 	mux.Handle("/office/", f.office)
 	mux.Handle("/", api)
@@ -146,30 +157,13 @@ func newFixture(t testing.TB, o fixtureOpts) *fixture {
 	f.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	f.srv.StartTLS()
 	t.Cleanup(f.srv.Close)
-	f.pin = dsync.FingerprintDER(f.srv.Certificate().Raw)
+	f.pin = server.FingerprintDER(f.srv.Certificate().Raw)
 
 	villages := make([]string, len(rep.District.Villages))
 	for i, v := range rep.District.Villages {
 		villages[i] = v.Name
 	}
-	code, err := f.store.AddEnrolment(dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: villages})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := dsync.NewClient(f.srv.URL, "", f.pin, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := c.Enroll(context.Background(), code, "test laptop")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.laptop.SetSyncState(localstore.SyncState{Server: f.srv.URL, Fingerprint: f.pin, Token: resp.Token,
-		User: resp.User.Code, ServerID: resp.ServerID, Epoch: resp.Epoch}); err != nil {
-		t.Fatal(err)
-	}
-	c.Token = resp.Token
-	f.syncer = &dsync.Syncer{Session: f.laptop, Client: c}
+	f.syncer = f.enrol(f.laptop, "test laptop")
 	f.sync()
 
 	for _, a := range []struct {
@@ -188,6 +182,33 @@ func newFixture(t testing.TB, o fixtureOpts) *fixture {
 		}
 	}
 	return f
+}
+
+// enrol enrols a laptop's session as E001 of every village, and returns its syncer.
+func (f *fixture) enrol(s *localstore.Session, device string) *dsync.Syncer {
+	f.t.Helper()
+	villages := make([]string, len(f.district.Villages))
+	for i, v := range f.district.Villages {
+		villages[i] = v.Name
+	}
+	code, err := f.store.AddEnrolment(context.Background(), dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: villages})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	c, err := dsync.NewClient(f.srv.URL, "", f.pin, "")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	resp, err := c.Enroll(context.Background(), code, device)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if err := s.SetSyncState(localstore.SyncState{Server: f.srv.URL, Fingerprint: f.pin, Token: resp.Token,
+		User: resp.User.Code, ServerID: resp.ServerID, Epoch: resp.Epoch}); err != nil {
+		f.t.Fatal(err)
+	}
+	c.Token = resp.Token
+	return &dsync.Syncer{Session: s, Client: c}
 }
 
 // sync runs one round of the laptop.

@@ -185,6 +185,8 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /office/cancellations", h.authed(h.cancellations))
 	m.HandleFunc("POST /office/cancellations/{id}", h.authed(h.markSent))
 	m.HandleFunc("GET /office/duplicates", h.authed(h.duplicatesPage))
+	m.HandleFunc("POST /office/duplicates", h.authed(h.resolveDuplicate))
+	m.HandleFunc("GET /office/photo/{id}/{hash}", h.authed(h.photo))
 	m.HandleFunc("GET /office/reports", h.authed(h.reportsPage))
 	m.HandleFunc("GET /office/reports/{file}", h.authed(h.reportFile))
 	m.HandleFunc("GET /office/roster", h.authed(h.rosterPage))

@@ -2,6 +2,7 @@ package office
 
 import (
 	"bytes"
+	"context"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -13,8 +14,10 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
+	"github.com/doorstep-survey/doorstep/server/store"
 )
 
 func TestNobodySignedInGoesToLogin(t *testing.T) {
@@ -104,7 +107,7 @@ func TestSessionExpiresWhenIdle(t *testing.T) {
 	}
 }
 
-// firstRecord is a record of the town (or not) that the fixture's laptop synced.
+// recordIn is an interview of the town (or not) that the fixture's laptop synced.
 func (f *fixture) recordIn(t *testing.T, inTown bool, status localstore.Status) *localstore.Record {
 	t.Helper()
 	recs, _ := f.laptop.Records()
@@ -114,7 +117,7 @@ func (f *fixture) recordIn(t *testing.T, inTown bool, status localstore.Status) 
 		if st == localstore.StatusSubmitted {
 			st = localstore.StatusCompleted
 		}
-		if err != nil || st != status {
+		if err != nil || st != status || r.Outcome != localstore.OutcomeInterviewed {
 			continue
 		}
 		if (f.townOfVillage(c.Row.Village) == f.town) == inTown {
@@ -310,7 +313,7 @@ func TestTextFromOutsideIsEscaped(t *testing.T) {
 	rows := f.district.Rows
 	row := rows[0]
 	row.Name = "张三" + evil
-	if err := f.store.ImportRoster([]roster.Row{row}); err != nil {
+	if _, err := f.store.ImportRoster(context.Background(), []roster.Row{row}, store.RosterImport{By: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	b := f.signedIn("qu")
@@ -532,4 +535,68 @@ func audited(t *testing.T, f *fixture, action string) int {
 		t.Fatal(err)
 	}
 	return strings.Count(data, `"action":"`+action+`"`)
+}
+
+// TestDuplicates: a second laptop interviews three persons the first already did; the
+// district sees each pair side by side, keeps one, and the person counts once.
+func TestDuplicates(t *testing.T) {
+	f := newFixture(t, fixtureOpts{cases: 40, completed: 10})
+	b := f.signedIn("qu")
+	before := cell(b.get("/office/progress").body, "total-done")
+
+	db, err := localstore.Open(t.TempDir(), localstore.Options{KDF: laptopKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	// The same seed: the same roster, and the same first cases interviewed again.
+	if _, err := demo.Seed(db, demo.SeedOptions{Options: demo.Options{Seed: 7, Cases: 40, Villages: 4}, Form: personForm, Completed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	second, err := db.Unlock("E001", demo.DemoPassphrase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sy := f.enrol(second, "second laptop")
+	if rep, err := sy.Round(context.Background()); err != nil || rep.Pushed != 3 {
+		t.Fatalf("the second laptop's round: %+v %v", rep, err)
+	}
+
+	page := b.get("/office/duplicates")
+	keeps := regexp.MustCompile(`name="keep" value="([^"]+)"`).FindAllStringSubmatch(page.body, -1)
+	if len(keeps) != 6 {
+		t.Fatalf("%d records offered to keep, want 3 pairs: %.800s", len(keeps), page.body)
+	}
+	if got := cell(b.get("/office/progress").body, "total-done"); got != before {
+		t.Errorf("a person interviewed twice counts twice: %s done, was %s", got, before)
+	}
+	// A town account sees the pairs of its town only, and cannot choose.
+	zb := f.signedIn("zhen")
+	tok := zb.csrf("/office/duplicates")
+	if res := zb.post("/office/duplicates", url.Values{"csrf": {tok}, "keep": {keeps[0][1]}}); res.code != http.StatusNotFound {
+		t.Errorf("a town account resolved a duplicate: %d", res.code)
+	}
+	tok = csrfRE.FindStringSubmatch(page.body)[1]
+	if res := b.post("/office/duplicates", url.Values{"csrf": {tok}, "keep": {keeps[1][1]}, "reason": {"第二次入户信息更完整"}}); res.code != http.StatusSeeOther {
+		t.Fatalf("resolve: %d %.300s", res.code, res.body)
+	}
+	page = b.get("/office/duplicates")
+	if !strings.Contains(page.body, "保留记录 "+keeps[1][1]) || !strings.Contains(page.body, "第二次入户信息更完整") {
+		t.Error("the resolved pair does not say which record stands")
+	}
+	if n := len(regexp.MustCompile(`name="keep"`).FindAllString(page.body, -1)); n != 4 {
+		t.Errorf("%d records still offered, want the 2 open pairs", n)
+	}
+	// The withdrawn record reaches the laptop that sent it.
+	rep, err := sy.Round(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep1 := f.sync()
+	if !strings.Contains(strings.Join(append(rep.Reasons, rep1.Reasons...), " "), "第二次入户信息更完整") {
+		t.Errorf("no laptop heard of the withdrawal: %+v %+v", rep, rep1)
+	}
+	if audited(t, f, "resolve-duplicate") != 1 {
+		t.Error("the choice is not in the audit log")
+	}
 }

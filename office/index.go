@@ -11,6 +11,7 @@ import (
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/survey"
+	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // Town is a town or street (乡镇/街道). Roster files name it in a column; where a file
@@ -84,6 +85,7 @@ type index struct {
 	orphans map[string]*recRow
 	// duplicates are the record ids of subjects with more than one person record.
 	duplicates map[string][]string
+	withdrawn  map[string]bool // record ids the district withdrew
 	personForm string
 }
 
@@ -100,6 +102,7 @@ func (ix *index) reset(epoch string) {
 	ix.records = map[string]*recRow{}
 	ix.orphans = map[string]*recRow{}
 	ix.duplicates = map[string][]string{}
+	ix.withdrawn = map[string]bool{}
 }
 
 // refresh reads what the server stored since the index last looked.
@@ -124,6 +127,8 @@ func (ix *index) refresh() error {
 				ix.putRow(*c.Roster)
 			case c.Revision != nil:
 				ix.putRevision(c.Seq, c.Revision)
+			case c.Withdrawn != nil:
+				ix.withdraw(*c.Withdrawn)
 			}
 		}
 		ix.cursor = ch.Cursor
@@ -187,13 +192,26 @@ func (ix *index) putRevision(seq uint64, rev *localstore.Revision) {
 		ix.orphans[r.Subject] = rr
 		return
 	}
-	if c.rec != nil && c.rec.id != r.ID {
+	if c.rec != nil && c.rec.id != r.ID && !ix.withdrawn[c.rec.id] {
 		// A second record of one person (two laptops interviewed them): the first
 		// stands for the case until the district chooses.
 		ix.duplicates[r.Subject] = appendOnce(ix.duplicates[r.Subject], c.rec.id, r.ID)
 		return
 	}
 	c.rec = rr
+}
+
+// withdraw takes a record the district withdrew off its case: the other record of the
+// person stands for it (a duplicate interview resolved).
+func (ix *index) withdraw(w dsync.Withdrawal) {
+	ix.withdrawn[w.RecordID] = true
+	c := ix.cases[w.Subject]
+	if c == nil {
+		return
+	}
+	if kept := ix.records[w.Kept]; kept != nil && (c.rec == nil || c.rec.id == w.RecordID) {
+		c.rec = kept
+	}
 }
 
 func appendOnce(list []string, ids ...string) []string {

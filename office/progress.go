@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/report"
 	"github.com/doorstep-survey/doorstep/survey"
 )
 
@@ -36,11 +37,12 @@ func (t *tally) add(c *caseRow, j *journal, roster bool) {
 		}
 		return
 	}
-	if r.status == localstore.StatusReturned {
-		t.Returned++
-		return
-	}
-	if !r.done() {
+	// Surveyed as every report counts it (report.Surveyed): a record returned since
+	// its completion still counts, by its method and outcome — the visit happened.
+	if !report.Surveyed(r.slim, time.Time{}) {
+		if roster {
+			t.NotStarted++
+		}
 		return
 	}
 	t.Done++
@@ -60,6 +62,8 @@ func (t *tally) add(c *caseRow, j *journal, roster bool) {
 		t.Warned++
 	}
 	switch {
+	case r.status == localstore.StatusReturned:
+		t.Returned++
 	case townApproved(j, r):
 		t.Final++
 	case r.status == localstore.StatusApproved:
@@ -308,7 +312,7 @@ func (h *Handler) chart(c *call, cases []*caseRow, total *tally) (template.HTML,
 	}
 	perDay := make([]int, days)
 	for _, cr := range cases {
-		if cr.rec == nil || !cr.rec.done() || cr.rec.completed.IsZero() {
+		if cr.rec == nil || cr.rec.completed.IsZero() {
 			continue
 		}
 		i := int(dayOf(cr.rec.completed, loc).Sub(start).Hours() / 24)

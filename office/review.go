@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -331,4 +332,38 @@ func returned(rev localstore.Revision, by string, now time.Time, comments ...loc
 	r.Revision++
 	r.UpdatedAt = now
 	return localstore.Revision{Record: r, Audit: audit}, nil
+}
+
+// photo serves a photo a record the account may see names.
+func (h *Handler) photo(c *call) {
+	id, hash := c.r.PathValue("id"), c.r.PathValue("hash")
+	h.ix.mu.RLock()
+	cr := h.ix.caseOfRecord(c.acc, id)
+	var att *localstore.Attachment
+	if cr != nil {
+		for _, p := range cr.rec.photos {
+			if p.Hash == hash {
+				att = &p
+			}
+		}
+	}
+	h.ix.mu.RUnlock()
+	if att == nil {
+		h.notFound(c)
+		return
+	}
+	f, err := h.o.Source.Photo(hash)
+	if err != nil {
+		h.notFound(c)
+		return
+	}
+	defer f.Close()
+	ctype := "application/octet-stream"
+	if att.Type == "image/jpeg" || att.Type == "image/png" {
+		ctype = att.Type
+	}
+	c.w.Header().Set("Content-Type", ctype)
+	c.w.Header().Set("Cache-Control", "private, max-age=3600")
+	h.audit(c, "photo", id, hash)
+	io.Copy(c.w, f)
 }

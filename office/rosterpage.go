@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"net/http"
 	"path/filepath"
-	"reflect"
 	"strings"
 
 	qrcode "github.com/skip2/go-qrcode"
@@ -25,6 +24,12 @@ type rosterData struct {
 	Notice     string
 	EnrolURL   string
 	RevokeDone string
+	Laptops    []laptopRow
+}
+
+type laptopRow struct {
+	User, Name, Role, Villages, Device, Enrolled string
+	Revoked                                      bool
 }
 
 type enrolView struct {
@@ -40,6 +45,18 @@ func (h *Handler) rosterPage(c *call) {
 
 func (h *Handler) showRoster(c *call, status int, d rosterData) {
 	d.District = c.acc.Role == RoleDistrict
+	if d.District {
+		users, err := h.o.Source.Users()
+		if err != nil {
+			h.o.Log.Error("office: laptops", "err", err)
+		}
+		for _, u := range users {
+			for _, dev := range u.Devices {
+				d.Laptops = append(d.Laptops, laptopRow{User: u.Code, Name: u.Name, Role: u.Role, Villages: strings.Join(u.Villages, "、"),
+					Device: dev.Name, Enrolled: dev.Created.In(h.o.Location).Format("2006-01-02 15:04"), Revoked: dev.Revoked})
+			}
+		}
+	}
 	h.ix.mu.RLock()
 	d.Cases = len(h.ix.scope(c.acc, "", ""))
 	h.ix.mu.RUnlock()
@@ -70,35 +87,18 @@ func (h *Handler) rosterImport(c *call) {
 		h.showRoster(c, http.StatusUnprocessableEntity, rosterData{Error: fmt.Sprintf(text(c.lang, "err.notroster"), err)})
 		return
 	}
-	var added, changed, same int
-	h.ix.mu.RLock()
-	for _, r := range res.Rows {
-		old := h.ix.cases[r.Key()]
-		switch {
-		case old == nil:
-			added++
-		case sameRow(old.row, r):
-			same++
-		default:
-			changed++
-		}
-	}
-	h.ix.mu.RUnlock()
-	if err := h.o.Source.ImportRoster(res.Rows); err != nil {
+	imp, err := h.o.Source.ImportRoster(res.Rows, "office:"+c.acc.User, filepath.Base(hdr.Filename))
+	if err != nil {
 		h.o.Log.Error("office: roster import", "err", err)
 		h.fail(c, http.StatusInternalServerError, "err.server")
 		return
 	}
-	h.audit(c, "roster-import", hdr.Filename, fmt.Sprintf("%d rows: %d new, %d changed", len(res.Rows), added, changed))
-	h.ix.refresh()
-	h.showRoster(c, http.StatusOK, rosterData{Imported: fmt.Sprintf(text(c.lang, "imported"), len(res.Rows), added, changed, same,
+	h.audit(c, "roster-import", hdr.Filename, fmt.Sprintf("%d rows: %d new, %d changed", imp.Rows, imp.New, imp.Changed))
+	if err := h.ix.refresh(); err != nil {
+		h.o.Log.Error("office: read the server's data", "err", err)
+	}
+	h.showRoster(c, http.StatusOK, rosterData{Imported: fmt.Sprintf(text(c.lang, "imported"), imp.Rows, imp.New, imp.Changed, imp.Unchanged,
 		len(res.Problems), len(res.Duplicates)), Problems: append(res.Problems, res.Duplicates...)})
-}
-
-// sameRow compares rows as the laptops would get them (the file's line number aside).
-func sameRow(a, b roster.Row) bool {
-	a.Line, b.Line = 0, 0
-	return reflect.DeepEqual(a, b)
 }
 
 // enrol makes a one-time code for a laptop user and shows it with the line the laptop

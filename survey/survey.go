@@ -28,35 +28,45 @@ type Code struct {
 
 // The collection methods (调查方式), in the order the national form lists them.
 var Methods = []Code{
-	{1, forms.Text{ZH: "入户", EN: "home visit"}, forms.Text{ZH: "入户", EN: "home"}},
-	{2, forms.Text{ZH: "电话", EN: "telephone"}, forms.Text{ZH: "电话", EN: "phone"}},
-	{3, forms.Text{ZH: "窗口服务", EN: "service window"}, forms.Text{ZH: "窗口", EN: "window"}},
-	{4, forms.Text{ZH: "智能化残疾人证系统归集", EN: "smart-certificate system"}, forms.Text{ZH: "系统归集", EN: "system"}},
+	{HomeVisit, forms.Text{ZH: "入户", EN: "home visit"}, forms.Text{ZH: "入户", EN: "home"}},
+	{MethodPhone, forms.Text{ZH: "电话", EN: "telephone"}, forms.Text{ZH: "电话", EN: "phone"}},
+	{MethodWindow, forms.Text{ZH: "窗口服务", EN: "service window"}, forms.Text{ZH: "窗口", EN: "window"}},
+	{MethodSystem, forms.Text{ZH: "智能化残疾人证系统归集", EN: "smart-certificate system"}, forms.Text{ZH: "系统归集", EN: "system"}},
 }
 
 // The case outcomes (调查结果), in the order the national form lists them.
 var Outcomes = []Code{
 	{OutcomeInterviewed, forms.Text{ZH: "正常调查", EN: "interviewed"}, forms.Text{ZH: "正常", EN: "int"}},
-	{2, forms.Text{ZH: "死亡", EN: "deceased"}, forms.Text{ZH: "死亡", EN: "dec"}},
-	{3, forms.Text{ZH: "空挂户", EN: "registered, nobody lives there"}, forms.Text{ZH: "空挂", EN: "emp"}},
-	{4, forms.Text{ZH: "查无此人", EN: "person not found"}, forms.Text{ZH: "查无", EN: "nf"}},
+	{OutcomeDeceased, forms.Text{ZH: "死亡", EN: "deceased"}, forms.Text{ZH: "死亡", EN: "dec"}},
+	{OutcomeEmptyHome, forms.Text{ZH: "空挂户", EN: "registered, nobody lives there"}, forms.Text{ZH: "空挂", EN: "emp"}},
+	{OutcomeNotFound, forms.Text{ZH: "查无此人", EN: "person not found"}, forms.Text{ZH: "查无", EN: "nf"}},
 	{5, forms.Text{ZH: "拒访", EN: "refused"}, forms.Text{ZH: "拒访", EN: "ref"}},
 	{6, forms.Text{ZH: "迁出", EN: "moved out of the district"}, forms.Text{ZH: "迁出", EN: "mov"}},
 	{9, forms.Text{ZH: "其他", EN: "other"}, forms.Text{ZH: "其他", EN: "oth"}},
 }
 
+// The codes that rules and reports name, as the national form numbers them.
 const (
 	// HomeVisit is the method code of a home visit (入户).
-	HomeVisit = 1
-	// HomeVisitTarget is the work plan's minimum share of cases visited at home.
-	HomeVisitTarget = 0.96
+	HomeVisit    = 1
+	MethodPhone  = 2 // 电话
+	MethodWindow = 3 // 窗口服务
+	MethodSystem = 4 // 智能化残疾人证系统归集
 	// OutcomeInterviewed is the outcome that opens the form (正常调查).
 	OutcomeInterviewed = localstore.OutcomeInterviewed
+	OutcomeDeceased    = 2 // 死亡
+	OutcomeEmptyHome   = 3 // 空挂户
+	OutcomeNotFound    = 4 // 查无此人
 )
+
+// HomeVisitTarget is the work plan's minimum share of cases visited at home.
+const HomeVisitTarget = 0.96
 
 // Cancelled reports whether an outcome goes on the district's cancellation list
 // (死亡, 空挂户, 查无此人).
-func Cancelled(outcome int) bool { return outcome >= 2 && outcome <= 4 }
+func Cancelled(outcome int) bool {
+	return outcome == OutcomeDeceased || outcome == OutcomeEmptyHome || outcome == OutcomeNotFound
+}
 
 // Method returns the method with the code; ok is false for an unknown code.
 func Method(code int) (Code, bool) { return find(Methods, code) }

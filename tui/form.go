@@ -172,7 +172,7 @@ func (s *formScreen) ShortHelp() []key.Binding {
 	var keys []key.Binding
 	if s.cur != "" && !s.ed.typing() {
 		keys = append(keys, binding([]string{"1"}, "0-9", "key.choose"))
-		if s.ed.q.Type == forms.TypeMultiple {
+		if s.ed.q.Editor() == forms.EditPickMany {
 			keys = append(keys, binding([]string{"space"}, "space", "key.toggle"))
 		}
 	}
@@ -337,7 +337,7 @@ func (s *formScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 				return warningNotedMsg{s.warnKey, note}
 			}))
 		}
-		if s.ed.digits != "" && !s.ed.typing() && s.ed.q.Type == forms.TypeMultiple {
+		if s.ed.digits != "" && !s.ed.typing() && s.ed.q.Editor() == forms.EditPickMany {
 			s.ed.pick(s.ed.offered[s.ed.cursor].Code)
 			s.ed.digits = ""
 			return nil
@@ -608,7 +608,7 @@ func (s *formScreen) stopAt(id string) bool {
 			s.reopen()
 			return true
 		}
-		if k := fd.Check + "@" + fd.Question; s.rec.Notes[k] == "" {
+		if k := survey.NoteKey(fd); s.rec.Notes[k] == "" {
 			s.warn = [2]string{clean(fd.Message.ZH), clean(fd.Message.In("en"))}
 			s.warnKey = k
 			s.reopen()
@@ -624,7 +624,7 @@ func (s *formScreen) blocking(id string) bool {
 		return true
 	}
 	for _, fd := range s.res.Findings {
-		if fd.Question == id && (fd.Severity == forms.SeverityError || s.rec.Notes[fd.Check+"@"+fd.Question] == "") {
+		if fd.Question == id && (fd.Severity == forms.SeverityError || s.rec.Notes[survey.NoteKey(fd)] == "") {
 			return true
 		}
 	}
@@ -701,7 +701,7 @@ func (s *formScreen) problems() problems {
 		case fd.Severity == forms.SeverityError:
 			p.errs++
 			note(fd.Question)
-		case s.rec.Notes[fd.Check+"@"+fd.Question] == "":
+		case s.rec.Notes[survey.NoteKey(fd)] == "":
 			p.warns++
 			note(fd.Question)
 		}

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/survey"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
 
@@ -111,7 +112,7 @@ func newJumpList(s *formScreen) *jumpList {
 			}
 			if fd.Severity == forms.SeverityError {
 				it.state = "✗"
-			} else if it.state != "✗" && s.rec.Notes[fd.Check+"@"+id] == "" {
+			} else if it.state != "✗" && s.rec.Notes[survey.NoteKey(fd)] == "" {
 				it.state = "!"
 			}
 		}

@@ -150,12 +150,12 @@ func (s *formScreen) answerLines(width, room int) []string {
 	for i := first; i < len(e.offered) && len(lines) < room; i++ {
 		o := e.offered[i]
 		mark := "( )"
-		if e.q.Type == forms.TypeMultiple {
+		if e.q.Editor() == forms.EditPickMany {
 			mark = "[ ]"
 		}
 		if e.isChosen(o.Code) {
 			mark = "(•)"
-			if e.q.Type == forms.TypeMultiple {
+			if e.q.Editor() == forms.EditPickMany {
 				mark = "[x]"
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -31,6 +32,7 @@ type signScreen struct {
 	padLeft  int
 	focus    signField
 	busy     bool
+	started  time.Time // of the passphrase check, for its progress bar
 	err      [2]string
 	keys     struct{ next, prev, clearPad, leave key.Binding }
 }
@@ -131,6 +133,11 @@ func (s *signScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		}
 		s.iv = msg.iv
 		s.name.SetValue(s.iv.name)
+		return s, nil
+	case kdfTickMsg:
+		if s.busy {
+			return s, s.after(kdfTick, kdfTickMsg{})
+		}
 		return s, nil
 	case signedMsg:
 		s.busy = false
@@ -250,10 +257,10 @@ func (s *signScreen) sign() tea.Cmd {
 	if s.proxy {
 		sig.Role, sig.Relation = localstore.SignerProxy, relation
 	}
-	s.busy = true
+	s.busy, s.started = true, s.env.Now()
 	sess, db, pass, rid := s.env.Session, s.env.DB, s.pass.Value(), s.iv.rec.ID
 	user := sess.User()
-	return s.do(func() tea.Msg {
+	return tea.Batch(s.after(kdfTick, kdfTickMsg{}), s.do(func() tea.Msg {
 		// The enumerator signs by proving who they are again, at the door.
 		if _, err := db.Unlock(user.Code, pass); err != nil {
 			return signedMsg{err}
@@ -263,7 +270,7 @@ func (s *signScreen) sign() tea.Cmd {
 		}
 		_, err := sess.Sign(rid, localstore.Signature{Role: localstore.SignerEnumerator, Name: user.Name})
 		return signedMsg{err}
-	})
+	}))
 }
 
 func (s *signScreen) View(width, height int) string {
@@ -310,7 +317,7 @@ func (s *signScreen) View(width, height int) string {
 	below = append(below, "", mark(signPass)+label("enumpass")+s.pass.View(), "")
 	switch {
 	case s.busy:
-		below = append(below, "  "+st.Faint.Render(tr(lang, "signing")))
+		below = append(below, "  "+st.Faint.Render(tr(lang, "signing")+" "+kdfProgress(s.env.Now().Sub(s.started), s.env.DB.KDFEstimate())))
 	case s.err[li] != "":
 		below = append(below, "  "+st.Error.Render(textwidth.Truncate(s.err[li], width-4)))
 	default:

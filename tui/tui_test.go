@@ -248,6 +248,39 @@ func TestUnlockShowsProgress(t *testing.T) {
 	}
 }
 
+// TestUnlockProgressBar: while the passphrase is checked, a bar fills against the time
+// the last check took and the seconds so far count up.
+func TestUnlockProgressBar(t *testing.T) {
+	clock := newClock()
+	env := fixture(t, clock, true)
+	m := newRoot(t, env, 80, 24)
+	m = press(t, m, testEnumerator, "tab")
+	for _, r := range testPass {
+		m = send(t, m, keyMsg(string(r)))
+	}
+	next, cmd := m.Update(keyMsg("enter"))
+	m = next.(Model)
+	if out := screenText(m); !strings.Contains(out, "▱▱▱▱▱▱▱▱▱▱ 0.0 s") {
+		t.Fatalf("no empty bar at the start:\n%s", out)
+	}
+	clock.Add(env.DB.KDFEstimate() / 2)
+	next, _ = m.Update(screenMsg{m.screen.screenID(), kdfTickMsg{}})
+	m = next.(Model)
+	if out := screenText(m); !strings.Contains(out, "▰▰▰▰▰▱▱▱▱▱") {
+		t.Errorf("the bar is not half full half way:\n%s", out)
+	}
+	clock.Add(10 * env.DB.KDFEstimate())
+	next, _ = m.Update(screenMsg{m.screen.screenID(), kdfTickMsg{}})
+	m = next.(Model)
+	if out := screenText(m); !strings.Contains(out, "▰▰▰▰▰▰▰▰▰▱") {
+		t.Errorf("a slow check should wait short of the end:\n%s", out)
+	}
+	m = update(t, m, cmd)
+	if m.env.Session == nil || strings.Contains(screenText(m), "▱") {
+		t.Fatal("not unlocked, or the bar stays")
+	}
+}
+
 func TestUnlockChoosesUser(t *testing.T) {
 	env := fixture(t, newClock(), true)
 	m := newRoot(t, env, 80, 24)
