@@ -151,6 +151,9 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 
 	fmt.Fprintf(stdout, "doorstep-server listening on %s (data in %s)\ncertificate fingerprint: %s\noffice console: %s/office/\n", url, o.data, fp, url)
 	if o.dev {
+		if err := devOffice(ctx, o, st, url, stdout); err != nil {
+			return err
+		}
 		code, err := st.AddEnrolment(ctx, dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,8 +15,10 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/office"
+	"github.com/doorstep-survey/doorstep/server/store"
 )
 
 // officeOpts are the console's settings on the serve command.
@@ -125,4 +128,46 @@ func readPassphrase(in io.Reader, out io.Writer) (string, error) {
 		return "", err
 	}
 	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// devOfficePassphrase is the demo office accounts' passphrase, printed by --dev.
+const devOfficePassphrase = "demo-office-1234"
+
+// devOffice readies a development server for the console: the demo district's roster
+// (the one `doorstep demo` makes with its defaults) when the server has none, and two
+// office accounts — the district's and the first town's — when there are none.
+func devOffice(ctx context.Context, o *opts, st store.Store, url string, stdout io.Writer) error {
+	log, err := st.RosterLog(ctx)
+	if err != nil {
+		return err
+	}
+	d := demo.Generate(demo.Options{Seed: 1})
+	if len(log) == 0 {
+		if _, err := st.ImportRoster(ctx, d.Rows, store.RosterImport{At: time.Now().UTC(), By: "--dev", File: "demo"}); err != nil {
+			return err
+		}
+	}
+	acc, err := office.OpenAccounts(o.data, nil)
+	if err != nil {
+		return err
+	}
+	if _, ok := acc.Get("qu"); ok {
+		return nil
+	}
+	for _, a := range []struct {
+		user, name string
+		role       office.Role
+		towns      []string
+	}{{"qu", "区残联（演示）", office.RoleDistrict, nil}, {"zhen", d.Town + "（演示）", office.RoleTown, []string{d.Town}}} {
+		x, err := office.NewAccount(a.user, a.name, a.role, a.towns, devOfficePassphrase, office.DefaultKDF, time.Now())
+		if err != nil {
+			return err
+		}
+		x.SeeNumbers = a.role == office.RoleDistrict
+		if err := office.AddAccount(o.data, x); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "office console %s/office/ — user qu (district) or zhen (%s), passphrase %s\n", url, d.Town, devOfficePassphrase)
+	return nil
 }
