@@ -448,17 +448,23 @@ func TestReportsDownload(t *testing.T) {
 
 func TestNumbersMaskedUnlessAllowedAndAsked(t *testing.T) {
 	f := newFixture(t, fixtureOpts{cases: 40, completed: 6})
-	full := regexp.MustCompile(`\b\d{17}[\dX]\d{2}\b`)
+	full := regexp.MustCompile(`\d{17}[\dX]`) // an ID or certificate number, unmasked
+	r := f.recordIn(t, true, localstore.StatusCompleted)
+	pages := []string{"/office/review", "/office/review/" + r.ID, "/office/reports/register.csv"}
 	for _, user := range []string{"qu", "zhen"} {
 		b := f.signedIn(user)
-		if res := b.get("/office/review"); full.MatchString(res.body) {
-			t.Errorf("%s sees full numbers without asking", user)
+		for _, p := range pages {
+			if res := b.get(p); full.MatchString(res.body) {
+				t.Errorf("%s sees full numbers on %s without asking", user, p)
+			}
 		}
 		tok := b.csrf("/office/review")
 		b.post("/office/numbers", url.Values{"csrf": {tok}, "on": {"1"}, "back": {"/office/review"}})
-		res := b.get("/office/review")
-		if got := full.MatchString(res.body); got != (user == "qu") {
-			t.Errorf("%s asked for full numbers: shown %v", user, got)
+		for _, p := range pages {
+			res := b.get(p)
+			if got := full.MatchString(res.body); got != (user == "qu") {
+				t.Errorf("%s asked for full numbers on %s: shown %v", user, p, got)
+			}
 		}
 	}
 }

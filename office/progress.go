@@ -260,7 +260,11 @@ func sortCols(c *call, keys []string, by, dir string) []sortCol {
 		} else {
 			q.Del("dir")
 		}
-		out = append(out, sortCol{Key: k, Label: text(c.lang, colText[k]), Href: c.r.URL.Path + "?" + q.Encode(),
+		label := text(c.lang, colText[k])
+		if k == "name" && c.r.URL.Path != "/office/progress" {
+			label = text(c.lang, "person") // a list of persons, not of places
+		}
+		out = append(out, sortCol{Key: k, Label: label, Href: c.r.URL.Path + "?" + q.Encode(),
 			Active: by == k, Desc: by == k && dir == "desc"})
 	}
 	return out

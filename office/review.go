@@ -208,6 +208,7 @@ func (h *Handler) showRecord(c *call, status int, cr *caseRow, rev localstore.Re
 	}
 	d.CanApprove = r.Status == localstore.StatusApproved && d.TownApproval == ""
 	d.CanReturn = r.Status.Locked()
+	unmasked := c.sess.numbers && c.acc.SeeNumbers
 	if r.Outcome == survey.OutcomeInterviewed {
 		if rd, err := survey.Read(h.o.Forms, &r, survey.About{Row: cr.row}); err != nil {
 			d.Findings = append(d.Findings, finding{Kind: text(c.lang, "error"), Message: err.Error()})
@@ -236,6 +237,12 @@ func (h *Handler) showRecord(c *call, status int, cr *caseRow, rev localstore.Re
 			for _, s := range f.ReadBack(rd.Answers, rd.Context, c.lang) {
 				sec := readSection{Title: s.Title}
 				for _, l := range s.Lines {
+					if fq := f.Question(l.Question); fq != nil && !unmasked && (fq.Type == forms.TypeResidentID || fq.Type == forms.TypeCertificate) {
+						// A person's numbers, read back, are masked as everywhere else.
+						if v, ok := rd.Answers[l.Question].(string); ok {
+							l.Text = fq.Sentence(roster.Mask(v), c.lang)
+						}
+					}
 					sec.Lines = append(sec.Lines, readLine{Question: l.Question, Text: l.Text, Flag: flagged[l.Question]})
 					d.Questions = append(d.Questions, forms.ReadBackLine{Question: l.Question, Text: label(l.Question)})
 				}
