@@ -119,6 +119,7 @@ func (e *editor) digit(d string) bool {
 	}
 	if !e.prefixOfAny(typed) {
 		e.digits = ""
+		e.note = e.validCodes(d)
 		return false
 	}
 	e.digits = typed
@@ -154,6 +155,16 @@ func (e *editor) digit(d string) bool {
 		e.digits = ""
 	}
 	return false
+}
+
+// validCodes says that a typed digit is no option here, and which codes are.
+func (e *editor) validCodes(typed string) [2]string {
+	codes := make([]string, len(e.offered))
+	for i, o := range e.offered {
+		codes[i] = strconv.Itoa(o.Code)
+	}
+	return [2]string{fmt.Sprintf(tr("zh", "validcodes"), typed, strings.Join(codes, "、")),
+		fmt.Sprintf(tr("en", "validcodes"), typed, strings.Join(codes, ", "))}
 }
 
 func (e *editor) prefixOfAny(typed string) bool {

@@ -3,9 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -31,6 +29,8 @@ type unlockScreen struct {
 	started time.Time
 	idle    bool // locked for lack of use: say so
 	err     string
+	// failure is the store's failure in both languages, when err is "!".
+	failure [2]string
 	// waitUntil is when the store takes another try after too many wrong ones.
 	waitUntil time.Time
 	submit    key.Binding
@@ -174,22 +174,19 @@ func (s *unlockScreen) try() tea.Cmd {
 	}), s.after(kdfTick, kdfTickMsg{}))
 }
 
-// waitRE finds the seconds in localstore's "too many wrong passphrases: try again in N s".
-var waitRE = regexp.MustCompile(`(\d+) s\b`)
-
 func (s *unlockScreen) failed(err error) tea.Cmd {
 	switch {
 	case errors.Is(err, localstore.ErrWrongPassphrase):
 		s.err = "wrongpass"
 	case errors.Is(err, localstore.ErrTooManyTries):
 		s.err = "toomany"
-		if m := waitRE.FindStringSubmatch(err.Error()); m != nil {
-			n, _ := strconv.Atoi(m[1])
-			s.waitUntil = s.env.Now().Add(time.Duration(n) * time.Second)
+		var we *localstore.WaitError
+		if errors.As(err, &we) {
+			s.waitUntil = s.env.Now().Add(we.Wait)
 			return s.after(time.Second, waitTickMsg{})
 		}
 	default:
-		s.err = "!" + clean(err.Error())
+		s.err, s.failure = "!", loadErrText(err)
 	}
 	return nil
 }
@@ -202,7 +199,7 @@ func (s *unlockScreen) View(width, height int) string {
 		if s.focus == i {
 			mark = "▸ "
 		}
-		return "  " + mark + st.Label.Render(textwidth.PadRight(label, labelW)) + in.View()
+		return "  " + mark + st.Label.Render(textwidth.PadRight(label, labelW)) + fieldView(in)
 	}
 	lines := []string{""}
 	if s.idle {
@@ -220,8 +217,8 @@ func (s *unlockScreen) View(width, height int) string {
 		lines = append(lines, "    "+st.Error.Render(textwidth.Truncate(fmt.Sprintf(tr(lang, "toomany.wait"), left), width-4)))
 	case s.err == "toomany":
 		lines = append(lines, "    "+st.Error.Render(textwidth.Truncate(tr(lang, "toomany"), width-4)))
-	case strings.HasPrefix(s.err, "!"):
-		for _, l := range textwidth.Wrap(tr(lang, "err")+s.err[1:], width-4) {
+	case s.err == "!":
+		for _, l := range textwidth.Wrap(s.failure[langIndex(lang)], width-4) {
 			lines = append(lines, "    "+st.Error.Render(l))
 		}
 	case s.err != "":
