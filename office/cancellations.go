@@ -1,8 +1,10 @@
 package office
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/doorstep-survey/doorstep/server/store"
@@ -19,6 +21,7 @@ type cancelData struct {
 	Towns, Villages []string
 	Town, Village   string
 	Rows            []cancelRow
+	Cols            []sortCol
 	Pager           pager
 	Back            string
 }
@@ -49,6 +52,29 @@ func (h *Handler) cancellations(c *call) {
 		}
 		d.Rows = append(d.Rows, row)
 	}
+	by, desc := q.Get("sort"), q.Get("dir") == "desc"
+	if by != "" {
+		slices.SortStableFunc(d.Rows, func(a, b cancelRow) int {
+			var r int
+			switch by {
+			case "name":
+				r = strings.Compare(a.Name, b.Name)
+			case "village":
+				r = cmp.Or(strings.Compare(a.Town, b.Town), strings.Compare(a.Village, b.Village))
+			case "outcome":
+				r = strings.Compare(a.Outcome, b.Outcome)
+			case "completed":
+				r = strings.Compare(a.Completed, b.Completed)
+			case "sent":
+				r = strings.Compare(a.Sent, b.Sent)
+			}
+			if desc {
+				return -r
+			}
+			return r
+		})
+	}
+	d.Cols = sortCols(c, []string{"name", "village", "outcome", "completed", "sent"}, by, q.Get("dir"))
 	d.Pager = paginate(c, len(d.Rows), 50)
 	d.Rows = d.Rows[d.Pager.From:d.Pager.To]
 	h.render(c, http.StatusOK, "cancellations", "cancellations", d)

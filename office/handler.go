@@ -207,6 +207,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Referrer-Policy", "no-referrer")
 	hd.Set("X-Frame-Options", "DENY")
 	hd.Set("Cache-Control", "no-store")
+	hd.Set("Strict-Transport-Security", "max-age=31536000")
 	h.mux.ServeHTTP(w, r)
 }
 

@@ -606,3 +606,31 @@ func TestDuplicates(t *testing.T) {
 		t.Error("the choice is not in the audit log")
 	}
 }
+
+func TestTablesSortAndPage(t *testing.T) {
+	f := newFixture(t, fixtureOpts{cases: 60, completed: 20})
+	b := f.signedIn("qu")
+	firstName := regexp.MustCompile(`<tbody>\s*<tr>\s*<th scope="row">(?:<a [^>]*>)?([^<]+)<`)
+	for _, p := range []string{"/office/review", "/office/cancellations"} {
+		for _, col := range []string{"name", "village", "enumerator", "status", "completed", "errors", "outcome", "sent"} {
+			for _, dir := range []string{"", "desc"} {
+				if res := b.get(p + "?sort=" + col + "&dir=" + dir + "&page=999"); res.code != 200 {
+					t.Errorf("%s sorted by %s %s: %d", p, col, dir, res.code)
+				}
+			}
+		}
+	}
+	asc := firstName.FindStringSubmatch(b.get("/office/review?sort=name").body)
+	desc := firstName.FindStringSubmatch(b.get("/office/review?sort=name&dir=desc").body)
+	if asc == nil || desc == nil || asc[1] == desc[1] {
+		t.Errorf("sorting by name both ways gives the same first row: %v %v", asc, desc)
+	}
+	// Filtering by village lists that village's records only.
+	v := f.district.Villages[1]
+	res := b.get("/office/review?town=" + url.QueryEscape(v.Town) + "&village=" + url.QueryEscape(v.Name))
+	for _, o := range f.district.Villages {
+		if o.Name != v.Name && strings.Contains(res.body, "· "+o.Name+"</td>") {
+			t.Errorf("the list filtered by %s shows %s", v.Name, o.Name)
+		}
+	}
+}

@@ -272,7 +272,7 @@ func sortCols(c *call, keys []string, by, dir string) []sortCol {
 
 var colText = map[string]string{"name": "name", "roster": "c.roster", "done": "c.done", "notstarted": "c.notstarted",
 	"share": "c.share", "home": "c.home", "errors": "c.errors", "returned": "c.returned", "waiting": "c.waiting", "final": "c.final",
-	"village": "village", "town": "town", "enumerator": "enumerator", "status": "status", "completed": "completed", "outcome": "outcome"}
+	"village": "village", "town": "town", "enumerator": "enumerator", "status": "status", "completed": "completed", "outcome": "outcome", "sent": "sent"}
 
 // pager is a table's page on the server.
 type pager struct {
