@@ -43,6 +43,7 @@ func TestBrowser(t *testing.T) {
 		t.Skip("the browser test is not short")
 	}
 	f := newFixture(t, fixtureOpts{cases: 60, completed: 20, approved: 20})
+	f.secondLaptop(60, 2) // two persons interviewed twice, for the duplicates page
 	shots := os.Getenv("DOORSTEP_SCREENSHOTS")
 	if shots == "" {
 		shots = t.TempDir()

@@ -139,7 +139,7 @@ func (h *Handler) duplicatesPage(c *call) {
 			dg.ResolvedAt = g.ResolvedAt.In(h.o.Location).Format("2006-01-02 15:04")
 		}
 		for _, r := range g.Records {
-			dr := dupRecord{ID: r.RecordID, Enumerator: r.Enumerator, Status: r.Status, Withdrawn: r.Withdrawn,
+			dr := dupRecord{ID: r.RecordID, Enumerator: r.Enumerator, Status: text(c.lang, "st."+r.Status), Withdrawn: r.Withdrawn,
 				Received: r.ReceivedAt.In(h.o.Location).Format("2006-01-02 15:04")}
 			if rr := h.ix.records[r.RecordID]; rr != nil {
 				dr.Outcome, dr.Errors = outcomeLabel(c.lang, rr.outcome), rr.errors

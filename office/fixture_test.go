@@ -211,6 +211,30 @@ func (f *fixture) enrol(s *localstore.Session, device string) *dsync.Syncer {
 	return &dsync.Syncer{Session: s, Client: c}
 }
 
+// secondLaptop is another laptop of the same demo district (the fixture's cases must be
+// given again) that interviews again the first k persons the fixture's laptop did, and
+// has pushed them: k duplicate interviews.
+func (f *fixture) secondLaptop(cases, k int) *dsync.Syncer {
+	f.t.Helper()
+	db, err := localstore.Open(f.t.TempDir(), localstore.Options{KDF: laptopKDF})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.t.Cleanup(func() { db.Close() })
+	if _, err := demo.Seed(db, demo.SeedOptions{Options: demo.Options{Seed: 7, Cases: cases, Villages: 4}, Form: personForm, Completed: k}); err != nil {
+		f.t.Fatal(err)
+	}
+	s, err := db.Unlock("E001", demo.DemoPassphrase)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	sy := f.enrol(s, "second laptop")
+	if rep, err := sy.Round(context.Background()); err != nil || rep.Pushed != k {
+		f.t.Fatalf("the second laptop's round: %+v %v", rep, err)
+	}
+	return sy
+}
+
 // sync runs one round of the laptop.
 func (f *fixture) sync() dsync.Report {
 	f.t.Helper()

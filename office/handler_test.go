@@ -14,7 +14,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/server/store"
@@ -550,23 +549,7 @@ func TestDuplicates(t *testing.T) {
 	b := f.signedIn("qu")
 	before := cell(b.get("/office/progress").body, "total-done")
 
-	db, err := localstore.Open(t.TempDir(), localstore.Options{KDF: laptopKDF})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	// The same seed: the same roster, and the same first cases interviewed again.
-	if _, err := demo.Seed(db, demo.SeedOptions{Options: demo.Options{Seed: 7, Cases: 40, Villages: 4}, Form: personForm, Completed: 3}); err != nil {
-		t.Fatal(err)
-	}
-	second, err := db.Unlock("E001", demo.DemoPassphrase)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sy := f.enrol(second, "second laptop")
-	if rep, err := sy.Round(context.Background()); err != nil || rep.Pushed != 3 {
-		t.Fatalf("the second laptop's round: %+v %v", rep, err)
-	}
+	sy := f.secondLaptop(40, 3)
 
 	page := b.get("/office/duplicates")
 	keeps := regexp.MustCompile(`name="keep" value="([^"]+)"`).FindAllStringSubmatch(page.body, -1)
