@@ -62,8 +62,17 @@ func TestBrowser(t *testing.T) {
 	t.Cleanup(cancelTimeout)
 
 	base := f.srv.URL
+	// Each page is checked as it is shot: every form control has a label, every image
+	// a text, the page one h1 and a language, and nothing is wider than the window.
 	shot := func(name string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			problems, err := chromedp.Evaluate[[]string](a11yCheck)(ctx, tg)
+			if err != nil {
+				return err
+			}
+			for _, p := range problems {
+				t.Errorf("%s: %s", name, p)
+			}
 			png, err := chromedp.CaptureScreenshot()(ctx, tg)
 			if err != nil {
 				return err
@@ -176,3 +185,35 @@ func TestBrowser(t *testing.T) {
 		shot("12-progress-360"), chromedp.Navigate(base+"/office/review/"+r.ID), chromedp.WaitVisible(chromedp.CSS("h1")), shot("13-record-360"))
 	t.Logf("screenshots in %s", shots)
 }
+
+// a11yCheck lists what a screen reader or a keyboard would miss on the page: controls
+// without a label, images and SVG charts without a text, a page without one h1 or a
+// language, tables without headers, and content wider than the window (only a table's
+// own scrolling region may be).
+const a11yCheck = `(() => {
+	const out = [];
+	for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+		const id = el.id;
+		if (!(id && document.querySelector('label[for="' + id + '"]')) && !el.getAttribute('aria-label')) {
+			out.push('a ' + el.tagName.toLowerCase() + ' named ' + el.name + ' has no label');
+		}
+	}
+	for (const img of document.querySelectorAll('img')) {
+		if (!img.getAttribute('alt')) out.push('an image without alt');
+	}
+	for (const svg of document.querySelectorAll('svg')) {
+		if (!svg.getAttribute('aria-label') && !svg.getAttribute('aria-labelledby')) out.push('an svg without a text');
+	}
+	if (document.querySelectorAll('h1').length !== 1) out.push(document.querySelectorAll('h1').length + ' h1 headings');
+	if (!document.documentElement.lang) out.push('no language on the page');
+	for (const t of document.querySelectorAll('table')) {
+		if (!t.querySelector('th')) out.push('a table without headers');
+	}
+	for (const b of document.querySelectorAll('button, a')) {
+		if (!b.textContent.trim() && !b.getAttribute('aria-label')) out.push('a ' + b.tagName.toLowerCase() + ' without a text');
+	}
+	if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+		out.push('the page is ' + document.documentElement.scrollWidth + ' px wide in a ' + window.innerWidth + ' px window');
+	}
+	return out;
+})()`
