@@ -3,12 +3,21 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/doorstep-survey/doorstep/office"
+	"github.com/doorstep-survey/doorstep/server"
 )
 
 func runIn(t *testing.T, stdin string, args ...string) (string, error) {
@@ -56,6 +65,73 @@ func TestOfficeAdd(t *testing.T) {
 		}
 		if _, err := runIn(t, pass, append([]string{"office", "add", "--data", dir}, args...)...); err == nil {
 			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// TestDevServerConsole: --dev serves the console on the same HTTPS listener with the
+// demo district's roster and two demo accounts; the district's account signs in and
+// reads the roster's size; the admin socket does not serve it.
+func TestDevServerConsole(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		cmd := newRoot(out, &syncBuffer{})
+		cmd.SetArgs([]string{"--dev", "--data", dir, "--listen", "127.0.0.1:0"})
+		done <- cmd.ExecuteContext(ctx)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(40 * time.Second):
+			t.Error("the server did not stop")
+		}
+	})
+	re := regexp.MustCompile(`office console (https://\S+/office/) — user qu`)
+	deadline := time.Now().Add(20 * time.Second)
+	var m []string
+	for m = re.FindStringSubmatch(out.String()); m == nil; m = re.FindStringSubmatch(out.String()) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the dev server said: %q", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	res, err := c.Get(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.HasSuffix(res.Request.URL.Path, "/office/login") {
+		t.Fatalf("/office/ went to %s", res.Request.URL)
+	}
+	tok := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(string(page))
+	if tok == nil {
+		t.Fatal("no CSRF token on the login page")
+	}
+	res, err = c.PostForm(strings.TrimSuffix(m[1], "/office/")+"/office/login", url.Values{"csrf": {tok[1]}, "user": {"qu"}, "passphrase": {devOfficePassphrase}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(page), `id="total-roster">300<`) {
+		t.Errorf("after signing in: %s %.400s", res.Request.URL, page)
+	}
+	// The admin socket is not the console.
+	sock := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, "unix", filepath.Join(dir, server.AdminSocket))
+	}}}
+	if res, err := sock.Get("http://admin/office/login"); err == nil {
+		res.Body.Close()
+		if res.StatusCode == http.StatusOK {
+			t.Error("the admin socket serves the console")
 		}
 	}
 }
