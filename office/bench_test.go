@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"runtime"
 	gosync "sync"
 	"testing"
 	"time"
@@ -80,9 +81,11 @@ func big(b *testing.B) *fixture {
 				attached++
 			}
 		}
-		rr := f.office.ix.records["bench-012345"]
-		b.Logf("cases %d, with a record %d, orphans %d, duplicates %d; bench-012345: %+v", len(f.office.ix.order), attached,
-			len(f.office.ix.orphans), len(f.office.ix.duplicates), rr != nil)
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		b.Logf("index: %d cases, %d with a record, %d orphans, %d duplicates; heap in use after GC %d MB (laptop, server and console in one process)",
+			len(f.office.ix.order), attached, len(f.office.ix.orphans), len(f.office.ix.duplicates), ms.HeapInuse>>20)
 		// The town account sees the first town of the big district.
 		acc, _ := NewAccount("bigtown", "大镇", RoleTown, []string{d.Towns[0]}, testPass, testKDF, f.clock.now())
 		AddAccount(f.dir, acc)
