@@ -12,6 +12,7 @@ import (
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
+	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
 
 // The tests of issue 10 (the field test), each failing before its fix.
@@ -306,5 +307,32 @@ func TestWrongDigitSaysTheCodes(t *testing.T) {
 	m = press(t, m, "3")
 	if strings.Contains(screenText(m), "不是本题的选项") {
 		t.Errorf("the note outlives a right code:\n%s", screenText(m))
+	}
+}
+
+// TestJumpListUsesTheWindow: the F4 list marks the selected row with ▸, shows as
+// many questions as the window has rows, and does not cut labels at 120 columns.
+func TestJumpListUsesTheWindow(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	m := press(t, startInterview(t, env, 120, 40), "f4")
+	out := screenText(m)
+	if !strings.Contains(out, "▸ · R1") && !strings.Contains(out, "▸ ✓ R1") {
+		t.Errorf("the selected row is not marked:\n%s", out)
+	}
+	rows := 0
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "✓ R") || strings.Contains(l, "· R") || strings.Contains(l, "· H") {
+			rows++
+		}
+	}
+	if n := len(form(t, m).res.Relevant); rows != n {
+		t.Errorf("%d of %d questions shown in a 40-row window:\n%s", rows, n, out)
+	}
+	f := env.PersonForm
+	for _, q := range f.Questions() {
+		label := clean(q.ReadBackLabel().ZH)
+		if textwidth.Width(label) <= 40 && textwidth.Width(label) > 24 && strings.Contains(out, q.ID+" ") && !strings.Contains(out, label) {
+			t.Errorf("%s's label %q is cut at 120 columns:\n%s", q.ID, label, out)
+		}
 	}
 }
