@@ -133,9 +133,9 @@ func TestCommentsKeepTheirTime(t *testing.T) {
 	clock.Add(7 * time.Minute)
 	m = press(t, m, "down", "f4", "也请核实", "enter")
 	clock.Add(3 * time.Minute)
-	m = press(t, m, "f8")
+	m = confirmed(t, press(t, m, "f8"), clock, "带 2 条意见退回")
 	rec, _ := m.env.Session.Record(recID)
-	if len(rec.Comments) != 2 || !rec.Comments[0].At.Equal(first) || !rec.Comments[1].At.Equal(first.Add(7*time.Minute)) {
+	if len(rec.Comments) != 2 || !rec.Comments[0].At.Equal(first) || !rec.Comments[1].At.Equal(first.Add(7*time.Minute)) || rec.Comments[0].Round != 1 {
 		t.Fatalf("comments %+v, want written at %v and 7 minutes later", rec.Comments, first)
 	}
 }

@@ -672,7 +672,7 @@ func findingText(f *forms.Form, fd forms.Finding, a forms.Answers, ctx forms.Con
 
 // returnedReason is kept with a change to an agreed answer of a returned record: the
 // leader's comment asked for it.
-const returnedReason = "按组长退回意见修改 (corrected as the leader's return asked)"
+const returnedReason = "按组长退回意见修改"
 
 // keepPlace keeps the question on screen, where the draft opens again, and then leaves
 // with then: the place is written before anything can reopen the record.
