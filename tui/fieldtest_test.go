@@ -336,3 +336,37 @@ func TestJumpListUsesTheWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestTeamListSearchesAndJumps: the leader's list to review takes a search (name,
+// pinyin initials, village, enumerator) and Home/End; the table makes room.
+func TestTeamListSearchesAndJumps(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	m := press(t, newRoot(t, env, 80, 24), testLeader, "tab", testPass, "enter")
+	team, ok := m.screen.(*teamScreen)
+	if !ok || team.day == nil || len(team.day.waiting) < 3 {
+		t.Fatalf("not on the team's day:\n%s", screenText(m))
+	}
+	m = press(t, m, "end")
+	if team.cursor != len(team.shown)-1 {
+		t.Errorf("End went to %d of %d", team.cursor, len(team.shown))
+	}
+	m = press(t, m, "home")
+	if team.cursor != 0 {
+		t.Errorf("Home went to %d", team.cursor)
+	}
+	m = press(t, m, "wd") // 卫东
+	if len(team.shown) != 1 || team.day.waiting[team.shown[0]].name != "卫东" {
+		t.Fatalf("search wd shows %v:\n%s", team.shown, screenText(m))
+	}
+	if out := screenText(m); strings.Contains(out, "今日结果") || !strings.Contains(out, "待审核 1 / ") {
+		t.Errorf("the search does not take the table's room or say what it found:\n%s", out)
+	}
+	m = press(t, m, "enter")
+	if _, ok := m.screen.(*reviewScreen); !ok || !strings.Contains(screenText(m), "卫东") {
+		t.Fatalf("enter on the one found did not open it:\n%s", screenText(m))
+	}
+	m = press(t, m, "esc", "esc")
+	if team.search.Value() != "" || len(team.shown) != len(team.day.waiting) {
+		t.Errorf("esc did not clear the search: %q", team.search.Value())
+	}
+}
