@@ -370,3 +370,18 @@ func TestTeamListSearchesAndJumps(t *testing.T) {
 		t.Errorf("esc did not clear the search: %q", team.search.Value())
 	}
 }
+
+// TestF6GoesToTheNextBlank: F6 skips what is answered (and optional questions) to
+// the next question that must still be answered.
+func TestF6GoesToTheNextBlank(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	m := press(t, startInterview(t, env, 80, 24), "f6")
+	if fs := form(t, m); fs.cur != "R2a" {
+		t.Fatalf("F6 from R1 went to %s, want R2a (R2 is the roster's):\n%s", fs.cur, screenText(m))
+	}
+	m = press(t, m, "1", "2") // R2a, R3: then back to R1 and F6 again
+	m = press(t, jump(t, m, "R1"), "f6")
+	if fs := form(t, m); fs.cur != "R4" {
+		t.Errorf("F6 went to %s, want R4", fs.cur)
+	}
+}
