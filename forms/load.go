@@ -33,6 +33,7 @@ type rawForm struct {
 	Subject       Subject      `yaml:"subject"`
 	Sections      []rawSection `yaml:"sections"`
 	Checks        []rawCheck   `yaml:"checks"`
+	Carries       *rawCarries  `yaml:"carries"`
 }
 
 type rawSection struct {
@@ -108,6 +109,12 @@ func (r *rawOption) UnmarshalYAML(n *yaml.Node) error {
 
 func (r *rawCheck) UnmarshalYAML(n *yaml.Node) error {
 	type plain rawCheck
+	r.Line = n.Line
+	return decodeStrict(n, (*plain)(r))
+}
+
+func (r *rawCarries) UnmarshalYAML(n *yaml.Node) error {
+	type plain rawCarries
 	r.Line = n.Line
 	return decodeStrict(n, (*plain)(r))
 }
@@ -458,6 +465,7 @@ func (b *builder) build(r *rawForm) *Form {
 	for i := range r.Checks {
 		b.check(&r.Checks[i])
 	}
+	b.carries(r.Carries)
 	if len(b.errs) > 0 {
 		return f
 	}

@@ -73,6 +73,8 @@ type Form struct {
 	Subject       Subject
 	Sections      []*Section
 	Checks        []*Check
+	// Carries says what drafts of earlier forms keep when moved to this one.
+	Carries Carries
 	// Source is the file the form was loaded from, for messages.
 	Source string
 	// Digest is the sha256 (hex) of the file's bytes: two files that claim one id and

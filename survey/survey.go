@@ -4,8 +4,9 @@
 // how a stored record is read: decoded and evaluated with the form and version it was
 // started with, in the context every screen and report shares.
 //
-// It must never open the store, read a setting or name a form: it is handed the record,
-// the forms and what the roster says.
+// It stands on forms and record only, so the laptop and the district server read a
+// record alike. It must never open a store, read a setting or name a form: it is handed
+// the record, the forms and what the roster says.
 package survey
 
 import (
@@ -14,7 +15,7 @@ import (
 	"strings"
 
 	"github.com/doorstep-survey/doorstep/forms"
-	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/roster"
 )
 
@@ -55,7 +56,7 @@ const (
 	MethodWindow = 3 // 窗口服务
 	MethodSystem = 4 // 智能化残疾人证系统归集
 	// OutcomeInterviewed is the outcome that opens the form (正常调查).
-	OutcomeInterviewed = localstore.OutcomeInterviewed
+	OutcomeInterviewed = record.OutcomeInterviewed
 	OutcomeDeceased    = 2 // 死亡
 	OutcomeEmptyHome   = 3 // 空挂户
 	OutcomeNotFound    = 4 // 查无此人
@@ -91,7 +92,7 @@ func NoteKey(fd forms.Finding) string { return fd.Check + "@" + fd.Question }
 
 // NotesAt are the keys of the record's notes confirming warnings at the question, in
 // key order: what a new answer there withdraws, since a note confirms one value.
-func NotesAt(rec *localstore.Record, question string) []string {
+func NotesAt(rec *record.Record, question string) []string {
 	var out []string
 	for key := range rec.Notes {
 		if _, q, ok := strings.Cut(key, "@"); ok && q == question {
@@ -111,7 +112,7 @@ type About struct {
 }
 
 // Context is what a form's expressions know of a record besides its answers.
-func Context(rec *localstore.Record, about About) forms.Context {
+func Context(rec *record.Record, about About) forms.Context {
 	if rec.Village != "" {
 		return forms.Context{"roster_count": about.RosterCount}
 	}
@@ -131,7 +132,7 @@ func Context(rec *localstore.Record, about About) forms.Context {
 // Reading is a stored record read with its form.
 type Reading struct {
 	Form    *forms.Form
-	Record  *localstore.Record
+	Record  *record.Record
 	Answers forms.Answers
 	Context forms.Context
 	Result  forms.Result
@@ -140,7 +141,7 @@ type Reading struct {
 // Read decodes a record's answers and evaluates them with the form and version the
 // record was started with, found in reg. A form this program lacks is a
 // *forms.MissingFormError naming it; answers that do not decode are an error too.
-func Read(reg *forms.Registry, rec *localstore.Record, about About) (*Reading, error) {
+func Read(reg *forms.Registry, rec *record.Record, about About) (*Reading, error) {
 	f, err := reg.Form(rec.FormID, rec.FormVersion)
 	if err != nil {
 		return nil, fmt.Errorf("record %s: %w", shortID(rec.ID), err)
@@ -149,7 +150,7 @@ func Read(reg *forms.Registry, rec *localstore.Record, about About) (*Reading, e
 }
 
 // ReadWith is Read with the form already in hand (it must be the record's).
-func ReadWith(f *forms.Form, rec *localstore.Record, about About) (*Reading, error) {
+func ReadWith(f *forms.Form, rec *record.Record, about About) (*Reading, error) {
 	if f.ID != rec.FormID || f.Version != rec.FormVersion {
 		return nil, fmt.Errorf("record %s is of form %s version %s, not %s version %s",
 			shortID(rec.ID), rec.FormID, rec.FormVersion, f.ID, f.Version)

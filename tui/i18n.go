@@ -290,17 +290,23 @@ var text = map[string][2]string{
 	"receipt":      {"区县已收到（回执 %s，%s）", "the district has it (receipt %s, %s)"},
 	"bar.synced":   {"已同步%s", "synced %s"},
 	// Reports
-	"reports":              {"报表", "Reports"},
-	"key.reports":          {"报表", "reports"},
-	"key.makereport":       {"生成", "make"},
-	"key.format":           {"格式", "format"},
-	"format":               {"格式：", "Format: "},
-	"making":               {"正在生成…", "Making it…"},
-	"report.validation":    {"校验报告：错误、漏答和已说明的提示", "Validation report: errors, missing items, confirmed warnings"},
-	"report.stats":         {"调查情况统计表（附件1）：分村合计、入户率", "Statistics table (attachment 1): per village, home-visit rate"},
-	"report.register":      {"进度登记表：按底册顺序，供签字（证号隐去中间8位）", "Progress register: roster order, for signatures (numbers masked)"},
-	"report.cancellations": {"核销名单：死亡、空挂户、查无此人", "Cancellation list: deaths, empty households, not found"},
-	"report.allowance":     {"调查员工作量：劳务补贴", "Cases per enumerator, for the allowance"},
+	"reports":               {"报表", "Reports"},
+	"key.reports":           {"报表", "reports"},
+	"key.makereport":        {"生成", "make"},
+	"key.format":            {"格式", "format"},
+	"format":                {"格式：", "Format: "},
+	"making":                {"正在生成…", "Making it…"},
+	"report.validation":     {"校验报告：错误、漏答和已说明的提示", "Validation report: errors, missing items, confirmed warnings"},
+	"report.stats":          {"调查情况统计表（附件1）：分村合计、入户率", "Statistics table (attachment 1): per village, home-visit rate"},
+	"report.register":       {"进度登记表：按底册顺序，供签字（证号隐去中间8位）", "Progress register: roster order, for signatures (numbers masked)"},
+	"report.cancellations":  {"核销名单：死亡、空挂户、查无此人（含完整证号）", "Cancellation list: deaths, empty households, not found (full numbers)"},
+	"report.allowance":      {"调查员工作量：劳务补贴", "Cases per enumerator, for the allowance"},
+	"reports.fullnumbers":   {"注意：核销名单含完整的残疾人证号，区县凭此核销，只报区县，不要外传。", "Note: the cancellation list holds full certificate numbers, which the district cancels by: for the district only, never passed round."},
+	"reports.nodir":         {"（没有“文档”文件夹，生成时询问）", "(no Documents folder: asked when you make one)"},
+	"reports.askdir":        {"没有找到“文档”文件夹。报表存到哪个文件夹？没有会新建，以后不再问（enter 确定，esc 取消）：", "There is no Documents folder. Which folder should reports go to? It is made if missing and remembered (enter to confirm, esc to cancel):"},
+	"reports.dirabs":        {"请输入完整路径，例如 /home/li/报表 或 D:\\报表", "Type a full path, e.g. /home/li/reports or D:\\reports"},
+	"reports.remembered":    {"已记住报表文件夹（写入配置文件 reports_dir）", "The reports folder is remembered (reports_dir in the config file)"},
+	"reports.notremembered": {"报表文件夹只在本次使用，没能记住：", "The reports folder is used this time only; it could not be remembered: "},
 
 	// The field test (issue 10): returned records, resuming, jumps.
 	"key.fixrec":          {"修改", "fix"},
@@ -342,6 +348,18 @@ var text = map[string][2]string{
 	// The form's answers across a change (issue 13: held and restored answers).
 	"form.cleared":  {"已清除不再适用的答案：", "Cleared answers that no longer apply: "},
 	"form.restored": {"已恢复：", "Restored: "},
+
+	// ── Accessibility (issue 14): speech, the respondent's view. ──
+	"key.speak":      {"读这句", "speak"},
+	"key.speak2":     {"朗读句/部分", "speak line/section"},
+	"key.respview":   {"对方看", "respondent"},
+	"key.sentence":   {"上一句/下一句", "sentence"},
+	"speech.none":    {"这台电脑没有设置朗读。", "Speech is not set up on this computer."},
+	"speech.missing": {"朗读不可用（安装方法见前面的说明）。", "Speech is not available (see the note on installing it)."},
+	"speaking":       {"正在朗读…（按 esc 或换一句停止）", "Speaking… (esc or another sentence stops it)"},
+	"respondent":     {"请您核对", "Please check"},
+	"resp.count":     {"第 %d 句，共 %d 句", "%d of %d"},
+	"resp.end":       {"以上是全部内容。", "That is everything."},
 }
 
 var categoryNames = [8][2]string{{"", ""}, {"视力", "visual"}, {"听力", "hearing"}, {"言语", "speech"}, {"肢体", "physical"}, {"智力", "intellectual"}, {"精神", "mental"}, {"多重", "multiple"}}
