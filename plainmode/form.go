@@ -156,8 +156,10 @@ func (p *plain) question(st *formState, id string, fixing bool) (string, error) 
 		}
 		return c(h)
 	}
+	say := true // after an error the prompt is not said again: r repeats it
 	for {
-		l, err := p.ask(func() string { return p.prompt(st, q) }, func() string { return help() + "\n" + p.t("help.form") })
+		l, err := p.askAgain(func() string { return p.prompt(st, q) }, func() string { return help() + "\n" + p.t("help.form") }, say)
+		say = false
 		if err != nil {
 			return "", err
 		}
@@ -209,6 +211,7 @@ func (p *plain) question(st *formState, id string, fixing bool) (string, error) 
 				return "", err
 			}
 			if note == "" {
+				say = true
 				continue
 			}
 			rec, err := p.sess.ConfirmWarning(st.rec.ID, stop.NoteKey, note)

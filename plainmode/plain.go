@@ -158,7 +158,15 @@ func (p *plain) read() (string, error) {
 // (and repeats the prompt in it). prompt and help are functions so that they speak the
 // language in force.
 func (p *plain) ask(prompt func() string, help func() string) (string, error) {
-	p.line(prompt())
+	return p.askAgain(prompt, help, true)
+}
+
+// askAgain is ask that says the prompt only when say is set: after an error the next
+// line is the answer to the same prompt, which r repeats.
+func (p *plain) askAgain(prompt func() string, help func() string, say bool) (string, error) {
+	if say {
+		p.line(prompt())
+	}
 	for {
 		l, err := p.read()
 		if err != nil {
