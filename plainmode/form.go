@@ -62,6 +62,9 @@ func (p *plain) form(caseID, fix string) error {
 		}
 		next, err := p.question(st, cur, fix != "")
 		if errors.Is(err, errPaused) {
+			// The draft opens here again, as the screens' does. A place not kept costs
+			// only where it opens: the answers are saved.
+			_ = p.sess.SetPlace(st.rec.ID, localstore.Place{Question: cur, AuditLen: st.rec.AuditLen})
 			p.say("paused")
 			return nil
 		}
