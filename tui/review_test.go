@@ -2,6 +2,7 @@ package tui
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -245,6 +246,55 @@ func TestReportsFromTheScreens(t *testing.T) {
 	}
 	if !strings.Contains(screenText(m), "✓ "+env.ReportsDir) {
 		t.Errorf("the paths are not shown:\n%s", screenText(m))
+	}
+}
+
+// TestReportsAskForAFolderOnce: with no reports folder set and no Documents folder, the
+// screen asks once, makes the folder, writes there and remembers it; the cancellation
+// list says it holds full numbers before it is written.
+func TestReportsAskForAFolderOnce(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("USERPROFILE", home)
+	env := fixture(t, newClock(), true)
+	env.ReportsDir = ""
+	var remembered []string
+	env.RememberReportsDir = func(dir string) error { remembered = append(remembered, dir); return nil }
+	m := newRoot(t, env, 80, 24)
+	m = press(t, m, testLeader, "tab", testPass, "enter", "f9")
+	if !strings.Contains(screenText(m), "没有“文档”文件夹") {
+		t.Errorf("the screen does not say where reports go:\n%s", screenText(m))
+	}
+	m = press(t, m, "down", "down", "down")
+	if !strings.Contains(screenText(m), "含完整的残疾人证号") {
+		t.Errorf("the cancellation list does not warn of full numbers before it is written:\n%s", screenText(m))
+	}
+	m = press(t, m, "up", "up", "enter")
+	if !strings.Contains(screenText(m), "报表存到哪个文件夹") {
+		t.Fatalf("no question for a folder:\n%s", screenText(m))
+	}
+	s := m.screen.(*reportsScreen)
+	s.dir.SetValue("")
+	m = press(t, m, "relative", "enter")
+	if !strings.Contains(screenText(m), "请输入完整路径") {
+		t.Errorf("a relative folder was taken:\n%s", screenText(m))
+	}
+	dir := filepath.Join(home, "报表")
+	s.dir.SetValue("")
+	m = press(t, m, dir, "enter")
+	files, _ := os.ReadDir(dir)
+	if len(files) != 1 || !strings.HasPrefix(files[0].Name(), "调查情况统计表-") {
+		t.Fatalf("files in %s: %v\n%s", dir, files, screenText(m))
+	}
+	if len(remembered) != 1 || remembered[0] != dir || env.ReportsDir != dir {
+		t.Errorf("remembered %v, env %q", remembered, env.ReportsDir)
+	}
+	if out := screenText(m); !strings.Contains(out, "已记住报表文件夹") || !strings.Contains(out, "文件夹："+dir) {
+		t.Errorf("the screen does not say the folder is kept:\n%s", out)
+	}
+	m = press(t, m, "down", "enter")
+	if files, _ := os.ReadDir(dir); len(files) != 2 || len(remembered) != 1 || strings.Contains(screenText(m), "报表存到哪个文件夹") {
+		t.Errorf("asked again, or not written: %d files, remembered %v", len(files), remembered)
 	}
 }
 
