@@ -323,3 +323,27 @@ func TestPlainCorrectReturnAndResume(t *testing.T) {
 		t.Errorf("records: %d, %+v", len(all), all)
 	}
 }
+
+// TestPlainStopsWhenCancelled: a cancelled context ends a wait for a line.
+func TestPlainStopsWhenCancelled(t *testing.T) {
+	f, err := forms.Builtin("person-2021")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, _ := store(t)
+	reg, _ := forms.NewRegistry(f)
+	inR, inW := io.Pipe()
+	defer inW.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, Options{DB: db, PersonForm: f, Forms: reg, In: inR, Out: io.Discard}) }()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("cancelled: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("plain mode went on waiting for a line after the context was cancelled")
+	}
+}

@@ -175,3 +175,49 @@ func TestTmuxRespondentViewHighContrast(t *testing.T) {
 	x.waitText("逐句读给受访者听")
 	x.keys("C-q")
 }
+
+// TestTmuxPlainAtATerminal: plain mode at a real terminal stays in the normal screen
+// (what was said stays in the scrollback for a screen reader to go back over), and the
+// passphrase is not echoed.
+func TestTmuxPlainAtATerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the program")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("DOORSTEP_E2E") == "require" || os.Getenv("CI") != "" {
+			t.Fatal("tmux is needed for the end-to-end test (CI installs it)")
+		}
+		t.Skip("tmux not installed")
+	}
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	if code, out, errOut := runIn(t, map[string]string{}, "", "demo", "--no-tui", "--data", data, "--cases", "5", "--villages", "1", "--completed", "0"); code != 0 {
+		t.Fatalf("demo: %d %s %s", code, out, errOut)
+	}
+	bin := filepath.Join(dir, "doorstep")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	x := tmux{t: t, socket: "doorstep-plain-" + filepath.Base(dir)}
+	x.run("-f", "/dev/null", "new-session", "-d", "-s", "doorstep", "-x", "80", "-y", "24",
+		"env", "TERM=xterm-256color", "ACCESSIBLE=1", bin, "--data", data)
+	t.Cleanup(func() { exec.Command("tmux", "-L", x.socket, "kill-server").Run() })
+	x.run("set-option", "-t", "doorstep", "remain-on-exit", "on") // to read its last words
+	x.waitText("用户代码")
+	x.text("E001")
+	x.keys("Enter")
+	x.waitText("口令（输入后按回车）")
+	x.text(demo.DemoPassphrase)
+	x.keys("Enter")
+	screen := x.waitText("已登录")
+	if strings.Contains(screen, demo.DemoPassphrase) {
+		t.Errorf("the passphrase is echoed:\n%s", screen)
+	}
+	if alt := strings.TrimSpace(x.run("display-message", "-p", "-t", "doorstep", "#{alternate_on}")); alt != "0" {
+		t.Errorf("plain mode switched to the alternate screen (%s)", alt)
+	}
+	x.waitText("调查对象共")
+	x.text("q")
+	x.keys("Enter")
+	x.waitText("再见")
+}
