@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -53,7 +54,34 @@ type Config struct {
 	// themselves: whole minutes, 1 to 120; empty for 10. (A string, as every setting
 	// comes in as text; LockAfter reads it.)
 	LockMinutes string `mapstructure:"lock_minutes"`
+	// Plain chooses plain mode for screen readers and braille displays: lines, no
+	// redrawn screens. "true" or "false" (also yes/no, 1/0); empty is false. (The
+	// ACCESSIBLE=1 convention is honoured by cmd as well.)
+	Plain string `mapstructure:"plain"`
+	// Theme is the screens' colours: "default" or "high-contrast" (for low vision);
+	// empty is default.
+	Theme string `mapstructure:"theme"`
 }
+
+// PlainMode reports whether the plain mode is chosen.
+func (c Config) PlainMode() bool {
+	b, _ := parseBool(c.Plain)
+	return b
+}
+
+// parseBool reads a yes/no setting; ok is false for a value that is neither.
+func parseBool(s string) (v, ok bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "false", "no", "0", "off":
+		return false, true
+	case "true", "yes", "1", "on":
+		return true, true
+	}
+	return false, false
+}
+
+// Themes are the values of theme.
+var Themes = []string{"default", "high-contrast"}
 
 // defaultLockMinutes is the idle time before the screens lock: a visit's pause, not a
 // lunch break.
@@ -118,6 +146,8 @@ var settings = []setting{
 	{key: "roster_dir", usage: "look for roster files in `DIR` first (default: the Documents folder)"},
 	{key: "reports_dir", usage: "write reports made on the screens into `DIR` (default: the Documents folder)"},
 	{key: "lock_minutes", usage: "lock the screens after `N` minutes without a key, 1 to 120 (default 10)"},
+	{key: "plain", usage: "plain mode for screen readers and braille displays: one line a prompt, nothing redrawn (also ACCESSIBLE=1)"},
+	{key: "theme", usage: "colours of the screens: default or high-contrast"},
 }
 
 // configFlag names the config file. It is a flag but not a setting: a file
@@ -131,6 +161,8 @@ func AddFlags(fs *pflag.FlagSet) {
 	for _, s := range settings {
 		fs.String(s.flag(), "", s.usage)
 	}
+	// --plain alone means --plain=true.
+	fs.Lookup("plain").NoOptDefVal = "true"
 }
 
 // Validate reports every setting with a value Doorstep cannot use, in the
@@ -158,6 +190,12 @@ func (c Config) Validate() error {
 		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 120 {
 			bad("lock_minutes", "must be whole minutes from 1 to 120, not %q", c.LockMinutes)
 		}
+	}
+	if _, ok := parseBool(c.Plain); !ok {
+		bad("plain", "must be true or false, not %q", c.Plain)
+	}
+	if c.Theme != "" && !slices.Contains(Themes, c.Theme) {
+		bad("theme", "must be one of %s, not %q", strings.Join(Themes, ", "), c.Theme)
 	}
 	return errors.Join(errs...)
 }

@@ -263,7 +263,7 @@ func (s *startScreen) View(width, height int) string {
 		if s.focus == 2 {
 			head = "▸ "
 		}
-		lines = append(lines, head+st.Section.Render(tr(lang, "note"))+" "+s.note.View())
+		lines = append(lines, head+st.Section.Render(tr(lang, "note"))+" "+fieldView(s.note))
 		lines = append(lines, "    "+st.Faint.Render(textwidth.Truncate(tr(lang, "noteHint"), width-4)))
 	}
 	lines = append(lines, "")

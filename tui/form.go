@@ -3,8 +3,6 @@ package tui
 import (
 	"errors"
 	"fmt"
-	"maps"
-	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -13,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/doorstep-survey/doorstep/forms"
+	steps "github.com/doorstep-survey/doorstep/interview"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/survey"
 )
@@ -20,7 +19,7 @@ import (
 // prefillReason marks the audit entries of answers taken from the roster when a record
 // is first opened: an auditor sees where they came from, and the form does not resume
 // after them as if the enumerator had answered.
-const prefillReason = "底册预填 (prefilled from the roster)"
+const prefillReason = steps.PrefillReason
 
 // formScreen is the interview: one question at a time, with its section and progress.
 // Every answer is saved (durably, by the store) before the next question shows; keys
@@ -422,35 +421,11 @@ func (s *formScreen) commit(mv move) tea.Cmd {
 	if !s.ed.dirty || v == nil && !had {
 		return s.proceed(mv)
 	}
-	candidate := maps.Clone(s.answers)
-	if v == nil {
-		delete(candidate, q.ID)
-	} else {
-		candidate[q.ID] = v
-	}
 	if s.stash == nil {
 		s.stash = map[string]any{}
 	}
-	delete(s.stash, q.ID) // answered anew: nothing of before to bring back
-	res := s.form.Evaluate(candidate, s.ctx)
-	res.Apply(candidate)
-	cleared := res.Cleared
-	restored := s.restore(candidate)
-	if len(restored) > 0 {
-		res = s.form.Evaluate(candidate, s.ctx)
-		res.Apply(candidate)
-		cleared = append(cleared, res.Cleared...)
-	}
-	changes := []localstore.AnswerChange{s.change(q, candidate)}
-	for _, cq := range s.form.Questions() {
-		if cq != q && answerChanged(s.answers, candidate, cq.ID) {
-			changes = append(changes, s.change(cq, candidate))
-		}
-	}
-	confirmed := false
-	for _, ch := range changes {
-		confirmed = confirmed || slices.Contains(s.rec.Confirmed, ch.Section)
-	}
+	edit := steps.Answer(s.form, s.rec, s.answers, s.ctx, s.stash, q, v, s.env.Now().Sub(s.shownAt))
+	candidate, changes, confirmed := edit.Answers, edit.Changes, edit.Confirmed
 	if confirmed && s.reason == "" && s.rec.Status == localstore.StatusReturned {
 		// The leader's return is why: the comment is on the record.
 		s.reason = returnedReason
@@ -465,29 +440,13 @@ func (s *formScreen) commit(mv move) tea.Cmd {
 		changes[i].Reason = s.reason
 	}
 	s.reason = ""
-	for _, id := range cleared {
-		if _, ok := s.stash[id]; !ok && s.answers[id] != nil {
-			s.stash[id] = s.answers[id]
-		}
-	}
-	s.cleared, s.restored = s.clearedNote(cleared), s.restoredNote(restored)
+	s.cleared, s.restored = s.clearedNote(edit.Cleared), s.restoredNote(edit.Restored)
 	s.saving, s.pending = true, mv
 	sess, id := s.env.Session, s.rec.ID
 	return s.do(func() tea.Msg {
 		rec, err := sess.SaveAnswers(id, changes...)
 		return answerSavedMsg{rec: rec, answers: candidate, err: err}
 	})
-}
-
-func (s *formScreen) change(q *forms.Question, answers forms.Answers) localstore.AnswerChange {
-	ch := localstore.AnswerChange{Question: q.ID, Section: q.Section.ID, Withdraw: survey.NotesAt(s.rec, q.ID)}
-	if v, ok := answers[q.ID]; ok {
-		ch.Value, _ = forms.EncodeAnswer(v)
-	}
-	if q.ID == s.cur {
-		ch.Spent = s.env.Now().Sub(s.shownAt)
-	}
-	return ch
 }
 
 // clearedNote names the answers cleared that someone gave: an answer the roster
@@ -518,42 +477,6 @@ func (s *formScreen) questionsNote(ids []string, key string) [2]string {
 		en = append(en, id+" "+clean(q.ReadBackLabel().In("en")))
 	}
 	return [2]string{tr("zh", key) + strings.Join(zh, "、"), tr("en", key) + strings.Join(en, ", ")}
-}
-
-// restore puts back, as they were, the answers cleared earlier in this interview whose
-// question applies again; it returns their ids in form order.
-func (s *formScreen) restore(candidate forms.Answers) []string {
-	var out []string
-	for again := true; again; {
-		again = false
-		for _, q := range s.form.Questions() {
-			v, ok := s.stash[q.ID]
-			if _, has := candidate[q.ID]; !ok || has {
-				continue
-			}
-			candidate[q.ID] = v
-			r := s.form.Evaluate(candidate, s.ctx)
-			if slices.Contains(r.Relevant, q.ID) && !slices.Contains(r.Cleared, q.ID) {
-				delete(s.stash, q.ID)
-				out = append(out, q.ID)
-				again = true
-				continue
-			}
-			delete(candidate, q.ID)
-		}
-	}
-	slices.SortFunc(out, func(a, b string) int {
-		return slices.IndexFunc(s.form.Questions(), func(q *forms.Question) bool { return q.ID == a }) -
-			slices.IndexFunc(s.form.Questions(), func(q *forms.Question) bool { return q.ID == b })
-	})
-	return out
-}
-
-// answerChanged reports whether the question's answer differs between a and b.
-func answerChanged(a, b forms.Answers, id string) bool {
-	x, inA := a[id]
-	y, inB := b[id]
-	return inA != inB || inA && !reflect.DeepEqual(x, y)
 }
 
 func (s *formScreen) saved(msg answerSavedMsg) (Screen, tea.Cmd) {
@@ -635,28 +558,18 @@ func (s *formScreen) proceed(mv move) tea.Cmd {
 // stopAt shows the question's problem, if it has one, and reports whether it blocks.
 func (s *formScreen) stopAt(id string) bool {
 	s.err, s.warn, s.warnKey = [2]string{}, [2]string{}, ""
-	if _, ok := s.answers[id]; !ok && slices.Contains(s.res.Missing, id) {
+	switch stop := steps.StopAt(s.res, s.rec, s.answers, id); stop.Kind {
+	case steps.GoOn:
+		return false
+	case steps.Required:
 		s.err = both("required")
-		s.reopen()
-		return true
+	case steps.Error:
+		s.err = findingText(s.form, stop.Finding, s.answers, s.ctx)
+	case steps.Warning:
+		s.warn, s.warnKey = findingText(s.form, stop.Finding, s.answers, s.ctx), stop.NoteKey
 	}
-	for _, fd := range s.res.Findings {
-		if fd.Question != id {
-			continue
-		}
-		if fd.Severity == forms.SeverityError {
-			s.err = findingText(s.form, fd, s.answers, s.ctx)
-			s.reopen()
-			return true
-		}
-		if k := survey.NoteKey(fd); s.rec.Notes[k] == "" {
-			s.warn = findingText(s.form, fd, s.answers, s.ctx)
-			s.warnKey = k
-			s.reopen()
-			return true
-		}
-	}
-	return false
+	s.reopen()
+	return true
 }
 
 // findingText is a finding's message in both languages; a check judged on the age
@@ -672,7 +585,7 @@ func findingText(f *forms.Form, fd forms.Finding, a forms.Answers, ctx forms.Con
 
 // returnedReason is kept with a change to an agreed answer of a returned record: the
 // leader's comment asked for it.
-const returnedReason = "按组长退回意见修改 (corrected as the leader's return asked)"
+const returnedReason = steps.ReturnedReason
 
 // keepPlace keeps the question on screen, where the draft opens again, and then leaves
 // with then: the place is written before anything can reopen the record.
@@ -756,24 +669,7 @@ func (s *formScreen) reopen() {
 // after is the relevant question following id in form order ("" at the end). id may
 // no longer be relevant: then the first relevant one after its place.
 func (s *formScreen) after(id string) string {
-	if i := slices.Index(s.res.Relevant, id); i >= 0 {
-		if i+1 < len(s.res.Relevant) {
-			return s.res.Relevant[i+1]
-		}
-		return ""
-	}
-	pos := -1
-	for i, q := range s.form.Questions() {
-		if q.ID == id {
-			pos = i
-		}
-	}
-	for i, q := range s.form.Questions() {
-		if i > pos && slices.Contains(s.res.Relevant, q.ID) {
-			return q.ID
-		}
-	}
-	return ""
+	return steps.After(s.form, s.res, id)
 }
 
 // open shows a question ("" is the end of the form).
@@ -803,29 +699,7 @@ type problems struct {
 
 func (s *formScreen) problems() problems {
 	var p problems
-	note := func(id string) {
-		if p.first == "" {
-			p.first = id
-		}
-	}
-	for _, fd := range s.res.Findings {
-		switch {
-		case fd.Severity == forms.SeverityError:
-			p.errs++
-			note(fd.Question)
-		case s.rec.Notes[survey.NoteKey(fd)] == "":
-			p.warns++
-			note(fd.Question)
-		}
-	}
-	p.missing = len(s.res.Missing)
-	if p.missing > 0 {
-		// The earliest problem in form order comes first.
-		first := s.res.Missing[0]
-		if p.first == "" || slices.Index(s.res.Relevant, first) < slices.Index(s.res.Relevant, p.first) {
-			p.first = first
-		}
-	}
+	p.first, p.missing, p.errs, p.warns = steps.FirstProblem(s.res, s.rec)
 	return p
 }
 

@@ -70,7 +70,7 @@ func (a *ask) View(width int) []string {
 	}
 	label := a.label[li] + colon(a.to.env.Lang)
 	a.input.SetWidth(max(10, width-6-textwidth.Width(label)))
-	lines = append(lines, "", "  "+st.Label.Render(label)+a.input.View())
+	lines = append(lines, "", "  "+st.Label.Render(label)+fieldView(a.input))
 	if a.need {
 		lines = append(lines, "  "+st.Error.Render(tr(a.to.env.Lang, "needtext")))
 	}

@@ -162,7 +162,7 @@ func (s *formScreen) answerLines(width, room int) []string {
 	e := &s.ed
 	if e.typing() {
 		e.input.SetWidth(max(10, width-8))
-		return []string{"  › " + e.input.View()}
+		return []string{"  › " + fieldView(e.input)}
 	}
 	codeW := 1
 	for _, o := range e.offered {

@@ -339,6 +339,18 @@ var text = map[string][2]string{
 	// The form's answers across a change (issue 13: held and restored answers).
 	"form.cleared":  {"已清除不再适用的答案：", "Cleared answers that no longer apply: "},
 	"form.restored": {"已恢复：", "Restored: "},
+
+	// ── Accessibility (issue 14): speech, the respondent's view. ──
+	"key.speak":      {"读这句", "speak"},
+	"key.speak2":     {"朗读句/部分", "speak line/section"},
+	"key.respview":   {"对方看", "respondent"},
+	"key.sentence":   {"上一句/下一句", "sentence"},
+	"speech.none":    {"这台电脑没有设置朗读。", "Speech is not set up on this computer."},
+	"speech.missing": {"朗读不可用（安装方法见前面的说明）。", "Speech is not available (see the note on installing it)."},
+	"speaking":       {"正在朗读…（按 esc 或换一句停止）", "Speaking… (esc or another sentence stops it)"},
+	"respondent":     {"请您核对", "Please check"},
+	"resp.count":     {"第 %d 句，共 %d 句", "%d of %d"},
+	"resp.end":       {"以上是全部内容。", "That is everything."},
 }
 
 var categoryNames = [8][2]string{{"", ""}, {"视力", "visual"}, {"听力", "hearing"}, {"言语", "speech"}, {"肢体", "physical"}, {"智力", "intellectual"}, {"精神", "mental"}, {"多重", "multiple"}}

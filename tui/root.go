@@ -381,7 +381,9 @@ func (m Model) unlocked(s *localstore.Session, then *Page) (tea.Model, tea.Cmd) 
 // View lays out the title, the screen (with any overlay over it), the help line and
 // the status bar.
 func (m Model) View() tea.View {
-	v := tea.NewView(m.render())
+	frame, cursor := placeCursor(m.render())
+	v := tea.NewView(frame)
+	v.Cursor = cursor // nil hides it: no field is focused
 	v.AltScreen = true
 	if mu, ok := m.screen.(mouseUser); ok && mu.WantsMouse() && len(m.overlays) == 0 {
 		v.MouseMode = tea.MouseModeCellMotion
@@ -417,6 +419,9 @@ func (m Model) render() string {
 		lines = append(lines, "")
 	}
 	if n := len(m.overlays); n > 0 {
+		for i, l := range lines {
+			lines[i] = strings.ReplaceAll(l, cursorMark, "") // the dialog has the focus
+		}
 		m.drawOverlay(lines, m.overlays[n-1])
 	}
 	out := make([]string, 0, m.height)

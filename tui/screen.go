@@ -70,6 +70,9 @@ const (
 	// KindReview is one record for the leader to approve or return (Page.ID is the
 	// record's id).
 	KindReview
+	// KindRespondent is the read-back turned toward the respondent (Page.At is the
+	// question whose sentence opens first).
+	KindRespondent
 )
 
 // Page is where navigation goes: a screen kind and the id it is about.
@@ -106,6 +109,8 @@ func build(c common, p Page) Screen {
 		return newTeam(c)
 	case KindReview:
 		return newReview(c, p.ID)
+	case KindRespondent:
+		return newRespondentScreen(c, p.ID, p.At)
 	case KindSync:
 		return newSyncScreen(c)
 	case KindUsers:
@@ -260,6 +265,8 @@ type Env struct {
 	// the answer here and with RememberReportsDir (nil: for this session only).
 	ReportsDir         string
 	RememberReportsDir func(dir string) error
+	// Speech reads the read-back aloud; nil in a program without speech.
+	Speech Voice
 	// Notice is a line the unlock screen shows in zh and en, e.g. the demo's users and
 	// passphrase (the terminal's alternate screen hides what was printed before).
 	Notice [2]string

@@ -235,14 +235,14 @@ func (s *setupScreen) View(width, height int) string {
 		lines = append(lines, "  "+st.Faint.Render(l))
 	}
 	lines = append(lines, "",
-		row(fieldName, tr(lang, "name"), s.inputs[0].View()),
-		row(fieldCode, tr(lang, "user"), s.inputs[1].View()),
+		row(fieldName, tr(lang, "name"), fieldView(s.inputs[0])),
+		row(fieldCode, tr(lang, "user"), fieldView(s.inputs[1])),
 		row(fieldRole, tr(lang, "role"), role),
-		row(fieldPass, tr(lang, "passphrase"), s.inputs[2].View()),
-		row(fieldAgain, tr(lang, "again"), s.inputs[3].View()))
+		row(fieldPass, tr(lang, "passphrase"), fieldView(s.inputs[2])),
+		row(fieldAgain, tr(lang, "again"), fieldView(s.inputs[3])))
 	if s.adding {
 		s.inputs[4].SetWidth(max(10, width-labelW-8))
-		lines = append(lines, row(fieldVillages, tr(lang, "villages"), s.inputs[4].View()),
+		lines = append(lines, row(fieldVillages, tr(lang, "villages"), fieldView(s.inputs[4])),
 			"    "+strings.Repeat(" ", labelW)+st.Faint.Render(textwidth.Truncate(tr(lang, "villageshint"), width-labelW-6)))
 	}
 	lines = append(lines, "")

@@ -311,21 +311,21 @@ func (s *signScreen) View(width, height int) string {
 	lines = append(lines, mark(signWho)+label("signer")+who[0]+"   "+who[1])
 	s.name.SetWidth(max(10, width-labelW-8))
 	if s.proxy {
-		lines = append(lines, mark(signName)+label("proxyname")+s.name.View())
+		lines = append(lines, mark(signName)+label("proxyname")+fieldView(s.name))
 		shown := localstore.Signature{Role: localstore.SignerProxy, Name: strings.TrimSpace(clean(s.name.Value()))}.DisplayName()
 		lines = append(lines, "  "+strings.Repeat(" ", labelW)+st.Warning.Render(textwidth.Truncate(fmt.Sprintf(tr(lang, "shownas"), shown), width-labelW-4)))
 	} else {
-		lines = append(lines, mark(signName)+label("signername")+s.name.View())
+		lines = append(lines, mark(signName)+label("signername")+fieldView(s.name))
 	}
 	if s.proxy {
 		s.relation.SetWidth(max(10, width-labelW-8))
-		lines = append(lines, mark(signRelation)+label("relation")+s.relation.View())
+		lines = append(lines, mark(signRelation)+label("relation")+fieldView(s.relation))
 		lines = append(lines, "  "+strings.Repeat(" ", labelW)+st.Faint.Render(textwidth.Truncate(tr(lang, "relationhint"), width-labelW-4)))
 	}
 	lines = append(lines, "", mark(signPad)+st.Label.Render(textwidth.Truncate(tr(lang, "padhint"), width-4)))
 	var below []string
 	s.pass.SetWidth(max(10, width-labelW-8))
-	below = append(below, "", mark(signPass)+label("enumpass")+s.pass.View(), "")
+	below = append(below, "", mark(signPass)+label("enumpass")+fieldView(s.pass), "")
 	switch {
 	case s.busy:
 		below = append(below, "  "+st.Faint.Render(tr(lang, "signing")+" "+kdfProgress(s.env.Now().Sub(s.started), s.env.DB.KDFEstimate())))

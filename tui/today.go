@@ -333,7 +333,7 @@ func (s *todayScreen) filterLine(width int) string {
 	if s.status > 0 {
 		status = statusName(lang, statusOrder[s.status-1])
 	}
-	search := st.Label.Render(tr(lang, "search")+colon(lang)) + textwidth.PadRight(s.search.View(), 19)
+	search := st.Label.Render(tr(lang, "search")+colon(lang)) + textwidth.PadRight(fieldView(s.search), 19)
 	filters := fmt.Sprintf("%s │ %s │ %s │ "+tr(lang, "shown.n"), village, status, tr(lang, sortKeys[s.sort]), len(s.shown))
 	return search + " " + st.Faint.Render(textwidth.Truncate(filters, width-textwidth.Width(search)-1))
 }

@@ -199,7 +199,7 @@ func (s *unlockScreen) View(width, height int) string {
 		if s.focus == i {
 			mark = "▸ "
 		}
-		return "  " + mark + st.Label.Render(textwidth.PadRight(label, labelW)) + in.View()
+		return "  " + mark + st.Label.Render(textwidth.PadRight(label, labelW)) + fieldView(in)
 	}
 	lines := []string{""}
 	if s.idle {

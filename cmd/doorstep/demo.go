@@ -80,6 +80,9 @@ district.`,
 			if noTUI {
 				return nil
 			}
+			if wantsPlain(a) {
+				return runPlain(cmd, a, dir)
+			}
 			err = runTUI(cmd, a, dir, [2]string{
 				fmt.Sprintf("演示数据：调查员 %s、组长 %s，口令都是 %s", demo.DemoEnumerator.Code, demo.DemoLeader.Code, demo.DemoPassphrase),
 				fmt.Sprintf("Demo: enumerator %s, team leader %s, passphrase %s for both", demo.DemoEnumerator.Code, demo.DemoLeader.Code, demo.DemoPassphrase),
