@@ -238,7 +238,9 @@ func held(tx *bolt.Tx, a store.Arrival) (store.Held, error) {
 }
 
 // PutBatch judges (store.Check, then store.Decide) and stores a batch in one
-// transaction: one fsync for the batch.
+// transaction. Batches of laptops pushing at once share a transaction (bbolt's Batch):
+// one fsync for them all. The function may then run again if another batch in the
+// same transaction fails, so it keeps nothing between runs but its results.
 func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.Arrival) ([]dsync.PushResult, error) {
 	results := make([]dsync.PushResult, len(items))
 	ok := make([]bool, len(items))
@@ -248,7 +250,7 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 	if !slices.Contains(ok, true) {
 		return results, nil
 	}
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.db.Batch(func(tx *bolt.Tx) error {
 		w := writer{tx: tx}
 		for i, a := range items {
 			if !ok[i] {
