@@ -39,17 +39,15 @@ func addOfficeFlags(f *pflag.FlagSet, o *officeOpts) {
 // newOffice makes the console for the server's store, with the person form the
 // roster import uses.
 func newOffice(o *opts, src office.Source, url, fingerprint string, log *slog.Logger) (*office.Handler, error) {
-	builtin, err := forms.BuiltinForms()
+	// The forms the laptops use (--forms-dir, --person-form): each record is read with
+	// its own, and the person form's year sets the default deadlines.
+	reg, _, err := forms.LoadRegistry(o.formsDir)
 	if err != nil {
 		return nil, err
 	}
-	reg, err := forms.NewRegistry(builtin...)
+	person, err := reg.Named(o.personForm)
 	if err != nil {
-		return nil, err
-	}
-	person, err := reg.Named("person-2021")
-	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("--person-form: %w", err)
 	}
 	start, deadlines := office.DefaultDeadlines(person.ReferenceDate)
 	for _, d := range []struct {
