@@ -385,3 +385,19 @@ func TestF6GoesToTheNextBlank(t *testing.T) {
 		t.Errorf("F6 went to %s, want R4", fs.cur)
 	}
 }
+
+// TestTeamSearchTypedWhileLoading: letters typed before the day is gathered are kept
+// in the search.
+func TestTeamSearchTypedWhileLoading(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	m := newRoot(t, env, 80, 24)
+	team := newTeam(m.nextCommon())
+	team.Init() // focuses the search; its gathering of the day is not run: still loading
+	var s Screen = team
+	for _, r := range "wd" {
+		s, _ = s.Update(keyMsg(string(r)))
+	}
+	if team.search.Value() != "wd" {
+		t.Errorf("typed before the day loaded: %q", team.search.Value())
+	}
+}
