@@ -401,3 +401,26 @@ func TestTeamSearchTypedWhileLoading(t *testing.T) {
 		t.Errorf("typed before the day loaded: %q", team.search.Value())
 	}
 }
+
+// TestEnglishTodayIsNotCut: the English day's counts and filters are whole at 80
+// columns, however many statuses there are.
+func TestEnglishTodayIsNotCut(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	env.Lang = "en"
+	m := unlocked(t, env, testEnumerator, 80, 24)
+	today := m.screen.(*todayScreen)
+	for _, st := range statusOrder {
+		today.ix.counts[""][st] += 123 // every status, with three-digit counts
+	}
+	out := screenText(m)
+	for _, want := range []string{"approved 123", "returned", "shown"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("%q is cut at 80 columns:\n%s", want, out)
+		}
+	}
+	for _, l := range strings.Split(out, "\n")[:4] {
+		if strings.HasSuffix(strings.TrimSpace(l), textwidth.Ellipsis) {
+			t.Errorf("a line is cut: %q", l)
+		}
+	}
+}

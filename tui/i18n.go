@@ -73,7 +73,7 @@ var text = map[string][2]string{
 	"nocases":      {"没有符合条件的个案", "No cases match"},
 	"persons.n":    {"共 %d 人", "%d persons"},
 	"shown.n":      {"%d 人", "%d shown"},
-	"sort.roster":  {"按底册顺序", "roster order"},
+	"sort.roster":  {"按底册顺序", "by roster"},
 	"sort.name":    {"按姓名", "by name"},
 	"sort.status":  {"按状态", "by status"},
 	"kind":         {"类别等级", "Category, level"},
