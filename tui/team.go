@@ -129,7 +129,8 @@ func (s *teamScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, showOverlay(newPickList(s.common, both("pickvillage"), items, func(i int) tea.Msg {
 				return navigateMsg{Page{Kind: KindCommunity, ID: villages[i].name}}
 			}))
-		case s.day == nil:
+		case s.day == nil && (key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown, s.keys.open) || msg.String() == "home" || msg.String() == "end"):
+			// Nothing to move in yet; a search typed meanwhile is kept (below).
 		case key.Matches(msg, k.Up):
 			s.cursor = max(0, s.cursor-1)
 		case key.Matches(msg, k.Down):
