@@ -609,8 +609,9 @@ func (s *formScreen) keepPlace(then tea.Cmd) tea.Cmd {
 // placeKeptMsg says the paused place is written; then leaves the form.
 type placeKeptMsg struct{ then tea.Cmd }
 
-// nextBlank is the first question after the one shown (then from the start) that is
-// not answered yet or has a problem to settle; "" (the end page) when there is none.
+// nextBlank is the first question after the one shown (then from the start) that must
+// still be answered or has a problem to settle; "" (the end page) when there is none.
+// An optional question left blank is not one: it may have been left so on purpose.
 func (s *formScreen) nextBlank() string {
 	rel := s.res.Relevant
 	start := slices.Index(rel, s.cur) + 1
@@ -619,7 +620,7 @@ func (s *formScreen) nextBlank() string {
 		if id == s.cur {
 			continue
 		}
-		if _, ok := s.answers[id]; !ok || s.blocking(id) {
+		if s.blocking(id) {
 			return id
 		}
 	}
