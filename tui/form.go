@@ -63,6 +63,8 @@ type formScreen struct {
 	// stash keeps, for this interview, the answers other answers cleared: changing the
 	// answer back restores them (the audit trail keeps them for good).
 	stash map[string]any
+	// moveOffered is set once the move of a draft to the newer form was offered.
+	moveOffered bool
 	// fromRoster are the questions whose answer is the roster's, untouched.
 	fromRoster map[string]bool
 
@@ -223,9 +225,11 @@ func (s *formScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			s.held = nil
 			return s, cmd
 		}
-		return s, tea.Batch(cmd, s.replay())
+		return s, tea.Batch(cmd, s.replay(), s.offerMove())
 	case answerSavedMsg:
 		return s.saved(msg)
+	case draftMovedMsg:
+		return s, s.moved(msg)
 	case placeKeptMsg:
 		s.saving, s.held = false, nil
 		return s, msg.then

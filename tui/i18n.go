@@ -348,6 +348,10 @@ var text = map[string][2]string{
 	// The form's answers across a change (issue 13: held and restored answers).
 	"form.cleared":  {"已清除不再适用的答案：", "Cleared answers that no longer apply: "},
 	"form.restored": {"已恢复：", "Restored: "},
+	"move.title":    {"移到新表？", "Move to the new form?"},
+	"move.body":     {"这份草稿是用 %s 开始的，现在新调查用 %s。按 enter 移到新表（保留能保留的答案，并列出改码和去掉的题），按 esc 继续用原表。", "This draft was started on %s; new interviews now use %s. enter moves it (answers kept where they can be, recoded and dropped ones listed); esc goes on with the form it was started on."},
+	"move.done":     {"已移到新表", "Moved to the new form"},
+	"move.counts":   {"保留 %d 题，改码 %d 题，去掉 %d 题。", "%d answers kept, %d recoded, %d dropped."},
 
 	// ── Accessibility (issue 14): speech, the respondent's view. ──
 	"key.speak":      {"读这句", "speak"},

@@ -58,9 +58,9 @@ func (s *teamScreen) Init() tea.Cmd {
 		if err != nil {
 			return teamLoadedMsg{err: err}
 		}
-		var community string
+		var community []string // the community form's id, and the ids it follows
 		if cf != nil {
-			community = cf.ID
+			community = append([]string{cf.ID}, cf.Carries.From...)
 		}
 		users, err := sess.Users()
 		if err != nil {
