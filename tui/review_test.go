@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/doorstep-survey/doorstep/localstore"
 )
@@ -38,6 +39,24 @@ func finishInterview(t *testing.T, m Model) Model {
 	return press(t, m, "enter")
 }
 
+// confirmed answers the confirmation on top, which must say what: an enter at once is
+// ignored (the grace time), one after it does the step.
+func confirmed(t *testing.T, m Model, clock *testClock, what string) Model {
+	t.Helper()
+	if len(m.overlays) == 0 {
+		t.Fatalf("no confirmation:\n%s", screenText(m))
+	}
+	if _, ok := m.overlays[len(m.overlays)-1].(*confirm); !ok || !strings.Contains(screenText(m), what) {
+		t.Fatalf("no confirmation saying %q:\n%s", what, screenText(m))
+	}
+	m = press(t, m, "enter")
+	if len(m.overlays) == 0 {
+		t.Fatal("an enter typed ahead answered the confirmation")
+	}
+	clock.Add(time.Second)
+	return press(t, m, "enter")
+}
+
 // switchUser locks the screen and unlocks as user.
 func switchUser(t *testing.T, m Model, user string) Model {
 	t.Helper()
@@ -50,7 +69,8 @@ func switchUser(t *testing.T, m Model, user string) Model {
 // it with a comment on one question; the enumerator finds the comment there, fixes the
 // answer, reads back and signs again; the leader approves.
 func TestReviewLoopOnOneLaptop(t *testing.T) {
-	env := fixture(t, newClock(), true)
+	clock := newClock()
+	env := fixture(t, clock, true)
 	env.PhotosDir = "testdata/photos"
 	iv := answersFor(t, env.PersonForm, fixtureRows()[1])
 	m := startInterview(t, env, 80, 24)
@@ -72,6 +92,15 @@ func TestReviewLoopOnOneLaptop(t *testing.T) {
 	if !ok {
 		t.Fatalf("enter did not open the review:\n%s", screenText(m))
 	}
+	first := rv.cursor
+	m = press(t, m, "end")
+	if rv.cursor <= first || rv.items[rv.cursor].kind != lineAnswer {
+		t.Errorf("End went to line %d (from %d)", rv.cursor, first)
+	}
+	m = press(t, m, "home")
+	if rv.cursor != first {
+		t.Errorf("Home went to line %d, want %d", rv.cursor, first)
+	}
 	// The comment goes on 婚姻状况 (R3).
 	for i := 0; i < 40 && rv.items[rv.cursor].question != "R3"; i++ {
 		m = press(t, m, "down")
@@ -84,7 +113,7 @@ func TestReviewLoopOnOneLaptop(t *testing.T) {
 	if !strings.Contains(screenText(m), "已经写了批注") {
 		t.Errorf("approving with comments pending was not refused:\n%s", screenText(m))
 	}
-	m = press(t, m, "f8")
+	m = confirmed(t, press(t, m, "f8"), clock, "带 1 条意见退回")
 	if !strings.Contains(screenText(m), "已退回调查员") {
 		t.Fatalf("not returned:\n%s", screenText(m))
 	}
@@ -136,7 +165,11 @@ func TestReviewLoopOnOneLaptop(t *testing.T) {
 
 	m = switchUser(t, m, testLeader)
 	m = selectWaiting(t, m, recID)
-	m = press(t, m, "enter", "f9")
+	if out := screenText(press(t, m, "enter")); !strings.Contains(out, "曾被退回（第 1 次）") || !strings.Contains(out, "↺ 上次退回意见：婚姻状况请再核实") ||
+		!strings.Contains(out, "↻ 宣读后更正，原因：按组长退回意见修改") || strings.Contains(out, "corrected") {
+		t.Errorf("the resubmitted record is not marked with the earlier comment:\n%s", out)
+	}
+	m = confirmed(t, press(t, m, "enter", "f9"), clock, "审核通过")
 	if !strings.Contains(screenText(m), "已审核通过") {
 		t.Fatalf("not approved:\n%s", screenText(m))
 	}
@@ -151,7 +184,8 @@ func TestReviewLoopOnOneLaptop(t *testing.T) {
 
 // TestEnumeratorCannotApprove: the review's decisions are the store's to refuse.
 func TestEnumeratorCannotApprove(t *testing.T) {
-	env := fixture(t, newClock(), true)
+	clock := newClock()
+	env := fixture(t, clock, true)
 	m := unlocked(t, env, testEnumerator, 80, 24)
 	recs, _ := m.env.Session.Records()
 	var done *localstore.Record
@@ -161,7 +195,7 @@ func TestEnumeratorCannotApprove(t *testing.T) {
 		}
 	}
 	m = send(t, m, navigateMsg{Page{Kind: KindReview, ID: done.ID}})
-	m = press(t, m, "f9")
+	m = confirmed(t, press(t, m, "f9"), clock, "审核通过")
 	if !strings.Contains(screenText(m), "这个用户不能这样做") {
 		t.Errorf("an enumerator's approval was not refused:\n%s", screenText(m))
 	}

@@ -29,10 +29,10 @@ type villageForm struct {
 
 // villageForms lists the villages of the roster the leader sees, in roster order, with
 // the status of each one's record of the community form.
-func villageForms(cases []localstore.Case, records []*localstore.Record, formID string, villages []string) []villageForm {
+func villageForms(cases []localstore.Case, records []*localstore.Record, formIDs []string, villages []string) []villageForm {
 	status := map[string]localstore.Status{}
 	for _, r := range records {
-		if r.Village != "" && r.FormID == formID {
+		if r.Village != "" && slices.Contains(formIDs, r.FormID) {
 			status[r.Village] = r.Status
 		}
 	}
@@ -78,6 +78,9 @@ type reviewItem struct {
 	completed  time.Time
 	errors     int // error findings and missing answers
 	notes      int // warnings confirmed with a note
+	// round is the number of returns behind it (0: never returned): a record fixed
+	// and completed again, to be read with its earlier comments.
+	round int
 }
 
 // buildTeamDay gathers the team's day from the records of the villages the leader
@@ -132,8 +135,12 @@ func buildTeamDay(reg *forms.Registry, cases []localstore.Case, records []*local
 			}
 		}
 		if awaiting {
-			out.waiting = append(out.waiting, reviewItem{recordID: r.ID, name: c.Row.Name, village: c.Row.Village,
-				enumerator: r.Enumerator, completed: r.CompletedAt, errors: errs, notes: notes})
+			item := reviewItem{recordID: r.ID, name: c.Row.Name, village: c.Row.Village,
+				enumerator: r.Enumerator, completed: r.CompletedAt, errors: errs, notes: notes}
+			if n := len(r.Comments); n > 0 {
+				item.round = max(1, r.Comments[n-1].Round)
+			}
+			out.waiting = append(out.waiting, item)
 		}
 	}
 	for _, r := range rows {

@@ -25,6 +25,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/office"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/attachments"
@@ -46,6 +47,27 @@ func main() {
 type opts struct {
 	data, listen, cert, key, photos string
 	dev                             bool
+	office                          officeOpts
+	// formsDir and personForm are the district's form files and the form of new
+	// person records, as the laptops' forms_dir and person_form.
+	formsDir, personForm string
+}
+
+// personForm resolves --person-form among the built-in forms and --forms-dir's; the
+// files that did not load are said on w.
+func (o *opts) resolvePersonForm(w io.Writer) (*forms.Form, error) {
+	reg, skipped, err := forms.LoadRegistry(o.formsDir)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range skipped {
+		fmt.Fprintf(w, "form file not loaded (going on without it): %v\n", e)
+	}
+	f, err := reg.Named(o.personForm)
+	if err != nil {
+		return nil, fmt.Errorf("--person-form: %w", err)
+	}
+	return f, nil
 }
 
 // attachments is the photos' folder: --photos, else "attachments" in the data folder.
@@ -82,14 +104,17 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&o.data, "data", "doorstep-server-data", "the server's data folder (its data file, certificate, admin socket)")
+	pf.StringVar(&o.formsDir, "forms-dir", "", "also load the form files in `DIR`, besides the built-in forms")
+	pf.StringVar(&o.personForm, "person-form", "person-2021", "the form of new person records: `ID` or ID@VERSION (its reference date checks the roster's birth dates)")
 	pf.StringVar(&o.photos, "photos", "", "the folder of the photos laptops upload, as files named by their SHA-256 (default: attachments in --data)")
 	f := root.Flags()
 	f.StringVar(&o.listen, "listen", ":8443", "address to listen on")
 	f.StringVar(&o.cert, "tls-cert", "", "the server's certificate (PEM)")
 	f.StringVar(&o.key, "tls-key", "", "the certificate's key (PEM)")
 	f.BoolVar(&o.dev, "dev", false, "make a self-signed certificate on first start, and print its fingerprint and an enrolment code for the demo's E001")
+	addOfficeFlags(f, &o.office)
 	root.AddCommand(enrollCmd(o, stdout), fingerprintCmd(o, stdout), recordsCmd(o, stdout), revokeCmd(o, stdout), rosterCmd(o, stdout),
-		duplicatesCmd(o, stdout))
+		duplicatesCmd(o, stdout), officeCmd(o, stdout))
 	return root
 }
 
@@ -116,13 +141,26 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 	}
 	defer st.Close()
 	h := &server.Handler{Store: st, Attachments: att, Log: log}
-	srv := &http.Server{Addr: o.listen, Handler: h, TLSConfig: tlsCfg, ReadHeaderTimeout: 20 * time.Second,
-		ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return err
 	}
+	fp, _ := server.Fingerprint(cert)
+	url := "https://" + publicAddr(ln.Addr().String())
+	// The office console is on the same HTTPS listener, under /office/; never on the
+	// admin socket.
+	console, err := newOffice(o, office.StoreSource{Store: st, Attachments: att}, url, fp, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer console.Close()
+	mux := http.NewServeMux()
+	mux.Handle("/office/", console)
+	mux.Handle("/", h)
+	srv := &http.Server{Addr: o.listen, Handler: mux, TLSConfig: tlsCfg, ReadHeaderTimeout: 20 * time.Second,
+		ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	sock := filepath.Join(o.data, server.AdminSocket)
 	os.Remove(sock) // left by a server that was killed
 	adminLn, err := net.Listen("unix", sock)
@@ -133,10 +171,11 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 	admin := &http.Server{Handler: server.AdminHandler(st), ReadHeaderTimeout: 10 * time.Second}
 	go admin.Serve(adminLn)
 
-	fp, _ := server.Fingerprint(cert)
-	url := "https://" + publicAddr(ln.Addr())
-	fmt.Fprintf(stdout, "doorstep-server listening on %s (data in %s)\ncertificate fingerprint: %s\n", url, o.data, fp)
+	fmt.Fprintf(stdout, "doorstep-server listening on %s (data in %s)\ncertificate fingerprint: %s\noffice console: %s/office/\n", url, o.data, fp, url)
 	if o.dev {
+		if err := devOffice(ctx, o, st, url, stdout); err != nil {
+			return err
+		}
 		code, err := st.AddEnrolment(ctx, dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
 		if err != nil {
 			return err
@@ -162,8 +201,8 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 }
 
 // publicAddr is the listening address as a laptop on this machine writes it.
-func publicAddr(a net.Addr) string {
-	host, port, _ := net.SplitHostPort(a.String())
+func publicAddr(a string) string {
+	host, port, _ := net.SplitHostPort(a)
 	if host == "" || host == "::" || host == "0.0.0.0" {
 		host = "localhost"
 	}
@@ -458,7 +497,7 @@ func rosterCmd(o *opts, stdout io.Writer) *cobra.Command {
 		Short: "Import the roster (.xlsx or .csv) the national system exported",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			person, err := forms.Builtin("person-2021")
+			person, err := o.resolvePersonForm(cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
