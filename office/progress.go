@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/doorstep-survey/doorstep/localstore"
-	"github.com/doorstep-survey/doorstep/report"
 	"github.com/doorstep-survey/doorstep/survey"
 )
 
@@ -37,9 +36,9 @@ func (t *tally) add(c *caseRow, j *journal, roster bool) {
 		}
 		return
 	}
-	// Surveyed as every report counts it (report.Surveyed): a record returned since
+	// Surveyed as every report counts it (survey.Surveyed): a record returned since
 	// its completion still counts, by its method and outcome — the visit happened.
-	if !report.Surveyed(r.slim, time.Time{}) {
+	if !survey.Surveyed(r.slim, time.Time{}) {
 		if roster {
 			t.NotStarted++
 		}
