@@ -1,7 +1,6 @@
 package server
 
 import (
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -13,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	gosync "sync"
+	"syscall"
 	"time"
 
 	"github.com/doorstep-survey/doorstep/record"
@@ -42,6 +42,10 @@ type Handler struct {
 
 	mu      gosync.Mutex
 	buckets map[string]*rate
+	// enrolling and pushing hold a place per request in flight (MaxEnrolling,
+	// MaxPushing).
+	once               gosync.Once
+	enrolling, pushing chan struct{}
 	// inflight counts requests being handled, so that a shutdown finishes them.
 	inflight gosync.WaitGroup
 }
@@ -102,46 +106,53 @@ func (h *Handler) unavailable(w http.ResponseWriter, what string, err error) {
 	fail(w, http.StatusServiceUnavailable, "unavailable", "the server cannot reach its data just now; try again shortly")
 }
 
-// readJSON reads a request body, gzip'd or not, up to MaxBody decompressed.
-func readJSON(r *http.Request, v any) error {
-	var body io.Reader = io.LimitReader(r.Body, MaxBody+1)
-	if r.Header.Get("Content-Encoding") == "gzip" {
-		zr, err := gzip.NewReader(body)
-		if err != nil {
-			return err
-		}
-		defer zr.Close()
-		body = io.LimitReader(zr, MaxBody+1)
-	}
-	data, err := io.ReadAll(body)
-	if err != nil {
-		return err
-	}
-	if len(data) > MaxBody {
-		return errTooLarge
-	}
-	return json.Unmarshal(data, v)
+func (h *Handler) places() {
+	h.once.Do(func() {
+		h.enrolling = make(chan struct{}, MaxEnrolling)
+		h.pushing = make(chan struct{}, MaxPushing)
+	})
 }
 
-var errTooLarge = errors.New("request too large")
+// busy tells a caller the server has no place for the request now.
+func busy(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", "2")
+	fail(w, http.StatusServiceUnavailable, "unavailable", "the server is busy; try again shortly")
+}
 
 func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
+	h.places()
+	// Without a token anyone may call: no waiting in line, a full house is told so.
+	select {
+	case h.enrolling <- struct{}{}:
+		defer func() { <-h.enrolling }()
+	default:
+		busy(w)
+		return
+	}
 	var req dsync.EnrollRequest
-	if err := readJSON(r, &req); err != nil {
+	if err := readJSON(w, r, maxEnrollBody, &req); err != nil {
+		if errors.Is(err, errTooLarge) {
+			fail(w, http.StatusRequestEntityTooLarge, "too_large", "an enrolment is a code and a name")
+			return
+		}
 		fail(w, http.StatusBadRequest, "bad_request", "unreadable request")
+		return
+	}
+	if len(req.Device) > MaxField || len(req.Code) > MaxField {
+		fail(w, http.StatusBadRequest, "bad_request", "the laptop's name is too long")
 		return
 	}
 	tok, u, err := h.Store.Enroll(r.Context(), req.Code, req.Device)
 	switch {
 	case errors.Is(err, store.ErrBadCode):
-		h.Log.Warn("enrolment refused", "device", req.Device)
+		h.Log.Warn("enrolment refused", "device", echo(req.Device))
 		fail(w, http.StatusForbidden, "bad_code", store.ErrBadCode.Error())
 		return
 	case err != nil:
 		h.unavailable(w, "enrol", err)
 		return
 	}
-	h.Log.Info("enrolled", "user", u.Code, "device", req.Device)
+	h.Log.Info("enrolled", "user", u.Code, "device", echo(req.Device))
 	writeJSON(w, http.StatusOK, dsync.EnrollResponse{Envelope: dsync.Envelope{Doorstep: dsync.Version}, Token: tok, User: u,
 		ServerID: h.Store.ID(), Epoch: h.Store.Epoch()})
 }
@@ -215,23 +226,42 @@ func (h *Handler) allow(tok string) bool {
 }
 
 func (h *Handler) push(w http.ResponseWriter, r *http.Request, c request) {
-	var req dsync.PushRequest
-	if err := readJSON(r, &req); err != nil {
-		if errors.Is(err, errTooLarge) {
+	h.places()
+	select {
+	case h.pushing <- struct{}{}:
+		defer func() { <-h.pushing }()
+	case <-r.Context().Done():
+		return
+	}
+	items, err := decodePush(w, r)
+	if err != nil {
+		if errors.Is(err, errTooLarge) || errors.Is(err, errTooMany) {
 			fail(w, http.StatusRequestEntityTooLarge, "too_large", "batch too large: send fewer records at a time")
 			return
 		}
 		fail(w, http.StatusBadRequest, "bad_request", "unreadable batch")
 		return
 	}
-	results, err := h.Store.PutBatch(r.Context(), c.Caller, Arrivals(req.Items, h.Attachments))
+	// A record with a text past MaxField is refused alone; the rest go on.
+	var refused []dsync.PushResult
+	kept := items[:0]
+	for _, it := range items {
+		if f := fieldsTooLong(it); f != "" {
+			refused = append(refused, dsync.PushResult{Seq: it.Seq, RecordID: echo(it.Revision.Record.ID), Result: dsync.Rejected,
+				Reason: "the record's " + f + " is longer than " + strconv.Itoa(MaxField) + " bytes"})
+			continue
+		}
+		kept = append(kept, it)
+	}
+	results, err := h.Store.PutBatch(r.Context(), c.Caller, Arrivals(kept, h.Attachments))
 	if err != nil {
 		h.unavailable(w, "push", err)
 		return
 	}
+	results = append(results, refused...)
 	for _, res := range results {
 		if res.Result == dsync.Rejected {
-			h.Log.Warn("record rejected", "user", c.User.Code, "record", res.RecordID, "reason", res.Reason)
+			h.Log.Warn("record rejected", "user", c.User.Code, "record", echo(res.RecordID), "reason", echo(res.Reason))
 		}
 	}
 	writeJSON(w, http.StatusOK, dsync.PushResponse{Envelope: dsync.Envelope{Doorstep: dsync.Version}, Results: results})
@@ -295,8 +325,12 @@ func (h *Handler) attachment(w http.ResponseWriter, r *http.Request, c request) 
 			fail(w, http.StatusBadRequest, "bad_request", "Upload-Offset missing")
 			return
 		}
-		data, err := io.ReadAll(io.LimitReader(r.Body, maxChunk+1))
-		if err != nil || len(data) > maxChunk {
+		data, err := io.ReadAll(&capped{r: newProgressBody(w, r), left: maxChunk + 1})
+		if err != nil && !errors.Is(err, errTooLarge) {
+			fail(w, http.StatusBadRequest, "bad_request", "the chunk did not arrive whole")
+			return
+		}
+		if len(data) > maxChunk {
 			fail(w, http.StatusRequestEntityTooLarge, "too_large", "chunks are at most 1 MB")
 			return
 		}
@@ -308,6 +342,15 @@ func (h *Handler) attachment(w http.ResponseWriter, r *http.Request, c request) 
 			fail(w, http.StatusConflict, "offset", "resume from "+strconv.FormatInt(n, 10))
 		case errors.Is(err, store.ErrTooLarge):
 			fail(w, http.StatusRequestEntityTooLarge, "too_large", "a photo is at most "+strconv.Itoa(maxAttachment>>20)+" MB")
+		case errors.Is(err, store.ErrMismatch):
+			fail(w, http.StatusUnprocessableEntity, "mismatch", "the photo's bytes do not match its name; the server dropped them: send it again from the start")
+		case errors.Is(err, store.ErrQuota):
+			w.Header().Set("Retry-After", "60")
+			fail(w, http.StatusInsufficientStorage, "quota", "this laptop has too many unfinished photo uploads on the server; finish those first")
+		case errors.Is(err, syscall.ENOSPC):
+			h.Log.Error("disk full", "during", "attachment append", "err", err)
+			w.Header().Set("Retry-After", "600")
+			fail(w, http.StatusInsufficientStorage, "disk_full", "the server's disk is full; the photo waits on the laptop until the district frees space")
 		case err != nil:
 			h.unavailable(w, "attachment append", err)
 		default:

@@ -162,9 +162,27 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer stopOffice()
-	srv := &http.Server{Addr: o.listen, Handler: mountConsole(o, h, console), TLSConfig: tlsCfg, ReadHeaderTimeout: 20 * time.Second,
-		ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	srv := server.NewHTTPServer(mountConsole(o, h, console), tlsCfg, log)
+	ln = server.LimitListener(ln)
+	// Unfinished uploads their laptops gave up on go, now and every hour.
+	sweep := func() {
+		if n, err := att.Sweep(time.Now().Add(-attachments.StaleAfter)); err != nil || n > 0 {
+			log.Info("stale uploads removed", "count", n, "err", err)
+		}
+	}
+	sweep()
+	sweepTick := time.NewTicker(time.Hour)
+	defer sweepTick.Stop()
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-sweepTick.C:
+				sweep()
+			}
+		}
+	}()
 	sock := filepath.Join(o.data, server.AdminSocket)
 	os.Remove(sock) // left by a server that was killed
 	adminLn, err := net.Listen("unix", sock)

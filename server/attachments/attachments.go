@@ -26,6 +26,7 @@ import (
 	"path/filepath"
 	"regexp"
 	gosync "sync"
+	"time"
 
 	"github.com/doorstep-survey/doorstep/server/store"
 )
@@ -34,6 +35,61 @@ import (
 type Dir struct {
 	dir string
 	mu  gosync.Mutex // one append at a time: they are small (1 MB chunks)
+	// OwnerQuota caps the bytes of one owner's unfinished uploads (0: DefaultQuota).
+	OwnerQuota int64
+}
+
+// DefaultQuota is an owner's share of the disk for unfinished uploads: a few whole
+// photos at once, as a laptop sends them one after another.
+const DefaultQuota = 32 << 20
+
+// StaleAfter is how long an unfinished upload waits for its owner before Sweep
+// removes it.
+const StaleAfter = 7 * 24 * time.Hour
+
+// Quota is the bytes one owner's unfinished uploads may take.
+func (d *Dir) Quota() int64 {
+	if d.OwnerQuota > 0 {
+		return d.OwnerQuota
+	}
+	return DefaultQuota
+}
+
+// pending is the bytes of the owner's unfinished uploads other than hash's.
+func (d *Dir) pending(owner, hash string) int64 {
+	matches, _ := filepath.Glob(filepath.Join(d.dir, "partial", "*."+owner))
+	var n int64
+	for _, m := range matches {
+		if filepath.Base(m) == hash+"."+owner {
+			continue
+		}
+		if fi, err := os.Stat(m); err == nil {
+			n += fi.Size()
+		}
+	}
+	return n
+}
+
+// Sweep removes the unfinished uploads untouched since before (StaleAfter ago, say):
+// their owners gave up, and their bytes are personal data nobody will finish.
+func (d *Dir) Sweep(before time.Time) (int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	ents, err := os.ReadDir(filepath.Join(d.dir, "partial"))
+	if err != nil {
+		return 0, fmt.Errorf("attachments: %w", err)
+	}
+	n := 0
+	for _, e := range ents {
+		fi, err := e.Info()
+		if err != nil || fi.ModTime().After(before) {
+			continue
+		}
+		if os.Remove(filepath.Join(d.dir, "partial", e.Name())) == nil {
+			n++
+		}
+	}
+	return n, nil
 }
 
 var _ store.Attachments = (*Dir)(nil)
@@ -114,11 +170,25 @@ func (d *Dir) Append(hash, owner string, offset int64, data []byte, max int64) (
 		return 0, false, err
 	}
 	n := fi.Size()
+	if offset == 0 && n > 0 {
+		// The owner starts again (after a mismatch, or bytes it no longer trusts).
+		if err := f.Truncate(0); err != nil {
+			return n, false, err
+		}
+		n = 0
+	}
 	if offset != n {
 		return n, false, store.ErrOffset
 	}
 	if n+int64(len(data)) > max {
 		return n, false, store.ErrTooLarge
+	}
+	if used := d.pending(owner, hash); used+n+int64(len(data)) > d.Quota() {
+		if n == 0 { // opening it made it: leave nothing behind
+			f.Close()
+			os.Remove(part)
+		}
+		return n, false, store.ErrQuota
 	}
 	if _, err := f.WriteAt(data, n); err != nil {
 		return n, false, err
@@ -132,6 +202,12 @@ func (d *Dir) Append(hash, owner string, offset int64, data []byte, max int64) (
 		return n, false, err
 	}
 	if hex.EncodeToString(h.Sum(nil)) != hash {
+		if n >= max {
+			// Whole, yet not these bytes: drop them so the owner can start again.
+			f.Close()
+			os.Remove(part)
+			return 0, false, store.ErrMismatch
+		}
 		return n, false, nil
 	}
 	if err := f.Sync(); err != nil {

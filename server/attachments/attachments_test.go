@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/doorstep-survey/doorstep/server/store"
 )
@@ -85,5 +86,62 @@ func TestRefused(t *testing.T) {
 		if fi, _ := e.Info(); fi.Size() > 0 && e.Name() != h+".a" {
 			t.Errorf("left behind: %s", e.Name())
 		}
+	}
+}
+
+// TestMismatchIsDroppedAndOwnerRestarts: an upload that reaches the size cap without
+// hashing to its name is dropped (it could never finish), and its owner starts again.
+func TestMismatchIsDroppedAndOwnerRestarts(t *testing.T) {
+	d, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	photo := bytes.Repeat([]byte("x"), 100)
+	h := name(photo)
+	if _, _, err := d.Append(h, "A", 0, []byte("poisoned!!"), 100); err != nil {
+		t.Fatal(err)
+	}
+	// The owner distrusts its bytes and starts again at 0.
+	if n, _, err := d.Append(h, "A", 0, photo[:50], 100); err != nil || n != 50 {
+		t.Fatalf("restart: %d %v", n, err)
+	}
+	if _, _, err := d.Append(h, "A", 50, bytes.Repeat([]byte("y"), 50), 100); !errors.Is(err, store.ErrMismatch) {
+		t.Fatalf("a whole upload of the wrong bytes: %v", err)
+	}
+	if n, _, _ := d.Offset(h, "A"); n != 0 {
+		t.Errorf("the mismatched bytes are kept: %d", n)
+	}
+	if n, done, err := d.Append(h, "A", 0, photo, 100); err != nil || !done || n != 100 {
+		t.Errorf("sent again: %d %v %v", n, done, err)
+	}
+}
+
+// TestOwnerQuotaAndSweep: one owner's unfinished uploads stop at its quota; another
+// owner is not affected; stale ones are swept.
+func TestOwnerQuotaAndSweep(t *testing.T) {
+	dir := t.TempDir()
+	d, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.OwnerQuota = 1000
+	chunk := bytes.Repeat([]byte("z"), 400)
+	for i := range 2 {
+		if _, _, err := d.Append(name([]byte{byte(i)}), "A", 0, chunk, 1<<20); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := d.Append(name([]byte{9}), "A", 0, chunk, 1<<20); !errors.Is(err, store.ErrQuota) {
+		t.Errorf("past the quota: %v", err)
+	}
+	if _, _, err := d.Append(name([]byte{9}), "B", 0, chunk, 1<<20); err != nil {
+		t.Errorf("another owner: %v", err)
+	}
+	n, err := d.Sweep(time.Now().Add(time.Minute))
+	if err != nil || n != 3 {
+		t.Errorf("swept %d, %v", n, err)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(dir, "partial")); len(ents) != 0 {
+		t.Errorf("left %d", len(ents))
 	}
 }

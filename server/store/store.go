@@ -110,6 +110,11 @@ var (
 	ErrOffset = errors.New("upload offset does not match")
 	// ErrTooLarge is an attachment past its size cap.
 	ErrTooLarge = errors.New("attachment too large")
+	// ErrMismatch is an upload that reached its largest size without its bytes
+	// hashing to its name: dropped, to be sent again.
+	ErrMismatch = errors.New("attachment bytes do not match its name")
+	// ErrQuota is an owner whose unfinished uploads fill their share of the disk.
+	ErrQuota = errors.New("too many unfinished uploads")
 )
 
 // Caller is who sent a request: the user of a device token, and that device.
