@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -8,7 +9,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	gosync "sync"
@@ -73,6 +76,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.authed(w, r, h.push)
 	case path == "/v1/pull" && r.Method == http.MethodGet:
 		h.authed(w, r, h.pull)
+	case strings.HasPrefix(path, "/v1/photos/") && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+		h.authed(w, r, h.photo)
 	case strings.HasPrefix(path, "/v1/attachments/"):
 		h.authed(w, r, h.attachment)
 	default:
@@ -359,4 +364,86 @@ func (h *Handler) attachment(w http.ResponseWriter, r *http.Request, c request) 
 	default:
 		fail(w, http.StatusMethodNotAllowed, "bad_request", "HEAD or PATCH")
 	}
+}
+
+// photoOpener is an Attachments that can hand a whole photo back (attachments.Dir).
+type photoOpener interface {
+	Open(hash string) (*os.File, error)
+}
+
+// photo sends a whole photo to a user who may see a record naming it: a leader, the
+// records of their villages; an enumerator, the records they started. Range requests
+// resume a download cut short. Any other photo is "not found", as one that does not
+// exist: the answer does not tell which photos the district holds.
+func (h *Handler) photo(w http.ResponseWriter, r *http.Request, c request) {
+	hash := strings.TrimPrefix(r.URL.Path, "/v1/photos/")
+	if !hashRE.MatchString(hash) {
+		fail(w, http.StatusBadRequest, "bad_request", "a photo is named by its sha256")
+		return
+	}
+	op, ok := h.Attachments.(photoOpener)
+	if !ok {
+		h.unavailable(w, "photo", errors.New("the attachments cannot be read back"))
+		return
+	}
+	may, err := MaySeePhoto(r.Context(), h.Store, c.User, hash)
+	if err != nil {
+		h.unavailable(w, "photo", err)
+		return
+	}
+	if !may {
+		fail(w, http.StatusNotFound, "not_found", "no such photo")
+		return
+	}
+	f, err := op.Open(hash)
+	if errors.Is(err, store.ErrNotFound) {
+		// Named by a record, not yet uploaded whole: the laptop tries again later.
+		w.Header().Set("Retry-After", "60")
+		fail(w, http.StatusNotFound, "not_yet", "the photo has not reached the server yet")
+		return
+	}
+	if err != nil {
+		h.unavailable(w, "photo", err)
+		return
+	}
+	defer f.Close()
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("ETag", `"`+hash+`"`)
+	http.ServeContent(w, r, "", time.Time{}, f)
+}
+
+// MaySeePhoto reports whether a record the user may pull names the photo: a leader's
+// villages' records, an enumerator's own. It reads the records of the user's villages
+// through the village index.
+func MaySeePhoto(ctx context.Context, st store.Store, u dsync.User, hash string) (bool, error) {
+	filters := []store.RecordFilter{}
+	switch {
+	case u.Role != "leader":
+		filters = append(filters, store.RecordFilter{Enumerator: u.Code, All: true, Limit: 500})
+	case u.AllVillages():
+		filters = append(filters, store.RecordFilter{All: true, Limit: 500})
+	default:
+		for _, v := range u.Villages {
+			filters = append(filters, store.RecordFilter{Village: v, All: true, Limit: 500})
+		}
+	}
+	for _, f := range filters {
+		for {
+			rows, next, err := st.Records(ctx, f)
+			if err != nil {
+				return false, err
+			}
+			for _, row := range rows {
+				if slices.Contains(row.Photos, hash) && u.MayVillage(row.Village) {
+					return true, nil
+				}
+			}
+			if next == "" {
+				break
+			}
+			f.After = next
+		}
+	}
+	return false, nil
 }

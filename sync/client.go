@@ -215,6 +215,39 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, gz bo
 	return resp, nil
 }
 
+// download reads a photo from offset (a Range request), at most MaxPhotoSize; what
+// arrived before a failure is returned with it, to resume from.
+func (c *Client) download(ctx context.Context, path string, offset int64) (data []byte, whole bool, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.Base+path, nil)
+	if err != nil {
+		return nil, false, syncErr(Permanent, "请求出错", "Bad request", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+c.Token)
+	if offset > 0 {
+		req.Header.Set("Range", fmt.Sprintf("bytes=%d-", offset))
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return nil, false, classify(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusPartialContent {
+		// Not there yet, or refused: said in the server's words, held for next time.
+		var env Envelope
+		json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&env)
+		if resp.StatusCode == http.StatusUnauthorized {
+			return nil, false, syncErr(Security, "服务器不认这台电脑的登记，请重新登记", "The server does not know this laptop's enrolment: enrol again", errors.New(env.Error))
+		}
+		return nil, false, syncErr(Transient, "照片还没到服务器", "The photo has not reached the server yet", fmt.Errorf("HTTP %d %s", resp.StatusCode, env.Code))
+	}
+	whole = resp.StatusCode == http.StatusOK // from the start, whatever was asked
+	data, err = io.ReadAll(io.LimitReader(resp.Body, localstore.MaxPhotoSize+1))
+	if err != nil {
+		return data, whole, classify(err)
+	}
+	return data, whole, nil
+}
+
 // classify turns a transport failure into words and a kind.
 func classify(err error) *Error {
 	var x509u x509.UnknownAuthorityError
@@ -476,7 +509,19 @@ func (s *Syncer) pull(ctx context.Context, st *localstore.SyncState, rep *Report
 			}
 			rep.Roster += len(resp.Roster)
 		}
+		held := false
 		for _, rev := range resp.Revisions {
+			if err := s.fetchPhotos(ctx, &rev); err != nil {
+				// Held, never skipped: the cursor stays before this page, and the next
+				// round asks for it again (what was received meanwhile is a duplicate).
+				var e *Error
+				if !errors.As(err, &e) || e.Kind == Security {
+					return err
+				}
+				held = true
+				rep.Reasons = append(rep.Reasons, fmt.Sprintf("收到的记录 %.8s 的照片还没到，下次同步再取 (a photo of record %.8s has not arrived; it is fetched again next time)", rev.Record.ID, rev.Record.ID))
+				continue
+			}
 			res, reason, err := s.Session.Receive(rev)
 			if err != nil {
 				return err
@@ -492,6 +537,9 @@ func (s *Syncer) pull(ctx context.Context, st *localstore.SyncState, rep *Report
 			rep.Withdrawn++
 			rep.Reasons = append(rep.Reasons, fmt.Sprintf("记录 %.8s 已被区县撤销（同一人重复调查，保留记录 %.8s）：%s", w.RecordID, w.Kept, w.Reason))
 		}
+		if held {
+			return nil
+		}
 		st.Cursor, st.Epoch = resp.Cursor, resp.Epoch
 		if err := s.Session.SetSyncState(*st); err != nil {
 			return err
@@ -500,6 +548,39 @@ func (s *Syncer) pull(ctx context.Context, st *localstore.SyncState, rep *Report
 			return nil
 		}
 	}
+}
+
+// fetchPhotos downloads the photos of a pulled record this laptop lacks into
+// rev.Photos, resuming with Range where a download was cut.
+func (s *Syncer) fetchPhotos(ctx context.Context, rev *localstore.Revision) error {
+	for _, p := range rev.Record.Photos {
+		if _, ok := rev.Photos[p.Hash]; ok {
+			continue
+		}
+		if _, err := s.Session.Photo(p.Hash); err == nil {
+			continue
+		}
+		var data []byte
+		for tries := 0; ; tries++ {
+			got, whole, err := s.Client.download(ctx, "/v1/photos/"+p.Hash, int64(len(data)))
+			if whole {
+				data = got
+			} else {
+				data = append(data, got...)
+			}
+			if err == nil {
+				break
+			}
+			if tries == 3 || len(got) == 0 {
+				return err
+			}
+		}
+		if rev.Photos == nil {
+			rev.Photos = map[string][]byte{}
+		}
+		rev.Photos[p.Hash] = data
+	}
+	return nil
 }
 
 func gzipJSON(v any) ([]byte, error) {
