@@ -8,6 +8,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/doorstep-survey/doorstep/bundle"
 )
 
 // Audit actions.
@@ -39,11 +41,14 @@ type AuditEntry struct {
 	SpentMS int64  `json:"spent_ms,omitempty"`
 	Prev    string `json:"prev"`
 	Hash    string `json:"hash"`
+	// Sig is the author's Ed25519 signature of the record id and Hash (schema 4): who
+	// wrote the entry is proven, not claimed. Empty on entries of an older Doorstep.
+	Sig []byte `json:"sig,omitempty"`
 }
 
-// computeHash is sha256 over the entry's JSON with Hash empty.
+// computeHash is sha256 over the entry's JSON with Hash and Sig empty.
 func (e AuditEntry) computeHash() string {
-	e.Hash = ""
+	e.Hash, e.Sig = "", nil
 	data, _ := json.Marshal(e)
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
@@ -59,6 +64,10 @@ func (s *Session) appendAudit(tx *bolt.Tx, r *Record, e AuditEntry) error {
 	e.At = s.db.opts.Now()
 	e.Prev = r.AuditHead
 	e.Hash = e.computeHash()
+	if s.own == nil {
+		return fmt.Errorf("%w: user %s has no signing key", ErrCorrupt, s.user.Code)
+	}
+	e.sign(r.ID, s.own.Signing)
 	if err := s.keys.putSealed(b, auditPath(r.ID), u64(e.Seq), &e); err != nil {
 		return err
 	}
@@ -112,11 +121,18 @@ func (p Problem) String() string {
 }
 
 // Verify checks every record against its audit chain: the chain's hashes link, its head
-// is the record's, replaying its answers gives the record's answers, and every completed
-// record's signatures match its content. It reports edits made outside the program.
+// is the record's, replaying its answers gives the record's answers, every completed
+// record's signatures match its content, and every entry is signed by the key the kept
+// card of its author holds (an approval or return by a team leader's). It reports edits
+// made outside the program and entries forged in another's name. A record that cannot
+// be read is a problem naming it; Verify goes on with the others.
 func (s *Session) Verify() ([]Problem, error) {
 	var problems []Problem
 	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+		authors, check, err := s.authorsAndCheck(tx)
+		if err != nil {
+			return err
+		}
 		return tx.Bucket(bucketRecords).ForEach(func(k, v []byte) error {
 			var r Record
 			name := "?"
@@ -135,10 +151,40 @@ func (s *Session) Verify() ([]Problem, error) {
 			for _, msg := range verifyRecord(&r, entries) {
 				problems = append(problems, Problem{r.ID, name, msg})
 			}
+			for _, msg := range checkAuthors(&r, entries, 0, authors, check) {
+				problems = append(problems, Problem{r.ID, name, msg})
+			}
 			return nil
 		})
 	})
 	return problems, err
+}
+
+// authorsAndCheck reads the kept key cards and from when entries must be signed.
+func (s *Session) authorsAndCheck(tx *bolt.Tx) (Authors, authorCheck, error) {
+	authors := Authors{}
+	err := tx.Bucket(bucketCards).ForEach(func(k, v []byte) error {
+		var line string
+		if err := s.keys.decode(string(bucketCards), k, v, &line); err != nil {
+			return err
+		}
+		c, err := bundle.ParseCard(line)
+		if err != nil {
+			return fmt.Errorf("%w: key card of %s: %v", ErrCorrupt, k, err)
+		}
+		authors[c.Code] = append(authors[c.Code], Author{Code: c.Code, Name: c.Name, Role: c.Role, Key: c.Verify})
+		return nil
+	})
+	if err != nil {
+		return nil, authorCheck{}, err
+	}
+	var check authorCheck
+	if v := tx.Bucket(bucketMeta).Get(keySignedSince); v != nil {
+		if check.unsignedBefore, err = time.Parse(time.RFC3339Nano, string(v)); err != nil {
+			return nil, authorCheck{}, fmt.Errorf("%w: meta/signed_since: %v", ErrCorrupt, err)
+		}
+	}
+	return authors, check, nil
 }
 
 // verifyRecord checks one record against its chain.
@@ -172,6 +218,10 @@ func verifyChain(r *Record, entries []AuditEntry, hashes bool) []string {
 			}
 		}
 	}
+	if len(entries) > 0 && entries[0].User != r.Enumerator {
+		msgs = append(msgs, fmt.Sprintf("the record says it was started by %s, but its first audit entry is by %s", r.Enumerator, entries[0].User))
+	}
+	msgs = append(msgs, statusProblems(r, entries)...)
 	if uint64(len(entries)) != r.AuditLen || prev != r.AuditHead {
 		msgs = append(msgs, fmt.Sprintf("the record does not end its audit chain (%d entries, record says %d)", len(entries), r.AuditLen))
 	}
@@ -191,6 +241,45 @@ func verifyChain(r *Record, entries []AuditEntry, hashes bool) []string {
 		}
 		if _, ok := r.SignedBy(SignerEnumerator); !ok {
 			msgs = append(msgs, "the enumerator's signature does not match the record's content")
+		}
+	}
+	return msgs
+}
+
+// statusProblems checks that a decided record's status is the one its chain last
+// recorded, and that each of its signatures was recorded in the chain: neither an
+// approval nor a signature can be written into a record without an audit entry.
+func statusProblems(r *Record, entries []AuditEntry) []string {
+	var msgs []string
+	last := StatusDraft
+	signed := map[string]bool{}
+	for _, e := range entries {
+		switch e.Action {
+		case ActionStatus:
+			last = statusOf(e)
+		case ActionReturn:
+			last = StatusReturned
+		case ActionSign:
+			var v struct {
+				Hash string `json:"content_hash"`
+			}
+			_ = json.Unmarshal(e.New, &v)
+			signed[e.Question+" "+v.Hash] = true
+		}
+	}
+	want := r.Status
+	if want == StatusSubmitted {
+		want = StatusCompleted
+	}
+	switch r.Status {
+	case StatusCompleted, StatusSubmitted, StatusApproved, StatusReturned:
+		if last != want {
+			msgs = append(msgs, fmt.Sprintf("the record says it is %s, but its audit chain last recorded %s", r.Status, last))
+		}
+	}
+	for _, sig := range r.Signatures {
+		if !signed[string(sig.Role)+" "+sig.ContentHash] {
+			msgs = append(msgs, fmt.Sprintf("the %s's signature (%s) is not in the audit chain", sig.Role, sig.Name))
 		}
 	}
 	return msgs

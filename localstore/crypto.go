@@ -115,19 +115,25 @@ func passphraseKey(passphrase string, salt []byte, p KDFParams) []byte {
 	return key
 }
 
-// wrapKey seals the data key under a key derived from the passphrase.
-func wrapKey(dataKey []byte, passphrase string, salt []byte, p KDFParams, userCode string) ([]byte, error) {
-	aead, err := newAEAD(passphraseKey(passphrase, salt, p))
+// unwrapKey returns the data key, or errDecrypt when the passphrase is wrong.
+func unwrapKey(wrapped []byte, passphrase string, salt []byte, p KDFParams, userCode string) ([]byte, error) {
+	return unwrapWith(passphraseKey(passphrase, salt, p), wrapped, "doorstep user "+userCode)
+}
+
+// wrapWith seals secret under kek, a key derived from a passphrase; ad says what the
+// secret is and whose, so a wrapped value moved to another user or purpose does not open.
+func wrapWith(kek, secret []byte, ad string) ([]byte, error) {
+	aead, err := newAEAD(kek)
 	if err != nil {
 		return nil, err
 	}
 	nonce := randomBytes(aead.NonceSize())
-	return aead.Seal(nonce, nonce, dataKey, []byte("doorstep user "+userCode)), nil
+	return aead.Seal(nonce, nonce, secret, []byte(ad)), nil
 }
 
-// unwrapKey returns the data key, or errDecrypt when the passphrase is wrong.
-func unwrapKey(wrapped []byte, passphrase string, salt []byte, p KDFParams, userCode string) ([]byte, error) {
-	aead, err := newAEAD(passphraseKey(passphrase, salt, p))
+// unwrapWith opens what wrapWith sealed, or returns errDecrypt.
+func unwrapWith(kek, wrapped []byte, ad string) ([]byte, error) {
+	aead, err := newAEAD(kek)
 	if err != nil {
 		return nil, err
 	}
@@ -135,11 +141,11 @@ func unwrapKey(wrapped []byte, passphrase string, salt []byte, p KDFParams, user
 	if len(wrapped) < ns {
 		return nil, errDecrypt
 	}
-	dk, err := aead.Open(nil, wrapped[:ns], wrapped[ns:], []byte("doorstep user "+userCode))
+	out, err := aead.Open(nil, wrapped[:ns], wrapped[ns:], []byte(ad))
 	if err != nil {
 		return nil, errDecrypt
 	}
-	return dk, nil
+	return out, nil
 }
 
 func randomBytes(n int) []byte {

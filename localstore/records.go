@@ -67,6 +67,10 @@ type Signature struct {
 	// ContentHash is Record.ContentHash() when signed: a later change to the content
 	// makes the signature stale, visibly.
 	ContentHash string `json:"content_hash"`
+	// EnumeratorKey is the enumerator's public signing key (base64): the respondent
+	// signed this content before this enumerator, and the audit entry that records the
+	// signature is signed by the same key (schema 4).
+	EnumeratorKey string `json:"enumerator_key,omitempty"`
 }
 
 // DisplayName is the name as shown and printed: a proxy's carries “(代)”.
@@ -559,15 +563,20 @@ func (s *Session) Sign(recordID string, sig Signature) (*Record, error) {
 		if sig.Name == "" {
 			return nil, fmt.Errorf("sign: the signer's name is needed")
 		}
+		if s.user.Code != r.Enumerator {
+			return nil, fmt.Errorf("sign: %w: the record is %s's; signatures are taken by its enumerator", ErrNotAllowed, r.Enumerator)
+		}
 		sig.At = s.db.opts.Now()
 		sig.ContentHash = r.ContentHash()
+		sig.EnumeratorKey = enumeratorKeyText(s.own.Card().Verify)
 		r.Signatures = append(r.Signatures, sig)
 		_, resp := r.RespondentSignature()
 		_, enum := r.SignedBy(SignerEnumerator)
 		if resp && enum {
 			r.Status = StatusSigned
 		}
-		return []AuditEntry{{Action: ActionSign, Question: string(sig.Role), New: mustJSON(map[string]string{"name": sig.DisplayName(), "relation": sig.Relation, "content_hash": sig.ContentHash})}}, nil
+		return []AuditEntry{{Action: ActionSign, Question: string(sig.Role), New: mustJSON(map[string]string{"name": sig.DisplayName(), "relation": sig.Relation,
+			"content_hash": sig.ContentHash, "enumerator_key": sig.EnumeratorKey})}}, nil
 	})
 }
 

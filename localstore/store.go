@@ -17,12 +17,14 @@ import (
 //
 //	meta/
 //	  schema            uint64 big-endian: the schema version of the file
+//	  signed_since      RFC 3339 time from which every audit entry is signed (schema 4)
 //	  data_key          the data key sealed under keys derived from itself, so an
 //	                    unlocked leader can wrap it for a new user
 //	users/
 //	  <user code>       JSON userRecord: role, argon2id salt and parameters, the data key
-//	                    wrapped for this user, failed-unlock count; name, team and
-//	                    villages sealed
+//	                    and the user's own keys (signing, bundles; schema 4) wrapped
+//	                    under this user's passphrase, the public signing key,
+//	                    failed-unlock count; name, team and villages sealed
 //	cases/
 //	  <lookup(cert)>    sealed JSON Case (a roster row and its import history)
 //	records/
@@ -36,11 +38,11 @@ import (
 //	  <sha256>          sealed bytes of a photo
 //	outbox/
 //	  <seq uint64>      sealed JSON OutboxEntry: a record revision waiting to be sent
-//	bundle_keys/        (schema 2)
+//	bundle_keys/        (schema 2; emptied as each user unlocks under schema 4)
 //	  <user code>       sealed secret of the user's bundle keys (age identity, Ed25519)
 //	bundle_cards/       (schema 2)
-//	  <user code>       sealed key card of a team member or the district, trusted
-//	                    for bundles
+//	  <user code>       sealed key card of a team member, a user of this laptop or the
+//	                    district, trusted for bundles and audit signatures
 //	sync/               (schema 3)
 //	  state             sealed JSON SyncState: server, device token, pin, cursor
 //	rejected/           (schema 3)
@@ -63,8 +65,9 @@ var (
 	bucketSync        = []byte("sync")
 	bucketRejected    = []byte("rejected")
 
-	keySchema  = []byte("schema")
-	keyDataKey = []byte("data_key")
+	keySchema      = []byte("schema")
+	keySignedSince = []byte("signed_since")
+	keyDataKey     = []byte("data_key")
 )
 
 // FileName is the data file's name inside the data folder.

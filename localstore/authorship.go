@@ -1,0 +1,174 @@
+package localstore
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"time"
+)
+
+// Who wrote an audit entry is proven by its signature, not claimed by its User field:
+// each entry is signed by its author's own key (made with the user, kept wrapped under
+// their passphrase), and checked against the key cards this laptop keeps. A record
+// "by E001" written by someone else, or approved by anyone but a team leader, shows.
+
+// Author is a user as a kept key card names them.
+type Author struct {
+	Code string
+	Name string
+	Role string // enumerator, leader or district
+	Key  ed25519.PublicKey
+}
+
+// Authors are the known signing keys by user code: one for each laptop the user has
+// an account on.
+type Authors map[string][]Author
+
+// signer returns the kept author whose key made sig over msg, looking at code's keys
+// first.
+func (a Authors) signer(code string, msg, sig []byte) (Author, bool) {
+	for _, who := range a[code] {
+		if ed25519.Verify(who.Key, msg, sig) {
+			return who, true
+		}
+	}
+	codes := make([]string, 0, len(a))
+	for c := range a {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	for _, c := range codes {
+		if c == code {
+			continue
+		}
+		for _, who := range a[c] {
+			if ed25519.Verify(who.Key, msg, sig) {
+				return who, true
+			}
+		}
+	}
+	return Author{}, false
+}
+
+// auditMessage is what an entry's signature covers: the record it belongs to and the
+// entry's hash (which covers its author, time, change and the entry before).
+func auditMessage(recordID, hash string) []byte {
+	return []byte("doorstep audit v1\n" + recordID + "\n" + hash)
+}
+
+func (e *AuditEntry) sign(recordID string, key ed25519.PrivateKey) {
+	e.Sig = ed25519.Sign(key, auditMessage(recordID, e.Hash))
+}
+
+// authorCheck says how strictly entries are checked.
+type authorCheck struct {
+	// unsignedBefore: an entry without a signature is accepted only if written before
+	// this time, by a Doorstep from before signatures.
+	unsignedBefore time.Time
+	// needCard refuses an entry signed by a key kept for nobody (a bundle, where the
+	// team's cards are kept on every laptop of the team); otherwise such an entry is
+	// left to the district server, which checks it against the keys its users enrolled
+	// (records pulled from it, and verify of them). An entry signed by the key of
+	// someone other than its author is refused either way.
+	needCard bool
+}
+
+// checkAuthors checks entries[from:] of record r: each signed by a key of the user it
+// names, the record started, signed and completed by its enumerator, an approval or a
+// return made by a team leader, and the enumerator's signatures binding the
+// enumerator's key. Every problem names the author the entry claims.
+func checkAuthors(r *Record, entries []AuditEntry, from int, authors Authors, c authorCheck) []string {
+	var msgs []string
+	for i := from; i < len(entries); i++ {
+		e := entries[i]
+		if len(e.Sig) == 0 {
+			if !e.At.Before(c.unsignedBefore) {
+				msgs = append(msgs, fmt.Sprintf("audit entry %d says it is by %s but is not signed: refused", e.Seq, e.User))
+			}
+			continue
+		}
+		who, ok := authors.signer(e.User, auditMessage(r.ID, e.Hash), e.Sig)
+		switch {
+		case ok && who.Code != e.User:
+			msgs = append(msgs, fmt.Sprintf("audit entry %d says it is by %s but was signed with the key of %s %s: forged, refused", e.Seq, e.User, who.Code, who.Name))
+			continue
+		case !ok && c.needCard && len(authors[e.User]) == 0:
+			msgs = append(msgs, fmt.Sprintf("audit entry %d is by %s, whose key card is not kept on this laptop: add it (doorstep keys add) and try again", e.Seq, e.User))
+			continue
+		case !ok && c.needCard:
+			msgs = append(msgs, fmt.Sprintf("audit entry %d says it is by %s but is not signed with a key of %s kept here: forged, or written on a laptop whose card of %s is not kept (doorstep keys add); refused", e.Seq, e.User, e.User, e.User))
+			continue
+		case !ok:
+			continue
+		}
+		msgs = append(msgs, roleProblems(r, e, who)...)
+	}
+	return collapse(msgs)
+}
+
+// collapse keeps the first of messages that differ only in their entry number, with
+// how many more there are: a forged record of fifty entries is one line, not fifty.
+func collapse(msgs []string) []string {
+	var out []string
+	count := map[string]int{}
+	first := map[string]int{}
+	for _, m := range msgs {
+		k := entryNumber.ReplaceAllString(m, "audit entry N")
+		if _, ok := first[k]; !ok {
+			first[k] = len(out)
+			out = append(out, m)
+		}
+		count[k]++
+	}
+	for k, n := range count {
+		if n > 1 {
+			out[first[k]] += fmt.Sprintf(" (and %d more entries alike)", n-1)
+		}
+	}
+	return out
+}
+
+var entryNumber = regexp.MustCompile(`audit entry \d+`)
+
+// roleProblems checks that the entry's author, whose signature verified, may make it.
+func roleProblems(r *Record, e AuditEntry, who Author) []string {
+	var msgs []string
+	switch {
+	case e.Action == ActionCreate && e.User != r.Enumerator:
+		msgs = append(msgs, fmt.Sprintf("the record says it was started by %s, but %s started it: refused", r.Enumerator, e.User))
+	case e.Action == ActionSign && e.User != r.Enumerator:
+		msgs = append(msgs, fmt.Sprintf("audit entry %d: %s took a signature on a record of %s; only its enumerator does: refused", e.Seq, e.User, r.Enumerator))
+	case e.Action == ActionSign:
+		var bound struct {
+			Key string `json:"enumerator_key"`
+		}
+		_ = json.Unmarshal(e.New, &bound)
+		key, err := base64.StdEncoding.DecodeString(bound.Key)
+		if err != nil || !bytes.Equal(key, who.Key) {
+			msgs = append(msgs, fmt.Sprintf("audit entry %d: the signature does not bind the key of %s, its enumerator: refused", e.Seq, r.Enumerator))
+		}
+	case e.Action == ActionStatus && statusOf(e) == StatusCompleted && e.User != r.Enumerator:
+		msgs = append(msgs, fmt.Sprintf("audit entry %d: %s completed a record of %s; only its enumerator does: refused", e.Seq, e.User, r.Enumerator))
+	case (e.Action == ActionStatus && statusOf(e) == StatusApproved || e.Action == ActionReturn) && who.Role != string(RoleLeader):
+		verb := "approved"
+		if e.Action == ActionReturn {
+			verb = "returned"
+		}
+		msgs = append(msgs, fmt.Sprintf("audit entry %d: %s %s the record, but %s is not a team leader: refused", e.Seq, e.User, verb, e.User))
+	}
+	return msgs
+}
+
+// statusOf is the status an ActionStatus entry sets.
+func statusOf(e AuditEntry) Status {
+	var st string
+	_ = json.Unmarshal(e.New, &st)
+	return Status(st)
+}
+
+// enumeratorKeyText is how a signature entry names the enumerator's key.
+func enumeratorKeyText(k ed25519.PublicKey) string { return base64.StdEncoding.EncodeToString(k) }
