@@ -10,6 +10,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/doorstep-survey/doorstep/bundle"
+	"github.com/doorstep-survey/doorstep/record"
 )
 
 var enumerator2 = User{Code: "E002", Name: "赵冒名", Role: RoleEnumerator, Team: "一组", Villages: []string{"王庄村"}}
@@ -41,8 +42,8 @@ func reseal(rev *Revision, from int, as string, key ed25519.PrivateKey) {
 			e.User = as
 		}
 		e.Prev = prev
-		e.Hash = e.computeHash()
-		e.sign(rev.Record.ID, key)
+		e.Hash = e.ComputeHash()
+		e.Sign(rev.Record.ID, key)
 		prev = e.Hash
 	}
 	rev.Record.AuditLen, rev.Record.AuditHead = uint64(len(rev.Audit)), prev
@@ -76,12 +77,12 @@ func TestEveryEntryIsSignedByItsAuthor(t *testing.T) {
 	}
 	key := e1.own.Card().Verify
 	for _, e := range rev.Audit {
-		if !ed25519.Verify(key, auditMessage(done.ID, e.Hash), e.Sig) {
+		if !ed25519.Verify(key, record.AuditMessage(done.ID, e.Hash), e.Sig) {
 			t.Fatalf("entry %d (%s) is not signed by E001's key", e.Seq, e.Action)
 		}
 	}
 	for _, sig := range done.Signatures {
-		if sig.EnumeratorKey != enumeratorKeyText(key) {
+		if sig.EnumeratorKey != record.EnumeratorKeyText(key) {
 			t.Errorf("the %s's signature binds key %q, not the enumerator's", sig.Role, sig.EnumeratorKey)
 		}
 	}
@@ -108,7 +109,7 @@ func TestForgedAuthorRefused(t *testing.T) {
 	done := completeRecord(t, e2, cases[0].ID)
 	rev, _ := e2.Revision(done.ID)
 	rev.Record.Enumerator = "E001"
-	e1Key := enumeratorKeyText(e1.own.Card().Verify)
+	e1Key := record.EnumeratorKeyText(e1.own.Card().Verify)
 	for i := range rev.Record.Signatures {
 		rev.Record.Signatures[i].EnumeratorKey = e1Key
 	}

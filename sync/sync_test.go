@@ -111,7 +111,7 @@ func laptopOf(t testing.TB, cases, k int, user string) *localstore.Session {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := demo.Seed(db, demo.SeedOptions{Options: demo.Options{Seed: 5, Cases: cases, Villages: 2}, Completed: k}); err != nil {
+	if _, err := demo.Seed(db, demo.SeedOptions{Form: personForm2021(t), Options: demo.Options{Seed: 5, Cases: cases, Villages: 2}, Completed: k}); err != nil {
 		t.Fatal(err)
 	}
 	s, err := db.Unlock(user, demo.DemoPassphrase)
@@ -513,7 +513,7 @@ func TestClockAYearWrong(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := demo.Seed(db, demo.SeedOptions{Options: demo.Options{Seed: 5, Cases: 20, Villages: 2}, Completed: 3}); err != nil {
+	if _, err := demo.Seed(db, demo.SeedOptions{Form: personForm2021(t), Options: demo.Options{Seed: 5, Cases: 20, Villages: 2}, Completed: 3}); err != nil {
 		t.Fatal(err)
 	}
 	s, _ := db.Unlock("E001", demo.DemoPassphrase)

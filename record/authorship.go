@@ -1,4 +1,4 @@
-package localstore
+package record
 
 import (
 	"bytes"
@@ -56,51 +56,52 @@ func (a Authors) signer(code string, msg, sig []byte) (Author, bool) {
 
 // auditMessage is what an entry's signature covers: the record it belongs to and the
 // entry's hash (which covers its author, time, change and the entry before).
-func auditMessage(recordID, hash string) []byte {
+func AuditMessage(recordID, hash string) []byte {
 	return []byte("doorstep audit v1\n" + recordID + "\n" + hash)
 }
 
-func (e *AuditEntry) sign(recordID string, key ed25519.PrivateKey) {
-	e.Sig = ed25519.Sign(key, auditMessage(recordID, e.Hash))
+// Sign signs the entry (its Hash set) of record recordID with its author's key.
+func (e *AuditEntry) Sign(recordID string, key ed25519.PrivateKey) {
+	e.Sig = ed25519.Sign(key, AuditMessage(recordID, e.Hash))
 }
 
-// authorCheck says how strictly entries are checked.
-type authorCheck struct {
-	// unsignedBefore: an entry without a signature is accepted only if written before
+// AuthorCheck says how strictly entries are checked.
+type AuthorCheck struct {
+	// UnsignedBefore: an entry without a signature is accepted only if written before
 	// this time, by a Doorstep from before signatures.
-	unsignedBefore time.Time
-	// needCard refuses an entry signed by a key kept for nobody (a bundle, where the
+	UnsignedBefore time.Time
+	// NeedCard refuses an entry signed by a key kept for nobody (a bundle, where the
 	// team's cards are kept on every laptop of the team); otherwise such an entry is
 	// left to the district server, which checks it against the keys its users enrolled
 	// (records pulled from it, and verify of them). An entry signed by the key of
 	// someone other than its author is refused either way.
-	needCard bool
+	NeedCard bool
 }
 
-// checkAuthors checks entries[from:] of record r: each signed by a key of the user it
+// CheckAuthors checks entries[from:] of record r: each signed by a key of the user it
 // names, the record started, signed and completed by its enumerator, an approval or a
 // return made by a team leader, and the enumerator's signatures binding the
 // enumerator's key. Every problem names the author the entry claims.
-func checkAuthors(r *Record, entries []AuditEntry, from int, authors Authors, c authorCheck) []string {
+func CheckAuthors(r *Record, entries []AuditEntry, from int, authors Authors, c AuthorCheck) []string {
 	var msgs []string
 	for i := from; i < len(entries); i++ {
 		e := entries[i]
 		if len(e.Sig) == 0 {
-			if !e.At.Before(c.unsignedBefore) {
+			if !e.At.Before(c.UnsignedBefore) {
 				msgs = append(msgs, fmt.Sprintf("audit entry %d says it is by %s but is not signed: refused", e.Seq, e.User))
 			}
 			continue
 		}
-		who, ok := authors.signer(e.User, auditMessage(r.ID, e.Hash), e.Sig)
+		who, ok := authors.signer(e.User, AuditMessage(r.ID, e.Hash), e.Sig)
 		switch {
 		case ok && who.Code != e.User:
 			msgs = append(msgs, fmt.Sprintf("audit entry %d says it is by %s but was signed with the key of %s %s: forged, refused", e.Seq, e.User, who.Code, who.Name))
 			continue
-		case !ok && c.needCard && len(authors[e.User]) == 0:
-			msgs = append(msgs, fmt.Sprintf("audit entry %d is by %s, whose key card is not kept on this laptop: add it (doorstep keys add) and try again", e.Seq, e.User))
+		case !ok && c.NeedCard && len(authors[e.User]) == 0:
+			msgs = append(msgs, fmt.Sprintf("audit entry %d is by %s, whose key card is not kept here: add their key card and try again", e.Seq, e.User))
 			continue
-		case !ok && c.needCard:
-			msgs = append(msgs, fmt.Sprintf("audit entry %d says it is by %s but is not signed with a key of %s kept here: forged, or written on a laptop whose card of %s is not kept (doorstep keys add); refused", e.Seq, e.User, e.User, e.User))
+		case !ok && c.NeedCard:
+			msgs = append(msgs, fmt.Sprintf("audit entry %d says it is by %s but is not signed with a key of %s kept here: forged, or written on a laptop whose card of %s is not kept; refused", e.Seq, e.User, e.User, e.User))
 			continue
 		case !ok:
 			continue
@@ -153,7 +154,7 @@ func roleProblems(r *Record, e AuditEntry, who Author) []string {
 		}
 	case e.Action == ActionStatus && statusOf(e) == StatusCompleted && e.User != r.Enumerator:
 		msgs = append(msgs, fmt.Sprintf("audit entry %d: %s completed a record of %s; only its enumerator does: refused", e.Seq, e.User, r.Enumerator))
-	case (e.Action == ActionStatus && statusOf(e) == StatusApproved || e.Action == ActionReturn) && who.Role != string(RoleLeader):
+	case (e.Action == ActionStatus && statusOf(e) == StatusApproved || e.Action == ActionReturn) && who.Role != "leader":
 		verb := "approved"
 		if e.Action == ActionReturn {
 			verb = "returned"
@@ -163,12 +164,5 @@ func roleProblems(r *Record, e AuditEntry, who Author) []string {
 	return msgs
 }
 
-// statusOf is the status an ActionStatus entry sets.
-func statusOf(e AuditEntry) Status {
-	var st string
-	_ = json.Unmarshal(e.New, &st)
-	return Status(st)
-}
-
-// enumeratorKeyText is how a signature entry names the enumerator's key.
-func enumeratorKeyText(k ed25519.PublicKey) string { return base64.StdEncoding.EncodeToString(k) }
+// EnumeratorKeyText is how a signature and its audit entry name the enumerator's key.
+func EnumeratorKeyText(k ed25519.PublicKey) string { return base64.StdEncoding.EncodeToString(k) }
