@@ -211,9 +211,16 @@ func classify(err error) *Error {
 	return syncErr(Transient, "连不上服务器（没有信号或网络断了）", "Cannot reach the server (no signal, or the link dropped)", err)
 }
 
-// Enroll exchanges a one-time code for a device token.
+// Enroll exchanges a one-time code for a device token, without registering a key.
 func (c *Client) Enroll(ctx context.Context, code, device string) (EnrollResponse, error) {
-	body, _ := json.Marshal(EnrollRequest{Code: code, Device: device})
+	return c.EnrollUser(ctx, EnrollRequest{Code: code, Device: device})
+}
+
+// EnrollUser exchanges a one-time code for a device token and registers the user's
+// public keys (req.Card, req.SigningKey) with the server, which then takes audit
+// entries in the user's name only when that key signed them.
+func (c *Client) EnrollUser(ctx context.Context, req EnrollRequest) (EnrollResponse, error) {
+	body, _ := json.Marshal(req)
 	var out EnrollResponse
 	_, err := c.do(ctx, http.MethodPost, "/v1/enroll", body, false, nil, &out)
 	var se *Error

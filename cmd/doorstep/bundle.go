@@ -77,7 +77,7 @@ compare the fingerprints aloud.`,
 					return err
 				}
 				for _, c := range cards {
-					fmt.Fprintf(a.stdout, "%-8s %-10s %-10s %s\n", c.Code, c.Role, c.Fingerprint(), c.Name)
+					fmt.Fprintf(a.stdout, "%-8s %-10s %s  %s\n", c.Code, c.Role, c.Fingerprint(), c.Name)
 				}
 				return nil
 			})

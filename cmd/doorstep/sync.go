@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,7 +32,13 @@ system's certificates.`,
 					return err
 				}
 				host, _ := os.Hostname()
-				resp, err := c.Enroll(cmd.Context(), args[1], host)
+				keys, err := s.BundleKeys()
+				if err != nil {
+					return err
+				}
+				card := keys.Card()
+				resp, err := c.EnrollUser(cmd.Context(), dsync.EnrollRequest{Code: args[1], Device: host,
+					SigningKey: base64.StdEncoding.EncodeToString(card.Verify), Card: card.String()})
 				if err != nil {
 					return speak(a, err)
 				}
