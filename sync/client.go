@@ -205,10 +205,29 @@ func classify(err error) *Error {
 		return syncErr(Security, "服务器证书与登记时的指纹不符，已停止同步（可能有人冒充服务器）", "The server's certificate does not match the pinned fingerprint: sync stopped (someone may be impersonating the server)", err)
 	case errors.As(err, &x509u), errors.As(err, &x509h), errors.As(err, &x509i), errors.As(err, &tlsv):
 		return syncErr(Security, "证书不受信任，已停止同步", "The server's certificate is not trusted: sync stopped", err)
+	case oldTLS(err):
+		return syncErr(Security, "服务器只用过时的加密方式（TLS 1.2 以下），已停止同步：请区县技术人员更新服务器",
+			"The server only speaks an outdated encryption (below TLS 1.2): sync stopped; the district's IT officer must update it", err)
 	case errors.Is(err, context.DeadlineExceeded):
 		return syncErr(Transient, "网络太慢，超时了", "The network timed out", err)
 	}
 	return syncErr(Transient, "连不上服务器（没有信号或网络断了）", "Cannot reach the server (no signal, or the link dropped)", err)
+}
+
+// oldTLS reports a handshake that failed because the server offers only a TLS version
+// below 1.2 (or no cipher we accept): an old or downgraded server is a security
+// matter, not a bad signal. crypto/tls gives these failures no type (the alert the
+// server sent is an unexported type in a net.OpError "remote error"), so their words
+// are matched.
+func oldTLS(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "remote error" && op.Err != nil {
+		switch op.Err.Error() {
+		case "tls: protocol version not supported", "tls: insufficient security level", "tls: handshake failure":
+			return true
+		}
+	}
+	return strings.Contains(err.Error(), "tls: server selected unsupported protocol version")
 }
 
 // Enroll exchanges a one-time code for a device token, without registering a key.

@@ -1,0 +1,37 @@
+package sync
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// TestOldTLSIsASecurityStop: a server that speaks only TLS 1.0 (or 1.1) is not "cannot
+// reach" to be retried quietly; it is a security stop a person must see.
+func TestOldTLSIsASecurityStop(t *testing.T) {
+	for _, v := range []uint16{tls.VersionTLS10, tls.VersionTLS11} {
+		srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+		srv.TLS = &tls.Config{MinVersion: tls.VersionTLS10, MaxVersion: v}
+		srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+		srv.StartTLS()
+		c, err := NewClient(srv.URL, "", FingerprintDER(srv.Certificate().Raw), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.Enroll(context.Background(), "ABCD-EFGH", "x")
+		srv.Close()
+		var se *Error
+		if !errors.As(err, &se) || se.Kind != Security {
+			t.Fatalf("TLS %x: %v, want a security stop", v, err)
+		}
+		if se.Message("en") == "" || se.Message("zh") == "" {
+			t.Errorf("no words for it: %v", err)
+		}
+		t.Logf("TLS %x: %s / %s (%v)", v, se.Message("zh"), se.Message("en"), se.Err)
+	}
+}
