@@ -70,7 +70,8 @@ var (
 	keyDataKey     = []byte("data_key")
 )
 
-// FileName is the data file's name inside the data folder.
+// FileName is the data file's name inside the data folder. Beside it, tmp/ is the
+// scratch folder (scratch.go), emptied at every Open.
 const FileName = "doorstep.db"
 
 // Errors a caller turns into a sentence for a person.
@@ -119,6 +120,10 @@ func Open(dir string, opts Options) (*DB, error) {
 	}
 	db := &DB{bolt: bdb, path: path, opts: opts}
 	if err := db.migrate(); err != nil {
+		bdb.Close()
+		return nil, err
+	}
+	if err := db.cleanScratch(); err != nil {
 		bdb.Close()
 		return nil, err
 	}

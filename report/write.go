@@ -92,8 +92,8 @@ const sheetName = "Sheet1"
 
 // writeXLSX writes a workbook ready to print: title across the table, bordered cells,
 // header shaded and repeated on each page where asked, A4.
-func writeXLSX(t *table, w io.Writer) (err error) {
-	f := excelize.NewFile()
+func writeXLSX(t *table, w io.Writer, tmpDir string) (err error) {
+	f := excelize.NewFile(excelize.Options{TmpDir: tmpDir})
 	defer func() {
 		if cerr := f.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("write XLSX: %w", cerr)

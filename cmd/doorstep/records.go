@@ -125,7 +125,7 @@ func newBackupCmd(a *app) *cobra.Command {
 			}
 			defer db.Close()
 			var n int64
-			if err := writeAtomically(dest, func(w *os.File) (err error) {
+			if err := db.WriteFile(dest, func(w *os.File) (err error) {
 				n, err = db.Backup(w)
 				return err
 			}); err != nil {

@@ -65,7 +65,7 @@ A team leader's report covers their team's villages; --village narrows it furthe
 				return err
 			}
 			fs.warn(a.stderr)
-			return withSession(a, func(_ *localstore.DB, s *localstore.Session) error {
+			return withSession(a, func(db *localstore.DB, s *localstore.Session) error {
 				cases, err := s.Cases(localstore.CaseFilter{})
 				if err != nil {
 					return err
@@ -92,7 +92,8 @@ A team leader's report covers their team's villages; --village narrows it furthe
 					}
 					in.Villages = villages
 				}
-				return writeAtomically(out, func(w *os.File) error { return report.Write(kind, f, in, w) })
+				in.TempDir = db.TempDir()
+				return db.WriteFile(out, func(w *os.File) error { return report.Write(kind, f, in, w) })
 			})
 		},
 	}
@@ -104,28 +105,4 @@ A team leader's report covers their team's villages; --village narrows it furthe
 	fl.StringVar(&unit, "unit", "", "the reporting unit printed on the report (default: the roster's town)")
 	fl.BoolVar(&unmasked, "unmasked", false, "print full certificate numbers in the register")
 	return cmd
-}
-
-// writeAtomically writes a file beside its target and renames it into place: a report
-// half written (a full disk, a pulled USB stick) never replaces a good one.
-func writeAtomically(path string, write func(*os.File) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".doorstep-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	err = write(tmp)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
