@@ -1,6 +1,7 @@
 package localstore
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -52,7 +53,7 @@ func auditPath(recordID string) string { return string(bucketAudit) + "/" + reco
 // Audit returns a record's audit chain in order.
 func (s *Session) Audit(recordID string) ([]AuditEntry, error) {
 	var out []AuditEntry
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		var err error
 		out, err = s.loadAudit(tx, recordID, 0)
 		return err
@@ -86,6 +87,9 @@ type Problem struct {
 	RecordID string
 	CaseName string
 	Msg      string
+	// Damaged is a record the file cannot give back (a damaged page or value): a
+	// backup is the way back, not a fix by hand.
+	Damaged bool
 }
 
 func (p Problem) String() string {
@@ -100,16 +104,25 @@ func (p Problem) String() string {
 // be read is a problem naming it; Verify goes on with the others.
 func (s *Session) Verify() ([]Problem, error) {
 	var problems []Problem
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		authors, check, err := s.authorsAndCheck(tx)
 		if err != nil {
 			return err
 		}
-		return tx.Bucket(bucketRecords).ForEach(func(k, v []byte) error {
+		return tx.Bucket(bucketRecords).ForEach(func(k, v []byte) (err error) {
 			var r Record
 			name := "?"
+			// A damaged page under one record (bbolt panics on it) is that record's
+			// problem, named; the others are still checked.
+			defer func() {
+				if p := recover(); p != nil {
+					problems = append(problems, Problem{RecordID: string(k), CaseName: name,
+						Msg: fmt.Sprintf("%v: %v", ErrCorrupt, p), Damaged: true})
+					err = nil
+				}
+			}()
 			if err := s.keys.decode(string(bucketRecords), k, v, &r); err != nil {
-				problems = append(problems, Problem{RecordID: string(k), CaseName: name, Msg: err.Error()})
+				problems = append(problems, Problem{RecordID: string(k), CaseName: name, Msg: err.Error(), Damaged: true})
 				return nil
 			}
 			if c, err := s.loadCase(tx, r.CaseID); err == nil {
@@ -117,14 +130,14 @@ func (s *Session) Verify() ([]Problem, error) {
 			}
 			entries, err := s.loadAudit(tx, r.ID, 0)
 			if err != nil {
-				problems = append(problems, Problem{r.ID, name, err.Error()})
+				problems = append(problems, Problem{RecordID: r.ID, CaseName: name, Msg: err.Error(), Damaged: errors.Is(err, ErrCorrupt)})
 				return nil
 			}
 			for _, msg := range verifyRecord(&r, entries) {
-				problems = append(problems, Problem{r.ID, name, msg})
+				problems = append(problems, Problem{RecordID: r.ID, CaseName: name, Msg: msg})
 			}
 			for _, msg := range record.CheckAuthors(&r, entries, 0, authors, check) {
-				problems = append(problems, Problem{r.ID, name, msg})
+				problems = append(problems, Problem{RecordID: r.ID, CaseName: name, Msg: msg})
 			}
 			return nil
 		})

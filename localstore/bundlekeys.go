@@ -60,7 +60,7 @@ func cardKey(c bundle.Card) []byte {
 // Cards returns the trusted key cards, by user code.
 func (s *Session) Cards() ([]bundle.Card, error) {
 	var out []bundle.Card
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketCards).ForEach(func(k, v []byte) error {
 			var line string
 			if err := s.keys.decode(string(bucketCards), k, v, &line); err != nil {

@@ -85,11 +85,11 @@ func (k *keys) seal(bucket string, key, plain []byte) []byte {
 func (k *keys) open(bucket string, key, sealed []byte) ([]byte, error) {
 	ns := k.aead.NonceSize()
 	if len(sealed) < ns+k.aead.Overhead() {
-		return nil, fmt.Errorf("%s/%x: %w: value too short", bucket, key, errDecrypt)
+		return nil, fmt.Errorf("%w: %s/%x: %w: value too short", ErrCorrupt, bucket, key, errDecrypt)
 	}
 	plain, err := k.aead.Open(nil, sealed[:ns], sealed[ns:], aad(bucket, key))
 	if err != nil {
-		return nil, fmt.Errorf("%s/%x: %w: %v", bucket, key, errDecrypt, err)
+		return nil, fmt.Errorf("%w: %s/%x: %w: %v", ErrCorrupt, bucket, key, errDecrypt, err)
 	}
 	return plain, nil
 }

@@ -122,7 +122,7 @@ func (s *Session) createRecord(tx *bolt.Tx, ik []byte, rec *Record, created map[
 // RecordFor returns the case's record of the form, or ErrNotFound.
 func (s *Session) RecordFor(caseID, formID string) (*Record, error) {
 	var rec *Record
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		id := tx.Bucket(bucketRecordIndex).Get(s.recordKey(caseID, formID))
 		if id == nil {
 			return fmt.Errorf("record of case %s, form %s: %w", shortID(caseID), formID, ErrNotFound)
@@ -137,7 +137,7 @@ func (s *Session) RecordFor(caseID, formID string) (*Record, error) {
 // Record returns a record by id.
 func (s *Session) Record(id string) (*Record, error) {
 	var rec *Record
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		var err error
 		rec, err = s.loadRecord(tx, id)
 		return err
@@ -148,7 +148,7 @@ func (s *Session) Record(id string) (*Record, error) {
 // Records returns every record, in no particular order.
 func (s *Session) Records() ([]*Record, error) {
 	var out []*Record
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketRecords).ForEach(func(k, v []byte) error {
 			var r Record
 			if err := s.keys.decode(string(bucketRecords), k, v, &r); err != nil {
@@ -221,7 +221,7 @@ func (s *Session) putRecord(tx *bolt.Tx, r *Record, mirror bool) error {
 
 // update runs fn in one durable transaction.
 func (s *Session) update(fn func(tx *bolt.Tx) error) error {
-	return diskFull(s.db.bolt.Update(fn))
+	return diskFull(s.db.update(fn))
 }
 
 // diskFull names a full disk (or a file-size limit, which looks the same) in words; the
@@ -458,7 +458,7 @@ func (s *Session) AddPhoto(recordID string, data []byte, mimeType string) (*Reco
 // Photo returns a photo's bytes.
 func (s *Session) Photo(hash string) ([]byte, error) {
 	var out []byte
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		sealed := tx.Bucket(bucketAttachments).Get([]byte(hash))
 		if sealed == nil {
 			return fmt.Errorf("photo %s: %w", shortID(hash), ErrNotFound)

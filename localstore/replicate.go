@@ -34,7 +34,7 @@ var ErrConflict = record.ErrConflict
 // Revision returns the record as it is here, with its chain and photos, to send.
 func (s *Session) Revision(recordID string) (Revision, error) {
 	var rev Revision
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		r, err := s.loadRecord(tx, recordID)
 		if err != nil {
 			return err

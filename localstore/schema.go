@@ -52,7 +52,7 @@ var migrations = []migration{
 func SchemaVersion() uint64 { return uint64(len(migrations)) }
 
 func (db *DB) migrate() error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.update(func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
 		if err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -133,6 +134,7 @@ func Open(dir string, opts Options) (*DB, error) {
 // openBolt opens the file, turning bbolt's failures into the errors above. bbolt can panic
 // on a damaged file; that must become a refusal, not a crash, and the file is not touched.
 func openBolt(path string, timeout time.Duration) (db *bolt.DB, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
 			db, err = nil, fmt.Errorf("%w (%s): %v; restore it from a copy made with `doorstep backup`; it has not been changed", ErrCorrupt, path, r)
@@ -160,7 +162,7 @@ func (db *DB) Close() error { return db.bolt.Close() }
 // copy is as encrypted as the original.
 func (db *DB) Backup(w io.Writer) (int64, error) {
 	var n int64
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		var err error
 		n, err = tx.WriteTo(w)
 		return err
@@ -170,7 +172,7 @@ func (db *DB) Backup(w io.Writer) (int64, error) {
 
 // Check runs bbolt's consistency check over the whole file.
 func (db *DB) Check() error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	return db.view(func(tx *bolt.Tx) error {
 		var errs []error
 		for err := range tx.Check() {
 			errs = append(errs, err)
@@ -193,4 +195,29 @@ func fromU64(b []byte) uint64 {
 		return 0
 	}
 	return binary.BigEndian.Uint64(b)
+}
+
+// view and update run a transaction, turning a panic of bbolt's on a damaged page (it
+// panics rather than return an error when a page is not what it should be) into
+// ErrCorrupt: a damaged file is a sentence for a person, never a stack trace. bbolt
+// reads the file through a memory map, so a damaged offset is a memory fault, which
+// is made a panic too while the transaction runs. bbolt rolls the transaction back as
+// the panic passes.
+func (db *DB) view(fn func(*bolt.Tx) error) (err error) {
+	defer recoverDamage(db.path, &err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	return db.bolt.View(fn)
+}
+
+func (db *DB) update(fn func(*bolt.Tx) error) (err error) {
+	defer recoverDamage(db.path, &err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	return db.bolt.Update(fn)
+}
+
+// recoverDamage turns a panic into ErrCorrupt naming the file.
+func recoverDamage(path string, err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%w (%s): %v", ErrCorrupt, path, r)
+	}
 }

@@ -109,7 +109,7 @@ func checkPassphrase(p string) error {
 // HasUsers reports whether the first user has been set up.
 func (db *DB) HasUsers() (bool, error) {
 	var has bool
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		k, _ := tx.Bucket(bucketUsers).Cursor().First()
 		has = k != nil
 		return nil
@@ -120,7 +120,7 @@ func (db *DB) HasUsers() (bool, error) {
 // UserCodes lists the local users' codes, for the unlock screen.
 func (db *DB) UserCodes() ([]string, error) {
 	var codes []string
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketUsers).ForEach(func(k, _ []byte) error {
 			codes = append(codes, string(k))
 			return nil
@@ -151,7 +151,7 @@ func (db *DB) Setup(u User, passphrase string) (*Session, error) {
 		return nil, err
 	}
 	s := &Session{db: db, user: u, keys: k, own: own}
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketUsers)
 		if k, _ := b.Cursor().First(); k != nil {
 			return ErrAlreadySetUp
@@ -199,7 +199,7 @@ func privateKeysAD(code string) string { return "doorstep user keys " + code }
 // passphrases are counted in the file; after a few, each try must wait longer.
 func (db *DB) Unlock(code, passphrase string) (*Session, error) {
 	var rec userRecord
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		if k, _ := tx.Bucket(bucketUsers).Cursor().First(); k == nil {
 			return ErrNotSetUp
 		}
@@ -313,7 +313,7 @@ func (db *DB) recordFailure(code string) error {
 }
 
 func (db *DB) updateUser(code string, change func(*userRecord)) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketUsers)
 		var rec userRecord
 		found, err := getJSON(b, []byte(code), &rec)
@@ -328,7 +328,7 @@ func (db *DB) updateUser(code string, change func(*userRecord)) error {
 // localSigningKeys are the public signing keys of this laptop's users.
 func (db *DB) localSigningKeys() (map[string]bool, error) {
 	out := map[string]bool{}
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketUsers).ForEach(func(k, v []byte) error {
 			var rec userRecord
 			if err := json.Unmarshal(v, &rec); err != nil {
@@ -380,7 +380,7 @@ func (s *Session) AddUser(u User, passphrase string) error {
 	if err != nil {
 		return err
 	}
-	return s.db.bolt.Update(func(tx *bolt.Tx) error {
+	return s.db.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketUsers)
 		if b.Get([]byte(u.Code)) != nil {
 			return fmt.Errorf("add user %s: %w", u.Code, ErrUserExists)
@@ -395,7 +395,7 @@ func (s *Session) AddUser(u User, passphrase string) error {
 // Users lists every local user with their profile.
 func (s *Session) Users() ([]User, error) {
 	var out []User
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketUsers).ForEach(func(k, v []byte) error {
 			var rec userRecord
 			if err := json.Unmarshal(v, &rec); err != nil {
@@ -421,7 +421,7 @@ func (s *Session) Users() ([]User, error) {
 // derived keys, so the data key is kept sealed under them for this purpose.
 func (s *Session) dataKeyFor() ([]byte, error) {
 	var sealed []byte
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		sealed = copyBytes(tx.Bucket(bucketMeta).Get(keyDataKey))
 		return nil
 	})

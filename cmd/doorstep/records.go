@@ -83,19 +83,28 @@ func newVerifyCmd(a *app) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withSession(a, func(db *localstore.DB, s *localstore.Session) error {
-				if err := db.Check(); err != nil {
-					return err
-				}
+				// The records first, so a damaged one is named; then bbolt's own
+				// check of every page.
 				problems, err := s.Verify()
 				if err != nil {
 					return err
 				}
+				damaged := 0
+				for _, p := range problems {
+					fmt.Fprintln(a.stdout, p)
+					if p.Damaged {
+						damaged++
+					}
+				}
+				if err := db.Check(); err != nil {
+					return &exitError{code: 1, err: err}
+				}
+				if damaged > 0 {
+					return &exitError{code: 1, err: fmt.Errorf("%w: %d records cannot be read", localstore.ErrCorrupt, damaged)}
+				}
 				records, err := s.Records()
 				if err != nil {
 					return err
-				}
-				for _, p := range problems {
-					fmt.Fprintln(a.stdout, p)
 				}
 				if len(problems) > 0 {
 					fmt.Fprintf(a.stdout, "%d problems in %d records\n", len(problems), len(records))
