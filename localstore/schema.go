@@ -40,6 +40,10 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{"where each draft was paused", func(tx *bolt.Tx, _ time.Time) error {
+		_, err := tx.CreateBucketIfNotExists(bucketPlaces)
+		return err
+	}},
 	{"signed audit entries", func(tx *bolt.Tx, now time.Time) error {
 		// Each user's keys move under their passphrase at their next unlock (it is
 		// needed to wrap them); here the file only notes from when every audit entry

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -49,6 +50,9 @@ import (
 //	rejected/           (schema 3)
 //	  <seq uint64>      sealed JSON RejectedEntry: an outbox entry the server refused,
 //	                    with its reason, kept to be shown and not sent again
+//	places/             (schema 4)
+//	  <record id>       sealed JSON Place: the question on screen when the draft was
+//	                    paused (and the audit chain's length then), where it opens again
 //
 // "sealed" is AES-256-GCM under the data key with the bucket path and key as associated
 // data; lookup() is an HMAC under a key derived from the data key.
@@ -65,6 +69,7 @@ var (
 	bucketCards       = []byte("bundle_cards")
 	bucketSync        = []byte("sync")
 	bucketRejected    = []byte("rejected")
+	bucketPlaces      = []byte("places")
 
 	keySchema      = []byte("schema")
 	keySignedSince = []byte("signed_since")
@@ -98,6 +103,8 @@ type DB struct {
 	bolt *bolt.DB
 	path string
 	opts Options
+	// kdfTook is the last unlock's key derivation, in nanoseconds (KDFEstimate).
+	kdfTook atomic.Int64
 }
 
 // Open opens (creating if needed) the data file in dir, migrating an older schema.

@@ -57,7 +57,7 @@ type userRecord struct {
 // Errors of users and unlocking.
 var (
 	ErrWrongPassphrase = errors.New("wrong user code or passphrase")
-	ErrTooManyTries    = errors.New("too many wrong passphrases")
+	ErrTooManyTries    = errors.New("too many wrong passphrases") // a *WaitError says how long
 	ErrNotAllowed      = errors.New("not allowed for this user")
 	ErrUserExists      = errors.New("a user with this code already exists")
 	ErrAlreadySetUp    = errors.New("the data file already has users")
@@ -220,10 +220,12 @@ func (db *DB) Unlock(code, passphrase string) (*Session, error) {
 		return nil, err
 	}
 	if wait := rec.LastFailure.Add(unlockDelay(rec.Failures)).Sub(db.opts.Now()); wait > 0 {
-		return nil, fmt.Errorf("%w: try again in %d s", ErrTooManyTries, int(wait.Seconds())+1)
+		return nil, &WaitError{Wait: wait.Truncate(time.Second) + time.Second}
 	}
+	start := time.Now()
 	kek := passphraseKey(passphrase, rec.Salt, rec.KDF)
 	dataKey, err := unwrapWith(kek, rec.Wrapped, "doorstep user "+code)
+	db.kdfTook.Store(int64(time.Since(start)))
 	if err != nil {
 		if uerr := db.recordFailure(code); uerr != nil {
 			return nil, uerr
@@ -252,14 +254,17 @@ func (db *DB) Unlock(code, passphrase string) (*Session, error) {
 		if err := s.makeOwnKeys(kek); err != nil {
 			return nil, fmt.Errorf("unlock %s: %w", code, err)
 		}
-		return s, nil
+	} else {
+		secret, err := unwrapWith(kek, rec.PrivateKeys, privateKeysAD(code))
+		if err != nil {
+			return nil, fmt.Errorf("%w: the keys of user %s do not open", ErrCorrupt, code)
+		}
+		if s.own, err = bundle.ParseSecret(u.Code, u.Name, string(u.Role), string(secret)); err != nil {
+			return nil, fmt.Errorf("%w: user %s: %v", ErrCorrupt, code, err)
+		}
 	}
-	secret, err := unwrapWith(kek, rec.PrivateKeys, privateKeysAD(code))
-	if err != nil {
-		return nil, fmt.Errorf("%w: the keys of user %s do not open", ErrCorrupt, code)
-	}
-	if s.own, err = bundle.ParseSecret(u.Code, u.Name, string(u.Role), string(secret)); err != nil {
-		return nil, fmt.Errorf("%w: user %s: %v", ErrCorrupt, code, err)
+	if err := db.rewrapStale(&rec, passphrase, dataKey, s.own); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
@@ -459,3 +464,13 @@ func getJSON(b *bolt.Bucket, key []byte, v any) (bool, error) {
 	}
 	return true, nil
 }
+
+// WaitError is ErrTooManyTries with the time to wait before the next try, for a screen
+// to count down without reading it out of the message.
+type WaitError struct{ Wait time.Duration }
+
+func (e *WaitError) Error() string {
+	return fmt.Sprintf("%s: try again in %d s", ErrTooManyTries, int(e.Wait.Seconds()))
+}
+
+func (e *WaitError) Unwrap() error { return ErrTooManyTries }

@@ -40,15 +40,28 @@ type Error struct {
 	Kind ErrorKind
 	zh   string
 	en   string
+	code string
 	Err  error
+	// RetryAfter is how long the server asked to be left alone (429, 503): a transient
+	// failure is not tried again sooner.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
-	if e.Err != nil {
-		return e.en + ": " + e.Err.Error()
+	if e.Err == nil {
+		return e.en
 	}
-	return e.en
+	// A cause that already says the same (the server's words wrapped again) is said once.
+	cause := e.Err.Error()
+	if strings.Contains(strings.ToLower(e.en), strings.ToLower(cause)) {
+		return e.en
+	}
+	return e.en + ": " + cause
 }
+
+// Code is the server's machine-readable reason when it refused ("bad_code", …; see
+// Envelope.Code), "" otherwise.
+func (e *Error) Code() string { return e.code }
 
 func (e *Error) Unwrap() error { return e.Err }
 
@@ -182,9 +195,17 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, gz bo
 	case resp.StatusCode == http.StatusUnauthorized:
 		return resp, syncErr(Security, "服务器不认这台电脑的登记，请重新登记", "The server does not know this laptop's enrolment: enrol again", errors.New(env.Error))
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
-		return resp, syncErr(Transient, "服务器忙，稍后自动重试", "The server is busy; it will be tried again", errors.New(env.Error))
+		e := syncErr(Transient, "服务器忙，稍后自动重试", "The server is busy; it will be tried again", errors.New(env.Error))
+		if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs > 0 {
+			e.RetryAfter = min(time.Duration(secs)*time.Second, 5*time.Minute)
+		}
+		return resp, e
 	case resp.StatusCode >= 400:
-		return resp, syncErr(Permanent, "服务器拒绝了请求："+env.Error, "The server refused: "+env.Error, errors.New(env.Error))
+		// The server's own words are English, for the log: a person is told by its code.
+		zh, en := refusal(env.Code)
+		e := syncErr(Permanent, zh, en, errors.New(env.Error))
+		e.code = env.Code
+		return resp, e
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {
@@ -244,9 +265,29 @@ func (c *Client) EnrollUser(ctx context.Context, req EnrollRequest) (EnrollRespo
 	_, err := c.do(ctx, http.MethodPost, "/v1/enroll", body, false, nil, &out)
 	var se *Error
 	if errors.As(err, &se) && se.Kind == Permanent {
-		return out, syncErr(Permanent, "登记码不对、已用过或已过期", "The enrolment code is wrong, used or expired", err)
+		// The server's detail, not its refusal again: the code is said once.
+		e := syncErr(Permanent, "登记码不对、已用过或已过期", "The enrolment code is wrong, used or expired", se.Err)
+		e.code = se.code
+		return out, e
 	}
 	return out, err
+}
+
+// refusal is what a person is told of a request the server refused, by its code.
+func refusal(code string) (zh, en string) {
+	switch code {
+	case "bad_code":
+		return "登记码不对、已用过或已过期", "The enrolment code is wrong, used or expired"
+	case "forbidden":
+		return "服务器不允许这个用户这样做（不是本村的组长或调查员）", "The server does not allow this user to do that (not this village's team)"
+	case "too_large":
+		return "发送的内容太大，服务器不收", "What was sent is too large for the server"
+	case "offset":
+		return "照片上传的位置与服务器不一致，将重新上传", "The photo upload is out of step with the server; it will be sent again"
+	case "":
+		return "服务器拒绝了请求，请联系区县技术人员", "The server refused the request: call the district's IT officer"
+	}
+	return "服务器拒绝了请求（" + code + "），请联系区县技术人员", "The server refused the request (" + code + "): call the district's IT officer"
 }
 
 // Report is what one round did.
@@ -262,6 +303,10 @@ type Report struct {
 	// Bytes are the compressed batches sent; PhotoBytes the photos uploaded.
 	Bytes      int64 `json:"bytes_sent"`
 	PhotoBytes int64 `json:"photo_bytes_sent"`
+
+	// Withdrawn are the district's withdrawals of this laptop's records (a duplicate
+	// interview resolved for the other record); Reasons says which and why.
+	Withdrawn int `json:"withdrawn"`
 }
 
 // Syncer runs rounds for one unlocked session.
@@ -339,7 +384,7 @@ func (s *Syncer) push(ctx context.Context, rep *Report) error {
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
-			case <-time.After(time.Duration(failures) * 500 * time.Millisecond):
+			case <-time.After(max(time.Duration(failures)*500*time.Millisecond, se.RetryAfter)):
 			}
 		default:
 			return err
@@ -428,7 +473,7 @@ func (s *Syncer) upload(ctx context.Context, hash string, rep *Report) error {
 		return err
 	}
 	for off < int64(len(data)) {
-		end := min(off+maxChunk/2, int64(len(data)))
+		end := min(off+MaxChunk/2, int64(len(data)))
 		resp, err := s.Client.do(ctx, http.MethodPatch, "/v1/attachments/"+hash, data[off:end], false,
 			map[string]string{UploadOffset: strconv.FormatInt(off, 10), "Content-Type": "application/octet-stream"}, nil)
 		if resp != nil && resp.StatusCode == http.StatusConflict {
@@ -468,6 +513,10 @@ func (s *Syncer) pull(ctx context.Context, st *localstore.SyncState, rep *Report
 			case localstore.Rejected:
 				rep.Reasons = append(rep.Reasons, fmt.Sprintf("收到的记录 %.8s 没有保存：%s", rev.Record.ID, reason))
 			}
+		}
+		for _, w := range resp.Withdrawn {
+			rep.Withdrawn++
+			rep.Reasons = append(rep.Reasons, fmt.Sprintf("记录 %.8s 已被区县撤销（同一人重复调查，保留记录 %.8s）：%s", w.RecordID, w.Kept, w.Reason))
 		}
 		st.Cursor, st.Epoch = resp.Cursor, resp.Epoch
 		if err := s.Session.SetSyncState(*st); err != nil {

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log"
@@ -28,7 +30,7 @@ func TestEnrollSendsTheUsersKey(t *testing.T) {
 	srv.StartTLS()
 	defer srv.Close()
 	env := as(laptop(t, "0"), "E001")
-	must(t, env, "enroll", srv.URL, "ABCD-EFGH", "--fingerprint", dsync.FingerprintDER(srv.Certificate().Raw))
+	must(t, env, "enroll", srv.URL, "ABCD-EFGH", "--fingerprint", pinOf(srv.Certificate().Raw))
 
 	shown := must(t, env, "keys", "show")
 	card, err := bundle.ParseCard(shown[strings.Index(shown, "\n")+1:])
@@ -38,4 +40,10 @@ func TestEnrollSendsTheUsersKey(t *testing.T) {
 	if got.Card != card.String() || got.SigningKey != base64.StdEncoding.EncodeToString(card.Verify) {
 		t.Errorf("enrolment sent card %q and key %q; the user's card is %q", got.Card, got.SigningKey, card)
 	}
+}
+
+// pinOf is a certificate's SHA-256 fingerprint as a pin.
+func pinOf(der []byte) string {
+	sum := sha256.Sum256(der)
+	return hex.EncodeToString(sum[:])
 }
