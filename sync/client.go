@@ -300,8 +300,11 @@ type Report struct {
 	Roster     int      `json:"roster"`
 	Queued     int      `json:"queued"`
 	Reasons    []string `json:"reasons,omitempty"`
-	// Bytes are the compressed batches sent; PhotoBytes the photos uploaded.
+	// Bytes are the compressed batches sent, resends included; Delivered those of the
+	// batches the server answered (the payload: what a perfect link would carry);
+	// PhotoBytes the photos uploaded.
 	Bytes      int64 `json:"bytes_sent"`
+	Delivered  int64 `json:"bytes_delivered"`
 	PhotoBytes int64 `json:"photo_bytes_sent"`
 
 	// Withdrawn are the district's withdrawals of this laptop's records (a duplicate
@@ -352,7 +355,7 @@ func (s *Syncer) push(ctx context.Context, rep *Report) error {
 	if maxBatch <= 0 {
 		maxBatch = 256
 	}
-	failures := 0
+	retry := requestPolicy()
 	sent := map[uint64]bool{} // entries the server asked to send again later
 	for {
 		items, err := s.Session.Outbox(0)
@@ -370,24 +373,23 @@ func (s *Syncer) push(ctx context.Context, rep *Report) error {
 		}
 		todo = todo[:min(batch, len(todo))]
 		err = s.pushBatch(ctx, todo, rep, sent)
-		var se *Error
+		if err != nil && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		wait, stop := retry.After(err)
 		switch {
 		case err == nil:
-			failures = 0
 			batch = min(2*batch, maxBatch)
-		case ctx.Err() != nil:
-			return ctx.Err()
-		case errors.As(err, &se) && se.Kind == Transient && failures < 4:
+		case stop:
+			return err
+		default:
 			// A dropped link costs at most the batch in flight: try a smaller one.
-			failures++
 			batch = max(1, batch/2)
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
-			case <-time.After(max(time.Duration(failures)*500*time.Millisecond, se.RetryAfter)):
+			case <-time.After(wait):
 			}
-		default:
-			return err
 		}
 	}
 }
@@ -423,6 +425,7 @@ func (s *Syncer) pushBatch(ctx context.Context, items []localstore.OutboxItem, r
 	if _, err := s.Client.do(ctx, http.MethodPost, "/v1/push", body, true, nil, &resp); err != nil {
 		return err
 	}
+	rep.Delivered += int64(len(body))
 	var acks []localstore.PushAck
 	for _, r := range resp.Results {
 		switch r.Result {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -135,11 +136,20 @@ func speak(a *app, err error) error {
 	return err
 }
 
-// tuiSyncer runs rounds for the screens: it adapts the sync report to theirs.
-type tuiSyncer struct{ s *dsync.Syncer }
+// tuiSyncer runs rounds for the screens: it adapts the sync report to theirs, and
+// answers when to try again with sync's one retry policy.
+type tuiSyncer struct {
+	s      *dsync.Syncer
+	policy *dsync.Policy
+}
 
 func (t tuiSyncer) Round(ctx context.Context) (tui.SyncResult, error) {
+	// The loop runs no round after a security stop until a person asks for one:
+	// this round is that person acting.
+	t.policy.Resume()
 	rep, err := t.s.Round(ctx)
 	return tui.SyncResult{Pushed: rep.Pushed, Duplicates: rep.Duplicates, Rejected: rep.Rejected,
 		Pulled: rep.Pulled + rep.Roster, Queued: rep.Queued, Rejections: rep.Reasons}, err
 }
+
+func (t tuiSyncer) Next(err error) (time.Duration, bool) { return t.policy.After(err) }

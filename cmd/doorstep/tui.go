@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/doorstep-survey/doorstep/localstore"
+	dsync "github.com/doorstep-survey/doorstep/sync"
 	"github.com/doorstep-survey/doorstep/speech"
 	"github.com/doorstep-survey/doorstep/tui"
 )
@@ -103,7 +104,7 @@ func superviseSync(ctx context.Context, sessions <-chan *localstore.Session, tri
 			send(tui.SyncConfigMsg{Server: sy.Client.Base})
 			loopCtx, cancel := context.WithCancel(ctx)
 			stop = cancel
-			go tui.SyncLoop(loopCtx, tuiSyncer{sy}, 5*time.Minute, trigger, send)
+			go tui.SyncLoop(loopCtx, tuiSyncer{sy, dsync.RoundPolicy(5 * time.Minute)}, 5*time.Minute, trigger, send)
 		}
 	}
 }
