@@ -13,8 +13,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/doorstep-survey/doorstep/localstore"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 	"github.com/doorstep-survey/doorstep/speech"
+	dsync "github.com/doorstep-survey/doorstep/sync"
 	"github.com/doorstep-survey/doorstep/tui"
 )
 
