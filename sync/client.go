@@ -316,9 +316,67 @@ type Report struct {
 type Syncer struct {
 	Session *localstore.Session
 	Client  *Client
-	// Batch is the number of records in the first batch (0: 16); it doubles while
-	// batches succeed, up to MaxBatch, and halves on a timeout or reset.
+	// Batch is the most records in the first batch (0: 16); the bound doubles while
+	// batches succeed, up to MaxBatch (0: 256), and halves on a failure. Within it a
+	// batch is sized in bytes by what the link has shown it carries (link).
 	Batch, MaxBatch int
+
+	link linkEstimate
+}
+
+// Batches are sized in bytes, to take about batchAirtime on the link as it has shown
+// itself: a reset then costs a few seconds of airtime however slow the link, and a
+// fast link still gets large batches. A batch that fails halves the estimate.
+const (
+	batchAirtime    = 3 * time.Second
+	firstBatchBytes = 16 << 10
+	minBatchBytes   = 2 << 10
+	maxBatchBytes   = 4 << 20
+)
+
+// linkEstimate is what the last batches showed of the link: bytes a second through
+// it (their compressed size over the time from sending to the answer), and how well
+// records compress.
+type linkEstimate struct {
+	rate  float64 // bytes/s; 0 before the first batch
+	ratio float64 // compressed / JSON; 0 before the first batch
+}
+
+// target is the compressed size of the next batch.
+func (l *linkEstimate) target() int {
+	if l.rate == 0 {
+		return firstBatchBytes
+	}
+	return int(min(max(l.rate*batchAirtime.Seconds(), minBatchBytes), maxBatchBytes))
+}
+
+// answered learns from a batch of n compressed bytes (json uncompressed) answered
+// after took.
+func (l *linkEstimate) answered(n, json int, took time.Duration) {
+	rate := float64(n) / max(took.Seconds(), 0.001)
+	if l.rate == 0 {
+		l.rate = rate
+	} else {
+		l.rate = (l.rate + rate) / 2
+	}
+	l.ratio = float64(n) / float64(max(json, 1))
+}
+
+// failed halves the estimate: the link carries less than it seemed.
+func (l *linkEstimate) failed() {
+	if l.rate == 0 {
+		l.rate = float64(firstBatchBytes) / batchAirtime.Seconds()
+	}
+	l.rate = max(l.rate/2, float64(minBatchBytes)/batchAirtime.Seconds())
+}
+
+// compressed estimates what a record of json bytes adds to a batch.
+func (l *linkEstimate) compressed(json int) int {
+	ratio := l.ratio
+	if ratio == 0 {
+		ratio = 0.3
+	}
+	return int(float64(json) * ratio)
 }
 
 // Round pushes the outbox and pulls what is new, once.
@@ -371,7 +429,7 @@ func (s *Syncer) push(ctx context.Context, rep *Report) error {
 		if len(todo) == 0 {
 			return nil
 		}
-		todo = todo[:min(batch, len(todo))]
+		todo = s.fill(todo, batch)
 		err = s.pushBatch(ctx, todo, rep, sent)
 		if err != nil && ctx.Err() != nil {
 			return ctx.Err()
@@ -383,8 +441,9 @@ func (s *Syncer) push(ctx context.Context, rep *Report) error {
 		case stop:
 			return err
 		default:
-			// A dropped link costs at most the batch in flight: try a smaller one.
+			// A dropped link costs at most the batch in flight: the next is smaller.
 			batch = max(1, batch/2)
+			s.link.failed()
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
@@ -392,6 +451,28 @@ func (s *Syncer) push(ctx context.Context, rep *Report) error {
 			}
 		}
 	}
+}
+
+// fill takes from todo the records of the next batch: as many as make about the
+// link's target size compressed (one at least), at most maxBatch.
+func (s *Syncer) fill(todo []localstore.OutboxItem, maxBatch int) []localstore.OutboxItem {
+	target, size := s.link.target(), 0
+	for i, it := range todo {
+		if i == maxBatch {
+			return todo[:i]
+		}
+		size += s.link.compressed(revisionSize(it))
+		if size >= target {
+			return todo[:i+1]
+		}
+	}
+	return todo
+}
+
+// revisionSize is the JSON size of an outbox entry's record and chain.
+func revisionSize(it localstore.OutboxItem) int {
+	data, _ := json.Marshal(localstore.Revision{Record: it.Record, Audit: it.Audit})
+	return len(data)
 }
 
 func (s *Syncer) pushBatch(ctx context.Context, items []localstore.OutboxItem, rep *Report, later map[uint64]bool) error {
@@ -416,15 +497,17 @@ func (s *Syncer) pushBatch(ctx context.Context, items []localstore.OutboxItem, r
 		}
 		req.Items = append(req.Items, PushItem{Seq: it.Seq, Revision: localstore.Revision{Record: rec, Audit: localstore.Unlinked(it.Audit)}, Case: c})
 	}
-	body, err := gzipJSON(req)
+	body, plain, err := gzipJSON(req)
 	if err != nil {
 		return err
 	}
 	rep.Bytes += int64(len(body))
 	var resp PushResponse
+	start := time.Now()
 	if _, err := s.Client.do(ctx, http.MethodPost, "/v1/push", body, true, nil, &resp); err != nil {
 		return err
 	}
+	s.link.answered(len(body), plain, time.Since(start))
 	rep.Delivered += int64(len(body))
 	var acks []localstore.PushAck
 	for _, r := range resp.Results {
@@ -531,14 +614,19 @@ func (s *Syncer) pull(ctx context.Context, st *localstore.SyncState, rep *Report
 	}
 }
 
-func gzipJSON(v any) ([]byte, error) {
+// gzipJSON is v as gzip'd JSON, and the JSON's size.
+func gzipJSON(v any) ([]byte, int, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, 0, err
+	}
 	var b bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
-	if err := json.NewEncoder(zw).Encode(v); err != nil {
-		return nil, err
+	if _, err := zw.Write(data); err != nil {
+		return nil, 0, err
 	}
 	if err := zw.Close(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return b.Bytes(), nil
+	return b.Bytes(), len(data), nil
 }
