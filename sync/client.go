@@ -16,10 +16,12 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/doorstep-survey/doorstep/cleantext"
 	"github.com/doorstep-survey/doorstep/localstore"
 )
 
@@ -182,6 +184,7 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, gz bo
 	}
 	var env Envelope
 	jerr := json.Unmarshal(data, &env)
+	env.Error = serverWords(env.Error)
 	if jerr != nil || env.Doorstep != Version {
 		if resp.StatusCode >= 500 {
 			return resp, syncErr(Transient, "服务器暂时出错", "The server had a problem", fmt.Errorf("HTTP %d", resp.StatusCode))
@@ -194,6 +197,10 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, gz bo
 		return resp, syncErr(Security, "这台电脑的登记已被区县撤销，请联系区县技术人员", "This laptop's enrolment was revoked: call the district's IT officer", errors.New(env.Error))
 	case resp.StatusCode == http.StatusUnauthorized:
 		return resp, syncErr(Security, "服务器不认这台电脑的登记，请重新登记", "The server does not know this laptop's enrolment: enrol again", errors.New(env.Error))
+	case resp.StatusCode == http.StatusInsufficientStorage || env.Code == "disk_full":
+		e := syncErr(Transient, "区县服务器的磁盘满了：记录留在本机，稍后自动重发", "The district server's disk is full: the records stay on this laptop and will be sent later", errors.New(env.Error))
+		e.RetryAfter = 5 * time.Minute
+		return resp, e
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 		e := syncErr(Transient, "服务器忙，稍后自动重试", "The server is busy; it will be tried again", errors.New(env.Error))
 		if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs > 0 {
@@ -214,6 +221,21 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, gz bo
 	}
 	return resp, nil
 }
+
+// serverWords is text from the server made fit to show: no control characters or
+// escape sequences, no file path of the server's (a laptop has no business knowing
+// where the district keeps its files), and not longer than a line or two.
+func serverWords(s string) string {
+	s = cleantext.Line(s)
+	s = serverPath.ReplaceAllString(s, "(a file on the server)")
+	if r := []rune(s); len(r) > 300 {
+		s = string(r[:300]) + "…"
+	}
+	return s
+}
+
+// serverPath matches an absolute path, Unix or Windows.
+var serverPath = regexp.MustCompile(`(?:[A-Za-z]:\\|/)[^\s:;,'"()]*[/\\][^\s:;,'"()]*`)
 
 // classify turns a transport failure into words and a kind.
 func classify(err error) *Error {
@@ -292,14 +314,17 @@ func refusal(code string) (zh, en string) {
 
 // Report is what one round did.
 type Report struct {
-	Pushed     int      `json:"pushed"`
-	Duplicates int      `json:"duplicates"`
-	Stale      int      `json:"stale"`
-	Rejected   int      `json:"rejected"`
-	Pulled     int      `json:"pulled"`
-	Roster     int      `json:"roster"`
-	Queued     int      `json:"queued"`
-	Reasons    []string `json:"reasons,omitempty"`
+	Pushed     int `json:"pushed"`
+	Duplicates int `json:"duplicates"`
+	Stale      int `json:"stale"`
+	Rejected   int `json:"rejected"`
+	Pulled     int `json:"pulled"`
+	Roster     int `json:"roster"`
+	Queued     int `json:"queued"`
+	// Held are records the server did not take yet, not for their fault (a photo not
+	// there yet, its disk full): they stay queued, and Reasons says why.
+	Held    int      `json:"held"`
+	Reasons []string `json:"reasons,omitempty"`
 	// Bytes are the compressed batches sent, resends included; Delivered those of the
 	// batches the server answered (the payload: what a perfect link would carry);
 	// PhotoBytes the photos uploaded.
@@ -532,11 +557,14 @@ func (s *Syncer) pushBatch(ctx context.Context, items []localstore.OutboxItem, r
 			acks = append(acks, localstore.PushAck{Seq: r.Seq, RecordID: r.RecordID, Drop: true})
 		case Rejected:
 			if r.Retry {
+				// Held, not refused: said, and sent again next round.
 				later[r.Seq] = true
+				rep.Held++
+				rep.Reasons = append(rep.Reasons, fmt.Sprintf("服务器暂未收下记录 %.8s，下次同步自动重发：%s", r.RecordID, serverWords(r.Reason)))
 				continue
 			}
 			rep.Rejected++
-			reason := fmt.Sprintf("服务器拒绝了记录 %.8s：%s", r.RecordID, r.Reason)
+			reason := fmt.Sprintf("服务器拒绝了记录 %.8s：%s", r.RecordID, serverWords(r.Reason))
 			rep.Reasons = append(rep.Reasons, reason)
 			acks = append(acks, localstore.PushAck{Seq: r.Seq, RecordID: r.RecordID, Reason: r.Reason})
 		}

@@ -10,6 +10,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -42,4 +43,25 @@ func TestOldTLSIsASecurityStop(t *testing.T) {
 func certPin(der []byte) string {
 	sum := sha256.Sum256(der)
 	return hex.EncodeToString(sum[:])
+}
+
+// TestDiskFullInWords: a server whose disk is full (507, or its code disk_full) is a
+// wait, said in words, never its file path.
+func TestDiskFullInWords(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusInsufficientStorage)
+		w.Write([]byte(`{"doorstep":1,"error":"write /srv/doorstep/attachments/ab.part: no space left on device","code":"disk_full"}`))
+	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	defer srv.Close()
+	c, err := NewClient(srv.URL, "t", certPin(srv.Certificate().Raw), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.do(context.Background(), http.MethodPost, "/v1/push", []byte("{}"), false, nil, nil)
+	var se *Error
+	if !errors.As(err, &se) || se.Kind != Transient || !strings.Contains(se.Message("zh"), "磁盘满") || strings.Contains(err.Error(), "/srv/") {
+		t.Fatalf("%v", err)
+	}
 }

@@ -77,8 +77,8 @@ func newSyncCmd(a *app) *cobra.Command {
 				rep, err := sy.Round(cmd.Context())
 				if asJSON {
 					out := map[string]any{"pushed": rep.Pushed, "duplicates": rep.Duplicates, "stale": rep.Stale,
-						"rejected": rep.Rejected, "pulled": rep.Pulled, "roster": rep.Roster, "queued": rep.Queued,
-						"reasons": rep.Reasons, "bytes_sent": rep.Bytes}
+						"rejected": rep.Rejected, "held": rep.Held, "pulled": rep.Pulled, "roster": rep.Roster, "queued": rep.Queued,
+						"reasons": append([]string{}, rep.Reasons...), "bytes_sent": rep.Bytes}
 					if err != nil {
 						out["error"] = err.Error()
 					}
@@ -86,8 +86,8 @@ func newSyncCmd(a *app) *cobra.Command {
 					enc.SetIndent("", "  ")
 					enc.Encode(out)
 				} else {
-					fmt.Fprintf(a.stdout, "sent %d, already there %d, refused %d; received %d records and %d roster cases; %d still queued\n",
-						rep.Pushed, rep.Duplicates, rep.Rejected, rep.Pulled, rep.Roster, rep.Queued)
+					fmt.Fprintf(a.stdout, "sent %d, already there %d, refused %d, held by the server %d; received %d records and %d roster cases; %d still queued\n",
+						rep.Pushed, rep.Duplicates, rep.Rejected, rep.Held, rep.Pulled, rep.Roster, rep.Queued)
 					for _, r := range rep.Reasons {
 						fmt.Fprintln(a.stdout, r)
 					}
