@@ -28,7 +28,7 @@ func TestServerWords(t *testing.T) {
 	for in, bad := range map[string]string{
 		"write /var/lib/doorstep-server/attachments/ab12.part: no space left on device": "/var/lib",
 		`open C:\doorstep\data\x.db: access denied`:                                     `C:\doorstep`,
-		"photo ab12 \x1b]52;c;aGk=\x07 has not been uploaded":                             "\x1b",
+		"photo ab12 \x1b]52;c;aGk=\x07 has not been uploaded":                           "\x1b",
 	} {
 		if got := serverWords(in); strings.Contains(got, bad) {
 			t.Errorf("serverWords(%q) = %q", in, got)
