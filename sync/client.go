@@ -353,7 +353,7 @@ type Syncer struct {
 // itself: a reset then costs a few seconds of airtime however slow the link, and a
 // fast link still gets large batches. A batch that fails halves the estimate.
 const (
-	batchAirtime    = 3 * time.Second
+	batchAirtime    = 4 * time.Second
 	firstBatchBytes = 16 << 10
 	minBatchBytes   = 2 << 10
 	maxBatchBytes   = 4 << 20
@@ -440,22 +440,18 @@ func (s *Syncer) push(ctx context.Context, rep *Report) error {
 	}
 	retry := requestPolicy()
 	sent := map[uint64]bool{} // entries the server asked to send again later
-	for {
-		items, err := s.Session.Outbox(0)
-		if err != nil {
-			return err
-		}
-		var todo []localstore.OutboxItem
-		for _, it := range items {
-			if !sent[it.Seq] {
-				todo = append(todo, it)
-			}
-		}
-		if len(todo) == 0 {
-			return nil
-		}
-		todo = s.fill(todo, batch)
+	// The outbox is read once a round (each entry's chain decrypted once), then sent
+	// from in order: a revision queued meanwhile goes in the next round.
+	queue, err := s.Session.Outbox(0)
+	if err != nil {
+		return err
+	}
+	for len(queue) > 0 {
+		todo := s.fill(queue, batch)
 		err = s.pushBatch(ctx, todo, rep, sent)
+		if err == nil {
+			queue = queue[len(todo):]
+		}
 		if err != nil && ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -476,6 +472,7 @@ func (s *Syncer) push(ctx context.Context, rep *Report) error {
 			}
 		}
 	}
+	return nil
 }
 
 // fill takes from todo the records of the next batch: as many as make about the
