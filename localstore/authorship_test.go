@@ -1,6 +1,8 @@
 package localstore
 
 import (
+	"fmt"
+	"slices"
 	"bytes"
 	"crypto/ed25519"
 	"encoding/json"
@@ -188,15 +190,32 @@ func TestStatusNeedsItsEntry(t *testing.T) {
 }
 
 // TestUnsignedEntriesRefused: an entry stripped of its signature (as an old Doorstep
-// would have written it) is refused when it is dated after signatures began.
+// would have written it) is refused when it is dated after signatures began and no
+// later signature of the same author covers it; one that is covered (as the wire
+// sends a run of one author's entries) is taken.
 func TestUnsignedEntriesRefused(t *testing.T) {
 	e1, l1, _, cases := team(t)
 	done := completeRecord(t, e1, cases[0].ID)
 	rev, _ := e1.Revision(done.ID)
-	rev.Audit[2].Sig = nil
-	items := handOver(t, e1, l1, rev)
-	if items[0].Result != Rejected || !strings.Contains(items[0].Reason, "audit entry 3 says it is by E001 but is not signed") {
-		t.Fatalf("%+v", items[0])
+	last := len(rev.Audit) - 1
+	stripped := rev
+	stripped.Audit = slices.Clone(rev.Audit)
+	stripped.Audit[last].Sig = nil
+	items := handOver(t, e1, l1, stripped)
+	if items[0].Result != Rejected || !strings.Contains(items[0].Reason, fmt.Sprintf("audit entry %d says it is by E001 but is not signed", last+1)) {
+		t.Fatalf("the last entry unsigned: %+v", items[0])
+	}
+	wire := rev
+	wire.Audit = record.Unlinked(rev.Audit)
+	record.Relink(wire.Audit)
+	if signed := slices.IndexFunc(wire.Audit, func(e AuditEntry) bool { return len(e.Sig) > 0 }); signed != last {
+		t.Fatalf("the wire keeps the signature of entry %d, want only the last (%d)", signed+1, last+1)
+	}
+	if items := handOver(t, e1, l1, wire); items[0].Result != Received {
+		t.Fatalf("a run covered by its last signature: %+v", items[0])
+	}
+	if probs, err := l1.Verify(); err != nil || len(probs) != 0 {
+		t.Errorf("verify of a covered run: %v %v", probs, err)
 	}
 }
 

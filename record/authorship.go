@@ -84,15 +84,27 @@ type AuthorCheck struct {
 // enumerator's key. Every problem names the author the entry claims.
 func CheckAuthors(r *Record, entries []AuditEntry, from int, authors Authors, c AuthorCheck) []string {
 	var msgs []string
+	cover := coveringSignatures(entries)
+	type verdict struct {
+		who Author
+		ok  bool
+	}
+	verdicts := map[int]verdict{} // by the index of the signed entry
 	for i := from; i < len(entries); i++ {
 		e := entries[i]
-		if len(e.Sig) == 0 {
+		if cover[i] < 0 {
 			if !e.At.Before(c.UnsignedBefore) {
 				msgs = append(msgs, fmt.Sprintf("audit entry %d says it is by %s but is not signed: refused", e.Seq, e.User))
 			}
 			continue
 		}
-		who, ok := authors.signer(e.User, AuditMessage(r.ID, e.Hash), e.Sig)
+		v, seen := verdicts[cover[i]]
+		if !seen {
+			signed := entries[cover[i]]
+			v.who, v.ok = authors.signer(e.User, AuditMessage(r.ID, signed.Hash), signed.Sig)
+			verdicts[cover[i]] = v
+		}
+		who, ok := v.who, v.ok
 		switch {
 		case ok && who.Code != e.User:
 			msgs = append(msgs, fmt.Sprintf("audit entry %d says it is by %s but was signed with the key of %s %s: forged, refused", e.Seq, e.User, who.Code, who.Name))
@@ -109,6 +121,26 @@ func CheckAuthors(r *Record, entries []AuditEntry, from int, authors Authors, c 
 		msgs = append(msgs, roleProblems(r, e, who)...)
 	}
 	return collapse(msgs)
+}
+
+// coveringSignatures gives, for each entry, the index of the signature that vouches
+// for it, or -1. An entry's signature covers its hash, which covers every entry before
+// it: so where an author wrote several entries in a row, the last one's signature
+// vouches for the run, and the wire leaves the others out (Unlinked). Only the same
+// author's later signature covers an entry: another's proves nothing of who wrote it.
+func coveringSignatures(entries []AuditEntry) []int {
+	cover := make([]int, len(entries))
+	for i := len(entries) - 1; i >= 0; i-- {
+		switch {
+		case len(entries[i].Sig) > 0:
+			cover[i] = i
+		case i+1 < len(entries) && entries[i+1].User == entries[i].User:
+			cover[i] = cover[i+1]
+		default:
+			cover[i] = -1
+		}
+	}
+	return cover
 }
 
 // collapse keeps the first of messages that differ only in their entry number, with

@@ -77,3 +77,51 @@ func TestSignatureBindsRecord(t *testing.T) {
 		t.Error("the signature changed the entry's hash")
 	}
 }
+
+// TestCoveringSignature: a run of one author's entries is vouched for by its last
+// signature; another author's signature covers nothing of it, and an entry changed
+// inside a covered run breaks the signature that covers it.
+func TestCoveringSignature(t *testing.T) {
+	pub1, priv1, _ := ed25519.GenerateKey(nil)
+	pub2, priv2, _ := ed25519.GenerateKey(nil)
+	authors := Authors{"E001": {{Code: "E001", Role: "enumerator", Key: pub1}}, "L001": {{Code: "L001", Role: "leader", Key: pub2}}}
+	r := &Record{ID: "r1", Enumerator: "E001"}
+	chain := func(users ...string) []AuditEntry {
+		var out []AuditEntry
+		prev := ""
+		for i, u := range users {
+			e := AuditEntry{Seq: uint64(i + 1), User: u, Action: ActionAnswer, New: json.RawMessage(`1`), Prev: prev}
+			e.Hash = e.ComputeHash()
+			if u == "E001" {
+				e.Sign(r.ID, priv1)
+			} else {
+				e.Sign(r.ID, priv2)
+			}
+			prev = e.Hash
+			out = append(out, e)
+		}
+		return out
+	}
+	check := AuthorCheck{NeedCard: true}
+	wire := Unlinked(chain("E001", "E001", "E001", "L001"))
+	Relink(wire)
+	if n := len(wire[0].Sig) + len(wire[1].Sig); n != 0 || len(wire[2].Sig) == 0 || len(wire[3].Sig) == 0 {
+		t.Fatalf("the wire keeps %d signatures of the covered entries", n)
+	}
+	if msgs := CheckAuthors(r, wire, 0, authors, check); len(msgs) != 0 {
+		t.Errorf("a covered run: %v", msgs)
+	}
+	// L001's signature does not cover an unsigned entry of E001 before it.
+	mixed := chain("E001", "L001")
+	mixed[0].Sig = nil
+	if msgs := CheckAuthors(r, mixed, 0, authors, check); len(msgs) == 0 || !strings.Contains(msgs[0], "entry 1 says it is by E001 but is not signed") {
+		t.Errorf("covered by another author: %v", msgs)
+	}
+	// An entry changed inside a covered run: the covering signature no longer holds.
+	forged := Unlinked(chain("E001", "E001", "E001"))
+	forged[1].New = json.RawMessage(`2`)
+	Relink(forged)
+	if msgs := CheckAuthors(r, forged, 0, authors, check); len(msgs) == 0 {
+		t.Error("an entry changed inside a covered run passed")
+	}
+}
