@@ -1,11 +1,11 @@
 package localstore
 
 import (
-	"fmt"
-	"slices"
 	"bytes"
 	"crypto/ed25519"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
