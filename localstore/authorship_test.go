@@ -206,7 +206,7 @@ func TestUnsignedEntriesRefused(t *testing.T) {
 		t.Fatalf("the last entry unsigned: %+v", items[0])
 	}
 	wire := rev
-	wire.Audit = record.Unlinked(rev.Audit)
+	wire.Audit = record.Compact(rev.Audit)
 	record.Relink(wire.Audit)
 	if signed := slices.IndexFunc(wire.Audit, func(e AuditEntry) bool { return len(e.Sig) > 0 }); signed != last {
 		t.Fatalf("the wire keeps the signature of entry %d, want only the last (%d)", signed+1, last+1)

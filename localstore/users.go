@@ -263,9 +263,9 @@ func (db *DB) Unlock(code, passphrase string) (*Session, error) {
 			return nil, fmt.Errorf("%w: user %s: %v", ErrCorrupt, code, err)
 		}
 	}
-	if err := db.rewrapStale(&rec, passphrase, dataKey, s.own); err != nil {
-		return nil, err
-	}
+	// A wrap that could not be redone (a full disk) leaves the old one, which still
+	// opens: the unlock goes on, and the next one tries again.
+	_ = db.rewrapStale(&rec, passphrase, dataKey, s.own)
 	return s, nil
 }
 

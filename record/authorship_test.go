@@ -103,7 +103,7 @@ func TestCoveringSignature(t *testing.T) {
 		return out
 	}
 	check := AuthorCheck{NeedCard: true}
-	wire := Unlinked(chain("E001", "E001", "E001", "L001"))
+	wire := Compact(chain("E001", "E001", "E001", "L001"))
 	Relink(wire)
 	if n := len(wire[0].Sig) + len(wire[1].Sig); n != 0 || len(wire[2].Sig) == 0 || len(wire[3].Sig) == 0 {
 		t.Fatalf("the wire keeps %d signatures of the covered entries", n)
@@ -118,7 +118,7 @@ func TestCoveringSignature(t *testing.T) {
 		t.Errorf("covered by another author: %v", msgs)
 	}
 	// An entry changed inside a covered run: the covering signature no longer holds.
-	forged := Unlinked(chain("E001", "E001", "E001"))
+	forged := Compact(chain("E001", "E001", "E001"))
 	forged[1].New = json.RawMessage(`2`)
 	Relink(forged)
 	if msgs := CheckAuthors(r, forged, 0, authors, check); len(msgs) == 0 {

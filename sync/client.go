@@ -23,6 +23,7 @@ import (
 
 	"github.com/doorstep-survey/doorstep/cleantext"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/record"
 )
 
 // ErrorKind says what a failure means for retrying.
@@ -517,7 +518,7 @@ func (s *Syncer) pushBatch(ctx context.Context, items []localstore.OutboxItem, r
 				return err
 			}
 		}
-		req.Items = append(req.Items, PushItem{Seq: it.Seq, Revision: localstore.Revision{Record: rec, Audit: localstore.Unlinked(it.Audit)}, Case: c})
+		req.Items = append(req.Items, PushItem{Seq: it.Seq, Revision: localstore.Revision{Record: rec, Audit: record.Compact(it.Audit)}, Case: c})
 	}
 	body, plain, err := gzipJSON(req)
 	if err != nil {

@@ -92,6 +92,15 @@ func TestReviewLoopOnOneLaptop(t *testing.T) {
 	if !ok {
 		t.Fatalf("enter did not open the review:\n%s", screenText(m))
 	}
+	first := rv.cursor
+	m = press(t, m, "end")
+	if rv.cursor <= first || rv.items[rv.cursor].kind != lineAnswer {
+		t.Errorf("End went to line %d (from %d)", rv.cursor, first)
+	}
+	m = press(t, m, "home")
+	if rv.cursor != first {
+		t.Errorf("Home went to line %d, want %d", rv.cursor, first)
+	}
 	// The comment goes on 婚姻状况 (R3).
 	for i := 0; i < 40 && rv.items[rv.cursor].question != "R3"; i++ {
 		m = press(t, m, "down")
@@ -131,6 +140,11 @@ func TestReviewLoopOnOneLaptop(t *testing.T) {
 	if iv.Answers["R3"] == 1 {
 		code = "2"
 	}
+	// An enter typed ahead from the case does not walk past the comment.
+	if m = press(t, m, "enter"); form(t, m).cur != "R3" {
+		t.Fatalf("an enter typed ahead left the commented question:\n%s", screenText(m))
+	}
+	clock.Add(time.Second)
 	m = press(t, m, code, "f6")
 	if form(t, m).cur != "" {
 		t.Fatalf("F6 with every question answered does not go to the end:\n%s", screenText(m))

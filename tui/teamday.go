@@ -7,7 +7,6 @@ import (
 
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
-	"github.com/doorstep-survey/doorstep/report"
 	"github.com/doorstep-survey/doorstep/survey"
 )
 
@@ -30,10 +29,10 @@ type villageForm struct {
 
 // villageForms lists the villages of the roster the leader sees, in roster order, with
 // the status of each one's record of the community form.
-func villageForms(cases []localstore.Case, records []*localstore.Record, formID string, villages []string) []villageForm {
+func villageForms(cases []localstore.Case, records []*localstore.Record, formIDs []string, villages []string) []villageForm {
 	status := map[string]localstore.Status{}
 	for _, r := range records {
-		if r.Village != "" && r.FormID == formID {
+		if r.Village != "" && slices.Contains(formIDs, r.FormID) {
 			status[r.Village] = r.Status
 		}
 	}
@@ -108,7 +107,7 @@ func buildTeamDay(reg *forms.Registry, cases []localstore.Case, records []*local
 		// Finished as the reports count it: a returned record being fixed still counts
 		// by its method and outcome, so this screen's home-visit rate is the statistics
 		// table's.
-		if !report.Surveyed(r, time.Time{}) {
+		if !survey.Surveyed(r, time.Time{}) {
 			continue
 		}
 		awaiting := r.Status == localstore.StatusCompleted || r.Status == localstore.StatusSubmitted

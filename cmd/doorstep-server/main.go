@@ -25,6 +25,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/office"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/attachments"
@@ -46,6 +47,7 @@ func main() {
 type opts struct {
 	data, listen, cert, key, photos string
 	dev                             bool
+	office                          officeOpts
 	// formsDir and personForm are the district's form files and the form of new
 	// person records, as the laptops' forms_dir and person_form.
 	formsDir, personForm string
@@ -110,8 +112,9 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.cert, "tls-cert", "", "the server's certificate (PEM)")
 	f.StringVar(&o.key, "tls-key", "", "the certificate's key (PEM)")
 	f.BoolVar(&o.dev, "dev", false, "make a self-signed certificate on first start, and print its fingerprint and an enrolment code for the demo's E001")
+	addOfficeFlags(f, &o.office)
 	root.AddCommand(enrollCmd(o, stdout), fingerprintCmd(o, stdout), recordsCmd(o, stdout), revokeCmd(o, stdout), rosterCmd(o, stdout),
-		duplicatesCmd(o, stdout))
+		duplicatesCmd(o, stdout), officeCmd(o, stdout))
 	return root
 }
 
@@ -138,13 +141,30 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 	}
 	defer st.Close()
 	h := &server.Handler{Store: st, Attachments: att, Log: log}
-	srv := &http.Server{Addr: o.listen, Handler: h, TLSConfig: tlsCfg, ReadHeaderTimeout: 20 * time.Second,
-		ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return err
 	}
+	fp, _ := server.Fingerprint(cert)
+	url := "https://" + publicAddr(ln.Addr().String())
+	// The office console is on the same HTTPS listener, under /office/, unless
+	// --office-listen gives it its own; never on the admin socket.
+	// admin socket.
+	console, err := newOffice(o, office.StoreSource{Store: st, Attachments: att}, url, fp, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer console.Close()
+	officeURL, stopOffice, err := serveOffice(o, console, tlsCfg, url, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopOffice()
+	srv := &http.Server{Addr: o.listen, Handler: mountConsole(o, h, console), TLSConfig: tlsCfg, ReadHeaderTimeout: 20 * time.Second,
+		ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	sock := filepath.Join(o.data, server.AdminSocket)
 	os.Remove(sock) // left by a server that was killed
 	adminLn, err := net.Listen("unix", sock)
@@ -155,10 +175,11 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 	admin := &http.Server{Handler: server.AdminHandler(st), ReadHeaderTimeout: 10 * time.Second}
 	go admin.Serve(adminLn)
 
-	fp, _ := server.Fingerprint(cert)
-	url := "https://" + publicAddr(ln.Addr())
-	fmt.Fprintf(stdout, "doorstep-server listening on %s (data in %s)\ncertificate fingerprint: %s\n", url, o.data, fp)
+	fmt.Fprintf(stdout, "doorstep-server listening on %s (data in %s)\ncertificate fingerprint: %s\noffice console: %s/office/\n", url, o.data, fp, officeURL)
 	if o.dev {
+		if err := devOffice(ctx, o, st, officeURL, stdout); err != nil {
+			return err
+		}
 		code, err := st.AddEnrolment(ctx, dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
 		if err != nil {
 			return err
@@ -184,8 +205,8 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 }
 
 // publicAddr is the listening address as a laptop on this machine writes it.
-func publicAddr(a net.Addr) string {
-	host, port, _ := net.SplitHostPort(a.String())
+func publicAddr(a string) string {
+	host, port, _ := net.SplitHostPort(a)
 	if host == "" || host == "::" || host == "0.0.0.0" {
 		host = "localhost"
 	}
