@@ -360,6 +360,7 @@ var text = map[string][2]string{
 	"key.sentence":   {"上一句/下一句", "sentence"},
 	"speech.none":    {"这台电脑没有设置朗读。", "Speech is not set up on this computer."},
 	"speech.missing": {"朗读不可用（安装方法见前面的说明）。", "Speech is not available (see the note on installing it)."},
+	"speech.nosound": {"没有可用的声音设备：请检查扬声器或耳机，以及音量是否静音。", "No sound device to speak on: check the speakers or headphones, and that the sound is not muted."},
 	"speaking":       {"正在朗读…（按 esc 或换一句停止）", "Speaking… (esc or another sentence stops it)"},
 	"respondent":     {"请您核对", "Please check"},
 	"resp.count":     {"第 %d 句，共 %d 句", "%d of %d"},
