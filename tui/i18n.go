@@ -112,8 +112,8 @@ var text = map[string][2]string{
 	"note":         {"情况说明", "Note"},
 	"noteHint":     {"写明情况与告知人，如：2021年6月病故，家属告知", "say what happened and who said so"},
 	"needNote":     {"未能正常调查的个案须写明情况说明", "A case without an interview needs a note"},
-	"startHint":    {"按 enter 保存调查方式和结果，个案记为“填写中”", "enter saves the method and outcome; the case is then in progress"},
-	"completeHint": {"按 enter 保存并完成此个案，上报区县核销", "enter saves and completes the case, reported to the district"},
+	"startHint":    {"enter 到下一项；在个案结果上按 enter 保存，个案记为“填写中”", "enter goes to the next part; on the outcome it saves, and the case is in progress"},
+	"completeHint": {"写好情况说明后按 enter，确认后个案即完成，上报区县核销", "Write the note, then enter: once confirmed, the case is completed and reported to the district"},
 	"isLocked":     {"此个案已完成，只有组长退回后才能修改", "This case is completed; only a team leader's return reopens it"},
 	// The form
 	"interview":               {"调查", "Interview"},
