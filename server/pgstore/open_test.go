@@ -87,7 +87,7 @@ func TestOpenRefusesANewerSchema(t *testing.T) {
 
 func TestOpenRefusesAnotherProgramsDatabase(t *testing.T) {
 	for name, sql := range map[string]string{
-		"tables of its own": "CREATE TABLE invoices (id int); INSERT INTO invoices VALUES (1)",
+		"tables of its own":        "CREATE TABLE invoices (id int); INSERT INTO invoices VALUES (1)",
 		"a doorstep_meta not ours": "CREATE TABLE doorstep_meta (key text PRIMARY KEY, value text); INSERT INTO doorstep_meta VALUES ('program', 'other')",
 	} {
 		t.Run(name, func(t *testing.T) {
