@@ -1,53 +1,28 @@
 package localstore
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/doorstep-survey/doorstep/record"
 )
+
+// Audit actions and entries are the shared record rules (package record).
+type AuditEntry = record.AuditEntry
 
 // Audit actions.
 const (
-	ActionCreate  = "create"
-	ActionHeader  = "header"  // method and outcome
-	ActionAnswer  = "answer"  // Question, Old, New
-	ActionNote    = "note"    // a warning confirmed with a note
-	ActionConfirm = "confirm" // a section agreed at read-back (Question holds the section)
-	ActionSign    = "sign"
-	ActionPhoto   = "photo"
-	ActionStatus  = "status"
-	ActionReturn  = "return"
+	ActionCreate  = record.ActionCreate
+	ActionHeader  = record.ActionHeader
+	ActionAnswer  = record.ActionAnswer
+	ActionNote    = record.ActionNote
+	ActionConfirm = record.ActionConfirm
+	ActionSign    = record.ActionSign
+	ActionPhoto   = record.ActionPhoto
+	ActionStatus  = record.ActionStatus
+	ActionReturn  = record.ActionReturn
 )
-
-// AuditEntry is one change to a record. Each entry hashes the one before, so an entry
-// removed, reordered or edited outside the program breaks the chain.
-type AuditEntry struct {
-	Seq      uint64          `json:"seq"`
-	User     string          `json:"user"`
-	At       time.Time       `json:"at"`
-	Action   string          `json:"action"`
-	Question string          `json:"question,omitempty"`
-	Old      json.RawMessage `json:"old,omitempty"`
-	New      json.RawMessage `json:"new,omitempty"`
-	Reason   string          `json:"reason,omitempty"`
-	// SpentMS is the time spent on the question, measured with a monotonic clock by the
-	// screen, so a laptop clock set wrong does not distort it.
-	SpentMS int64  `json:"spent_ms,omitempty"`
-	Prev    string `json:"prev"`
-	Hash    string `json:"hash"`
-}
-
-// computeHash is sha256 over the entry's JSON with Hash empty.
-func (e AuditEntry) computeHash() string {
-	e.Hash = ""
-	data, _ := json.Marshal(e)
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])
-}
 
 func (s *Session) appendAudit(tx *bolt.Tx, r *Record, e AuditEntry) error {
 	b := tx.Bucket(bucketAudit).Bucket([]byte(r.ID))
@@ -58,7 +33,7 @@ func (s *Session) appendAudit(tx *bolt.Tx, r *Record, e AuditEntry) error {
 	e.User = s.user.Code
 	e.At = s.db.opts.Now()
 	e.Prev = r.AuditHead
-	e.Hash = e.computeHash()
+	e.Hash = e.ComputeHash()
 	if err := s.keys.putSealed(b, auditPath(r.ID), u64(e.Seq), &e); err != nil {
 		return err
 	}
@@ -143,64 +118,5 @@ func (s *Session) Verify() ([]Problem, error) {
 
 // verifyRecord checks one record against its chain.
 func verifyRecord(r *Record, entries []AuditEntry) []string {
-	return verifyChain(r, entries, true)
-}
-
-// verifyChain checks one record against its chain; hashes is false for a chain whose
-// hashes were just computed from its entries (Relink), where checking them again would
-// only cost time.
-func verifyChain(r *Record, entries []AuditEntry, hashes bool) []string {
-	var msgs []string
-	prev := ""
-	answers := map[string]string{}
-	for i, e := range entries {
-		if e.Seq != uint64(i+1) {
-			msgs = append(msgs, fmt.Sprintf("audit entry %d is numbered %d: entries are missing or reordered", i+1, e.Seq))
-		}
-		if e.Prev != prev {
-			msgs = append(msgs, fmt.Sprintf("audit entry %d does not follow entry %d", e.Seq, i))
-		}
-		if hashes && e.computeHash() != e.Hash {
-			msgs = append(msgs, fmt.Sprintf("audit entry %d was changed after it was written", e.Seq))
-		}
-		prev = e.Hash
-		if e.Action == ActionAnswer {
-			if e.New == nil {
-				delete(answers, e.Question)
-			} else {
-				answers[e.Question] = compactJSON(e.New)
-			}
-		}
-	}
-	if uint64(len(entries)) != r.AuditLen || prev != r.AuditHead {
-		msgs = append(msgs, fmt.Sprintf("the record does not end its audit chain (%d entries, record says %d)", len(entries), r.AuditLen))
-	}
-	for q, v := range r.Answers {
-		if answers[q] != compactJSON(v) {
-			msgs = append(msgs, fmt.Sprintf("answer %s is not the one the audit chain recorded", q))
-		}
-	}
-	for q := range answers {
-		if _, ok := r.Answers[q]; !ok {
-			msgs = append(msgs, fmt.Sprintf("answer %s was removed without an audit entry", q))
-		}
-	}
-	if r.Status.Locked() && r.Outcome == OutcomeInterviewed {
-		if _, ok := r.RespondentSignature(); !ok {
-			msgs = append(msgs, "the respondent's signature does not match the record's content")
-		}
-		if _, ok := r.SignedBy(SignerEnumerator); !ok {
-			msgs = append(msgs, "the enumerator's signature does not match the record's content")
-		}
-	}
-	return msgs
-}
-
-func compactJSON(raw json.RawMessage) string {
-	var v any
-	if json.Unmarshal(raw, &v) != nil {
-		return string(raw)
-	}
-	out, _ := json.Marshal(v)
-	return string(out)
+	return record.Verify(r, entries)
 }

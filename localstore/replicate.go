@@ -9,23 +9,13 @@ import (
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/doorstep-survey/doorstep/record"
 )
 
-// A record's life is one audit chain, and only one laptop writes to it at a time: the
-// enumerator's until it is completed, the leader's until it is approved or returned,
-// the enumerator's again after a return. Moving a record between laptops (a bundle on a
-// USB stick, or through the district server) is therefore sending the entries the other
-// side lacks: a chain that extends the local one is taken, one that the local chain
-// already holds is a duplicate or stale, and two chains that part ways are a conflict
-// that nobody resolves silently.
-
-// Revision is a record as one laptop holds it, ready to move to another: the record,
-// its whole audit chain, and the photos it names.
-type Revision struct {
-	Record Record            `json:"record"`
-	Audit  []AuditEntry      `json:"audit"`
-	Photos map[string][]byte `json:"photos,omitempty"` // by sha256 hex
-}
+// Revision is a record ready to move to another laptop or the server: the wire form
+// the record package defines, with the photos it names.
+type Revision = record.Revision
 
 // ReceiveResult is what became of a revision received.
 type ReceiveResult string
@@ -39,7 +29,7 @@ const (
 )
 
 // ErrConflict is a record changed on two laptops in different ways.
-var ErrConflict = errors.New("the record was changed differently on two laptops")
+var ErrConflict = record.ErrConflict
 
 // Revision returns the record as it is here, with its chain and photos, to send.
 func (s *Session) Revision(recordID string) (Revision, error) {

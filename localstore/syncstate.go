@@ -6,6 +6,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/doorstep-survey/doorstep/record"
 )
 
 // SyncState is this laptop's enrolment with the district server and how far it has
@@ -130,44 +132,11 @@ func (s *Session) Rejected() ([]RejectedEntry, error) {
 	return out, err
 }
 
-// VerifyRevision checks a revision as Receive does before storing it: its chain links
-// and replays to the record's answers, and its signatures bind its content. The district
-// server uses it so both sides hold records to one rule.
-func VerifyRevision(rev Revision) []string {
-	if len(rev.Audit) == 0 {
-		return []string{"the record comes without its audit chain"}
-	}
-	r := rev.Record
-	return verifyRecord(&r, rev.Audit)
-}
-
-// Unlinked is the chain without its hashes, for the wire: every hash is recomputed
-// from the entries themselves, so sending them would only cost bytes (they do not
-// compress). The record's AuditHead still binds the whole chain.
-func Unlinked(entries []AuditEntry) []AuditEntry {
-	out := make([]AuditEntry, len(entries))
-	for i, e := range entries {
-		e.Prev, e.Hash = "", ""
-		out[i] = e
-	}
-	return out
-}
-
-// VerifyRelinked is VerifyRevision for a chain whose hashes Relink has just computed.
-func VerifyRelinked(rev Revision) []string {
-	if len(rev.Audit) == 0 {
-		return []string{"the record comes without its audit chain"}
-	}
-	r := rev.Record
-	return verifyChain(&r, rev.Audit, false)
-}
-
-// Relink fills in the hashes of a chain received without them.
-func Relink(entries []AuditEntry) {
-	prev := ""
-	for i := range entries {
-		entries[i].Prev = prev
-		entries[i].Hash = entries[i].computeHash()
-		prev = entries[i].Hash
-	}
-}
+// VerifyRevision, Unlinked, VerifyRelinked and Relink are the shared record rules;
+// these names keep the laptop's callers as they were.
+var (
+	VerifyRevision = record.VerifyRevision
+	Unlinked       = record.Unlinked
+	VerifyRelinked = record.VerifyRelinked
+	Relink         = record.Relink
+)

@@ -3,7 +3,7 @@ package sync
 import (
 	"time"
 
-	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/roster"
 )
 
@@ -72,9 +72,9 @@ func (u User) MayVillage(v string) bool {
 // as between laptops), and the case it is about as the district names it.
 // Photos are not in it: they are uploaded first, by content hash.
 type PushItem struct {
-	Seq      uint64              `json:"seq"` // the laptop's outbox number, echoed back
-	Revision localstore.Revision `json:"revision"`
-	Case     Case                `json:"case"`
+	Seq      uint64          `json:"seq"` // the laptop's outbox number, echoed back
+	Revision record.Revision `json:"revision"`
+	Case     Case            `json:"case"`
 }
 
 // Case is a record's case as the district knows it; Subject is "" for a village's form.
@@ -121,11 +121,25 @@ type PushResponse struct {
 // approvals and returns; a leader: the team's completed records).
 type PullResponse struct {
 	Envelope
-	Epoch     string                `json:"epoch"`
-	Cursor    uint64                `json:"cursor"`
-	More      bool                  `json:"more"` // call again with the new cursor
-	Roster    []roster.Row          `json:"roster,omitempty"`
-	Revisions []localstore.Revision `json:"revisions,omitempty"`
+	Epoch     string            `json:"epoch"`
+	Cursor    uint64            `json:"cursor"`
+	More      bool              `json:"more"` // call again with the new cursor
+	Roster    []roster.Row      `json:"roster,omitempty"`
+	Revisions []record.Revision `json:"revisions,omitempty"`
+	// Withdrawn are records of the user's villages the district withdrew: another
+	// record of the same person stands (a duplicate interview resolved).
+	Withdrawn []Withdrawal `json:"withdrawn,omitempty"`
+}
+
+// Withdrawal is the district's word that a record does not stand: the same person was
+// interviewed twice for the same form, and the district chose the other record.
+type Withdrawal struct {
+	RecordID string    `json:"record_id"`
+	Subject  string    `json:"subject"`
+	FormID   string    `json:"form_id"`
+	Kept     string    `json:"kept"` // the record that stands
+	Reason   string    `json:"reason"`
+	At       time.Time `json:"at"`
 }
 
 // UploadOffset is the header in which the server says how much of an attachment it has

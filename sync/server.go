@@ -13,13 +13,13 @@ import (
 	gosync "sync"
 	"time"
 
-	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/record"
 )
 
 // Limits of the server.
 const (
 	MaxBody       = 16 << 20 // a batch of records, decompressed
-	maxAttachment = localstore.MaxPhotoSize
+	maxAttachment = record.MaxPhotoSize
 	maxChunk      = 1 << 20
 	pullLimit     = 200
 )

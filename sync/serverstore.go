@@ -18,7 +18,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 
-	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/roster"
 )
 
@@ -253,12 +253,12 @@ func (s *Store) Revoke(userCode string) (int, error) {
 
 // storedRevision is one revision as the server keeps it.
 type storedRevision struct {
-	Revision localstore.Revision `json:"revision"`
-	Case     Case                `json:"case"`
-	From     string              `json:"from"` // user code of who pushed it
-	Received time.Time           `json:"received"`
-	ServerID string              `json:"server_id"`
-	Seq      uint64              `json:"seq"`
+	Revision record.Revision `json:"revision"`
+	Case     Case            `json:"case"`
+	From     string          `json:"from"` // user code of who pushed it
+	Received time.Time       `json:"received"`
+	ServerID string          `json:"server_id"`
+	Seq      uint64          `json:"seq"`
 }
 
 type latestRecord struct {
@@ -324,15 +324,15 @@ func (s *Store) check(u User, item PushItem) (PushResult, bool) {
 		res.Reason = fmt.Sprintf("%s is not one of %s's villages", item.Case.Village, u.Code)
 	case r.Village == "" && (item.Case.Subject == "" || item.Case.Subject != r.Subject):
 		res.Reason = "the record's case does not match the case it is sent with"
-	case !r.Status.Locked() && r.Status != localstore.StatusReturned:
+	case !r.Status.Locked() && r.Status != record.StatusReturned:
 		// A laptop queues a record when it is completed, returned or approved; a
 		// draft sent anyway is not the district's yet.
 		res.Reason = fmt.Sprintf("a %s record is not sent to the district: only completed, returned or approved ones", r.Status)
 	default:
-		verify := localstore.VerifyRevision
+		verify := record.VerifyRevision
 		if len(rev.Audit) > 0 && rev.Audit[0].Hash == "" {
-			localstore.Relink(rev.Audit) // sent without its hashes (PROTOCOL.md)
-			verify = localstore.VerifyRelinked
+			record.Relink(rev.Audit) // sent without its hashes (PROTOCOL.md)
+			verify = record.VerifyRelinked
 		}
 		if msgs := verify(rev); len(msgs) > 0 {
 			res.Reason = strings.Join(msgs, "; ")
@@ -361,7 +361,7 @@ func (s *Store) put(tx *bolt.Tx, u User, item PushItem) (PushResult, error) {
 			res.Result, res.ServerID, res.Received = Duplicate, had.ServerID, had.Received
 			return res, nil
 		}
-		res.Result, res.Reason = Rejected, localstore.ErrConflict.Error()
+		res.Result, res.Reason = Rejected, record.ErrConflict.Error()
 		return res, nil
 	}
 	if data := tx.Bucket(bktLatest).Get([]byte(r.ID)); data != nil {
@@ -374,12 +374,12 @@ func (s *Store) put(tx *bolt.Tx, u User, item PushItem) (PushResult, error) {
 			if latest.Heads[n-1] == rev.Audit[n-1].Hash {
 				res.Result = Stale
 			} else {
-				res.Result, res.Reason = Rejected, localstore.ErrConflict.Error()
+				res.Result, res.Reason = Rejected, record.ErrConflict.Error()
 			}
 			return res, nil
 		}
 		if rev.Audit[latest.AuditLen-1].Hash != latest.Heads[latest.AuditLen-1] {
-			res.Result, res.Reason = Rejected, localstore.ErrConflict.Error()
+			res.Result, res.Reason = Rejected, record.ErrConflict.Error()
 			return res, nil
 		}
 	}

@@ -1,0 +1,141 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/doorstep-survey/doorstep/record"
+	dsync "github.com/doorstep-survey/doorstep/sync"
+)
+
+// Arrival is one pushed item as the server receives it.
+type Arrival struct {
+	Item dsync.PushItem
+	// Device names the laptop it came from (its token's device name), for the record.
+	Device string
+	// Missing are the photos the record names that the attachment folder does not hold
+	// whole when the batch arrives (the handler asks Attachments.Has).
+	Missing []string
+}
+
+// Check is what can be judged of an arrival from the sender and the item alone: it
+// says what the record is and where, its village is one of the sender's, the status is
+// one the district takes, and its audit chain is whole, links, replays to its answers
+// and carries signatures that bind its content. A chain sent without its hashes
+// (PROTOCOL.md) is relinked in place first. ok is false with the rejection in res.
+//
+// It hashes the whole chain: call it before taking a write lock.
+func Check(from dsync.User, a Arrival) (res dsync.PushResult, ok bool) {
+	rev := a.Item.Revision
+	r := rev.Record
+	res = dsync.PushResult{Seq: a.Item.Seq, RecordID: r.ID, Result: dsync.Rejected}
+	switch {
+	case r.ID == "" || a.Item.Case.Village == "":
+		res.Reason = "the record does not say what it is or where"
+	case !from.MayVillage(a.Item.Case.Village):
+		res.Reason = fmt.Sprintf("%s is not one of %s's villages", a.Item.Case.Village, from.Code)
+	case r.Village == "" && (a.Item.Case.Subject == "" || a.Item.Case.Subject != r.Subject):
+		res.Reason = "the record's case does not match the case it is sent with"
+	case r.Village != "" && r.Village != a.Item.Case.Village:
+		res.Reason = "the record's village does not match the case it is sent with"
+	case !r.Status.Locked() && r.Status != record.StatusReturned:
+		// A laptop queues a record when it is completed, returned or approved; a
+		// draft sent anyway is not the district's yet.
+		res.Reason = fmt.Sprintf("a %s record is not sent to the district: only completed, returned or approved ones", r.Status)
+	case len(rev.Audit) == 0:
+		res.Reason = "the record comes without its audit chain"
+	default:
+		verify := record.VerifyRevision
+		if rev.Audit[0].Hash == "" {
+			record.Relink(rev.Audit) // sent without its hashes (PROTOCOL.md)
+			verify = record.VerifyRelinked
+		}
+		if msgs := verify(rev); len(msgs) > 0 {
+			res.Reason = strings.Join(msgs, "; ")
+		} else if uint64(len(rev.Audit)) != r.AuditLen {
+			res.Reason = "the audit chain does not end where the record says"
+		} else {
+			return res, true
+		}
+	}
+	return res, false
+}
+
+// Held is what the server holds of one record when an arrival of it is decided, read
+// in the deciding transaction. Its zero value is a record the server has never seen.
+type Held struct {
+	// Latest is the record's latest stored revision (nil: none).
+	Latest *HeldLatest
+	// Same is the stored revision with the arriving revision number (nil: none).
+	Same *HeldRevision
+	// Others are the ids of the other records of the same person and form
+	// (PersonKey), withdrawn ones included.
+	Others []string
+}
+
+// HeldLatest is the latest stored revision of a record: enough to judge a later chain
+// without its entries.
+type HeldLatest struct {
+	Revision uint64
+	// Heads are the hashes of its audit entries in order (record.Heads).
+	Heads []string
+}
+
+// HeldRevision is one stored revision: its chain's last hash and its receipt.
+type HeldRevision struct {
+	Head     string
+	ServerID string
+	Received time.Time
+}
+
+// Decision is what to do with a checked arrival.
+type Decision struct {
+	// Result is dsync.Stored (write it), Duplicate (answer with Receipt), Stale or
+	// Rejected (Reason; Retry when it is not the record's fault).
+	Result string
+	Reason string
+	Retry  bool
+	// Receipt is the first receipt of a duplicate.
+	Receipt HeldRevision
+	// DuplicateOf, on Stored, are the other records of the same person and form:
+	// the backend marks the person a duplicate interview.
+	DuplicateOf []string
+}
+
+// Decide is the exactly-once rule over what is held and what arrives (already through
+// Check):
+//   - the same revision again with the same chain is a duplicate, answered with its
+//     first receipt; with another chain it is a conflict;
+//   - a chain no longer than the held one is stale when it is the held chain's start,
+//     else a conflict; a longer chain must extend the held one, else a conflict;
+//   - a record whose photos are not all uploaded is rejected, to be sent again (Retry);
+//   - anything else is stored, and if the person already has another record of the
+//     same form, it is a duplicate interview (DuplicateOf): both are kept.
+func Decide(held Held, a Arrival) Decision {
+	audit := a.Item.Revision.Audit
+	n := len(audit)
+	head := audit[n-1].Hash
+	if s := held.Same; s != nil {
+		if s.Head == head {
+			return Decision{Result: dsync.Duplicate, Receipt: *s}
+		}
+		return Decision{Result: dsync.Rejected, Reason: record.ErrConflict.Error()}
+	}
+	if l := held.Latest; l != nil && len(l.Heads) > 0 {
+		have := len(l.Heads)
+		if n <= have {
+			if l.Heads[n-1] == head {
+				return Decision{Result: dsync.Stale}
+			}
+			return Decision{Result: dsync.Rejected, Reason: record.ErrConflict.Error()}
+		}
+		if audit[have-1].Hash != l.Heads[have-1] {
+			return Decision{Result: dsync.Rejected, Reason: record.ErrConflict.Error()}
+		}
+	}
+	if len(a.Missing) > 0 {
+		return Decision{Result: dsync.Rejected, Retry: true, Reason: fmt.Sprintf("photo %.8s has not been uploaded", a.Missing[0])}
+	}
+	return Decision{Result: dsync.Stored, DuplicateOf: held.Others}
+}

@@ -1,0 +1,138 @@
+package store
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/doorstep-survey/doorstep/record"
+	dsync "github.com/doorstep-survey/doorstep/sync"
+)
+
+// signedChain is a completed, signed record with n answers and its linked chain.
+func signedChain(n int) record.Revision {
+	r := record.Record{ID: "rec-1", Subject: "11010119800101001X11", FormID: "person-2021", FormVersion: "1",
+		Enumerator: "E001", Outcome: record.OutcomeInterviewed, Answers: map[string]json.RawMessage{}}
+	var audit []record.AuditEntry
+	prev := ""
+	add := func(e record.AuditEntry) {
+		e.Seq, e.User, e.Prev = uint64(len(audit)+1), "E001", prev
+		e.At = time.Date(2026, 10, 1, 9, 0, len(audit), 0, time.UTC)
+		e.Hash = e.ComputeHash()
+		prev = e.Hash
+		audit = append(audit, e)
+	}
+	for i := range n {
+		q := string(rune('A' + i))
+		r.Answers[q] = json.RawMessage(`1`)
+		add(record.AuditEntry{Action: record.ActionAnswer, Question: q, New: json.RawMessage(`1`)})
+	}
+	h := r.ContentHash()
+	r.Signatures = []record.Signature{{Role: record.SignerRespondent, Name: "本人", ContentHash: h}, {Role: record.SignerEnumerator, Name: "李", ContentHash: h}}
+	add(record.AuditEntry{Action: record.ActionSign})
+	add(record.AuditEntry{Action: record.ActionStatus, New: json.RawMessage(`"completed"`)})
+	r.Status, r.AuditLen, r.AuditHead, r.Revision = record.StatusCompleted, uint64(len(audit)), prev, uint64(len(audit))
+	return record.Revision{Record: r, Audit: audit}
+}
+
+func arrival(rev record.Revision) Arrival {
+	return Arrival{Item: dsync.PushItem{Seq: 7, Revision: rev, Case: dsync.Case{Subject: rev.Record.Subject, Village: "王庄村"}}}
+}
+
+func TestCheck(t *testing.T) {
+	e001 := dsync.User{Code: "E001", Role: "enumerator", Villages: []string{"王庄村"}}
+	tests := []struct {
+		name   string
+		from   dsync.User
+		change func(a *Arrival)
+		want   string // "" passes; else a part of the reason
+	}{
+		{"whole", e001, func(a *Arrival) {}, ""},
+		{"sent without hashes", e001, func(a *Arrival) { a.Item.Revision.Audit = record.Unlinked(a.Item.Revision.Audit) }, ""},
+		{"no id", e001, func(a *Arrival) { a.Item.Revision.Record.ID = "" }, "does not say what it is"},
+		{"no village", e001, func(a *Arrival) { a.Item.Case.Village = "" }, "does not say what it is"},
+		{"another village", e001, func(a *Arrival) { a.Item.Case.Village = "新华社区" }, "not one of E001's villages"},
+		{"whole district", dsync.User{Code: "L9", Villages: []string{"*"}}, func(a *Arrival) { a.Item.Case.Village = "新华社区" }, ""},
+		{"case not the record's", e001, func(a *Arrival) { a.Item.Case.Subject = "X" }, "does not match the case"},
+		{"village form elsewhere", e001, func(a *Arrival) {
+			a.Item.Revision.Record.Village = "新华社区"
+		}, "village does not match"},
+		{"draft", e001, func(a *Arrival) { a.Item.Revision.Record.Status = record.StatusDraft }, "a draft record is not sent"},
+		{"no chain", e001, func(a *Arrival) { a.Item.Revision.Audit = nil }, "without its audit chain"},
+		{"answer forged", e001, func(a *Arrival) { a.Item.Revision.Record.Answers["A"] = json.RawMessage(`2`) }, "answer A is not the one"},
+		{"entry forged, sent without hashes", e001, func(a *Arrival) {
+			w := record.Unlinked(a.Item.Revision.Audit)
+			w[0].New = json.RawMessage(`2`)
+			a.Item.Revision.Audit = w
+		}, "does not end its audit chain"},
+		{"chain longer than the record says", e001, func(a *Arrival) { a.Item.Revision.Record.AuditLen-- }, "does not end"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := arrival(signedChain(3))
+			tt.change(&a)
+			res, ok := Check(tt.from, a)
+			if tt.want == "" {
+				if !ok {
+					t.Fatalf("refused: %s", res.Reason)
+				}
+				return
+			}
+			if ok || res.Result != dsync.Rejected || !strings.Contains(res.Reason, tt.want) || res.Seq != 7 {
+				t.Fatalf("Check = %+v, %v; want rejected with %q", res, ok, tt.want)
+			}
+		})
+	}
+}
+
+func TestDecide(t *testing.T) {
+	full := signedChain(4) // 6 entries
+	heads := record.Heads(full.Audit)
+	other := signedChain(5) // parts from full at entry 5
+	otherHeads := record.Heads(other.Audit)
+	short := record.Revision{Record: full.Record, Audit: full.Audit[:4]}
+	received := time.Date(2026, 10, 2, 8, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name    string
+		held    Held
+		arrives record.Revision
+		missing []string
+		want    Decision
+	}{
+		{"new", Held{}, full, nil, Decision{Result: dsync.Stored}},
+		{"resent", Held{Latest: &HeldLatest{6, heads}, Same: &HeldRevision{heads[5], "s-1", received}}, full, nil,
+			Decision{Result: dsync.Duplicate, Receipt: HeldRevision{heads[5], "s-1", received}}},
+		{"same revision, another chain", Held{Latest: &HeldLatest{6, otherHeads[:6]}, Same: &HeldRevision{Head: otherHeads[5]}}, full, nil,
+			Decision{Result: dsync.Rejected, Reason: record.ErrConflict.Error()}},
+		{"older than held", Held{Latest: &HeldLatest{6, heads}}, short, nil, Decision{Result: dsync.Stale}},
+		{"shorter, parted", Held{Latest: &HeldLatest{7, otherHeads}}, full, nil,
+			Decision{Result: dsync.Rejected, Reason: record.ErrConflict.Error()}},
+		{"extends held", Held{Latest: &HeldLatest{4, heads[:4]}}, full, nil, Decision{Result: dsync.Stored}},
+		{"longer, parted", Held{Latest: &HeldLatest{2, []string{heads[0], "x"}}}, full, nil,
+			Decision{Result: dsync.Rejected, Reason: record.ErrConflict.Error()}},
+		{"photo missing", Held{}, full, []string{"abcdef0123456789"}, Decision{Result: dsync.Rejected, Retry: true, Reason: "photo abcdef01 has not been uploaded"}},
+		{"photo missing but resent", Held{Same: &HeldRevision{Head: heads[5]}}, full, []string{"abcdef01"}, Decision{Result: dsync.Duplicate, Receipt: HeldRevision{Head: heads[5]}}},
+		{"second interview of the person", Held{Others: []string{"rec-0"}}, full, nil, Decision{Result: dsync.Stored, DuplicateOf: []string{"rec-0"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := arrival(tt.arrives)
+			a.Missing = tt.missing
+			got := Decide(tt.held, a)
+			if got.Result != tt.want.Result || got.Reason != tt.want.Reason || got.Retry != tt.want.Retry ||
+				got.Receipt != tt.want.Receipt || strings.Join(got.DuplicateOf, ",") != strings.Join(tt.want.DuplicateOf, ",") {
+				t.Errorf("Decide = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPersonKey(t *testing.T) {
+	if PersonKey("", "community-2021") != "" {
+		t.Error("a village's form has a person key")
+	}
+	if PersonKey("A", "person-2021") == PersonKey("A", "person-2022") {
+		t.Error("two years' forms share a key")
+	}
+}
