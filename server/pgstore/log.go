@@ -25,42 +25,77 @@ import (
 // logLock is the advisory lock of the log's writer ("doorslog" in ASCII).
 const logLock int64 = 0x646f6f72736c6f67
 
-// logEntry is one thing a laptop may pull: a record's revision or a roster case.
+// Kinds of log entry.
+const (
+	kindRevision   = "revision"
+	kindRoster     = "roster"
+	kindWithdrawal = "withdrawal"
+)
+
+// logEntry is one thing a laptop may pull: a record's revision, a roster case or a
+// record withdrawn.
 type logEntry struct {
-	Seq        uint64
-	Village    string
-	RecordID   string // a revision: its record and revision number
-	Revision   uint64
-	Subject    string // a roster case: its subject
-	From       string // who pushed the revision
-	Enumerator string // whose record it is
+	Seq         uint64
+	Kind        string
+	Village     string
+	RecordID    string   // a revision or a withdrawal: its record
+	Subject     string   // a roster case: its key
+	From        string   // who pushed the revision
+	Enumerators []string // the enumerators it is for, besides the village's leaders
+
+	// Read with the entry, as JSON: the revision's store.StoredRevision, the roster
+	// row, the record's current withdrawal (nil: it stands after all).
+	Revision, Roster, Withdrawal []byte
 }
 
-// appendLog numbers entries after every committed one and inserts them, in tx, which
-// then holds logLock until it ends: commit promptly.
-func appendLog(ctx context.Context, tx pgx.Tx, entries []logEntry) error {
+// lockLog makes tx the log's one writer until it ends and returns the last seq
+// committed: number new entries after it, and commit promptly.
+func lockLog(ctx context.Context, tx pgx.Tx) (uint64, error) {
+	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", logLock); err != nil {
+		return 0, fmt.Errorf("wait for the log: %w", err)
+	}
+	var last int64
+	if err := tx.QueryRow(ctx, "SELECT coalesce(max(seq), 0) FROM log").Scan(&last); err != nil {
+		return 0, fmt.Errorf("read the log's end: %w", err)
+	}
+	return uint64(last), nil
+}
+
+// insertLog inserts entries already numbered under lockLog.
+func insertLog(ctx context.Context, tx pgx.Tx, entries []logEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", logLock); err != nil {
-		return fmt.Errorf("wait for the log: %w", err)
-	}
-	var last uint64
-	if err := tx.QueryRow(ctx, "SELECT coalesce(max(seq), 0) FROM log").Scan(&last); err != nil {
-		return fmt.Errorf("read the log's end: %w", err)
-	}
 	rows := make([][]any, len(entries))
-	for i := range entries {
-		e := &entries[i]
-		e.Seq = last + uint64(i) + 1
-		rows[i] = []any{int64(e.Seq), e.Village, nullable(e.RecordID), nullableRev(e), nullable(e.Subject), e.From, e.Enumerator}
+	for i, e := range entries {
+		enums := e.Enumerators
+		if enums == nil {
+			enums = []string{}
+		}
+		rows[i] = []any{int64(e.Seq), e.Kind, e.Village, nullable(e.RecordID), nullable(e.Subject), e.From, enums}
 	}
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"log"},
-		[]string{"seq", "village", "record_id", "revision", "subject", "from_user", "enumerator"}, pgx.CopyFromRows(rows))
+		[]string{"seq", "kind", "village", "record_id", "subject", "from_user", "enumerators"}, pgx.CopyFromRows(rows))
 	if err != nil {
 		return fmt.Errorf("append to the log: %w", err)
 	}
 	return nil
+}
+
+// appendLog numbers entries after every committed one and inserts them, in tx, which
+// then holds the log until it ends.
+func appendLog(ctx context.Context, tx pgx.Tx, entries []logEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	last, err := lockLog(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for i := range entries {
+		entries[i].Seq = last + uint64(i) + 1
+	}
+	return insertLog(ctx, tx, entries)
 }
 
 func nullable(s string) any {
@@ -70,18 +105,11 @@ func nullable(s string) any {
 	return s
 }
 
-func nullableRev(e *logEntry) any {
-	if e.RecordID == "" {
-		return nil
-	}
-	return int64(e.Revision)
-}
-
 // logFilter is whose entries a reader gets.
 type logFilter struct {
 	Villages []string // nil: every village
 	User     string   // their own revisions are not sent back to them
-	Leader   bool     // a leader gets the team's revisions; an enumerator only their own records
+	Leader   bool     // a leader gets every entry; an enumerator roster cases and what names them
 }
 
 // querier is a pool, a connection or a transaction.
@@ -90,37 +118,47 @@ type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// readLog returns up to limit entries after cursor that the filter lets through, the
-// cursor to continue from, and whether there are more. The cursor passes entries the
-// filter keeps out, up to the highest committed seq, but never an entry not yet visible.
+// readLog returns up to limit entries after cursor that the filter lets through, with
+// what they carry, the cursor to continue from, and whether there are more. The cursor
+// passes entries the filter keeps out, up to the highest committed seq, but never an
+// entry not yet visible.
 func readLog(ctx context.Context, q querier, f logFilter, cursor uint64, limit int) ([]logEntry, uint64, bool, error) {
 	limit = max(limit, 1)
 	// Everything up to hi is committed and visible from here on (commit order); later
 	// statements may see more, which the bound keeps for the next call.
-	var hi uint64
+	var hi int64
 	if err := q.QueryRow(ctx, "SELECT coalesce(max(seq), 0) FROM log").Scan(&hi); err != nil {
 		return nil, cursor, false, fmt.Errorf("read the log: %w", err)
 	}
-	if hi <= cursor {
+	if uint64(hi) <= cursor {
 		return nil, cursor, false, nil
 	}
-	const cols = `SELECT seq, village, coalesce(record_id, ''), coalesce(revision, 0), coalesce(subject, ''), from_user, enumerator FROM log `
-	const who = ` AND (subject IS NOT NULL OR (from_user <> $3 AND ($4 OR enumerator = $3))) ORDER BY seq LIMIT $5`
+	const cols = `SELECT l.seq, l.kind, l.village, coalesce(l.record_id, ''), coalesce(l.subject, ''), l.from_user, l.enumerators,
+		rv.data, ro.data, c.withdrawal
+		FROM log l
+		LEFT JOIN revisions rv ON l.kind = 'revision' AND rv.seq = l.seq
+		LEFT JOIN roster ro ON l.kind = 'roster' AND ro.key = l.subject
+		LEFT JOIN records c ON l.kind = 'withdrawal' AND c.record_id = l.record_id
+		WHERE l.seq > $1 AND l.seq <= $2 `
+	// A user's own revisions do not go back to them; an enumerator gets the roster
+	// and what names them (their records' revisions and withdrawals), a leader all.
+	const who = ` AND (l.kind <> 'revision' OR l.from_user <> $3)
+		AND (l.kind = 'roster' OR $4 OR $3 = ANY(l.enumerators)) ORDER BY l.seq LIMIT $5`
 	var rows pgx.Rows
 	var err error
 	if f.Villages == nil {
-		rows, err = q.Query(ctx, cols+`WHERE seq > $1 AND seq <= $2`+who, int64(cursor), int64(hi), f.User, f.Leader, limit+1)
+		rows, err = q.Query(ctx, cols+who, int64(cursor), hi, f.User, f.Leader, limit+1)
 	} else {
-		rows, err = q.Query(ctx, cols+`WHERE seq > $1 AND seq <= $2 AND village = ANY($6)`+who, int64(cursor), int64(hi), f.User, f.Leader, limit+1, f.Villages)
+		rows, err = q.Query(ctx, cols+`AND l.village = ANY($6)`+who, int64(cursor), hi, f.User, f.Leader, limit+1, f.Villages)
 	}
 	if err != nil {
 		return nil, cursor, false, fmt.Errorf("read the log: %w", err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (logEntry, error) {
 		var e logEntry
-		var seq, rev int64
-		err := r.Scan(&seq, &e.Village, &e.RecordID, &rev, &e.Subject, &e.From, &e.Enumerator)
-		e.Seq, e.Revision = uint64(seq), uint64(rev)
+		var seq int64
+		err := r.Scan(&seq, &e.Kind, &e.Village, &e.RecordID, &e.Subject, &e.From, &e.Enumerators, &e.Revision, &e.Roster, &e.Withdrawal)
+		e.Seq = uint64(seq)
 		return e, err
 	})
 	if err != nil {
@@ -130,5 +168,5 @@ func readLog(ctx context.Context, q querier, f logFilter, cursor uint64, limit i
 		out = out[:limit]
 		return out, out[limit-1].Seq, true, nil
 	}
-	return out, hi, false, nil
+	return out, uint64(hi), false, nil
 }

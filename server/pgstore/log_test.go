@@ -24,13 +24,13 @@ func TestLogCursorWaitsForAnUncommittedWriter(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Rollback(ctx)
-	if err := appendLog(ctx, a, []logEntry{{Village: "V1", Subject: "A"}}); err != nil {
+	if err := appendLog(ctx, a, []logEntry{{Kind: kindRoster, Village: "V1", Subject: "A"}}); err != nil {
 		t.Fatal(err)
 	}
 	bDone := make(chan error, 1)
 	go func() {
 		bDone <- pgx.BeginFunc(ctx, s.pool, func(b pgx.Tx) error {
-			return appendLog(ctx, b, []logEntry{{Village: "V1", Subject: "B"}})
+			return appendLog(ctx, b, []logEntry{{Kind: kindRoster, Village: "V1", Subject: "B"}})
 		})
 	}()
 	select {
@@ -73,7 +73,7 @@ func TestLogConcurrentWritersNoReaderSkips(t *testing.T) {
 				n := 1 + rng.IntN(3)
 				entries := make([]logEntry, n)
 				for j := range entries {
-					entries[j] = logEntry{Village: villages[rng.IntN(len(villages))], Subject: fmt.Sprintf("w%d-%d-%d", w, i, j)}
+					entries[j] = logEntry{Kind: kindRoster, Village: villages[rng.IntN(len(villages))], Subject: fmt.Sprintf("w%d-%d-%d", w, i, j)}
 				}
 				rollback := rng.IntN(5) == 0
 				err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {

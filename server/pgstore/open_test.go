@@ -128,7 +128,7 @@ func TestInterruptedMigrationLosesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := appendLog(ctx, tx, []logEntry{{Village: "V1", Subject: "S1"}}); err != nil {
+	if err := appendLog(ctx, tx, []logEntry{{Kind: kindRoster, Village: "V1", Subject: "S1"}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := tx.Commit(ctx); err != nil {

@@ -12,8 +12,6 @@ import (
 // Arrival is one pushed item as the server receives it.
 type Arrival struct {
 	Item dsync.PushItem
-	// Device names the laptop it came from (its token's device name), for the record.
-	Device string
 	// Missing are the photos the record names that the attachment folder does not hold
 	// whole when the batch arrives (the handler asks Attachments.Has).
 	Missing []string

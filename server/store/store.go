@@ -34,7 +34,7 @@ type Store interface {
 	Enroll(ctx context.Context, code, device string) (token string, u dsync.User, err error)
 	// Authenticate is the user of a device token: ErrBadToken when unknown,
 	// ErrRevoked when revoked. Anything else is a fault, not a verdict on the token.
-	Authenticate(ctx context.Context, token string) (dsync.User, error)
+	Authenticate(ctx context.Context, token string) (Caller, error)
 	// Revoke revokes every device token of a user and says how many.
 	Revoke(ctx context.Context, user string) (int, error)
 	// Users lists the enrolled users with their devices, by user code.
@@ -44,7 +44,7 @@ type Store interface {
 	// each arrival first, then Decide each over what is held, in order (an item can
 	// be decided against one stored earlier in the same batch). The results answer
 	// the items in order. err is a fault: then nothing of the batch was stored.
-	PutBatch(ctx context.Context, from dsync.User, items []Arrival) ([]dsync.PushResult, error)
+	PutBatch(ctx context.Context, from Caller, items []Arrival) ([]dsync.PushResult, error)
 
 	// Pull is what the user's laptop gets after cursor, in log order, at most limit
 	// entries: revisions of the user's villages that others pushed (an enumerator:
@@ -111,6 +111,12 @@ var (
 	// ErrTooLarge is an attachment past its size cap.
 	ErrTooLarge = errors.New("attachment too large")
 )
+
+// Caller is who sent a request: the user of a device token, and that device.
+type Caller struct {
+	User   dsync.User
+	Device string // the name the laptop gave at enrolment
+}
 
 // UserRow is an enrolled user and their devices.
 type UserRow struct {
