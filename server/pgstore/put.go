@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -26,6 +27,9 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 	var checked []int
 	for i, a := range items {
 		res, ok := store.Check(from.User, a)
+		if ok && hasNUL(from, a) {
+			res.Reason, ok = "the record holds a NUL character (\\u0000), which the district's database cannot keep", false
+		}
 		results[i] = res
 		if ok {
 			checked = append(checked, i)
@@ -125,8 +129,39 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 	return h, nil
 }
 
+// personKey is store.PersonKey as the database keeps it: PostgreSQL's text holds no
+// NUL, so the pair is written as a JSON array.
 func personKey(a store.Arrival) string {
-	return store.PersonKey(a.Item.Case.Subject, a.Item.Revision.Record.FormID)
+	subject, form := a.Item.Case.Subject, a.Item.Revision.Record.FormID
+	if store.PersonKey(subject, form) == "" {
+		return ""
+	}
+	data, _ := json.Marshal([2]string{subject, form})
+	return string(data)
+}
+
+func splitPersonKey(pk string) (subject, form string) {
+	var pair [2]string
+	json.Unmarshal([]byte(pk), &pair)
+	return pair[0], pair[1]
+}
+
+// hasNUL reports whether a field the database keeps as text holds a NUL character
+// (JSON lets a laptop send one as \u0000): PostgreSQL would refuse the whole batch, and
+// the laptop would send it again for ever.
+func hasNUL(from store.Caller, a store.Arrival) bool {
+	r := a.Item.Revision.Record
+	fields := []string{r.ID, r.FormID, r.Enumerator, string(r.Status), a.Item.Case.Subject, a.Item.Case.Name,
+		a.Item.Case.Village, from.User.Code, from.Device}
+	for _, p := range r.Photos {
+		fields = append(fields, p.Hash)
+	}
+	for _, f := range fields {
+		if strings.IndexByte(f, 0) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // recordState is a record's row after the batch.
@@ -154,7 +189,8 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		dupMarks   = map[string][]string{} // person key → every record of it
 		reopen     = map[string]bool{}     // person key → a new record joined it
 		dupFirst   = map[string]int64{}
-		now        = s.now().UTC()
+		// PostgreSQL keeps microseconds: a receipt given now reads back the same later.
+		now = s.now().UTC().Truncate(time.Microsecond)
 	)
 	for _, i := range checked {
 		a := items[i]
@@ -249,9 +285,4 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		return fmt.Errorf("store records: %w", err)
 	}
 	return insertLog(ctx, tx, entries)
-}
-
-func splitPersonKey(pk string) (subject, form string) {
-	subject, form, _ = strings.Cut(pk, "\x00")
-	return subject, form
 }

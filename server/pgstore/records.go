@@ -238,8 +238,9 @@ func (s *Store) ResolveDuplicate(ctx context.Context, r store.Resolution) (store
 		return store.DuplicateGroup{}, errors.New("say why the other records are withdrawn: the enumerators will read it")
 	}
 	if r.At.IsZero() {
-		r.At = s.now().UTC()
+		r.At = s.now()
 	}
+	r.At = r.At.UTC().Truncate(time.Microsecond) // as PostgreSQL keeps it
 	var group store.DuplicateGroup
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		last, err := lockLog(ctx, tx)
