@@ -11,6 +11,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,12 @@ type Config struct {
 	// FormsDir is a folder of form files loaded besides the built-in forms,
 	// or empty for none.
 	FormsDir string `mapstructure:"forms_dir"`
+	// PersonForm and CommunityForm name the forms new records are started with:
+	// "id" for its highest version, "id@version" for one version; empty for the
+	// built-in 2021 forms (PersonFormName, CommunityFormName). A record keeps the
+	// form it was started with whatever these say later.
+	PersonForm    string `mapstructure:"person_form"`
+	CommunityForm string `mapstructure:"community_form"`
 	// PhotosDir is where the photo screen starts looking for the visit's photo
 	// (the folder the camera or phone copies into), or empty for the user's
 	// Pictures folder.
@@ -57,6 +64,29 @@ func (c Config) LockAfter() time.Duration {
 		n = defaultLockMinutes
 	}
 	return time.Duration(n) * time.Minute
+}
+
+// The forms new records are started with when the configuration names none.
+const (
+	defaultPersonForm    = "person-2021"
+	defaultCommunityForm = "community-2021"
+)
+
+// PersonFormName is the form new person records are started with.
+func (c Config) PersonFormName() string {
+	return cmpOr(strings.TrimSpace(c.PersonForm), defaultPersonForm)
+}
+
+// CommunityFormName is the form new village records are started with.
+func (c Config) CommunityFormName() string {
+	return cmpOr(strings.TrimSpace(c.CommunityForm), defaultCommunityForm)
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // defaultLanguage is Chinese: the respondents and most enumerators read it.
@@ -90,6 +120,8 @@ var settings = []setting{
 	{key: "data_dir", alias: "data", usage: "keep the encrypted data file in `DIR` (default: doorstep in the per-user data folder; also --data)"},
 	{key: "language", usage: "show screens, read-back and messages in `LANG`: zh or en (default zh)"},
 	{key: "forms_dir", usage: "also load the form files in `DIR`, besides the built-in forms"},
+	{key: "person_form", usage: "start new interviews with form `ID` (ID@VERSION for one version; default person-2021)"},
+	{key: "community_form", usage: "start new community forms with form `ID` (ID@VERSION for one version; default community-2021)"},
 	{key: "photos_dir", usage: "look for the visit's photos in `DIR` first (default: the Pictures folder)"},
 	{key: "roster_dir", usage: "look for roster files in `DIR` first (default: the Documents folder)"},
 	{key: "reports_dir", usage: "write reports made on the screens into `DIR` (default: the Documents folder)"},
@@ -137,6 +169,8 @@ func (c Config) Validate() error {
 		bad("language", "must be zh or en, not %q", c.Language)
 	}
 	checkFolder(bad, "forms_dir", c.FormsDir)
+	checkFormName(bad, "person_form", c.PersonForm)
+	checkFormName(bad, "community_form", c.CommunityForm)
 	checkFolder(bad, "photos_dir", c.PhotosDir)
 	checkFolder(bad, "roster_dir", c.RosterDir)
 	checkFolder(bad, "reports_dir", c.ReportsDir)
@@ -153,6 +187,15 @@ func checkFolder(bad func(key, format string, args ...any), key, value string) {
 	// named "~", which a later "rm -rf ~" turns into a disaster.
 	if strings.HasPrefix(value, "~") {
 		bad(key, "%q: ~ is not expanded here; write the full path", value)
+	}
+}
+
+// formNameRE is a form id, optionally with a version: person-2022, person-2022@2022.1.
+var formNameRE = regexp.MustCompile(`^[a-z0-9-]+(@[^\s@]+)?$`)
+
+func checkFormName(bad func(key, format string, args ...any), key, value string) {
+	if v := strings.TrimSpace(value); v != "" && !formNameRE.MatchString(v) {
+		bad(key, "%q is not a form id (like person-2022, or person-2022@2022.1 for one version)", value)
 	}
 }
 

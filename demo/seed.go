@@ -2,11 +2,13 @@ package demo
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/survey"
 )
 
 // DemoPassphrase is the passphrase of both demo users; the demo command prints it.
@@ -21,6 +23,10 @@ var (
 // SeedOptions say what Seed writes.
 type SeedOptions struct {
 	Options
+	// Form is the person form the interviews fill: the configured one, resolved by the
+	// caller (the demo's answers follow person-2021 and fall back to generic ones for
+	// questions a district's form changed).
+	Form *forms.Form
 	// Completed is how many cases get an interview taken to completion, signed and
 	// queued for sync, spread over the villages.
 	Completed int
@@ -38,9 +44,9 @@ type SeedReport struct {
 // signatures (a proxy's marked “(代)”), completion — so everything downstream (lists,
 // verify, sync, reports) sees real records.
 func Seed(db *localstore.DB, o SeedOptions) (SeedReport, error) {
-	f, err := forms.Builtin("person-2021")
-	if err != nil {
-		return SeedReport{}, err
+	f := o.Form
+	if f == nil {
+		return SeedReport{}, errors.New("demo: no person form given")
 	}
 	d := Generate(o.Options)
 	villages := make([]string, len(d.Villages))
@@ -104,13 +110,16 @@ func complete(s *localstore.Session, f *forms.Form, c localstore.Case, iv Interv
 			}
 			changes = append(changes, localstore.AnswerChange{Question: q.ID, Section: q.Section.ID, Value: json.RawMessage(data)})
 		}
-		if _, err := s.SaveAnswers(r.ID, changes...); err != nil {
+		if r, err = s.SaveAnswers(r.ID, changes...); err != nil {
 			return err
 		}
-		res := f.Evaluate(iv.Answers, forms.Context{"method": iv.Method, "outcome": iv.Outcome})
-		for _, fd := range res.Findings {
+		rd, err := survey.ReadWith(f, r, survey.About{Row: c.Row})
+		if err != nil {
+			return err
+		}
+		for _, fd := range rd.Result.Findings {
 			if fd.Severity == forms.SeverityWarning {
-				if _, err := s.ConfirmWarning(r.ID, fd.Check+"@"+fd.Question, "已与受访者核实"); err != nil {
+				if _, err := s.ConfirmWarning(r.ID, survey.NoteKey(fd), "已与受访者核实"); err != nil {
 					return err
 				}
 			}

@@ -13,7 +13,7 @@ func TestSeed(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rep, err := Seed(db, SeedOptions{Options: Options{Seed: 7, Cases: 60}, Completed: 12})
+	rep, err := Seed(db, SeedOptions{Form: person2021(t), Options: Options{Seed: 7, Cases: 60}, Completed: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestSeed(t *testing.T) {
 		t.Error("no interviews among 12 completed cases")
 	}
 	// A second seed into the same file is refused: the demo never mixes districts.
-	if _, err := Seed(db, SeedOptions{Options: Options{Seed: 8, Cases: 5}}); err == nil {
+	if _, err := Seed(db, SeedOptions{Form: person2021(t), Options: Options{Seed: 8, Cases: 5}}); err == nil {
 		t.Error("seeded twice")
 	}
 }

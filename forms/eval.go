@@ -30,7 +30,12 @@ type Result struct {
 	Findings []Finding // failed checks and constraints, in the order of their questions
 	// Cleared lists questions whose answer (or some chosen options) no longer apply because
 	// of other answers; Apply removes them.
-	Cleared  []string
+	Cleared []string
+	// Held lists questions whose answer (or some chosen options) is kept but not shown,
+	// counted or checked, because whether it applies depends on a context value (age,
+	// sex, category, level, …) that is unknown or invalid just now — a mistyped
+	// certificate number, say. Apply leaves them; they come back when the value is known.
+	Held     []string
 	Complete bool // nothing missing and no error
 
 	kept []any // by Cleared index: what remains of the answer, nil when none
@@ -58,6 +63,9 @@ type evalState struct {
 	env      map[string]any
 	has      []bool // answered, by question index, after clearing
 	relevant []bool // by question index
+	// unsure marks questions not relevant only because their relevance could not be
+	// decided (a context value unknown or invalid): their answers are held, not cleared.
+	unsure   []bool
 	known    contextSet
 	vm       vm.VM
 	findings []Finding
@@ -79,6 +87,7 @@ func (p *envPool) get() *evalState {
 		env:      f.typeEnv(),
 		has:      make([]bool, len(f.questions)),
 		relevant: make([]bool, len(f.questions)),
+		unsure:   make([]bool, len(f.questions)),
 	}
 	st.env["reference_date"] = f.ReferenceDate
 	st.env["answered"] = st.answered
@@ -96,11 +105,24 @@ func (st *evalState) answered(id string) bool {
 	return q != nil && st.has[q.index]
 }
 
-// eval runs a compiled expression. One that needs a context value that is not known is
-// false: nothing is asked or flagged on a guess.
+// eval runs a compiled expression. One that cannot be decided (see evalKnown) is false:
+// nothing is asked or flagged on a guess.
 func (st *evalState) eval(p *program, qi int) bool {
+	v, _ := st.evalKnown(p, qi)
+	return v
+}
+
+// evalKnown runs a compiled expression and says whether it could be decided: not when it
+// needs a context value that is not known, nor when it reads a question whose own
+// relevance could not be decided (its answer, if any, is held).
+func (st *evalState) evalKnown(p *program, qi int) (value, known bool) {
 	if p.uses&^st.known != 0 {
-		return false
+		return false, false
+	}
+	for _, r := range p.reads {
+		if st.unsure[r] {
+			return false, false
+		}
 	}
 	out, err := st.vm.Run(p.prog, st.env)
 	if err != nil {
@@ -108,10 +130,10 @@ func (st *evalState) eval(p *program, qi int) bool {
 			ZH: "表单定义有误，请联系区县管理员：" + err.Error(),
 			EN: "the form definition is faulty, tell the district: " + err.Error(),
 		}})
-		return false
+		return false, true
 	}
 	b, _ := out.(bool)
-	return b
+	return b, true
 }
 
 func (st *evalState) add(qi int, fd Finding) {
@@ -161,7 +183,10 @@ func (f *Form) relevance(st *evalState, a Answers, c Context) (Result, bool) {
 	f.deriveSubject(st, a)
 
 	res := Result{Relevant: make([]string, 0, len(f.questions))}
-	formRelevant := f.relevant == nil || st.eval(f.relevant, -1)
+	formRelevant, formKnown := true, true
+	if f.relevant != nil {
+		formRelevant, formKnown = st.evalKnown(f.relevant, -1)
+	}
 	for i, q := range f.questions {
 		v, answered := a[q.ID]
 		if answered && !hasType(q.Type, v) {
@@ -169,14 +194,23 @@ func (f *Form) relevance(st *evalState, a Answers, c Context) (Result, bool) {
 				ZH: fmt.Sprintf("答案类型不对（%T）", v), EN: fmt.Sprintf("answer of the wrong kind (%T)", v)}})
 			answered = false
 		}
-		rel := formRelevant && (q.Parent == nil || st.relevant[q.Parent.index]) &&
-			(q.relevant == nil || st.eval(q.relevant, i))
-		if rel && q.Type.IsChoice() && !st.anyOptionOffered(q, i) {
-			rel = false
+		rel, unsure := formRelevant, !formKnown
+		if rel && q.Parent != nil {
+			rel, unsure = st.relevant[q.Parent.index], st.unsure[q.Parent.index]
 		}
-		st.relevant[i] = rel
+		if rel && q.relevant != nil {
+			var known bool
+			rel, known = st.evalKnown(q.relevant, i)
+			unsure = !known
+		}
+		if rel && q.Type.IsChoice() {
+			rel, unsure = st.anyOptionOffered(q, i)
+		}
+		st.relevant[i], st.unsure[i] = rel, !rel && unsure
 		if !rel {
-			if answered {
+			if answered && unsure {
+				res.Held = append(res.Held, q.ID)
+			} else if answered {
 				res.Cleared = append(res.Cleared, q.ID)
 				res.kept = append(res.kept, nil)
 			}
@@ -184,14 +218,18 @@ func (f *Form) relevance(st *evalState, a Answers, c Context) (Result, bool) {
 			st.env[q.ID] = zeroValue(q.Type)
 			continue
 		}
+		heldAll := false
 		if answered && q.Type.IsChoice() {
-			var dropped bool
-			v, dropped = st.dropUnoffered(q, i, v)
+			shown, stored, dropped, held := st.splitChosen(q, i, v)
 			if dropped {
 				res.Cleared = append(res.Cleared, q.ID)
-				res.kept = append(res.kept, v)
-				answered = v != nil
+				res.kept = append(res.kept, stored)
 			}
+			if held {
+				res.Held = append(res.Held, q.ID)
+			}
+			v, answered = shown, shown != nil
+			heldAll = shown == nil && stored != nil
 		}
 		st.has[i] = answered
 		if answered {
@@ -200,7 +238,7 @@ func (f *Form) relevance(st *evalState, a Answers, c Context) (Result, bool) {
 			st.env[q.ID] = zeroValue(q.Type)
 		}
 		res.Relevant = append(res.Relevant, q.ID)
-		if !answered && q.Required {
+		if !answered && !heldAll && q.Required {
 			res.Missing = append(res.Missing, q.ID)
 		}
 	}
@@ -251,50 +289,95 @@ func (r Result) Apply(a Answers) {
 	}
 }
 
-func (st *evalState) anyOptionOffered(q *Question, qi int) bool {
+// anyOptionOffered says whether any option of a choice question is offered now, and
+// when none is, whether that is only because some could not be decided.
+func (st *evalState) anyOptionOffered(q *Question, qi int) (offered, unsure bool) {
 	for _, o := range q.Options {
-		if o.relevant == nil || st.eval(o.relevant, qi) {
-			return true
+		if o.relevant == nil {
+			return true, false
 		}
+		v, known := st.evalKnown(o.relevant, qi)
+		if v {
+			return true, false
+		}
+		unsure = unsure || !known
 	}
-	return false
+	return false, unsure
 }
 
-func (st *evalState) offered(q *Question, qi, code int) bool {
+// optionState is whether a chosen code is offered now: yes, no, or not decidable (held).
+type optionState int
+
+const (
+	optionOffered optionState = iota
+	optionDropped
+	optionHeld
+)
+
+func (st *evalState) optionState(q *Question, qi, code int) optionState {
 	o := q.Option(code)
-	return o != nil && (o.relevant == nil || st.eval(o.relevant, qi))
+	if o == nil {
+		return optionDropped
+	}
+	if o.relevant == nil {
+		return optionOffered
+	}
+	switch v, known := st.evalKnown(o.relevant, qi); {
+	case !known:
+		return optionHeld
+	case v:
+		return optionOffered
+	}
+	return optionDropped
 }
 
-// dropUnoffered removes chosen codes that are not offered now; nil means nothing is left.
-func (st *evalState) dropUnoffered(q *Question, qi int, v any) (any, bool) {
+// splitChosen sorts the chosen codes: shown is what is offered now (what the checks
+// see; nil when nothing), stored what the record keeps (offered and held codes; nil
+// when nothing); dropped and held say whether any code is cleared or held.
+func (st *evalState) splitChosen(q *Question, qi int, v any) (shown, stored any, dropped, held bool) {
 	switch x := v.(type) {
 	case int:
-		if st.offered(q, qi, x) {
-			return v, false
+		switch st.optionState(q, qi, x) {
+		case optionOffered:
+			return v, v, false, false
+		case optionHeld:
+			return nil, v, false, true
 		}
-		return nil, true
+		return nil, nil, true, false
 	case []int:
-		keep := 0
+		var states []optionState
+		nShown, nStored := 0, 0
 		for _, code := range x {
-			if st.offered(q, qi, code) {
-				keep++
+			s := st.optionState(q, qi, code)
+			states = append(states, s)
+			if s == optionOffered {
+				nShown++
+			}
+			if s != optionDropped {
+				nStored++
 			}
 		}
-		if keep == len(x) {
-			return v, false
+		if nShown == len(x) {
+			return v, v, false, false
 		}
-		if keep == 0 {
-			return nil, true
-		}
-		out := make([]int, 0, keep)
-		for _, code := range x {
-			if st.offered(q, qi, code) {
-				out = append(out, code)
+		shownCodes, storedCodes := make([]int, 0, nShown), make([]int, 0, nStored)
+		for i, code := range x {
+			if states[i] == optionOffered {
+				shownCodes = append(shownCodes, code)
+			}
+			if states[i] != optionDropped {
+				storedCodes = append(storedCodes, code)
 			}
 		}
-		return out, true
+		if nShown > 0 {
+			shown = shownCodes
+		}
+		if nStored > 0 {
+			stored = storedCodes
+		}
+		return shown, stored, nStored < len(x), nShown < nStored
 	}
-	return v, false
+	return v, v, false, false
 }
 
 func hasType(t Type, v any) bool {

@@ -94,6 +94,9 @@ func (b *builder) compileExpr(src string, line int, item string, config *conf.Co
 		if q == nil {
 			continue // the compiler names unknown identifiers below
 		}
+		if !slices.Contains(p.reads, q.index) {
+			p.reads = append(p.reads, q.index)
+		}
 		if sc.noAnswers {
 			b.errf(line, item, "%s %q uses %s: only case variables (%s) may decide whether the form is filled", sc.where, src, name, strings.Join(contextVars, ", "))
 			ok = false
@@ -106,9 +109,11 @@ func (b *builder) compileExpr(src string, line int, item string, config *conf.Co
 		if arg == "" {
 			b.errf(line, item, "%s %q: answered() takes a question id in quotes, like answered(\"R5\")", sc.where, src)
 			ok = false
-		} else if b.f.byID[arg] == nil {
+		} else if q := b.f.byID[arg]; q == nil {
 			b.errf(line, item, "%s %q: answered(%q) names no question of this form", sc.where, src, arg)
 			ok = false
+		} else if !slices.Contains(p.reads, q.index) {
+			p.reads = append(p.reads, q.index)
 		}
 	}
 	if !ok {

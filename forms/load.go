@@ -1,6 +1,8 @@
 package forms
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -201,6 +203,8 @@ func Load(name string, data []byte) (*Form, error) {
 	if len(b.errs) > 0 {
 		return nil, b.errs
 	}
+	sum := sha256.Sum256(data)
+	f.Digest = hex.EncodeToString(sum[:])
 	return f, nil
 }
 

@@ -83,6 +83,9 @@ type Form struct {
 	Checks        []*Check
 	// Source is the file the form was loaded from, for messages.
 	Source string
+	// Digest is the sha256 (hex) of the file's bytes: two files that claim one id and
+	// version are the same form only if their digests agree.
+	Digest string
 
 	questions []*Question // every question, sub-questions right after their parent
 	byID      map[string]*Question
@@ -159,10 +162,12 @@ type Check struct {
 	when *program
 }
 
-// program is a compiled expression and the context variables it needs known.
+// program is a compiled expression, the context variables it needs known and the
+// questions it reads (by index): one that reads a held answer is not evaluated either.
 type program struct {
-	prog *vm.Program
-	uses contextSet
+	prog  *vm.Program
+	uses  contextSet
+	reads []int
 }
 
 // Questions returns every question in order, sub-questions right after their parent.

@@ -288,6 +288,9 @@ type AnswerChange struct {
 	Value    json.RawMessage // nil clears the answer
 	Spent    time.Duration   // time on the question, from a monotonic clock (paradata)
 	Reason   string          // why, when the section was already confirmed
+	// Withdraw are notes (by key, as Record.Notes) that confirmed a warning about the
+	// value this change replaces: a note confirms one value, and a new one asks again.
+	Withdraw []string
 }
 
 // SaveAnswers applies changes (one answer, and any answers it made irrelevant) in one
@@ -316,6 +319,12 @@ func (s *Session) SaveAnswers(recordID string, changes ...AnswerChange) (*Record
 			}
 			entries = append(entries, AuditEntry{Action: ActionAnswer, Question: ch.Question,
 				Old: slices.Clone(old), New: slices.Clone(ch.Value), Reason: ch.Reason, SpentMS: ch.Spent.Milliseconds()})
+			for _, key := range ch.Withdraw {
+				if note, ok := r.Notes[key]; ok {
+					delete(r.Notes, key)
+					entries = append(entries, AuditEntry{Action: ActionNote, Question: key, Old: jsonString(note), New: jsonString(""), Reason: ch.Reason})
+				}
+			}
 		}
 		if len(entries) > 0 && r.Status == StatusSigned {
 			// The signatures no longer match: read back and sign again.

@@ -18,6 +18,7 @@ import (
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
+	"github.com/doorstep-survey/doorstep/survey"
 )
 
 // Kind is a report.
@@ -52,8 +53,9 @@ type Case struct {
 
 // Input is what every report is made from.
 type Input struct {
-	Unit  string // who reports, e.g. "马集镇残联"
-	Form  *forms.Form
+	Unit string // who reports, e.g. "马集镇残联"
+	// Forms are the forms the records were started with: each is checked with its own.
+	Forms *forms.Registry
 	Cases []Case            // roster order
 	Users map[string]string // user code → name
 	// Villages limit the report to a team's villages; empty for all.
@@ -127,10 +129,11 @@ func (in Input) userName(code string) string {
 	return code
 }
 
-// Labels of the case header's codes, as the national form words them.
+// Labels of the case header's codes, as the national form words them (survey holds
+// them), and of the certificate's category and level.
 var (
-	methodNames  = map[int]string{1: "入户", 2: "电话", 3: "窗口服务", 4: "系统归集"}
-	outcomeNames = map[int]string{1: "正常调查", 2: "死亡", 3: "空挂户", 4: "查无此人", 5: "拒访", 6: "迁出", 9: "其他"}
+	methodNames  = labels(survey.Methods, true)
+	outcomeNames = labels(survey.Outcomes, false)
 	categoryName = map[int]string{1: "视力", 2: "听力", 3: "言语", 4: "肢体", 5: "智力", 6: "精神", 7: "多重"}
 	levelName    = map[int]string{1: "一级", 2: "二级", 3: "三级", 4: "四级"}
 )
@@ -142,18 +145,34 @@ var (
 )
 
 // homeVisitTarget is the work plan's minimum share of home visits.
-const homeVisitTarget = 0.96
+const homeVisitTarget = survey.HomeVisitTarget
+
+// labels maps codes to their Chinese labels; short takes the column label (系统归集).
+func labels(codes []survey.Code, short bool) map[int]string {
+	out := make(map[int]string, len(codes))
+	for _, c := range codes {
+		out[c.Code] = c.Label.ZH
+		if short {
+			out[c.Code] = c.Short.ZH
+		}
+	}
+	return out
+}
 
 // Assemble joins what a session reads — the roster's cases in roster order, the records,
-// the users — into a report's input; the person form's records only.
-func Assemble(f *forms.Form, cases []localstore.Case, records []*localstore.Record, users []localstore.User) Input {
+// the users — into a report's input: each case with its person record, of whichever form
+// and year (the latest changed, should a case have two), each read with its own form.
+func Assemble(reg *forms.Registry, cases []localstore.Case, records []*localstore.Record, users []localstore.User) Input {
 	byCase := map[string]*localstore.Record{}
 	for _, r := range records {
-		if r.CaseID != "" && r.FormID == f.ID {
+		if r.CaseID == "" || r.Village != "" {
+			continue
+		}
+		if prev := byCase[r.CaseID]; prev == nil || r.UpdatedAt.After(prev.UpdatedAt) {
 			byCase[r.CaseID] = r
 		}
 	}
-	in := Input{Form: f, Users: map[string]string{}}
+	in := Input{Forms: reg, Users: map[string]string{}}
 	for _, c := range cases {
 		in.Cases = append(in.Cases, Case{Row: c.Row, Record: byCase[c.ID]})
 	}

@@ -24,7 +24,7 @@ func demoInput(t testing.TB, n, k int) Input {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := demo.Seed(db, demo.SeedOptions{Options: demo.Options{Seed: 3, Cases: n, Villages: 3}, Completed: k}); err != nil {
+	if _, err := demo.Seed(db, demo.SeedOptions{Form: personForm2021(t), Options: demo.Options{Seed: 3, Cases: n, Villages: 3}, Completed: k}); err != nil {
 		t.Fatal(err)
 	}
 	s, err := db.Unlock(demo.DemoLeader.Code, demo.DemoPassphrase)
@@ -35,7 +35,8 @@ func demoInput(t testing.TB, n, k int) Input {
 	records, _ := s.Records()
 	users, _ := s.Users()
 	f, _ := forms.Builtin("person-2021")
-	in := Assemble(f, cases, records, users)
+	reg, _ := forms.NewRegistry(f)
+	in := Assemble(reg, cases, records, users)
 	in.Unit, in.AsOf = "马集镇残联", time.Now()
 	return in
 }

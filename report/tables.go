@@ -7,6 +7,7 @@ import (
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
+	"github.com/doorstep-survey/doorstep/survey"
 )
 
 // validationTable is the 校验报告: every started record with an error, a missing item or
@@ -24,18 +25,18 @@ func validationTable(in Input) *table {
 		if r == nil || r.Outcome != localstore.OutcomeInterviewed || r.Status == localstore.StatusDraft && len(r.Answers) == 0 {
 			continue
 		}
-		answers, err := in.Form.DecodeAnswers(r.Answers)
+		rd, err := survey.Read(in.Forms, r, survey.About{Row: c.Row})
 		if err != nil {
 			n++
 			t.rows = append(t.rows, []any{n, c.Row.Village, c.Row.Name, roster.Mask(c.Row.Key()), in.userName(r.Enumerator),
 				statusName(r.Status), "", "", "错误", "format", err.Error(), ""})
 			continue
 		}
-		res := in.Form.Evaluate(answers, forms.Context{"method": r.Method, "outcome": r.Outcome})
+		res := rd.Result
 		add := func(q, kind, check, msg, note string) {
 			n++
 			label := ""
-			if fq := in.Form.Question(q); fq != nil {
+			if fq := rd.Form.Question(q); fq != nil {
 				label = fq.Label.ZH
 			}
 			t.rows = append(t.rows, []any{n, c.Row.Village, c.Row.Name, roster.Mask(c.Row.Key()), in.userName(r.Enumerator),
@@ -48,7 +49,7 @@ func validationTable(in Input) *table {
 			if fd.Severity == forms.SeverityError {
 				add(fd.Question, "错误", fd.Check, fd.Message.ZH, "")
 			} else {
-				add(fd.Question, "提示", fd.Check, fd.Message.ZH, r.Notes[fd.Check+"@"+fd.Question])
+				add(fd.Question, "提示", fd.Check, fd.Message.ZH, rd.Note(fd))
 			}
 		}
 	}

@@ -402,7 +402,7 @@ func (s *Syncer) upload(ctx context.Context, hash string, rep *Report) error {
 		return err
 	}
 	for off < int64(len(data)) {
-		end := min(off+maxChunk/2, int64(len(data)))
+		end := min(off+MaxChunk/2, int64(len(data)))
 		resp, err := s.Client.do(ctx, http.MethodPatch, "/v1/attachments/"+hash, data[off:end], false,
 			map[string]string{UploadOffset: strconv.FormatInt(off, 10), "Content-Type": "application/octet-stream"}, nil)
 		if resp != nil && resp.StatusCode == http.StatusConflict {

@@ -10,13 +10,21 @@ import (
 // Version is the protocol version; every path starts with /v1/.
 const Version = 1
 
+// MaxBody caps a request or an answer, decompressed: a batch of records or a page of
+// pull.
+const MaxBody = 16 << 20
+
+// MaxChunk caps one PATCH of an attachment upload.
+const MaxChunk = 1 << 20
+
 // Envelope marks every JSON answer of the server: a 200 that lacks it is not ours (a
 // captive portal's login page on village Wi-Fi) and counts as a failure.
 type Envelope struct {
 	Doorstep int    `json:"doorstep"` // = Version
 	Error    string `json:"error,omitempty"`
-	// Code is a machine-readable error: bad_token, revoked, forbidden, bad_request,
-	// too_large, rate_limited, server.
+	// Code is a machine-readable error: bad_token, revoked, bad_code, bad_request,
+	// too_large, offset, rate_limited, unavailable (the server cannot reach its data:
+	// try again after Retry-After).
 	Code string `json:"code,omitempty"`
 }
 

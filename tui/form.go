@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/survey"
 )
 
 // prefillReason marks the audit entries of answers taken from the roster when a record
@@ -56,6 +58,11 @@ type formScreen struct {
 	warn    [2]string // a warning to confirm with a note before going on
 	warnKey string    // its check@question
 	cleared [2]string // answers that no longer apply, cleared by the last save
+	// restored says which answers cleared earlier came back with the last save.
+	restored [2]string
+	// stash keeps, for this interview, the answers other answers cleared: changing the
+	// answer back restores them (the audit trail keeps them for good).
+	stash map[string]any
 	// fromRoster are the questions whose answer is the roster's, untouched.
 	fromRoster map[string]bool
 
@@ -82,8 +89,10 @@ const (
 	moveReadBack
 )
 
-// formLoadedMsg is the record opened for the interview.
+// formLoadedMsg is the record opened for the interview, with the form it was started
+// with.
 type formLoadedMsg struct {
+	form    *forms.Form
 	rec     *localstore.Record
 	name    string
 	answers forms.Answers
@@ -138,11 +147,11 @@ func newCommunityForm(c common, village string) *formScreen {
 }
 
 func (s *formScreen) Init() tea.Cmd {
-	sess, f, caseID, village := s.env.Session, s.form, s.caseID, s.village
+	sess, reg, f, caseID, village := s.env.Session, s.env.Forms, s.form, s.caseID, s.village
 	if village != "" {
-		return s.do(func() tea.Msg { return loadVillage(sess, f, village) })
+		return s.do(func() tea.Msg { return loadVillage(sess, reg, f, village) })
 	}
-	return s.do(func() tea.Msg { return loadInterview(sess, f, caseID) })
+	return s.do(func() tea.Msg { return loadInterview(sess, reg, f, caseID) })
 }
 
 func (s *formScreen) Title(lang string) string {
@@ -273,7 +282,7 @@ func (s *formScreen) loadedRecord(msg formLoadedMsg) tea.Cmd {
 		s.loadErr = clean(msg.err.Error())
 		return nil
 	}
-	s.rec, s.name, s.answers, s.ctx, s.fromRoster = msg.rec, msg.name, msg.answers, msg.ctx, msg.fromRoster
+	s.form, s.rec, s.name, s.answers, s.ctx, s.fromRoster = msg.form, msg.rec, msg.name, msg.answers, msg.ctx, msg.fromRoster
 	s.res = s.form.Evaluate(s.answers, s.ctx)
 	switch {
 	case s.at != "":
@@ -386,11 +395,24 @@ func (s *formScreen) commit(mv move) tea.Cmd {
 	} else {
 		candidate[q.ID] = v
 	}
+	if s.stash == nil {
+		s.stash = map[string]any{}
+	}
+	delete(s.stash, q.ID) // answered anew: nothing of before to bring back
 	res := s.form.Evaluate(candidate, s.ctx)
 	res.Apply(candidate)
+	cleared := res.Cleared
+	restored := s.restore(candidate)
+	if len(restored) > 0 {
+		res = s.form.Evaluate(candidate, s.ctx)
+		res.Apply(candidate)
+		cleared = append(cleared, res.Cleared...)
+	}
 	changes := []localstore.AnswerChange{s.change(q, candidate)}
-	for _, id := range res.Cleared {
-		changes = append(changes, s.change(s.form.Question(id), candidate))
+	for _, cq := range s.form.Questions() {
+		if cq != q && answerChanged(s.answers, candidate, cq.ID) {
+			changes = append(changes, s.change(cq, candidate))
+		}
 	}
 	confirmed := false
 	for _, ch := range changes {
@@ -406,10 +428,12 @@ func (s *formScreen) commit(mv move) tea.Cmd {
 		changes[i].Reason = s.reason
 	}
 	s.reason = ""
-	s.cleared = [2]string{}
-	if len(res.Cleared) > 0 {
-		s.cleared = s.clearedNote(res.Cleared)
+	for _, id := range cleared {
+		if _, ok := s.stash[id]; !ok && s.answers[id] != nil {
+			s.stash[id] = s.answers[id]
+		}
 	}
+	s.cleared, s.restored = s.clearedNote(cleared), s.restoredNote(restored)
 	s.saving, s.pending = true, mv
 	sess, id := s.env.Session, s.rec.ID
 	return s.do(func() tea.Msg {
@@ -419,7 +443,7 @@ func (s *formScreen) commit(mv move) tea.Cmd {
 }
 
 func (s *formScreen) change(q *forms.Question, answers forms.Answers) localstore.AnswerChange {
-	ch := localstore.AnswerChange{Question: q.ID, Section: q.Section.ID}
+	ch := localstore.AnswerChange{Question: q.ID, Section: q.Section.ID, Withdraw: survey.NotesAt(s.rec, q.ID)}
 	if v, ok := answers[q.ID]; ok {
 		ch.Value, _ = forms.EncodeAnswer(v)
 	}
@@ -429,21 +453,76 @@ func (s *formScreen) change(q *forms.Question, answers forms.Answers) localstore
 	return ch
 }
 
+// clearedNote names the answers cleared that someone gave: an answer the roster
+// prefilled and nobody saw goes unmentioned.
 func (s *formScreen) clearedNote(ids []string) [2]string {
+	var shown []string
+	for _, id := range ids {
+		if !s.fromRoster[id] {
+			shown = append(shown, id)
+		}
+	}
+	return s.questionsNote(shown, "form.cleared")
+}
+
+func (s *formScreen) restoredNote(ids []string) [2]string {
+	return s.questionsNote(ids, "form.restored")
+}
+
+// questionsNote is a message naming questions by id and short label; empty for none.
+func (s *formScreen) questionsNote(ids []string, key string) [2]string {
+	if len(ids) == 0 {
+		return [2]string{}
+	}
 	var zh, en []string
 	for _, id := range ids {
 		q := s.form.Question(id)
 		zh = append(zh, id+" "+clean(q.ReadBackLabel().ZH))
 		en = append(en, id+" "+clean(q.ReadBackLabel().In("en")))
 	}
-	return [2]string{"已清除不再适用的答案：" + strings.Join(zh, "、"),
-		"Cleared answers that no longer apply: " + strings.Join(en, ", ")}
+	return [2]string{tr("zh", key) + strings.Join(zh, "、"), tr("en", key) + strings.Join(en, ", ")}
+}
+
+// restore puts back, as they were, the answers cleared earlier in this interview whose
+// question applies again; it returns their ids in form order.
+func (s *formScreen) restore(candidate forms.Answers) []string {
+	var out []string
+	for again := true; again; {
+		again = false
+		for _, q := range s.form.Questions() {
+			v, ok := s.stash[q.ID]
+			if _, has := candidate[q.ID]; !ok || has {
+				continue
+			}
+			candidate[q.ID] = v
+			r := s.form.Evaluate(candidate, s.ctx)
+			if slices.Contains(r.Relevant, q.ID) && !slices.Contains(r.Cleared, q.ID) {
+				delete(s.stash, q.ID)
+				out = append(out, q.ID)
+				again = true
+				continue
+			}
+			delete(candidate, q.ID)
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int {
+		return slices.IndexFunc(s.form.Questions(), func(q *forms.Question) bool { return q.ID == a }) -
+			slices.IndexFunc(s.form.Questions(), func(q *forms.Question) bool { return q.ID == b })
+	})
+	return out
+}
+
+// answerChanged reports whether the question's answer differs between a and b.
+func answerChanged(a, b forms.Answers, id string) bool {
+	x, inA := a[id]
+	y, inB := b[id]
+	return inA != inB || inA && !reflect.DeepEqual(x, y)
 }
 
 func (s *formScreen) saved(msg answerSavedMsg) (Screen, tea.Cmd) {
 	s.saving = false
 	if msg.err != nil {
-		s.cleared = [2]string{}
+		s.cleared, s.restored = [2]string{}, [2]string{}
 		if errors.Is(msg.err, localstore.ErrReasonRequired) {
 			return s, showOverlay(newAsk(s.common, both("reasontitle"), both("reasonbody"), both("reason"), func(r string) tea.Msg {
 				return reasonGivenMsg{r}

@@ -6,10 +6,13 @@ import (
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
+	"github.com/doorstep-survey/doorstep/survey"
 )
 
-// interview is a case's record as the screens after the start use it.
+// interview is a case's record as the screens after the start use it, with the form
+// it was started with.
 type interview struct {
+	form    *forms.Form
 	rec     *localstore.Record
 	row     roster.Row
 	name    string
@@ -26,9 +29,9 @@ type interviewLoadedMsg struct {
 
 // loadInterviewCmd reads the case's record for the screen c, as a command.
 func loadInterviewCmd(c common, caseID string) tea.Cmd {
-	sess, f := c.env.Session, c.env.PersonForm
+	sess, f, reg := c.env.Session, c.env.PersonForm, c.env.Forms
 	return c.do(func() tea.Msg {
-		iv, err := openInterview(sess, f, caseID)
+		iv, err := openInterview(sess, reg, f, caseID)
 		return interviewLoadedMsg{iv, err}
 	})
 }
@@ -41,8 +44,9 @@ func titled(lang, key, name string) string {
 	return tr(lang, key) + " · " + name
 }
 
-// openInterview reads the case and its record; it runs in a command.
-func openInterview(sess *localstore.Session, f *forms.Form, caseID string) (interview, error) {
+// openInterview reads the case and its record of the person form f's id, with the
+// form and version the record was started with; it runs in a command.
+func openInterview(sess *localstore.Session, reg *forms.Registry, f *forms.Form, caseID string) (interview, error) {
 	c, err := sess.Case(caseID)
 	if err != nil {
 		return interview{}, err
@@ -51,38 +55,21 @@ func openInterview(sess *localstore.Session, f *forms.Form, caseID string) (inte
 	if err != nil {
 		return interview{}, err
 	}
-	answers, err := f.DecodeAnswers(rec.Answers)
+	rd, err := survey.Read(reg, rec, survey.About{Row: c.Row})
 	if err != nil {
 		return interview{}, err
 	}
-	return interview{rec: rec, row: c.Row, name: clean(c.Row.Name), answers: answers, ctx: contextOf(rec, c.Row)}, nil
-}
-
-// contextOf is what the form's expressions know besides the answers: the case header,
-// and the roster's sex, category and level until a certificate number answered says
-// otherwise.
-func contextOf(rec *localstore.Record, row roster.Row) forms.Context {
-	ctx := forms.Context{"method": rec.Method, "outcome": rec.Outcome}
-	if row.Category > 0 {
-		ctx["category"] = row.Category
-	}
-	if row.Level > 0 {
-		ctx["level"] = row.Level
-	}
-	if row.Sex > 0 {
-		ctx["sex"] = row.Sex
-	}
-	return ctx
+	return interview{form: rd.Form, rec: rec, row: c.Row, name: clean(c.Row.Name), answers: rd.Answers, ctx: rd.Context}, nil
 }
 
 // loadInterview opens the case's record for the form; a record opened for the first
 // time takes the roster's values for the questions prefilled from it.
-func loadInterview(sess *localstore.Session, f *forms.Form, caseID string) formLoadedMsg {
-	iv, err := openInterview(sess, f, caseID)
+func loadInterview(sess *localstore.Session, reg *forms.Registry, f *forms.Form, caseID string) formLoadedMsg {
+	iv, err := openInterview(sess, reg, f, caseID)
 	if err != nil {
 		return formLoadedMsg{err: err}
 	}
-	return prefillAndResume(sess, f, iv, func(field string) any {
+	return prefillAndResume(sess, iv, func(field string) any {
 		if v := iv.row.Prefill(field); v != "" {
 			return v
 		}
@@ -93,7 +80,7 @@ func loadInterview(sess *localstore.Session, f *forms.Form, caseID string) formL
 // loadVillage opens the village's record of a form filled once per village, prefilled
 // with the village's name and code and the number of certificate holders the roster
 // has for it.
-func loadVillage(sess *localstore.Session, f *forms.Form, village string) formLoadedMsg {
+func loadVillage(sess *localstore.Session, reg *forms.Registry, f *forms.Form, village string) formLoadedMsg {
 	cases, err := sess.Cases(localstore.CaseFilter{Village: village})
 	if err != nil {
 		return formLoadedMsg{err: err}
@@ -102,7 +89,7 @@ func loadVillage(sess *localstore.Session, f *forms.Form, village string) formLo
 	if err != nil {
 		return formLoadedMsg{err: err}
 	}
-	answers, err := f.DecodeAnswers(rec.Answers)
+	rd, err := survey.Read(reg, rec, survey.About{RosterCount: len(cases)})
 	if err != nil {
 		return formLoadedMsg{err: err}
 	}
@@ -113,9 +100,8 @@ func loadVillage(sess *localstore.Session, f *forms.Form, village string) formLo
 			break
 		}
 	}
-	iv := interview{rec: rec, row: row, name: clean(village), answers: answers,
-		ctx: forms.Context{"roster_count": len(cases)}}
-	return prefillAndResume(sess, f, iv, func(field string) any {
+	iv := interview{form: rd.Form, rec: rec, row: row, name: clean(village), answers: rd.Answers, ctx: rd.Context}
+	return prefillAndResume(sess, iv, func(field string) any {
 		if field == "roster_count" {
 			return len(cases)
 		}
@@ -128,10 +114,13 @@ func loadVillage(sess *localstore.Session, f *forms.Form, village string) formLo
 
 // prefillAndResume saves the prefilled answers of a record opened for the first time
 // (marked as the roster's in the audit trail), and finds where the enumerator left it.
-func prefillAndResume(sess *localstore.Session, f *forms.Form, iv interview, prefill func(field string) any) formLoadedMsg {
-	rec := iv.rec
+// A roster value for a question that does not apply (a 20-digit card's category, asked
+// only of an 18-digit one) is not prefilled: nobody would see it, and the first answer
+// would clear it.
+func prefillAndResume(sess *localstore.Session, iv interview, prefill func(field string) any) formLoadedMsg {
+	rec, f := iv.rec, iv.form
 	if len(rec.Answers) == 0 && !rec.Status.Locked() {
-		var changes []localstore.AnswerChange
+		filled := forms.Answers{}
 		for _, q := range f.Questions() {
 			if q.Prefill == "" {
 				continue
@@ -144,7 +133,16 @@ func prefillAndResume(sess *localstore.Session, f *forms.Form, iv interview, pre
 			if err != nil || parsed[q.ID] == nil {
 				continue // a roster value the question cannot take: asked, not prefilled
 			}
-			raw, err := forms.EncodeAnswer(parsed[q.ID])
+			filled[q.ID] = parsed[q.ID]
+		}
+		f.Evaluate(filled, iv.ctx).Apply(filled)
+		var changes []localstore.AnswerChange
+		for _, q := range f.Questions() {
+			v, ok := filled[q.ID]
+			if !ok {
+				continue
+			}
+			raw, err := forms.EncodeAnswer(v)
 			if err != nil {
 				continue
 			}
@@ -174,5 +172,31 @@ func prefillAndResume(sess *localstore.Session, f *forms.Form, iv interview, pre
 			}
 		}
 	}
-	return formLoadedMsg{rec: rec, name: iv.name, answers: iv.answers, ctx: iv.ctx, resume: resume, fromRoster: fromRoster}
+	return formLoadedMsg{form: f, rec: rec, name: iv.name, answers: iv.answers, ctx: iv.ctx, resume: resume, fromRoster: fromRoster}
+}
+
+// registryOf is the registry of a program that was handed only the forms for new
+// records (tests do): those two, never in conflict with each other.
+func registryOf(fs ...*forms.Form) *forms.Registry {
+	reg := &forms.Registry{}
+	for _, f := range fs {
+		if f != nil {
+			_ = reg.Add(f) // the person and community forms have different ids: no conflict
+		}
+	}
+	return reg
+}
+
+// Collection methods and case outcomes, by their official codes (survey holds them).
+var (
+	methods  = choicesOf(survey.Methods)
+	outcomes = choicesOf(survey.Outcomes)
+)
+
+func choicesOf(codes []survey.Code) []choice {
+	out := make([]choice, len(codes))
+	for i, c := range codes {
+		out[i] = choice{c.Code, c.Label.ZH, c.Label.EN}
+	}
+	return out
 }

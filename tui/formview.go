@@ -58,6 +58,9 @@ func (s *formScreen) View(width, height int) string {
 	if s.ed.note[li] != "" {
 		msg(st.Warning.Render, s.ed.note[li])
 	}
+	if s.restored[li] != "" {
+		msg(st.OK.Render, s.restored[li])
+	}
 	if s.cleared[li] != "" {
 		msg(st.Faint.Render, s.cleared[li])
 	}

@@ -300,6 +300,10 @@ var text = map[string][2]string{
 	"report.register":      {"进度登记表：按底册顺序，供签字（证号隐去中间8位）", "Progress register: roster order, for signatures (numbers masked)"},
 	"report.cancellations": {"核销名单：死亡、空挂户、查无此人", "Cancellation list: deaths, empty households, not found"},
 	"report.allowance":     {"调查员工作量：劳务补贴", "Cases per enumerator, for the allowance"},
+
+	// The form's answers across a change (issue 13: held and restored answers).
+	"form.cleared":  {"已清除不再适用的答案：", "Cleared answers that no longer apply: "},
+	"form.restored": {"已恢复：", "Restored: "},
 }
 
 var categoryNames = [8][2]string{{"", ""}, {"视力", "visual"}, {"听力", "hearing"}, {"言语", "speech"}, {"肢体", "physical"}, {"智力", "intellectual"}, {"精神", "mental"}, {"多重", "multiple"}}
@@ -352,14 +356,6 @@ func localize(lang string, bs []key.Binding) []key.Binding {
 	}
 	return out
 }
-
-// Collection methods and case outcomes, by their official codes.
-var (
-	methods = []choice{{1, "入户", "home visit"}, {2, "电话", "telephone"}, {3, "窗口服务", "service window"},
-		{4, "智能化残疾人证系统归集", "smart-certificate system"}}
-	outcomes = []choice{{1, "正常调查", "interviewed"}, {2, "死亡", "deceased"}, {3, "空挂户", "registered, nobody lives there"},
-		{4, "查无此人", "person not found"}, {5, "拒访", "refused"}, {6, "迁出", "moved out of the district"}, {9, "其他", "other"}}
-)
 
 type choice struct {
 	code   int

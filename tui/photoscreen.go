@@ -14,6 +14,7 @@ import (
 
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/photo"
+	"github.com/doorstep-survey/doorstep/survey"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
 
@@ -34,9 +35,6 @@ type photoScreen struct {
 	queued  int
 	keys    struct{ finish, leave, home key.Binding }
 }
-
-// homeVisit is the method code of a home visit (入户).
-const homeVisit = 1
 
 // photoAddedMsg is a photo prepared and stored.
 type photoAddedMsg struct {
@@ -138,7 +136,7 @@ func (s *photoScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, s.keys.finish) {
 		// A home visit is photographed (the district checks the 96 % by the photos);
 		// by telephone or at the service window there is no house to photograph.
-		if len(s.iv.rec.Photos) == 0 && !s.noPhoto && s.iv.rec.Method == homeVisit {
+		if len(s.iv.rec.Photos) == 0 && !s.noPhoto && s.iv.rec.Method == survey.HomeVisit {
 			s.noPhoto = true
 			s.err = both("nophoto")
 			return nil
@@ -240,7 +238,7 @@ func (s *photoScreen) View(width, height int) string {
 		tail = add(tail, st.Faint.Render, tr(lang, "saving"))
 	case s.err[li] != "":
 		tail = add(tail, st.Error.Render, s.err[li])
-	case s.iv.rec.Method != homeVisit:
+	case s.iv.rec.Method != survey.HomeVisit:
 		tail = add(tail, st.Faint.Render, tr(lang, "finishnophoto"))
 	default:
 		tail = add(tail, st.Faint.Render, tr(lang, "finishhint"))

@@ -72,7 +72,7 @@ func (s *readBackScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.S
 // sections is the read-back in the screen's language, computed from the answers in
 // memory (12 µs for the person form).
 func (s *readBackScreen) sections() []forms.ReadBackSection {
-	return s.env.PersonForm.ReadBack(s.iv.answers, s.iv.ctx, s.env.Lang)
+	return s.iv.form.ReadBack(s.iv.answers, s.iv.ctx, s.env.Lang)
 }
 
 func (s *readBackScreen) confirmed(id string) bool { return slices.Contains(s.iv.rec.Confirmed, id) }
@@ -86,7 +86,7 @@ func (s *readBackScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, nil
 		}
 		s.iv = msg.iv
-		s.complete = s.env.PersonForm.Evaluate(s.iv.answers, s.iv.ctx).Complete
+		s.complete = s.iv.form.Evaluate(s.iv.answers, s.iv.ctx).Complete
 		// Open at the first section not yet agreed.
 		secs := s.sections()
 		s.section = min(s.section, max(0, len(secs)-1))

@@ -104,7 +104,7 @@ func (s *reportsScreen) make() tea.Cmd {
 	if s.csv {
 		format = report.CSV
 	}
-	sess, f, now, dir := s.env.Session, s.env.PersonForm, s.env.Now(), reportsDir(s.env)
+	sess, reg, now, dir := s.env.Session, s.env.Forms, s.env.Now(), reportsDir(s.env)
 	return s.do(func() tea.Msg {
 		cases, err := sess.Cases(localstore.CaseFilter{})
 		if err != nil {
@@ -118,7 +118,7 @@ func (s *reportsScreen) make() tea.Cmd {
 		if err != nil {
 			return reportWrittenMsg{err: err}
 		}
-		in := report.Assemble(f, cases, records, users)
+		in := report.Assemble(reg, cases, records, users)
 		in.AsOf, in.Villages = now, sess.User().Villages
 		if len(cases) > 0 {
 			in.Unit = cases[0].Row.Town

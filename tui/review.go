@@ -9,6 +9,7 @@ import (
 
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/survey"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
 
@@ -114,7 +115,7 @@ func (s *reviewScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, nil
 		}
 		s.rec, s.c = msg.rec, msg.c
-		s.items = reviewLines(s.env.PersonForm, s.rec, s.c)
+		s.items = reviewLines(s.env.Forms, s.rec, s.c)
 		s.cursor = s.nextAnswer(-1, 1)
 	case commentAddedMsg:
 		s.comments = append(s.comments, localstore.Comment{Question: msg.question, Text: msg.text})
@@ -214,18 +215,17 @@ func (s *reviewScreen) nextAnswer(i, d int) int {
 
 // reviewLines is the record as the leader reads it: the answers as sentences, each
 // followed by what the engine finds wrong with it and the enumerator's notes.
-func reviewLines(f *forms.Form, rec *localstore.Record, c localstore.Case) []reviewLine {
+func reviewLines(reg *forms.Registry, rec *localstore.Record, c localstore.Case) []reviewLine {
 	var out []reviewLine
 	if rec.Outcome != localstore.OutcomeInterviewed {
 		return out
 	}
-	answers, err := f.DecodeAnswers(rec.Answers)
+	rd, err := survey.Read(reg, rec, survey.About{Row: c.Row})
 	if err != nil {
 		return []reviewLine{{kind: lineError, text: [2]string{clean(err.Error()), clean(err.Error())}}}
 	}
-	ctx := contextOf(rec, c.Row)
-	res := f.Evaluate(answers, ctx)
-	zh, en := f.ReadBack(answers, ctx, "zh"), f.ReadBack(answers, ctx, "en")
+	f, res := rd.Form, rd.Result
+	zh, en := f.ReadBack(rd.Answers, rd.Context, "zh"), f.ReadBack(rd.Answers, rd.Context, "en")
 	findings := map[string][]forms.Finding{}
 	for _, fd := range res.Findings {
 		findings[fd.Question] = append(findings[fd.Question], fd)
@@ -239,7 +239,7 @@ func reviewLines(f *forms.Form, rec *localstore.Record, c localstore.Case) []rev
 					out = append(out, reviewLine{kind: lineError, question: l.Question, text: [2]string{"✗ " + clean(fd.Message.ZH), "✗ " + clean(fd.Message.In("en"))}})
 					continue
 				}
-				note := clean(rec.Notes[fd.Check+"@"+fd.Question])
+				note := clean(rd.Note(fd))
 				out = append(out, reviewLine{kind: lineWarning, question: l.Question,
 					text: [2]string{"! " + clean(fd.Message.ZH) + "　说明：" + note, "! " + clean(fd.Message.In("en")) + " Note: " + note}})
 			}
@@ -270,15 +270,11 @@ func (s *reviewScreen) View(width, height int) string {
 		}
 	}
 	method, outcome := "", ""
-	for _, m := range methods {
-		if m.code == r.Method {
-			method = m.label(lang)
-		}
+	if m, ok := survey.Method(r.Method); ok {
+		method = m.Label.In(lang)
 	}
-	for _, o := range outcomes {
-		if o.code == r.Outcome {
-			outcome = o.label(lang)
-		}
+	if o, ok := survey.Outcome(r.Outcome); ok {
+		outcome = o.Label.In(lang)
 	}
 	info := fmt.Sprintf(tr(lang, "reviewinfo"), clean(s.c.Row.Village), r.Enumerator, method, outcome, statusName(lang, r.Status))
 	if sig, ok := r.RespondentSignature(); ok {

@@ -62,6 +62,9 @@ func New(env *Env, hasUsers bool, codes []string) Model {
 	if env.Lang != "en" {
 		env.Lang = "zh"
 	}
+	if env.Forms == nil {
+		env.Forms = registryOf(env.PersonForm, env.CommunityForm)
+	}
 	m := Model{env: env, codes: slices.Clone(codes), now: env.Now()}
 	m.lastInput = m.now
 	if hasUsers {

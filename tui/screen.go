@@ -210,15 +210,20 @@ type refresher interface{ Refresh() tea.Cmd }
 
 // Env is what every screen may use. Screens read it; only the root changes it.
 type Env struct {
-	DB         *localstore.DB
-	PersonForm *forms.Form // the form a case's interview fills
+	DB *localstore.DB
+	// PersonForm is the form a new case's interview fills; a record started earlier
+	// keeps its own, found in Forms.
+	PersonForm *forms.Form
 	// CommunityForm is filled once per village (社区登记表); nil hides it.
 	CommunityForm *forms.Form
-	Session       *localstore.Session // nil until unlocked
-	Lang          string              // "zh" or "en"
-	Styles        Styles
-	Keys          KeyMap
-	Now           func() time.Time
+	// Forms are every form the program has, by id and version: each record is read
+	// with the form it was started with. New fills it from the two above when nil.
+	Forms   *forms.Registry
+	Session *localstore.Session // nil until unlocked
+	Lang    string              // "zh" or "en"
+	Styles  Styles
+	Keys    KeyMap
+	Now     func() time.Time
 	// Tick is tea.Tick, or in tests a stand-in that never fires, so a test sends the
 	// timer's message itself when it chooses.
 	Tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/survey"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
 
@@ -39,7 +40,7 @@ func newTeam(c common) *teamScreen {
 }
 
 func (s *teamScreen) Init() tea.Cmd {
-	sess, f, cf, now := s.env.Session, s.env.PersonForm, s.env.CommunityForm, s.env.Now()
+	sess, reg, cf, now := s.env.Session, s.env.Forms, s.env.CommunityForm, s.env.Now()
 	return s.do(func() tea.Msg {
 		cases, err := sess.Cases(localstore.CaseFilter{})
 		if err != nil {
@@ -57,7 +58,7 @@ func (s *teamScreen) Init() tea.Cmd {
 		if err != nil {
 			return teamLoadedMsg{err: err}
 		}
-		day := buildTeamDay(f, cases, records, users, sess.User().Villages, now)
+		day := buildTeamDay(reg, cases, records, users, sess.User().Villages, now)
 		day.villages = villageForms(cases, records, community, sess.User().Villages)
 		return teamLoadedMsg{day: day}
 	})
@@ -124,10 +125,6 @@ func (s *teamScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	return s, nil
 }
 
-// outcomeShort are the outcomes in two characters, for the table.
-var outcomeShort = map[int][2]string{1: {"正常", "int"}, 2: {"死亡", "dec"}, 3: {"空挂", "emp"}, 4: {"查无", "nf"},
-	5: {"拒访", "ref"}, 6: {"迁出", "mov"}, 9: {"其他", "oth"}}
-
 func (s *teamScreen) View(width, height int) string {
 	lang, st := s.env.Lang, s.env.Styles
 	li := langIndex(lang)
@@ -144,7 +141,7 @@ func (s *teamScreen) View(width, height int) string {
 			return "—"
 		}
 		text := fmt.Sprintf("%.1f%%", v*100)
-		if v < homeVisitTarget {
+		if v < survey.HomeVisitTarget {
 			return st.Error.Render(text)
 		}
 		return st.OK.Render(text)
@@ -175,7 +172,8 @@ func (s *teamScreen) View(width, height int) string {
 		}
 		sort.Ints(codes)
 		for _, c := range codes {
-			outs = append(outs, fmt.Sprintf("%s%d", outcomeShort[c][li], r.outcomes[c]))
+			o, _ := survey.Outcome(c)
+			outs = append(outs, fmt.Sprintf("%s%d", o.Short.In(lang), r.outcomes[c]))
 		}
 		line := textwidth.PadRight(textwidth.Truncate(clean(r.name), nameW-1), nameW) +
 			textwidth.PadRight(textwidth.Truncate(clean(r.village), villageW-1), villageW) +

@@ -7,11 +7,8 @@ import (
 
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/survey"
 )
-
-// homeVisitTarget is the share of cases that must be home visits (入户), from the
-// district's work plan.
-const homeVisitTarget = 0.96
 
 // teamDay is what a team leader checks at the end of a day: per enumerator and village,
 // the cases finished today and how; and every record waiting for review.
@@ -85,7 +82,7 @@ type reviewItem struct {
 
 // buildTeamDay gathers the team's day from the records of the villages the leader
 // sees (all when villages is empty). day is the leader's today.
-func buildTeamDay(f *forms.Form, cases []localstore.Case, records []*localstore.Record, users []localstore.User,
+func buildTeamDay(reg *forms.Registry, cases []localstore.Case, records []*localstore.Record, users []localstore.User,
 	villages []string, day time.Time) teamDay {
 	caseByID := make(map[string]*localstore.Case, len(cases))
 	for i := range cases {
@@ -101,7 +98,7 @@ func buildTeamDay(f *forms.Form, cases []localstore.Case, records []*localstore.
 	out.total.outcomes = map[int]int{}
 	for _, r := range records {
 		c := caseByID[r.CaseID]
-		if c == nil || r.FormID != f.ID || len(villages) > 0 && !slices.Contains(villages, c.Row.Village) {
+		if c == nil || len(villages) > 0 && !slices.Contains(villages, c.Row.Village) {
 			continue
 		}
 		finished := r.Status == localstore.StatusCompleted || r.Status == localstore.StatusSubmitted || r.Status == localstore.StatusApproved
@@ -114,10 +111,10 @@ func buildTeamDay(f *forms.Form, cases []localstore.Case, records []*localstore.
 			row = &teamRow{enumerator: r.Enumerator, name: names[r.Enumerator], village: c.Row.Village, outcomes: map[int]int{}}
 			rows[k] = row
 		}
-		errs, notes := recordFlags(f, r)
+		errs, notes := recordFlags(reg, r, c)
 		for _, t := range []*teamRow{row, &out.total} {
 			t.finished++
-			if r.Method == homeVisit {
+			if r.Method == survey.HomeVisit {
 				t.homeVisits++
 			}
 			if errs+notes > 0 {
@@ -152,24 +149,15 @@ func buildTeamDay(f *forms.Form, cases []localstore.Case, records []*localstore.
 }
 
 // recordFlags counts what the form engine finds wrong in a record (errors and missing
-// answers) and the warnings its enumerator confirmed with a note. A case closed without
-// an interview has neither.
-func recordFlags(f *forms.Form, r *localstore.Record) (errs, notes int) {
-	if r.Outcome != localstore.OutcomeInterviewed {
+// answers, one error for a record that cannot be read) and the warnings its enumerator
+// confirmed with a note.
+func recordFlags(reg *forms.Registry, r *localstore.Record, c *localstore.Case) (errs, notes int) {
+	if r.Outcome != survey.OutcomeInterviewed {
 		return 0, 0
 	}
-	answers, err := f.DecodeAnswers(r.Answers)
+	rd, err := survey.Read(reg, r, survey.About{Row: c.Row})
 	if err != nil {
 		return 1, 0
 	}
-	res := f.Evaluate(answers, forms.Context{"method": r.Method, "outcome": r.Outcome})
-	errs = len(res.Missing)
-	for _, fd := range res.Findings {
-		if fd.Severity == forms.SeverityError {
-			errs++
-		} else if r.Notes[fd.Check+"@"+fd.Question] != "" {
-			notes++
-		}
-	}
-	return errs, notes
+	return rd.Flags()
 }

@@ -25,7 +25,7 @@ func TestBuildTeamDay(t *testing.T) {
 		{ID: "c5", Row: roster.Row{Name: "戊", Village: "王庄村"}},
 	}
 	rec := func(id, caseID, by string, st localstore.Status, method, outcome int, at time.Time) *localstore.Record {
-		return &localstore.Record{ID: id, CaseID: caseID, FormID: f.ID, Enumerator: by, Status: st, Method: method,
+		return &localstore.Record{ID: id, CaseID: caseID, FormID: f.ID, FormVersion: f.Version, Enumerator: by, Status: st, Method: method,
 			Outcome: outcome, CompletedAt: at, Answers: map[string]json.RawMessage{}}
 	}
 	records := []*localstore.Record{
@@ -37,7 +37,7 @@ func TestBuildTeamDay(t *testing.T) {
 		rec("r5", "c5", "E001", localstore.StatusDraft, 1, 1, time.Time{}), // not finished
 	}
 	users := []localstore.User{{Code: "E001", Name: "李晓梅"}, {Code: "E002", Name: "张伟"}}
-	d := buildTeamDay(f, cases, records, users, []string{"王庄村", "李家村"}, day)
+	d := buildTeamDay(registryOf(f), cases, records, users, []string{"王庄村", "李家村"}, day)
 
 	if len(d.rows) != 2 {
 		t.Fatalf("rows %+v", d.rows)

@@ -26,6 +26,10 @@ import (
 
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/roster"
+	"github.com/doorstep-survey/doorstep/server"
+	"github.com/doorstep-survey/doorstep/server/attachments"
+	"github.com/doorstep-survey/doorstep/server/boltstore"
+	"github.com/doorstep-survey/doorstep/server/store"
 	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
@@ -40,8 +44,30 @@ func main() {
 }
 
 type opts struct {
-	data, listen, cert, key string
-	dev                     bool
+	data, listen, cert, key, photos string
+	dev                             bool
+}
+
+// attachments is the photos' folder: --photos, else "attachments" in the data folder.
+func (o *opts) attachments() (*attachments.Dir, error) {
+	dir := o.photos
+	if dir == "" {
+		dir = filepath.Join(o.data, "attachments")
+	}
+	return attachments.Open(dir)
+}
+
+// openStore opens the server's data.
+func (o *opts) openStore() (store.Store, *attachments.Dir, error) {
+	att, err := o.attachments()
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := boltstore.Open(o.data, boltstore.Options{Attachments: att})
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, att, nil
 }
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
@@ -56,12 +82,14 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&o.data, "data", "doorstep-server-data", "the server's data folder (its data file, certificate, admin socket)")
+	pf.StringVar(&o.photos, "photos", "", "the folder of the photos laptops upload, as files named by their SHA-256 (default: attachments in --data)")
 	f := root.Flags()
 	f.StringVar(&o.listen, "listen", ":8443", "address to listen on")
 	f.StringVar(&o.cert, "tls-cert", "", "the server's certificate (PEM)")
 	f.StringVar(&o.key, "tls-key", "", "the certificate's key (PEM)")
 	f.BoolVar(&o.dev, "dev", false, "make a self-signed certificate on first start, and print its fingerprint and an enrolment code for the demo's E001")
-	root.AddCommand(enrollCmd(o, stdout), fingerprintCmd(o, stdout), recordsCmd(o, stdout), revokeCmd(o, stdout), rosterCmd(o, stdout))
+	root.AddCommand(enrollCmd(o, stdout), fingerprintCmd(o, stdout), recordsCmd(o, stdout), revokeCmd(o, stdout), rosterCmd(o, stdout),
+		duplicatesCmd(o, stdout))
 	return root
 }
 
@@ -71,23 +99,23 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 	if o.dev && cert == "" {
 		host, _ := os.Hostname()
 		var err error
-		if cert, key, err = dsync.EnsureDevCert(o.data, []string{host}); err != nil {
+		if cert, key, err = server.EnsureDevCert(o.data, []string{host}); err != nil {
 			return fmt.Errorf("dev certificate: %w", err)
 		}
 	}
 	if cert == "" || key == "" {
 		return errors.New("give --tls-cert and --tls-key, or --dev for a self-signed certificate")
 	}
-	tlsCfg, err := dsync.LoadServerTLS(cert, key)
+	tlsCfg, err := server.LoadServerTLS(cert, key)
 	if err != nil {
 		return err
 	}
-	store, err := dsync.OpenStore(o.data, nil)
+	st, att, err := o.openStore()
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	h := &dsync.Handler{Store: store, Log: log}
+	defer st.Close()
+	h := &server.Handler{Store: st, Attachments: att, Log: log}
 	srv := &http.Server{Addr: o.listen, Handler: h, TLSConfig: tlsCfg, ReadHeaderTimeout: 20 * time.Second,
 		ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
@@ -95,21 +123,21 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sock := filepath.Join(o.data, dsync.AdminSocket)
+	sock := filepath.Join(o.data, server.AdminSocket)
 	os.Remove(sock) // left by a server that was killed
 	adminLn, err := net.Listen("unix", sock)
 	if err != nil {
 		return fmt.Errorf("admin socket: %w", err)
 	}
 	os.Chmod(sock, 0o600)
-	admin := &http.Server{Handler: dsync.AdminHandler(store), ReadHeaderTimeout: 10 * time.Second}
+	admin := &http.Server{Handler: server.AdminHandler(st), ReadHeaderTimeout: 10 * time.Second}
 	go admin.Serve(adminLn)
 
-	fp, _ := dsync.Fingerprint(cert)
+	fp, _ := server.Fingerprint(cert)
 	url := "https://" + publicAddr(ln.Addr())
 	fmt.Fprintf(stdout, "doorstep-server listening on %s (data in %s)\ncertificate fingerprint: %s\n", url, o.data, fp)
 	if o.dev {
-		code, err := store.AddEnrolment(dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
+		code, err := st.AddEnrolment(ctx, dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
 		if err != nil {
 			return err
 		}
@@ -142,8 +170,13 @@ func publicAddr(a net.Addr) string {
 	return net.JoinHostPort(host, port)
 }
 
-func withAdmin(o *opts, fn func(dsync.Admin) error) error {
-	a, closeFn, err := dsync.OpenAdmin(o.data)
+// withOffice runs fn on the server's data: the file itself when no server runs, else
+// the running server's admin socket.
+func withOffice(o *opts, fn func(server.Office) error) error {
+	a, closeFn, err := server.OpenOffice(o.data, func() (store.Store, error) {
+		st, _, err := o.openStore()
+		return st, err
+	})
 	if err != nil {
 		return err
 	}
@@ -164,8 +197,8 @@ func enrollCmd(o *opts, stdout io.Writer) *cobra.Command {
 					u.Villages = append(u.Villages, v)
 				}
 			}
-			return withAdmin(o, func(a dsync.Admin) error {
-				code, err := a.AddEnrolment(u)
+			return withOffice(o, func(a server.Office) error {
+				code, err := a.AddEnrolment(cmd.Context(), u)
 				if err != nil {
 					return err
 				}
@@ -191,9 +224,9 @@ func fingerprintCmd(o *opts, stdout io.Writer) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cert == "" {
-				cert = filepath.Join(o.data, dsync.DevCertFile)
+				cert = filepath.Join(o.data, server.DevCertFile)
 			}
-			fp, err := dsync.Fingerprint(cert)
+			fp, err := server.Fingerprint(cert)
 			if err != nil {
 				return err
 			}
@@ -207,54 +240,175 @@ func fingerprintCmd(o *opts, stdout io.Writer) *cobra.Command {
 
 func recordsCmd(o *opts, stdout io.Writer) *cobra.Command {
 	cmd := &cobra.Command{Use: "records", Short: "What the district has"}
-	var asJSON, all bool
+	var asJSON bool
+	var f store.RecordFilter
 	list := &cobra.Command{
-		Use:   "list [--json] [--all]",
-		Short: "The latest revision of every record (--all: every revision)",
+		Use:   "list [--json] [--all] [--village V] [--enumerator CODE] [--case NUMBER] [--status S] [--duplicates] [--standing]",
+		Short: "The latest revision of every record (--all: every revision); duplicate interviews and withdrawn records are marked",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withAdmin(o, func(a dsync.Admin) error {
-				rows, err := a.Records(all)
-				if err != nil {
-					return err
+			return withOffice(o, func(a server.Office) error {
+				enc := json.NewEncoder(stdout)
+				var tw *tabwriter.Writer
+				if asJSON {
+					io.WriteString(stdout, "[")
+				} else {
+					tw = tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+					fmt.Fprintln(tw, "RECEIVED\tVILLAGE\tNAME\tENUMERATOR\tFROM\tSTATUS\tREVISION\tRECORD\tNOTE")
+				}
+				first := true
+				f := f
+				f.Limit = 1000 // a page at a time: memory stays flat
+				for {
+					rows, next, err := a.Records(cmd.Context(), f)
+					if err != nil {
+						return err
+					}
+					for _, r := range rows {
+						if asJSON {
+							if !first {
+								io.WriteString(stdout, ",")
+							}
+							first = false
+							if err := enc.Encode(r); err != nil {
+								return err
+							}
+							continue
+						}
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", r.ReceivedAt.Local().Format("2006-01-02 15:04"), r.Village, r.Name,
+							r.Enumerator, r.From+"/"+r.Device, r.Status, r.Revision, r.RecordID, note(r))
+					}
+					if next == "" {
+						break
+					}
+					f.After = next
 				}
 				if asJSON {
-					if rows == nil {
-						rows = []dsync.RecordRow{}
-					}
-					enc := json.NewEncoder(stdout)
-					enc.SetIndent("", "  ")
-					return enc.Encode(rows)
-				}
-				tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "RECEIVED\tVILLAGE\tNAME\tENUMERATOR\tSTATUS\tREVISION\tRECORD")
-				for _, r := range rows {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", r.ReceivedAt.Local().Format("2006-01-02 15:04"), r.Village, r.Name, r.Enumerator, r.Status, r.Revision, r.RecordID)
+					_, err := io.WriteString(stdout, "]\n")
+					return err
 				}
 				return tw.Flush()
 			})
 		},
 	}
-	list.Flags().BoolVar(&asJSON, "json", false, "a JSON array")
-	list.Flags().BoolVar(&all, "all", false, "every revision, not only the latest")
+	lf := list.Flags()
+	lf.BoolVar(&asJSON, "json", false, "a JSON array")
+	lf.BoolVar(&f.All, "all", false, "every revision, not only the latest")
+	lf.StringVar(&f.Village, "village", "", "one village's records")
+	lf.StringVar(&f.Enumerator, "enumerator", "", "one enumerator's records")
+	lf.StringVar(&f.Subject, "case", "", "one person's records, by certificate number")
+	lf.StringVar(&f.Status, "status", "", "completed, returned or approved")
+	lf.BoolVar(&f.Duplicates, "duplicates", false, "only records of a duplicate interview")
+	lf.BoolVar(&f.Standing, "standing", false, "leave out withdrawn records: each person once")
+	var ef store.RecordFilter
 	export := &cobra.Command{
-		Use:   "export",
-		Short: "Every stored revision in full, as a JSON array, for the district office",
+		Use:   "export [--all] [--standing] [--village V]",
+		Short: "Every record in full (--all: every revision), as a JSON array written one record at a time",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withAdmin(o, func(a dsync.Admin) error {
-				all, err := a.Export()
+			return withOffice(o, func(a server.Office) error {
+				io.WriteString(stdout, "[")
+				enc := json.NewEncoder(stdout)
+				first := true
+				err := a.Export(cmd.Context(), ef, func(s store.StoredRevision) error {
+					if !first {
+						io.WriteString(stdout, ",")
+					}
+					first = false
+					return enc.Encode(s)
+				})
 				if err != nil {
 					return err
 				}
-				if all == nil {
-					all = []json.RawMessage{}
-				}
-				return json.NewEncoder(stdout).Encode(all)
+				_, err = io.WriteString(stdout, "]\n")
+				return err
 			})
 		},
 	}
+	export.Flags().BoolVar(&ef.All, "all", false, "every revision, not only the latest")
+	export.Flags().BoolVar(&ef.Standing, "standing", false, "leave out withdrawn records: each person once")
+	export.Flags().StringVar(&ef.Village, "village", "", "one village's records")
 	cmd.AddCommand(list, export)
+	return cmd
+}
+
+// note is what a listing says of a record beyond its row.
+func note(r store.RecordRow) string {
+	switch {
+	case r.Withdrawn != "":
+		return "withdrawn 已撤销: " + r.Withdrawn
+	case r.Duplicate:
+		return "duplicate interview 重复调查"
+	}
+	return ""
+}
+
+func duplicatesCmd(o *opts, stdout io.Writer) *cobra.Command {
+	var all, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "duplicates [--all] [--json]",
+		Short: "Persons interviewed more than once for the same form; the district chooses which record stands",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withOffice(o, func(a server.Office) error {
+				groups, err := a.Duplicates(cmd.Context(), all)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					if groups == nil {
+						groups = []store.DuplicateGroup{}
+					}
+					return json.NewEncoder(stdout).Encode(groups)
+				}
+				if len(groups) == 0 {
+					fmt.Fprintln(stdout, "no duplicate interviews 没有重复调查")
+					return nil
+				}
+				tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "CASE\tFORM\tNAME\tVILLAGE\tENUMERATOR\tFROM\tSTATUS\tRECEIVED\tRECORD\tDECISION")
+				for _, g := range groups {
+					for _, r := range g.Records {
+						decision := "open 待定"
+						switch {
+						case g.Kept == r.RecordID:
+							decision = "stands 保留"
+						case g.Kept != "":
+							decision = "withdrawn 已撤销: " + g.Reason
+						}
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", g.Subject, g.FormID, r.Name, r.Village, r.Enumerator,
+							r.From+"/"+r.Device, r.Status, r.ReceivedAt.Local().Format("2006-01-02 15:04"), r.RecordID, decision)
+					}
+				}
+				return tw.Flush()
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "resolved ones too")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "JSON")
+	var res store.Resolution
+	resolve := &cobra.Command{
+		Use:   "resolve --keep RECORD --reason TEXT",
+		Short: "Keep one record of a duplicate interview; the others are withdrawn, and the reason reaches the laptops",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if res.By == "" {
+				res.By = os.Getenv("USER")
+			}
+			return withOffice(o, func(a server.Office) error {
+				g, err := a.ResolveDuplicate(cmd.Context(), res)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(stdout, "record %s stands for %s; %d withdrawn: %s\n", g.Kept, g.Subject, len(g.Records)-1, g.Reason)
+				return nil
+			})
+		},
+	}
+	resolve.Flags().StringVar(&res.Keep, "keep", "", "the record id that stands")
+	resolve.Flags().StringVar(&res.Reason, "reason", "", "why the others are withdrawn, for the enumerators")
+	resolve.Flags().StringVar(&res.By, "by", "", "who decided (default: the login name)")
+	cmd.AddCommand(resolve)
 	return cmd
 }
 
@@ -265,8 +419,8 @@ func revokeCmd(o *opts, stdout io.Writer) *cobra.Command {
 		Short: "Revoke every device token of a user (a lost or stolen laptop)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withAdmin(o, func(a dsync.Admin) error {
-				n, err := a.Revoke(user)
+			return withOffice(o, func(a server.Office) error {
+				n, err := a.Revoke(cmd.Context(), user)
 				if err == nil {
 					fmt.Fprintf(stdout, "%d device tokens of %s revoked\n", n, user)
 				}
@@ -281,6 +435,25 @@ func revokeCmd(o *opts, stdout io.Writer) *cobra.Command {
 func rosterCmd(o *opts, stdout io.Writer) *cobra.Command {
 	cmd := &cobra.Command{Use: "roster", Short: "The district's roster, handed to each laptop for its villages"}
 	cmd.AddCommand(&cobra.Command{
+		Use:   "log",
+		Short: "The roster imports, oldest first, with what each changed",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withOffice(o, func(a server.Office) error {
+				log, err := a.RosterLog(cmd.Context())
+				if err != nil {
+					return err
+				}
+				tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "IMPORTED\tFILE\tBY\tROWS\tNEW\tCHANGED\tUNCHANGED")
+				for _, l := range log {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\n", l.At.Local().Format("2006-01-02 15:04"), l.File, l.By, l.Rows, l.New, l.Changed, l.Unchanged)
+				}
+				return tw.Flush()
+			})
+		},
+	})
+	cmd.AddCommand(&cobra.Command{
 		Use:   "import FILE",
 		Short: "Import the roster (.xlsx or .csv) the national system exported",
 		Args:  cobra.ExactArgs(1),
@@ -293,8 +466,8 @@ func rosterCmd(o *opts, stdout io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withAdmin(o, func(a dsync.Admin) error {
-				if err := a.ImportRoster(res.Rows); err != nil {
+			return withOffice(o, func(a server.Office) error {
+				if _, err := a.ImportRoster(cmd.Context(), res.Rows, store.RosterImport{File: filepath.Base(args[0]), By: os.Getenv("USER")}); err != nil {
 					return err
 				}
 				fmt.Fprintf(stdout, "%d cases imported; %d rows with problems and %d duplicates left out\n", len(res.Rows), len(res.Problems), len(res.Duplicates))

@@ -35,6 +35,12 @@ folder that already has users.`,
 			if o.Cases < 1 || o.Completed < 0 || o.Completed > o.Cases {
 				return &exitError{code: exitUsage, err: fmt.Errorf("demo: need --cases ≥ 1 and 0 ≤ --completed ≤ --cases")}
 			}
+			fs, err := resolveForms(a.cfg)
+			if err != nil {
+				return err
+			}
+			fs.warn(a.stderr)
+			o.Form = fs.person
 			db, err := localstore.Open(dir, localstore.Options{})
 			if err != nil {
 				return err

@@ -29,56 +29,28 @@ func newFormsCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-// loadForms returns the built-in forms and those of forms_dir. A district file may add a
-// form or a new version of one, but not redefine an id and version that already exists:
-// two different forms under one name would make records ambiguous.
+// loadForms returns the built-in forms and those of forms_dir, in that order. A file of
+// forms_dir that does not load is said on stderr and left out: the others still serve.
 func loadForms(a *app) ([]*forms.Form, error) {
-	all, err := forms.BuiltinForms()
+	fs, err := loadRegistry(a.cfg)
 	if err != nil {
 		return nil, err
 	}
-	all = slices.Clone(all)
-	if a.cfg.FormsDir != "" {
-		extra, err := forms.LoadFS(os.DirFS(a.cfg.FormsDir), ".")
-		if err != nil {
-			return nil, fmt.Errorf("forms_dir %s: %w", a.cfg.FormsDir, err)
-		}
-		for _, f := range extra {
-			if prev := findForm(all, f.ID, f.Version); prev != nil {
-				return nil, fmt.Errorf("form %s version %s is defined twice: %s and %s", f.ID, f.Version, prev.Source, f.Source)
-			}
-			all = append(all, f)
-		}
-	}
-	return all, nil
+	fs.warn(a.stderr)
+	return fs.reg.All(), nil
 }
 
-// findForm returns the form with the id and version; with version "", the last loaded
-// (district files come after the built-in ones, so a district's new version wins).
-func findForm(all []*forms.Form, id, version string) *forms.Form {
-	var found *forms.Form
-	for _, f := range all {
-		if f.ID == id && (version == "" || f.Version == version) {
-			found = f
-		}
-	}
-	return found
-}
-
+// lookupForm finds a form by id, and version ("" for the highest).
 func lookupForm(a *app, id, version string) (*forms.Form, error) {
-	all, err := loadForms(a)
+	fs, err := loadRegistry(a.cfg)
 	if err != nil {
 		return nil, err
 	}
-	f := findForm(all, id, version)
-	if f == nil {
-		ids := make([]string, len(all))
-		for i, f := range all {
-			ids[i] = f.ID + " " + f.Version
-		}
-		return nil, fmt.Errorf("no form %q (have: %s)", id+strings.TrimSpace(" "+version), strings.Join(ids, ", "))
+	fs.warn(a.stderr)
+	if version != "" {
+		id += "@" + version
 	}
-	return f, nil
+	return fs.reg.Named(id)
 }
 
 func newFormsListCmd(a *app) *cobra.Command {

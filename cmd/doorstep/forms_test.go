@@ -60,13 +60,33 @@ func TestFormsListWithFormsDir(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "mini") {
 		t.Fatalf("exit %d, out %q, err %q", code, out, errOut)
 	}
-	// The same id and version twice is refused, naming both files.
+	// The same file twice is one form.
 	if err := os.WriteFile(filepath.Join(dir, "mini2.yaml"), mini, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	if code, out, errOut := runDoorstep(t, "--forms-dir", dir, "forms", "list"); code != 0 || strings.Count(out, "mini") != 1 {
+		t.Fatalf("the same file twice: exit %d, out %q, err %q", code, out, errOut)
+	}
+	// The same id and version with other content is refused, naming both files.
+	if err := os.WriteFile(filepath.Join(dir, "mini2.yaml"), append(mini, "# changed\n"...), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	code, _, errOut = runDoorstep(t, "--forms-dir", dir, "forms", "list")
-	if code == 0 || !strings.Contains(errOut, "defined twice") {
+	if code == 0 || !strings.Contains(errOut, "defined twice with different content") || !strings.Contains(errOut, "mini2.yaml") {
 		t.Fatalf("exit %d, err %q", code, errOut)
+	}
+	// A file that does not load is said, and the others still serve.
+	if err := os.WriteFile(filepath.Join(dir, "mini2.yaml"), []byte("id: broken\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = runDoorstep(t, "--forms-dir", dir, "forms", "list")
+	if code != 0 || !strings.Contains(out, "mini") || !strings.Contains(errOut, "mini2.yaml") || !strings.Contains(errOut, "not loaded") {
+		t.Fatalf("a broken file: exit %d, out %q, err %q", code, out, errOut)
+	}
+	// A configured form that is not there stops the program, saying what there is.
+	code, _, errOut = runDoorstep(t, "--forms-dir", dir, "--person-form", "person-2022", "demo", "--no-tui", "--data", t.TempDir())
+	if code == 0 || !strings.Contains(errOut, `person_form: no form "person-2022"`) || !strings.Contains(errOut, "mini@1") {
+		t.Fatalf("a missing person_form: exit %d, err %q", code, errOut)
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/report"
 )
@@ -61,10 +60,11 @@ A team leader's report covers their team's villages; --village narrows it furthe
 				}
 				asOf = d
 			}
-			person, err := forms.Builtin("person-2021")
+			fs, err := resolveForms(a.cfg)
 			if err != nil {
 				return err
 			}
+			fs.warn(a.stderr)
 			return withSession(a, func(_ *localstore.DB, s *localstore.Session) error {
 				cases, err := s.Cases(localstore.CaseFilter{})
 				if err != nil {
@@ -78,7 +78,7 @@ A team leader's report covers their team's villages; --village narrows it furthe
 				if err != nil {
 					return err
 				}
-				in := report.Assemble(person, cases, records, users)
+				in := report.Assemble(fs.reg, cases, records, users)
 				in.AsOf, in.Unmasked, in.Unit = asOf, unmasked, unit
 				if in.Unit == "" && len(cases) > 0 {
 					in.Unit = cases[0].Row.Town

@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
 )
@@ -27,9 +26,16 @@ func newRosterImportCmd(a *app) *cobra.Command {
 		Short: "Import a roster (.xlsx, or .csv in UTF-8 or GBK); re-importing updates cases without touching interviews",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := forms.Builtin(formID)
+			fs, err := resolveForms(a.cfg)
 			if err != nil {
 				return err
+			}
+			fs.warn(a.stderr)
+			f := fs.person
+			if formID != "" {
+				if f, err = fs.reg.Named(formID); err != nil {
+					return err
+				}
 			}
 			res, err := roster.ParseFile(args[0], f.ReferenceDate)
 			if err != nil {
@@ -52,7 +58,7 @@ func newRosterImportCmd(a *app) *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringVar(&formID, "form", "person-2021", "the form whose reference date birth dates are checked against")
+	cmd.Flags().StringVar(&formID, "form", "", "the form whose reference date birth dates are checked against (default: person_form)")
 	return cmd
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"log"
@@ -9,23 +10,27 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/doorstep-survey/doorstep/server"
+	"github.com/doorstep-survey/doorstep/server/boltstore"
+	serverstore "github.com/doorstep-survey/doorstep/server/store"
 	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // TestEnrollAndSync: the laptop's commands against a real server (its handler on a
 // real TLS listener): enrol with the pinned fingerprint, sync, sync again.
 func TestEnrollAndSync(t *testing.T) {
-	store, err := dsync.OpenStore(t.TempDir(), nil)
+	ctx := context.Background()
+	store, err := boltstore.Open(t.TempDir(), boltstore.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	srv := httptest.NewUnstartedServer(&dsync.Handler{Store: store, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv := httptest.NewUnstartedServer(&server.Handler{Store: store, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	srv.StartTLS()
 	defer srv.Close()
-	pin := dsync.FingerprintDER(srv.Certificate().Raw)
-	code, err := store.AddEnrolment(dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
+	pin := server.FingerprintDER(srv.Certificate().Raw)
+	code, err := store.AddEnrolment(ctx, dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +57,7 @@ func TestEnrollAndSync(t *testing.T) {
 	if rep.Pushed != 0 || rep.Queued != 0 {
 		t.Fatalf("second sync %+v", rep)
 	}
-	rows, _ := store.Records(false)
+	rows, _, _ := store.Records(ctx, serverstore.RecordFilter{})
 	if len(rows) != 5 {
 		t.Errorf("the server has %d records", len(rows))
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/tui"
 )
@@ -40,16 +39,16 @@ func runTUI(cmd *cobra.Command, a *app, dir string, notice [2]string) error {
 	if err != nil {
 		return err
 	}
-	person, err := forms.Builtin("person-2021")
+	fs, err := resolveForms(a.cfg)
 	if err != nil {
 		return err
 	}
-	community, err := forms.Builtin("community-2021")
-	if err != nil {
-		return err
+	fs.warn(a.stderr)
+	if notice[0] == "" {
+		notice = fs.notice()
 	}
 	env := &tui.Env{
-		DB: db, PersonForm: person, CommunityForm: community, Lang: a.cfg.Language, Keys: tui.DefaultKeyMap(),
+		DB: db, PersonForm: fs.person, CommunityForm: fs.community, Forms: fs.reg, Lang: a.cfg.Language, Keys: tui.DefaultKeyMap(),
 		Styles: tui.DefaultStyles(lipgloss.HasDarkBackground(in, out)), Notice: notice,
 		PhotosDir: a.cfg.PhotosDir, RosterDir: a.cfg.RosterDir, ReportsDir: a.cfg.ReportsDir,
 		LockAfter: a.cfg.LockAfter(),

@@ -1,7 +1,9 @@
-package sync
+package server
 
 import (
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -14,23 +16,29 @@ import (
 	"time"
 
 	"github.com/doorstep-survey/doorstep/record"
+	"github.com/doorstep-survey/doorstep/server/store"
+	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // Limits of the server.
 const (
-	MaxBody       = 16 << 20 // a batch of records, decompressed
+	MaxBody       = dsync.MaxBody // a batch of records, decompressed
 	maxAttachment = record.MaxPhotoSize
-	maxChunk      = 1 << 20
+	maxChunk      = dsync.MaxChunk
 	pullLimit     = 200
 )
 
-// Handler is the district server's HTTP API (PROTOCOL.md). Admin actions are not in it:
-// they go through the admin socket, which only the server's machine reaches.
+// Handler is the district server's HTTP API (sync/PROTOCOL.md). Admin actions are not
+// in it: they go through the admin socket, which only the server's machine reaches.
 type Handler struct {
-	Store *Store
-	Log   *slog.Logger
+	Store       store.Store
+	Attachments store.Attachments
+	Log         *slog.Logger
 	// RatePerMinute limits requests per device token (0: 600).
 	RatePerMinute int
+	// RetryAfter is what a laptop is told to wait when the store cannot answer (0: 5 s;
+	// whole seconds on the wire).
+	RetryAfter time.Duration
 
 	mu      gosync.Mutex
 	buckets map[string]*rate
@@ -54,7 +62,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
 	switch {
 	case path == "/healthz" && r.Method == http.MethodGet:
-		writeJSON(w, http.StatusOK, Envelope{Doorstep: Version})
+		writeJSON(w, http.StatusOK, dsync.Envelope{Doorstep: dsync.Version})
 	case path == "/v1/enroll" && r.Method == http.MethodPost:
 		h.enroll(w, r)
 	case path == "/v1/push" && r.Method == http.MethodPost:
@@ -80,7 +88,18 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func fail(w http.ResponseWriter, status int, code, msg string) {
-	writeJSON(w, status, Envelope{Doorstep: Version, Code: code, Error: msg})
+	writeJSON(w, status, dsync.Envelope{Doorstep: dsync.Version, Code: code, Error: msg})
+}
+
+// unavailable answers a fault of the store: not the laptop's fault, try again soon.
+func (h *Handler) unavailable(w http.ResponseWriter, what string, err error) {
+	h.Log.Error("store fault", "during", what, "err", err)
+	wait := h.RetryAfter
+	if wait <= 0 {
+		wait = 5 * time.Second
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(max(1, int(wait/time.Second))))
+	fail(w, http.StatusServiceUnavailable, "unavailable", "the server cannot reach its data just now; try again shortly")
 }
 
 // readJSON reads a request body, gzip'd or not, up to MaxBody decompressed.
@@ -107,36 +126,52 @@ func readJSON(r *http.Request, v any) error {
 var errTooLarge = errors.New("request too large")
 
 func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
-	var req EnrollRequest
+	var req dsync.EnrollRequest
 	if err := readJSON(r, &req); err != nil {
 		fail(w, http.StatusBadRequest, "bad_request", "unreadable request")
 		return
 	}
-	tok, u, err := h.Store.Enroll(req.Code, req.Device)
-	if err != nil {
+	tok, u, err := h.Store.Enroll(r.Context(), req.Code, req.Device)
+	switch {
+	case errors.Is(err, store.ErrBadCode):
 		h.Log.Warn("enrolment refused", "device", req.Device)
-		fail(w, http.StatusForbidden, "bad_code", ErrBadCode.Error())
+		fail(w, http.StatusForbidden, "bad_code", store.ErrBadCode.Error())
+		return
+	case err != nil:
+		h.unavailable(w, "enrol", err)
 		return
 	}
 	h.Log.Info("enrolled", "user", u.Code, "device", req.Device)
-	writeJSON(w, http.StatusOK, EnrollResponse{Envelope: Envelope{Doorstep: Version}, Token: tok, User: u,
+	writeJSON(w, http.StatusOK, dsync.EnrollResponse{Envelope: dsync.Envelope{Doorstep: dsync.Version}, Token: tok, User: u,
 		ServerID: h.Store.ID(), Epoch: h.Store.Epoch()})
 }
 
-// authed runs next for the user of the request's device token.
-func (h *Handler) authed(w http.ResponseWriter, r *http.Request, next func(http.ResponseWriter, *http.Request, User)) {
+// request is an authenticated request's caller and the owner name of its uploads.
+type request struct {
+	store.Caller
+	// owner names the device token without being it: a partial upload belongs to it.
+	owner string
+}
+
+// authed runs next for the caller of the request's device token. Only an unknown or
+// revoked token is the laptop's fault (401, and the laptop asks a person to act); a
+// store that cannot answer is 503 with Retry-After, which the laptop waits out.
+func (h *Handler) authed(w http.ResponseWriter, r *http.Request, next func(http.ResponseWriter, *http.Request, request)) {
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok || tok == "" {
 		fail(w, http.StatusUnauthorized, "bad_token", "no device token")
 		return
 	}
-	u, err := h.Store.Authenticate(tok)
+	c, err := h.Store.Authenticate(r.Context(), tok)
 	switch {
-	case errors.Is(err, ErrRevoked):
-		fail(w, http.StatusUnauthorized, "revoked", err.Error())
+	case errors.Is(err, store.ErrRevoked):
+		fail(w, http.StatusUnauthorized, "revoked", store.ErrRevoked.Error())
+		return
+	case errors.Is(err, store.ErrBadToken):
+		fail(w, http.StatusUnauthorized, "bad_token", store.ErrBadToken.Error())
 		return
 	case err != nil:
-		fail(w, http.StatusUnauthorized, "bad_token", ErrBadToken.Error())
+		h.unavailable(w, "authenticate", err)
 		return
 	}
 	if !h.allow(tok) {
@@ -144,7 +179,13 @@ func (h *Handler) authed(w http.ResponseWriter, r *http.Request, next func(http.
 		fail(w, http.StatusTooManyRequests, "rate_limited", "too many requests from this device")
 		return
 	}
-	next(w, r, u)
+	next(w, r, request{Caller: c, owner: UploadOwner(tok)})
+}
+
+// UploadOwner names a device token's uploads without being the token.
+func UploadOwner(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:12])
 }
 
 // allow is a token bucket per device: a burst of a minute's allowance, refilled evenly.
@@ -173,8 +214,8 @@ func (h *Handler) allow(tok string) bool {
 	return true
 }
 
-func (h *Handler) push(w http.ResponseWriter, r *http.Request, u User) {
-	var req PushRequest
+func (h *Handler) push(w http.ResponseWriter, r *http.Request, c request) {
+	var req dsync.PushRequest
 	if err := readJSON(r, &req); err != nil {
 		if errors.Is(err, errTooLarge) {
 			fail(w, http.StatusRequestEntityTooLarge, "too_large", "batch too large: send fewer records at a time")
@@ -183,23 +224,41 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request, u User) {
 		fail(w, http.StatusBadRequest, "bad_request", "unreadable batch")
 		return
 	}
-	resp := PushResponse{Envelope: Envelope{Doorstep: Version}, Results: h.Store.PutBatch(u, req.Items)}
-	for _, res := range resp.Results {
-		if res.Result == Rejected {
-			h.Log.Warn("record rejected", "user", u.Code, "record", res.RecordID, "reason", res.Reason)
+	results, err := h.Store.PutBatch(r.Context(), c.Caller, Arrivals(req.Items, h.Attachments))
+	if err != nil {
+		h.unavailable(w, "push", err)
+		return
+	}
+	for _, res := range results {
+		if res.Result == dsync.Rejected {
+			h.Log.Warn("record rejected", "user", c.User.Code, "record", res.RecordID, "reason", res.Reason)
 		}
 	}
-	writeJSON(w, http.StatusOK, resp)
+	writeJSON(w, http.StatusOK, dsync.PushResponse{Envelope: dsync.Envelope{Doorstep: dsync.Version}, Results: results})
 }
 
-func (h *Handler) pull(w http.ResponseWriter, r *http.Request, u User) {
+// Arrivals are pushed items with the photos each names that att does not hold whole.
+func Arrivals(items []dsync.PushItem, att store.Attachments) []store.Arrival {
+	out := make([]store.Arrival, len(items))
+	for i, it := range items {
+		out[i].Item = it
+		for _, p := range it.Revision.Record.Photos {
+			if att == nil || !att.Has(p.Hash) {
+				out[i].Missing = append(out[i].Missing, p.Hash)
+			}
+		}
+	}
+	return out
+}
+
+func (h *Handler) pull(w http.ResponseWriter, r *http.Request, c request) {
 	cursor, _ := strconv.ParseUint(r.URL.Query().Get("cursor"), 10, 64)
 	if e := r.URL.Query().Get("epoch"); e != "" && e != h.Store.Epoch() {
 		cursor = 0 // the laptop's cursor is of another database: start again
 	}
-	resp, err := h.Store.Pull(u, cursor, pullLimit)
+	resp, err := h.Store.Pull(r.Context(), c.User, cursor, pullLimit)
 	if err != nil {
-		fail(w, http.StatusInternalServerError, "server", "could not read")
+		h.unavailable(w, "pull", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, resp)
@@ -208,25 +267,30 @@ func (h *Handler) pull(w http.ResponseWriter, r *http.Request, u User) {
 var hashRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 // attachment: HEAD says how much the server has (Upload-Offset); PATCH appends bytes at
-// Upload-Offset. An interrupted upload resumes where the server stands.
-func (h *Handler) attachment(w http.ResponseWriter, r *http.Request, _ User) {
+// Upload-Offset. An interrupted upload resumes where the server stands; a partial upload
+// belongs to the device token that started it.
+func (h *Handler) attachment(w http.ResponseWriter, r *http.Request, c request) {
 	hash := strings.TrimPrefix(r.URL.Path, "/v1/attachments/")
 	if !hashRE.MatchString(hash) {
 		fail(w, http.StatusBadRequest, "bad_request", "an attachment is named by its sha256")
 		return
 	}
+	if h.Attachments == nil {
+		h.unavailable(w, "attachment", errors.New("no attachment folder"))
+		return
+	}
 	switch r.Method {
 	case http.MethodHead, http.MethodGet:
-		n, complete, err := h.Store.AttachmentOffset(hash)
+		n, complete, err := h.Attachments.Offset(hash, c.owner)
 		if err != nil {
-			fail(w, http.StatusInternalServerError, "server", "could not read")
+			h.unavailable(w, "attachment offset", err)
 			return
 		}
-		w.Header().Set(UploadOffset, strconv.FormatInt(n, 10))
+		w.Header().Set(dsync.UploadOffset, strconv.FormatInt(n, 10))
 		w.Header().Set("Upload-Complete", strconv.FormatBool(complete))
-		writeJSON(w, http.StatusOK, Envelope{Doorstep: Version})
+		writeJSON(w, http.StatusOK, dsync.Envelope{Doorstep: dsync.Version})
 	case http.MethodPatch:
-		off, err := strconv.ParseInt(r.Header.Get(UploadOffset), 10, 64)
+		off, err := strconv.ParseInt(r.Header.Get(dsync.UploadOffset), 10, 64)
 		if err != nil || off < 0 {
 			fail(w, http.StatusBadRequest, "bad_request", "Upload-Offset missing")
 			return
@@ -236,16 +300,18 @@ func (h *Handler) attachment(w http.ResponseWriter, r *http.Request, _ User) {
 			fail(w, http.StatusRequestEntityTooLarge, "too_large", "chunks are at most 1 MB")
 			return
 		}
-		n, complete, err := h.Store.AppendAttachment(hash, off, data, maxAttachment)
-		w.Header().Set(UploadOffset, strconv.FormatInt(n, 10))
+		n, complete, err := h.Attachments.Append(hash, c.owner, off, data, maxAttachment)
+		w.Header().Set(dsync.UploadOffset, strconv.FormatInt(n, 10))
 		w.Header().Set("Upload-Complete", strconv.FormatBool(complete))
 		switch {
-		case errors.Is(err, errOffset):
+		case errors.Is(err, store.ErrOffset):
 			fail(w, http.StatusConflict, "offset", "resume from "+strconv.FormatInt(n, 10))
+		case errors.Is(err, store.ErrTooLarge):
+			fail(w, http.StatusRequestEntityTooLarge, "too_large", "a photo is at most "+strconv.Itoa(maxAttachment>>20)+" MB")
 		case err != nil:
-			fail(w, http.StatusRequestEntityTooLarge, "too_large", err.Error())
+			h.unavailable(w, "attachment append", err)
 		default:
-			writeJSON(w, http.StatusOK, Envelope{Doorstep: Version})
+			writeJSON(w, http.StatusOK, dsync.Envelope{Doorstep: dsync.Version})
 		}
 	default:
 		fail(w, http.StatusMethodNotAllowed, "bad_request", "HEAD or PATCH")

@@ -1,0 +1,141 @@
+package forms
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Registry is the forms a program knows — the built-in ones and a district's files — by
+// id and version. Every record names the form and version it was started with, and is
+// read with exactly that form; the registry finds it, or says it is missing.
+type Registry struct {
+	forms []*Form
+}
+
+// MissingFormError is a record's form that this program does not have.
+type MissingFormError struct {
+	ID, Version string
+}
+
+func (e *MissingFormError) Error() string {
+	return fmt.Sprintf("form %s version %s is not installed here (ask the district for its file)", e.ID, e.Version)
+}
+
+// ConflictError is two different files that claim the same id and version.
+type ConflictError struct {
+	ID, Version   string
+	First, Second string // their sources
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("form %s version %s is defined twice with different content: %s and %s; give the newer one a new version",
+		e.ID, e.Version, e.First, e.Second)
+}
+
+// NewRegistry gathers forms, in order (the built-in ones first). The same form twice
+// (same id, version and content) is kept once; the same id and version with other
+// content is a ConflictError: records would be ambiguous.
+func NewRegistry(forms ...*Form) (*Registry, error) {
+	r := &Registry{}
+	for _, f := range forms {
+		if err := r.Add(f); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// Add adds one form; see NewRegistry.
+func (r *Registry) Add(f *Form) error {
+	for _, g := range r.forms {
+		if g.ID == f.ID && g.Version == f.Version {
+			if g.Digest != f.Digest {
+				return &ConflictError{ID: f.ID, Version: f.Version, First: g.Source, Second: f.Source}
+			}
+			return nil
+		}
+	}
+	r.forms = append(r.forms, f)
+	return nil
+}
+
+// Form returns the form with the id and version, or a *MissingFormError.
+func (r *Registry) Form(id, version string) (*Form, error) {
+	for _, f := range r.forms {
+		if f.ID == id && f.Version == version {
+			return f, nil
+		}
+	}
+	return nil, &MissingFormError{ID: id, Version: version}
+}
+
+// Named returns the form a setting names: "id" is its highest version, "id@version"
+// that version. The error lists what there is.
+func (r *Registry) Named(name string) (*Form, error) {
+	id, version, exact := strings.Cut(name, "@")
+	if exact {
+		f, err := r.Form(id, version)
+		if err != nil {
+			return nil, fmt.Errorf("form %q: %w; have %s", name, err, r.list())
+		}
+		return f, nil
+	}
+	var best *Form
+	for _, f := range r.forms {
+		if f.ID == id && (best == nil || CompareVersions(f.Version, best.Version) > 0) {
+			best = f
+		}
+	}
+	if best == nil {
+		return nil, fmt.Errorf("no form %q; have %s", name, r.list())
+	}
+	return best, nil
+}
+
+// All returns every form, in the order added.
+func (r *Registry) All() []*Form { return slices.Clone(r.forms) }
+
+func (r *Registry) list() string {
+	names := make([]string, len(r.forms))
+	for i, f := range r.forms {
+		names[i] = f.ID + "@" + f.Version
+	}
+	return strings.Join(names, ", ")
+}
+
+// CompareVersions orders version strings such as "2021.1" < "2021.10" < "2022.1": the
+// runs of digits compare as numbers, the rest as text.
+func CompareVersions(a, b string) int {
+	for a != "" && b != "" {
+		na, ra := leadingRun(a)
+		nb, rb := leadingRun(b)
+		if c := compareRun(na, nb); c != 0 {
+			return c
+		}
+		a, b = ra, rb
+	}
+	return strings.Compare(a, b)
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// leadingRun splits off the first run of digits, or of non-digits.
+func leadingRun(s string) (run, rest string) {
+	d := isDigit(s[0])
+	i := 1
+	for i < len(s) && isDigit(s[i]) == d {
+		i++
+	}
+	return s[:i], s[i:]
+}
+
+func compareRun(a, b string) int {
+	if isDigit(a[0]) && isDigit(b[0]) {
+		a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+		if len(a) != len(b) {
+			return len(a) - len(b)
+		}
+	}
+	return strings.Compare(a, b)
+}

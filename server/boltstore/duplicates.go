@@ -1,0 +1,128 @@
+package boltstore
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/doorstep-survey/doorstep/server/store"
+	dsync "github.com/doorstep-survey/doorstep/sync"
+)
+
+// group reads one duplicate interview: the latest row of each of its records.
+func group(tx *bolt.Tx, person string, d dupMeta) (store.DuplicateGroup, error) {
+	subject, formID, _ := strings.Cut(person, "\x00")
+	g := store.DuplicateGroup{Subject: subject, FormID: formID, Kept: d.Kept, Reason: d.Reason, ResolvedBy: d.ResolvedBy}
+	g.ResolvedAt, _ = time.Parse(time.RFC3339Nano, d.ResolvedAt)
+	prefix := cat(person)
+	c := tx.Bucket(bktPersons).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		var meta recordMeta
+		if _, err := getJSON(tx.Bucket(bktRecords), k[len(prefix):], &meta); err != nil {
+			return g, err
+		}
+		var rw row
+		if _, err := getJSON(tx.Bucket(bktRows), u64(meta.Seq), &rw); err != nil {
+			return g, err
+		}
+		rw.Duplicate, rw.Withdrawn = meta.Duplicate, meta.Withdrawn
+		g.Records = append(g.Records, rw.RecordRow)
+	}
+	slices.SortFunc(g.Records, func(a, b store.RecordRow) int { return a.ReceivedAt.Compare(b.ReceivedAt) })
+	return g, nil
+}
+
+// Duplicates lists the duplicate interviews, open ones unless all.
+func (s *Store) Duplicates(ctx context.Context, all bool) ([]store.DuplicateGroup, error) {
+	var out []store.DuplicateGroup
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bktDups).ForEach(func(k, v []byte) error {
+			var d dupMeta
+			if err := json.Unmarshal(v, &d); err != nil {
+				return err
+			}
+			if d.Kept != "" && !all {
+				return nil
+			}
+			g, err := group(tx, string(k), d)
+			out = append(out, g)
+			return err
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list duplicate interviews: %w", err)
+	}
+	return out, nil
+}
+
+// ResolveDuplicate keeps one record of a duplicate interview and withdraws the others,
+// each withdrawal in the log for the laptops of the person's village.
+func (s *Store) ResolveDuplicate(ctx context.Context, res store.Resolution) (store.DuplicateGroup, error) {
+	if strings.TrimSpace(res.Reason) == "" {
+		return store.DuplicateGroup{}, errors.New("say why the other records are withdrawn: the enumerators will read it")
+	}
+	if res.At.IsZero() {
+		res.At = s.now().UTC()
+	}
+	var g store.DuplicateGroup
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		records := tx.Bucket(bktRecords)
+		var kept recordMeta
+		if ok, err := getJSON(records, []byte(res.Keep), &kept); err != nil || !ok || !kept.Duplicate {
+			if err != nil {
+				return err
+			}
+			return fmt.Errorf("record %s is not one of a duplicate interview: %w", res.Keep, store.ErrNotFound)
+		}
+		person := store.PersonKey(kept.Subject, kept.FormID)
+		d := dupMeta{Kept: res.Keep, Reason: res.Reason, ResolvedBy: res.By, ResolvedAt: res.At.Format(time.RFC3339Nano)}
+		if err := putJSON(tx.Bucket(bktDups), []byte(person), d); err != nil {
+			return err
+		}
+		w := writer{tx: tx}
+		log := tx.Bucket(bktLog)
+		for _, id := range append([]string{res.Keep}, othersOf(tx, person, res.Keep)...) {
+			var m recordMeta
+			if _, err := getJSON(records, []byte(id), &m); err != nil {
+				return err
+			}
+			if id == res.Keep {
+				m.Withdrawn = ""
+				if err := tx.Bucket(bktWithdrawn).Delete([]byte(id)); err != nil {
+					return err
+				}
+			} else {
+				m.Withdrawn = res.Reason
+				wd := dsync.Withdrawal{RecordID: id, Subject: m.Subject, FormID: m.FormID, Kept: res.Keep, Reason: res.Reason, At: res.At}
+				if err := putJSON(tx.Bucket(bktWithdrawn), []byte(id), wd); err != nil {
+					return err
+				}
+				seq, err := log.NextSequence()
+				if err != nil {
+					return err
+				}
+				if err := w.log(seq, logEntry{Kind: kindWithdraw, Key: id, Village: m.Village,
+					Enumerators: []string{m.Enumerator, kept.Enumerator}}); err != nil {
+					return err
+				}
+			}
+			if err := putJSON(records, []byte(id), m); err != nil {
+				return err
+			}
+		}
+		var err error
+		g, err = group(tx, person, d)
+		return err
+	})
+	if err != nil {
+		return g, fmt.Errorf("resolve a duplicate interview: %w", err)
+	}
+	return g, nil
+}

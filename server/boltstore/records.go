@@ -1,0 +1,512 @@
+package boltstore
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/doorstep-survey/doorstep/roster"
+	"github.com/doorstep-survey/doorstep/server/store"
+	dsync "github.com/doorstep-survey/doorstep/sync"
+)
+
+// Kinds of log entry.
+const (
+	kindRevision = "r"
+	kindRoster   = "o"
+	kindWithdraw = "w"
+)
+
+// logEntry is one entry of the pull log: enough to decide whom it is for without
+// decoding what it points to.
+type logEntry struct {
+	Kind     string `json:"k"`
+	Key      string `json:"key"` // revision: record id "/" revision; roster: subject; withdrawal: record id
+	Revision uint64 `json:"rev,omitempty"`
+	Village  string `json:"v"`
+	// Enumerators are who started the record (a withdrawal: of both records).
+	Enumerators []string `json:"e,omitempty"`
+	From        string   `json:"f,omitempty"` // who pushed the revision
+}
+
+// recordMeta is a record's latest revision, compact.
+type recordMeta struct {
+	Revision   uint64 `json:"rev"`
+	Seq        uint64 `json:"seq"`
+	Subject    string `json:"subject,omitempty"`
+	FormID     string `json:"form_id"`
+	Village    string `json:"village"`
+	Enumerator string `json:"enumerator"`
+	Status     string `json:"status"`
+	Duplicate  bool   `json:"dup,omitempty"`
+	Withdrawn  string `json:"withdrawn,omitempty"`
+}
+
+// row is a stored revision, compact, with the last hash of its chain.
+type row struct {
+	store.RecordRow
+	Head string `json:"head"`
+}
+
+// dupMeta is a duplicate interview: open until the district keeps one record.
+type dupMeta struct {
+	Kept       string `json:"kept,omitempty"`
+	Reason     string `json:"reason,omitempty"`
+	ResolvedBy string `json:"resolved_by,omitempty"`
+	ResolvedAt string `json:"resolved_at,omitempty"` // RFC 3339
+}
+
+func getJSON(b *bolt.Bucket, k []byte, v any) (bool, error) {
+	data := b.Get(k)
+	if data == nil {
+		return false, nil
+	}
+	return true, json.Unmarshal(data, v)
+}
+
+func putJSON(b *bolt.Bucket, k []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(k, data)
+}
+
+// writer writes stored revisions and log entries in one transaction, for PutBatch and
+// for the migration that rebuilds schema 1's log.
+type writer struct{ tx *bolt.Tx }
+
+func (w writer) log(seq uint64, e logEntry) error {
+	data, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	if err := w.tx.Bucket(bktLog).Put(u64(seq), data); err != nil {
+		return err
+	}
+	return w.tx.Bucket(bktVLog).Put(append(cat(e.Village), u64(seq)...), data)
+}
+
+// othersOf are the other records of the person and form.
+func othersOf(tx *bolt.Tx, personKey, recordID string) []string {
+	if personKey == "" {
+		return nil
+	}
+	var out []string
+	prefix := cat(personKey)
+	c := tx.Bucket(bktPersons).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if id := string(k[len(prefix):]); id != recordID {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// revision writes a stored revision at seq: its full form, row, indexes, the record's
+// latest state when it is later than what is held, its person, and its log entry. others
+// are the other records of the same person: a duplicate interview is marked.
+func (w writer) revision(seq uint64, st store.StoredRevision, others []string) (row, error) {
+	rev := st.Revision
+	r := rev.Record
+	rw := row{RecordRow: store.RecordRow{RecordID: r.ID, Revision: r.Revision, Subject: st.Case.Subject, Name: st.Case.Name,
+		Village: st.Case.Village, FormID: r.FormID, Enumerator: r.Enumerator, From: st.From, Device: st.Device,
+		Status: string(r.Status), ServerID: st.ServerID, ReceivedAt: st.Received}}
+	for _, p := range r.Photos {
+		rw.Photos = append(rw.Photos, p.Hash)
+	}
+	if n := len(rev.Audit); n > 0 {
+		rw.Head = rev.Audit[n-1].Hash
+	}
+	tx := w.tx
+	if err := putJSON(tx.Bucket(bktRevisions), revKey(r.ID, r.Revision), st); err != nil {
+		return rw, err
+	}
+	if err := putJSON(tx.Bucket(bktRows), u64(seq), rw); err != nil {
+		return rw, err
+	}
+	if err := tx.Bucket(bktRevSeq).Put(revKey(r.ID, r.Revision), u64(seq)); err != nil {
+		return rw, err
+	}
+	idx := tx.Bucket(bktIdx)
+	for _, k := range [][]byte{cat("v", rw.Village), cat("e", rw.Enumerator), cat("s", rw.Subject)} {
+		if err := idx.Put(append(k, u64(seq)...), nil); err != nil {
+			return rw, err
+		}
+	}
+	records := tx.Bucket(bktRecords)
+	var meta recordMeta
+	if _, err := getJSON(records, []byte(r.ID), &meta); err != nil {
+		return rw, err
+	}
+	if r.Revision >= meta.Revision {
+		meta.Revision, meta.Seq, meta.Subject, meta.FormID = r.Revision, seq, rw.Subject, r.FormID
+		meta.Village, meta.Enumerator, meta.Status = rw.Village, r.Enumerator, rw.Status
+		heads := make([]byte, 0, 32*len(rev.Audit))
+		for _, e := range rev.Audit {
+			h, err := hex.DecodeString(e.Hash)
+			if err != nil || len(h) != 32 {
+				return rw, fmt.Errorf("record %s: audit entry %d has no sha256 hash", r.ID, e.Seq)
+			}
+			heads = append(heads, h...)
+		}
+		if err := tx.Bucket(bktHeads).Put([]byte(r.ID), heads); err != nil {
+			return rw, err
+		}
+	}
+	person := store.PersonKey(rw.Subject, r.FormID)
+	if person != "" {
+		if err := tx.Bucket(bktPersons).Put(append(cat(person), r.ID...), nil); err != nil {
+			return rw, err
+		}
+	}
+	if len(others) > 0 {
+		meta.Duplicate = true
+		if err := w.markDuplicate(person, others); err != nil {
+			return rw, err
+		}
+	}
+	if err := putJSON(records, []byte(r.ID), meta); err != nil {
+		return rw, err
+	}
+	return rw, w.log(seq, logEntry{Kind: kindRevision, Key: r.ID, Revision: r.Revision, Village: rw.Village,
+		Enumerators: []string{r.Enumerator}, From: st.From})
+}
+
+// markDuplicate opens the person's duplicate interview (if not open or resolved
+// already) and marks the other records. A record arriving after the district chose
+// reopens it: the district chooses again among all of them.
+func (w writer) markDuplicate(person string, others []string) error {
+	dups := w.tx.Bucket(bktDups)
+	var d dupMeta
+	if _, err := getJSON(dups, []byte(person), &d); err != nil {
+		return err
+	}
+	d = dupMeta{Kept: "", Reason: d.Reason}
+	if err := putJSON(dups, []byte(person), d); err != nil {
+		return err
+	}
+	records := w.tx.Bucket(bktRecords)
+	for _, id := range others {
+		var m recordMeta
+		if ok, err := getJSON(records, []byte(id), &m); err != nil || !ok || m.Duplicate {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		m.Duplicate = true
+		if err := putJSON(records, []byte(id), m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// held is what the store holds of an arriving record, for store.Decide.
+func held(tx *bolt.Tx, a store.Arrival) (store.Held, error) {
+	r := a.Item.Revision.Record
+	var h store.Held
+	var meta recordMeta
+	ok, err := getJSON(tx.Bucket(bktRecords), []byte(r.ID), &meta)
+	if err != nil {
+		return h, err
+	}
+	if ok {
+		raw := tx.Bucket(bktHeads).Get([]byte(r.ID))
+		l := &store.HeldLatest{Revision: meta.Revision, Heads: make([]string, len(raw)/32)}
+		for i := range l.Heads {
+			l.Heads[i] = hex.EncodeToString(raw[32*i : 32*i+32])
+		}
+		h.Latest = l
+		if seq := tx.Bucket(bktRevSeq).Get(revKey(r.ID, r.Revision)); seq != nil {
+			var rw row
+			if _, err := getJSON(tx.Bucket(bktRows), seq, &rw); err != nil {
+				return h, err
+			}
+			h.Same = &store.HeldRevision{Head: rw.Head, ServerID: rw.ServerID, Received: rw.ReceivedAt}
+		}
+	}
+	h.Others = othersOf(tx, store.PersonKey(a.Item.Case.Subject, r.FormID), r.ID)
+	return h, nil
+}
+
+// PutBatch judges (store.Check, then store.Decide) and stores a batch in one
+// transaction: one fsync for the batch.
+func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.Arrival) ([]dsync.PushResult, error) {
+	results := make([]dsync.PushResult, len(items))
+	ok := make([]bool, len(items))
+	for i, a := range items {
+		results[i], ok[i] = store.Check(from.User, a)
+	}
+	if !slices.Contains(ok, true) {
+		return results, nil
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		w := writer{tx: tx}
+		for i, a := range items {
+			if !ok[i] {
+				continue
+			}
+			h, err := held(tx, a)
+			if err != nil {
+				return err
+			}
+			d := store.Decide(h, a)
+			res := dsync.PushResult{Seq: a.Item.Seq, RecordID: a.Item.Revision.Record.ID, Result: d.Result, Reason: d.Reason, Retry: d.Retry}
+			switch d.Result {
+			case dsync.Duplicate:
+				res.ServerID, res.Received = d.Receipt.ServerID, d.Receipt.Received
+			case dsync.Stored:
+				seq, err := tx.Bucket(bktLog).NextSequence()
+				if err != nil {
+					return err
+				}
+				rev := a.Item.Revision
+				rev.Photos = nil
+				st := store.StoredRevision{Revision: rev, Case: a.Item.Case, From: from.User.Code, Device: from.Device,
+					Received: s.now().UTC(), ServerID: fmt.Sprintf("%s-%d", s.serverID, seq), Seq: seq}
+				if _, err := w.revision(seq, st, d.DuplicateOf); err != nil {
+					return err
+				}
+				res.ServerID, res.Received = st.ServerID, st.Received
+			}
+			results[i] = res
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store a batch: %w", err)
+	}
+	return results, nil
+}
+
+// Pull reads the log by village (or whole, for a user of every village) after cursor.
+func (s *Store) Pull(ctx context.Context, u dsync.User, cursor uint64, limit int) (dsync.PullResponse, error) {
+	resp := dsync.PullResponse{Envelope: dsync.Envelope{Doorstep: dsync.Version}, Epoch: s.epoch, Cursor: cursor}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		next := logCursor(tx, u, cursor)
+		for {
+			seq, e, ok, err := next()
+			if err != nil || !ok {
+				return err
+			}
+			if len(resp.Revisions)+len(resp.Roster)+len(resp.Withdrawn) >= limit {
+				resp.More = true
+				return nil
+			}
+			resp.Cursor = seq
+			if err := s.pullEntry(tx, u, e, &resp); err != nil {
+				return fmt.Errorf("log entry %d: %w", seq, err)
+			}
+		}
+	})
+	if err != nil {
+		return dsync.PullResponse{}, fmt.Errorf("pull for %s: %w", u.Code, err)
+	}
+	return resp, nil
+}
+
+// logCursor walks the log entries of the user's villages after cursor, in order:
+// the whole log for a user of every village, else a merge of each village's part of
+// vlog.
+func logCursor(tx *bolt.Tx, u dsync.User, cursor uint64) func() (uint64, logEntry, bool, error) {
+	decode := func(k, v []byte) (uint64, logEntry, bool, error) {
+		var e logEntry
+		err := json.Unmarshal(v, &e)
+		return fromU64(k[len(k)-8:]), e, true, err
+	}
+	if u.AllVillages() {
+		c := tx.Bucket(bktLog).Cursor()
+		k, v := c.Seek(u64(cursor + 1))
+		return func() (uint64, logEntry, bool, error) {
+			if k == nil {
+				return 0, logEntry{}, false, nil
+			}
+			seq, e, ok, err := decode(k, v)
+			k, v = c.Next()
+			return seq, e, ok, err
+		}
+	}
+	type head struct {
+		c      *bolt.Cursor
+		prefix []byte
+		k, v   []byte
+	}
+	var heads []*head
+	for _, village := range slices.Compact(slices.Sorted(slices.Values(u.Villages))) {
+		h := &head{c: tx.Bucket(bktVLog).Cursor(), prefix: cat(village)}
+		h.k, h.v = h.c.Seek(append(bytes.Clone(h.prefix), u64(cursor+1)...))
+		heads = append(heads, h)
+	}
+	return func() (uint64, logEntry, bool, error) {
+		var best *head
+		for _, h := range heads {
+			if h.k == nil || !bytes.HasPrefix(h.k, h.prefix) {
+				continue
+			}
+			if best == nil || fromU64(h.k[len(h.k)-8:]) < fromU64(best.k[len(best.k)-8:]) {
+				best = h
+			}
+		}
+		if best == nil {
+			return 0, logEntry{}, false, nil
+		}
+		seq, e, ok, err := decode(best.k, best.v)
+		best.k, best.v = best.c.Next()
+		return seq, e, ok, err
+	}
+}
+
+// pullEntry adds an entry to the answer when it is for the user: roster cases and
+// withdrawals of their villages; revisions others pushed, which for an enumerator are
+// only their own records (their leader's decisions), for a leader the team's.
+func (s *Store) pullEntry(tx *bolt.Tx, u dsync.User, e logEntry, resp *dsync.PullResponse) error {
+	if !u.MayVillage(e.Village) {
+		return nil
+	}
+	mine := u.Role == "leader" || slices.Contains(e.Enumerators, u.Code)
+	switch e.Kind {
+	case kindRoster:
+		var row roster.Row
+		if _, err := getJSON(tx.Bucket(bktRoster), []byte(e.Key), &row); err != nil {
+			return err
+		}
+		resp.Roster = append(resp.Roster, row)
+	case kindRevision:
+		if e.From == u.Code || !mine {
+			return nil
+		}
+		var st store.StoredRevision
+		if _, err := getJSON(tx.Bucket(bktRevisions), revKey(e.Key, e.Revision), &st); err != nil {
+			return err
+		}
+		resp.Revisions = append(resp.Revisions, st.Revision)
+	case kindWithdraw:
+		if !mine {
+			return nil
+		}
+		var w dsync.Withdrawal
+		ok, err := getJSON(tx.Bucket(bktWithdrawn), []byte(e.Key), &w)
+		if err != nil || !ok { // withdrawn, then kept after all: nothing to say
+			return err
+		}
+		resp.Withdrawn = append(resp.Withdrawn, w)
+	}
+	return nil
+}
+
+// rowSource is where a listing reads its rows: an index when the filter names a
+// subject, village or enumerator, else every row.
+func rowSource(tx *bolt.Tx, f store.RecordFilter, after uint64) func() (uint64, bool) {
+	var prefix []byte
+	b := tx.Bucket(bktRows)
+	switch {
+	case f.Subject != "":
+		prefix, b = cat("s", f.Subject), tx.Bucket(bktIdx)
+	case f.Village != "":
+		prefix, b = cat("v", f.Village), tx.Bucket(bktIdx)
+	case f.Enumerator != "":
+		prefix, b = cat("e", f.Enumerator), tx.Bucket(bktIdx)
+	}
+	c := b.Cursor()
+	k, _ := c.Seek(append(bytes.Clone(prefix), u64(after+1)...))
+	return func() (uint64, bool) {
+		if k == nil || !bytes.HasPrefix(k, prefix) || len(k) != len(prefix)+8 {
+			return 0, false
+		}
+		seq := fromU64(k[len(prefix):])
+		k, _ = c.Next()
+		return seq, true
+	}
+}
+
+// listRows walks the rows a filter selects, in server order, with the record's
+// duplicate and withdrawal marks; fn returns false to stop.
+func listRows(tx *bolt.Tx, f store.RecordFilter, fn func(seq uint64, rw row) (bool, error)) error {
+	after, _ := strconv.ParseUint(f.After, 10, 64)
+	next := rowSource(tx, f, after)
+	rows, records := tx.Bucket(bktRows), tx.Bucket(bktRecords)
+	metas := map[string]recordMeta{} // a record's revisions are listed together rarely; a small cache
+	for {
+		seq, ok := next()
+		if !ok {
+			return nil
+		}
+		var rw row
+		if _, err := getJSON(rows, u64(seq), &rw); err != nil {
+			return err
+		}
+		if f.Village != "" && rw.Village != f.Village || f.Enumerator != "" && rw.Enumerator != f.Enumerator ||
+			f.Subject != "" && rw.Subject != f.Subject || f.Status != "" && rw.Status != f.Status {
+			continue
+		}
+		meta, ok := metas[rw.RecordID]
+		if !ok {
+			if _, err := getJSON(records, []byte(rw.RecordID), &meta); err != nil {
+				return err
+			}
+			if len(metas) > 1024 {
+				clear(metas)
+			}
+			metas[rw.RecordID] = meta
+		}
+		if !f.All && meta.Seq != seq || f.Standing && meta.Withdrawn != "" || f.Duplicates && !meta.Duplicate {
+			continue
+		}
+		rw.Duplicate, rw.Withdrawn = meta.Duplicate, meta.Withdrawn
+		if more, err := fn(seq, rw); err != nil || !more {
+			return err
+		}
+	}
+}
+
+// Records lists compact rows, paged.
+func (s *Store) Records(ctx context.Context, f store.RecordFilter) ([]store.RecordRow, string, error) {
+	var out []store.RecordRow
+	var next string
+	var last uint64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return listRows(tx, f, func(seq uint64, rw row) (bool, error) {
+			if f.Limit > 0 && len(out) == f.Limit {
+				next = strconv.FormatUint(last, 10)
+				return false, nil
+			}
+			out = append(out, rw.RecordRow)
+			last = seq
+			return true, ctx.Err()
+		})
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("list records: %w", err)
+	}
+	return out, next, nil
+}
+
+// Export streams full revisions, one decoded at a time.
+func (s *Store) Export(ctx context.Context, f store.RecordFilter, fn func(store.StoredRevision) error) error {
+	err := s.db.View(func(tx *bolt.Tx) error {
+		revs := tx.Bucket(bktRevisions)
+		return listRows(tx, f, func(seq uint64, rw row) (bool, error) {
+			var st store.StoredRevision
+			if _, err := getJSON(revs, revKey(rw.RecordID, rw.Revision), &st); err != nil {
+				return false, err
+			}
+			st.Withdrawn = rw.Withdrawn
+			if err := fn(st); err != nil {
+				return false, err
+			}
+			return true, ctx.Err()
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("export records: %w", err)
+	}
+	return nil
+}

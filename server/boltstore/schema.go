@@ -1,0 +1,131 @@
+package boltstore
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/doorstep-survey/doorstep/server/attachments"
+	"github.com/doorstep-survey/doorstep/server/store"
+)
+
+// migration brings a file from schema i to i+1 (its index in migrations + 1).
+type migration struct {
+	name string
+	run  func(tx *bolt.Tx, att *attachments.Dir) error
+}
+
+// migrations run in order, all in one transaction, at Open. Append only: a file made by
+// every released version must still open (testdata/v1-server.db is the first
+// server's, written before the schema had a number).
+var migrations = []migration{
+	{"the first server's buckets", func(tx *bolt.Tx, _ *attachments.Dir) error {
+		return create(tx, bktMeta, bktEnroll, bktTokens, bktUsers, bktRevisions, bktLatestV1, bktLog, bktRoster, bktAttachV1, bktPartialV1)
+	}},
+	{"indexes, compact rows, duplicate interviews, photos as files", migrateIndexes},
+}
+
+// SchemaVersion is the version this program writes.
+func SchemaVersion() uint64 { return uint64(len(migrations)) }
+
+func create(tx *bolt.Tx, names ...[]byte) error {
+	for _, b := range names {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) migrate(att *attachments.Dir) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		meta, err := tx.CreateBucketIfNotExists(bktMeta)
+		if err != nil {
+			return err
+		}
+		have := fromU64(meta.Get(keySchema))
+		if have > SchemaVersion() {
+			return fmt.Errorf("%w (file schema %d, this program %d): run the newer doorstep-server; the file has not been changed", ErrNewerSchema, have, SchemaVersion())
+		}
+		for v := have; v < SchemaVersion(); v++ {
+			if err := migrations[v].run(tx, att); err != nil {
+				return fmt.Errorf("migrate the data file to schema %d (%s): %w", v+1, migrations[v].name, err)
+			}
+		}
+		for _, k := range []string{"server_id", "epoch"} {
+			if meta.Get([]byte(k)) == nil {
+				if err := meta.Put([]byte(k), []byte(randomHex(8))); err != nil {
+					return err
+				}
+			}
+		}
+		s.serverID, s.epoch = string(meta.Get([]byte("server_id"))), string(meta.Get([]byte("epoch")))
+		if have == SchemaVersion() {
+			return nil
+		}
+		return meta.Put(keySchema, u64(SchemaVersion()))
+	})
+}
+
+// migrateIndexes rebuilds schema 1's log as schema 2's: every stored revision gets its
+// compact row and index entries in log order, the log entries say what they are, the
+// records of one person are found, and the photos move to the attachments folder.
+// Partial uploads are dropped: their owner is unknown, and the laptop starts again.
+func migrateIndexes(tx *bolt.Tx, att *attachments.Dir) error {
+	if err := create(tx, bktVLog, bktRows, bktRevSeq, bktIdx, bktRecords, bktHeads, bktPersons, bktDups, bktWithdrawn, bktRosterLog); err != nil {
+		return err
+	}
+	// The old log's values are keys (a revision's, or "roster\x00"+subject); rewrite
+	// them in place, collecting first (no writes through a cursor).
+	type old struct {
+		seq uint64
+		val []byte
+	}
+	var entries []old
+	err := tx.Bucket(bktLog).ForEach(func(k, v []byte) error {
+		entries = append(entries, old{fromU64(k), bytes.Clone(v)})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	w := writer{tx: tx}
+	for _, e := range entries {
+		if subject, ok := strings.CutPrefix(string(e.val), "roster\x00"); ok {
+			var row struct{ Village string }
+			if err := json.Unmarshal(tx.Bucket(bktRoster).Get([]byte(subject)), &row); err != nil {
+				return fmt.Errorf("roster case in the log: %w", err)
+			}
+			if err := w.log(e.seq, logEntry{Kind: kindRoster, Key: subject, Village: row.Village}); err != nil {
+				return err
+			}
+			continue
+		}
+		var st store.StoredRevision
+		if err := json.Unmarshal(tx.Bucket(bktRevisions).Get(e.val), &st); err != nil {
+			return fmt.Errorf("revision %q in the log: %w", e.val, err)
+		}
+		others := othersOf(tx, store.PersonKey(st.Case.Subject, st.Revision.Record.FormID), st.Revision.Record.ID)
+		if _, err := w.revision(e.seq, st, others); err != nil {
+			return err
+		}
+	}
+	// Photos: whole ones become files; partial ones are dropped.
+	if b := tx.Bucket(bktAttachV1); b != nil {
+		err := b.ForEach(func(k, v []byte) error { return att.Put(string(k), v) })
+		if err != nil {
+			return fmt.Errorf("move photos to %s: %w", "the attachments folder", err)
+		}
+	}
+	for _, b := range [][]byte{bktAttachV1, bktPartialV1, bktLatestV1} {
+		if tx.Bucket(b) != nil {
+			if err := tx.DeleteBucket(b); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,185 @@
+// Package boltstore is the district server's embedded backend: store.Store in one
+// bbolt file (server.db in the data folder), nothing to install.
+//
+// The bucket tree (schema 2; keys that order are big-endian uint64, written u64):
+//
+//	meta/       server_id, epoch: random at creation; schema: u64 version of the file
+//	enroll/     sha256(one-time code) → JSON enrolment (user, expiry)
+//	tokens/     sha256(device token) → JSON token (user code, device, created, revoked)
+//	users/      user code → JSON dsync.User
+//	revisions/  record id "/" u64(revision) → JSON store.StoredRevision, in full
+//	log/        u64(seq) → JSON logEntry: every revision, roster case and withdrawal,
+//	            in the order stored; seq is the pull cursor and the server order
+//	vlog/       village "\x00" u64(seq) → JSON logEntry: the log by village (pull)
+//	rows/       u64(seq) → JSON row: a stored revision, compact (listing, receipts)
+//	revseq/     record id "/" u64(revision) → u64(seq): a revision's row
+//	idx/        "v\x00" village | "e\x00" enumerator | "s\x00" subject, "\x00" u64(seq)
+//	            → nothing: the rows by village, enumerator and subject
+//	records/    record id → JSON recordMeta: its latest revision, compact
+//	heads/      record id → the 32-byte hashes of its latest chain's entries
+//	persons/    store.PersonKey "\x00" record id → nothing: the records of a person
+//	dups/       store.PersonKey → JSON dupMeta: a duplicate interview, resolved or not
+//	withdrawn/  record id → JSON dsync.Withdrawal
+//	roster/     subject → JSON roster.Row
+//	rosterlog/  u64(n) → JSON store.RosterImport
+//
+// Photos are files (server/attachments); schema 1 kept them in attachments/ and
+// partial/, and the migration to schema 2 moves them out. Codes and tokens are kept only
+// as hashes: a copy of the file gives no one a device.
+//
+// Every read that answers a laptop or a listing goes through an index or a compact row;
+// only an export, or the revisions a pull returns, decode a revision in full.
+//
+// It must never:
+//   - judge an arrival itself: store.Check and store.Decide do, as for every backend;
+//   - open a file written by a newer schema (ErrNewerSchema): it is left untouched;
+//   - keep a photo's bytes: the attachments folder holds them.
+package boltstore
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/doorstep-survey/doorstep/server/attachments"
+	"github.com/doorstep-survey/doorstep/server/store"
+)
+
+var (
+	bktMeta      = []byte("meta")
+	bktEnroll    = []byte("enroll")
+	bktTokens    = []byte("tokens")
+	bktUsers     = []byte("users")
+	bktRevisions = []byte("revisions")
+	bktLog       = []byte("log")
+	bktVLog      = []byte("vlog")
+	bktRows      = []byte("rows")
+	bktRevSeq    = []byte("revseq")
+	bktIdx       = []byte("idx")
+	bktRecords   = []byte("records")
+	bktHeads     = []byte("heads")
+	bktPersons   = []byte("persons")
+	bktDups      = []byte("dups")
+	bktWithdrawn = []byte("withdrawn")
+	bktRoster    = []byte("roster")
+	bktRosterLog = []byte("rosterlog")
+
+	// Schema 1's, moved or rebuilt by the migration to schema 2.
+	bktLatestV1  = []byte("latest")
+	bktAttachV1  = []byte("attachments")
+	bktPartialV1 = []byte("partial")
+
+	keySchema = []byte("schema")
+)
+
+// File is the data file in the server's data folder.
+const File = "server.db"
+
+// ErrNewerSchema is a data file written by a newer doorstep-server.
+var ErrNewerSchema = errors.New("the server's data file was written by a newer doorstep-server")
+
+// Options of Open.
+type Options struct {
+	// Now is the clock (nil: time.Now).
+	Now func() time.Time
+	// Attachments is where photos are kept; a file of schema 1 moves its photos there
+	// (nil: the folder "attachments" in the data folder).
+	Attachments *attachments.Dir
+}
+
+// Store is store.Store in a bbolt file.
+type Store struct {
+	db       *bolt.DB
+	serverID string
+	epoch    string
+	now      func() time.Time
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open opens (creating) the data file in dir and brings it to this program's schema.
+// A file held by a running server is store.ErrBusy.
+func Open(dir string, opts Options) (*Store, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("server data: %w", err)
+	}
+	db, err := bolt.Open(filepath.Join(dir, File), 0o600, &bolt.Options{Timeout: 500 * time.Millisecond})
+	if err != nil {
+		if errors.Is(err, berrors.ErrTimeout) {
+			return nil, store.ErrBusy
+		}
+		return nil, fmt.Errorf("server data: %w", err)
+	}
+	att := opts.Attachments
+	if att == nil {
+		if att, err = attachments.Open(filepath.Join(dir, "attachments")); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	s := &Store{db: db, now: opts.Now}
+	if err := s.migrate(att); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("server data %s: %w", filepath.Join(dir, File), err)
+	}
+	return s, nil
+}
+
+// Close closes the data file.
+func (s *Store) Close() error { return s.db.Close() }
+
+// ID names the server.
+func (s *Store) ID() string { return s.serverID }
+
+// Epoch names the database.
+func (s *Store) Epoch() string { return s.epoch }
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func hashKey(secret string) []byte {
+	sum := sha256.Sum256([]byte(secret))
+	return sum[:]
+}
+
+func u64(n uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, n)
+	return b
+}
+
+func fromU64(b []byte) uint64 {
+	if len(b) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}
+
+func revKey(recordID string, revision uint64) []byte {
+	return append([]byte(recordID+"/"), u64(revision)...)
+}
+
+// cat is key parts, each followed by "\x00": a prefix that no longer part extends.
+func cat(parts ...string) []byte {
+	var b []byte
+	for _, p := range parts {
+		b = append(b, p...)
+		b = append(b, 0)
+	}
+	return b
+}

@@ -1,0 +1,165 @@
+package boltstore
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/doorstep-survey/doorstep/server/store"
+	dsync "github.com/doorstep-survey/doorstep/sync"
+)
+
+type enrolment struct {
+	User    dsync.User `json:"user"`
+	Expires time.Time  `json:"expires"`
+}
+
+type token struct {
+	User    string    `json:"user"`
+	Device  string    `json:"device"`
+	Created time.Time `json:"created"`
+	Revoked bool      `json:"revoked,omitempty"`
+}
+
+// AddEnrolment keeps the user and makes a one-time code, valid for a week.
+func (s *Store) AddEnrolment(ctx context.Context, u dsync.User) (string, error) {
+	if err := store.ValidUser(u); err != nil {
+		return "", err
+	}
+	code := store.NewEnrolmentCode(rand.Reader)
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		if err := putJSON(tx.Bucket(bktEnroll), hashKey(code), enrolment{User: u, Expires: s.now().Add(store.EnrolmentValid)}); err != nil {
+			return err
+		}
+		return putJSON(tx.Bucket(bktUsers), []byte(u.Code), u)
+	})
+	if err != nil {
+		return "", fmt.Errorf("enrol %s: %w", u.Code, err)
+	}
+	return code, nil
+}
+
+// Enroll spends a one-time code for a device token.
+func (s *Store) Enroll(ctx context.Context, code, device string) (string, dsync.User, error) {
+	var tok string
+	var u dsync.User
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bktEnroll)
+		k := hashKey(store.NormalizeCode(code))
+		var e enrolment
+		if ok, err := getJSON(b, k, &e); err != nil || !ok {
+			if err != nil {
+				return err
+			}
+			return store.ErrBadCode
+		}
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+		if s.now().After(e.Expires) {
+			return nil // spent, and refused below: an expired code is gone
+		}
+		u = e.User
+		tok = randomHex(32)
+		return putJSON(tx.Bucket(bktTokens), hashKey(tok), token{User: u.Code, Device: device, Created: s.now().UTC()})
+	})
+	if err == nil && tok == "" {
+		err = store.ErrBadCode
+	}
+	return tok, u, err
+}
+
+// Authenticate is the caller of a device token.
+func (s *Store) Authenticate(ctx context.Context, tok string) (store.Caller, error) {
+	var c store.Caller
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var t token
+		if ok, err := getJSON(tx.Bucket(bktTokens), hashKey(tok), &t); err != nil || !ok {
+			if err != nil {
+				return err
+			}
+			return store.ErrBadToken
+		}
+		if t.Revoked {
+			return store.ErrRevoked
+		}
+		c.Device = t.Device
+		if ok, err := getJSON(tx.Bucket(bktUsers), []byte(t.User), &c.User); err != nil || !ok {
+			if err != nil {
+				return err
+			}
+			return store.ErrBadToken
+		}
+		return nil
+	})
+	return c, err
+}
+
+// Revoke revokes every device token of a user.
+func (s *Store) Revoke(ctx context.Context, userCode string) (int, error) {
+	n := 0
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bktTokens)
+		var keys [][]byte
+		var vals []token
+		err := b.ForEach(func(k, v []byte) error {
+			var t token
+			if json.Unmarshal(v, &t) == nil && t.User == userCode && !t.Revoked {
+				keys = append(keys, append([]byte(nil), k...))
+				vals = append(vals, t)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for i, k := range keys {
+			vals[i].Revoked = true
+			if err := putJSON(b, k, vals[i]); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// Users lists the users with their devices.
+func (s *Store) Users(ctx context.Context) ([]store.UserRow, error) {
+	var out []store.UserRow
+	err := s.db.View(func(tx *bolt.Tx) error {
+		at := map[string]int{}
+		err := tx.Bucket(bktUsers).ForEach(func(k, v []byte) error {
+			var u dsync.User
+			if err := json.Unmarshal(v, &u); err != nil {
+				return err
+			}
+			at[u.Code] = len(out)
+			out = append(out, store.UserRow{User: u})
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return tx.Bucket(bktTokens).ForEach(func(k, v []byte) error {
+			var t token
+			if err := json.Unmarshal(v, &t); err != nil {
+				return err
+			}
+			if i, ok := at[t.User]; ok {
+				out[i].Devices = append(out[i].Devices, store.Device{Name: t.Device, Created: t.Created, Revoked: t.Revoked})
+			}
+			return nil
+		})
+	})
+	for _, u := range out {
+		sort.Slice(u.Devices, func(i, j int) bool { return u.Devices[i].Created.Before(u.Devices[j].Created) })
+	}
+	return out, err
+}

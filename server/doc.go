@@ -1,0 +1,20 @@
+// Package server is the district server's HTTP API (PROTOCOL.md in sync/), the admin
+// socket through which the district office's commands reach a running server, and the
+// development certificate. What it keeps is behind store.Store (server/store), with a
+// bbolt backend (server/boltstore) and room for PostgreSQL beside it; photos are files
+// (server/attachments).
+//
+// Adding a backend: implement store.Store, call store.Check and store.Decide in
+// PutBatch as server/store's package comment says, and run the conformance suite
+// (server/storetest.Run) against it from a test of the backend's package.
+//
+// It must never:
+//   - be linked into the laptop's binary (cmd/doorstep): the laptop imports sync, the
+//     wire protocol and client, and nothing here;
+//   - decide exactly-once or authority rules itself: they are store.Check and
+//     store.Decide, one rule for every backend;
+//   - answer a fault of the store as the laptop's fault: an unknown or revoked token is
+//     401, a store that cannot answer is 503 with Retry-After;
+//   - expose admin actions on the network: they go through the admin socket (0600) in
+//     the data folder, which only the server's machine reaches.
+package server

@@ -1,0 +1,373 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/record"
+	"github.com/doorstep-survey/doorstep/roster"
+	"github.com/doorstep-survey/doorstep/server/store"
+	dsync "github.com/doorstep-survey/doorstep/sync"
+)
+
+// Run is the conformance suite: every exactly-once and authority rule of the district
+// server, end to end through the real handler and client where a laptop is involved,
+// and straight to the store where the rule is the store's. Call it from a test of the
+// backend's package:
+//
+//	func TestConformance(t *testing.T) { storetest.Run(t, myBackend) }
+func Run(t *testing.T, b Backend) {
+	tests := []struct {
+		name string
+		fn   func(*testing.T, Backend)
+	}{
+		{"PushExactlyOnce", testPushExactlyOnce},
+		{"LeaderThroughServer", testLeaderThroughServer},
+		{"WrongVillageRejected", testWrongVillageRejected},
+		{"Faults", testFaults},
+		{"ServerRestartedMidway", ServerRestartedMidway},
+		{"SecurityFailures", testSecurityFailures},
+		{"DraftRejected", testDraftRejected},
+		{"TamperedRevisionRejected", testTamperedRevisionRejected},
+		{"ClockAYearWrong", testClockAYearWrong},
+		{"RosterFromServer", testRosterFromServer},
+		{"PhotoUploadResumes", testPhotoUploadResumes},
+		{"RateLimit", testRateLimit},
+		{"EnrolmentCodeExpires", testEnrolmentCodeExpires},
+		{"StaleAndConflict", testStaleAndConflict},
+		{"ClosedStoreIsAFault", testClosedStoreIsAFault},
+		{"DuplicateInterview", testDuplicateInterview},
+		{"ListingsAndExport", testListingsAndExport},
+		{"RosterLog", testRosterLog},
+		{"UsersAndDevices", testUsersAndDevices},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.fn(t, b) })
+	}
+}
+
+var whole = dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}
+
+// item is a laptop's record as it is pushed.
+func item(t testing.TB, s *localstore.Session, id string, seq uint64) dsync.PushItem {
+	t.Helper()
+	rev, err := s.Revision(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := dsync.Case{Subject: rev.Record.Subject, Village: rev.Record.Village}
+	if rev.Record.CaseID != "" {
+		cs, err := s.Case(rev.Record.CaseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Village, c.Name = cs.Row.Village, cs.Row.Name
+	}
+	rev.Photos = nil
+	rev.Audit = record.Unlinked(rev.Audit)
+	return dsync.PushItem{Seq: seq, Revision: rev, Case: c}
+}
+
+// handOver moves a record from one laptop to another, as a bundle on a USB stick does.
+func handOver(t testing.TB, from, to *localstore.Session, id string) {
+	t.Helper()
+	rev, err := from.Revision(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, reason, err := to.Receive(rev); err != nil || res != localstore.Received {
+		t.Fatalf("hand over: %s %s %v", res, reason, err)
+	}
+}
+
+func completed(t testing.TB, s *localstore.Session) []*localstore.Record {
+	t.Helper()
+	recs, err := s.Records()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*localstore.Record
+	for _, r := range recs {
+		if r.Status == localstore.StatusCompleted {
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(a, b *localstore.Record) int { return strings.Compare(a.Subject, b.Subject) })
+	return out
+}
+
+// testStaleAndConflict: a revision older than the district's is stale (dropped, not
+// refused); two laptops that change a record differently meet a conflict, and the
+// second is refused, never merged.
+func testStaleAndConflict(t *testing.T, b Backend) {
+	d := NewDistrict(t, b, nil)
+	enum := Laptop(t, 1, "E001")
+	lead := Laptop(t, 0, "L001")
+	lead2 := Laptop(t, 0, "L001")
+	leader := dsync.User{Code: "L001", Name: "王建军", Role: "leader", Villages: []string{"*"}}
+	rec := completed(t, enum)[0]
+	handOver(t, enum, lead, rec.ID)
+	handOver(t, enum, lead2, rec.ID)
+	if _, err := lead.Approve(rec.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lead2.Return(rec.ID, []localstore.Comment{{Question: "R3", Text: "请核实"}}); err != nil {
+		t.Fatal(err)
+	}
+	if res := d.Put(leader, item(t, lead, rec.ID, 1)); res.Result != dsync.Stored {
+		t.Fatalf("the approval: %+v", res)
+	}
+	if res := d.Put(whole, item(t, enum, rec.ID, 2)); res.Result != dsync.Stale {
+		t.Errorf("the completed revision after the approval: %+v", res)
+	}
+	if res := d.Put(leader, item(t, lead2, rec.ID, 3)); res.Result != dsync.Rejected || !strings.Contains(res.Reason, record.ErrConflict.Error()) {
+		t.Errorf("a return after another laptop's approval: %+v", res)
+	}
+	if res := d.Put(leader, item(t, lead, rec.ID, 4)); res.Result != dsync.Duplicate || res.ServerID == "" {
+		t.Errorf("the approval again: %+v", res)
+	}
+	rows := d.Rows(store.RecordFilter{All: true})
+	if len(rows) != 1 || rows[0].Status != string(localstore.StatusApproved) || rows[0].From != "L001" {
+		t.Errorf("the district holds %+v", rows)
+	}
+}
+
+// testClosedStoreIsAFault: a store that cannot answer says so with an error that is
+// neither ErrBadToken nor ErrRevoked, so the handler answers 503, not "enrol again".
+func testClosedStoreIsAFault(t *testing.T, b Backend) {
+	ctx := context.Background()
+	open := b(t)
+	st, err := open(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _ := st.AddEnrolment(ctx, whole)
+	tok, _, err := st.Enroll(ctx, code, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Revoke(ctx, "E001"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Authenticate(ctx, tok); !errors.Is(err, store.ErrRevoked) {
+		t.Errorf("a revoked token: %v", err)
+	}
+	st.Close()
+	_, err = st.Authenticate(ctx, tok)
+	if err == nil || errors.Is(err, store.ErrBadToken) || errors.Is(err, store.ErrRevoked) {
+		t.Errorf("a closed store judged the token: %v", err)
+	}
+	if _, err := st.PutBatch(ctx, store.Caller{User: whole}, nil); err == nil {
+		// An empty batch may be answered without the store; a batch with items not.
+		t.Log("an empty batch on a closed store answered without error")
+	}
+}
+
+// testDuplicateInterview: the same person interviewed on two laptops. The district
+// keeps both, marks the pair and lists it; it chooses one, and the other is withdrawn
+// with a reason that reaches the laptops of both, while counts take each person once.
+func testDuplicateInterview(t *testing.T, b Backend) {
+	ctx := context.Background()
+	d := NewDistrict(t, b, nil)
+	one := Laptop(t, 2, "E001")
+	two := Laptop(t, 2, "E001") // the same district: the same two persons, other record ids
+	syOne := Enrolled(t, d, one, d.Enrol("E001", "李晓梅", "enumerator", "*"))
+	syTwo := Enrolled(t, d, two, d.Enrol("E001", "李晓梅", "enumerator", "*"))
+	Round(t, syOne)
+	if rep := Round(t, syTwo); rep.Pushed != 2 || rep.Rejected != 0 {
+		t.Fatalf("the second laptop's round: %+v (both records are kept)", rep)
+	}
+	if d.Count() != 4 {
+		t.Fatalf("the district has %d records, want 4", d.Count())
+	}
+	groups, err := d.Store.Duplicates(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(groups) != 2 || len(groups[0].Records) != 2 || groups[0].Kept != "" {
+		t.Fatalf("duplicate interviews: %+v", groups)
+	}
+	for _, r := range d.Rows(store.RecordFilter{}) {
+		if !r.Duplicate {
+			t.Errorf("record %s is not marked a duplicate interview", r.RecordID)
+		}
+	}
+	if n := len(d.Rows(store.RecordFilter{Duplicates: true})); n != 4 {
+		t.Errorf("%d rows in the duplicates' listing", n)
+	}
+	g := groups[0]
+	keep, drop := g.Records[0].RecordID, g.Records[1].RecordID
+	if _, err := d.Store.ResolveDuplicate(ctx, store.Resolution{Keep: keep, By: "office"}); err == nil {
+		t.Error("resolved without a reason")
+	}
+	if _, err := d.Store.ResolveDuplicate(ctx, store.Resolution{Keep: "no-such-record", Reason: "x"}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("resolving an unknown record: %v", err)
+	}
+	res, err := d.Store.ResolveDuplicate(ctx, store.Resolution{Keep: keep, Reason: "重复入户，保留先到的记录", By: "office"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Kept != keep || res.Reason == "" {
+		t.Errorf("resolved: %+v", res)
+	}
+	if open, _ := d.Store.Duplicates(ctx, false); len(open) != 1 {
+		t.Errorf("%d open duplicate interviews after resolving one, want 1", len(open))
+	}
+	if all, _ := d.Store.Duplicates(ctx, true); len(all) != 2 {
+		t.Errorf("%d duplicate interviews in all, want 2", len(all))
+	}
+	standing := d.Rows(store.RecordFilter{Standing: true})
+	if len(standing) != 3 || slices.ContainsFunc(standing, func(r store.RecordRow) bool { return r.RecordID == drop }) {
+		t.Errorf("standing records: %d, want 3 without the withdrawn one", len(standing))
+	}
+	for _, r := range d.Rows(store.RecordFilter{}) {
+		if r.RecordID == drop && r.Withdrawn != "重复入户，保留先到的记录" {
+			t.Errorf("the withdrawn record lists as %+v", r)
+		}
+	}
+	// The withdrawal reaches the enumerator's laptops and the leader, and no one
+	// else's.
+	for _, u := range []dsync.User{whole, {Code: "L001", Role: "leader", Villages: []string{g.Records[0].Village}}} {
+		resp, err := d.Store.Pull(ctx, u, 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(resp.Withdrawn) != 1 || resp.Withdrawn[0].RecordID != drop || resp.Withdrawn[0].Kept != keep {
+			t.Errorf("%s pulled withdrawals %+v", u.Code, resp.Withdrawn)
+		}
+	}
+	other := dsync.User{Code: "E007", Role: "enumerator", Villages: []string{"*"}}
+	if resp, _ := d.Store.Pull(ctx, other, 0, 1000); len(resp.Withdrawn) != 0 {
+		t.Errorf("another enumerator pulled %+v", resp.Withdrawn)
+	}
+	// Both laptops' rounds still go through.
+	Round(t, syOne)
+	Round(t, syTwo)
+}
+
+// testListingsAndExport: listings filter by village, enumerator, subject and status,
+// page without loss, and export streams every revision once.
+func testListingsAndExport(t *testing.T, b Backend) {
+	ctx := context.Background()
+	d := NewDistrict(t, b, nil)
+	s := Laptop(t, 9, "E001")
+	Round(t, Enrolled(t, d, s, d.Enrol("E001", "李晓梅", "enumerator", "*")))
+	all := d.Rows(store.RecordFilter{})
+	if len(all) != 9 {
+		t.Fatalf("%d rows", len(all))
+	}
+	vs := Villages(t, s)
+	n := 0
+	for _, v := range vs {
+		rows := d.Rows(store.RecordFilter{Village: v})
+		for _, r := range rows {
+			if r.Village != v {
+				t.Errorf("a row of %s listed for %s", r.Village, v)
+			}
+		}
+		n += len(rows)
+	}
+	if n != 9 {
+		t.Errorf("the villages' listings hold %d rows, want 9", n)
+	}
+	if rows := d.Rows(store.RecordFilter{Subject: all[3].Subject}); len(rows) != 1 || rows[0].RecordID != all[3].RecordID {
+		t.Errorf("by subject: %+v", rows)
+	}
+	if rows := d.Rows(store.RecordFilter{Enumerator: "E001", Status: "completed"}); len(rows) != 9 {
+		t.Errorf("by enumerator and status: %d", len(rows))
+	}
+	if rows := d.Rows(store.RecordFilter{Enumerator: "E002"}); len(rows) != 0 {
+		t.Errorf("another enumerator's: %d", len(rows))
+	}
+	var paged []store.RecordRow
+	f := store.RecordFilter{Limit: 4}
+	for i := 0; i < 10; i++ {
+		rows, next, err := d.Store.Records(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paged = append(paged, rows...)
+		if next == "" {
+			break
+		}
+		f.After = next
+	}
+	if len(paged) != 9 {
+		t.Errorf("pages hold %d rows, want 9", len(paged))
+	}
+	for i := range paged {
+		if i < len(all) && paged[i].RecordID != all[i].RecordID {
+			t.Errorf("page order differs at %d", i)
+		}
+		if paged[i].Device == "" || paged[i].From != "E001" {
+			t.Errorf("a row without its sender: %+v", paged[i])
+		}
+	}
+	seen := map[string]bool{}
+	err := d.Store.Export(ctx, store.RecordFilter{All: true}, func(st store.StoredRevision) error {
+		if seen[st.ServerID] || len(st.Revision.Audit) == 0 || st.Revision.Record.ID == "" {
+			t.Errorf("exported %s twice or empty", st.ServerID)
+		}
+		seen[st.ServerID] = true
+		return nil
+	})
+	if err != nil || len(seen) != 9 {
+		t.Errorf("export: %d revisions, %v", len(seen), err)
+	}
+	stop := errors.New("enough")
+	calls := 0
+	if err := d.Store.Export(ctx, store.RecordFilter{}, func(store.StoredRevision) error { calls++; return stop }); !errors.Is(err, stop) || calls != 1 {
+		t.Errorf("an export that fn stops: %v after %d", err, calls)
+	}
+}
+
+// testRosterLog: each import is logged with what it changed.
+func testRosterLog(t *testing.T, b Backend) {
+	ctx := context.Background()
+	d := NewDistrict(t, b, nil)
+	src := Laptop(t, 0, "E001")
+	cases, _ := src.Cases(localstore.CaseFilter{})
+	var rows []roster.Row
+	for _, c := range cases[:5] {
+		rows = append(rows, c.Row)
+	}
+	imp, err := d.Store.ImportRoster(ctx, rows, store.RosterImport{File: "底册.xlsx", By: "office"})
+	if err != nil || imp.New != 5 || imp.Rows != 5 {
+		t.Fatalf("first import %+v %v", imp, err)
+	}
+	rows[0].Phone = "13900001111"
+	imp, _ = d.Store.ImportRoster(ctx, rows, store.RosterImport{File: "底册2.xlsx"})
+	if imp.Changed != 1 || imp.Unchanged != 4 || imp.New != 0 {
+		t.Errorf("second import %+v", imp)
+	}
+	log, err := d.Store.RosterLog(ctx)
+	if err != nil || len(log) != 2 || log[0].File != "底册.xlsx" || log[1].Changed != 1 || log[0].At.IsZero() {
+		t.Errorf("roster log %+v %v", log, err)
+	}
+}
+
+// testUsersAndDevices: the district sees its users and each laptop, revoked or not.
+func testUsersAndDevices(t *testing.T, b Backend) {
+	ctx := context.Background()
+	d := NewDistrict(t, b, nil)
+	for _, dev := range []string{"笔记本一", "笔记本二"} {
+		if _, _, err := d.Store.Enroll(ctx, d.Enrol("E001", "李晓梅", "enumerator", "王庄村"), dev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d.Enrol("L001", "王建军", "leader", "*")
+	d.Store.Revoke(ctx, "E001")
+	users, err := d.Store.Users(ctx)
+	if err != nil || len(users) != 2 {
+		t.Fatalf("users %+v %v", users, err)
+	}
+	for _, u := range users {
+		if u.Code == "E001" && (len(u.Devices) != 2 || !u.Devices[0].Revoked || u.Devices[0].Name == "") {
+			t.Errorf("E001's devices %+v", u.Devices)
+		}
+	}
+}
