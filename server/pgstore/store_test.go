@@ -4,31 +4,18 @@ import (
 	"context"
 	"testing"
 
-	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/server/pgtest"
 	"github.com/doorstep-survey/doorstep/server/store"
+	"github.com/doorstep-survey/doorstep/server/storetest"
 	dsync "github.com/doorstep-survey/doorstep/sync"
 )
-
-var testKDF = localstore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
 
 // arrivals are the queued records of a demo laptop with k completed interviews, as a
 // push sends them.
 func arrivals(t testing.TB, k int) ([]store.Arrival, []string) {
 	t.Helper()
-	db, err := localstore.Open(t.TempDir(), localstore.Options{KDF: testKDF})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := demo.Seed(db, demo.SeedOptions{Options: demo.Options{Seed: 5, Cases: 40, Villages: 2}, Completed: k}); err != nil {
-		t.Fatal(err)
-	}
-	s, err := db.Unlock("E001", demo.DemoPassphrase)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := storetest.Laptop(t, k, "E001")
 	items, err := s.Outbox(1000)
 	if err != nil {
 		t.Fatal(err)
