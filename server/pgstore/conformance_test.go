@@ -19,3 +19,7 @@ func backend(t testing.TB) storetest.Opener {
 }
 
 func TestConformance(t *testing.T) { storetest.Run(t, backend) }
+
+// TestServerRestartedMidway is the conformance case on its own, to run it many times:
+// go test -count=50 -run TestServerRestartedMidway ./server/pgstore/
+func TestServerRestartedMidway(t *testing.T) { storetest.ServerRestartedMidway(t, backend) }
