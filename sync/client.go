@@ -41,6 +41,9 @@ type Error struct {
 	zh   string
 	en   string
 	Err  error
+	// RetryAfter is how long the server asked to be left alone (429, 503): a transient
+	// failure is not tried again sooner.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -182,7 +185,11 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, gz bo
 	case resp.StatusCode == http.StatusUnauthorized:
 		return resp, syncErr(Security, "服务器不认这台电脑的登记，请重新登记", "The server does not know this laptop's enrolment: enrol again", errors.New(env.Error))
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
-		return resp, syncErr(Transient, "服务器忙，稍后自动重试", "The server is busy; it will be tried again", errors.New(env.Error))
+		e := syncErr(Transient, "服务器忙，稍后自动重试", "The server is busy; it will be tried again", errors.New(env.Error))
+		if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs > 0 {
+			e.RetryAfter = min(time.Duration(secs)*time.Second, 5*time.Minute)
+		}
+		return resp, e
 	case resp.StatusCode >= 400:
 		return resp, syncErr(Permanent, "服务器拒绝了请求："+env.Error, "The server refused: "+env.Error, errors.New(env.Error))
 	}
@@ -236,6 +243,10 @@ type Report struct {
 	// Bytes are the compressed batches sent; PhotoBytes the photos uploaded.
 	Bytes      int64 `json:"bytes_sent"`
 	PhotoBytes int64 `json:"photo_bytes_sent"`
+
+	// Withdrawn are the district's withdrawals of this laptop's records (a duplicate
+	// interview resolved for the other record); Reasons says which and why.
+	Withdrawn int `json:"withdrawn"`
 }
 
 // Syncer runs rounds for one unlocked session.
@@ -313,7 +324,7 @@ func (s *Syncer) push(ctx context.Context, rep *Report) error {
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
-			case <-time.After(time.Duration(failures) * 500 * time.Millisecond):
+			case <-time.After(max(time.Duration(failures)*500*time.Millisecond, se.RetryAfter)):
 			}
 		default:
 			return err
@@ -442,6 +453,10 @@ func (s *Syncer) pull(ctx context.Context, st *localstore.SyncState, rep *Report
 			case localstore.Rejected:
 				rep.Reasons = append(rep.Reasons, fmt.Sprintf("收到的记录 %.8s 没有保存：%s", rev.Record.ID, reason))
 			}
+		}
+		for _, w := range resp.Withdrawn {
+			rep.Withdrawn++
+			rep.Reasons = append(rep.Reasons, fmt.Sprintf("记录 %.8s 已被区县撤销（同一人重复调查，保留记录 %.8s）：%s", w.RecordID, w.Kept, w.Reason))
 		}
 		st.Cursor, st.Epoch = resp.Cursor, resp.Epoch
 		if err := s.Session.SetSyncState(*st); err != nil {

@@ -1,6 +1,7 @@
 // Package sync moves survey data between the laptop and the district server:
-// the wire protocol, the push and pull client, and the server's handler and
-// storage.
+// the wire protocol (PROTOCOL.md, protocol.go) and the laptop's push and pull
+// client. The server itself is in server/, which imports this package for the
+// protocol; this package never imports it.
 //
 // Push sends the outbox in compressed batches over HTTPS; each record
 // revision carries an id and a content hash, so the server stores it exactly
@@ -13,7 +14,8 @@
 //   - open the bbolt file itself: it reads the outbox and records what the
 //     server acknowledged through localstore, in one transaction;
 //   - retry a security failure (a certificate or pin mismatch, a revoked
-//     device token) or accept less than TLS 1.2.
+//     device token) or accept less than TLS 1.2;
+//   - import the server's packages: the laptop's binary links no server code.
 //
 // The package shares its name with the standard library's sync. A file that
 // needs both imports this one as dsync.

@@ -23,7 +23,9 @@ type district = storetest.District
 
 func backend(t testing.TB) storetest.Opener {
 	dir := t.TempDir()
-	return func(now func() time.Time) (store.Store, error) { return boltstore.Open(dir, boltstore.Options{Now: now}) }
+	return func(now func() time.Time) (store.Store, error) {
+		return boltstore.Open(dir, boltstore.Options{Now: now})
+	}
 }
 
 func newDistrict(t testing.TB) *district { return storetest.NewDistrict(t, backend, nil) }

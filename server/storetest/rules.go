@@ -244,9 +244,13 @@ func testDuplicateInterview(t *testing.T, b Backend) {
 	if resp, _ := d.Store.Pull(ctx, other, 0, 1000); len(resp.Withdrawn) != 0 {
 		t.Errorf("another enumerator pulled %+v", resp.Withdrawn)
 	}
-	// Both laptops' rounds still go through.
-	Round(t, syOne)
-	Round(t, syTwo)
+	// Both laptops hear of it at their next round, and their rounds go through.
+	for _, sy := range []*dsync.Syncer{syOne, syTwo} {
+		rep := Round(t, sy)
+		if rep.Withdrawn != 1 || !slices.ContainsFunc(rep.Reasons, func(r string) bool { return strings.Contains(r, "重复入户") }) {
+			t.Errorf("a laptop's round after the withdrawal: %+v", rep)
+		}
+	}
 }
 
 // testListingsAndExport: listings filter by village, enumerator, subject and status,

@@ -1,0 +1,30 @@
+package storetest
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/doorstep-survey/doorstep/record"
+	dsync "github.com/doorstep-survey/doorstep/sync"
+)
+
+// Synthetic is the i-th synthetic copy of a completed revision, as a laptop would push
+// it for another person of village: a new record id and subject, its signatures and
+// audit chain made to match, so that it passes store.Check. It is how the scale
+// benchmarks fill a store with a million records without a million interviews.
+func Synthetic(base record.Revision, i int, village string) dsync.PushItem {
+	r := base.Record
+	r.ID = fmt.Sprintf("syn-%012d", i)
+	r.Subject = fmt.Sprintf("4101881950%010d", i)
+	r.CaseID, r.Receipts = "", nil
+	h := r.ContentHash()
+	r.Signatures = slices.Clone(r.Signatures)
+	for j := range r.Signatures {
+		r.Signatures[j].ContentHash = h
+	}
+	audit := record.Unlinked(base.Audit)
+	record.Relink(audit)
+	r.AuditLen, r.AuditHead = uint64(len(audit)), audit[len(audit)-1].Hash
+	return dsync.PushItem{Seq: uint64(i), Revision: record.Revision{Record: r, Audit: record.Unlinked(audit)},
+		Case: dsync.Case{Subject: r.Subject, Name: fmt.Sprintf("合成%d", i), Village: village}}
+}
