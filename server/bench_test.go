@@ -25,7 +25,9 @@ import (
 
 func boltBackend(t testing.TB) storetest.Opener {
 	dir := t.TempDir()
-	return func(now func() time.Time) (store.Store, error) { return boltstore.Open(dir, boltstore.Options{Now: now}) }
+	return func(now func() time.Time) (store.Store, error) {
+		return boltstore.Open(dir, boltstore.Options{Now: now})
+	}
 }
 
 // pushBodies are n completed records of one demo district, as gzip'd push batches of
