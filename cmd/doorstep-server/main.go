@@ -29,6 +29,7 @@ import (
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/attachments"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
+	"github.com/doorstep-survey/doorstep/server/metrics"
 	"github.com/doorstep-survey/doorstep/server/store"
 	dsync "github.com/doorstep-survey/doorstep/sync"
 )
@@ -45,6 +46,7 @@ func main() {
 
 type opts struct {
 	data, listen, cert, key, photos string
+	database, config, metrics       string
 	dev                             bool
 }
 
@@ -62,6 +64,17 @@ func (o *opts) openStore() (store.Store, *attachments.Dir, error) {
 	att, err := o.attachments()
 	if err != nil {
 		return nil, nil, err
+	}
+	url, err := o.databaseURL()
+	if err != nil {
+		return nil, nil, err
+	}
+	if url != "" {
+		st, err := openPostgres(url)
+		if err != nil {
+			return nil, nil, err
+		}
+		return st, att, nil
 	}
 	st, err := boltstore.Open(o.data, boltstore.Options{Attachments: att})
 	if err != nil {
@@ -82,11 +95,14 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&o.data, "data", "doorstep-server-data", "the server's data folder (its data file, certificate, admin socket)")
+	pf.StringVar(&o.database, "database", "", "a PostgreSQL URL (postgres://user:password@host:5432/dbname) to keep the data in, instead of the bbolt file in --data; also "+EnvDatabase+" or database: in "+ConfigFile)
+	pf.StringVar(&o.config, "config", "", "the server's configuration file (default: "+ConfigFile+" in --data, if there is one)")
 	pf.StringVar(&o.photos, "photos", "", "the folder of the photos laptops upload, as files named by their SHA-256 (default: attachments in --data)")
 	f := root.Flags()
 	f.StringVar(&o.listen, "listen", ":8443", "address to listen on")
 	f.StringVar(&o.cert, "tls-cert", "", "the server's certificate (PEM)")
 	f.StringVar(&o.key, "tls-key", "", "the certificate's key (PEM)")
+	f.StringVar(&o.metrics, "metrics-listen", "", "also serve /metrics and /healthz on this address (e.g. 127.0.0.1:9090), for Prometheus on the district's own network; they are always on the admin socket")
 	f.BoolVar(&o.dev, "dev", false, "make a self-signed certificate on first start, and print its fingerprint and an enrolment code for the demo's E001")
 	root.AddCommand(enrollCmd(o, stdout), fingerprintCmd(o, stdout), recordsCmd(o, stdout), revokeCmd(o, stdout), rosterCmd(o, stdout),
 		duplicatesCmd(o, stdout))
@@ -115,8 +131,10 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	h := &server.Handler{Store: st, Attachments: att, Log: log}
-	srv := &http.Server{Addr: o.listen, Handler: h, TLSConfig: tlsCfg, ReadHeaderTimeout: 20 * time.Second,
+	m := metrics.New()
+	counted := m.Store(st)
+	h := &server.Handler{Store: counted, Attachments: att, Log: log}
+	srv := &http.Server{Addr: o.listen, Handler: m.Middleware(server.Health(st, h)), TLSConfig: tlsCfg, ReadHeaderTimeout: 20 * time.Second,
 		ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	ln, err := net.Listen("tcp", o.listen)
@@ -130,8 +148,26 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 		return fmt.Errorf("admin socket: %w", err)
 	}
 	os.Chmod(sock, 0o600)
-	admin := &http.Server{Handler: server.AdminHandler(st), ReadHeaderTimeout: 10 * time.Second}
+	// The admin side: the office's commands, and the metrics, on the socket; the
+	// metrics also on --metrics-listen for a Prometheus on the district's network.
+	adminMux := http.NewServeMux()
+	adminMux.Handle("/", server.AdminHandler(st))
+	adminMux.Handle("GET /metrics", m.Handler())
+	admin := &http.Server{Handler: adminMux, ReadHeaderTimeout: 10 * time.Second}
 	go admin.Serve(adminLn)
+	if o.metrics != "" {
+		mln, err := net.Listen("tcp", o.metrics)
+		if err != nil {
+			return fmt.Errorf("metrics: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", m.Handler())
+		mux.Handle("GET /healthz", server.Health(st, http.NotFoundHandler()))
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go msrv.Serve(mln)
+		defer msrv.Close()
+		log.Info("metrics", "addr", mln.Addr().String())
+	}
 
 	fp, _ := server.Fingerprint(cert)
 	url := "https://" + publicAddr(ln.Addr())

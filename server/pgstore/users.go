@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -23,17 +22,10 @@ func hashKey(secret string) []byte {
 
 // AddEnrolment keeps (or updates) the user and makes a one-time code for one laptop.
 func (s *Store) AddEnrolment(ctx context.Context, u dsync.User) (string, error) {
-	if u.Code == "" || u.Name == "" || (u.Role != "enumerator" && u.Role != "leader") || len(u.Villages) == 0 {
-		return "", fmt.Errorf("enrol: a user needs a code, a name, a role (enumerator or leader) and villages")
+	if err := store.ValidUser(u); err != nil {
+		return "", err
 	}
-	// 20 characters of an alphabet without 0/O, 1/I/L: read over the phone, typed by hand.
-	const alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-	b := make([]byte, 20)
-	rand.Read(b)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	code := string(b[:5]) + "-" + string(b[5:10]) + "-" + string(b[10:15]) + "-" + string(b[15:])
+	code := store.NewEnrolmentCode(rand.Reader)
 	data, err := json.Marshal(u)
 	if err != nil {
 		return "", err
@@ -44,7 +36,7 @@ func (s *Store) AddEnrolment(ctx context.Context, u dsync.User) (string, error) 
 			return err
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO enrolments (code_hash, user_code, expires) VALUES ($1, $2, $3)`,
-			hashKey(code), u.Code, s.now().Add(7*24*time.Hour))
+			hashKey(code), u.Code, s.now().Add(store.EnrolmentValid))
 		return err
 	})
 	if err != nil {
@@ -62,7 +54,7 @@ func (s *Store) Enroll(ctx context.Context, code, device string) (string, dsync.
 		var expires time.Time
 		// DELETE … RETURNING: two laptops racing with one code, one wins.
 		err := tx.QueryRow(ctx, `DELETE FROM enrolments WHERE code_hash = $1 RETURNING user_code, expires`,
-			hashKey(strings.ToUpper(strings.TrimSpace(code)))).Scan(&user, &expires)
+			hashKey(store.NormalizeCode(code))).Scan(&user, &expires)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return store.ErrBadCode
 		}
