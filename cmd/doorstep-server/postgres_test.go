@@ -154,3 +154,50 @@ func TestDatabaseChoiceAndBadInput(t *testing.T) {
 		t.Error("a bbolt file was made when the database could not be reached")
 	}
 }
+
+// TestBackupWhileServing: a backup of the bbolt file taken through the running server's
+// admin socket is whole and checked; on PostgreSQL the command says to use pg_dump.
+func TestBackupWhileServing(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		cmd := newRoot(out, &syncBuffer{})
+		cmd.SetArgs([]string{"--dev", "--data", dir, "--listen", "127.0.0.1:0"})
+		done <- cmd.ExecuteContext(ctx)
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(out.String(), "doorstep enroll") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the server said: %q", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	dest := filepath.Join(t.TempDir(), "copy.db")
+	got, err := run(t, "backup", dest, "--data", dir)
+	if err != nil || !strings.Contains(got, "checked") {
+		t.Fatalf("backup while serving: %q %v", got, err)
+	}
+	if err := server.CheckBackup(dest); err != nil {
+		t.Fatal(err)
+	}
+	// Restored in place of server.db, the copy is the same server (the enrolment the
+	// dev server made is in it).
+	restored := t.TempDir()
+	data, _ := os.ReadFile(dest)
+	os.WriteFile(filepath.Join(restored, "server.db"), data, 0o600)
+	if users, err := run(t, "records", "list", "--data", restored); err != nil || !strings.Contains(users, "RECEIVED") {
+		t.Errorf("the restored copy: %q %v", users, err)
+	}
+	cancel()
+	<-done
+	if _, err := run(t, "backup", filepath.Join(t.TempDir(), "x.db"), "--data", dir, "--database", "postgres://u:p@127.0.0.1:1/x"); err == nil ||
+		!strings.Contains(err.Error(), "pg_dump") {
+		t.Errorf("a backup on PostgreSQL: %v", err)
+	}
+	if _, err := run(t, "backup", filepath.Join(t.TempDir(), "x.db"), "--data", t.TempDir()); err == nil {
+		t.Error("a backup of a folder without a data file made one")
+	}
+}

@@ -65,7 +65,7 @@ func BenchmarkScale(b *testing.B) {
 		}
 	}
 	var size int64
-	st.pool.QueryRow(ctx, "VACUUM ANALYZE") // as autovacuum would have by now
+	st.pool.Exec(ctx, "VACUUM ANALYZE") // as autovacuum would have by now
 	st.pool.QueryRow(ctx, "SELECT pg_database_size(current_database())").Scan(&size)
 	b.Logf("%d records: ingest %.0f records/s in the first tenth, %.0f in the last; database %d MB", n, firstRate, lastRate, size>>20)
 	newLaptop := dsync.User{Code: "E777", Role: "enumerator", Villages: []string{"村007"}}
@@ -81,7 +81,7 @@ func BenchmarkScale(b *testing.B) {
 	b.Run("pull-leader-first-page", func(b *testing.B) {
 		for b.Loop() {
 			resp, err := st.Pull(ctx, leader, 0, 200)
-			if err != nil || len(resp.Revisions) != min(200, n/villages) {
+			if want := min(200, n/villages); err != nil || len(resp.Revisions) != want && len(resp.Revisions) != want+1 {
 				b.Fatalf("%d, %v", len(resp.Revisions), err)
 			}
 		}

@@ -24,10 +24,13 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	gosync "sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -104,7 +107,8 @@ const Superuser = "doorstep"
 // initOnce makes one initdb'd folder per test binary, copied for every cluster: initdb
 // takes seconds, a copy milliseconds.
 var (
-	initOnce     gosync.Once
+	initMu       gosync.Mutex
+	initDone     bool
 	initTemplate string
 	initPassword string
 	initErr      error
@@ -121,7 +125,14 @@ var (
 )
 
 func prepare() error {
-	initOnce.Do(func() {
+	initMu.Lock()
+	defer initMu.Unlock()
+	if initDone {
+		return initErr
+	}
+	initDone = true
+	reapOrphans()
+	func() {
 		initBin, initErr = BinDir()
 		if initErr != nil {
 			return
@@ -149,7 +160,7 @@ func prepare() error {
 			"--pwfile", pwfile, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8",
 			"--locale=C", "--no-sync")
 		os.Remove(pwfile)
-	})
+	}()
 	return initErr
 }
 
@@ -158,6 +169,11 @@ func prepare() error {
 func mkdir(prefix string) (string, error) {
 	dir, err := os.MkdirTemp("", prefix)
 	if err != nil {
+		return "", err
+	}
+	// The test binary that owns it: a binary killed before its cleanup (a test timeout)
+	// leaves its cluster running, and the next binary stops it (reapOrphans).
+	if err := os.WriteFile(filepath.Join(dir, "owner"), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
 		return "", err
 	}
 	workMu.Lock()
@@ -173,6 +189,41 @@ func chown(p string) error {
 	uid, _ := strconv.Atoi(initAs.Uid)
 	gid, _ := strconv.Atoi(initAs.Gid)
 	return os.Chown(p, uid, gid)
+}
+
+// reapOrphans stops the clusters and removes the folders of test binaries that died
+// before cleaning up: only folders this package made (their owner file names a process
+// that is gone), never any other PostgreSQL.
+func reapOrphans() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "doorstep-pg*-*"))
+	for _, dir := range dirs {
+		data, err := os.ReadFile(filepath.Join(dir, "owner"))
+		if err != nil {
+			continue
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+		if err != nil || pid == os.Getpid() || alive(pid) {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(dir, "data", "postmaster.pid")); err == nil {
+			if bin, err := BinDir(); err == nil {
+				var as *user.User
+				if os.Geteuid() == 0 {
+					as, _ = user.Lookup("postgres")
+				}
+				run(as, filepath.Join(bin, "pg_ctl"), "stop", "-w", "-m", "immediate", "-D", filepath.Join(dir, "data"))
+			}
+		}
+		os.RemoveAll(dir)
+	}
+}
+
+func alive(pid int) bool {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	return p.Signal(syscall.Signal(0)) == nil
 }
 
 // run runs a PostgreSQL program, as u when given; its output goes into the error.
@@ -353,13 +404,39 @@ func Own(t testing.TB, opts Options) *Cluster {
 		if err := c.Close(); err != nil {
 			t.Error(err)
 		}
+		if !mainActive.Load() {
+			// No Main to clean up after the binary: the last cluster out removes the
+			// initdb'd folder (a later test makes it again).
+			forget(c)
+		}
 	})
 	return c
+}
+
+// mainActive says Main runs the tests, and will clean up after them all.
+var mainActive atomic.Bool
+
+// forget drops a closed cluster and, when none is left, the initdb'd folder.
+func forget(c *Cluster) {
+	workMu.Lock()
+	defer workMu.Unlock()
+	clusters = slices.DeleteFunc(clusters, func(x *Cluster) bool { return x == c })
+	workDirs = slices.DeleteFunc(workDirs, func(d string) bool { return d == c.dir })
+	if len(clusters) > 0 {
+		return
+	}
+	initMu.Lock()
+	defer initMu.Unlock()
+	for _, d := range workDirs {
+		os.RemoveAll(d)
+	}
+	workDirs, initDone, initErr = nil, false, nil
 }
 
 // Main runs the tests and then stops the shared cluster and removes every folder this
 // package made; a package's TestMain is `os.Exit(pgtest.Main(m))`.
 func Main(m *testing.M) int {
+	mainActive.Store(true)
 	code := m.Run()
 	if err := Cleanup(); err != nil {
 		fmt.Fprintln(os.Stderr, "pgtest:", err)
