@@ -1,17 +1,20 @@
 // Package config holds Doorstep's settings: one typed Config, read from flags,
 // DOORSTEP_* environment variables, a YAML file and defaults, strongest first.
 //
-// It reads and checks settings and nothing more: it creates no folder, opens no
-// store and loads no form, so every command can afford to load it. It never
+// Load reads and checks settings and nothing more: it creates no folder, opens no
+// store and loads no form, so every command can afford to load it. The one write is
+// Remember, of a value a person chose on the screens. It never
 // reads the process environment or the global viper and pflag state behind its
 // caller's back: Load is handed the flag set and the environment lookup, so a
 // test can pin both.
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,7 +54,34 @@ type Config struct {
 	// themselves: whole minutes, 1 to 120; empty for 10. (A string, as every setting
 	// comes in as text; LockAfter reads it.)
 	LockMinutes string `mapstructure:"lock_minutes"`
+	// Plain chooses plain mode for screen readers and braille displays: lines, no
+	// redrawn screens. "true" or "false" (also yes/no, 1/0); empty is false. (The
+	// ACCESSIBLE=1 convention is honoured by cmd as well.)
+	Plain string `mapstructure:"plain"`
+	// Theme is the screens' colours: "default" or "high-contrast" (for low vision);
+	// empty is default.
+	Theme string `mapstructure:"theme"`
 }
+
+// PlainMode reports whether the plain mode is chosen.
+func (c Config) PlainMode() bool {
+	b, _ := parseBool(c.Plain)
+	return b
+}
+
+// parseBool reads a yes/no setting; ok is false for a value that is neither.
+func parseBool(s string) (v, ok bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "false", "no", "0", "off":
+		return false, true
+	case "true", "yes", "1", "on":
+		return true, true
+	}
+	return false, false
+}
+
+// Themes are the values of theme.
+var Themes = []string{"default", "high-contrast"}
 
 // defaultLockMinutes is the idle time before the screens lock: a visit's pause, not a
 // lunch break.
@@ -74,19 +104,12 @@ const (
 
 // PersonFormName is the form new person records are started with.
 func (c Config) PersonFormName() string {
-	return cmpOr(strings.TrimSpace(c.PersonForm), defaultPersonForm)
+	return cmp.Or(strings.TrimSpace(c.PersonForm), defaultPersonForm)
 }
 
 // CommunityFormName is the form new village records are started with.
 func (c Config) CommunityFormName() string {
-	return cmpOr(strings.TrimSpace(c.CommunityForm), defaultCommunityForm)
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
+	return cmp.Or(strings.TrimSpace(c.CommunityForm), defaultCommunityForm)
 }
 
 // defaultLanguage is Chinese: the respondents and most enumerators read it.
@@ -96,28 +119,25 @@ const defaultLanguage = "zh"
 type setting struct {
 	key   string // in the config file and Config's mapstructure tag
 	usage string // help for the flag; a `QUOTED` word names its value
-	// alias is a shorter name for the flag and the variable (--data, DOORSTEP_DATA),
-	// the spelling scripts and the issue tracker use.
-	alias string
+	// name, when set, is the flag's and the variable's name instead of the key's:
+	// the data folder is --data and DOORSTEP_DATA, the one spelling scripts, the
+	// README and the server use (data_dir in the file, beside the other *_dir keys).
+	name string
 }
 
-// envAlias is the alias's environment variable, or "".
-func (s setting) envAlias() string {
-	if s.alias == "" {
-		return ""
-	}
-	return "DOORSTEP_" + strings.ToUpper(s.alias)
-}
+// flag is the setting's flag name: forms_dir is --forms-dir.
+func (s setting) flag() string { return strings.ReplaceAll(cmp.Or(s.name, s.key), "_", "-") }
 
-// flag is the setting's flag name: data_dir is --data-dir.
-func (s setting) flag() string { return strings.ReplaceAll(s.key, "_", "-") }
+// env is the setting's environment variable: forms_dir is DOORSTEP_FORMS_DIR.
+func (s setting) env() string { return "DOORSTEP_" + strings.ToUpper(cmp.Or(s.name, s.key)) }
 
-// env is the setting's environment variable: data_dir is DOORSTEP_DATA_DIR.
-func (s setting) env() string { return "DOORSTEP_" + strings.ToUpper(s.key) }
+// retiredEnv are variables once read and read no more, with the one to set instead: a
+// script that still sets one is told, rather than quietly using another folder.
+var retiredEnv = map[string]string{"DOORSTEP_DATA_DIR": "DOORSTEP_DATA"}
 
 // settings lists every key of Config; a test keeps it in step with the struct.
 var settings = []setting{
-	{key: "data_dir", alias: "data", usage: "keep the encrypted data file in `DIR` (default: doorstep in the per-user data folder; also --data)"},
+	{key: "data_dir", name: "data", usage: "keep the encrypted data file in `DIR` (default: doorstep in the per-user data folder)"},
 	{key: "language", usage: "show screens, read-back and messages in `LANG`: zh or en (default zh)"},
 	{key: "forms_dir", usage: "also load the form files in `DIR`, besides the built-in forms"},
 	{key: "person_form", usage: "start new interviews with form `ID` (ID@VERSION for one version; default person-2021)"},
@@ -126,6 +146,8 @@ var settings = []setting{
 	{key: "roster_dir", usage: "look for roster files in `DIR` first (default: the Documents folder)"},
 	{key: "reports_dir", usage: "write reports made on the screens into `DIR` (default: the Documents folder)"},
 	{key: "lock_minutes", usage: "lock the screens after `N` minutes without a key, 1 to 120 (default 10)"},
+	{key: "plain", usage: "plain mode for screen readers and braille displays: one line a prompt, nothing redrawn (also ACCESSIBLE=1)"},
+	{key: "theme", usage: "colours of the screens: default or high-contrast"},
 }
 
 // configFlag names the config file. It is a flag but not a setting: a file
@@ -139,18 +161,8 @@ func AddFlags(fs *pflag.FlagSet) {
 	for _, s := range settings {
 		fs.String(s.flag(), "", s.usage)
 	}
-	fs.SetNormalizeFunc(NormalizeFlag)
-}
-
-// NormalizeFlag maps a setting's alias to its flag (--data to --data-dir). A cobra root
-// sets it with SetGlobalNormalizationFunc, so subcommands accept the alias too.
-func NormalizeFlag(_ *pflag.FlagSet, name string) pflag.NormalizedName {
-	for _, s := range settings {
-		if s.alias != "" && name == s.alias {
-			return pflag.NormalizedName(s.flag())
-		}
-	}
-	return pflag.NormalizedName(name)
+	// --plain alone means --plain=true.
+	fs.Lookup("plain").NoOptDefVal = "true"
 }
 
 // Validate reports every setting with a value Doorstep cannot use, in the
@@ -178,6 +190,12 @@ func (c Config) Validate() error {
 		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 120 {
 			bad("lock_minutes", "must be whole minutes from 1 to 120, not %q", c.LockMinutes)
 		}
+	}
+	if _, ok := parseBool(c.Plain); !ok {
+		bad("plain", "must be true or false, not %q", c.Plain)
+	}
+	if c.Theme != "" && !slices.Contains(Themes, c.Theme) {
+		bad("theme", "must be one of %s, not %q", strings.Join(Themes, ", "), c.Theme)
 	}
 	return errors.Join(errs...)
 }

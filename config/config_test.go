@@ -88,7 +88,7 @@ func TestLoad(t *testing.T) {
 		{
 			name:     "env beats file",
 			userFile: "language: en\ndata_dir: {tmp}/from-file\n",
-			env:      env{"DOORSTEP_LANGUAGE": "zh", "DOORSTEP_DATA_DIR": "{tmp}/from-env"},
+			env:      env{"DOORSTEP_LANGUAGE": "zh", "DOORSTEP_DATA": "{tmp}/from-env"},
 			want:     Config{DataDir: "{tmp}/from-env", Language: "zh"},
 		},
 		{
@@ -180,11 +180,11 @@ func TestLoad(t *testing.T) {
 		{
 			name:     "every bad value is reported",
 			explicit: "language: fr\nforms_dir: ~/forms\n",
-			args:     []string{"--config", "{explicit}", "--data-dir", "~/data"},
+			args:     []string{"--config", "{explicit}", "--data", "~/data"},
 			wantErr: []string{
 				`config {explicit}: line 1: language: must be zh or en, not "fr"`,
 				`config {explicit}: line 2: forms_dir: "~/forms": ~ is not expanded here; write the full path`,
-				`--data-dir: "~/data": ~ is not expanded`,
+				`--data: "~/data": ~ is not expanded`,
 			},
 		},
 		{
@@ -322,7 +322,7 @@ func TestLoadWithoutHome(t *testing.T) {
 		wantErr string
 	}{
 		{name: "no data folder", env: env{}, wantErr: "data_dir: not set, and there is no per-user data folder"},
-		{name: "data_dir set", env: env{"DOORSTEP_DATA_DIR": "/srv/doorstep"}, want: filepath.Clean("/srv/doorstep")},
+		{name: "data_dir set", env: env{"DOORSTEP_DATA": "/srv/doorstep"}, want: filepath.Clean("/srv/doorstep")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -347,8 +347,8 @@ func TestLoadUndefinedFlag(t *testing.T) {
 	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
 	fs.String("config", "", "")
 	e, _ := testEnv(t)
-	if _, err := Load(fs, e.lookup); err == nil || !strings.Contains(err.Error(), "--data-dir is not defined") {
-		t.Fatalf("Load with a flag set lacking --data-dir: err = %v", err)
+	if _, err := Load(fs, e.lookup); err == nil || !strings.Contains(err.Error(), "--data is not defined") {
+		t.Fatalf("Load with a flag set lacking --data: err = %v", err)
 	}
 }
 
@@ -479,19 +479,20 @@ func TestClosest(t *testing.T) {
 	}
 }
 
-// TestDataAliases: --data and DOORSTEP_DATA name data_dir, as scripts write it; the full
-// names win when both are given.
-func TestDataAliases(t *testing.T) {
+// TestDataFolderName: the data folder has one name, --data and DOORSTEP_DATA; the
+// spelling once also read is refused with the name to use, not quietly ignored.
+func TestDataFolderName(t *testing.T) {
 	tests := []struct {
-		name string
-		args []string
-		env  map[string]string
-		want string
+		name    string
+		args    []string
+		env     map[string]string
+		want    string
+		wantErr string
 	}{
-		{"flag alias", []string{"--data", "/srv/a"}, nil, "/srv/a"},
-		{"env alias", nil, map[string]string{"DOORSTEP_DATA": "/srv/b"}, "/srv/b"},
-		{"full env name wins", nil, map[string]string{"DOORSTEP_DATA": "/srv/b", "DOORSTEP_DATA_DIR": "/srv/c"}, "/srv/c"},
-		{"flag alias beats env", []string{"--data=/srv/d"}, map[string]string{"DOORSTEP_DATA_DIR": "/srv/c"}, "/srv/d"},
+		{"flag", []string{"--data", "/srv/a"}, nil, "/srv/a", ""},
+		{"env", nil, map[string]string{"DOORSTEP_DATA": "/srv/b"}, "/srv/b", ""},
+		{"flag beats env", []string{"--data=/srv/d"}, map[string]string{"DOORSTEP_DATA": "/srv/c"}, "/srv/d", ""},
+		{"old env name", nil, map[string]string{"DOORSTEP_DATA_DIR": "/srv/c"}, "", "DOORSTEP_DATA_DIR is no longer read: set DOORSTEP_DATA instead"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -500,6 +501,12 @@ func TestDataAliases(t *testing.T) {
 				e[k] = v
 			}
 			got, err := Load(parseFlags(t, tt.args), e.lookup)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -507,6 +514,11 @@ func TestDataAliases(t *testing.T) {
 				t.Errorf("DataDir = %q, want %q", got.DataDir, tt.want)
 			}
 		})
+	}
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+	AddFlags(fs)
+	if fs.Lookup("data-dir") != nil {
+		t.Error("--data-dir is still a flag")
 	}
 }
 

@@ -20,8 +20,8 @@ import (
 // Load reads the settings, strongest source first:
 //
 //  1. flags set in flags (defined by AddFlags; nil for none);
-//  2. environment variables DOORSTEP_DATA_DIR, DOORSTEP_LANGUAGE and
-//     DOORSTEP_FORMS_DIR, read with lookupEnv (nil means os.LookupEnv); an
+//  2. environment variables DOORSTEP_DATA, DOORSTEP_LANGUAGE,
+//     DOORSTEP_FORMS_DIR and so on, read with lookupEnv (nil means os.LookupEnv); an
 //     empty variable counts as unset;
 //  3. the config file: --config FILE, which must then exist, or else
 //     doorstep/config.yaml in the per-user config folder (os.UserConfigDir)
@@ -63,17 +63,16 @@ func Load(flags *pflag.FlagSet, lookupEnv func(string) (string, bool)) (Config, 
 	// viper reads the environment only through os.LookupEnv, so the
 	// variables are looked up here and laid over the file's values: viper
 	// still puts flags above both.
+	for old, now := range retiredEnv {
+		if val, ok := lookupEnv(old); ok && val != "" {
+			return Config{}, fmt.Errorf("environment %s is no longer read: set %s instead", old, now)
+		}
+	}
 	vars := make(map[string]any)
 	for _, s := range settings {
-		// The full name wins over the alias when both are set.
-		for _, name := range []string{s.envAlias(), s.env()} {
-			if name == "" {
-				continue
-			}
-			if val, ok := lookupEnv(name); ok && val != "" {
-				vars[s.key] = val
-				from[s.key] = origin{env: name}
-			}
+		if val, ok := lookupEnv(s.env()); ok && val != "" {
+			vars[s.key] = val
+			from[s.key] = origin{env: s.env()}
 		}
 	}
 	if err := v.MergeConfigMap(vars); err != nil {
@@ -112,7 +111,7 @@ func Load(flags *pflag.FlagSet, lookupEnv func(string) (string, bool)) (Config, 
 	}
 	if c.DataDir == "" {
 		if dirs.dataErr != nil {
-			return Config{}, fmt.Errorf("data_dir: not set, and there is no per-user data folder to put it in (%v); set --data-dir, DOORSTEP_DATA_DIR or data_dir in the config file", dirs.dataErr)
+			return Config{}, fmt.Errorf("data_dir: not set, and there is no per-user data folder to put it in (%v); set --data, DOORSTEP_DATA or data_dir in the config file", dirs.dataErr)
 		}
 		c.DataDir = filepath.Join(dirs.data, "doorstep")
 	}

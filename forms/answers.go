@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/doorstep-survey/doorstep/forms/validate"
 )
 
 // maxIDLength bounds the raw text kept for an identity number that does not validate: long
@@ -65,97 +63,7 @@ func (f *Form) ParseAnswers(raw map[string]any) (Answers, error) {
 
 // parse normalises one answer; nil (with no error) means unanswered.
 func (q *Question) parse(v any, f *Form) (any, error) {
-	switch q.Type {
-	case TypeSingle:
-		n, err := wholeNumber(v)
-		if err != nil {
-			return nil, err
-		}
-		if q.Option(n) == nil {
-			return nil, fmt.Errorf("%d is not an option (%s)", n, q.codeList())
-		}
-		return n, nil
-	case TypeMultiple:
-		list, ok := v.([]any)
-		if !ok {
-			return nil, fmt.Errorf("expected a list of option codes, like [1, 2]")
-		}
-		if len(list) == 0 {
-			return nil, nil
-		}
-		codes := make([]int, 0, len(list))
-		for _, item := range list {
-			n, err := wholeNumber(item)
-			if err != nil {
-				return nil, err
-			}
-			if q.Option(n) == nil {
-				return nil, fmt.Errorf("%d is not an option (%s)", n, q.codeList())
-			}
-			for _, c := range codes {
-				if c == n {
-					return nil, fmt.Errorf("option %d is given twice", n)
-				}
-			}
-			codes = append(codes, n)
-		}
-		return codes, nil
-	case TypeInteger:
-		return wholeNumber(v)
-	case TypeDecimal:
-		x, err := number(v)
-		if err != nil {
-			return nil, err
-		}
-		return x, nil
-	case TypeDate:
-		s, ok := v.(string)
-		if !ok {
-			return nil, fmt.Errorf("expected a date in quotes, like \"2021-10-12\"")
-		}
-		if len(s) > maxIDLength {
-			return nil, fmt.Errorf("%d bytes is too long for a date", len(s))
-		}
-		d, err := validate.ParseDate(s)
-		if err != nil {
-			return nil, err
-		}
-		return d, nil
-	}
-	s, ok := v.(string)
-	if !ok {
-		return nil, fmt.Errorf("expected text in quotes, not %s", jsonKind(v))
-	}
-	if err := checkText(s); err != nil {
-		return nil, err
-	}
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil, nil
-	}
-	switch q.Type {
-	case TypeText:
-		if n := utf8.RuneCountInString(s); n > q.MaxLength {
-			return nil, fmt.Errorf("text is %d characters long; at most %d", n, q.MaxLength)
-		}
-		return s, nil
-	case TypeResidentID:
-		if id, err := validate.ParseResidentID(s, f.ReferenceDate); err == nil {
-			return id.Number, nil
-		}
-	case TypeCertificate:
-		if c, err := validate.ParseCertificate(s, f.ReferenceDate); err == nil {
-			return c.Number, nil
-		}
-	case TypePhone:
-		if p, err := validate.ParsePhone(s); err == nil {
-			return p, nil
-		}
-	}
-	if len(s) > maxIDLength {
-		return nil, fmt.Errorf("%d bytes is far too long for a %s", len(s), q.Type)
-	}
-	return s, nil
+	return q.Type.spec().fromJSON(q, v, f)
 }
 
 // checkText refuses what must never reach a screen or a report: invalid UTF-8, control

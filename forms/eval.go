@@ -3,6 +3,7 @@ package forms
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"sync"
@@ -189,7 +190,7 @@ func (f *Form) relevance(st *evalState, a Answers, c Context) (Result, bool) {
 	}
 	for i, q := range f.questions {
 		v, answered := a[q.ID]
-		if answered && !hasType(q.Type, v) {
+		if answered && reflect.TypeOf(v) != reflect.TypeOf(q.spec.zero) {
 			st.add(i, Finding{Check: CheckFormat, Severity: SeverityError, Message: Text{
 				ZH: fmt.Sprintf("答案类型不对（%T）", v), EN: fmt.Sprintf("answer of the wrong kind (%T)", v)}})
 			answered = false
@@ -203,7 +204,7 @@ func (f *Form) relevance(st *evalState, a Answers, c Context) (Result, bool) {
 			rel, known = st.evalKnown(q.relevant, i)
 			unsure = !known
 		}
-		if rel && q.Type.IsChoice() {
+		if rel && q.spec.editor != EditLine {
 			rel, unsure = st.anyOptionOffered(q, i)
 		}
 		st.relevant[i], st.unsure[i] = rel, !rel && unsure
@@ -215,11 +216,11 @@ func (f *Form) relevance(st *evalState, a Answers, c Context) (Result, bool) {
 				res.kept = append(res.kept, nil)
 			}
 			st.has[i] = false
-			st.env[q.ID] = zeroValue(q.Type)
+			st.env[q.ID] = q.spec.zero
 			continue
 		}
 		heldAll := false
-		if answered && q.Type.IsChoice() {
+		if answered && q.spec.editor != EditLine {
 			shown, stored, dropped, held := st.splitChosen(q, i, v)
 			if dropped {
 				res.Cleared = append(res.Cleared, q.ID)
@@ -235,7 +236,7 @@ func (f *Form) relevance(st *evalState, a Answers, c Context) (Result, bool) {
 		if answered {
 			st.env[q.ID] = v
 		} else {
-			st.env[q.ID] = zeroValue(q.Type)
+			st.env[q.ID] = q.spec.zero
 		}
 		res.Relevant = append(res.Relevant, q.ID)
 		if !answered && !heldAll && q.Required {
@@ -380,26 +381,6 @@ func (st *evalState) splitChosen(q *Question, qi int, v any) (shown, stored any,
 	return v, v, false, false
 }
 
-func hasType(t Type, v any) bool {
-	switch t {
-	case TypeSingle, TypeInteger:
-		_, ok := v.(int)
-		return ok
-	case TypeMultiple:
-		_, ok := v.([]int)
-		return ok
-	case TypeDecimal:
-		_, ok := v.(float64)
-		return ok
-	case TypeDate:
-		_, ok := v.(time.Time)
-		return ok
-	default:
-		_, ok := v.(string)
-		return ok
-	}
-}
-
 // deriveSubject fills age, sex, category and level from a valid certificate answer, which
 // wins over the context: the enumerator may have corrected the roster's number at the door.
 func (f *Form) deriveSubject(st *evalState, a Answers) {
@@ -441,22 +422,15 @@ func (f *Form) checkAnswers(st *evalState, a Answers) {
 			continue
 		}
 		v := st.env[q.ID]
-		switch q.Type {
-		case TypeInteger, TypeDecimal:
-			n := toFloat(v)
-			if (q.Min != nil && n < *q.Min) || (q.Max != nil && n > *q.Max) {
-				st.add(i, Finding{Check: CheckConstraint, Severity: SeverityError, Message: rangeMessage(q)})
+		spec := q.spec
+		if spec.check != nil {
+			if msg := spec.check(q, v); msg != nil {
+				st.add(i, Finding{Check: CheckConstraint, Severity: SeverityError, Message: *msg})
 			}
-		case TypeText:
-			if s := v.(string); len([]rune(s)) > q.MaxLength {
-				st.add(i, Finding{Check: CheckConstraint, Severity: SeverityError, Message: Text{
-					ZH: fmt.Sprintf("最多 %d 个字", q.MaxLength), EN: fmt.Sprintf("at most %d characters", q.MaxLength)}})
-			}
-		case TypeResidentID, TypeCertificate, TypePhone:
-			if !f.hasInvalidCheck[q.ID] {
-				if err := validateAnswer(q.Type, v.(string), f.ReferenceDate); err != nil {
-					st.add(i, Finding{Check: CheckFormat, Severity: SeverityError, Message: reasonText(err)})
-				}
+		}
+		if spec.validate != nil && !f.hasInvalidCheck[q.ID] {
+			if err := spec.validate(v.(string), f.ReferenceDate); err != nil {
+				st.add(i, Finding{Check: CheckFormat, Severity: SeverityError, Message: reasonText(err)})
 			}
 		}
 		if q.constraint != nil && !st.eval(q.constraint, i) && !st.lastIsExpressionError(i) {
@@ -477,7 +451,7 @@ func (f *Form) runChecks(st *evalState) {
 		switch {
 		case c.Exclusive:
 			for i, q := range f.questions {
-				if q.Type == TypeMultiple && st.relevant[i] && st.has[i] && exclusiveViolated(q, st.env[q.ID].([]int)) {
+				if q.spec.editor == EditPickMany && st.relevant[i] && st.has[i] && exclusiveViolated(q, st.env[q.ID].([]int)) {
 					st.add(i, Finding{Check: c.ID, Severity: c.Severity, Message: c.Message})
 				}
 			}
@@ -518,16 +492,10 @@ func exclusiveViolated(q *Question, codes []int) bool {
 }
 
 func validateAnswer(t Type, s string, ref time.Time) error {
-	var err error
-	switch t {
-	case TypeResidentID:
-		_, err = validate.ParseResidentID(s, ref)
-	case TypeCertificate:
-		_, err = validate.ParseCertificate(s, ref)
-	case TypePhone:
-		_, err = validate.ParsePhone(s)
+	if v := t.spec().validate; v != nil {
+		return v(s, ref)
 	}
-	return err
+	return nil
 }
 
 func reasonText(err error) Text {

@@ -32,23 +32,6 @@ func contextBit(name string) contextSet {
 
 func isContextVar(name string) bool { return contextBit(name) != 0 || name == "reference_date" }
 
-// zeroValue is what an expression sees for an unanswered question of the type; its Go type
-// is also what the type checker holds every answer of that type to.
-func zeroValue(t Type) any {
-	switch t {
-	case TypeSingle, TypeInteger:
-		return 0
-	case TypeMultiple:
-		return []int(nil)
-	case TypeDecimal:
-		return 0.0
-	case TypeDate:
-		return time.Time{}
-	default:
-		return ""
-	}
-}
-
 // typeEnv is the environment expressions are type-checked against at load.
 func (f *Form) typeEnv() map[string]any {
 	env := make(map[string]any, len(f.questions)+len(contextVars)+2)

@@ -33,6 +33,7 @@ type rawForm struct {
 	Subject       Subject      `yaml:"subject"`
 	Sections      []rawSection `yaml:"sections"`
 	Checks        []rawCheck   `yaml:"checks"`
+	Carries       *rawCarries  `yaml:"carries"`
 }
 
 type rawSection struct {
@@ -108,6 +109,12 @@ func (r *rawOption) UnmarshalYAML(n *yaml.Node) error {
 
 func (r *rawCheck) UnmarshalYAML(n *yaml.Node) error {
 	type plain rawCheck
+	r.Line = n.Line
+	return decodeStrict(n, (*plain)(r))
+}
+
+func (r *rawCarries) UnmarshalYAML(n *yaml.Node) error {
+	type plain rawCarries
 	r.Line = n.Line
 	return decodeStrict(n, (*plain)(r))
 }
@@ -458,6 +465,7 @@ func (b *builder) build(r *rawForm) *Form {
 	for i := range r.Checks {
 		b.check(&r.Checks[i])
 	}
+	b.carries(r.Carries)
 	if len(b.errs) > 0 {
 		return f
 	}
@@ -489,16 +497,23 @@ func (b *builder) question(r *rawQuestion, s *Section, parent *Question) *Questi
 	q.index = len(b.f.questions)
 	b.f.questions = append(b.f.questions, q)
 
-	if !knownTypes[r.Type] {
-		b.errf(r.Line, item, "unknown type %q (single, multiple, integer, decimal, date, text, resident-id, certificate-number, phone)", r.Type)
+	spec := r.Type.spec()
+	if spec == nil {
+		names := make([]string, 0, len(types))
+		for _, t := range Types() {
+			names = append(names, string(t))
+		}
+		b.errf(r.Line, item, "unknown type %q (%s)", r.Type, strings.Join(names, ", "))
+		spec = &typeSpec{editor: EditLine} // checked as a line, so one mistake is one message
 	}
+	q.spec = spec
 	if r.Label.ZH == "" {
 		b.errf(r.Line, item, "label.zh is missing")
 	}
 	if r.Prefill != "" && !prefillFields[r.Prefill] {
 		b.errf(r.Line, item, "unknown prefill field %q (known: %s)", r.Prefill, sortedKeys(prefillFields))
 	}
-	if (r.Min != nil || r.Max != nil) && r.Type != TypeInteger && r.Type != TypeDecimal {
+	if (r.Min != nil || r.Max != nil) && !spec.bounds {
 		b.errf(r.Line, item, "min and max apply to integer and decimal questions only")
 	}
 	if r.Min != nil && r.Max != nil && *r.Min > *r.Max {
@@ -507,7 +522,7 @@ func (b *builder) question(r *rawQuestion, s *Section, parent *Question) *Questi
 	if r.MaxLength < 0 {
 		b.errf(r.Line, item, "max_length must be positive")
 	}
-	if r.MaxLength != 0 && r.Type != TypeText {
+	if r.MaxLength != 0 && !spec.length {
 		b.errf(r.Line, item, "max_length applies to text questions only")
 	}
 	if q.MaxLength == 0 {
@@ -544,7 +559,7 @@ func (b *builder) question(r *rawQuestion, s *Section, parent *Question) *Questi
 		if ro.Label.ZH == "" {
 			b.errf(ro.Line, item, "option %d has no label.zh", o.Code)
 		}
-		if ro.Exclusive && r.Type != TypeMultiple {
+		if ro.Exclusive && spec.editor != EditPickMany {
 			b.errf(ro.Line, item, "option %d: exclusive applies to multiple-choice questions only", o.Code)
 		}
 		q.Options = append(q.Options, o)
@@ -616,5 +631,6 @@ func (b *builder) check(r *rawCheck) {
 }
 
 func hasValidator(t Type) bool {
-	return t == TypeResidentID || t == TypeCertificate || t == TypePhone
+	s := t.spec()
+	return s != nil && s.validate != nil
 }

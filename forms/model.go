@@ -31,7 +31,7 @@ func (t Text) In(lang string) string {
 // Type is what kind of answer a question takes.
 type Type string
 
-// The question types of FORMAT.md.
+// The question types of FORMAT.md; types (types.go) holds what each one does.
 const (
 	TypeSingle      Type = "single"
 	TypeMultiple    Type = "multiple"
@@ -43,14 +43,6 @@ const (
 	TypeCertificate Type = "certificate-number"
 	TypePhone       Type = "phone"
 )
-
-var knownTypes = map[Type]bool{
-	TypeSingle: true, TypeMultiple: true, TypeInteger: true, TypeDecimal: true, TypeDate: true,
-	TypeText: true, TypeResidentID: true, TypeCertificate: true, TypePhone: true,
-}
-
-// IsChoice reports whether the question is answered by picking options.
-func (t Type) IsChoice() bool { return t == TypeSingle || t == TypeMultiple }
 
 // Severity says whether a finding blocks completion.
 type Severity string
@@ -81,6 +73,8 @@ type Form struct {
 	Subject       Subject
 	Sections      []*Section
 	Checks        []*Check
+	// Carries says what drafts of earlier forms keep when moved to this one.
+	Carries Carries
 	// Source is the file the form was loaded from, for messages.
 	Source string
 	// Digest is the sha256 (hex) of the file's bytes: two files that claim one id and
@@ -133,6 +127,7 @@ type Question struct {
 	Line              int
 
 	index      int
+	spec       *typeSpec // its type's entry of types
 	relevant   *program
 	constraint *program
 }

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"strconv"
-	"strings"
-	"time"
 )
 
 // ReadBackSection is one section's answers as sentences, for the enumerator to read aloud.
@@ -67,32 +65,13 @@ func (q *Question) Sentence(v any, lang string) string {
 // FormatAnswer renders an answer's value in words: option labels, numbers with their unit,
 // dates as people write them.
 func (q *Question) FormatAnswer(v any, lang string) string {
-	switch x := v.(type) {
-	case int:
-		if q.Type == TypeSingle {
-			return q.optionLabel(x, lang)
-		}
-		return q.withUnit(strconv.Itoa(x), lang)
-	case []int:
-		labels := make([]string, len(x))
-		for i, code := range x {
-			labels[i] = q.optionLabel(code, lang)
-		}
-		if lang == "en" {
-			return strings.Join(labels, ", ")
-		}
-		return strings.Join(labels, "、")
-	case float64:
-		return q.withUnit(strconv.FormatFloat(x, 'f', -1, 64), lang)
-	case time.Time:
-		if lang == "en" {
-			return x.Format("2 January 2006")
-		}
-		return fmt.Sprintf("%d年%d月%d日", x.Year(), x.Month(), x.Day())
-	case string:
-		return x
+	if !hasType(q.Type, v) {
+		return fmt.Sprint(v)
 	}
-	return fmt.Sprint(v)
+	if format := q.Type.spec().format; format != nil {
+		return format(q, v, lang)
+	}
+	return v.(string)
 }
 
 func (q *Question) optionLabel(code int, lang string) string {

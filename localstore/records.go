@@ -306,8 +306,14 @@ func (s *Session) SaveAnswers(recordID string, changes ...AnswerChange) (*Record
 			if had && ch.Value != nil && bytes.Equal(old, ch.Value) || !had && ch.Value == nil {
 				continue
 			}
-			if slices.Contains(r.Confirmed, ch.Section) && ch.Reason == "" {
-				return nil, fmt.Errorf("%s: %w", ch.Question, ErrReasonRequired)
+			if i := slices.Index(r.Confirmed, ch.Section); i >= 0 {
+				// A returned record is changed because the leader asked (the comments
+				// say why); otherwise the respondent's agreement needs a reason to undo.
+				if ch.Reason == "" && r.Status != StatusReturned {
+					return nil, fmt.Errorf("%s: %w", ch.Question, ErrReasonRequired)
+				}
+				// The respondent agreed to the old answer: the section is read back again.
+				r.Confirmed = slices.Delete(r.Confirmed, i, i+1)
 			}
 			if ch.Value == nil {
 				delete(r.Answers, ch.Question)
@@ -516,12 +522,21 @@ func (s *Session) Return(recordID string, comments []Comment) (*Record, error) {
 			return nil, fmt.Errorf("return: %w: only a completed or submitted record can be returned (it is %s)", ErrNotReady, r.Status)
 		}
 		now := s.db.opts.Now()
+		round := 1
+		for _, c := range r.Comments {
+			round = max(round, c.Round+1)
+		}
 		for i := range comments {
-			comments[i].By, comments[i].At = s.user.Code, now
+			comments[i].By, comments[i].Round = s.user.Code, round
+			if comments[i].At.IsZero() || comments[i].At.After(now) {
+				comments[i].At = now
+			}
 		}
 		r.Comments = append(r.Comments, comments...)
 		r.Status = StatusReturned
-		r.Confirmed = nil
+		// The sections the respondent agreed to stay agreed: an answer changed for the
+		// leader drops its own section's agreement (SaveAnswers), and only that section
+		// is read back again.
 		return []AuditEntry{{Action: ActionReturn, New: mustJSON(comments)}}, nil
 	})
 }
@@ -569,7 +584,17 @@ func (s *Session) leadsVillageOf(tx *bolt.Tx, r *Record) error {
 
 // Reopen turns a returned record back into a draft for the enumerator to fix.
 func (s *Session) Reopen(recordID string) (*Record, error) {
-	return s.setStatus(recordID, StatusDraft, StatusReturned)
+	return s.change(recordID, func(_ *bolt.Tx, r *Record) ([]AuditEntry, error) {
+		if r.Status == StatusDraft {
+			return nil, nil
+		}
+		if r.Status != StatusReturned {
+			return nil, fmt.Errorf("%w: a %s record cannot become %s", ErrNotReady, r.Status, StatusDraft)
+		}
+		// A draft again: read back whole, as a new one is.
+		r.Status, r.Confirmed = StatusDraft, nil
+		return []AuditEntry{{Action: ActionStatus, Old: jsonString(string(StatusReturned)), New: jsonString(string(StatusDraft))}}, nil
+	})
 }
 
 func (s *Session) setStatus(recordID string, to Status, from ...Status) (*Record, error) {

@@ -39,6 +39,10 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{"where each draft was paused", func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketPlaces)
+		return err
+	}},
 }
 
 // SchemaVersion is the version this program writes.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -46,6 +47,9 @@ import (
 //	rejected/           (schema 3)
 //	  <seq uint64>      sealed JSON RejectedEntry: an outbox entry the server refused,
 //	                    with its reason, kept to be shown and not sent again
+//	places/             (schema 4)
+//	  <record id>       sealed JSON Place: the question on screen when the draft was
+//	                    paused (and the audit chain's length then), where it opens again
 //
 // "sealed" is AES-256-GCM under the data key with the bucket path and key as associated
 // data; lookup() is an HMAC under a key derived from the data key.
@@ -62,6 +66,7 @@ var (
 	bucketCards       = []byte("bundle_cards")
 	bucketSync        = []byte("sync")
 	bucketRejected    = []byte("rejected")
+	bucketPlaces      = []byte("places")
 
 	keySchema  = []byte("schema")
 	keyDataKey = []byte("data_key")
@@ -93,6 +98,8 @@ type DB struct {
 	bolt *bolt.DB
 	path string
 	opts Options
+	// kdfTook is the last unlock's key derivation, in nanoseconds (KDFEstimate).
+	kdfTook atomic.Int64
 }
 
 // Open opens (creating if needed) the data file in dir, migrating an older schema.

@@ -46,7 +46,7 @@ type userRecord struct {
 // Errors of users and unlocking.
 var (
 	ErrWrongPassphrase = errors.New("wrong user code or passphrase")
-	ErrTooManyTries    = errors.New("too many wrong passphrases")
+	ErrTooManyTries    = errors.New("too many wrong passphrases") // a *WaitError says how long
 	ErrNotAllowed      = errors.New("not allowed for this user")
 	ErrUserExists      = errors.New("a user with this code already exists")
 	ErrAlreadySetUp    = errors.New("the data file already has users")
@@ -192,9 +192,11 @@ func (db *DB) Unlock(code, passphrase string) (*Session, error) {
 		return nil, err
 	}
 	if wait := rec.LastFailure.Add(unlockDelay(rec.Failures)).Sub(db.opts.Now()); wait > 0 {
-		return nil, fmt.Errorf("%w: try again in %d s", ErrTooManyTries, int(wait.Seconds())+1)
+		return nil, &WaitError{Wait: wait.Truncate(time.Second) + time.Second}
 	}
+	start := time.Now()
 	dataKey, err := unwrapKey(rec.Wrapped, passphrase, rec.Salt, rec.KDF, code)
+	db.kdfTook.Store(int64(time.Since(start)))
 	if err != nil {
 		if uerr := db.recordFailure(code); uerr != nil {
 			return nil, uerr
@@ -217,6 +219,9 @@ func (db *DB) Unlock(code, passphrase string) (*Session, error) {
 		if err := db.updateUser(code, func(r *userRecord) { r.Failures, r.LastFailure = 0, time.Time{} }); err != nil {
 			return nil, err
 		}
+	}
+	if err := db.rewrapStale(&rec, passphrase, dataKey); err != nil {
+		return nil, err
 	}
 	return &Session{db: db, user: u, keys: k}, nil
 }
@@ -347,3 +352,13 @@ func getJSON(b *bolt.Bucket, key []byte, v any) (bool, error) {
 	}
 	return true, nil
 }
+
+// WaitError is ErrTooManyTries with the time to wait before the next try, for a screen
+// to count down without reading it out of the message.
+type WaitError struct{ Wait time.Duration }
+
+func (e *WaitError) Error() string {
+	return fmt.Sprintf("%s: try again in %d s", ErrTooManyTries, int(e.Wait.Seconds()))
+}
+
+func (e *WaitError) Unwrap() error { return ErrTooManyTries }

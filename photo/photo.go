@@ -1,6 +1,7 @@
 // Package photo prepares the photo of a visit for the data file: it accepts a JPEG or
-// PNG, refuses anything else with a message a person understands, and shrinks it to at
-// most MaxSide pixels on the long side, re-encoded as JPEG. Re-encoding also drops the
+// PNG, refuses anything else with a message a person understands, turns it the right
+// way up (a phone's EXIF orientation), and shrinks it to at most MaxSide pixels on the
+// long side, re-encoded as JPEG. Re-encoding also drops the
 // camera's metadata (EXIF: GPS position, device serial), which the district does not
 // need and a lost laptop should not give away.
 //
@@ -45,7 +46,8 @@ type Prepared struct {
 	Data          []byte
 	Type          string // MIME type of Data
 	Width, Height int    // of Data
-	// Source is the format of the original ("jpeg" or "png") and its size.
+	// Source is the format of the original ("jpeg" or "png") and its size, the right
+	// way up (as its EXIF orientation says).
 	Source                    string
 	SourceWidth, SourceHeight int
 }
@@ -82,12 +84,22 @@ func Prepare(r io.Reader) (Prepared, error) {
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.Draw(dst, dst.Bounds(), image.White, image.Point{}, draw.Src)
 	draw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Over, nil)
+	sw, sh := b.Dx(), b.Dy()
+	if format == "jpeg" {
+		// Turned after shrinking: the same result, on a quarter of the pixels or fewer.
+		o := jpegOrientation(data)
+		dst = orient(dst, o)
+		if o >= orientTranspose {
+			sw, sh = sh, sw
+		}
+		w, h = dst.Bounds().Dx(), dst.Bounds().Dy()
+	}
 	var out bytes.Buffer
 	if err := jpeg.Encode(&out, dst, &jpeg.Options{Quality: Quality}); err != nil {
 		return Prepared{}, fmt.Errorf("encode photo: %w", err)
 	}
 	return Prepared{Data: out.Bytes(), Type: "image/jpeg", Width: w, Height: h,
-		Source: format, SourceWidth: b.Dx(), SourceHeight: b.Dy()}, nil
+		Source: format, SourceWidth: sw, SourceHeight: sh}, nil
 }
 
 // fit scales w×h down so that the long side is at most side, keeping the proportions.

@@ -81,10 +81,14 @@ type Attachment struct {
 
 // Comment is a team leader's note on a record or one question, made when returning it.
 type Comment struct {
-	By       string    `json:"by"`
+	By string `json:"by"`
+	// At is when the leader wrote it (the time of the return when not given).
 	At       time.Time `json:"at"`
 	Question string    `json:"question,omitempty"`
 	Text     string    `json:"text"`
+	// Round counts the returns of the record, from 1: the comments of the last return
+	// are what is still to fix. 0 in records returned before rounds were kept.
+	Round int `json:"round,omitempty"`
 }
 
 // Record is one interview: one case, one form.

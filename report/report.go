@@ -18,7 +18,6 @@ import (
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
-	"github.com/doorstep-survey/doorstep/survey"
 )
 
 // Kind is a report.
@@ -107,56 +106,14 @@ func (in Input) cases() []Case {
 	return out
 }
 
-// finished reports whether the case's record counts as surveyed by the report's day:
-// completed (or later) on or before it.
-func (in Input) finished(c Case) bool {
-	r := c.Record
-	if r == nil || !r.Status.Locked() {
-		return false
-	}
-	if in.AsOf.IsZero() || r.CompletedAt.IsZero() {
-		return true
-	}
-	y, m, d := in.AsOf.Date()
-	end := time.Date(y, m, d+1, 0, 0, 0, 0, in.AsOf.Location())
-	return r.CompletedAt.Before(end)
-}
+// surveyed reports whether a case counts as surveyed on the report's day.
+func (in Input) surveyed(c Case) bool { return Surveyed(c.Record, in.AsOf) }
 
 func (in Input) userName(code string) string {
 	if n := in.Users[code]; n != "" {
 		return n
 	}
 	return code
-}
-
-// Labels of the case header's codes, as the national form words them (survey holds
-// them), and of the certificate's category and level.
-var (
-	methodNames  = labels(survey.Methods, true)
-	outcomeNames = labels(survey.Outcomes, false)
-	categoryName = map[int]string{1: "视力", 2: "听力", 3: "言语", 4: "肢体", 5: "智力", 6: "精神", 7: "多重"}
-	levelName    = map[int]string{1: "一级", 2: "二级", 3: "三级", 4: "四级"}
-)
-
-// methods and outcomes in the order the tables give them.
-var (
-	methodOrder  = []int{1, 2, 3, 4}
-	outcomeOrder = []int{1, 2, 3, 4, 5, 6, 9}
-)
-
-// homeVisitTarget is the work plan's minimum share of home visits.
-const homeVisitTarget = survey.HomeVisitTarget
-
-// labels maps codes to their Chinese labels; short takes the column label (系统归集).
-func labels(codes []survey.Code, short bool) map[int]string {
-	out := make(map[int]string, len(codes))
-	for _, c := range codes {
-		out[c.Code] = c.Label.ZH
-		if short {
-			out[c.Code] = c.Short.ZH
-		}
-	}
-	return out
 }
 
 // Assemble joins what a session reads — the roster's cases in roster order, the records,

@@ -61,56 +61,32 @@ func validationTable(in Input) *table {
 
 // statsTable is 调查情况统计表 (attachment 1): per village and in total.
 func statsTable(in Input) *table {
-	type counts struct {
-		roster, surveyed, notVisited int
-		method, outcome              map[int]int
-		category, level              map[int]int
-	}
-	newCounts := func() *counts {
-		return &counts{method: map[int]int{}, outcome: map[int]int{}, category: map[int]int{}, level: map[int]int{}}
-	}
 	var villages []string
-	by := map[string]*counts{}
-	total := newCounts()
+	by := map[string]*Counts{}
+	total := NewCounts()
 	for _, c := range in.cases() {
 		v := c.Row.Village
 		if by[v] == nil {
-			by[v] = newCounts()
+			by[v] = NewCounts()
 			villages = append(villages, v)
 		}
-		for _, k := range []*counts{by[v], total} {
-			k.roster++
-			if !in.finished(c) {
-				k.notVisited++
-				continue
-			}
-			k.surveyed++
-			k.method[c.Record.Method]++
-			k.outcome[c.Record.Outcome]++
-			k.category[c.Row.Category]++
-			k.level[c.Row.Level]++
-		}
+		by[v].Add(c, in.AsOf)
+		total.Add(c, in.AsOf)
 	}
 	header1 := []string{"村（社区）", "底册人数", "已调查"}
 	header2 := []string{"", "", ""}
-	for i, m := range methodOrder {
-		header1 = append(header1, pick(i == 0, "调查方式", ""))
-		header2 = append(header2, methodNames[m])
+	group := func(title string, codes []int, names map[int]string) {
+		for i, code := range codes {
+			header1 = append(header1, pick(i == 0, title, ""))
+			header2 = append(header2, names[code])
+		}
 	}
+	group("调查方式", methodOrder, methodNames)
 	header1 = append(header1, "入户率")
 	header2 = append(header2, "")
-	for i, o := range outcomeOrder {
-		header1 = append(header1, pick(i == 0, "调查结果", ""))
-		header2 = append(header2, outcomeNames[o])
-	}
-	for c := 1; c <= 7; c++ {
-		header1 = append(header1, pick(c == 1, "残疾类别（已调查）", ""))
-		header2 = append(header2, categoryName[c])
-	}
-	for l := 1; l <= 4; l++ {
-		header1 = append(header1, pick(l == 1, "残疾等级（已调查）", ""))
-		header2 = append(header2, levelName[l])
-	}
+	group("调查结果", outcomeOrder, outcomeNames)
+	group("残疾类别（已调查）", categoryOrder, categoryName)
+	group("残疾等级（已调查）", levelOrder, levelName)
 	header1 = append(header1, "未调查")
 	header2 = append(header2, "")
 	t := &table{
@@ -124,7 +100,6 @@ func statsTable(in Input) *table {
 		signature: []string{"分管领导（签字）：", "理事长（签字）：", "填表人：", "填报日期：" + in.AsOf.Format("2006年1月2日")},
 	}
 	// Merges: the single-row headings down, the groups across.
-	col := 0
 	for i, h := range header1 {
 		if h != "" && header2[i] == "" {
 			t.merges = append(t.merges, merge{0, i, 1, i})
@@ -136,36 +111,38 @@ func statsTable(in Input) *table {
 			}
 			t.merges = append(t.merges, merge{0, i, 0, end - 1})
 		}
-		col++
 	}
-	row := func(name string, k *counts) []any {
-		r := []any{name, k.roster, k.surveyed}
+	row := func(name string, k *Counts) []any {
+		r := []any{name, k.Roster, k.Surveyed}
 		for _, m := range methodOrder {
-			r = append(r, k.method[m])
+			r = append(r, k.Method[m])
 		}
-		if k.surveyed > 0 {
-			r = append(r, percent(float64(k.method[1])/float64(k.surveyed)))
+		if rate, ok := k.HomeVisitRate(); ok {
+			r = append(r, percentCell(rate))
 		} else {
 			r = append(r, "—")
 		}
 		for _, o := range outcomeOrder {
-			r = append(r, k.outcome[o])
+			r = append(r, k.Outcome[o])
 		}
-		for c := 1; c <= 7; c++ {
-			r = append(r, k.category[c])
+		for _, c := range categoryOrder {
+			r = append(r, k.Category[c])
 		}
-		for l := 1; l <= 4; l++ {
-			r = append(r, k.level[l])
+		for _, l := range levelOrder {
+			r = append(r, k.Level[l])
 		}
-		return append(r, k.notVisited)
+		return append(r, k.NotSurveyed())
 	}
 	for _, v := range villages {
 		t.rows = append(t.rows, row(v, by[v]))
-		if k := by[v]; k.surveyed > 0 && float64(k.method[1])/float64(k.surveyed) < homeVisitTarget {
-			t.notes = append(t.notes, fmt.Sprintf("%s 入户率 %s，低于 96%% 的要求。", v, percent(float64(k.method[1])/float64(k.surveyed))))
+		if rate, ok := by[v].HomeVisitRate(); ok && rate < survey.HomeVisitTarget {
+			t.notes = append(t.notes, fmt.Sprintf("%s 入户率 %s，低于 %s 的要求。", v, percentCell(rate), percentCell(survey.HomeVisitTarget)))
 		}
 	}
 	t.rows = append(t.rows, row("合计", total))
+	if total.Category[Unknown] > 0 || total.Level[Unknown] > 0 {
+		t.notes = append(t.notes, "“不详”：底册未给出残疾类别或等级的已调查人数。")
+	}
 	return t
 }
 
@@ -182,13 +159,16 @@ func registerTable(in Input) *table {
 		tallRows:    true,
 		signature:   []string{"调查员（签字）：", "组长（签字）：", "日期："},
 	}
+	if in.Unmasked {
+		t.title += "（含完整证号）"
+	}
 	for i, c := range in.cases() {
 		number := c.Row.Key()
 		if !in.Unmasked {
 			number = roster.Mask(number)
 		}
 		row := []any{i + 1, c.Row.Name, number, c.Row.Village, "", "", "", "", "", ""}
-		if r := c.Record; r != nil && in.finished(c) {
+		if r := c.Record; in.surveyed(c) {
 			row[4], row[5] = methodNames[r.Method], outcomeNames[r.Outcome]
 			row[6] = r.CompletedAt.In(in.AsOf.Location()).Format("2006-01-02")
 			row[7] = in.userName(r.Enumerator)
@@ -201,12 +181,16 @@ func registerTable(in Input) *table {
 	return t
 }
 
+// CancellationTitle is the cancellation list's title. It is the one report that holds
+// full certificate numbers — the district cancels certificates by them — and says so
+// on its face, so nobody passes it round the village as if it were masked.
+const CancellationTitle = "死亡、空挂户、查无此人名单（核销，含完整证号，勿外传）"
+
 // cancellationTable is the list the district cancels certificates from: deaths, empty
-// households and persons not found, with the enumerator's note. Full numbers: the
-// district needs them, and the list does not go round the village.
+// households and persons not found, with the enumerator's note.
 func cancellationTable(in Input) *table {
 	t := &table{
-		title:    "死亡、空挂户、查无此人名单（核销）",
+		title:    CancellationTitle,
 		subtitle: subtitle(in),
 		header:   [][]string{{"序号", "村（社区）", "姓名", "残疾人证号", "调查结果", "情况说明", "调查日期", "调查员"}},
 		widths:   []float64{6, 14, 10, 24, 10, 40, 12, 10},
@@ -214,7 +198,7 @@ func cancellationTable(in Input) *table {
 	n := 0
 	for _, c := range in.cases() {
 		r := c.Record
-		if r == nil || !in.finished(c) || r.Outcome < 2 || r.Outcome > 4 {
+		if !in.surveyed(c) || !survey.Cancelled(r.Outcome) {
 			continue
 		}
 		n++
@@ -224,35 +208,23 @@ func cancellationTable(in Input) *table {
 	return t
 }
 
-// allowanceTable counts each enumerator's finished cases, for the allowance paid per
+// allowanceTable counts each enumerator's surveyed cases, for the allowance paid per
 // person surveyed.
 func allowanceTable(in Input) *table {
-	type row struct {
-		code                                    string
-		finished, interviews, homeVisits, other int
-		villages                                map[string]bool
-	}
-	by := map[string]*row{}
+	by := map[string]*Counts{}
+	villages := map[string]map[string]bool{}
+	total := NewCounts()
 	for _, c := range in.cases() {
-		if !in.finished(c) {
+		if !in.surveyed(c) {
 			continue
 		}
-		r := c.Record
-		e := by[r.Enumerator]
-		if e == nil {
-			e = &row{code: r.Enumerator, villages: map[string]bool{}}
-			by[r.Enumerator] = e
+		code := c.Record.Enumerator
+		if by[code] == nil {
+			by[code], villages[code] = NewCounts(), map[string]bool{}
 		}
-		e.finished++
-		e.villages[c.Row.Village] = true
-		if r.Outcome == localstore.OutcomeInterviewed {
-			e.interviews++
-			if r.Method == 1 {
-				e.homeVisits++
-			}
-		} else {
-			e.other++
-		}
+		by[code].Add(c, in.AsOf)
+		total.Add(c, in.AsOf)
+		villages[code][c.Row.Village] = true
 	}
 	var codes []string
 	for k := range by {
@@ -267,21 +239,17 @@ func allowanceTable(in Input) *table {
 		totalRow:  true,
 		signature: []string{"组长（签字）：", "分管领导（签字）：", "日期："},
 	}
-	var tot row
 	for i, code := range codes {
 		e := by[code]
 		var vs []string
-		for v := range e.villages {
+		for v := range villages[code] {
 			vs = append(vs, v)
 		}
 		sort.Strings(vs)
-		t.rows = append(t.rows, []any{i + 1, in.userName(code), code, e.finished, e.interviews, e.homeVisits, e.other, joinVillages(vs)})
-		tot.finished += e.finished
-		tot.interviews += e.interviews
-		tot.homeVisits += e.homeVisits
-		tot.other += e.other
+		t.rows = append(t.rows, []any{i + 1, in.userName(code), code, e.Surveyed, e.Interviews(), e.HomeVisits(), e.OtherOutcomes(), joinVillages(vs)})
 	}
-	t.rows = append(t.rows, []any{"合计", "", "", tot.finished, tot.interviews, tot.homeVisits, tot.other, ""})
+	t.rows = append(t.rows, []any{"合计", "", "", total.Surveyed, total.Interviews(), total.HomeVisits(), total.OtherOutcomes(), ""})
+	t.notes = append(t.notes, "完成个案：截至填报日已完成的个案（含退回修改中的）；其中入户：以入户方式调查的个案，不论调查结果。")
 	return t
 }
 
@@ -312,7 +280,11 @@ func statusName(s localstore.Status) string {
 	}[s]
 }
 
-func percent(x float64) string { return fmt.Sprintf("%.1f%%", x*100) }
+// percentCell is a share written as a percent: a number cell formatted 0.0% in XLSX (so
+// a spreadsheet can sort and sum it), "97.5%" in CSV.
+type percentCell float64
+
+func (p percentCell) String() string { return fmt.Sprintf("%.1f%%", float64(p)*100) }
 
 func pick(cond bool, a, b string) string {
 	if cond {

@@ -93,6 +93,9 @@ func writeXLSX(t *table, w io.Writer) (err error) {
 		"total": {Font: &excelize.Font{Family: font, Size: 10, Bold: true}, Border: border, Alignment: &excelize.Alignment{Vertical: "center"}},
 		"plain": {Font: &excelize.Font{Family: font, Size: 10}},
 	}
+	percentFormat := "0.0%"
+	styles["percent"] = &excelize.Style{Font: styles["cell"].Font, Border: border, Alignment: styles["cell"].Alignment, CustomNumFmt: &percentFormat}
+	styles["percentTotal"] = &excelize.Style{Font: styles["total"].Font, Border: border, Alignment: styles["total"].Alignment, CustomNumFmt: &percentFormat}
 	ids := map[string]int{}
 	for name, st := range styles {
 		id, err := f.NewStyle(st)
@@ -150,6 +153,14 @@ func writeXLSX(t *table, w io.Writer) (err error) {
 		cells := make([]any, len(values))
 		for i, v := range values {
 			cells[i] = excelize.Cell{StyleID: style, Value: v}
+			if p, ok := v.(percentCell); ok {
+				// A number a spreadsheet can sort and sum, shown as a percent.
+				st := ids["percent"]
+				if style == ids["total"] {
+					st = ids["percentTotal"]
+				}
+				cells[i] = excelize.Cell{StyleID: st, Value: float64(p)}
+			}
 		}
 		err := sw.SetRow(cellName(1, row), cells, opts...)
 		row++

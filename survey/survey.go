@@ -4,8 +4,9 @@
 // how a stored record is read: decoded and evaluated with the form and version it was
 // started with, in the context every screen and report shares.
 //
-// It must never open the store, read a setting or name a form: it is handed the record,
-// the forms and what the roster says.
+// It stands on forms and record only, so the laptop and the district server read a
+// record alike. It must never open a store, read a setting or name a form: it is handed
+// the record, the forms and what the roster says.
 package survey
 
 import (
@@ -14,7 +15,7 @@ import (
 	"strings"
 
 	"github.com/doorstep-survey/doorstep/forms"
-	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/roster"
 )
 
@@ -28,35 +29,45 @@ type Code struct {
 
 // The collection methods (调查方式), in the order the national form lists them.
 var Methods = []Code{
-	{1, forms.Text{ZH: "入户", EN: "home visit"}, forms.Text{ZH: "入户", EN: "home"}},
-	{2, forms.Text{ZH: "电话", EN: "telephone"}, forms.Text{ZH: "电话", EN: "phone"}},
-	{3, forms.Text{ZH: "窗口服务", EN: "service window"}, forms.Text{ZH: "窗口", EN: "window"}},
-	{4, forms.Text{ZH: "智能化残疾人证系统归集", EN: "smart-certificate system"}, forms.Text{ZH: "系统归集", EN: "system"}},
+	{HomeVisit, forms.Text{ZH: "入户", EN: "home visit"}, forms.Text{ZH: "入户", EN: "home"}},
+	{MethodPhone, forms.Text{ZH: "电话", EN: "telephone"}, forms.Text{ZH: "电话", EN: "phone"}},
+	{MethodWindow, forms.Text{ZH: "窗口服务", EN: "service window"}, forms.Text{ZH: "窗口", EN: "window"}},
+	{MethodSystem, forms.Text{ZH: "智能化残疾人证系统归集", EN: "smart-certificate system"}, forms.Text{ZH: "系统归集", EN: "system"}},
 }
 
 // The case outcomes (调查结果), in the order the national form lists them.
 var Outcomes = []Code{
 	{OutcomeInterviewed, forms.Text{ZH: "正常调查", EN: "interviewed"}, forms.Text{ZH: "正常", EN: "int"}},
-	{2, forms.Text{ZH: "死亡", EN: "deceased"}, forms.Text{ZH: "死亡", EN: "dec"}},
-	{3, forms.Text{ZH: "空挂户", EN: "registered, nobody lives there"}, forms.Text{ZH: "空挂", EN: "emp"}},
-	{4, forms.Text{ZH: "查无此人", EN: "person not found"}, forms.Text{ZH: "查无", EN: "nf"}},
+	{OutcomeDeceased, forms.Text{ZH: "死亡", EN: "deceased"}, forms.Text{ZH: "死亡", EN: "dec"}},
+	{OutcomeEmptyHome, forms.Text{ZH: "空挂户", EN: "registered, nobody lives there"}, forms.Text{ZH: "空挂", EN: "emp"}},
+	{OutcomeNotFound, forms.Text{ZH: "查无此人", EN: "person not found"}, forms.Text{ZH: "查无", EN: "nf"}},
 	{5, forms.Text{ZH: "拒访", EN: "refused"}, forms.Text{ZH: "拒访", EN: "ref"}},
 	{6, forms.Text{ZH: "迁出", EN: "moved out of the district"}, forms.Text{ZH: "迁出", EN: "mov"}},
 	{9, forms.Text{ZH: "其他", EN: "other"}, forms.Text{ZH: "其他", EN: "oth"}},
 }
 
+// The codes that rules and reports name, as the national form numbers them.
 const (
 	// HomeVisit is the method code of a home visit (入户).
-	HomeVisit = 1
-	// HomeVisitTarget is the work plan's minimum share of cases visited at home.
-	HomeVisitTarget = 0.96
+	HomeVisit    = 1
+	MethodPhone  = 2 // 电话
+	MethodWindow = 3 // 窗口服务
+	MethodSystem = 4 // 智能化残疾人证系统归集
 	// OutcomeInterviewed is the outcome that opens the form (正常调查).
-	OutcomeInterviewed = localstore.OutcomeInterviewed
+	OutcomeInterviewed = record.OutcomeInterviewed
+	OutcomeDeceased    = 2 // 死亡
+	OutcomeEmptyHome   = 3 // 空挂户
+	OutcomeNotFound    = 4 // 查无此人
 )
+
+// HomeVisitTarget is the work plan's minimum share of cases visited at home.
+const HomeVisitTarget = 0.96
 
 // Cancelled reports whether an outcome goes on the district's cancellation list
 // (死亡, 空挂户, 查无此人).
-func Cancelled(outcome int) bool { return outcome >= 2 && outcome <= 4 }
+func Cancelled(outcome int) bool {
+	return outcome == OutcomeDeceased || outcome == OutcomeEmptyHome || outcome == OutcomeNotFound
+}
 
 // Method returns the method with the code; ok is false for an unknown code.
 func Method(code int) (Code, bool) { return find(Methods, code) }
@@ -79,7 +90,7 @@ func NoteKey(fd forms.Finding) string { return fd.Check + "@" + fd.Question }
 
 // NotesAt are the keys of the record's notes confirming warnings at the question, in
 // key order: what a new answer there withdraws, since a note confirms one value.
-func NotesAt(rec *localstore.Record, question string) []string {
+func NotesAt(rec *record.Record, question string) []string {
 	var out []string
 	for key := range rec.Notes {
 		if _, q, ok := strings.Cut(key, "@"); ok && q == question {
@@ -99,7 +110,7 @@ type About struct {
 }
 
 // Context is what a form's expressions know of a record besides its answers.
-func Context(rec *localstore.Record, about About) forms.Context {
+func Context(rec *record.Record, about About) forms.Context {
 	if rec.Village != "" {
 		return forms.Context{"roster_count": about.RosterCount}
 	}
@@ -119,7 +130,7 @@ func Context(rec *localstore.Record, about About) forms.Context {
 // Reading is a stored record read with its form.
 type Reading struct {
 	Form    *forms.Form
-	Record  *localstore.Record
+	Record  *record.Record
 	Answers forms.Answers
 	Context forms.Context
 	Result  forms.Result
@@ -128,7 +139,7 @@ type Reading struct {
 // Read decodes a record's answers and evaluates them with the form and version the
 // record was started with, found in reg. A form this program lacks is a
 // *forms.MissingFormError naming it; answers that do not decode are an error too.
-func Read(reg *forms.Registry, rec *localstore.Record, about About) (*Reading, error) {
+func Read(reg *forms.Registry, rec *record.Record, about About) (*Reading, error) {
 	f, err := reg.Form(rec.FormID, rec.FormVersion)
 	if err != nil {
 		return nil, fmt.Errorf("record %s: %w", shortID(rec.ID), err)
@@ -137,7 +148,7 @@ func Read(reg *forms.Registry, rec *localstore.Record, about About) (*Reading, e
 }
 
 // ReadWith is Read with the form already in hand (it must be the record's).
-func ReadWith(f *forms.Form, rec *localstore.Record, about About) (*Reading, error) {
+func ReadWith(f *forms.Form, rec *record.Record, about About) (*Reading, error) {
 	if f.ID != rec.FormID || f.Version != rec.FormVersion {
 		return nil, fmt.Errorf("record %s is of form %s version %s, not %s version %s",
 			shortID(rec.ID), rec.FormID, rec.FormVersion, f.ID, f.Version)

@@ -40,6 +40,7 @@ type Error struct {
 	Kind ErrorKind
 	zh   string
 	en   string
+	code string
 	Err  error
 	// RetryAfter is how long the server asked to be left alone (429, 503): a transient
 	// failure is not tried again sooner.
@@ -47,11 +48,20 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	if e.Err != nil {
-		return e.en + ": " + e.Err.Error()
+	if e.Err == nil {
+		return e.en
 	}
-	return e.en
+	// A cause that already says the same (the server's words wrapped again) is said once.
+	cause := e.Err.Error()
+	if strings.Contains(strings.ToLower(e.en), strings.ToLower(cause)) {
+		return e.en
+	}
+	return e.en + ": " + cause
 }
+
+// Code is the server's machine-readable reason when it refused ("bad_code", …; see
+// Envelope.Code), "" otherwise.
+func (e *Error) Code() string { return e.code }
 
 func (e *Error) Unwrap() error { return e.Err }
 
@@ -191,7 +201,11 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, gz bo
 		}
 		return resp, e
 	case resp.StatusCode >= 400:
-		return resp, syncErr(Permanent, "服务器拒绝了请求："+env.Error, "The server refused: "+env.Error, errors.New(env.Error))
+		// The server's own words are English, for the log: a person is told by its code.
+		zh, en := refusal(env.Code)
+		e := syncErr(Permanent, zh, en, errors.New(env.Error))
+		e.code = env.Code
+		return resp, e
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {
@@ -225,9 +239,29 @@ func (c *Client) Enroll(ctx context.Context, code, device string) (EnrollRespons
 	_, err := c.do(ctx, http.MethodPost, "/v1/enroll", body, false, nil, &out)
 	var se *Error
 	if errors.As(err, &se) && se.Kind == Permanent {
-		return out, syncErr(Permanent, "登记码不对、已用过或已过期", "The enrolment code is wrong, used or expired", err)
+		// The server's detail, not its refusal again: the code is said once.
+		e := syncErr(Permanent, "登记码不对、已用过或已过期", "The enrolment code is wrong, used or expired", se.Err)
+		e.code = se.code
+		return out, e
 	}
 	return out, err
+}
+
+// refusal is what a person is told of a request the server refused, by its code.
+func refusal(code string) (zh, en string) {
+	switch code {
+	case "bad_code":
+		return "登记码不对、已用过或已过期", "The enrolment code is wrong, used or expired"
+	case "forbidden":
+		return "服务器不允许这个用户这样做（不是本村的组长或调查员）", "The server does not allow this user to do that (not this village's team)"
+	case "too_large":
+		return "发送的内容太大，服务器不收", "What was sent is too large for the server"
+	case "offset":
+		return "照片上传的位置与服务器不一致，将重新上传", "The photo upload is out of step with the server; it will be sent again"
+	case "":
+		return "服务器拒绝了请求，请联系区县技术人员", "The server refused the request: call the district's IT officer"
+	}
+	return "服务器拒绝了请求（" + code + "），请联系区县技术人员", "The server refused the request (" + code + "): call the district's IT officer"
 }
 
 // Report is what one round did.

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -11,12 +12,13 @@ import (
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
 
-// caseScreen shows one case's roster details.
+// caseScreen shows one case's roster details, and a returned record's comments.
 type caseScreen struct {
 	common
 	id    string
 	c     *localstore.Case
-	err   string
+	rec   *localstore.Record // the case's interview, nil before it starts
+	err   [2]string
 	start key.Binding
 }
 
@@ -24,6 +26,7 @@ type caseScreen struct {
 type caseMsg struct {
 	id  string
 	c   localstore.Case
+	rec *localstore.Record
 	err error
 }
 
@@ -32,11 +35,26 @@ func newCaseScreen(c common, id string) *caseScreen {
 }
 
 func (s *caseScreen) Init() tea.Cmd {
-	sess, id := s.env.Session, s.id
+	sess, id, formID := s.env.Session, s.id, s.env.PersonForm.ID
 	return s.do(func() tea.Msg {
 		c, err := sess.Case(id)
-		return caseMsg{id, c, err}
+		if err != nil {
+			return caseMsg{id: id, err: err}
+		}
+		rec, err := sess.RecordFor(id, formID)
+		if errors.Is(err, localstore.ErrNotFound) {
+			return caseMsg{id: id, c: c}
+		}
+		return caseMsg{id, c, rec, err}
 	})
+}
+
+// resumes reports whether enter goes on with an interview under way rather than
+// starting the case: a draft opens at the form directly (the method is changed from
+// there), a returned record at its first commented question.
+func (s *caseScreen) resumes() bool {
+	r := s.rec
+	return r != nil && r.Method != 0 && r.Outcome == localstore.OutcomeInterviewed && !r.Status.Locked()
 }
 
 func (s *caseScreen) Title(lang string) string {
@@ -50,6 +68,12 @@ func (s *caseScreen) Typing() bool { return false }
 func (s *caseScreen) ShortHelp() []key.Binding {
 	start := s.start
 	start.SetEnabled(s.c != nil)
+	switch {
+	case s.resumes() && s.rec.Status == localstore.StatusReturned:
+		start.SetHelp("enter", "key.fixrec")
+	case s.resumes():
+		start.SetHelp("enter", "key.resume")
+	}
 	return []key.Binding{start, s.env.Keys.Back}
 }
 
@@ -65,14 +89,17 @@ func (s *caseScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, nil
 		}
 		if msg.err != nil {
-			s.err = clean(msg.err.Error())
+			s.err = loadErrText(msg.err)
 			return s, nil
 		}
-		s.c = &msg.c
+		s.c, s.rec = &msg.c, msg.rec
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, s.env.Keys.Back):
 			return s, back
+		case key.Matches(msg, s.start) && s.resumes():
+			p, _ := stepAfterStart(s.rec)
+			return s, navigate(p)
 		case key.Matches(msg, s.start) && s.c != nil:
 			return s, navigate(Page{Kind: KindStart, ID: s.id})
 		}
@@ -82,8 +109,8 @@ func (s *caseScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 
 func (s *caseScreen) View(width, height int) string {
 	lang, st := s.env.Lang, s.env.Styles
-	if s.err != "" {
-		return st.Error.Render(tr(lang, "err") + s.err)
+	if s.err[0] != "" {
+		return strings.Join(textwidth.Wrap(s.err[langIndex(lang)], width), "\n")
 	}
 	if s.c == nil {
 		return st.Faint.Render(tr(lang, "loading"))
@@ -120,6 +147,19 @@ func (s *caseScreen) View(width, height int) string {
 				label = strings.Repeat(" ", labelW)
 			}
 			lines = append(lines, "  "+label+l)
+		}
+	}
+	if s.rec != nil && s.rec.Status == localstore.StatusReturned {
+		// What the leader wants fixed, before the form opens.
+		lines = append(lines, "", "  "+st.Warning.Render(textwidth.Truncate(tr(lang, "returnedhead"), width-2)))
+		for _, c := range roundComments(s.rec) {
+			text := tr(lang, "comment") + clean(c.Text)
+			if c.Question != "" {
+				text = c.Question + " " + text
+			}
+			for _, l := range textwidth.Wrap(text, width-4) {
+				lines = append(lines, "    "+st.Warning.Render(l))
+			}
 		}
 	}
 	return strings.Join(lines, "\n")

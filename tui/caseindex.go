@@ -134,6 +134,21 @@ func buildIndex(cases []localstore.Case, myVillages []string, prev *caseIndex) *
 	slices.SortStableFunc(ix.orders[sortStatus], func(a, b int32) int {
 		return cmp.Compare(statusRank(ix.entries[a].c.Status), statusRank(ix.entries[b].c.Status))
 	})
+	// A record the leader returned is work to do first, in every order.
+	if ix.counts[""][localstore.StatusReturned] > 0 {
+		for o := range ix.orders {
+			slices.SortStableFunc(ix.orders[o], func(a, b int32) int {
+				ra, rb := ix.entries[a].c.Status == localstore.StatusReturned, ix.entries[b].c.Status == localstore.StatusReturned
+				switch {
+				case ra && !rb:
+					return -1
+				case rb && !ra:
+					return 1
+				}
+				return 0
+			})
+		}
+	}
 	return ix
 }
 

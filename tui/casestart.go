@@ -25,7 +25,7 @@ type startScreen struct {
 	note    textinput.Model
 	focus   int // 0 method, 1 outcome, 2 note
 	busy    bool
-	err     string
+	err     [2]string
 	loaded  bool
 	locked  bool
 	rec     *localstore.Record
@@ -108,7 +108,7 @@ func (s *startScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		}
 		s.loaded = true
 		if msg.err != nil {
-			s.err = clean(msg.err.Error())
+			s.err = loadErrText(msg.err)
 			return s, nil
 		}
 		s.name = clean(msg.c.Row.Name)
@@ -128,13 +128,15 @@ func (s *startScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			s.note.SetValue(r.OutcomeNote)
 		}
 		return s, nil
+	case outcomeConfirmedMsg:
+		return s, s.saveHeader(clean(s.note.Value()))
 	case startDoneMsg:
 		if msg.caseID != s.caseID {
 			return s, nil
 		}
 		s.busy = false
 		if msg.err != nil {
-			s.err = clean(msg.err.Error())
+			s.err = errText(msg.err)
 			return s, nil
 		}
 		return s, next(msg.rec)
@@ -148,11 +150,13 @@ func (s *startScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, back
 		case s.locked:
 			return s, nil
-		case s.resumable() && msg.String() == "enter":
+		case msg.String() == "enter" && s.focus < s.fields()-1:
+			// Enter walks method, outcome (and note) the same on every case, new or
+			// under way, so a habit of keys does the same everywhere.
+			return s, s.setFocus(s.focus + 1)
+		case msg.String() == "enter" && s.resumable():
 			// An interview under way goes on where it was, without saving the header again.
 			return s, next(s.rec)
-		case msg.String() == "enter" && s.focus < s.fields()-1:
-			return s, s.setFocus(s.focus + 1)
 		case msg.String() == "enter":
 			return s, s.save()
 		case key.Matches(msg, k.NextField) && !(s.focus < 2 && msg.String() == "down"):
@@ -193,16 +197,27 @@ func (s *startScreen) choose(msg tea.KeyPressMsg) {
 	}
 }
 
+// outcomeConfirmedMsg is the enumerator's yes to closing the case without an interview.
+type outcomeConfirmedMsg struct{}
+
 func (s *startScreen) save() tea.Cmd {
 	note := clean(s.note.Value())
 	if !s.interview() && note == "" {
-		s.err = tr(s.env.Lang, "needNote")
+		s.err = both("needNote")
 		return s.setFocus(2)
 	}
-	if s.interview() {
-		note = ""
+	if !s.interview() {
+		// Completed at once and sent for cancellation: only a leader can reopen it.
+		o := outcomes[s.outcome]
+		return showOverlay(newConfirm(s.common, both("confirmoutcome"),
+			[2]string{fmt.Sprintf(tr("zh", "confirmoutcome.body"), s.name, o.zh, note), fmt.Sprintf(tr("en", "confirmoutcome.body"), s.name, o.en, note)},
+			func() tea.Msg { return outcomeConfirmedMsg{} }))
 	}
-	s.busy, s.err = true, ""
+	return s.saveHeader("")
+}
+
+func (s *startScreen) saveHeader(note string) tea.Cmd {
+	s.busy, s.err = true, [2]string{}
 	sess, f, id := s.env.Session, s.env.PersonForm, s.caseID
 	method, outcome := methods[s.method].code, outcomes[s.outcome].code
 	return s.do(func() tea.Msg {
@@ -248,7 +263,7 @@ func (s *startScreen) View(width, height int) string {
 		if s.focus == 2 {
 			head = "▸ "
 		}
-		lines = append(lines, head+st.Section.Render(tr(lang, "note"))+" "+s.note.View())
+		lines = append(lines, head+st.Section.Render(tr(lang, "note"))+" "+fieldView(s.note))
 		lines = append(lines, "    "+st.Faint.Render(textwidth.Truncate(tr(lang, "noteHint"), width-4)))
 	}
 	lines = append(lines, "")
@@ -257,8 +272,10 @@ func (s *startScreen) View(width, height int) string {
 		lines = append(lines, "  "+st.Warning.Render(textwidth.Truncate(tr(lang, "isLocked"), width-2)))
 	case s.busy:
 		lines = append(lines, "  "+st.Faint.Render(tr(lang, "saving")))
-	case s.err != "":
-		lines = append(lines, "  "+st.Error.Render(textwidth.Truncate(s.err, width-2)))
+	case s.err[0] != "":
+		for _, l := range textwidth.Wrap(s.err[langIndex(lang)], width-2) {
+			lines = append(lines, "  "+st.Error.Render(l))
+		}
 	case s.interview():
 		lines = append(lines, "  "+st.Faint.Render(textwidth.Truncate(tr(lang, "startHint"), width-2)))
 	default:
@@ -276,15 +293,25 @@ func (s *startScreen) resumable() bool {
 // next is the step after the start for the record's state: the form, the read-back, the
 // signatures or the photo; a case closed here goes back to its details.
 func next(r *localstore.Record) tea.Cmd {
-	if r == nil || r.Outcome != localstore.OutcomeInterviewed || r.Status.Locked() {
+	p, ok := stepAfterStart(r)
+	if !ok {
 		return back
 	}
-	p := Page{ID: r.CaseID, Kind: KindForm}
+	return replace(p)
+}
+
+// stepAfterStart is the page an interview under way goes on at; ok is false when the
+// record is not an interview that can go on.
+func stepAfterStart(r *localstore.Record) (p Page, ok bool) {
+	if r == nil || r.Outcome != localstore.OutcomeInterviewed || r.Status.Locked() {
+		return Page{}, false
+	}
+	p = Page{ID: r.CaseID, Kind: KindForm}
 	switch r.Status {
 	case localstore.StatusReadBack:
 		p.Kind = KindSign // read back and agreed: the signatures are next
 	case localstore.StatusSigned:
 		p.Kind = KindPhoto
 	}
-	return replace(p)
+	return p, true
 }

@@ -40,8 +40,9 @@
 // (method and outcome) → the form, question by question (form.go: keys, saving and
 // moving; formedit.go: the answer being given; formview.go: drawing; formload.go:
 // opening a record, the roster's prefills and where to resume; formdialogs.go: the
-// jump list and the small dialogs) → readback.go (宣读) → sign.go with sigpad.go (the
-// braille signature pad) → photoscreen.go, which completes the case. Each step
+// jump list and the small dialogs) → readback.go (宣读; speak.go reads it aloud,
+// respondent.go turns it toward the respondent) → sign.go with sigpad.go (the braille
+// signature pad) → photoscreen.go, which completes the case. Each step
 // replaces the one before (replace), so "back" from any of them returns to the case.
 // A team leader's home is team.go (teamday.go gathers the figures); review.go
 // approves or returns a record; the community form is the form screen on a village's
@@ -49,4 +50,13 @@
 // importscreen.go reads a roster; reports.go writes the paperwork; syncscreen.go and
 // syncloop.go show and run sync (the loop runs outside the model and reports with
 // program.Send); handbook.go is the searchable 指标解释.
+//
+// # Accessibility
+//
+// Text fields are drawn with fieldView (input.go), which marks where the cursor is; the
+// root takes the mark out and puts the terminal's own cursor there (tea.View.Cursor), so
+// an input method's candidate window and a screen reader follow the typing. Speech is
+// Env.Speech, run from a command and stopped when the screen moves on (talker, speak.go).
+// StylesFor builds the default or the high-contrast theme (theme.go). The plain mode for
+// screen readers is not here: it is plainmode, over the same steps (interview).
 package tui

@@ -2,8 +2,7 @@ package tui
 
 import (
 	"errors"
-	"maps"
-	"reflect"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/doorstep-survey/doorstep/forms"
+	steps "github.com/doorstep-survey/doorstep/interview"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/survey"
 )
@@ -19,7 +19,7 @@ import (
 // prefillReason marks the audit entries of answers taken from the roster when a record
 // is first opened: an auditor sees where they came from, and the form does not resume
 // after them as if the enumerator had answered.
-const prefillReason = "底册预填 (prefilled from the roster)"
+const prefillReason = steps.PrefillReason
 
 // formScreen is the interview: one question at a time, with its section and progress.
 // Every answer is saved (durably, by the store) before the next question shows; keys
@@ -43,7 +43,7 @@ type formScreen struct {
 	ctx     forms.Context
 	res     forms.Result
 	loaded  bool
-	loadErr string
+	loadErr [2]string
 
 	cur     string // the question shown; "" is the end of the form
 	ed      editor
@@ -71,6 +71,9 @@ type formScreen struct {
 
 type formKeys struct {
 	next, prev, jump, readBack, leave, help key.Binding
+	// method reopens the case's method and outcome; blank goes to the next question
+	// not answered yet; related goes to the questions the shown error's check reads.
+	method, blank, related key.Binding
 }
 
 // move is where to go once the answer in hand is saved.
@@ -87,6 +90,8 @@ const (
 	moveTo                    // a question from the jump list
 	moveLeave                 // back to the case (the draft stays)
 	moveReadBack
+	moveMethod // to the case's method and outcome
+	moveBlank  // the next question not answered yet
 )
 
 // formLoadedMsg is the record opened for the interview, with the form it was started
@@ -98,6 +103,7 @@ type formLoadedMsg struct {
 	answers forms.Answers
 	ctx     forms.Context
 	resume  string // the last question the enumerator answered
+	place   string // where the draft was paused, when nothing was answered since
 	// fromRoster are the answers still as the roster prefilled them.
 	fromRoster map[string]bool
 	err        error
@@ -135,6 +141,9 @@ func newFormScreen(c common, caseID, at string, fix bool) *formScreen {
 		readBack: binding([]string{"f5"}, "F5", "key.readback"),
 		leave:    binding([]string{"esc"}, "esc", "key.pause"),
 		help:     binding([]string{"?"}, "?", "key.qhelp"),
+		method:   binding([]string{"f3"}, "F3", "key.method"),
+		blank:    binding([]string{"f6"}, "F6", "key.blank"),
+		related:  binding([]string{"f7"}, "F7", "key.related"),
 	}
 	return s
 }
@@ -171,16 +180,20 @@ func (s *formScreen) ShortHelp() []key.Binding {
 	k := s.keys
 	var keys []key.Binding
 	if s.cur != "" && !s.ed.typing() {
-		keys = append(keys, binding([]string{"1"}, "0-9", "key.choose"))
-		if s.ed.q.Type == forms.TypeMultiple {
-			keys = append(keys, binding([]string{"space"}, "space", "key.toggle"))
+		if s.ed.q.Editor() == forms.EditPickMany {
+			keys = append(keys, binding([]string{"1", "space"}, "0-9/space", "key.toggle"))
+		} else {
+			keys = append(keys, binding([]string{"1"}, "0-9", "key.choose"))
 		}
 	}
 	// ? shows the question's help as F1 does; the help line names F1 only, once.
 	if s.village != "" {
-		return append(keys, k.next, k.prev, k.jump, k.leave)
+		return append(keys, k.next, k.prev, k.jump, k.blank, k.leave)
 	}
-	return append(keys, k.next, k.prev, k.jump, k.readBack, k.leave)
+	if len(s.relatedTo()) > 0 {
+		keys = append(keys, k.related)
+	}
+	return append(keys, k.next, k.prev, k.jump, k.blank, k.method, k.readBack, k.leave)
 }
 
 func (s *formScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
@@ -206,13 +219,16 @@ func (s *formScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case formLoadedMsg:
 		cmd := s.loadedRecord(msg)
-		if s.loadErr != "" {
+		if s.loadErr[0] != "" {
 			s.held = nil
 			return s, cmd
 		}
 		return s, tea.Batch(cmd, s.replay())
 	case answerSavedMsg:
 		return s.saved(msg)
+	case placeKeptMsg:
+		s.saving, s.held = false, nil
+		return s, msg.then
 	case warningNotedMsg:
 		sess, id := s.env.Session, s.rec.ID
 		s.saving = true
@@ -243,7 +259,7 @@ func (s *formScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		s.saving = false
 		if msg.err != nil {
 			if errors.Is(msg.err, localstore.ErrWrongPassphrase) {
-				s.err = both("wrongpass")
+				s.err = both("wrongpassonly")
 			} else {
 				s.err = errText(msg.err)
 			}
@@ -279,7 +295,7 @@ func (s *formScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 func (s *formScreen) loadedRecord(msg formLoadedMsg) tea.Cmd {
 	s.loaded = true
 	if msg.err != nil {
-		s.loadErr = clean(msg.err.Error())
+		s.loadErr = loadErrText(msg.err)
 		return nil
 	}
 	s.form, s.rec, s.name, s.answers, s.ctx, s.fromRoster = msg.form, msg.rec, msg.name, msg.answers, msg.ctx, msg.fromRoster
@@ -297,6 +313,9 @@ func (s *formScreen) loadedRecord(msg formLoadedMsg) tea.Cmd {
 		if len(s.res.Relevant) > 0 {
 			return s.open(s.res.Relevant[0])
 		}
+	case msg.place != "" && slices.Contains(s.res.Relevant, msg.place):
+		// Where it was paused, nothing saved since.
+		return s.open(msg.place)
 	case msg.resume != "":
 		// Where it was left: after the last answer, or at it if it has a problem.
 		if s.blocking(msg.resume) {
@@ -322,8 +341,12 @@ func (s *formScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 			}
 		case key.Matches(msg, k.jump):
 			return showOverlay(newJumpList(s))
+		case key.Matches(msg, k.blank):
+			return s.open(s.nextBlank())
+		case key.Matches(msg, k.method) && s.village == "":
+			return s.proceed(move{kind: moveMethod})
 		case key.Matches(msg, k.leave):
-			return back
+			return s.proceed(move{kind: moveLeave})
 		}
 		return nil
 	}
@@ -337,7 +360,7 @@ func (s *formScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 				return warningNotedMsg{s.warnKey, note}
 			}))
 		}
-		if s.ed.digits != "" && !s.ed.typing() && s.ed.q.Type == forms.TypeMultiple {
+		if s.ed.digits != "" && !s.ed.typing() && s.ed.q.Editor() == forms.EditPickMany {
 			s.ed.pick(s.ed.offered[s.ed.cursor].Code)
 			s.ed.digits = ""
 			return nil
@@ -355,6 +378,15 @@ func (s *formScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		return s.commit(move{kind: moveReadBack})
 	case key.Matches(msg, k.leave):
 		return s.commit(move{kind: moveLeave})
+	case key.Matches(msg, k.blank):
+		return s.commit(move{kind: moveBlank})
+	case key.Matches(msg, k.method) && s.village == "":
+		return s.commit(move{kind: moveMethod})
+	case key.Matches(msg, k.related):
+		if ids := s.relatedTo(); len(ids) > 0 {
+			return s.commit(move{kind: moveTo, to: ids[0]})
+		}
+		return nil
 	}
 	taken, chose, cmd := s.ed.key(msg)
 	if taken {
@@ -389,34 +421,14 @@ func (s *formScreen) commit(mv move) tea.Cmd {
 	if !s.ed.dirty || v == nil && !had {
 		return s.proceed(mv)
 	}
-	candidate := maps.Clone(s.answers)
-	if v == nil {
-		delete(candidate, q.ID)
-	} else {
-		candidate[q.ID] = v
-	}
 	if s.stash == nil {
 		s.stash = map[string]any{}
 	}
-	delete(s.stash, q.ID) // answered anew: nothing of before to bring back
-	res := s.form.Evaluate(candidate, s.ctx)
-	res.Apply(candidate)
-	cleared := res.Cleared
-	restored := s.restore(candidate)
-	if len(restored) > 0 {
-		res = s.form.Evaluate(candidate, s.ctx)
-		res.Apply(candidate)
-		cleared = append(cleared, res.Cleared...)
-	}
-	changes := []localstore.AnswerChange{s.change(q, candidate)}
-	for _, cq := range s.form.Questions() {
-		if cq != q && answerChanged(s.answers, candidate, cq.ID) {
-			changes = append(changes, s.change(cq, candidate))
-		}
-	}
-	confirmed := false
-	for _, ch := range changes {
-		confirmed = confirmed || slices.Contains(s.rec.Confirmed, ch.Section)
+	edit := steps.Answer(s.form, s.rec, s.answers, s.ctx, s.stash, q, v, s.env.Now().Sub(s.shownAt))
+	candidate, changes, confirmed := edit.Answers, edit.Changes, edit.Confirmed
+	if confirmed && s.reason == "" && s.rec.Status == localstore.StatusReturned {
+		// The leader's return is why: the comment is on the record.
+		s.reason = returnedReason
 	}
 	if confirmed && s.reason == "" {
 		s.pending = mv
@@ -428,29 +440,13 @@ func (s *formScreen) commit(mv move) tea.Cmd {
 		changes[i].Reason = s.reason
 	}
 	s.reason = ""
-	for _, id := range cleared {
-		if _, ok := s.stash[id]; !ok && s.answers[id] != nil {
-			s.stash[id] = s.answers[id]
-		}
-	}
-	s.cleared, s.restored = s.clearedNote(cleared), s.restoredNote(restored)
+	s.cleared, s.restored = s.clearedNote(edit.Cleared), s.restoredNote(edit.Restored)
 	s.saving, s.pending = true, mv
 	sess, id := s.env.Session, s.rec.ID
 	return s.do(func() tea.Msg {
 		rec, err := sess.SaveAnswers(id, changes...)
 		return answerSavedMsg{rec: rec, answers: candidate, err: err}
 	})
-}
-
-func (s *formScreen) change(q *forms.Question, answers forms.Answers) localstore.AnswerChange {
-	ch := localstore.AnswerChange{Question: q.ID, Section: q.Section.ID, Withdraw: survey.NotesAt(s.rec, q.ID)}
-	if v, ok := answers[q.ID]; ok {
-		ch.Value, _ = forms.EncodeAnswer(v)
-	}
-	if q.ID == s.cur {
-		ch.Spent = s.env.Now().Sub(s.shownAt)
-	}
-	return ch
 }
 
 // clearedNote names the answers cleared that someone gave: an answer the roster
@@ -481,42 +477,6 @@ func (s *formScreen) questionsNote(ids []string, key string) [2]string {
 		en = append(en, id+" "+clean(q.ReadBackLabel().In("en")))
 	}
 	return [2]string{tr("zh", key) + strings.Join(zh, "、"), tr("en", key) + strings.Join(en, ", ")}
-}
-
-// restore puts back, as they were, the answers cleared earlier in this interview whose
-// question applies again; it returns their ids in form order.
-func (s *formScreen) restore(candidate forms.Answers) []string {
-	var out []string
-	for again := true; again; {
-		again = false
-		for _, q := range s.form.Questions() {
-			v, ok := s.stash[q.ID]
-			if _, has := candidate[q.ID]; !ok || has {
-				continue
-			}
-			candidate[q.ID] = v
-			r := s.form.Evaluate(candidate, s.ctx)
-			if slices.Contains(r.Relevant, q.ID) && !slices.Contains(r.Cleared, q.ID) {
-				delete(s.stash, q.ID)
-				out = append(out, q.ID)
-				again = true
-				continue
-			}
-			delete(candidate, q.ID)
-		}
-	}
-	slices.SortFunc(out, func(a, b string) int {
-		return slices.IndexFunc(s.form.Questions(), func(q *forms.Question) bool { return q.ID == a }) -
-			slices.IndexFunc(s.form.Questions(), func(q *forms.Question) bool { return q.ID == b })
-	})
-	return out
-}
-
-// answerChanged reports whether the question's answer differs between a and b.
-func answerChanged(a, b forms.Answers, id string) bool {
-	x, inA := a[id]
-	y, inB := b[id]
-	return inA != inB || inA && !reflect.DeepEqual(x, y)
 }
 
 func (s *formScreen) saved(msg answerSavedMsg) (Screen, tea.Cmd) {
@@ -578,7 +538,11 @@ func (s *formScreen) proceed(mv move) tea.Cmd {
 	case moveTo:
 		return s.open(mv.to)
 	case moveLeave:
-		return back
+		return s.keepPlace(back)
+	case moveMethod:
+		return s.keepPlace(replace(Page{Kind: KindStart, ID: s.caseID}))
+	case moveBlank:
+		return s.open(s.nextBlank())
 	case moveReadBack:
 		if s.fix {
 			if s.cur != "" && s.stopAt(s.cur) {
@@ -594,28 +558,89 @@ func (s *formScreen) proceed(mv move) tea.Cmd {
 // stopAt shows the question's problem, if it has one, and reports whether it blocks.
 func (s *formScreen) stopAt(id string) bool {
 	s.err, s.warn, s.warnKey = [2]string{}, [2]string{}, ""
-	if _, ok := s.answers[id]; !ok && slices.Contains(s.res.Missing, id) {
+	switch stop := steps.StopAt(s.res, s.rec, s.answers, id); stop.Kind {
+	case steps.GoOn:
+		return false
+	case steps.Required:
 		s.err = both("required")
-		s.reopen()
-		return true
+	case steps.Error:
+		s.err = findingText(s.form, stop.Finding, s.answers, s.ctx)
+	case steps.Warning:
+		s.warn, s.warnKey = findingText(s.form, stop.Finding, s.answers, s.ctx), stop.NoteKey
 	}
-	for _, fd := range s.res.Findings {
-		if fd.Question != id {
+	s.reopen()
+	return true
+}
+
+// findingText is a finding's message in both languages; a check judged on the age
+// says the age it derived, which the enumerator can check against the card.
+func findingText(f *forms.Form, fd forms.Finding, a forms.Answers, ctx forms.Context) [2]string {
+	t := [2]string{clean(fd.Message.ZH), clean(fd.Message.In("en"))}
+	if age, ok := f.Age(a, ctx); ok && f.CheckUsesAge(fd.Check) {
+		t[0] += fmt.Sprintf(tr("zh", "derivedage"), age)
+		t[1] += fmt.Sprintf(tr("en", "derivedage"), age)
+	}
+	return t
+}
+
+// returnedReason is kept with a change to an agreed answer of a returned record: the
+// leader's comment asked for it.
+const returnedReason = steps.ReturnedReason
+
+// keepPlace keeps the question on screen, where the draft opens again, and then leaves
+// with then: the place is written before anything can reopen the record.
+func (s *formScreen) keepPlace(then tea.Cmd) tea.Cmd {
+	if s.rec == nil || s.rec.Status.Locked() || s.cur == "" {
+		return then
+	}
+	s.saving = true
+	sess, id, p := s.env.Session, s.rec.ID, localstore.Place{Question: s.cur, AuditLen: s.rec.AuditLen}
+	return s.do(func() tea.Msg {
+		// A place not kept costs only where the draft opens: the answers are saved.
+		_ = sess.SetPlace(id, p)
+		return placeKeptMsg{then}
+	})
+}
+
+// placeKeptMsg says the paused place is written; then leaves the form.
+type placeKeptMsg struct{ then tea.Cmd }
+
+// nextBlank is the first question after the one shown (then from the start) that is
+// not answered yet or has a problem to settle; "" (the end page) when there is none.
+func (s *formScreen) nextBlank() string {
+	rel := s.res.Relevant
+	start := slices.Index(rel, s.cur) + 1
+	for i := range rel {
+		id := rel[(start+i)%len(rel)]
+		if id == s.cur {
 			continue
 		}
-		if fd.Severity == forms.SeverityError {
-			s.err = [2]string{clean(fd.Message.ZH), clean(fd.Message.In("en"))}
-			s.reopen()
-			return true
-		}
-		if k := fd.Check + "@" + fd.Question; s.rec.Notes[k] == "" {
-			s.warn = [2]string{clean(fd.Message.ZH), clean(fd.Message.In("en"))}
-			s.warnKey = k
-			s.reopen()
-			return true
+		if _, ok := s.answers[id]; !ok || s.blocking(id) {
+			return id
 		}
 	}
-	return false
+	return ""
+}
+
+// relatedTo are the other questions the check of the error shown reads, in form order:
+// where the answer that conflicts with this one may be the one to fix.
+func (s *formScreen) relatedTo() []string {
+	if s.cur == "" || s.err[0] == "" && s.warn[0] == "" {
+		return nil
+	}
+	for _, fd := range s.res.Findings {
+		if fd.Question != s.cur || fd.Severity != forms.SeverityError && s.rec.Notes[survey.NoteKey(fd)] != "" {
+			continue
+		}
+		var out []string
+		for _, id := range s.form.CheckReads(fd.Check) {
+			if id != s.cur && slices.Contains(s.res.Relevant, id) {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	return nil
 }
 
 // blocking reports whether the question has a problem that stops going on.
@@ -624,7 +649,7 @@ func (s *formScreen) blocking(id string) bool {
 		return true
 	}
 	for _, fd := range s.res.Findings {
-		if fd.Question == id && (fd.Severity == forms.SeverityError || s.rec.Notes[fd.Check+"@"+fd.Question] == "") {
+		if fd.Question == id && (fd.Severity == forms.SeverityError || s.rec.Notes[survey.NoteKey(fd)] == "") {
 			return true
 		}
 	}
@@ -644,24 +669,7 @@ func (s *formScreen) reopen() {
 // after is the relevant question following id in form order ("" at the end). id may
 // no longer be relevant: then the first relevant one after its place.
 func (s *formScreen) after(id string) string {
-	if i := slices.Index(s.res.Relevant, id); i >= 0 {
-		if i+1 < len(s.res.Relevant) {
-			return s.res.Relevant[i+1]
-		}
-		return ""
-	}
-	pos := -1
-	for i, q := range s.form.Questions() {
-		if q.ID == id {
-			pos = i
-		}
-	}
-	for i, q := range s.form.Questions() {
-		if i > pos && slices.Contains(s.res.Relevant, q.ID) {
-			return q.ID
-		}
-	}
-	return ""
+	return steps.After(s.form, s.res, id)
 }
 
 // open shows a question ("" is the end of the form).
@@ -691,29 +699,7 @@ type problems struct {
 
 func (s *formScreen) problems() problems {
 	var p problems
-	note := func(id string) {
-		if p.first == "" {
-			p.first = id
-		}
-	}
-	for _, fd := range s.res.Findings {
-		switch {
-		case fd.Severity == forms.SeverityError:
-			p.errs++
-			note(fd.Question)
-		case s.rec.Notes[fd.Check+"@"+fd.Question] == "":
-			p.warns++
-			note(fd.Question)
-		}
-	}
-	p.missing = len(s.res.Missing)
-	if p.missing > 0 {
-		// The earliest problem in form order comes first.
-		first := s.res.Missing[0]
-		if p.first == "" || slices.Index(s.res.Relevant, first) < slices.Index(s.res.Relevant, p.first) {
-			p.first = first
-		}
-	}
+	p.first, p.missing, p.errs, p.warns = steps.FirstProblem(s.res, s.rec)
 	return p
 }
 
@@ -771,17 +757,6 @@ func (s *formScreen) signVillage(pass string) tea.Cmd {
 	})
 }
 
-func errText(err error) [2]string {
-	if errors.Is(err, localstore.ErrDiskFull) {
-		return both("diskfull")
-	}
-	if errors.Is(err, localstore.ErrRecordLocked) {
-		return both("isLocked")
-	}
-	msg := clean(err.Error())
-	return [2]string{tr("zh", "notsaved") + msg, tr("en", "notsaved") + msg}
-}
-
 // commentsAt are the leader's comments of the last return on the question ("" for
 // those on the whole record); earlier rounds were dealt with before.
 func (s *formScreen) commentsAt(id string) []localstore.Comment {
@@ -789,13 +764,29 @@ func (s *formScreen) commentsAt(id string) []localstore.Comment {
 }
 
 func latestComments(rec *localstore.Record, id string) []localstore.Comment {
-	if rec == nil || rec.Status.Locked() || len(rec.Comments) == 0 {
+	if rec == nil || rec.Status.Locked() {
 		return nil
 	}
-	last := rec.Comments[len(rec.Comments)-1].At
+	var out []localstore.Comment
+	for _, c := range roundComments(rec) {
+		if c.Question == id {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// roundComments are the comments of the record's last return. Each comment keeps the
+// time it was written, so a round is told by its number (by the time of the return in
+// records from before rounds were kept).
+func roundComments(rec *localstore.Record) []localstore.Comment {
+	if rec == nil || len(rec.Comments) == 0 {
+		return nil
+	}
+	last := rec.Comments[len(rec.Comments)-1]
 	var out []localstore.Comment
 	for _, c := range rec.Comments {
-		if c.At.Equal(last) && c.Question == id {
+		if last.Round > 0 && c.Round == last.Round || last.Round == 0 && c.At.Equal(last.At) {
 			out = append(out, c)
 		}
 	}

@@ -116,6 +116,17 @@ func TestFormWarningNoteConfirmsOneValue(t *testing.T) {
 	if n := stored(t, m).Notes["C7@R3"]; n == "" {
 		t.Fatalf("the note was not kept: %v", stored(t, m).Notes)
 	}
+	jumpState := func(m Model) string {
+		for _, it := range newJumpList(form(t, m)).items {
+			if it.id == "R3" {
+				return it.state
+			}
+		}
+		return ""
+	}
+	if st := jumpState(m); st != "✓" {
+		t.Errorf("F4 shows R3 as %q with its warning confirmed, want ✓", st)
+	}
 	m = jump(t, m, "R3")
 	m = press(t, m, "1")
 	if n, ok := stored(t, m).Notes["C7@R3"]; ok {
@@ -125,5 +136,8 @@ func TestFormWarningNoteConfirmsOneValue(t *testing.T) {
 	m = press(t, m, "2")
 	if fs := form(t, m); fs.warnKey != "C7@R3" || fs.cur != "R3" {
 		t.Errorf("R3 back to 2: the warning is not asked again (at %s, warning %q):\n%s", fs.cur, fs.warnKey, screenText(m))
+	}
+	if st := jumpState(m); st != "!" {
+		t.Errorf("F4 shows R3 as %q with its warning not confirmed for this value, want !", st)
 	}
 }

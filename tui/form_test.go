@@ -166,7 +166,7 @@ func TestFormResumesWhereLeft(t *testing.T) {
 	if _, ok := m.screen.(*caseScreen); !ok {
 		t.Fatalf("esc did not pause to the case:\n%s", screenText(m))
 	}
-	m = press(t, m, "enter", "enter") // start (the header is kept), and on
+	m = press(t, m, "enter") // the draft opens at the form directly
 	if fs := form(t, m); fs.cur != "R4" {
 		t.Errorf("resumed at %s, want R4:\n%s", fs.cur, screenText(m))
 	}
@@ -207,7 +207,7 @@ func TestFormWarningNeedsNote(t *testing.T) {
 	if _, err := m.env.Session.SetCaseHeader(rec.ID, 2, 1, ""); err != nil {
 		t.Fatal(err)
 	}
-	m = press(t, m, "esc", "enter", "enter")
+	m = press(t, m, "esc", "enter") // paused and resumed: the form opens directly
 	m = jump(t, m, "R5")
 	m = press(t, m, "ctrl+u", "enter")
 	fs := form(t, m)

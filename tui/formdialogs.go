@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/survey"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
 
@@ -69,7 +70,7 @@ func (a *ask) View(width int) []string {
 	}
 	label := a.label[li] + colon(a.to.env.Lang)
 	a.input.SetWidth(max(10, width-6-textwidth.Width(label)))
-	lines = append(lines, "", "  "+st.Label.Render(label)+a.input.View())
+	lines = append(lines, "", "  "+st.Label.Render(label)+fieldView(a.input))
 	if a.need {
 		lines = append(lines, "  "+st.Error.Render(tr(a.to.env.Lang, "needtext")))
 	}
@@ -111,7 +112,7 @@ func newJumpList(s *formScreen) *jumpList {
 			}
 			if fd.Severity == forms.SeverityError {
 				it.state = "✗"
-			} else if it.state != "✗" && s.rec.Notes[fd.Check+"@"+id] == "" {
+			} else if it.state != "✗" && s.rec.Notes[survey.NoteKey(fd)] == "" {
 				it.state = "!"
 			}
 		}

@@ -9,10 +9,8 @@ import (
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"golang.org/x/text/width"
 
 	"github.com/doorstep-survey/doorstep/forms"
-	"github.com/doorstep-survey/doorstep/forms/validate"
 )
 
 // editor is the answer being given to the question on the form screen, before it is
@@ -48,36 +46,16 @@ func newEditor(q *forms.Question, offered []*forms.Option, saved any, lang strin
 		}
 		return e
 	}
-	limit := 40
-	if q.Type == forms.TypeText {
-		limit = max(q.MaxLength, 1)
-	}
-	e.input = newInput(limit)
+	e.input = newInput(q.InputLimit())
 	if saved != nil {
-		e.input.SetValue(q.FormatAnswer(saved, lang))
-		if q.Type == forms.TypeDate {
-			e.input.SetValue(saved.(time.Time).Format("2006-01-02"))
-		}
-		if q.Type == forms.TypeDecimal || q.Type == forms.TypeInteger {
-			e.input.SetValue(plainNumber(saved))
-		}
+		e.input.SetValue(q.EditText(saved, lang))
 	}
 	e.input.CursorEnd()
 	return e
 }
 
-func plainNumber(v any) string {
-	switch v := v.(type) {
-	case int:
-		return strconv.Itoa(v)
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	}
-	return ""
-}
-
 // typing reports whether printable keys are text for the field.
-func (e *editor) typing() bool { return !e.q.Type.IsChoice() }
+func (e *editor) typing() bool { return e.q.Editor() == forms.EditLine }
 
 // focus starts the text field's cursor.
 func (e *editor) focus() tea.Cmd {
@@ -141,6 +119,7 @@ func (e *editor) digit(d string) bool {
 	}
 	if !e.prefixOfAny(typed) {
 		e.digits = ""
+		e.note = e.validCodes(d)
 		return false
 	}
 	e.digits = typed
@@ -162,7 +141,7 @@ func (e *editor) digit(d string) bool {
 			longer = true
 		}
 	}
-	if e.q.Type == forms.TypeSingle {
+	if e.q.Editor() == forms.EditPick {
 		e.pick(code)
 		if !longer {
 			e.digits = ""
@@ -178,6 +157,16 @@ func (e *editor) digit(d string) bool {
 	return false
 }
 
+// validCodes says that a typed digit is no option here, and which codes are.
+func (e *editor) validCodes(typed string) [2]string {
+	codes := make([]string, len(e.offered))
+	for i, o := range e.offered {
+		codes[i] = strconv.Itoa(o.Code)
+	}
+	return [2]string{fmt.Sprintf(tr("zh", "validcodes"), typed, strings.Join(codes, "、")),
+		fmt.Sprintf(tr("en", "validcodes"), typed, strings.Join(codes, ", "))}
+}
+
 func (e *editor) prefixOfAny(typed string) bool {
 	for _, o := range e.offered {
 		if strings.HasPrefix(strconv.Itoa(o.Code), typed) {
@@ -191,7 +180,7 @@ func (e *editor) prefixOfAny(typed string) bool {
 // others, and another option clears an exclusive one, and the note says so.
 func (e *editor) pick(code int) {
 	e.dirty, e.note = true, [2]string{}
-	if e.q.Type == forms.TypeSingle {
+	if e.q.Editor() == forms.EditPick {
 		e.chosen = []int{code}
 		return
 	}
@@ -246,62 +235,21 @@ func (e *editor) isChosen(code int) bool { return slices.Contains(e.chosen, code
 // means the text cannot be an answer of the question's type at all; everything else
 // (a range, an invalid ID) is for the engine to judge.
 func (e *editor) value(ref time.Time) (any, *[2]string) {
-	switch e.q.Type {
-	case forms.TypeSingle:
+	switch e.q.Editor() {
+	case forms.EditPick:
 		if len(e.chosen) == 0 {
 			return nil, nil
 		}
 		return e.chosen[0], nil
-	case forms.TypeMultiple:
+	case forms.EditPickMany:
 		if len(e.chosen) == 0 {
 			return nil, nil
 		}
 		return slices.Clone(e.chosen), nil
 	}
-	s := strings.TrimSpace(clean(e.input.Value()))
-	if s == "" {
-		return nil, nil
+	v, bad := e.q.Input(clean(e.input.Value()), ref)
+	if bad != nil {
+		return nil, &[2]string{bad.ZH, bad.In("en")}
 	}
-	narrow := width.Narrow.String(s) // full-width digits from a Chinese input method
-	switch e.q.Type {
-	case forms.TypeInteger:
-		n, err := strconv.Atoi(narrow)
-		if err != nil {
-			return nil, &[2]string{"请输入整数，如 3", "Enter a whole number, e.g. 3"}
-		}
-		return n, nil
-	case forms.TypeDecimal:
-		x, err := strconv.ParseFloat(narrow, 64)
-		if err != nil || strings.ContainsAny(narrow, "eExXpP") {
-			return nil, &[2]string{"请输入数字，如 2.5", "Enter a number, e.g. 2.5"}
-		}
-		return x, nil
-	case forms.TypeDate:
-		d, err := validate.ParseDate(narrow)
-		if err != nil {
-			return nil, validationText(err, "请输入日期，如 2021-06-15", "Enter a date, e.g. 2021-06-15")
-		}
-		return d, nil
-	case forms.TypeResidentID:
-		if id, err := validate.ParseResidentID(s, ref); err == nil {
-			return id.Number, nil
-		}
-	case forms.TypeCertificate:
-		if c, err := validate.ParseCertificate(s, ref); err == nil {
-			return c.Number, nil
-		}
-	case forms.TypePhone:
-		if p, err := validate.ParsePhone(s); err == nil {
-			return p, nil
-		}
-	}
-	// Text, or a number the engine will find invalid and say why.
-	return s, nil
-}
-
-func validationText(err error, zh, en string) *[2]string {
-	if ve, ok := err.(*validate.Error); ok {
-		return &[2]string{ve.Message("zh"), ve.Message("en")}
-	}
-	return &[2]string{zh, en}
+	return v, nil
 }

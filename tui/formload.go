@@ -4,6 +4,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/doorstep-survey/doorstep/forms"
+	// steps: the interview's steps shared with plain mode (the name interview is this
+	// package's type).
+	steps "github.com/doorstep-survey/doorstep/interview"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/survey"
@@ -45,21 +48,13 @@ func titled(lang, key, name string) string {
 }
 
 // openInterview reads the case and its record of the person form f's id, with the
-// form and version the record was started with; it runs in a command.
+// form and version the record was started with (steps.Open); it runs in a command.
 func openInterview(sess *localstore.Session, reg *forms.Registry, f *forms.Form, caseID string) (interview, error) {
-	c, err := sess.Case(caseID)
+	iv, err := steps.Open(sess, reg, f, caseID)
 	if err != nil {
 		return interview{}, err
 	}
-	rec, err := sess.RecordFor(caseID, f.ID)
-	if err != nil {
-		return interview{}, err
-	}
-	rd, err := survey.Read(reg, rec, survey.About{Row: c.Row})
-	if err != nil {
-		return interview{}, err
-	}
-	return interview{form: rd.Form, rec: rec, row: c.Row, name: clean(c.Row.Name), answers: rd.Answers, ctx: rd.Context}, nil
+	return interview{form: iv.Form, rec: iv.Rec, row: iv.Row, name: clean(iv.Name), answers: iv.Answers, ctx: iv.Ctx}, nil
 }
 
 // loadInterview opens the case's record for the form; a record opened for the first
@@ -112,67 +107,14 @@ func loadVillage(sess *localstore.Session, reg *forms.Registry, f *forms.Form, v
 	})
 }
 
-// prefillAndResume saves the prefilled answers of a record opened for the first time
-// (marked as the roster's in the audit trail), and finds where the enumerator left it.
-// A roster value for a question that does not apply (a 20-digit card's category, asked
-// only of an 18-digit one) is not prefilled: nobody would see it, and the first answer
-// would clear it.
+// prefillAndResume saves the prefilled answers of a record opened for the first time,
+// and finds where the enumerator left it (steps.PrefillAndResume).
 func prefillAndResume(sess *localstore.Session, iv interview, prefill func(field string) any) formLoadedMsg {
-	rec, f := iv.rec, iv.form
-	if len(rec.Answers) == 0 && !rec.Status.Locked() {
-		filled := forms.Answers{}
-		for _, q := range f.Questions() {
-			if q.Prefill == "" {
-				continue
-			}
-			v := prefill(q.Prefill)
-			if v == nil {
-				continue
-			}
-			parsed, err := f.ParseAnswers(map[string]any{q.ID: v})
-			if err != nil || parsed[q.ID] == nil {
-				continue // a roster value the question cannot take: asked, not prefilled
-			}
-			filled[q.ID] = parsed[q.ID]
-		}
-		f.Evaluate(filled, iv.ctx).Apply(filled)
-		var changes []localstore.AnswerChange
-		for _, q := range f.Questions() {
-			v, ok := filled[q.ID]
-			if !ok {
-				continue
-			}
-			raw, err := forms.EncodeAnswer(v)
-			if err != nil {
-				continue
-			}
-			changes = append(changes, localstore.AnswerChange{Question: q.ID, Section: q.Section.ID, Value: raw, Reason: prefillReason})
-		}
-		if len(changes) > 0 {
-			var err error
-			if rec, err = sess.SaveAnswers(rec.ID, changes...); err != nil {
-				return formLoadedMsg{err: err}
-			}
-			if iv.answers, err = f.DecodeAnswers(rec.Answers); err != nil {
-				return formLoadedMsg{err: err}
-			}
-		}
-	}
-	audit, err := sess.Audit(rec.ID)
+	r, err := steps.PrefillAndResume(sess, steps.Interview{Form: iv.form, Rec: iv.rec, Row: iv.row, Name: iv.name, Answers: iv.answers, Ctx: iv.ctx}, prefill)
 	if err != nil {
 		return formLoadedMsg{err: err}
 	}
-	resume := ""
-	fromRoster := map[string]bool{}
-	for _, e := range audit {
-		if e.Action == localstore.ActionAnswer {
-			fromRoster[e.Question] = e.Reason == prefillReason
-			if e.Reason != prefillReason {
-				resume = e.Question
-			}
-		}
-	}
-	return formLoadedMsg{form: f, rec: rec, name: iv.name, answers: iv.answers, ctx: iv.ctx, resume: resume, fromRoster: fromRoster}
+	return formLoadedMsg{form: r.Form, rec: r.Rec, name: iv.name, answers: r.Answers, ctx: r.Ctx, resume: r.Resume, place: r.Place, fromRoster: r.FromRoster}
 }
 
 // registryOf is the registry of a program that was handed only the forms for new

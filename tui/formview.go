@@ -16,8 +16,8 @@ func (s *formScreen) View(width, height int) string {
 	if !s.loaded {
 		return st.Faint.Render(tr(lang, "loading"))
 	}
-	if s.loadErr != "" {
-		return strings.Join(textwidth.Wrap(tr(lang, "err")+s.loadErr, width), "\n")
+	if s.loadErr[0] != "" {
+		return strings.Join(textwidth.Wrap(s.loadErr[li], width), "\n")
 	}
 	if s.cur == "" {
 		return s.endView(width)
@@ -69,8 +69,10 @@ func (s *formScreen) View(width, height int) string {
 		msg(st.Faint.Render, tr(lang, "saving"))
 	case s.err[li] != "":
 		msg(st.Error.Render, "✗ "+s.err[li])
+		s.relatedLine(msg)
 	case s.warn[li] != "":
 		msg(st.Warning.Render, "! "+s.warn[li])
+		s.relatedLine(msg)
 		msg(st.Faint.Render, tr(lang, "warnhint"))
 	case s.ed.typing() && s.ed.dirty:
 		if live := s.liveProblem(); live != "" {
@@ -87,6 +89,30 @@ func (s *formScreen) View(width, height int) string {
 		lines = append(lines, tail...)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// relatedLine names the other questions the shown problem's check reads, with their
+// answers: the one to fix may be there, F7 away.
+func (s *formScreen) relatedLine(msg func(func(...string) string, string)) {
+	ids := s.relatedTo()
+	if len(ids) == 0 {
+		return
+	}
+	lang := s.env.Lang
+	var parts []string
+	for _, id := range ids {
+		q := s.form.Question(id)
+		part := id + " " + clean(q.ReadBackLabel().In(lang))
+		if v, ok := s.answers[id]; ok {
+			part += "=" + clean(q.FormatAnswer(v, lang))
+		}
+		parts = append(parts, part)
+	}
+	sep := "、"
+	if lang == "en" {
+		sep = "; "
+	}
+	msg(s.env.Styles.Faint.Render, fmt.Sprintf(tr(lang, "related.n"), strings.Join(parts, sep)))
 }
 
 // prefilled reports whether the answer is still the roster's, as the record was opened.
@@ -136,7 +162,7 @@ func (s *formScreen) answerLines(width, room int) []string {
 	e := &s.ed
 	if e.typing() {
 		e.input.SetWidth(max(10, width-8))
-		return []string{"  › " + e.input.View()}
+		return []string{"  › " + fieldView(e.input)}
 	}
 	codeW := 1
 	for _, o := range e.offered {
@@ -150,12 +176,12 @@ func (s *formScreen) answerLines(width, room int) []string {
 	for i := first; i < len(e.offered) && len(lines) < room; i++ {
 		o := e.offered[i]
 		mark := "( )"
-		if e.q.Type == forms.TypeMultiple {
+		if e.q.Editor() == forms.EditPickMany {
 			mark = "[ ]"
 		}
 		if e.isChosen(o.Code) {
 			mark = "(•)"
-			if e.q.Type == forms.TypeMultiple {
+			if e.q.Editor() == forms.EditPickMany {
 				mark = "[x]"
 			}
 		}

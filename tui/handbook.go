@@ -83,7 +83,7 @@ func (s *handbookScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 
 func (s *handbookScreen) View(width, height int) string {
 	lang, st := s.env.Lang, s.env.Styles
-	lines := []string{st.Label.Render(tr(lang, "search")+colon(lang)) + s.search.View(), ""}
+	lines := []string{st.Label.Render(tr(lang, "search")+colon(lang)) + fieldView(s.search), ""}
 	if len(s.shown) == 0 {
 		return strings.Join(append(lines, st.Faint.Render(tr(lang, "nomatch"))), "\n")
 	}

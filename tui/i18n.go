@@ -117,8 +117,8 @@ var text = map[string][2]string{
 	"isLocked":     {"此个案已完成，只有组长退回后才能修改", "This case is completed; only a team leader's return reopens it"},
 	// The form
 	"interview":               {"调查", "Interview"},
-	"key.prevq":               {"上一题", "previous"},
-	"key.jump":                {"题目列表", "all questions"},
+	"key.prevq":               {"上一题", "back"},
+	"key.jump":                {"题目列表", "questions"},
 	"key.readback":            {"宣读", "read back"},
 	"key.pause":               {"暂停", "pause"},
 	"key.qhelp":               {"指标解释", "help"},
@@ -301,9 +301,50 @@ var text = map[string][2]string{
 	"report.cancellations": {"核销名单：死亡、空挂户、查无此人", "Cancellation list: deaths, empty households, not found"},
 	"report.allowance":     {"调查员工作量：劳务补贴", "Cases per enumerator, for the allowance"},
 
+	// The field test (issue 10): returned records, resuming, jumps.
+	"key.fixrec":     {"修改", "fix"},
+	"key.resume":     {"继续调查", "resume"},
+	"key.method":     {"方式", "method"},
+	"key.blank":      {"未答", "blank"},
+	"key.related":    {"相关题", "related"},
+	"returnedhead":   {"组长退回，请按意见修改：", "Returned by the team leader, to fix:"},
+	"returned.n":     {"有 %d 份记录被组长退回，已排在最前，请先修改", "%d records came back from the team leader: listed first, fix them first"},
+	"related.n":      {"涉及：%s（F7 转到）", "Reads: %s (F7 goes there)"},
+	"derivedage":     {"（按证件号码推算，%d岁）", " (age %d from the ID number)"},
+	"validcodes":     {"%s 不是本题的选项，可选：%s", "%s is not an option here; the codes are %s"},
+	"wrongpassonly":  {"口令不对", "Wrong passphrase"},
+	"key.confirm":    {"确认", "confirm"},
+	"confirmoutcome": {"确认个案结果", "Confirm the outcome"},
+	"confirmoutcome.body": {"%s：%s（%s）。\n按 enter 确认后个案即完成并上报区县核销，之后只有组长能退回重开。esc 返回修改。",
+		"%s: %s (%s).\nenter completes the case and reports it to the district for cancellation; after that only a team leader can reopen it. esc goes back."},
+	// The store's failures by kind (errtext.go).
+	"err.conflict":    {"这份记录在两台电脑上被改得不一样了，请找组长核对", "The record was changed differently on two laptops: ask the team leader to check it"},
+	"err.reason":      {"这一部分已宣读确认，修改须说明原因", "This section was agreed at read-back: say why the answer changes"},
+	"err.notallowed":  {"这个用户不能这样做", "This user is not allowed to do that"},
+	"err.notready":    {"记录还没到这一步（先宣读、签字）", "The record is not ready for that yet (read back and sign first)"},
+	"err.notfound":    {"没有找到这份记录或个案", "The record or case was not found"},
+	"err.toolarge":    {"内容太大，没有保存", "Too large: not saved"},
+	"err.corrupt":     {"数据文件已损坏，请联系区县技术人员", "The data file is damaged: call the district's IT officer"},
+	"err.alreadyopen": {"数据文件已在另一个 Doorstep 窗口中打开", "The data file is already open in another Doorstep window"},
+	"err.newer":       {"数据文件是新版 Doorstep 写的，请用新版程序", "The data file was written by a newer Doorstep: use the newer program"},
+	"err.userexists":  {"已有这个用户代码", "A user with this code already exists"},
+	"err.nocards":     {"本机没有组员的密钥卡，请先添加", "No team member's key card is kept here: add them first"},
+	"err.unknown":     {"出现了意外的错误，请联系区县技术人员。技术详情：", "Something unexpected went wrong: call the district's IT officer. Details: "},
 	// The form's answers across a change (issue 13: held and restored answers).
 	"form.cleared":  {"已清除不再适用的答案：", "Cleared answers that no longer apply: "},
 	"form.restored": {"已恢复：", "Restored: "},
+
+	// ── Accessibility (issue 14): speech, the respondent's view. ──
+	"key.speak":      {"读这句", "speak"},
+	"key.speak2":     {"朗读句/部分", "speak line/section"},
+	"key.respview":   {"对方看", "respondent"},
+	"key.sentence":   {"上一句/下一句", "sentence"},
+	"speech.none":    {"这台电脑没有设置朗读。", "Speech is not set up on this computer."},
+	"speech.missing": {"朗读不可用（安装方法见前面的说明）。", "Speech is not available (see the note on installing it)."},
+	"speaking":       {"正在朗读…（按 esc 或换一句停止）", "Speaking… (esc or another sentence stops it)"},
+	"respondent":     {"请您核对", "Please check"},
+	"resp.count":     {"第 %d 句，共 %d 句", "%d of %d"},
+	"resp.end":       {"以上是全部内容。", "That is everything."},
 }
 
 var categoryNames = [8][2]string{{"", ""}, {"视力", "visual"}, {"听力", "hearing"}, {"言语", "speech"}, {"肢体", "physical"}, {"智力", "intellectual"}, {"精神", "mental"}, {"多重", "multiple"}}

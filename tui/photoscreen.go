@@ -107,7 +107,9 @@ func (s *photoScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, nil
 		}
 		s.iv.rec, s.queued, s.done = msg.rec, msg.queued, true
-		return s, nil
+		// The status bar says the same number as the page.
+		n := msg.queued
+		return s, func() tea.Msg { return queuedMsg{n} }
 	case tea.WindowSizeMsg:
 		s.picker.SetHeight(max(3, msg.Height-14))
 		return s, nil
@@ -261,6 +263,7 @@ func newPicker(exts []string, dir string, homeSubdirs ...string) filepicker.Mode
 		p.AllowedTypes = append(p.AllowedTypes, strings.ToLower(e), strings.ToUpper(e))
 	}
 	p.ShowPermissions = false
+	p.ShowSize = false // pickerLines shows files' sizes, and no folder's
 	p.AutoHeight = false
 	p.Cursor = "▸"
 	// esc leaves the screen, as everywhere; the picker goes up a folder with ← only.
@@ -288,15 +291,47 @@ func newPicker(exts []string, dir string, homeSubdirs ...string) filepicker.Mode
 	return p
 }
 
-// pickerLines is the picker's listing, cleaned, with the selection highlighted.
+// pickerLines is the picker's listing, cleaned, with the selection highlighted: the
+// marker, a space, the name, and a file's size (a folder's size says nothing of what is
+// in it, so it has none; the picker's own sizes are off).
 func pickerLines(p filepicker.Model, st Styles, width int) []string {
 	var out []string
 	for _, l := range strings.Split(strings.TrimRight(p.View(), "\n"), "\n") {
-		l = textwidth.Truncate(clean(l), width-4)
-		if strings.HasPrefix(strings.TrimSpace(l), "▸") {
+		l = clean(l)
+		selected := false
+		if name, ok := strings.CutPrefix(l, "▸ "); ok {
+			selected, l = true, name
+		} else if name, ok := strings.CutPrefix(l, "  "); ok {
+			l = name
+		} else if strings.TrimSpace(l) == "" {
+			out = append(out, "")
+			continue
+		}
+		if fi, err := os.Lstat(filepath.Join(p.CurrentDirectory, l)); err == nil && fi.Mode().IsRegular() {
+			l += "  " + byteSize(fi.Size())
+		}
+		mark := "  "
+		if selected {
+			mark = "▸ "
+		}
+		l = textwidth.Truncate(mark+l, width-4)
+		if selected {
 			l = st.Selected.Render(l)
 		}
 		out = append(out, "  "+l)
 	}
 	return out
+}
+
+// byteSize is a file's size as a person reads it: 73 B, 4.1 KB, 3.2 MB.
+func byteSize(n int64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1000*1000:
+		return fmt.Sprintf("%.1f KB", float64(n)/1000)
+	case n < 1000*1000*1000:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
 }

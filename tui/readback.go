@@ -29,6 +29,10 @@ type readBackScreen struct {
 	// waits for the form.
 	complete bool
 	keys     struct{ confirm, fix, prev, next, leave key.Binding }
+	// speech: s speaks the selected sentence, a the section; v turns the read-back
+	// toward the respondent (speak.go, respondent.go).
+	talk      talker
+	speakKeys struct{ one, all, view key.Binding }
 }
 
 // sectionConfirmedMsg is the store's word on a section agreed; done is set when it was
@@ -46,6 +50,9 @@ func newReadBack(c common, caseID string) *readBackScreen {
 	s.keys.prev = binding([]string{"pgup", "left"}, "←→", "key.section")
 	s.keys.next = binding([]string{"pgdown", "right"}, "", "")
 	s.keys.leave = binding([]string{"esc"}, "esc", "key.pause")
+	s.speakKeys.one = binding([]string{"s"}, "s/a", "key.speak2")
+	s.speakKeys.all = binding([]string{"a"}, "", "")
+	s.speakKeys.view = binding([]string{"v"}, "v", "key.respview")
 	return s
 }
 
@@ -64,7 +71,8 @@ func (s *readBackScreen) Typing() bool { return false }
 
 func (s *readBackScreen) ShortHelp() []key.Binding {
 	k := s.keys
-	return []key.Binding{k.confirm, s.env.Keys.Up, k.fix, k.prev, k.leave}
+	sk := s.speakKeys
+	return []key.Binding{k.confirm, s.env.Keys.Up, k.fix, k.prev, sk.one, sk.all, sk.view, k.leave}
 }
 
 func (s *readBackScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
@@ -118,10 +126,40 @@ func (s *readBackScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			}
 		}
 		return s, nil
+	case spokenMsg:
+		s.err = s.talk.done(msg)
+		return s, nil
 	case tea.KeyPressMsg:
+		if cmd, ok := s.speechKey(msg); ok {
+			return s, cmd
+		}
+		s.talk.quiet() // any other key moves on: the voice stops
 		return s, s.key(msg)
 	}
 	return s, nil
+}
+
+// speechKey handles the keys that speak or show the read-back to the respondent.
+func (s *readBackScreen) speechKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	k := s.speakKeys
+	if !s.loaded || !s.complete || s.iv.rec == nil {
+		return nil, false
+	}
+	secs := s.sections()
+	if len(secs) == 0 {
+		return nil, false
+	}
+	sec := secs[s.section]
+	switch {
+	case key.Matches(msg, k.one):
+		return s.talk.say(s.common, clean(sec.Lines[s.line].Text), s.env.Lang), true
+	case key.Matches(msg, k.all):
+		return s.talk.say(s.common, sectionSpeech(sec, s.env.Lang), s.env.Lang), true
+	case key.Matches(msg, k.view):
+		s.talk.quiet()
+		return navigate(Page{Kind: KindRespondent, ID: s.caseID, At: sec.Lines[s.line].Question}), true
+	}
+	return nil, false
 }
 
 func (s *readBackScreen) key(msg tea.KeyPressMsg) tea.Cmd {

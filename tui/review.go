@@ -118,7 +118,8 @@ func (s *reviewScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		s.items = reviewLines(s.env.Forms, s.rec, s.c)
 		s.cursor = s.nextAnswer(-1, 1)
 	case commentAddedMsg:
-		s.comments = append(s.comments, localstore.Comment{Question: msg.question, Text: msg.text})
+		// Written now: the store keeps this time, not the time of the return.
+		s.comments = append(s.comments, localstore.Comment{Question: msg.question, Text: msg.text, At: s.env.Now()})
 	case decidedMsg:
 		s.busy = false
 		if msg.err != nil {
@@ -130,6 +131,7 @@ func (s *reviewScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		} else {
 			s.done = both("returned")
 		}
+		return s, requeued(s.env.DB)
 	case tea.KeyPressMsg:
 		return s, s.key(msg)
 	}
@@ -222,7 +224,7 @@ func reviewLines(reg *forms.Registry, rec *localstore.Record, c localstore.Case)
 	}
 	rd, err := survey.Read(reg, rec, survey.About{Row: c.Row})
 	if err != nil {
-		return []reviewLine{{kind: lineError, text: [2]string{clean(err.Error()), clean(err.Error())}}}
+		return []reviewLine{{kind: lineError, text: loadErrText(err)}}
 	}
 	f, res := rd.Form, rd.Result
 	zh, en := f.ReadBack(rd.Answers, rd.Context, "zh"), f.ReadBack(rd.Answers, rd.Context, "en")
@@ -235,13 +237,14 @@ func reviewLines(reg *forms.Registry, rec *localstore.Record, c localstore.Case)
 		for j, l := range sec.Lines {
 			out = append(out, reviewLine{kind: lineAnswer, question: l.Question, text: [2]string{clean(l.Text), clean(en[i].Lines[j].Text)}})
 			for _, fd := range findings[l.Question] {
+				msg := findingText(f, fd, rd.Answers, rd.Context)
 				if fd.Severity == forms.SeverityError {
-					out = append(out, reviewLine{kind: lineError, question: l.Question, text: [2]string{"✗ " + clean(fd.Message.ZH), "✗ " + clean(fd.Message.In("en"))}})
+					out = append(out, reviewLine{kind: lineError, question: l.Question, text: [2]string{"✗ " + msg[0], "✗ " + msg[1]}})
 					continue
 				}
 				note := clean(rd.Note(fd))
 				out = append(out, reviewLine{kind: lineWarning, question: l.Question,
-					text: [2]string{"! " + clean(fd.Message.ZH) + "　说明：" + note, "! " + clean(fd.Message.In("en")) + " Note: " + note}})
+					text: [2]string{"! " + msg[0] + "　说明：" + note, "! " + msg[1] + " Note: " + note}})
 			}
 		}
 	}

@@ -93,7 +93,15 @@ func TestReviewLoopOnOneLaptop(t *testing.T) {
 	}
 
 	m = switchUser(t, m, testEnumerator)
-	m = press(t, m, "lisi", "enter", "enter", "enter")
+	today := m.screen.(*todayScreen)
+	if first := today.ix.entries[today.shown[0]]; first.name != "李四" || !strings.Contains(screenText(m), "有 1 份记录被组长退回") {
+		t.Fatalf("the returned record is not said and listed first (first %s):\n%s", first.name, screenText(m))
+	}
+	m = press(t, m, "lisi", "enter")
+	if out := screenText(m); !strings.Contains(out, "R3 组长意见：婚姻状况请再核实") || !strings.Contains(out, "enter 修改") {
+		t.Fatalf("the case screen does not show the comment and the fix:\n%s", out)
+	}
+	m = press(t, m, "enter")
 	fs := form(t, m)
 	if fs.cur != "R3" || !strings.Contains(screenText(m), "组长意见：婚姻状况请再核实") {
 		t.Fatalf("the returned record does not open at the commented question:\n%s", screenText(m))
@@ -102,11 +110,28 @@ func TestReviewLoopOnOneLaptop(t *testing.T) {
 	if iv.Answers["R3"] == 1 {
 		code = "2"
 	}
-	m = press(t, m, code)
-	for i := 0; i < 60 && form(t, m).cur != ""; i++ {
-		m = press(t, m, "enter")
+	m = press(t, m, code, "f6")
+	if form(t, m).cur != "" {
+		t.Fatalf("F6 with every question answered does not go to the end:\n%s", screenText(m))
 	}
-	m = finishInterview(t, m)
+	// Only R3's section changed: it alone is read back again.
+	m = press(t, m, "enter")
+	rb, ok := m.screen.(*readBackScreen)
+	if !ok {
+		t.Fatalf("not on the read-back:\n%s", screenText(m))
+	}
+	if secs := rb.sections(); len(rb.iv.rec.Confirmed) != len(secs)-1 || secs[rb.section].ID != m.env.PersonForm.Question("R3").Section.ID {
+		t.Fatalf("after the fix, %d of %d sections are still agreed, showing %s", len(rb.iv.rec.Confirmed), len(secs), secs[rb.section].ID)
+	}
+	m = press(t, m, "enter")
+	if _, ok := m.screen.(*signScreen); !ok {
+		t.Fatalf("one section read back does not lead to the signatures:\n%s", screenText(m))
+	}
+	m = press(t, m, "esc", "enter") // paused and resumed: the signatures again
+	if ss, ok := m.screen.(*signScreen); !ok || ss.name.Value() != "李四" || ss.proxy {
+		t.Fatalf("the signer of the first round is not offered again:\n%s", screenText(m))
+	}
+	m = press(t, m, "tab", "tab", "tab", testPass, "enter", "f6", "enter")
 
 	m = switchUser(t, m, testLeader)
 	m = selectWaiting(t, m, recID)
@@ -136,7 +161,7 @@ func TestEnumeratorCannotApprove(t *testing.T) {
 	}
 	m = send(t, m, navigateMsg{Page{Kind: KindReview, ID: done.ID}})
 	m = press(t, m, "f9")
-	if !strings.Contains(screenText(m), "only a team leader") {
+	if !strings.Contains(screenText(m), "这个用户不能这样做") {
 		t.Errorf("an enumerator's approval was not refused:\n%s", screenText(m))
 	}
 	if r, _ := m.env.Session.Record(done.ID); r.Status != localstore.StatusCompleted {

@@ -190,8 +190,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		m.lastInput = m.env.Now()
 		return m.key(msg)
+	case tea.MouseMsg:
+		if m.tooSmall() {
+			return m, nil // the signature pad is not shown
+		}
 	case tea.PasteMsg:
 		m.lastInput = m.env.Now()
+		if m.tooSmall() {
+			return m, nil // the field it would go into is not shown
+		}
 		if len(m.overlays) > 0 {
 			return m.updateOverlay(msg)
 		}
@@ -205,6 +212,17 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.globalKeys()
 	if key.Matches(msg, k.Quit) {
 		return m, tea.Quit // always: a person must be able to leave
+	}
+	if m.tooSmall() {
+		// The screen is hidden: a key must not answer a question or type a passphrase
+		// unseen. Locking and the language (the message is in it) act visibly.
+		switch {
+		case key.Matches(msg, k.Lock) && m.env.Session != nil:
+			return m.lock(false)
+		case key.Matches(msg, k.Lang):
+			m.env.Lang = map[string]string{"en": "zh", "zh": "en"}[m.env.Lang]
+		}
+		return m, nil
 	}
 	if len(m.overlays) > 0 {
 		return m.updateOverlay(msg)
@@ -363,7 +381,9 @@ func (m Model) unlocked(s *localstore.Session, then *Page) (tea.Model, tea.Cmd) 
 // View lays out the title, the screen (with any overlay over it), the help line and
 // the status bar.
 func (m Model) View() tea.View {
-	v := tea.NewView(m.render())
+	frame, cursor := placeCursor(m.render())
+	v := tea.NewView(frame)
+	v.Cursor = cursor // nil hides it: no field is focused
 	v.AltScreen = true
 	if mu, ok := m.screen.(mouseUser); ok && mu.WantsMouse() && len(m.overlays) == 0 {
 		v.MouseMode = tea.MouseModeCellMotion
@@ -372,12 +392,18 @@ func (m Model) View() tea.View {
 	return v
 }
 
+// tooSmall reports whether the window is below the smallest layout: the screens are
+// hidden behind a message then.
+func (m Model) tooSmall() bool {
+	return m.width > 0 && (m.width < MinWidth || m.height < MinHeight)
+}
+
 func (m Model) render() string {
 	if m.width == 0 {
 		return ""
 	}
 	lang := m.env.Lang
-	if m.width < MinWidth || m.height < MinHeight {
+	if m.tooSmall() {
 		msg := fmt.Sprintf(tr(lang, "toosmall"), MinWidth, MinHeight, m.width, m.height)
 		return strings.Join(textwidth.Wrap(msg, m.width), "\n")
 	}
@@ -393,6 +419,9 @@ func (m Model) render() string {
 		lines = append(lines, "")
 	}
 	if n := len(m.overlays); n > 0 {
+		for i, l := range lines {
+			lines[i] = strings.ReplaceAll(l, cursorMark, "") // the dialog has the focus
+		}
 		m.drawOverlay(lines, m.overlays[n-1])
 	}
 	out := make([]string, 0, m.height)

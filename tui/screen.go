@@ -70,6 +70,9 @@ const (
 	// KindReview is one record for the leader to approve or return (Page.ID is the
 	// record's id).
 	KindReview
+	// KindRespondent is the read-back turned toward the respondent (Page.At is the
+	// question whose sentence opens first).
+	KindRespondent
 )
 
 // Page is where navigation goes: a screen kind and the id it is about.
@@ -106,6 +109,8 @@ func build(c common, p Page) Screen {
 		return newTeam(c)
 	case KindReview:
 		return newReview(c, p.ID)
+	case KindRespondent:
+		return newRespondentScreen(c, p.ID, p.At)
 	case KindSync:
 		return newSyncScreen(c)
 	case KindUsers:
@@ -178,6 +183,18 @@ type unlockedMsg struct {
 // queuedMsg carries the outbox length for the status bar; n < 0 when it is not known.
 type queuedMsg struct{ n int }
 
+// requeued reads the outbox length for the status bar, after a screen queued something
+// for the district.
+func requeued(db *localstore.DB) tea.Cmd {
+	return func() tea.Msg {
+		n, err := db.OutboxLen()
+		if err != nil {
+			return queuedMsg{-1}
+		}
+		return queuedMsg{n}
+	}
+}
+
 // tickMsg drives the clock in the status bar and the idle lock.
 type tickMsg struct{ at time.Time }
 
@@ -246,6 +263,8 @@ type Env struct {
 	// ReportsDir is where reports made on the screens are written; empty for the
 	// user's Documents folder.
 	ReportsDir string
+	// Speech reads the read-back aloud; nil in a program without speech.
+	Speech Voice
 	// Notice is a line the unlock screen shows in zh and en, e.g. the demo's users and
 	// passphrase (the terminal's alternate screen hides what was printed before).
 	Notice [2]string

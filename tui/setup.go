@@ -19,13 +19,14 @@ import (
 // villages the user works in.
 type setupScreen struct {
 	common
-	adding bool
-	inputs [5]textinput.Model // name, code, passphrase, again, villages
-	leader bool
-	focus  int // a setupField
-	busy   bool
-	err    string // a text key, or "!" and a message from the store
-	submit key.Binding
+	adding  bool
+	inputs  [5]textinput.Model // name, code, passphrase, again, villages
+	leader  bool
+	focus   int // a setupField
+	busy    bool
+	err     string // a text key, or "!" for the store's failure
+	failure [2]string
+	submit  key.Binding
 }
 
 // The fields of the setup screen, in order.
@@ -127,7 +128,7 @@ func (s *setupScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case setupResultMsg:
 		s.busy = false
 		if msg.err != nil {
-			s.err = "!" + clean(msg.err.Error())
+			s.err, s.failure = "!", loadErrText(msg.err)
 			return s, nil
 		}
 		if s.adding {
@@ -234,14 +235,14 @@ func (s *setupScreen) View(width, height int) string {
 		lines = append(lines, "  "+st.Faint.Render(l))
 	}
 	lines = append(lines, "",
-		row(fieldName, tr(lang, "name"), s.inputs[0].View()),
-		row(fieldCode, tr(lang, "user"), s.inputs[1].View()),
+		row(fieldName, tr(lang, "name"), fieldView(s.inputs[0])),
+		row(fieldCode, tr(lang, "user"), fieldView(s.inputs[1])),
 		row(fieldRole, tr(lang, "role"), role),
-		row(fieldPass, tr(lang, "passphrase"), s.inputs[2].View()),
-		row(fieldAgain, tr(lang, "again"), s.inputs[3].View()))
+		row(fieldPass, tr(lang, "passphrase"), fieldView(s.inputs[2])),
+		row(fieldAgain, tr(lang, "again"), fieldView(s.inputs[3])))
 	if s.adding {
 		s.inputs[4].SetWidth(max(10, width-labelW-8))
-		lines = append(lines, row(fieldVillages, tr(lang, "villages"), s.inputs[4].View()),
+		lines = append(lines, row(fieldVillages, tr(lang, "villages"), fieldView(s.inputs[4])),
 			"    "+strings.Repeat(" ", labelW)+st.Faint.Render(textwidth.Truncate(tr(lang, "villageshint"), width-labelW-6)))
 	}
 	lines = append(lines, "")
@@ -249,8 +250,8 @@ func (s *setupScreen) View(width, height int) string {
 	switch {
 	case s.busy:
 		lines = append(lines, "    "+st.Faint.Render(tr(lang, "creating")))
-	case strings.HasPrefix(s.err, "!"):
-		msg = tr(lang, "err") + s.err[1:]
+	case s.err == "!":
+		msg = s.failure[langIndex(lang)]
 	case s.err == "need.pass":
 		msg = fmt.Sprintf(tr(lang, s.err), localstore.MinPassphraseLength)
 	case s.err != "":

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -31,6 +32,7 @@ type signScreen struct {
 	padLeft  int
 	focus    signField
 	busy     bool
+	started  time.Time // of the passphrase check, for its progress bar
 	err      [2]string
 	keys     struct{ next, prev, clearPad, leave key.Binding }
 }
@@ -131,13 +133,29 @@ func (s *signScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		}
 		s.iv = msg.iv
 		s.name.SetValue(s.iv.name)
+		// Signing again (a returned record, an answer changed after signing): the one
+		// who signed before is offered, a proxy as a proxy, until changed here.
+		for i := len(s.iv.rec.Signatures) - 1; i >= 0; i-- {
+			sig := s.iv.rec.Signatures[i]
+			if sig.Role == localstore.SignerProxy || sig.Role == localstore.SignerRespondent {
+				s.proxy = sig.Role == localstore.SignerProxy
+				s.name.SetValue(clean(sig.Name))
+				s.relation.SetValue(clean(sig.Relation))
+				break
+			}
+		}
+		return s, nil
+	case kdfTickMsg:
+		if s.busy {
+			return s, s.after(kdfTick, kdfTickMsg{})
+		}
 		return s, nil
 	case signedMsg:
 		s.busy = false
 		s.pass.SetValue("")
 		if msg.err != nil {
 			if errors.Is(msg.err, localstore.ErrWrongPassphrase) {
-				s.err = both("wrongpass")
+				s.err = both("wrongpassonly")
 			} else {
 				s.err = errText(msg.err)
 			}
@@ -250,10 +268,10 @@ func (s *signScreen) sign() tea.Cmd {
 	if s.proxy {
 		sig.Role, sig.Relation = localstore.SignerProxy, relation
 	}
-	s.busy = true
+	s.busy, s.started = true, s.env.Now()
 	sess, db, pass, rid := s.env.Session, s.env.DB, s.pass.Value(), s.iv.rec.ID
 	user := sess.User()
-	return s.do(func() tea.Msg {
+	return tea.Batch(s.after(kdfTick, kdfTickMsg{}), s.do(func() tea.Msg {
 		// The enumerator signs by proving who they are again, at the door.
 		if _, err := db.Unlock(user.Code, pass); err != nil {
 			return signedMsg{err}
@@ -263,7 +281,7 @@ func (s *signScreen) sign() tea.Cmd {
 		}
 		_, err := sess.Sign(rid, localstore.Signature{Role: localstore.SignerEnumerator, Name: user.Name})
 		return signedMsg{err}
-	})
+	}))
 }
 
 func (s *signScreen) View(width, height int) string {
@@ -293,24 +311,24 @@ func (s *signScreen) View(width, height int) string {
 	lines = append(lines, mark(signWho)+label("signer")+who[0]+"   "+who[1])
 	s.name.SetWidth(max(10, width-labelW-8))
 	if s.proxy {
-		lines = append(lines, mark(signName)+label("proxyname")+s.name.View())
+		lines = append(lines, mark(signName)+label("proxyname")+fieldView(s.name))
 		shown := localstore.Signature{Role: localstore.SignerProxy, Name: strings.TrimSpace(clean(s.name.Value()))}.DisplayName()
 		lines = append(lines, "  "+strings.Repeat(" ", labelW)+st.Warning.Render(textwidth.Truncate(fmt.Sprintf(tr(lang, "shownas"), shown), width-labelW-4)))
 	} else {
-		lines = append(lines, mark(signName)+label("signername")+s.name.View())
+		lines = append(lines, mark(signName)+label("signername")+fieldView(s.name))
 	}
 	if s.proxy {
 		s.relation.SetWidth(max(10, width-labelW-8))
-		lines = append(lines, mark(signRelation)+label("relation")+s.relation.View())
+		lines = append(lines, mark(signRelation)+label("relation")+fieldView(s.relation))
 		lines = append(lines, "  "+strings.Repeat(" ", labelW)+st.Faint.Render(textwidth.Truncate(tr(lang, "relationhint"), width-labelW-4)))
 	}
 	lines = append(lines, "", mark(signPad)+st.Label.Render(textwidth.Truncate(tr(lang, "padhint"), width-4)))
 	var below []string
 	s.pass.SetWidth(max(10, width-labelW-8))
-	below = append(below, "", mark(signPass)+label("enumpass")+s.pass.View(), "")
+	below = append(below, "", mark(signPass)+label("enumpass")+fieldView(s.pass), "")
 	switch {
 	case s.busy:
-		below = append(below, "  "+st.Faint.Render(tr(lang, "signing")))
+		below = append(below, "  "+st.Faint.Render(tr(lang, "signing")+" "+kdfProgress(s.env.Now().Sub(s.started), s.env.DB.KDFEstimate())))
 	case s.err[li] != "":
 		below = append(below, "  "+st.Error.Render(textwidth.Truncate(s.err[li], width-4)))
 	default:

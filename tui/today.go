@@ -26,7 +26,7 @@ type todayScreen struct {
 	sort    sortOrder
 	cursor  int
 	top     int
-	err     string
+	err     [2]string
 }
 
 // casesMsg delivers the prepared case list.
@@ -77,7 +77,7 @@ func (s *todayScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case casesMsg:
 		if msg.err != nil {
-			s.err = clean(msg.err.Error())
+			s.err = loadErrText(msg.err)
 			return s, showOverlay(errorDialog(s.env, both("err.cases"), msg.err))
 		}
 		s.loaded(msg.ix)
@@ -152,7 +152,7 @@ func (s *todayScreen) loaded(ix *caseIndex) {
 	if s.ix != nil && s.village > 0 {
 		village = s.ix.villages[s.village-1]
 	}
-	s.ix, s.err, s.village = ix, "", 0
+	s.ix, s.err, s.village = ix, [2]string{}, 0
 	for i, v := range ix.villages {
 		if v == village {
 			s.village = i + 1
@@ -205,16 +205,18 @@ const (
 func (s *todayScreen) View(width, height int) string {
 	lang, st := s.env.Lang, s.env.Styles
 	if s.ix == nil {
-		if s.err != "" {
-			return st.Error.Render(textwidth.Truncate(tr(lang, "err")+s.err, width))
+		if s.err[0] != "" {
+			return st.Error.Render(textwidth.Truncate(s.err[langIndex(lang)], width))
 		}
 		return st.Faint.Render(tr(lang, "loading"))
 	}
 	// The lines above the list start where the names do, after the cursor's column.
 	lines := []string{" " + s.summary(width-1), " " + s.filterLine(width-1)}
-	switch {
+	switch returned := s.ix.counts[""][localstore.StatusReturned]; {
 	case s.ix.notMine:
 		lines = append(lines, " "+st.Warning.Render(textwidth.Truncate(tr(lang, "notmine"), width-1)))
+	case returned > 0 && s.search.Value() == "":
+		lines = append(lines, " "+st.Warning.Render(textwidth.Truncate(fmt.Sprintf(tr(lang, "returned.n"), returned), width-1)))
 	case s.search.Value() == "":
 		lines = append(lines, " "+st.Faint.Render(textwidth.Truncate(tr(lang, "searchhint"), width-1)))
 	default:
@@ -331,7 +333,7 @@ func (s *todayScreen) filterLine(width int) string {
 	if s.status > 0 {
 		status = statusName(lang, statusOrder[s.status-1])
 	}
-	search := st.Label.Render(tr(lang, "search")+colon(lang)) + textwidth.PadRight(s.search.View(), 19)
+	search := st.Label.Render(tr(lang, "search")+colon(lang)) + textwidth.PadRight(fieldView(s.search), 19)
 	filters := fmt.Sprintf("%s │ %s │ %s │ "+tr(lang, "shown.n"), village, status, tr(lang, sortKeys[s.sort]), len(s.shown))
 	return search + " " + st.Faint.Render(textwidth.Truncate(filters, width-textwidth.Width(search)-1))
 }

@@ -248,6 +248,39 @@ func TestUnlockShowsProgress(t *testing.T) {
 	}
 }
 
+// TestUnlockProgressBar: while the passphrase is checked, a bar fills against the time
+// the last check took and the seconds so far count up.
+func TestUnlockProgressBar(t *testing.T) {
+	clock := newClock()
+	env := fixture(t, clock, true)
+	m := newRoot(t, env, 80, 24)
+	m = press(t, m, testEnumerator, "tab")
+	for _, r := range testPass {
+		m = send(t, m, keyMsg(string(r)))
+	}
+	next, cmd := m.Update(keyMsg("enter"))
+	m = next.(Model)
+	if out := screenText(m); !strings.Contains(out, "▱▱▱▱▱▱▱▱▱▱ 0.0 s") {
+		t.Fatalf("no empty bar at the start:\n%s", out)
+	}
+	clock.Add(env.DB.KDFEstimate() / 2)
+	next, _ = m.Update(screenMsg{m.screen.screenID(), kdfTickMsg{}})
+	m = next.(Model)
+	if out := screenText(m); !strings.Contains(out, "▰▰▰▰▰▱▱▱▱▱") {
+		t.Errorf("the bar is not half full half way:\n%s", out)
+	}
+	clock.Add(10 * env.DB.KDFEstimate())
+	next, _ = m.Update(screenMsg{m.screen.screenID(), kdfTickMsg{}})
+	m = next.(Model)
+	if out := screenText(m); !strings.Contains(out, "▰▰▰▰▰▰▰▰▰▱") {
+		t.Errorf("a slow check should wait short of the end:\n%s", out)
+	}
+	m = update(t, m, cmd)
+	if m.env.Session == nil || strings.Contains(screenText(m), "▱") {
+		t.Fatal("not unlocked, or the bar stays")
+	}
+}
+
 func TestUnlockChoosesUser(t *testing.T) {
 	env := fixture(t, newClock(), true)
 	m := newRoot(t, env, 80, 24)
@@ -604,7 +637,7 @@ func TestResultsReachTheScreenThatAsked(t *testing.T) {
 	}
 	// A result for a screen that is gone is dropped.
 	m = send(t, m, screenMsg{id: 999, msg: casesMsg{err: localstore.ErrCorrupt}})
-	if len(m.overlays) != 0 || today.err != "" {
+	if len(m.overlays) != 0 || today.err[0] != "" {
 		t.Error("a result for no screen was delivered")
 	}
 }
@@ -652,7 +685,8 @@ func TestPrintableGlobalKeysWaitWhileTyping(t *testing.T) {
 }
 
 func TestStartCase(t *testing.T) {
-	env := fixture(t, newClock(), true)
+	clock := newClock()
+	env := fixture(t, clock, true)
 	m := unlocked(t, env, testEnumerator, 80, 24)
 	today := m.screen.(*todayScreen)
 	m = press(t, m, "shift+tab") // not started
@@ -665,7 +699,14 @@ func TestStartCase(t *testing.T) {
 	if !strings.Contains(screenText(m), "须写明情况说明") {
 		t.Fatalf("completed a death without a note:\n%s", screenText(m))
 	}
-	m = press(t, m, "2021年6月病故，家属告知", "enter")
+	m = press(t, m, "2021年6月病故，家属告知", "enter", "enter")
+	// Only a leader can reopen it: a confirmation names the outcome, and an enter
+	// typed ahead does not answer it.
+	if len(m.overlays) != 1 || !strings.Contains(screenText(m), "死亡（2021年6月病故，家属告知）") {
+		t.Fatalf("a death was not confirmed first:\n%s", screenText(m))
+	}
+	clock.Add(time.Second)
+	m = press(t, m, "enter")
 	if _, ok := m.screen.(*caseScreen); !ok || !strings.Contains(screenText(m), "已完成") {
 		t.Fatalf("not back on the completed case:\n%s", screenText(m))
 	}

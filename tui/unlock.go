@@ -3,9 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -18,8 +16,8 @@ import (
 )
 
 // unlockScreen asks for the user code and passphrase. The code is typed or chosen
-// from the users of this laptop with ↑↓. The key derivation takes about 0.3 s, so it
-// runs in a command while the screen says so.
+// from the users of this laptop with ↑↓. The key derivation takes a fraction of a
+// second, so it runs in a command while the screen shows its progress.
 type unlockScreen struct {
 	common
 	codes []string
@@ -27,8 +25,12 @@ type unlockScreen struct {
 	pass  textinput.Model
 	focus int // 0 code, 1 passphrase
 	busy  bool
-	idle  bool // locked for lack of use: say so
-	err   string
+	// started is when the passphrase check began, for its progress bar.
+	started time.Time
+	idle    bool // locked for lack of use: say so
+	err     string
+	// failure is the store's failure in both languages, when err is "!".
+	failure [2]string
 	// waitUntil is when the store takes another try after too many wrong ones.
 	waitUntil time.Time
 	submit    key.Binding
@@ -101,6 +103,11 @@ func (s *unlockScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, s.failed(msg.err)
 		}
 		return s, func() tea.Msg { return unlockedMsg{msg.session, nil} }
+	case kdfTickMsg:
+		if s.busy {
+			return s, s.after(kdfTick, kdfTickMsg{})
+		}
+		return s, nil
 	case waitTickMsg:
 		if s.waiting() {
 			return s, s.after(time.Second, waitTickMsg{})
@@ -159,16 +166,13 @@ func (s *unlockScreen) try() tea.Cmd {
 	if s.waiting() {
 		return nil
 	}
-	s.busy, s.err, s.idle = true, "", false
+	s.busy, s.err, s.idle, s.started = true, "", false, s.env.Now()
 	db, pass := s.env.DB, s.pass.Value()
-	return s.do(func() tea.Msg {
+	return tea.Batch(s.do(func() tea.Msg {
 		sess, err := db.Unlock(code, pass)
 		return unlockResultMsg{sess, err}
-	})
+	}), s.after(kdfTick, kdfTickMsg{}))
 }
-
-// waitRE finds the seconds in localstore's "too many wrong passphrases: try again in N s".
-var waitRE = regexp.MustCompile(`(\d+) s\b`)
 
 func (s *unlockScreen) failed(err error) tea.Cmd {
 	switch {
@@ -176,13 +180,13 @@ func (s *unlockScreen) failed(err error) tea.Cmd {
 		s.err = "wrongpass"
 	case errors.Is(err, localstore.ErrTooManyTries):
 		s.err = "toomany"
-		if m := waitRE.FindStringSubmatch(err.Error()); m != nil {
-			n, _ := strconv.Atoi(m[1])
-			s.waitUntil = s.env.Now().Add(time.Duration(n) * time.Second)
+		var we *localstore.WaitError
+		if errors.As(err, &we) {
+			s.waitUntil = s.env.Now().Add(we.Wait)
 			return s.after(time.Second, waitTickMsg{})
 		}
 	default:
-		s.err = "!" + clean(err.Error())
+		s.err, s.failure = "!", loadErrText(err)
 	}
 	return nil
 }
@@ -195,7 +199,7 @@ func (s *unlockScreen) View(width, height int) string {
 		if s.focus == i {
 			mark = "▸ "
 		}
-		return "  " + mark + st.Label.Render(textwidth.PadRight(label, labelW)) + in.View()
+		return "  " + mark + st.Label.Render(textwidth.PadRight(label, labelW)) + fieldView(in)
 	}
 	lines := []string{""}
 	if s.idle {
@@ -207,14 +211,14 @@ func (s *unlockScreen) View(width, height int) string {
 	lines = append(lines, field(0, tr(lang, "user"), s.code), field(1, tr(lang, "passphrase"), s.pass), "")
 	switch {
 	case s.busy:
-		lines = append(lines, "    "+st.Faint.Render(tr(lang, "unlocking")))
+		lines = append(lines, "    "+st.Faint.Render(tr(lang, "unlocking")+" "+kdfProgress(s.env.Now().Sub(s.started), s.env.DB.KDFEstimate())))
 	case s.err == "toomany" && s.waiting():
 		left := int(s.waitUntil.Sub(s.env.Now()).Seconds() + 0.999)
 		lines = append(lines, "    "+st.Error.Render(textwidth.Truncate(fmt.Sprintf(tr(lang, "toomany.wait"), left), width-4)))
 	case s.err == "toomany":
 		lines = append(lines, "    "+st.Error.Render(textwidth.Truncate(tr(lang, "toomany"), width-4)))
-	case strings.HasPrefix(s.err, "!"):
-		for _, l := range textwidth.Wrap(tr(lang, "err")+s.err[1:], width-4) {
+	case s.err == "!":
+		for _, l := range textwidth.Wrap(s.failure[langIndex(lang)], width-4) {
 			lines = append(lines, "    "+st.Error.Render(l))
 		}
 	case s.err != "":

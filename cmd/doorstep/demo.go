@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -20,12 +22,13 @@ func newDemoCmd(a *app) *cobra.Command {
 		Long: `Make a data folder holding a synthetic district (invented people with valid,
 checksummed numbers in villages of one town), users E001 (enumerator) and L001 (team
 leader) with the passphrase ` + demo.DemoPassphrase + `, and K interviews completed, signed and
-queued for sync. Without --data it uses a new temporary folder; it never writes into a
-folder that already has users.`,
+queued for sync. Without --data it uses a new temporary folder; it prints the folder and
+the command that opens it again. It never writes into a folder that already holds a
+district.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			dir := a.cfg.DataDir
-			if !cmd.Flags().Changed("data-dir") {
+			if !cmd.Flags().Changed("data") {
 				tmp, err := os.MkdirTemp("", "doorstep-demo-")
 				if err != nil {
 					return fmt.Errorf("demo: %w", err)
@@ -45,6 +48,14 @@ folder that already has users.`,
 			if err != nil {
 				return err
 			}
+			if has, err := db.HasUsers(); err != nil || has {
+				db.Close()
+				if err != nil {
+					return err
+				}
+				return &exitError{code: 1, err: fmt.Errorf("demo: %s already holds a district; open it with\n  %s\nor start afresh in a new folder:\n  doorstep demo --data NEW-FOLDER",
+					dir, reopenCommand(dir))}
+			}
 			rep, err := demo.Seed(db, o)
 			if cerr := db.Close(); err == nil {
 				err = cerr
@@ -62,16 +73,25 @@ folder that already has users.`,
 				return err
 			}
 			fmt.Fprintf(a.stdout, "a photo of a visit to attach: %s\n", filepath.Join(photos, demo.PhotoFile))
+			fmt.Fprintf(a.stdout, "to open the same data again: %s\n", reopenCommand(dir))
 			if a.cfg.PhotosDir == "" {
 				a.cfg.PhotosDir = photos
 			}
 			if noTUI {
 				return nil
 			}
-			return runTUI(cmd, a, dir, [2]string{
+			if wantsPlain(a) {
+				return runPlain(cmd, a, dir)
+			}
+			err = runTUI(cmd, a, dir, [2]string{
 				fmt.Sprintf("演示数据：调查员 %s、组长 %s，口令都是 %s", demo.DemoEnumerator.Code, demo.DemoLeader.Code, demo.DemoPassphrase),
 				fmt.Sprintf("Demo: enumerator %s, team leader %s, passphrase %s for both", demo.DemoEnumerator.Code, demo.DemoLeader.Code, demo.DemoPassphrase),
 			})
+			if err == nil {
+				// The screens took the terminal: say it again where it is seen on leaving.
+				fmt.Fprintf(a.stdout, "to open the same data again: %s\n", reopenCommand(dir))
+			}
+			return err
 		},
 	}
 	f := cmd.Flags()
@@ -81,4 +101,18 @@ folder that already has users.`,
 	f.Int64Var(&o.Seed, "seed", 1, "random seed: the same seed gives the same district")
 	f.BoolVar(&noTUI, "no-tui", false, "write the data folder and exit")
 	return cmd
+}
+
+// reopenCommand is the command that opens the data folder dir on the screens, quoted
+// for the system's shell when the path needs it: double quotes for cmd.exe and
+// PowerShell, single quotes for a POSIX shell.
+func reopenCommand(dir string) string {
+	if runtime.GOOS == "windows" {
+		if strings.ContainsAny(dir, " &()^;,'") {
+			dir = `"` + dir + `"`
+		}
+	} else if strings.ContainsAny(dir, " \t'\"\\$&;|<>()*?[]#~`!{}") {
+		dir = "'" + strings.ReplaceAll(dir, "'", `'\''`) + "'"
+	}
+	return "doorstep --data " + dir
 }

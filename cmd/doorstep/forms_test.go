@@ -14,7 +14,7 @@ import (
 // runDoorstep runs the command line with an empty environment and a data dir of its own.
 func runDoorstep(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	return runIn(t, map[string]string{"DOORSTEP_DATA_DIR": t.TempDir()}, "", args...)
+	return runIn(t, map[string]string{"DOORSTEP_DATA": t.TempDir()}, "", args...)
 }
 
 // runIn runs the command line with exactly env as the environment and stdin as input.

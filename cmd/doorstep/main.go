@@ -10,6 +10,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	// First of all: on a Chinese Windows console, measure “—” and “·” as the console
+	// draws them, two cells wide, before any width function reads the setting.
+	_ "github.com/doorstep-survey/doorstep/tui/textwidth/eastasian"
 )
 
 func main() {

@@ -31,10 +31,12 @@ byte-order mark, which Excel on Chinese Windows opens correctly):
   validation     every record with errors, missing items or confirmed warnings (校验报告)
   stats          per village and in total, with the home-visit rate (调查情况统计表, attachment 1)
   register       every case in roster order, for the paper signatures (进度登记表); numbers masked
-  cancellations  deaths, empty households, persons not found, for the district (核销名单)
+  cancellations  deaths, empty households, persons not found, for the district (核销名单);
+                 the one report with full certificate numbers, and it says so
   allowance      completed cases per enumerator (劳务补贴)
 
-A team leader's report covers their team's villages; --village narrows it further.`,
+A team leader's report covers their team's villages; --village narrows it further.
+It prints the file it wrote.`,
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: kinds,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -92,7 +94,18 @@ A team leader's report covers their team's villages; --village narrows it furthe
 					}
 					in.Villages = villages
 				}
-				return writeAtomically(out, func(w *os.File) error { return report.Write(kind, f, in, w) })
+				if err := writeAtomically(out, func(w *os.File) error { return report.Write(kind, f, in, w) }); err != nil {
+					return err
+				}
+				path, err := filepath.Abs(out)
+				if err != nil {
+					path = out
+				}
+				fmt.Fprintf(a.stdout, "wrote %s\n", path)
+				if kind == report.Cancellations {
+					fmt.Fprintln(a.stdout, "it holds full certificate numbers, for the district only (含完整证号，只报区县，勿外传)")
+				}
+				return nil
 			})
 		},
 	}

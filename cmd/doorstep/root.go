@@ -91,12 +91,16 @@ Settings come from flags, DOORSTEP_* environment variables and a config file
 		},
 	}
 	// Plain `doorstep` opens the screens.
-	root.RunE = func(cmd *cobra.Command, _ []string) error { return runTUI(cmd, a, a.cfg.DataDir, [2]string{}) }
+	root.RunE = func(cmd *cobra.Command, _ []string) error {
+		if wantsPlain(a) {
+			return runPlain(cmd, a, a.cfg.DataDir)
+		}
+		return runTUI(cmd, a, a.cfg.DataDir, [2]string{})
+	}
 	root.Args = cobra.NoArgs
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	config.AddFlags(root.PersistentFlags())
-	root.SetGlobalNormalizationFunc(config.NormalizeFlag)
 
 	// ── Subcommands: add each one here, one line each (newXxxCmd(a),). ──
 	root.AddCommand(

@@ -110,14 +110,14 @@ func TestConfigReachesCommands(t *testing.T) {
 	}{
 		{
 			name: "env",
-			env:  []string{"DOORSTEP_LANGUAGE", "en", "DOORSTEP_DATA_DIR", dir},
+			env:  []string{"DOORSTEP_LANGUAGE", "en", "DOORSTEP_DATA", dir},
 			args: []string{"probe"},
 			want: config.Config{DataDir: dir, Language: "en"},
 		},
 		{
 			name: "flags before and after the command beat env",
 			env:  []string{"DOORSTEP_LANGUAGE", "en"},
-			args: []string{"--data-dir", dir, "probe", "--language", "zh"},
+			args: []string{"--data", dir, "probe", "--language", "zh"},
 			want: config.Config{DataDir: dir, Language: "zh"},
 		},
 	}
@@ -163,8 +163,8 @@ func TestBadConfig(t *testing.T) {
 		},
 		{
 			name: "two bad values, one a line",
-			args: []string{"probe", "--language", "fr", "--data-dir", "~/survey"},
-			want: "doorstep: --data-dir: \"~/survey\": ~ is not expanded here; write the full path\n" +
+			args: []string{"probe", "--language", "fr", "--data", "~/survey"},
+			want: "doorstep: --data: \"~/survey\": ~ is not expanded here; write the full path\n" +
 				"doorstep: --language: must be zh or en, not \"fr\"\n",
 		},
 	}

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/speech"
 	"github.com/doorstep-survey/doorstep/tui"
 )
 
@@ -49,7 +50,8 @@ func runTUI(cmd *cobra.Command, a *app, dir string, notice [2]string) error {
 	}
 	env := &tui.Env{
 		DB: db, PersonForm: fs.person, CommunityForm: fs.community, Forms: fs.reg, Lang: a.cfg.Language, Keys: tui.DefaultKeyMap(),
-		Styles: tui.DefaultStyles(lipgloss.HasDarkBackground(in, out)), Notice: notice,
+		Styles: tui.StylesFor(a.cfg.Theme, lipgloss.HasDarkBackground(in, out)), Notice: notice,
+		Speech:    speech.New(),
 		PhotosDir: a.cfg.PhotosDir, RosterDir: a.cfg.RosterDir, ReportsDir: a.cfg.ReportsDir,
 		LockAfter: a.cfg.LockAfter(),
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -109,10 +110,23 @@ func othersOf(tx *bolt.Tx, personKey, recordID string) []string {
 	return out
 }
 
+// storedRaw is store.StoredRevision with its revision already in JSON: marshalled
+// before the transaction, in parallel for laptops pushing at once.
+type storedRaw struct {
+	Revision json.RawMessage `json:"revision"`
+	Case     dsync.Case      `json:"case"`
+	From     string          `json:"from"`
+	Device   string          `json:"device,omitempty"`
+	Received time.Time       `json:"received"`
+	ServerID string          `json:"server_id"`
+	Seq      uint64          `json:"seq"`
+}
+
 // revision writes a stored revision at seq: its full form, row, indexes, the record's
-// latest state when it is later than what is held, its person, and its log entry. others
-// are the other records of the same person: a duplicate interview is marked.
-func (w writer) revision(seq uint64, st store.StoredRevision, others []string) (row, error) {
+// latest state when it is later than what is held, its person, and its log entry. raw
+// is st.Revision in JSON (nil: marshalled here). others are the other records of the
+// same person, when the record is new: a duplicate interview is marked.
+func (w writer) revision(seq uint64, st store.StoredRevision, raw json.RawMessage, others []string) (row, error) {
 	rev := st.Revision
 	r := rev.Record
 	rw := row{RecordRow: store.RecordRow{RecordID: r.ID, Revision: r.Revision, Subject: st.Case.Subject, Name: st.Case.Name,
@@ -125,7 +139,14 @@ func (w writer) revision(seq uint64, st store.StoredRevision, others []string) (
 		rw.Head = rev.Audit[n-1].Hash
 	}
 	tx := w.tx
-	if err := putJSON(tx.Bucket(bktRevisions), revKey(r.ID, r.Revision), st); err != nil {
+	if raw == nil {
+		var err error
+		if raw, err = json.Marshal(st.Revision); err != nil {
+			return rw, err
+		}
+	}
+	full := storedRaw{Revision: raw, Case: st.Case, From: st.From, Device: st.Device, Received: st.Received, ServerID: st.ServerID, Seq: st.Seq}
+	if err := putJSON(tx.Bucket(bktRevisions), revKey(r.ID, r.Revision), full); err != nil {
 		return rw, err
 	}
 	if err := putJSON(tx.Bucket(bktRows), u64(seq), rw); err != nil {
@@ -238,17 +259,27 @@ func held(tx *bolt.Tx, a store.Arrival) (store.Held, error) {
 }
 
 // PutBatch judges (store.Check, then store.Decide) and stores a batch in one
-// transaction: one fsync for the batch.
+// transaction. Batches of laptops pushing at once share a transaction (bbolt's Batch):
+// one fsync for them all. The function may then run again if another batch in the
+// same transaction fails, so it keeps nothing between runs but its results.
 func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.Arrival) ([]dsync.PushResult, error) {
 	results := make([]dsync.PushResult, len(items))
 	ok := make([]bool, len(items))
+	raws := make([]json.RawMessage, len(items))
 	for i, a := range items {
-		results[i], ok[i] = store.Check(from.User, a)
+		if results[i], ok[i] = store.Check(from.User, a); ok[i] {
+			rev := a.Item.Revision
+			rev.Photos = nil
+			var err error
+			if raws[i], err = json.Marshal(rev); err != nil {
+				return nil, fmt.Errorf("store a batch: %w", err)
+			}
+		}
 	}
 	if !slices.Contains(ok, true) {
 		return results, nil
 	}
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.db.Batch(func(tx *bolt.Tx) error {
 		w := writer{tx: tx}
 		for i, a := range items {
 			if !ok[i] {
@@ -272,7 +303,7 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 				rev.Photos = nil
 				st := store.StoredRevision{Revision: rev, Case: a.Item.Case, From: from.User.Code, Device: from.Device,
 					Received: s.now().UTC(), ServerID: fmt.Sprintf("%s-%d", s.serverID, seq), Seq: seq}
-				if _, err := w.revision(seq, st, d.DuplicateOf); err != nil {
+				if _, err := w.revision(seq, st, raws[i], d.DuplicateOf); err != nil {
 					return err
 				}
 				res.ServerID, res.Received = st.ServerID, st.Received

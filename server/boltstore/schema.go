@@ -108,8 +108,11 @@ func migrateIndexes(tx *bolt.Tx, att *attachments.Dir) error {
 		if err := json.Unmarshal(tx.Bucket(bktRevisions).Get(e.val), &st); err != nil {
 			return fmt.Errorf("revision %q in the log: %w", e.val, err)
 		}
-		others := othersOf(tx, store.PersonKey(st.Case.Subject, st.Revision.Record.FormID), st.Revision.Record.ID)
-		if _, err := w.revision(e.seq, st, others); err != nil {
+		var others []string // a record new to the log: a second record of its person?
+		if tx.Bucket(bktRecords).Get([]byte(st.Revision.Record.ID)) == nil {
+			others = othersOf(tx, store.PersonKey(st.Case.Subject, st.Revision.Record.FormID), st.Revision.Record.ID)
+		}
+		if _, err := w.revision(e.seq, st, nil, others); err != nil {
 			return err
 		}
 	}

@@ -96,8 +96,10 @@ type Decision struct {
 	Retry  bool
 	// Receipt is the first receipt of a duplicate.
 	Receipt HeldRevision
-	// DuplicateOf, on Stored, are the other records of the same person and form:
-	// the backend marks the person a duplicate interview.
+	// DuplicateOf, on Stored of a record the server did not have, are the other
+	// records of the same person and form: the backend marks (or reopens) the
+	// person's duplicate interview. A later revision of a record already held leaves
+	// the district's decision alone.
 	DuplicateOf []string
 }
 
@@ -108,8 +110,9 @@ type Decision struct {
 //   - a chain no longer than the held one is stale when it is the held chain's start,
 //     else a conflict; a longer chain must extend the held one, else a conflict;
 //   - a record whose photos are not all uploaded is rejected, to be sent again (Retry);
-//   - anything else is stored, and if the person already has another record of the
-//     same form, it is a duplicate interview (DuplicateOf): both are kept.
+//   - anything else is stored, and if it is a record new to the server whose person
+//     already has another record of the same form, it is a duplicate interview
+//     (DuplicateOf): both are kept.
 func Decide(held Held, a Arrival) Decision {
 	audit := a.Item.Revision.Audit
 	n := len(audit)
@@ -135,5 +138,9 @@ func Decide(held Held, a Arrival) Decision {
 	if len(a.Missing) > 0 {
 		return Decision{Result: dsync.Rejected, Retry: true, Reason: fmt.Sprintf("photo %.8s has not been uploaded", a.Missing[0])}
 	}
-	return Decision{Result: dsync.Stored, DuplicateOf: held.Others}
+	d := Decision{Result: dsync.Stored}
+	if held.Latest == nil {
+		d.DuplicateOf = held.Others
+	}
+	return d
 }

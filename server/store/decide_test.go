@@ -114,6 +114,7 @@ func TestDecide(t *testing.T) {
 		{"photo missing", Held{}, full, []string{"abcdef0123456789"}, Decision{Result: dsync.Rejected, Retry: true, Reason: "photo abcdef01 has not been uploaded"}},
 		{"photo missing but resent", Held{Same: &HeldRevision{Head: heads[5]}}, full, []string{"abcdef01"}, Decision{Result: dsync.Duplicate, Receipt: HeldRevision{Head: heads[5]}}},
 		{"second interview of the person", Held{Others: []string{"rec-0"}}, full, nil, Decision{Result: dsync.Stored, DuplicateOf: []string{"rec-0"}}},
+		{"a later revision of a duplicate", Held{Latest: &HeldLatest{4, heads[:4]}, Others: []string{"rec-0"}}, full, nil, Decision{Result: dsync.Stored}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

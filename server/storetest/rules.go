@@ -244,6 +244,25 @@ func testDuplicateInterview(t *testing.T, b Backend) {
 	if resp, _ := d.Store.Pull(ctx, other, 0, 1000); len(resp.Withdrawn) != 0 {
 		t.Errorf("another enumerator pulled %+v", resp.Withdrawn)
 	}
+	// The leader approves the record that stands: a later revision of a held record
+	// leaves the district's decision alone.
+	var onOne *localstore.Session
+	for _, s := range []*localstore.Session{one, two} {
+		if _, err := s.Record(keep); err == nil {
+			onOne = s
+		}
+	}
+	lead := Laptop(t, 0, "L001")
+	handOver(t, onOne, lead, keep)
+	if _, err := lead.Approve(keep); err != nil {
+		t.Fatal(err)
+	}
+	if res := d.Put(dsync.User{Code: "L001", Role: "leader", Villages: []string{"*"}}, item(t, lead, keep, 1)); res.Result != dsync.Stored {
+		t.Fatalf("the approval of the record that stands: %+v", res)
+	}
+	if open, _ := d.Store.Duplicates(ctx, false); len(open) != 1 {
+		t.Errorf("an approval reopened a resolved duplicate interview: %d open", len(open))
+	}
 	// Both laptops hear of it at their next round, and their rounds go through.
 	for _, sy := range []*dsync.Syncer{syOne, syTwo} {
 		rep := Round(t, sy)

@@ -33,7 +33,10 @@
 //     in agreement (checked: with it set, the pages above still drew exactly as the
 //     model said, only narrower in tmux). x/ansi reads it once, before main runs, so
 //     it cannot be a config setting; it belongs in the notes for whoever sets up the
-//     laptops. For it to work no code may assume the width of such a character: use
+//     laptops. The classic Windows console with a CJK code page (936 and the like) is
+//     recognised by itself (no WT_SESSION, TERM_PROGRAM or TERM): textwidth/eastasian
+//     sets the variable for the process before x/ansi reads it, unless the user has
+//     set it. For it to work no code may assume the width of such a character: use
 //     Width, Rule and Truncate, never a count of characters. (The tui tests that check
 //     every screen fits the window pass with RUNEWIDTH_EASTASIAN=1 too; only the golden
 //     files differ, by padding.)
@@ -202,4 +205,31 @@ func wrapParagraph(out []string, para string, w int) []string {
 		start = end
 	}
 	return out
+}
+
+// Field lays out a one-line text field w cells wide (plus one cell for the cursor after
+// the last character) holding value with the cursor before its rune pos, and returns
+// the text before the cursor and from it on: the terminal's cursor goes at the cell
+// Width(before). Positions are counted in cells, so a Chinese input method's candidate
+// window and a screen reader's focus land on the character being typed (bubbles'
+// textinput counts runes, which puts the cursor short of the end of Chinese text —
+// bubbles issue #920). A value wider than the field scrolls so the cursor shows. w ≤ 0
+// is a field as wide as its value.
+func Field(value string, pos, w int) (before, after string) {
+	runes := []rune(value)
+	pos = min(max(pos, 0), len(runes))
+	before, after = string(runes[:pos]), string(runes[pos:])
+	if w <= 0 {
+		return before, after + " "
+	}
+	// Scroll: drop whole clusters from the left until the cursor's cell fits.
+	for Width(before) > w {
+		c, _ := ansi.FirstGraphemeCluster(before, ansi.GraphemeWidth)
+		before = before[len(c):]
+	}
+	room := w + 1 - Width(before)
+	if Width(after) > room {
+		after = ansi.Truncate(after, room, "")
+	}
+	return before, PadRight(after, room)
 }

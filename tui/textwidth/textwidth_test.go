@@ -138,3 +138,40 @@ func BenchmarkWrapHelp(b *testing.B) {
 		Wrap(s, 76)
 	}
 }
+
+// TestFieldCursor places the cursor by cells: after two Chinese characters it is at cell
+// 4, not 2 (the rune count bubbles' textinput uses), and a long value scrolls so that
+// the cursor stays in the field.
+func TestFieldCursor(t *testing.T) {
+	tests := []struct {
+		value      string
+		pos, w     int
+		before     string
+		cursor     int // cell of the cursor in the field
+		fieldWidth int
+	}{
+		{"abc", 3, 10, "abc", 3, 11},
+		{"abc", 1, 10, "a", 1, 11},
+		{"王芳", 2, 10, "王芳", 4, 11},       // at the end: two cells a character
+		{"王芳", 1, 10, "王", 2, 11},        // between them
+		{"a王b芳", 3, 10, "a王b", 4, 11},    // mixed
+		{"𠈌三", 1, 10, "𠈌", 2, 11},        // Extension B, one rune of two cells
+		{"张三丰李四王五", 7, 6, "四王五", 6, 7},   // scrolled: the cursor at the right edge
+		{"张三丰李四王五", 7, 5, "王五", 4, 6},    // an odd width drops a whole character
+		{"abcdefghij", 2, 5, "ab", 2, 6}, // the cursor near the start: no scroll
+		{"张三丰李四王五", 0, 6, "", 0, 7},      // at the start of a long value
+		{"abc", 3, 0, "abc", 3, 4},       // no width: as wide as the value
+	}
+	for _, tt := range tests {
+		before, after := Field(tt.value, tt.pos, tt.w)
+		if before != tt.before || Width(before) != tt.cursor {
+			t.Errorf("Field(%q, %d, %d): before %q (cursor at %d), want %q at %d", tt.value, tt.pos, tt.w, before, Width(before), tt.before, tt.cursor)
+		}
+		if got := Width(before + after); got != tt.fieldWidth {
+			t.Errorf("Field(%q, %d, %d): %d cells wide, want %d", tt.value, tt.pos, tt.w, got, tt.fieldWidth)
+		}
+		if tt.pos < len([]rune(tt.value)) && !strings.HasPrefix(after, string([]rune(tt.value)[tt.pos])) {
+			t.Errorf("Field(%q, %d, %d): the character under the cursor is lost: %q", tt.value, tt.pos, tt.w, after)
+		}
+	}
+}

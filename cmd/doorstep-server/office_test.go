@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/doorstep-survey/doorstep/server"
+	"github.com/doorstep-survey/doorstep/server/boltstore"
+	"github.com/doorstep-survey/doorstep/server/store"
+	"github.com/doorstep-survey/doorstep/server/storetest"
+	dsync "github.com/doorstep-survey/doorstep/sync"
+)
+
+// TestOfficeDuplicates: the office lists a duplicate interview, keeps one record, and
+// the listings and the export say so; each person counts once with --standing.
+func TestOfficeDuplicates(t *testing.T) {
+	dir := t.TempDir()
+	st, err := boltstore.Open(dir, boltstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}
+	for range 2 { // two laptops, the same two persons
+		s := storetest.Laptop(t, 2, "E001")
+		items, _ := s.Outbox(0)
+		var push []dsync.PushItem
+		for _, it := range items {
+			rev, _ := s.Revision(it.Record.ID)
+			cs, _ := s.Case(it.Record.CaseID)
+			rev.Photos = nil
+			push = append(push, dsync.PushItem{Seq: it.Seq, Revision: rev, Case: dsync.Case{Subject: rev.Record.Subject, Name: cs.Row.Name, Village: cs.Row.Village}})
+		}
+		res, err := st.PutBatch(context.Background(), store.Caller{User: u, Device: "笔记本"}, server.Arrivals(push, nil))
+		if err != nil || res[0].Result != dsync.Stored {
+			t.Fatalf("%+v %v", res, err)
+		}
+	}
+	st.Close()
+
+	out, err := run(t, "duplicates", "--data", dir)
+	if err != nil || strings.Count(out, "open 待定") != 4 {
+		t.Fatalf("duplicates:\n%s %v", out, err)
+	}
+	keep := regexp.MustCompile(`[0-9a-f]{32}`).FindString(out)
+	if _, err := run(t, "duplicates", "resolve", "--keep", keep, "--data", dir); err == nil {
+		t.Error("resolved without a reason")
+	}
+	if out, err := run(t, "duplicates", "resolve", "--keep", keep, "--reason", "重复入户", "--data", dir); err != nil || !strings.Contains(out, "1 withdrawn") {
+		t.Fatalf("resolve: %s %v", out, err)
+	}
+	out, _ = run(t, "records", "list", "--data", dir)
+	if !strings.Contains(out, "withdrawn 已撤销: 重复入户") || strings.Count(out, "duplicate interview 重复调查") != 3 {
+		t.Errorf("records list:\n%s", out)
+	}
+	out, _ = run(t, "records", "list", "--standing", "--json", "--data", dir)
+	var rows []store.RecordRow
+	if err := json.Unmarshal([]byte(out), &rows); err != nil || len(rows) != 3 {
+		t.Errorf("standing: %d rows, %v", len(rows), err)
+	}
+	out, _ = run(t, "records", "export", "--standing", "--data", dir)
+	var all []store.StoredRevision
+	if err := json.Unmarshal([]byte(out), &all); err != nil || len(all) != 3 || all[0].Revision.Record.ID == "" {
+		t.Errorf("export: %d, %v", len(all), err)
+	}
+	if out, _ := run(t, "duplicates", "--all", "--json", "--data", dir); !strings.Contains(out, `"kept":"`+keep) {
+		t.Errorf("duplicates --all: %s", out)
+	}
+}

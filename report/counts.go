@@ -1,0 +1,127 @@
+package report
+
+import (
+	"time"
+
+	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/survey"
+)
+
+// The counts every report gives are defined here, once: the statistics table, the
+// register, the cancellation list and the allowance sheet all count through Surveyed and
+// Counts, so that no two of them can disagree on a case (the allowance sheet once left a
+// 空挂户 found on a home visit out of its 入户 column while the statistics table counted
+// it). Whether a record has errors is the form engine's business, not a count's: nothing
+// here evaluates answers.
+
+// Unknown is the column key of a category or level the roster does not give (不详):
+// counted, so that the categories of the surveyed add up to the surveyed.
+const Unknown = 0
+
+// Labels of the case header's codes, as the national form words them (survey holds
+// them), and of the certificate's category and level.
+var (
+	methodNames  = labels(survey.Methods, true)
+	outcomeNames = labels(survey.Outcomes, false)
+	categoryName = map[int]string{1: "视力", 2: "听力", 3: "言语", 4: "肢体", 5: "智力", 6: "精神", 7: "多重", Unknown: "不详"}
+	levelName    = map[int]string{1: "一级", 2: "二级", 3: "三级", 4: "四级", Unknown: "不详"}
+)
+
+// labels maps codes to their Chinese labels; short takes the column label (系统归集).
+func labels(codes []survey.Code, short bool) map[int]string {
+	out := make(map[int]string, len(codes))
+	for _, c := range codes {
+		out[c.Code] = c.Label.ZH
+		if short {
+			out[c.Code] = c.Short.ZH
+		}
+	}
+	return out
+}
+
+// The codes in the order the tables give them; a category or level not known comes last.
+var (
+	methodOrder   = []int{survey.HomeVisit, survey.MethodPhone, survey.MethodWindow, survey.MethodSystem}
+	outcomeOrder  = []int{1, 2, 3, 4, 5, 6, 9}
+	categoryOrder = []int{1, 2, 3, 4, 5, 6, 7, Unknown}
+	levelOrder    = []int{1, 2, 3, 4, Unknown}
+)
+
+// Surveyed reports whether a case's record counts as surveyed by the end of asOf's day
+// (every day when asOf is zero): it was completed on or before it. A record the leader
+// has returned since, or that its enumerator has reopened to fix, still counts, by its
+// method and outcome: the visit happened, and a correction in progress must not make
+// the case vanish from the register and the statistics.
+func Surveyed(r *localstore.Record, asOf time.Time) bool {
+	if r == nil {
+		return false
+	}
+	if r.CompletedAt.IsZero() {
+		// Records completed before the completion time was kept.
+		return r.Status.Locked()
+	}
+	if asOf.IsZero() {
+		return true
+	}
+	y, m, d := asOf.Date()
+	end := time.Date(y, m, d+1, 0, 0, 0, 0, asOf.Location())
+	return r.CompletedAt.Before(end)
+}
+
+// Counts are a group of cases counted the one way every report counts them.
+type Counts struct {
+	Roster   int         // cases on the roster
+	Surveyed int         // of them, surveyed (see Surveyed)
+	Method   map[int]int // surveyed, by method code
+	Outcome  map[int]int // surveyed, by outcome code
+	Category map[int]int // surveyed, by the roster's category (Unknown when it has none)
+	Level    map[int]int // surveyed, by the roster's level (Unknown when it has none)
+}
+
+// NewCounts is an empty count.
+func NewCounts() *Counts {
+	return &Counts{Method: map[int]int{}, Outcome: map[int]int{}, Category: map[int]int{}, Level: map[int]int{}}
+}
+
+// Add counts one case of the roster as of asOf.
+func (k *Counts) Add(c Case, asOf time.Time) {
+	k.Roster++
+	if !Surveyed(c.Record, asOf) {
+		return
+	}
+	k.Surveyed++
+	k.Method[c.Record.Method]++
+	k.Outcome[c.Record.Outcome]++
+	k.Category[known(c.Row.Category, categoryName)]++
+	k.Level[known(c.Row.Level, levelName)]++
+}
+
+// known is code when names has it, else Unknown: a code the roster got wrong is as
+// good as none, and still counted.
+func known(code int, names map[int]string) int {
+	if _, ok := names[code]; ok {
+		return code
+	}
+	return Unknown
+}
+
+// NotSurveyed are the roster's cases not yet surveyed.
+func (k *Counts) NotSurveyed() int { return k.Roster - k.Surveyed }
+
+// HomeVisits are the cases surveyed at the home, whatever the outcome: an empty
+// household found at the door was visited.
+func (k *Counts) HomeVisits() int { return k.Method[survey.HomeVisit] }
+
+// Interviews are the cases surveyed with the form filled in (正常调查).
+func (k *Counts) Interviews() int { return k.Outcome[localstore.OutcomeInterviewed] }
+
+// OtherOutcomes are the cases surveyed without an interview.
+func (k *Counts) OtherOutcomes() int { return k.Surveyed - k.Interviews() }
+
+// HomeVisitRate is the share of surveyed cases visited at home; ok is false with none.
+func (k *Counts) HomeVisitRate() (rate float64, ok bool) {
+	if k.Surveyed == 0 {
+		return 0, false
+	}
+	return float64(k.HomeVisits()) / float64(k.Surveyed), true
+}
