@@ -123,6 +123,8 @@ type setting struct {
 	// the data folder is --data and DOORSTEP_DATA, the one spelling scripts, the
 	// README and the server use (data_dir in the file, beside the other *_dir keys).
 	name string
+	// yesNo is a setting written true or false in the file, without quotes.
+	yesNo bool
 }
 
 // flag is the setting's flag name: forms_dir is --forms-dir.
@@ -146,7 +148,7 @@ var settings = []setting{
 	{key: "roster_dir", usage: "look for roster files in `DIR` first (default: the Documents folder)"},
 	{key: "reports_dir", usage: "write reports made on the screens into `DIR` (default: the Documents folder)"},
 	{key: "lock_minutes", usage: "lock the screens after `N` minutes without a key, 1 to 120 (default 10)"},
-	{key: "plain", usage: "plain mode for screen readers and braille displays: one line a prompt, nothing redrawn (also ACCESSIBLE=1)"},
+	{key: "plain", yesNo: true, usage: "plain mode for screen readers and braille displays: one line a prompt, nothing redrawn (also ACCESSIBLE=1)"},
 	{key: "theme", usage: "colours of the screens: default or high-contrast"},
 }
 

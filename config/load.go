@@ -8,7 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"github.com/go-viper/mapstructure/v2"
@@ -101,6 +103,14 @@ func Load(flags *pflag.FlagSet, lookupEnv func(string) (string, bool)) (Config, 
 	strict := viper.DecoderConfigOption(func(dc *mapstructure.DecoderConfig) {
 		dc.ErrorUnused = true
 		dc.WeaklyTypedInput = false
+		// A yes/no setting written true or false (readFile lets only those through)
+		// is kept as the text every setting is.
+		dc.DecodeHook = func(from, to reflect.Type, v any) (any, error) {
+			if b, ok := v.(bool); ok && from.Kind() == reflect.Bool && to.Kind() == reflect.String {
+				return strconv.FormatBool(b), nil
+			}
+			return v, nil
+		}
 	})
 	if err := v.Unmarshal(&c, strict); err != nil {
 		return Config{}, fmt.Errorf("config: %w", err)
@@ -208,8 +218,10 @@ func checkShape(data []byte) (map[string]int, error) {
 	}
 
 	known := make(map[string]bool, len(settings))
+	yesNo := make(map[string]bool)
 	for _, s := range settings {
 		known[s.key] = true
+		yesNo[s.key] = s.yesNo
 	}
 	seen := make(map[string]int)
 	lines := make(map[string]int)
@@ -228,7 +240,7 @@ func checkShape(data []byte) (map[string]int, error) {
 		switch {
 		case val.Kind == yaml.ScalarNode && val.Tag == "!!null":
 			// "data_dir:" with nothing after it means the default.
-		case val.Kind == yaml.ScalarNode && val.Tag == "!!str":
+		case val.Kind == yaml.ScalarNode && (val.Tag == "!!str" || val.Tag == "!!bool" && yesNo[k.Value]):
 			lines[k.Value] = k.Line
 		case val.Kind == yaml.ScalarNode:
 			return nil, fmt.Errorf("line %d: %s: must be text, not %s; put it in quotes if you mean the text %q", val.Line, k.Value, describe(val), val.Value)

@@ -2,6 +2,7 @@ package forms
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 )
@@ -138,4 +139,44 @@ func compareRun(a, b string) int {
 		}
 	}
 	return strings.Compare(a, b)
+}
+
+// LoadRegistry is the built-in forms and those of dir ("" for none), in that order. A
+// file of dir that does not load is returned in skipped, with why, and left out: the
+// program runs with the others and says so. Two files with one id and version but
+// different content are an error.
+func LoadRegistry(dir string) (reg *Registry, skipped []error, err error) {
+	builtin, err := BuiltinForms()
+	if err != nil {
+		return nil, nil, fmt.Errorf("built-in forms: %w", err)
+	}
+	if reg, err = NewRegistry(builtin...); err != nil {
+		return nil, nil, err
+	}
+	if dir == "" {
+		return reg, nil, nil
+	}
+	extra, err := LoadFS(os.DirFS(dir), ".")
+	if err != nil {
+		skipped = splitJoined(err)
+		if len(extra) == 0 && len(skipped) == 1 {
+			if _, ok := skipped[0].(LoadErrors); !ok {
+				skipped[0] = fmt.Errorf("forms_dir %s: %w", dir, skipped[0]) // the folder itself
+			}
+		}
+	}
+	for _, f := range extra {
+		if err := reg.Add(f); err != nil {
+			return nil, nil, fmt.Errorf("forms_dir %s: %w", dir, err)
+		}
+	}
+	return reg, skipped, nil
+}
+
+// splitJoined undoes errors.Join: one error per file.
+func splitJoined(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }

@@ -75,3 +75,33 @@ func TestRegistry(t *testing.T) {
 		t.Errorf("same id and version, other content: %v", err)
 	}
 }
+
+func TestLoadRegistrySaysWhichFilesFailed(t *testing.T) {
+	dir := t.TempDir()
+	mini, err := os.ReadFile("testdata/mini.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dir+"/mini.yaml", mini, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dir+"/broken.yaml", []byte("id: broken\nversion: \"1\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	reg, skipped, err := forms.LoadRegistry(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.Named("mini"); err != nil {
+		t.Errorf("the good file is not loaded: %v", err)
+	}
+	if _, err := reg.Named("person-2021"); err != nil {
+		t.Errorf("the built-in forms are not there: %v", err)
+	}
+	if len(skipped) != 1 || !strings.Contains(skipped[0].Error(), "broken.yaml") {
+		t.Errorf("skipped %v, want broken.yaml named", skipped)
+	}
+	if _, skipped, err := forms.LoadRegistry(dir + "/none"); err != nil || len(skipped) != 1 || !strings.Contains(skipped[0].Error(), "forms_dir") {
+		t.Errorf("a missing folder: %v, %v", skipped, err)
+	}
+}

@@ -49,7 +49,7 @@ func Open(sess *localstore.Session, reg *forms.Registry, f *forms.Form, caseID s
 	if err != nil {
 		return Interview{}, err
 	}
-	rec, err := sess.RecordFor(caseID, f.ID)
+	rec, err := sess.RecordFor(caseID, f.ID, f.Carries.From...) // a draft of last year's form is this case's
 	if err != nil {
 		return Interview{}, err
 	}

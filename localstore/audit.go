@@ -22,6 +22,7 @@ const (
 	ActionPhoto   = record.ActionPhoto
 	ActionStatus  = record.ActionStatus
 	ActionReturn  = record.ActionReturn
+	ActionForm    = record.ActionForm
 )
 
 func (s *Session) appendAudit(tx *bolt.Tx, r *Record, e AuditEntry) error {

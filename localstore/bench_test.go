@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 )
 
 // BenchmarkSaveAnswer compares the durable save of one answer with its audit entry to one
@@ -74,11 +75,71 @@ func BenchmarkUnlock(b *testing.B) {
 			if _, err := db.Setup(leader, "leader-pass"); err != nil {
 				b.Fatal(err)
 			}
+			cpu0, _ := processCPU()
 			for b.Loop() {
 				if _, err := db.Unlock("L001", "leader-pass"); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, cpu0)
 		})
+	}
+}
+
+// BenchmarkSignAtTheDoor is what the signature screen does when the enumerator presses
+// enter: the passphrase checked again (an unlock) and both signatures saved, each durably
+// (target < 1 s with GOMAXPROCS=1).
+func BenchmarkSignAtTheDoor(b *testing.B) {
+	db, err := Open(b.TempDir(), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	s, err := db.Setup(leader, "leader-pass")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.ImportRoster(testRows(), "roster.xlsx"); err != nil {
+		b.Fatal(err)
+	}
+	cases, err := s.Cases(CaseFilter{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := s.StartRecord(cases[0].ID, "person-2021", "2021.1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, step := range []func() (*Record, error){
+		func() (*Record, error) { return s.SetCaseHeader(r.ID, 1, 1, "") },
+		func() (*Record, error) {
+			return s.SaveAnswers(r.ID, AnswerChange{Question: "R3", Section: "basic", Value: json.RawMessage(`2`)})
+		},
+		func() (*Record, error) { return s.MarkReadBack(r.ID) },
+	} {
+		if _, err := step(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu0, _ := processCPU()
+	for b.Loop() {
+		if _, err := db.Unlock("L001", "leader-pass"); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Sign(r.ID, Signature{Role: SignerProxy, Name: "张大山", Relation: "子女"}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Sign(r.ID, Signature{Role: SignerEnumerator, Name: "王组长"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, cpu0)
+}
+
+// reportCPU adds the process's CPU time per operation since cpu0 (cpu-ms/op) where the
+// system tells it.
+func reportCPU(b *testing.B, cpu0 time.Duration) {
+	if cpu1, ok := processCPU(); ok && b.N > 0 {
+		b.ReportMetric(float64(cpu1-cpu0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 	}
 }

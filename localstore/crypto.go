@@ -32,11 +32,12 @@ type KDFParams struct {
 // A login server must meet that per request; a laptop unlocking for one person can pay
 // more, so we take 64 MiB × 3 = 192 MiB·pass, five times OWASP's floor, with memory the
 // larger share because memory is what a GPU or ASIC guesser lacks. The old setting (128
-// MiB × 5 passes) took 0.6–1.3 s of one core here (GOMAXPROCS=1, a low-end laptop's
-// share) and twice that on a Celeron: too slow for an unlock at every door and again at
-// every signature. 64 MiB × 3 takes 0.10–0.18 s of one core on the same machine
-// (BenchmarkUnlock; 4 lanes let a second core help), and leaves a 2 GB laptop its
-// memory. Each guess at a stolen file costs the same 64 MiB and 3 passes: about 0.15 s
+// MiB × 5 passes) cost a whole unlock 0.68 s of CPU here (BenchmarkUnlock's cpu-ms/op
+// at GOMAXPROCS=1, a low-end laptop's share), 0.6–1.3 s of wall time, and twice that on
+// a Celeron: too slow for an unlock at every door and again at every signature.
+// 64 MiB × 3 costs 0.21 s of CPU (0.15 s of it argon2id itself), a signature at the door
+// 0.22 s (BenchmarkSignAtTheDoor); 4 lanes let a second core help, and a 2 GB laptop
+// keeps its memory. Each guess at a stolen file costs the same 64 MiB and 3 passes: about 0.15 s
 // of a CPU core, or on a GPU bounded by memory bandwidth (≈ 0.6 GB moved per guess) some
 // thousands a second per card — so the passphrase's length is the real defence, and
 // MinPassphraseLength keeps it from being trivial.

@@ -73,7 +73,9 @@ func (s *Session) recordKey(caseID, formID string) []byte {
 }
 
 // StartRecord returns the case's record of the form, creating a draft if there is none.
-func (s *Session) StartRecord(caseID, formID, formVersion string) (*Record, error) {
+// A record of one of the earlier forms (next year's form names the one it follows) is
+// returned instead: a case has one record, which keeps the form it was started with.
+func (s *Session) StartRecord(caseID, formID, formVersion string, earlier ...string) (*Record, error) {
 	var rec *Record
 	err := s.update(func(tx *bolt.Tx) error {
 		c, err := s.loadCase(tx, caseID)
@@ -82,10 +84,12 @@ func (s *Session) StartRecord(caseID, formID, formVersion string) (*Record, erro
 		}
 		idx := tx.Bucket(bucketRecordIndex)
 		ik := s.recordKey(caseID, formID)
-		if id := idx.Get(ik); id != nil {
-			r, err := s.loadRecord(tx, string(id))
-			rec = r
-			return err
+		for _, f := range append([]string{formID}, earlier...) {
+			if id := idx.Get(s.recordKey(caseID, f)); id != nil {
+				r, err := s.loadRecord(tx, string(id))
+				rec = r
+				return err
+			}
 		}
 		rec = s.newRecord(formID, formVersion)
 		rec.CaseID, rec.Subject = caseID, c.Row.Key()
@@ -119,11 +123,17 @@ func (s *Session) createRecord(tx *bolt.Tx, ik []byte, rec *Record, created map[
 	return s.saveRecord(tx, rec)
 }
 
-// RecordFor returns the case's record of the form, or ErrNotFound.
-func (s *Session) RecordFor(caseID, formID string) (*Record, error) {
+// RecordFor returns the case's record of the form, or of one of the earlier forms, or
+// ErrNotFound.
+func (s *Session) RecordFor(caseID, formID string, earlier ...string) (*Record, error) {
 	var rec *Record
 	err := s.db.bolt.View(func(tx *bolt.Tx) error {
-		id := tx.Bucket(bucketRecordIndex).Get(s.recordKey(caseID, formID))
+		var id []byte
+		for _, f := range append([]string{formID}, earlier...) {
+			if id = tx.Bucket(bucketRecordIndex).Get(s.recordKey(caseID, f)); id != nil {
+				break
+			}
+		}
 		if id == nil {
 			return fmt.Errorf("record of case %s, form %s: %w", shortID(caseID), formID, ErrNotFound)
 		}
@@ -620,3 +630,93 @@ func mustJSON(v any) json.RawMessage {
 }
 
 func jsonString(s string) json.RawMessage { return mustJSON(s) }
+
+// Move is a draft taken to another form: the answers as the new form has them, and what
+// the move did, for the audit trail.
+type Move struct {
+	FormID, FormVersion string
+	Answers             map[string]json.RawMessage
+	// Summary is what was kept, recoded and dropped (JSON), kept in the move's entry.
+	Summary json.RawMessage
+	// Withdraw are notes confirming warnings about answers the move changed.
+	Withdraw []string
+	Reason   string
+}
+
+// ErrHasRecord is a move to a form the case already has a record of.
+var ErrHasRecord = errors.New("the case already has a record of that form")
+
+// MoveRecord takes a record that is not completed to another form, in one durable
+// transaction: an entry naming both forms and what moved, and an entry for each answer
+// that changed, so the chain still replays to the answers. Read-back and signatures are
+// of the old content: a record read back or signed goes back to draft.
+func (s *Session) MoveRecord(recordID string, m Move) (*Record, error) {
+	return s.change(recordID, func(tx *bolt.Tx, r *Record) ([]AuditEntry, error) {
+		if r.Status.Locked() || r.Status == StatusReturned {
+			return nil, ErrRecordLocked // a record the district had keeps its form
+		}
+		if r.FormID == m.FormID && r.FormVersion == m.FormVersion {
+			return nil, fmt.Errorf("move record: it is of form %s %s already", m.FormID, m.FormVersion)
+		}
+		if r.FormID != m.FormID {
+			idx := tx.Bucket(bucketRecordIndex)
+			oldKey, newKey := s.recordKey(r.CaseID, r.FormID), s.recordKey(r.CaseID, m.FormID)
+			if r.Village != "" {
+				oldKey, newKey = s.villageKey(r.Village, r.FormID), s.villageKey(r.Village, m.FormID)
+			}
+			if idx.Get(newKey) != nil {
+				return nil, fmt.Errorf("move record to %s: %w", m.FormID, ErrHasRecord)
+			}
+			if err := idx.Delete(oldKey); err != nil {
+				return nil, err
+			}
+			if err := idx.Put(newKey, []byte(r.ID)); err != nil {
+				return nil, err
+			}
+		}
+		from := r.FormID + " " + r.FormVersion
+		entries := []AuditEntry{{Action: ActionForm, Old: mustJSON(map[string]string{"form": from}),
+			New: mustJSON(map[string]any{"form": m.FormID + " " + m.FormVersion, "moved": m.Summary}), Reason: m.Reason}}
+		ids := make([]string, 0, len(r.Answers)+len(m.Answers))
+		for q := range r.Answers {
+			ids = append(ids, q)
+		}
+		for q := range m.Answers {
+			if _, ok := r.Answers[q]; !ok {
+				ids = append(ids, q)
+			}
+		}
+		slices.Sort(ids)
+		for _, q := range ids {
+			old, had := r.Answers[q]
+			v, has := m.Answers[q]
+			if had && has && bytes.Equal(old, v) {
+				continue
+			}
+			e := AuditEntry{Action: ActionAnswer, Question: q, Old: slices.Clone(old), Reason: "移至 " + m.FormID + " " + m.FormVersion}
+			if has {
+				if !json.Valid(v) {
+					return nil, fmt.Errorf("move record: %s: the value is not JSON", q)
+				}
+				e.New = slices.Clone(v)
+			}
+			entries = append(entries, e)
+		}
+		for _, key := range m.Withdraw {
+			if note, ok := r.Notes[key]; ok {
+				delete(r.Notes, key)
+				entries = append(entries, AuditEntry{Action: ActionNote, Question: key, Old: jsonString(note), New: jsonString("")})
+			}
+		}
+		r.FormID, r.FormVersion = m.FormID, m.FormVersion
+		r.Answers = make(map[string]json.RawMessage, len(m.Answers))
+		for q, v := range m.Answers {
+			r.Answers[q] = slices.Clone(v)
+		}
+		r.Confirmed = nil
+		if r.Status == StatusReadBack || r.Status == StatusSigned {
+			r.Status = StatusDraft
+		}
+		return entries, nil
+	})
+}

@@ -62,6 +62,9 @@ func (p *plain) form(caseID, fix string) error {
 		}
 		next, err := p.question(st, cur, fix != "")
 		if errors.Is(err, errPaused) {
+			// The draft opens here again, as the screens' does. A place not kept costs
+			// only where it opens: the answers are saved.
+			_ = p.sess.SetPlace(st.rec.ID, localstore.Place{Question: cur, AuditLen: st.rec.AuditLen})
 			p.say("paused")
 			return nil
 		}
@@ -156,8 +159,10 @@ func (p *plain) question(st *formState, id string, fixing bool) (string, error) 
 		}
 		return c(h)
 	}
+	say := true // after an error the prompt is not said again: r repeats it
 	for {
-		l, err := p.ask(func() string { return p.prompt(st, q) }, func() string { return help() + "\n" + p.t("help.form") })
+		l, err := p.askAgain(func() string { return p.prompt(st, q) }, func() string { return help() + "\n" + p.t("help.form") }, say)
+		say = false
 		if err != nil {
 			return "", err
 		}
@@ -209,6 +214,7 @@ func (p *plain) question(st *formState, id string, fixing bool) (string, error) 
 				return "", err
 			}
 			if note == "" {
+				say = true
 				continue
 			}
 			rec, err := p.sess.ConfirmWarning(st.rec.ID, stop.NoteKey, note)

@@ -47,8 +47,12 @@ var errEnd = errors.New("end of input")
 
 // plain is one run: where it reads and writes, the language, and who unlocked.
 type plain struct {
-	o     Options
+	o Options
+	// A line is read when asked for (reqs) and comes back on lines: nothing reads
+	// ahead, so that a passphrase read without echo (ReadSecret) is not taken as a line.
+	reqs  chan struct{}
 	lines chan string
+	eof   bool
 	ctx   context.Context
 	lang  string
 	sess  *localstore.Session
@@ -60,7 +64,7 @@ func Run(ctx context.Context, o Options) error {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	p := &plain{o: o, ctx: ctx, lang: o.Lang, lines: make(chan string)}
+	p := &plain{o: o, ctx: ctx, lang: o.Lang, reqs: make(chan struct{}), lines: make(chan string)}
 	if p.lang != "en" {
 		p.lang = "zh"
 	}
@@ -68,15 +72,19 @@ func Run(ctx context.Context, o Options) error {
 	go func() {
 		sc := bufio.NewScanner(o.In)
 		sc.Buffer(make([]byte, 64<<10), 64<<10)
-		for sc.Scan() {
+		for range p.reqs {
+			if !sc.Scan() {
+				close(p.lines)
+				return
+			}
 			select {
 			case p.lines <- sc.Text():
 			case <-ctx.Done():
 				return
 			}
 		}
-		close(p.lines)
 	}()
+	defer close(p.reqs)
 	err := p.run()
 	if errors.Is(err, errEnd) {
 		p.say("bye")
@@ -142,9 +150,18 @@ func c(s string) string { return cleantext.Line(s) }
 
 // read is the next line typed, trimmed.
 func (p *plain) read() (string, error) {
+	if p.eof {
+		return "", errEnd
+	}
+	select {
+	case p.reqs <- struct{}{}:
+	case <-p.ctx.Done():
+		return "", errEnd
+	}
 	select {
 	case l, ok := <-p.lines:
 		if !ok {
+			p.eof = true
 			return "", errEnd
 		}
 		return strings.TrimSpace(strings.TrimSuffix(l, "\r")), nil
@@ -158,7 +175,15 @@ func (p *plain) read() (string, error) {
 // (and repeats the prompt in it). prompt and help are functions so that they speak the
 // language in force.
 func (p *plain) ask(prompt func() string, help func() string) (string, error) {
-	p.line(prompt())
+	return p.askAgain(prompt, help, true)
+}
+
+// askAgain is ask that says the prompt only when say is set: after an error the next
+// line is the answer to the same prompt, which r repeats.
+func (p *plain) askAgain(prompt func() string, help func() string, say bool) (string, error) {
+	if say {
+		p.line(prompt())
+	}
 	for {
 		l, err := p.read()
 		if err != nil {

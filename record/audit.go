@@ -19,6 +19,9 @@ const (
 	ActionPhoto   = "photo"
 	ActionStatus  = "status"
 	ActionReturn  = "return"
+	// ActionForm is a draft moved to another form: Old and New name the forms, New also
+	// what was kept, recoded and dropped (each answer changed has its own answer entry).
+	ActionForm = "form"
 )
 
 // AuditEntry is one change to a record. Each entry hashes the one before, so an entry

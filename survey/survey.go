@@ -37,13 +37,15 @@ var Methods = []Code{
 
 // The case outcomes (调查结果), in the order the national form lists them.
 var Outcomes = []Code{
-	{OutcomeInterviewed, forms.Text{ZH: "正常调查", EN: "interviewed"}, forms.Text{ZH: "正常", EN: "int"}},
-	{OutcomeDeceased, forms.Text{ZH: "死亡", EN: "deceased"}, forms.Text{ZH: "死亡", EN: "dec"}},
-	{OutcomeEmptyHome, forms.Text{ZH: "空挂户", EN: "registered, nobody lives there"}, forms.Text{ZH: "空挂", EN: "emp"}},
-	{OutcomeNotFound, forms.Text{ZH: "查无此人", EN: "person not found"}, forms.Text{ZH: "查无", EN: "nf"}},
-	{5, forms.Text{ZH: "拒访", EN: "refused"}, forms.Text{ZH: "拒访", EN: "ref"}},
-	{6, forms.Text{ZH: "迁出", EN: "moved out of the district"}, forms.Text{ZH: "迁出", EN: "mov"}},
-	{9, forms.Text{ZH: "其他", EN: "other"}, forms.Text{ZH: "其他", EN: "oth"}},
+	// The English short labels are words (a count goes before them: "3 interviewed,
+	// 1 died"), not abbreviations nobody can read.
+	{OutcomeInterviewed, forms.Text{ZH: "正常调查", EN: "interviewed"}, forms.Text{ZH: "正常", EN: "interviewed"}},
+	{OutcomeDeceased, forms.Text{ZH: "死亡", EN: "deceased"}, forms.Text{ZH: "死亡", EN: "died"}},
+	{OutcomeEmptyHome, forms.Text{ZH: "空挂户", EN: "registered, nobody lives there"}, forms.Text{ZH: "空挂", EN: "empty"}},
+	{OutcomeNotFound, forms.Text{ZH: "查无此人", EN: "person not found"}, forms.Text{ZH: "查无", EN: "not found"}},
+	{5, forms.Text{ZH: "拒访", EN: "refused"}, forms.Text{ZH: "拒访", EN: "refused"}},
+	{6, forms.Text{ZH: "迁出", EN: "moved out of the district"}, forms.Text{ZH: "迁出", EN: "moved"}},
+	{9, forms.Text{ZH: "其他", EN: "other"}, forms.Text{ZH: "其他", EN: "other"}},
 }
 
 // The codes that rules and reports name, as the national form numbers them.

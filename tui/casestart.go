@@ -51,13 +51,13 @@ func newStartScreen(c common, caseID string) *startScreen {
 }
 
 func (s *startScreen) Init() tea.Cmd {
-	sess, id, formID := s.env.Session, s.caseID, s.env.PersonForm.ID
+	sess, id, f := s.env.Session, s.caseID, s.env.PersonForm
 	return s.do(func() tea.Msg {
 		c, err := sess.Case(id)
 		if err != nil {
 			return startLoadedMsg{caseID: id, err: err}
 		}
-		rec, err := sess.RecordFor(id, formID)
+		rec, err := sess.RecordFor(id, f.ID, f.Carries.From...)
 		if errors.Is(err, localstore.ErrNotFound) {
 			return startLoadedMsg{caseID: id, c: c}
 		}
@@ -221,7 +221,7 @@ func (s *startScreen) saveHeader(note string) tea.Cmd {
 	sess, f, id := s.env.Session, s.env.PersonForm, s.caseID
 	method, outcome := methods[s.method].code, outcomes[s.outcome].code
 	return s.do(func() tea.Msg {
-		r, err := sess.StartRecord(id, f.ID, f.Version)
+		r, err := sess.StartRecord(id, f.ID, f.Version, f.Carries.From...)
 		if err == nil {
 			r, err = sess.SetCaseHeader(r.ID, method, outcome, note)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
+	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
 
 // The tests of issue 10 (the field test), each failing before its fix.
@@ -132,9 +133,9 @@ func TestCommentsKeepTheirTime(t *testing.T) {
 	clock.Add(7 * time.Minute)
 	m = press(t, m, "down", "f4", "也请核实", "enter")
 	clock.Add(3 * time.Minute)
-	m = press(t, m, "f8")
+	m = confirmed(t, press(t, m, "f8"), clock, "带 2 条意见退回")
 	rec, _ := m.env.Session.Record(recID)
-	if len(rec.Comments) != 2 || !rec.Comments[0].At.Equal(first) || !rec.Comments[1].At.Equal(first.Add(7*time.Minute)) {
+	if len(rec.Comments) != 2 || !rec.Comments[0].At.Equal(first) || !rec.Comments[1].At.Equal(first.Add(7*time.Minute)) || rec.Comments[0].Round != 1 {
 		t.Fatalf("comments %+v, want written at %v and 7 minutes later", rec.Comments, first)
 	}
 }
@@ -306,5 +307,81 @@ func TestWrongDigitSaysTheCodes(t *testing.T) {
 	m = press(t, m, "3")
 	if strings.Contains(screenText(m), "不是本题的选项") {
 		t.Errorf("the note outlives a right code:\n%s", screenText(m))
+	}
+}
+
+// TestJumpListUsesTheWindow: the F4 list marks the selected row with ▸, shows as
+// many questions as the window has rows, and does not cut labels at 120 columns.
+func TestJumpListUsesTheWindow(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	m := press(t, startInterview(t, env, 120, 40), "f4")
+	out := screenText(m)
+	if !strings.Contains(out, "▸ · R1") && !strings.Contains(out, "▸ ✓ R1") {
+		t.Errorf("the selected row is not marked:\n%s", out)
+	}
+	rows := 0
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "✓ R") || strings.Contains(l, "· R") || strings.Contains(l, "· H") {
+			rows++
+		}
+	}
+	if n := len(form(t, m).res.Relevant); rows != n {
+		t.Errorf("%d of %d questions shown in a 40-row window:\n%s", rows, n, out)
+	}
+	f := env.PersonForm
+	for _, q := range f.Questions() {
+		label := clean(q.ReadBackLabel().ZH)
+		if textwidth.Width(label) <= 40 && textwidth.Width(label) > 24 && strings.Contains(out, q.ID+" ") && !strings.Contains(out, label) {
+			t.Errorf("%s's label %q is cut at 120 columns:\n%s", q.ID, label, out)
+		}
+	}
+}
+
+// TestTeamListSearchesAndJumps: the leader's list to review takes a search (name,
+// pinyin initials, village, enumerator) and Home/End; the table makes room.
+func TestTeamListSearchesAndJumps(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	m := press(t, newRoot(t, env, 80, 24), testLeader, "tab", testPass, "enter")
+	team, ok := m.screen.(*teamScreen)
+	if !ok || team.day == nil || len(team.day.waiting) < 3 {
+		t.Fatalf("not on the team's day:\n%s", screenText(m))
+	}
+	m = press(t, m, "end")
+	if team.cursor != len(team.shown)-1 {
+		t.Errorf("End went to %d of %d", team.cursor, len(team.shown))
+	}
+	m = press(t, m, "home")
+	if team.cursor != 0 {
+		t.Errorf("Home went to %d", team.cursor)
+	}
+	m = press(t, m, "wd") // 卫东
+	if len(team.shown) != 1 || team.day.waiting[team.shown[0]].name != "卫东" {
+		t.Fatalf("search wd shows %v:\n%s", team.shown, screenText(m))
+	}
+	if out := screenText(m); strings.Contains(out, "今日结果") || !strings.Contains(out, "待审核 1 / ") {
+		t.Errorf("the search does not take the table's room or say what it found:\n%s", out)
+	}
+	m = press(t, m, "enter")
+	if _, ok := m.screen.(*reviewScreen); !ok || !strings.Contains(screenText(m), "卫东") {
+		t.Fatalf("enter on the one found did not open it:\n%s", screenText(m))
+	}
+	m = press(t, m, "esc", "esc")
+	if team.search.Value() != "" || len(team.shown) != len(team.day.waiting) {
+		t.Errorf("esc did not clear the search: %q", team.search.Value())
+	}
+}
+
+// TestF6GoesToTheNextBlank: F6 skips what is answered (and optional questions) to
+// the next question that must still be answered.
+func TestF6GoesToTheNextBlank(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	m := press(t, startInterview(t, env, 80, 24), "f6")
+	if fs := form(t, m); fs.cur != "R2a" {
+		t.Fatalf("F6 from R1 went to %s, want R2a (R2 is the roster's):\n%s", fs.cur, screenText(m))
+	}
+	m = press(t, m, "1", "2") // R2a, R3: then back to R1 and F6 again
+	m = press(t, jump(t, m, "R1"), "f6")
+	if fs := form(t, m); fs.cur != "R4" {
+		t.Errorf("F6 went to %s, want R4", fs.cur)
 	}
 }

@@ -63,6 +63,8 @@ type formScreen struct {
 	// stash keeps, for this interview, the answers other answers cleared: changing the
 	// answer back restores them (the audit trail keeps them for good).
 	stash map[string]any
+	// moveOffered is set once the move of a draft to the newer form was offered.
+	moveOffered bool
 	// fromRoster are the questions whose answer is the roster's, untouched.
 	fromRoster map[string]bool
 
@@ -223,9 +225,11 @@ func (s *formScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			s.held = nil
 			return s, cmd
 		}
-		return s, tea.Batch(cmd, s.replay())
+		return s, tea.Batch(cmd, s.replay(), s.offerMove())
 	case answerSavedMsg:
 		return s.saved(msg)
+	case draftMovedMsg:
+		return s, s.moved(msg)
 	case placeKeptMsg:
 		s.saving, s.held = false, nil
 		return s, msg.then
@@ -605,8 +609,9 @@ func (s *formScreen) keepPlace(then tea.Cmd) tea.Cmd {
 // placeKeptMsg says the paused place is written; then leaves the form.
 type placeKeptMsg struct{ then tea.Cmd }
 
-// nextBlank is the first question after the one shown (then from the start) that is
-// not answered yet or has a problem to settle; "" (the end page) when there is none.
+// nextBlank is the first question after the one shown (then from the start) that must
+// still be answered or has a problem to settle; "" (the end page) when there is none.
+// An optional question left blank is not one: it may have been left so on purpose.
 func (s *formScreen) nextBlank() string {
 	rel := s.res.Relevant
 	start := slices.Index(rel, s.cur) + 1
@@ -615,7 +620,7 @@ func (s *formScreen) nextBlank() string {
 		if id == s.cur {
 			continue
 		}
-		if _, ok := s.answers[id]; !ok || s.blocking(id) {
+		if s.blocking(id) {
 			return id
 		}
 	}

@@ -82,6 +82,7 @@ type jumpList struct {
 	to     common
 	items  []jumpItem
 	cursor int
+	rows   int // the rows shown, as the window allows; a page for pgup and pgdown
 	keys   []key.Binding
 }
 
@@ -92,12 +93,12 @@ type jumpItem struct {
 	state  string // ✓ answered, · unanswered, ✗ error, ! warning to confirm, ✎ the leader's comment
 }
 
-// jumpRows is how many questions the list shows at once: it must fit an 80×24 window
-// with the help line in two rows.
+// jumpRows is how many rows a list shows where the window's height is not known: it
+// fits an 80×24 window with the help line in two rows.
 const jumpRows = 12
 
 func newJumpList(s *formScreen) *jumpList {
-	j := &jumpList{to: s.common, keys: []key.Binding{s.env.Keys.Up,
+	j := &jumpList{to: s.common, rows: jumpRows, keys: []key.Binding{s.env.Keys.Up,
 		binding([]string{"enter"}, "enter", "key.goto"), binding([]string{"esc", "f4"}, "esc", "key.close")}}
 	for _, id := range s.res.Relevant {
 		q := s.form.Question(id)
@@ -141,9 +142,9 @@ func (j *jumpList) Update(msg tea.Msg) (Overlay, tea.Cmd) {
 	case "down":
 		j.cursor = min(len(j.items)-1, j.cursor+1)
 	case "pgup":
-		j.cursor = max(0, j.cursor-jumpRows)
+		j.cursor = max(0, j.cursor-max(1, j.rows))
 	case "pgdown":
-		j.cursor = min(len(j.items)-1, j.cursor+jumpRows)
+		j.cursor = min(len(j.items)-1, j.cursor+max(1, j.rows))
 	case "home":
 		j.cursor = 0
 	case "end":
@@ -160,17 +161,25 @@ func (j *jumpList) Update(msg tea.Msg) (Overlay, tea.Cmd) {
 	return j, nil
 }
 
-func (j *jumpList) View(width int) []string {
+func (j *jumpList) View(width int) []string { return j.ViewSized(width, jumpRows+1) }
+
+// ViewSized draws the list as tall as the window lets it be: a title and a row a
+// question, the selected one marked ▸ (seen without colours too).
+func (j *jumpList) ViewSized(width, height int) []string {
 	st, lang := j.to.env.Styles, j.to.env.Lang
 	li := langIndex(lang)
+	j.rows = max(3, height-1)
 	lines := []string{"  " + st.Section.Render(fmt.Sprintf(tr(lang, "jumptitle"), len(j.items)))}
-	first := min(max(0, j.cursor-jumpRows/2), max(0, len(j.items)-jumpRows))
-	idW := 0
+	first := min(max(0, j.cursor-j.rows/2), max(0, len(j.items)-j.rows))
+	idW, longest := 0, 0
 	for _, it := range j.items {
 		idW = max(idW, len(it.id))
+		longest = max(longest, textwidth.Width(it.label[li]))
 	}
-	labelW := min(24, (width-10-idW)/2)
-	for i := first; i < len(j.items) && i < first+jumpRows; i++ {
+	// The label as wide as the longest one, up to half of what the row has: the
+	// answer gets the rest.
+	labelW := min(longest, max(12, (width-10-idW)/2))
+	for i := first; i < len(j.items) && i < first+j.rows; i++ {
 		it := j.items[i]
 		state := it.state
 		switch state {
@@ -183,10 +192,12 @@ func (j *jumpList) View(width int) []string {
 		}
 		row := fmt.Sprintf("%-*s  %s  %s", idW, it.id, textwidth.PadRight(textwidth.Truncate(it.label[li], labelW), labelW), it.answer[li])
 		row = textwidth.Truncate(row, width-8)
+		mark := "  "
 		if i == j.cursor {
+			mark = "▸ "
 			row = st.Selected.Render(textwidth.PadRight(row, width-8))
 		}
-		lines = append(lines, "  "+state+" "+row)
+		lines = append(lines, mark+state+" "+row)
 	}
 	return lines
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -45,13 +46,18 @@ const (
 	lineAnswer
 	lineError
 	lineWarning
+	lineHistory // an earlier return's comment, or why an answer changed after read-back
 )
 
 type reviewLoadedMsg struct {
-	rec *localstore.Record
-	c   localstore.Case
-	err error
+	rec   *localstore.Record
+	c     localstore.Case
+	audit []localstore.AuditEntry
+	err   error
 }
+
+// decideMsg is the leader's yes to an approval or a return, asked for first.
+type decideMsg struct{ approve bool }
 
 // commentAddedMsg is a comment typed for the selected question (or the record).
 type commentAddedMsg struct {
@@ -83,7 +89,12 @@ func (s *reviewScreen) Init() tea.Cmd {
 			return reviewLoadedMsg{err: err}
 		}
 		c, err := sess.Case(rec.CaseID)
-		return reviewLoadedMsg{rec: rec, c: c, err: err}
+		if err != nil {
+			return reviewLoadedMsg{err: err}
+		}
+		// The audit says why answers changed after the read-back.
+		audit, err := sess.Audit(rec.ID)
+		return reviewLoadedMsg{rec: rec, c: c, audit: audit, err: err}
 	})
 }
 
@@ -115,8 +126,10 @@ func (s *reviewScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, nil
 		}
 		s.rec, s.c = msg.rec, msg.c
-		s.items = reviewLines(s.env.Forms, s.rec, s.c)
+		s.items = withHistory(reviewLines(s.env.Forms, s.rec, s.c), s.rec, msg.audit)
 		s.cursor = s.nextAnswer(-1, 1)
+	case decideMsg:
+		return s, s.decide(msg.approve)
 	case commentAddedMsg:
 		// Written now: the store keeps this time, not the time of the return.
 		s.comments = append(s.comments, localstore.Comment{Question: msg.question, Text: msg.text, At: s.env.Now()})
@@ -175,12 +188,8 @@ func (s *reviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 			s.err = both("hascomments")
 			return nil
 		}
-		s.busy = true
-		sess, id := s.env.Session, s.rec.ID
-		return s.do(func() tea.Msg {
-			_, err := sess.Approve(id)
-			return decidedMsg{approved: true, err: err}
-		})
+		return showOverlay(newConfirm(s.common, both("confirmapprove"), s.confirmBody("confirmapprove.body"),
+			func() tea.Msg { return decideMsg{approve: true} }))
 	case key.Matches(msg, s.keys.ret):
 		if !s.decidable() {
 			s.err = both("notreviewable")
@@ -191,14 +200,83 @@ func (s *reviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 			return showOverlay(newAsk(s.common, both("returntitle"), both("returnbody"), both("comment.label"),
 				func(text string) tea.Msg { return commentAddedMsg{"", text} }))
 		}
-		s.busy = true
-		sess, id, comments := s.env.Session, s.rec.ID, s.comments
-		return s.do(func() tea.Msg {
-			_, err := sess.Return(id, comments)
-			return decidedMsg{err: err}
-		})
+		return showOverlay(newConfirm(s.common, both("confirmreturn"), s.confirmBody("confirmreturn.body"),
+			func() tea.Msg { return decideMsg{approve: false} }))
 	}
 	return nil
+}
+
+// confirmBody names the record and, for a return, how many comments go with it.
+func (s *reviewScreen) confirmBody(key string) [2]string {
+	name := clean(s.c.Row.Name)
+	return [2]string{fmt.Sprintf(tr("zh", key), name, len(s.comments)), fmt.Sprintf(tr("en", key), name, len(s.comments))}
+}
+
+// decide approves or returns the record, once the leader said yes.
+func (s *reviewScreen) decide(approve bool) tea.Cmd {
+	if s.rec == nil || s.busy || s.done[0] != "" {
+		return nil
+	}
+	s.busy = true
+	sess, id, comments := s.env.Session, s.rec.ID, s.comments
+	return s.do(func() tea.Msg {
+		var err error
+		if approve {
+			_, err = sess.Approve(id)
+		} else {
+			_, err = sess.Return(id, comments)
+		}
+		return decidedMsg{approved: approve, err: err}
+	})
+}
+
+// withHistory adds to the review what happened before: the comments of an earlier
+// return under their questions (a record sent back and completed again), and the
+// reasons given for answers changed after the read-back.
+func withHistory(lines []reviewLine, rec *localstore.Record, audit []localstore.AuditEntry) []reviewLine {
+	earlier := map[string][]localstore.Comment{}
+	var whole []localstore.Comment
+	if rec.Status != localstore.StatusReturned {
+		for _, c := range roundComments(rec) {
+			if c.Question == "" {
+				whole = append(whole, c)
+			}
+			earlier[c.Question] = append(earlier[c.Question], c)
+		}
+	}
+	reasons := map[string][]string{}
+	for _, e := range audit {
+		if e.Action == localstore.ActionAnswer && e.Reason != "" && e.Reason != prefillReason && !slices.Contains(reasons[e.Question], e.Reason) {
+			reasons[e.Question] = append(reasons[e.Question], e.Reason)
+		}
+	}
+	var out []reviewLine
+	for _, c := range whole {
+		out = append(out, reviewLine{kind: lineHistory, text: [2]string{tr("zh", "earlier") + clean(c.Text), tr("en", "earlier") + clean(c.Text)}})
+	}
+	for _, l := range lines {
+		out = append(out, l)
+		if l.kind != lineAnswer {
+			continue
+		}
+		for _, c := range earlier[l.question] {
+			if c.Question != "" {
+				out = append(out, reviewLine{kind: lineHistory, question: l.question,
+					text: [2]string{tr("zh", "earlier") + clean(c.Text), tr("en", "earlier") + clean(c.Text)}})
+			}
+		}
+		for _, r := range reasons[l.question] {
+			// A reason the screens wrote is said in the screen's language; one the
+			// enumerator typed is shown as typed.
+			why := [2]string{clean(r), clean(r)}
+			if r == returnedReason {
+				why = both("reason.returned")
+			}
+			out = append(out, reviewLine{kind: lineHistory, question: l.question,
+				text: [2]string{tr("zh", "corrected") + why[0], tr("en", "corrected") + why[1]}})
+		}
+	}
+	return out
 }
 
 func (s *reviewScreen) decidable() bool {
@@ -290,6 +368,9 @@ func (s *reviewScreen) View(width, height int) string {
 		info += " · " + fmt.Sprintf(tr(lang, "receipt"), rc.ServerID, rc.ReceivedAt.In(s.env.Now().Location()).Format("01-02 15:04"))
 	}
 	add(&head, st.Faint.Render, info)
+	if n := len(roundComments(r)); n > 0 && r.Status != localstore.StatusReturned {
+		add(&head, st.Warning.Render, fmt.Sprintf(tr(lang, "resubmitted"), r.Comments[len(r.Comments)-1].Round, n))
+	}
 	if r.OutcomeNote != "" {
 		add(&head, st.Warning.Render, tr(lang, "note")+colon(lang)+clean(r.OutcomeNote))
 	}
@@ -323,6 +404,8 @@ func (s *reviewScreen) View(width, height int) string {
 			style, indent = st.Error.Render, "      "
 		case lineWarning:
 			style, indent = st.Warning.Render, "      "
+		case lineHistory:
+			style, indent = st.Faint.Render, "      "
 		}
 		if i == s.cursor {
 			sel = len(body)

@@ -2,8 +2,10 @@ package tui
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/doorstep-survey/doorstep/localstore"
 )
@@ -37,6 +39,24 @@ func finishInterview(t *testing.T, m Model) Model {
 	return press(t, m, "enter")
 }
 
+// confirmed answers the confirmation on top, which must say what: an enter at once is
+// ignored (the grace time), one after it does the step.
+func confirmed(t *testing.T, m Model, clock *testClock, what string) Model {
+	t.Helper()
+	if len(m.overlays) == 0 {
+		t.Fatalf("no confirmation:\n%s", screenText(m))
+	}
+	if _, ok := m.overlays[len(m.overlays)-1].(*confirm); !ok || !strings.Contains(screenText(m), what) {
+		t.Fatalf("no confirmation saying %q:\n%s", what, screenText(m))
+	}
+	m = press(t, m, "enter")
+	if len(m.overlays) == 0 {
+		t.Fatal("an enter typed ahead answered the confirmation")
+	}
+	clock.Add(time.Second)
+	return press(t, m, "enter")
+}
+
 // switchUser locks the screen and unlocks as user.
 func switchUser(t *testing.T, m Model, user string) Model {
 	t.Helper()
@@ -49,7 +69,8 @@ func switchUser(t *testing.T, m Model, user string) Model {
 // it with a comment on one question; the enumerator finds the comment there, fixes the
 // answer, reads back and signs again; the leader approves.
 func TestReviewLoopOnOneLaptop(t *testing.T) {
-	env := fixture(t, newClock(), true)
+	clock := newClock()
+	env := fixture(t, clock, true)
 	env.PhotosDir = "testdata/photos"
 	iv := answersFor(t, env.PersonForm, fixtureRows()[1])
 	m := startInterview(t, env, 80, 24)
@@ -83,7 +104,7 @@ func TestReviewLoopOnOneLaptop(t *testing.T) {
 	if !strings.Contains(screenText(m), "已经写了批注") {
 		t.Errorf("approving with comments pending was not refused:\n%s", screenText(m))
 	}
-	m = press(t, m, "f8")
+	m = confirmed(t, press(t, m, "f8"), clock, "带 1 条意见退回")
 	if !strings.Contains(screenText(m), "已退回调查员") {
 		t.Fatalf("not returned:\n%s", screenText(m))
 	}
@@ -135,7 +156,11 @@ func TestReviewLoopOnOneLaptop(t *testing.T) {
 
 	m = switchUser(t, m, testLeader)
 	m = selectWaiting(t, m, recID)
-	m = press(t, m, "enter", "f9")
+	if out := screenText(press(t, m, "enter")); !strings.Contains(out, "曾被退回（第 1 次）") || !strings.Contains(out, "↺ 上次退回意见：婚姻状况请再核实") ||
+		!strings.Contains(out, "↻ 宣读后更正，原因：按组长退回意见修改") || strings.Contains(out, "corrected") {
+		t.Errorf("the resubmitted record is not marked with the earlier comment:\n%s", out)
+	}
+	m = confirmed(t, press(t, m, "enter", "f9"), clock, "审核通过")
 	if !strings.Contains(screenText(m), "已审核通过") {
 		t.Fatalf("not approved:\n%s", screenText(m))
 	}
@@ -150,7 +175,8 @@ func TestReviewLoopOnOneLaptop(t *testing.T) {
 
 // TestEnumeratorCannotApprove: the review's decisions are the store's to refuse.
 func TestEnumeratorCannotApprove(t *testing.T) {
-	env := fixture(t, newClock(), true)
+	clock := newClock()
+	env := fixture(t, clock, true)
 	m := unlocked(t, env, testEnumerator, 80, 24)
 	recs, _ := m.env.Session.Records()
 	var done *localstore.Record
@@ -160,7 +186,7 @@ func TestEnumeratorCannotApprove(t *testing.T) {
 		}
 	}
 	m = send(t, m, navigateMsg{Page{Kind: KindReview, ID: done.ID}})
-	m = press(t, m, "f9")
+	m = confirmed(t, press(t, m, "f9"), clock, "审核通过")
 	if !strings.Contains(screenText(m), "这个用户不能这样做") {
 		t.Errorf("an enumerator's approval was not refused:\n%s", screenText(m))
 	}
@@ -245,6 +271,55 @@ func TestReportsFromTheScreens(t *testing.T) {
 	}
 	if !strings.Contains(screenText(m), "✓ "+env.ReportsDir) {
 		t.Errorf("the paths are not shown:\n%s", screenText(m))
+	}
+}
+
+// TestReportsAskForAFolderOnce: with no reports folder set and no Documents folder, the
+// screen asks once, makes the folder, writes there and remembers it; the cancellation
+// list says it holds full numbers before it is written.
+func TestReportsAskForAFolderOnce(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("USERPROFILE", home)
+	env := fixture(t, newClock(), true)
+	env.ReportsDir = ""
+	var remembered []string
+	env.RememberReportsDir = func(dir string) error { remembered = append(remembered, dir); return nil }
+	m := newRoot(t, env, 80, 24)
+	m = press(t, m, testLeader, "tab", testPass, "enter", "f9")
+	if !strings.Contains(screenText(m), "没有“文档”文件夹") {
+		t.Errorf("the screen does not say where reports go:\n%s", screenText(m))
+	}
+	m = press(t, m, "down", "down", "down")
+	if !strings.Contains(screenText(m), "含完整的残疾人证号") {
+		t.Errorf("the cancellation list does not warn of full numbers before it is written:\n%s", screenText(m))
+	}
+	m = press(t, m, "up", "up", "enter")
+	if !strings.Contains(screenText(m), "报表存到哪个文件夹") {
+		t.Fatalf("no question for a folder:\n%s", screenText(m))
+	}
+	s := m.screen.(*reportsScreen)
+	s.dir.SetValue("")
+	m = press(t, m, "relative", "enter")
+	if !strings.Contains(screenText(m), "请输入完整路径") {
+		t.Errorf("a relative folder was taken:\n%s", screenText(m))
+	}
+	dir := filepath.Join(home, "报表")
+	s.dir.SetValue("")
+	m = press(t, m, dir, "enter")
+	files, _ := os.ReadDir(dir)
+	if len(files) != 1 || !strings.HasPrefix(files[0].Name(), "调查情况统计表-") {
+		t.Fatalf("files in %s: %v\n%s", dir, files, screenText(m))
+	}
+	if len(remembered) != 1 || remembered[0] != dir || env.ReportsDir != dir {
+		t.Errorf("remembered %v, env %q", remembered, env.ReportsDir)
+	}
+	if out := screenText(m); !strings.Contains(out, "已记住报表文件夹") || !strings.Contains(out, "文件夹："+dir) {
+		t.Errorf("the screen does not say the folder is kept:\n%s", out)
+	}
+	m = press(t, m, "down", "enter")
+	if files, _ := os.ReadDir(dir); len(files) != 2 || len(remembered) != 1 || strings.Contains(screenText(m), "报表存到哪个文件夹") {
+		t.Errorf("asked again, or not written: %d files, remembered %v", len(files), remembered)
 	}
 }
 

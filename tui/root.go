@@ -444,10 +444,21 @@ func (m Model) titleLine() string {
 	return st.Title.Render(title) + strings.Repeat(" ", gap) + st.Faint.Render(app)
 }
 
+// tallOverlay is an overlay that uses the window's height (a long list): the root
+// gives it the rows between the rules.
+type tallOverlay interface {
+	ViewSized(width, height int) []string
+}
+
 // drawOverlay puts the overlay's lines across the middle of the body, between rules.
 func (m Model) drawOverlay(body []string, o Overlay) {
 	st := m.env.Styles
-	ov := o.View(m.width)
+	var ov []string
+	if t, ok := o.(tallOverlay); ok {
+		ov = t.ViewSized(m.width, len(body)-2)
+	} else {
+		ov = o.View(m.width)
+	}
 	ov = ov[:min(len(ov), len(body)-2)]
 	top := max(0, (len(body)-len(ov)-2)/2)
 	body[top] = st.Faint.Render(textwidth.Rule(m.width))

@@ -261,8 +261,10 @@ type Env struct {
 	// for the user's Pictures and Documents folders.
 	PhotosDir, RosterDir string
 	// ReportsDir is where reports made on the screens are written; empty for the
-	// user's Documents folder.
-	ReportsDir string
+	// user's Documents folder. With neither, the reports screen asks once, and keeps
+	// the answer here and with RememberReportsDir (nil: for this session only).
+	ReportsDir         string
+	RememberReportsDir func(dir string) error
 	// Speech reads the read-back aloud; nil in a program without speech.
 	Speech Voice
 	// Notice is a line the unlock screen shows in zh and en, e.g. the demo's users and

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/doorstep-survey/doorstep/localstore"
@@ -19,7 +20,13 @@ type teamScreen struct {
 	common
 	day    *teamDay
 	err    [2]string
-	cursor int
+	cursor int // index into shown
+	// search narrows the records waiting for review (name, pinyin, village, the
+	// enumerator's code); shown are the indexes into day.waiting that match, and
+	// hay what each is matched against.
+	search textinput.Model
+	shown  []int
+	hay    []string
 	keys   struct{ open, cases, community, users, reports key.Binding }
 }
 
@@ -30,7 +37,8 @@ type teamLoadedMsg struct {
 }
 
 func newTeam(c common) *teamScreen {
-	s := &teamScreen{common: c}
+	s := &teamScreen{common: c, search: newInput(40)}
+	s.search.SetWidth(18)
 	s.keys.open = binding([]string{"enter"}, "enter", "key.review")
 	s.keys.cases = binding([]string{"tab"}, "tab", "key.cases")
 	s.keys.community = binding([]string{"f6"}, "F6", "key.community")
@@ -41,7 +49,7 @@ func newTeam(c common) *teamScreen {
 
 func (s *teamScreen) Init() tea.Cmd {
 	sess, reg, cf, now := s.env.Session, s.env.Forms, s.env.CommunityForm, s.env.Now()
-	return s.do(func() tea.Msg {
+	return tea.Batch(s.search.Focus(), s.do(func() tea.Msg {
 		cases, err := sess.Cases(localstore.CaseFilter{})
 		if err != nil {
 			return teamLoadedMsg{err: err}
@@ -61,19 +69,21 @@ func (s *teamScreen) Init() tea.Cmd {
 		day := buildTeamDay(reg, cases, records, users, sess.User().Villages, now)
 		day.villages = villageForms(cases, records, community, sess.User().Villages)
 		return teamLoadedMsg{day: day}
-	})
+	}))
 }
 
 // Refresh gathers the day again: a review changes it.
 func (s *teamScreen) Refresh() tea.Cmd { return s.Init() }
 
 func (s *teamScreen) Title(lang string) string { return tr(lang, "team") }
-func (s *teamScreen) Typing() bool             { return false }
+func (s *teamScreen) Typing() bool             { return true } // the search takes letters and digits
 
 func (s *teamScreen) ShortHelp() []key.Binding {
 	community := s.keys.community
 	community.SetEnabled(s.env.CommunityForm != nil && s.day != nil && len(s.day.villages) > 0)
-	return []key.Binding{s.env.Keys.Up, s.keys.open, s.keys.cases, community, s.keys.reports, s.env.Keys.Import, s.keys.users, s.env.Keys.Sync}
+	clear := s.env.Keys.Clear
+	clear.SetEnabled(s.search.Value() != "")
+	return []key.Binding{s.env.Keys.Up, s.keys.open, clear, s.keys.cases, community, s.keys.reports, s.env.Keys.Import, s.keys.users, s.env.Keys.Sync}
 }
 
 func (s *teamScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
@@ -86,7 +96,13 @@ func (s *teamScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, nil
 		}
 		s.day = &msg.day
-		s.cursor = min(s.cursor, max(0, len(s.day.waiting)-1))
+		s.hay = make([]string, len(s.day.waiting))
+		pc := pinyinCache{}
+		for i, w := range s.day.waiting {
+			full, initials := pc.spellings(clean(w.name))
+			s.hay[i] = strings.ToLower(strings.Join(append(append([]string{clean(w.name), clean(w.village), w.enumerator}, full...), initials...), "\x00"))
+		}
+		s.refilter()
 	case tea.KeyPressMsg:
 		k := s.env.Keys
 		switch {
@@ -117,12 +133,52 @@ func (s *teamScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		case key.Matches(msg, k.Up):
 			s.cursor = max(0, s.cursor-1)
 		case key.Matches(msg, k.Down):
-			s.cursor = min(len(s.day.waiting)-1, s.cursor+1)
-		case key.Matches(msg, s.keys.open) && len(s.day.waiting) > 0:
-			return s, navigate(Page{Kind: KindReview, ID: s.day.waiting[s.cursor].recordID})
+			s.cursor = min(len(s.shown)-1, s.cursor+1)
+		case key.Matches(msg, k.PageUp):
+			s.cursor = max(0, s.cursor-10)
+		case key.Matches(msg, k.PageDown):
+			s.cursor = max(0, min(len(s.shown)-1, s.cursor+10))
+		case msg.String() == "home":
+			s.cursor = 0
+		case msg.String() == "end":
+			s.cursor = max(0, len(s.shown)-1)
+		case key.Matches(msg, s.keys.open) && len(s.shown) > 0:
+			return s, navigate(Page{Kind: KindReview, ID: s.day.waiting[s.shown[s.cursor]].recordID})
+		case key.Matches(msg, k.Clear) && s.search.Value() != "":
+			s.search.SetValue("")
+			s.refilter()
+		default:
+			before := s.search.Value()
+			var cmd tea.Cmd
+			s.search, cmd = s.search.Update(msg)
+			if s.search.Value() != before {
+				s.refilter()
+			}
+			return s, cmd
 		}
+	case tea.PasteMsg:
+		var cmd tea.Cmd
+		s.search, cmd = s.search.Update(msg)
+		s.refilter()
+		return s, cmd
 	}
 	return s, nil
+}
+
+// refilter recomputes the waiting records shown from the search, keeping the cursor
+// in range.
+func (s *teamScreen) refilter() {
+	if s.day == nil {
+		return
+	}
+	q := normalizeQuery(s.search.Value())
+	s.shown = s.shown[:0]
+	for i := range s.day.waiting {
+		if q == "" || strings.Contains(s.hay[i], q) {
+			s.shown = append(s.shown, i)
+		}
+	}
+	s.cursor = min(s.cursor, max(0, len(s.shown)-1))
 }
 
 func (s *teamScreen) View(width, height int) string {
@@ -158,9 +214,15 @@ func (s *teamScreen) View(width, height int) string {
 		textwidth.PadLeft(tr(lang, "th.today"), numW) + "  " + textwidth.PadRight(tr(lang, "th.outcomes"), outW-2) +
 		textwidth.PadLeft(tr(lang, "th.home"), rateW) + textwidth.PadLeft(tr(lang, "th.flagged"), numW) +
 		textwidth.PadLeft(tr(lang, "th.waiting"), numW)
-	lines = append(lines, "  "+st.Label.Render(textwidth.Truncate(head, width-2)))
-	maxRows := max(1, (height-8)/2)
-	for i, r := range d.rows {
+	// While searching, the table gives its room to the records found.
+	var rows []teamRow
+	if s.search.Value() == "" {
+		lines = append(lines, "  "+st.Label.Render(textwidth.Truncate(head, width-2)))
+		rows = d.rows
+	}
+	// The table keeps to a third of the window, or what the list to review leaves.
+	maxRows := max(1, (height-10)/3, height-8-len(s.shown))
+	for i, r := range rows {
 		if i == maxRows {
 			lines = append(lines, "  "+st.Faint.Render(fmt.Sprintf(tr(lang, "andmore.rows"), len(d.rows)-maxRows)))
 			break
@@ -173,32 +235,53 @@ func (s *teamScreen) View(width, height int) string {
 		sort.Ints(codes)
 		for _, c := range codes {
 			o, _ := survey.Outcome(c)
-			outs = append(outs, fmt.Sprintf("%s%d", o.Short.In(lang), r.outcomes[c]))
+			if lang == "en" {
+				outs = append(outs, fmt.Sprintf("%d %s", r.outcomes[c], o.Short.In(lang)))
+			} else {
+				outs = append(outs, fmt.Sprintf("%s%d", o.Short.In(lang), r.outcomes[c]))
+			}
+		}
+		sep := " "
+		if lang == "en" {
+			sep = ", "
 		}
 		line := textwidth.PadRight(textwidth.Truncate(clean(r.name), nameW-1), nameW) +
 			textwidth.PadRight(textwidth.Truncate(clean(r.village), villageW-1), villageW) +
 			textwidth.PadLeft(fmt.Sprint(r.today), numW) + "  " +
-			textwidth.PadRight(textwidth.Truncate(strings.Join(outs, " "), outW-3), outW-2) +
+			textwidth.PadRight(textwidth.Truncate(strings.Join(outs, sep), outW-3), outW-2) +
 			textwidth.PadLeft(rate(r), rateW) + textwidth.PadLeft(fmt.Sprint(r.flagged), numW) +
 			textwidth.PadLeft(fmt.Sprint(r.waiting), numW)
 		lines = append(lines, "  "+textwidth.Truncate(line, width-2))
 	}
-	lines = append(lines, "", "  "+st.Section.Render(fmt.Sprintf(tr(lang, "waiting.n"), len(d.waiting)))+"  "+
-		st.Faint.Render(tr(lang, "waitlegend")))
-	if len(d.waiting) == 0 {
-		lines = append(lines, "  "+st.Faint.Render(tr(lang, "nowaiting")))
+	found := fmt.Sprintf(tr(lang, "waiting.n"), len(d.waiting))
+	if s.search.Value() != "" {
+		found = fmt.Sprintf(tr(lang, "waiting.found"), len(s.shown), len(d.waiting))
+	}
+	search := st.Label.Render(tr(lang, "search")+colon(lang)) + textwidth.PadRight(s.search.View(), 19)
+	lines = append(lines, "", "  "+st.Section.Render(found)+"  "+search)
+	lines = append(lines, "  "+st.Faint.Render(textwidth.Truncate(tr(lang, "waitlegend"), width-4)))
+	if len(s.shown) == 0 {
+		key := "nowaiting"
+		if len(d.waiting) > 0 {
+			key = "nocases"
+		}
+		lines = append(lines, "  "+st.Faint.Render(tr(lang, key)))
 		return strings.Join(lines, "\n")
 	}
 	room := max(1, height-len(lines))
-	first := min(max(0, s.cursor-room/2), max(0, len(d.waiting)-room))
-	for i := first; i < len(d.waiting) && i < first+room; i++ {
-		w := d.waiting[i]
+	first := min(max(0, s.cursor-room/2), max(0, len(s.shown)-room))
+	for i := first; i < len(s.shown) && i < first+room; i++ {
+		w := d.waiting[s.shown[i]]
 		mark := " "
 		switch {
 		case w.errors > 0:
 			mark = st.Error.Render("✗")
 		case w.notes > 0:
 			mark = st.Warning.Render("!")
+		}
+		again := " "
+		if w.round > 0 {
+			again = st.Warning.Render("↺")
 		}
 		when := ""
 		if !w.completed.IsZero() {
@@ -212,7 +295,7 @@ func (s *teamScreen) View(width, height int) string {
 			head = "▸ "
 			line = st.Selected.Render(textwidth.PadRight(textwidth.Truncate(line, width-6), width-6))
 		}
-		lines = append(lines, head+mark+" "+line)
+		lines = append(lines, head+mark+again+" "+line)
 	}
 	return strings.Join(lines, "\n")
 }

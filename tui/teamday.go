@@ -7,6 +7,7 @@ import (
 
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/report"
 	"github.com/doorstep-survey/doorstep/survey"
 )
 
@@ -78,6 +79,9 @@ type reviewItem struct {
 	completed  time.Time
 	errors     int // error findings and missing answers
 	notes      int // warnings confirmed with a note
+	// round is the number of returns behind it (0: never returned): a record fixed
+	// and completed again, to be read with its earlier comments.
+	round int
 }
 
 // buildTeamDay gathers the team's day from the records of the villages the leader
@@ -101,10 +105,13 @@ func buildTeamDay(reg *forms.Registry, cases []localstore.Case, records []*local
 		if c == nil || len(villages) > 0 && !slices.Contains(villages, c.Row.Village) {
 			continue
 		}
-		finished := r.Status == localstore.StatusCompleted || r.Status == localstore.StatusSubmitted || r.Status == localstore.StatusApproved
-		if !finished {
+		// Finished as the reports count it: a returned record being fixed still counts
+		// by its method and outcome, so this screen's home-visit rate is the statistics
+		// table's.
+		if !report.Surveyed(r, time.Time{}) {
 			continue
 		}
+		awaiting := r.Status == localstore.StatusCompleted || r.Status == localstore.StatusSubmitted
 		k := [2]string{r.Enumerator, c.Row.Village}
 		row := rows[k]
 		if row == nil {
@@ -124,13 +131,17 @@ func buildTeamDay(reg *forms.Registry, cases []localstore.Case, records []*local
 				t.today++
 				t.outcomes[r.Outcome]++
 			}
-			if r.Status != localstore.StatusApproved {
+			if awaiting {
 				t.waiting++
 			}
 		}
-		if r.Status != localstore.StatusApproved {
-			out.waiting = append(out.waiting, reviewItem{recordID: r.ID, name: c.Row.Name, village: c.Row.Village,
-				enumerator: r.Enumerator, completed: r.CompletedAt, errors: errs, notes: notes})
+		if awaiting {
+			item := reviewItem{recordID: r.ID, name: c.Row.Name, village: c.Row.Village,
+				enumerator: r.Enumerator, completed: r.CompletedAt, errors: errs, notes: notes}
+			if n := len(r.Comments); n > 0 {
+				item.round = max(1, r.Comments[n-1].Round)
+			}
+			out.waiting = append(out.waiting, item)
 		}
 	}
 	for _, r := range rows {

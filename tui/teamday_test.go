@@ -23,6 +23,7 @@ func TestBuildTeamDay(t *testing.T) {
 		{ID: "c3", Row: roster.Row{Name: "丙", Village: "李家村"}},
 		{ID: "c4", Row: roster.Row{Name: "丁", Village: "东风社区"}}, // not the leader's
 		{ID: "c5", Row: roster.Row{Name: "戊", Village: "王庄村"}},
+		{ID: "c6", Row: roster.Row{Name: "己", Village: "李家村"}},
 	}
 	rec := func(id, caseID, by string, st localstore.Status, method, outcome int, at time.Time) *localstore.Record {
 		return &localstore.Record{ID: id, CaseID: caseID, FormID: f.ID, FormVersion: f.Version, Enumerator: by, Status: st, Method: method,
@@ -35,6 +36,9 @@ func TestBuildTeamDay(t *testing.T) {
 		rec("r3", "c3", "E002", localstore.StatusCompleted, 1, 3, today),
 		rec("r4", "c4", "E002", localstore.StatusCompleted, 1, 2, today),
 		rec("r5", "c5", "E001", localstore.StatusDraft, 1, 1, time.Time{}), // not finished
+		// Returned and being fixed: finished by its method and outcome as the reports
+		// count it, but not waiting for the leader.
+		rec("r6", "c6", "E002", localstore.StatusReturned, 2, 1, yesterday),
 	}
 	users := []localstore.User{{Code: "E001", Name: "李晓梅"}, {Code: "E002", Name: "张伟"}}
 	d := buildTeamDay(registryOf(f), cases, records, users, []string{"王庄村", "李家村"}, day)
@@ -50,10 +54,10 @@ func TestBuildTeamDay(t *testing.T) {
 	if rate, ok := e1.homeRate(); !ok || rate != 0.5 {
 		t.Errorf("E001 home rate %v %v", rate, ok)
 	}
-	if e2.village != "李家村" || e2.today != 1 || e2.outcomes[3] != 1 || e2.flagged != 0 {
+	if e2.village != "李家村" || e2.today != 1 || e2.outcomes[3] != 1 || e2.finished != 2 || e2.homeVisits != 1 || e2.waiting != 1 || e2.flagged != 1 {
 		t.Errorf("E002 %+v", e2)
 	}
-	if d.total.finished != 3 || d.total.today != 2 || d.total.waiting != 2 {
+	if d.total.finished != 4 || d.total.homeVisits != 2 || d.total.today != 2 || d.total.waiting != 2 {
 		t.Errorf("total %+v", d.total)
 	}
 	if len(d.waiting) != 2 || d.waiting[0].recordID != "r1" || d.waiting[0].errors == 0 {

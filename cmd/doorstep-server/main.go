@@ -48,6 +48,26 @@ type opts struct {
 	data, listen, cert, key, photos string
 	database, config, metrics       string
 	dev                             bool
+	// formsDir and personForm are the district's form files and the form of new
+	// person records, as the laptops' forms_dir and person_form.
+	formsDir, personForm string
+}
+
+// personForm resolves --person-form among the built-in forms and --forms-dir's; the
+// files that did not load are said on w.
+func (o *opts) resolvePersonForm(w io.Writer) (*forms.Form, error) {
+	reg, skipped, err := forms.LoadRegistry(o.formsDir)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range skipped {
+		fmt.Fprintf(w, "form file not loaded (going on without it): %v\n", e)
+	}
+	f, err := reg.Named(o.personForm)
+	if err != nil {
+		return nil, fmt.Errorf("--person-form: %w", err)
+	}
+	return f, nil
 }
 
 // attachments is the photos' folder: --photos, else "attachments" in the data folder.
@@ -97,6 +117,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	pf.StringVar(&o.data, "data", "doorstep-server-data", "the server's data folder (its data file, certificate, admin socket)")
 	pf.StringVar(&o.database, "database", "", "a PostgreSQL URL (postgres://user:password@host:5432/dbname) to keep the data in, instead of the bbolt file in --data; also "+EnvDatabase+" or database: in "+ConfigFile)
 	pf.StringVar(&o.config, "config", "", "the server's configuration file (default: "+ConfigFile+" in --data, if there is one)")
+	pf.StringVar(&o.formsDir, "forms-dir", "", "also load the form files in `DIR`, besides the built-in forms")
+	pf.StringVar(&o.personForm, "person-form", "person-2021", "the form of new person records: `ID` or ID@VERSION (its reference date checks the roster's birth dates)")
 	pf.StringVar(&o.photos, "photos", "", "the folder of the photos laptops upload, as files named by their SHA-256 (default: attachments in --data)")
 	f := root.Flags()
 	f.StringVar(&o.listen, "listen", ":8443", "address to listen on")
@@ -495,7 +517,7 @@ func rosterCmd(o *opts, stdout io.Writer) *cobra.Command {
 		Short: "Import the roster (.xlsx or .csv) the national system exported",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			person, err := forms.Builtin("person-2021")
+			person, err := o.resolvePersonForm(cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}

@@ -222,3 +222,33 @@ func TestFormsCheckEnglish(t *testing.T) {
 		t.Errorf("English message missing:\n%s", out)
 	}
 }
+
+// Next year's form named in the configuration: new interviews are started on it, and a
+// laptop without its file says so by name and version rather than reading them with
+// another form.
+func TestRecordsKeepTheirForm(t *testing.T) {
+	formsDir := t.TempDir()
+	next, err := os.ReadFile("../../forms/testdata/person-2022.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(formsDir, "person-2022.yaml"), next, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(t.TempDir(), "d")
+	env := map[string]string{"DOORSTEP_USER": "L001", "DOORSTEP_PASSPHRASE": "demo1234", "DOORSTEP_DATA": data}
+	if code, _, errOut := runIn(t, env, "", "--forms-dir", formsDir, "--person-form", "person-2022", "demo", "--no-tui", "--data", data, "--cases", "8", "--completed", "3"); code != 0 {
+		t.Fatalf("demo on person-2022: exit %d: %s", code, errOut)
+	}
+	if code, out, errOut := runIn(t, env, "", "--forms-dir", formsDir, "verify"); code != 0 || !strings.Contains(out, "ok: 3 records") {
+		t.Fatalf("verify with the form: exit %d, %s%s", code, out, errOut)
+	}
+	code, out, _ := runIn(t, env, "", "verify")
+	if code != 1 || !strings.Contains(out, "form person-2022 version 2022.1 is not installed here") || strings.Count(out, "not installed") != 3 {
+		t.Errorf("verify without the form: exit %d, %s", code, out)
+	}
+	code, out, errOut := runIn(t, env, "", "--forms-dir", formsDir, "report", "validation", "--out", filepath.Join(t.TempDir(), "v.csv"))
+	if code != 0 {
+		t.Errorf("a report of person-2022 records: exit %d, %s%s", code, out, errOut)
+	}
+}

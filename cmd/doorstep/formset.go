@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -45,32 +44,10 @@ func resolveForms(cfg config.Config) (formSet, error) {
 // loadRegistry is resolveForms without naming the forms for new records: what the
 // forms subcommands list and check.
 func loadRegistry(cfg config.Config) (formSet, error) {
-	builtin, err := forms.BuiltinForms()
-	if err != nil {
-		return formSet{}, fmt.Errorf("built-in forms: %w", err)
-	}
 	var fs formSet
-	if fs.reg, err = forms.NewRegistry(builtin...); err != nil {
-		return formSet{}, err
-	}
-	if cfg.FormsDir != "" {
-		extra, err := forms.LoadFS(os.DirFS(cfg.FormsDir), ".")
-		if err != nil {
-			fs.skipped = splitErrors(err)
-			if len(extra) == 0 && len(fs.skipped) == 1 {
-				if _, ok := fs.skipped[0].(forms.LoadErrors); !ok {
-					// The folder itself cannot be read: say which folder.
-					fs.skipped[0] = fmt.Errorf("forms_dir %s: %w", cfg.FormsDir, fs.skipped[0])
-				}
-			}
-		}
-		for _, f := range extra {
-			if err := fs.reg.Add(f); err != nil {
-				return formSet{}, fmt.Errorf("forms_dir %s: %w", cfg.FormsDir, err)
-			}
-		}
-	}
-	return fs, nil
+	var err error
+	fs.reg, fs.skipped, err = forms.LoadRegistry(cfg.FormsDir)
+	return fs, err
 }
 
 // warn says on w which files of forms_dir were left out and why.
@@ -106,12 +83,4 @@ func (fs formSet) skippedHint() string {
 		return ""
 	}
 	return fmt.Sprintf(" (%d files of forms_dir did not load: %v)", len(fs.skipped), errors.Join(fs.skipped...))
-}
-
-// splitErrors undoes errors.Join: one error per file.
-func splitErrors(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
 }

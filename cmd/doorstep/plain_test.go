@@ -337,3 +337,27 @@ func plainAnswer(v any) string {
 	}
 	return ""
 }
+
+// TestPlainChosen: --plain, ACCESSIBLE=1 and plain: true choose plain mode (which works
+// without a terminal); ACCESSIBLE=0 does not.
+func TestPlainChosen(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeFile(t, "config.yaml", "plain: true\n")
+	for _, tt := range []struct {
+		name  string
+		env   map[string]string
+		args  []string
+		plain bool
+	}{
+		{"--plain", map[string]string{"DOORSTEP_DATA": dir}, []string{"--plain"}, true},
+		{"ACCESSIBLE=1", map[string]string{"DOORSTEP_DATA": dir, "ACCESSIBLE": "1"}, nil, true},
+		{"DOORSTEP_PLAIN", map[string]string{"DOORSTEP_DATA": dir, "DOORSTEP_PLAIN": "true"}, nil, true},
+		{"plain: true", map[string]string{"DOORSTEP_DATA": dir}, []string{"--config", cfg}, true},
+		{"ACCESSIBLE=0", map[string]string{"DOORSTEP_DATA": dir, "ACCESSIBLE": "0"}, nil, false},
+	} {
+		code, out, errOut := runIn(t, tt.env, "", tt.args...)
+		if got := strings.Contains(out, "朗读模式") && strings.Contains(out, "还没有用户") && code == 0; got != tt.plain {
+			t.Errorf("%s: plain mode %v, want %v (exit %d)\n%s%s", tt.name, got, tt.plain, code, out, errOut)
+		}
+	}
+}

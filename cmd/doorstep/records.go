@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,12 +9,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/survey"
 )
 
 func newRecordsCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{Use: "records", Short: "The interview records on this laptop"}
-	cmd.AddCommand(newRecordsExportCmd(a))
+	cmd.AddCommand(newRecordsExportCmd(a), newRecordsMoveCmd(a))
 	return cmd
 }
 
@@ -79,9 +82,14 @@ district can read or an audit. It holds personal data in the clear: keep it safe
 func newVerifyCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "verify",
-		Short: "Check the data file, every record's audit chain and signatures; exit 1 on any break",
+		Short: "Check the data file, every record's audit chain and signatures, and that its form is here; exit 1 on any break",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			fs, err := loadRegistry(a.cfg)
+			if err != nil {
+				return err
+			}
+			fs.warn(a.stderr)
 			return withSession(a, func(db *localstore.DB, s *localstore.Session) error {
 				if err := db.Check(); err != nil {
 					return err
@@ -96,6 +104,15 @@ func newVerifyCmd(a *app) *cobra.Command {
 				}
 				for _, p := range problems {
 					fmt.Fprintln(a.stdout, p)
+				}
+				// Each record is read with the form it was started with: one this laptop
+				// lacks, or answers that form cannot take, is a problem too.
+				for _, r := range records {
+					if _, err := survey.Read(fs.reg, r, survey.About{}); err != nil {
+						err = cmp.Or(errors.Unwrap(err), err) // Problem names the record itself
+						problems = append(problems, localstore.Problem{RecordID: r.ID, CaseName: cmp.Or(r.Village, "—"), Msg: err.Error()})
+						fmt.Fprintln(a.stdout, problems[len(problems)-1])
+					}
 				}
 				if len(problems) > 0 {
 					fmt.Fprintf(a.stdout, "%d problems in %d records\n", len(problems), len(records))
@@ -137,4 +154,70 @@ func newBackupCmd(a *app) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "replace FILE if it exists")
 	return cmd
+}
+
+func newRecordsMoveCmd(a *app) *cobra.Command {
+	var to, reason string
+	cmd := &cobra.Command{
+		Use:   "move NUMBER [--to FORM]",
+		Short: "Move a case's draft to another form (next year's), saying what was kept, recoded and dropped",
+		Long: `Move the draft of the case with certificate (or ID) number NUMBER to the form --to names
+(default: person_form), by that form's carries block. The audit trail keeps the move and
+every answer it changed; a completed record never moves.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fs, err := resolveForms(a.cfg)
+			if err != nil {
+				return err
+			}
+			fs.warn(a.stderr)
+			target := fs.person
+			if to != "" {
+				if target, err = fs.reg.Named(to); err != nil {
+					return err
+				}
+			}
+			return withSession(a, func(_ *localstore.DB, s *localstore.Session) error {
+				c, err := s.CaseByNumber(args[0])
+				if err != nil {
+					return fmt.Errorf("records move: %w", err)
+				}
+				rec, err := s.RecordFor(c.ID, target.ID, target.Carries.From...)
+				if err != nil {
+					return fmt.Errorf("records move: %w", err)
+				}
+				plan, err := survey.PlanMove(fs.reg, rec, survey.About{Row: c.Row}, target)
+				if err != nil {
+					return fmt.Errorf("records move: %w", err)
+				}
+				if _, err := s.MoveRecord(rec.ID, localstore.Move{FormID: target.ID, FormVersion: target.Version,
+					Answers: plan.Answers, Summary: plan.Summary, Withdraw: plan.Withdraw, Reason: reason}); err != nil {
+					return fmt.Errorf("records move: %w", err)
+				}
+				printMove(a, plan)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&to, "to", "", "the form to move to: ID or ID@VERSION (default: person_form)")
+	cmd.Flags().StringVar(&reason, "reason", "", "why, for the audit trail")
+	return cmd
+}
+
+func printMove(a *app, p *survey.MovePlan) {
+	fmt.Fprintf(a.stdout, "moved from %s %s to %s %s: %d kept, %d recoded, %d dropped\n",
+		p.From.ID, p.From.Version, p.To.ID, p.To.Version, len(p.Carried.Kept), len(p.Carried.Recoded), len(p.Carried.Dropped))
+	for _, r := range p.Carried.Recoded {
+		fmt.Fprintf(a.stdout, "  recoded %s → %s: %s → %s\n", r.From, r.To, movedAnswer(p.From.Question(r.From), r.Old), movedAnswer(p.To.Question(r.To), r.New))
+	}
+	for _, d := range p.Carried.Dropped {
+		fmt.Fprintf(a.stdout, "  dropped %s (%v): %s\n", d.Question, d.Value, d.Reason.In(a.cfg.Language))
+	}
+}
+
+func movedAnswer(q *forms.Question, v any) string {
+	if q == nil {
+		return fmt.Sprint(v)
+	}
+	return fmt.Sprintf("%v %s", v, q.FormatAnswer(v, "zh"))
 }

@@ -292,6 +292,115 @@ func TestTmuxWholeInterview(t *testing.T) {
 	x.waitText("已加入待上报队列")
 	x.keys("Enter")
 	x.waitText("今日工作")
+
+	// The return (issue 10): the leader returns the record with a comment on R3; the
+	// enumerator is told, opens the record at R3 with the comment, fixes it, reads back
+	// only that section, signs again (the proxy offered as before) and completes it;
+	// the leader sees it marked as fixed after a return, and approves it.
+	r3 := "1"
+	if iv.Answers["R3"] == 1 {
+		r3 = "2"
+	}
+	switchUser := func(code, home string) {
+		t.Helper()
+		x.keys("F12")
+		x.waitText("本机用户")
+		x.keys("BTab", "C-u")
+		x.text(code)
+		x.keys("Tab")
+		x.text(demo.DemoPassphrase)
+		x.keys("Enter")
+		x.waitText(home)
+	}
+	// confirm answers a confirmation after its grace time (an enter typed ahead is
+	// not taken for it).
+	confirm := func(title string) {
+		t.Helper()
+		x.waitText(title)
+		time.Sleep(700 * time.Millisecond)
+		x.keys("Enter")
+	}
+	openForReview := func() {
+		t.Helper()
+		x.text(target.Name)
+		x.waitText("待审核 1 / ")
+		x.keys("Enter")
+		x.waitText("审核 · " + target.Name)
+	}
+	switchUser("L001", "本组进度")
+	openForReview()
+	r3Text := ""
+	for _, sec := range f.ReadBack(iv.Answers, forms.Context{"method": 2, "outcome": 1}, "zh") {
+		for _, l := range sec.Lines {
+			if l.Question == "R3" {
+				r3Text = l.Text
+			}
+		}
+	}
+	selected := func(s string) string {
+		for _, l := range strings.Split(s, "\n") {
+			if strings.HasPrefix(l, "  ▸ ") {
+				return strings.TrimPrefix(l, "  ▸ ")
+			}
+		}
+		return ""
+	}
+	head := string([]rune(r3Text)[:4])
+	for i := 0; !strings.HasPrefix(selected(x.screen()), head); i++ {
+		if i > 20 {
+			t.Fatalf("R3 (%q) not found in the review:\n%s", r3Text, x.screen())
+		}
+		x.keys("Down")
+		time.Sleep(50 * time.Millisecond)
+	}
+	x.keys("F4")
+	x.waitText("批注")
+	x.text("婚姻状况请再核实")
+	x.keys("Enter")
+	x.waitText("✎ 婚姻状况请再核实")
+	x.keys("F8")
+	confirm("确认退回")
+	x.waitText("已退回调查员")
+	x.keys("Escape")
+	x.waitText("本组进度")
+
+	switchUser("E001", "有 1 份记录被组长退回")
+	x.keys("Enter") // the returned record is listed first
+	x.waitText("R3 组长意见：婚姻状况请再核实")
+	x.waitText("enter 修改")
+	x.keys("Enter")
+	screen = x.waitFor("the form", func(s string) bool { id, _ := currentQuestion(s); return id != "" })
+	if id, _ := currentQuestion(screen); id != "R3" || !strings.Contains(screen, "组长意见：婚姻状况请再核实") {
+		t.Fatalf("the returned record opened at %s, not R3:\n%s", id, screen)
+	}
+	x.text(r3)
+	x.waitFor("the question after R3", func(s string) bool { id, _ := currentQuestion(s); return id != "R3" })
+	x.keys("F6") // every other question is answered: the end of the form
+	x.waitText("问卷末尾")
+	x.keys("Enter")
+	screen = x.waitText("宣读 · ")
+	if !strings.Contains(screen, "已确认") {
+		t.Fatalf("no read-back progress:\n%s", screen)
+	}
+	x.keys("Enter") // the one section that changed
+	x.waitText("签字人")
+	x.waitText("王秀兰")
+	x.keys("Tab", "Tab", "Tab", "Tab") // the proxy as before: name, relation, pad, passphrase
+	x.text(demo.DemoPassphrase)
+	x.keys("Enter")
+	x.waitText("已附照片 1 张")
+	x.keys("F6")
+	x.waitText("已加入待上报队列")
+	x.keys("Enter")
+	x.waitText("今日工作")
+
+	switchUser("L001", "本组进度")
+	openForReview()
+	x.waitText("曾被退回（第 1 次）")
+	x.waitText("↺ 上次退回意见：婚姻状况请再核实")
+	x.keys("F9")
+	confirm("确认审核通过")
+	x.waitText("已审核通过")
 	x.keys("C-q")
 	for i := 0; exec.Command("tmux", "-L", x.socket, "has-session", "-t", "doorstep").Run() == nil; i++ {
 		if i > 200 {
@@ -316,9 +425,16 @@ func TestTmuxWholeInterview(t *testing.T) {
 	if rec == nil {
 		t.Fatalf("no record for case %s", target.ID)
 	}
-	if rec.Status != localstore.StatusCompleted || rec.Method != 2 || rec.Outcome != 1 {
+	if rec.Status != localstore.StatusApproved || rec.Method != 2 || rec.Outcome != 1 {
 		t.Errorf("record is %s, method %d, outcome %d", rec.Status, rec.Method, rec.Outcome)
 	}
+	if len(rec.Comments) != 1 || rec.Comments[0].Question != "R3" || rec.Comments[0].By != "L001" {
+		t.Errorf("comments %+v", rec.Comments)
+	}
+	if string(rec.Answers["R3"]) != r3 {
+		t.Errorf("R3 = %s after the fix, want %s", rec.Answers["R3"], r3)
+	}
+	iv.Answers["R3"], _ = strconv.Atoi(r3)
 	got, err := f.DecodeAnswers(rec.Answers)
 	if err != nil {
 		t.Fatal(err)

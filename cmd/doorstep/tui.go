@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/doorstep-survey/doorstep/config"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/speech"
 	"github.com/doorstep-survey/doorstep/tui"
@@ -54,6 +55,11 @@ func runTUI(cmd *cobra.Command, a *app, dir string, notice [2]string) error {
 		Speech:    speech.New(),
 		PhotosDir: a.cfg.PhotosDir, RosterDir: a.cfg.RosterDir, ReportsDir: a.cfg.ReportsDir,
 		LockAfter: a.cfg.LockAfter(),
+	}
+	// A reports folder chosen on the screens (asked when there is no Documents folder)
+	// is remembered in the config file, so it is asked once.
+	if file, err := config.FileFor(cmd.Flags(), a.lookupEnv); err == nil && file != "" {
+		env.RememberReportsDir = func(dir string) error { return config.Remember(file, "reports_dir", dir) }
 	}
 	// Sync runs outside the model, for whoever unlocked; the screens learn of it by
 	// messages sent to the program.

@@ -1,0 +1,98 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/survey"
+)
+
+// A draft started on last year's form, opened once the district has named next year's,
+// is offered the move (once per opening): enter moves it, with its audit entry; esc goes
+// on with the form it was started on. A completed or returned record never moves.
+
+// draftMovedMsg is the store's word on moving the draft.
+type draftMovedMsg struct {
+	plan *survey.MovePlan
+	err  error
+}
+
+// offerMove asks whether the draft moves to the form new records are started with.
+func (s *formScreen) offerMove() tea.Cmd {
+	to := s.env.PersonForm
+	if s.village != "" {
+		to = s.env.CommunityForm
+	}
+	st := s.rec.Status
+	if s.moveOffered || to == nil || to == s.form || !to.CarriesFrom(s.form) ||
+		st.Locked() || st == localstore.StatusReturned {
+		return nil
+	}
+	s.moveOffered = true
+	from := s.form.ID + " " + s.form.Version
+	dest := to.ID + " " + to.Version
+	body := [2]string{
+		fmt.Sprintf(tr("zh", "move.body"), from, dest),
+		fmt.Sprintf(tr("en", "move.body"), from, dest),
+	}
+	sess, reg, rec, caseID := s.env.Session, s.env.Forms, s.rec, s.caseID
+	return showOverlay(newConfirm(s.common, both("move.title"), body, func() tea.Msg {
+		about := survey.About{}
+		if caseID != "" {
+			c, err := sess.Case(caseID)
+			if err != nil {
+				return draftMovedMsg{err: err}
+			}
+			about.Row = c.Row
+		}
+		plan, err := survey.PlanMove(reg, rec, about, to)
+		if err != nil {
+			return draftMovedMsg{err: err}
+		}
+		_, err = sess.MoveRecord(rec.ID, localstore.Move{FormID: to.ID, FormVersion: to.Version,
+			Answers: plan.Answers, Summary: plan.Summary, Withdraw: plan.Withdraw, Reason: "调查员确认移至新表 (moved on the form screen)"})
+		return draftMovedMsg{plan: plan, err: err}
+	}))
+}
+
+// moved shows what the move did and opens the draft again, on its new form.
+func (s *formScreen) moved(msg draftMovedMsg) tea.Cmd {
+	if msg.err != nil {
+		s.err = errText(msg.err)
+		return nil
+	}
+	s.stash = nil        // answers of the old form's questions
+	s.form = msg.plan.To // the record is found under it now
+	return tea.Batch(showOverlay(newDialog(s.env, both("move.done"), movedText(msg.plan), false)), s.Init())
+}
+
+// movedText lists what was kept, recoded and dropped, in both languages.
+func movedText(p *survey.MovePlan) [2]string {
+	var out [2]string
+	for li, lang := range []string{"zh", "en"} {
+		var b strings.Builder
+		fmt.Fprintf(&b, tr(lang, "move.counts"), len(p.Carried.Kept), len(p.Carried.Recoded), len(p.Carried.Dropped))
+		for _, r := range p.Carried.Recoded {
+			fmt.Fprintf(&b, "\n%s %s → %s", r.To, answerWords(p.From.Question(r.From), r.Old, lang), answerWords(p.To.Question(r.To), r.New, lang))
+		}
+		for _, d := range p.Carried.Dropped {
+			fmt.Fprintf(&b, "\n%s ✗ %s", d.Question, d.Reason.In(lang))
+		}
+		out[li] = clean(b.String())
+	}
+	return out
+}
+
+func answerWords(q *forms.Question, v any, lang string) string {
+	if q == nil {
+		return fmt.Sprint(v)
+	}
+	if q.Type.IsChoice() {
+		return fmt.Sprint(v) + " " + q.FormatAnswer(v, lang) // the codes are what changed
+	}
+	return q.FormatAnswer(v, lang)
+}
