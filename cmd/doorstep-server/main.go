@@ -127,7 +127,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.metrics, "metrics-listen", "", "also serve /metrics and /healthz on this address (e.g. 127.0.0.1:9090), for Prometheus on the district's own network; they are always on the admin socket")
 	f.BoolVar(&o.dev, "dev", false, "make a self-signed certificate on first start, and print its fingerprint and an enrolment code for the demo's E001")
 	root.AddCommand(enrollCmd(o, stdout), fingerprintCmd(o, stdout), recordsCmd(o, stdout), revokeCmd(o, stdout), rosterCmd(o, stdout),
-		duplicatesCmd(o, stdout), backupCmd(o, stdout))
+		duplicatesCmd(o, stdout), backupCmd(o, stdout), migrateCmd(o, stdout))
 	return root
 }
 

@@ -201,3 +201,30 @@ func TestBackupWhileServing(t *testing.T) {
 		t.Error("a backup of a folder without a data file made one")
 	}
 }
+
+// TestMigrateCommand: the office moves a bbolt server to PostgreSQL in one command; the
+// server then runs on the database with the same users; a second move is refused.
+func TestMigrateCommand(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := run(t, "enroll", "--data", dir, "--user", "E002", "--name", "张伟", "--role", "enumerator", "--villages", "王庄村"); err != nil {
+		t.Fatal(err)
+	}
+	url := pgtest.DB(t)
+	got, err := run(t, "migrate", "--data", dir, "--to", url)
+	if err != nil || !strings.Contains(got, "all equal") || !regexp.MustCompile(`users\s+1\s+1`).MatchString(got) {
+		t.Fatalf("migrate: %v\n%s", err, got)
+	}
+	if strings.Contains(got, url) {
+		t.Error("the database URL, with its password, is in the output")
+	}
+	got, err = run(t, "records", "list", "--data", dir, "--database", url)
+	if err != nil || !strings.Contains(got, "RECEIVED") {
+		t.Errorf("on the database after the move: %q %v", got, err)
+	}
+	if _, err := run(t, "migrate", "--data", dir, "--to", url); err == nil || !strings.Contains(err.Error(), "already holds") {
+		t.Errorf("a second move into the same database: %v", err)
+	}
+	if _, err := run(t, "migrate", "--data", t.TempDir(), "--to", url); err == nil || !strings.Contains(err.Error(), "no bbolt data file") {
+		t.Errorf("a move from a folder without a file: %v", err)
+	}
+}

@@ -44,6 +44,9 @@ type Options struct {
 	// Migrations replaces the binary's schema steps (tests of an interrupted or a
 	// newer schema).
 	Migrations []Migration
+	// Migrating opens a database that a migration from bbolt has not finished
+	// filling (doorstep-server migrate, to go on with it); a server never does.
+	Migrating bool
 }
 
 // Open connects to the database at url, checks that it is doorstep-server's (or
@@ -100,6 +103,13 @@ func (s *Store) open(ctx context.Context, opts Options) error {
 	}
 	if err != nil {
 		return fmt.Errorf("PostgreSQL %s: read the server's name: %w", s.where, err)
+	}
+	var migrating bool
+	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM doorstep_meta WHERE key = $1)`, metaMigrating).Scan(&migrating); err != nil {
+		return fmt.Errorf("PostgreSQL %s: %w", s.where, err)
+	}
+	if migrating && !opts.Migrating {
+		return fmt.Errorf("PostgreSQL %s: %w", s.where, ErrMigrating)
 	}
 	return nil
 }
