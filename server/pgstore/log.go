@@ -133,23 +133,27 @@ func readLog(ctx context.Context, q querier, f logFilter, cursor uint64, limit i
 	if uint64(hi) <= cursor {
 		return nil, cursor, false, nil
 	}
-	const cols = `SELECT l.seq, l.kind, l.village, coalesce(l.record_id, ''), coalesce(l.subject, ''), l.from_user, l.enumerators,
+	// The entries are chosen (through the village index) and cut to the page first, and
+	// only the page's revisions and roster rows are read: a village's thousands of
+	// entries are never carried through a sort with their data.
+	const page = `SELECT seq, kind, village, record_id, subject, from_user, enumerators FROM log
+		WHERE seq > $1 AND seq <= $2 %s
+		AND (kind <> 'revision' OR from_user <> $3)
+		AND (kind = 'roster' OR $4 OR $3 = ANY(enumerators))
+		ORDER BY seq LIMIT $5`
+	const withData = `SELECT l.seq, l.kind, l.village, coalesce(l.record_id, ''), coalesce(l.subject, ''), l.from_user, l.enumerators,
 		rv.data, ro.data, c.withdrawal
-		FROM log l
+		FROM (%s) l
 		LEFT JOIN revisions rv ON l.kind = 'revision' AND rv.seq = l.seq
 		LEFT JOIN roster ro ON l.kind = 'roster' AND ro.key = l.subject
 		LEFT JOIN records c ON l.kind = 'withdrawal' AND c.record_id = l.record_id
-		WHERE l.seq > $1 AND l.seq <= $2 `
-	// A user's own revisions do not go back to them; an enumerator gets the roster
-	// and what names them (their records' revisions and withdrawals), a leader all.
-	const who = ` AND (l.kind <> 'revision' OR l.from_user <> $3)
-		AND (l.kind = 'roster' OR $4 OR $3 = ANY(l.enumerators)) ORDER BY l.seq LIMIT $5`
+		ORDER BY l.seq`
 	var rows pgx.Rows
 	var err error
 	if f.Villages == nil {
-		rows, err = q.Query(ctx, cols+who, int64(cursor), hi, f.User, f.Leader, limit+1)
+		rows, err = q.Query(ctx, fmt.Sprintf(withData, fmt.Sprintf(page, "")), int64(cursor), hi, f.User, f.Leader, limit+1)
 	} else {
-		rows, err = q.Query(ctx, cols+`AND l.village = ANY($6)`+who, int64(cursor), hi, f.User, f.Leader, limit+1, f.Villages)
+		rows, err = q.Query(ctx, fmt.Sprintf(withData, fmt.Sprintf(page, "AND village = ANY($6)")), int64(cursor), hi, f.User, f.Leader, limit+1, f.Villages)
 	}
 	if err != nil {
 		return nil, cursor, false, fmt.Errorf("read the log: %w", err)
