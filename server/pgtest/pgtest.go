@@ -46,6 +46,9 @@ func Required() bool {
 // /usr/lib/postgresql/NN/bin (the newest), else pg_config --bindir, else PATH.
 func BinDir() (string, error) {
 	if d := os.Getenv("DOORSTEP_PG_BIN"); d != "" {
+		if !isExec(filepath.Join(d, "initdb")) {
+			return "", fmt.Errorf("DOORSTEP_PG_BIN=%s has no initdb", d)
+		}
 		return d, nil
 	}
 	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
@@ -167,7 +170,7 @@ func prepare() error {
 // mkdir makes a temporary folder the cluster's user owns, under the system's temporary
 // folder (t.TempDir's folders are 0700 and root's: postgres could not enter them).
 func mkdir(prefix string) (string, error) {
-	dir, err := os.MkdirTemp("", prefix)
+	dir, err := os.MkdirTemp(baseDir(), prefix)
 	if err != nil {
 		return "", err
 	}
@@ -191,11 +194,23 @@ func chown(p string) error {
 	return os.Chown(p, uid, gid)
 }
 
+// baseDir is where the clusters' folders go: the system's temporary folder, which the
+// postgres user must be able to enter — as root, /tmp itself, whatever TMPDIR says (a
+// TMPDIR under /root would be closed to postgres).
+func baseDir() string {
+	if os.Geteuid() == 0 {
+		if fi, err := os.Stat("/tmp"); err == nil && fi.IsDir() {
+			return "/tmp"
+		}
+	}
+	return os.TempDir()
+}
+
 // reapOrphans stops the clusters and removes the folders of test binaries that died
 // before cleaning up: only folders this package made (their owner file names a process
 // that is gone), never any other PostgreSQL.
 func reapOrphans() {
-	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "doorstep-pg*-*"))
+	dirs, _ := filepath.Glob(filepath.Join(baseDir(), "doorstep-pg*-*"))
 	for _, dir := range dirs {
 		data, err := os.ReadFile(filepath.Join(dir, "owner"))
 		if err != nil {

@@ -3,6 +3,8 @@ package pgtest
 import (
 	"context"
 	"os"
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,5 +84,30 @@ func TestWrongPasswordRefused(t *testing.T) {
 	if conn, err := pgx.ConnectConfig(ctx, cfg); err == nil {
 		conn.Close(ctx)
 		t.Fatal("a wrong password was let in: the cluster does not check passwords over TCP")
+	}
+}
+
+// Where PostgreSQL is missing a test is skipped — and fails when CI is set or
+// DOORSTEP_E2E=require. Run in a child process with no PostgreSQL to be found.
+func TestMissingSkipsOrFails(t *testing.T) {
+	if os.Getenv("PGTEST_CHILD") == "1" {
+		DB(t)
+		return
+	}
+	for _, c := range []struct {
+		env  []string
+		fail bool
+		want string
+	}{
+		{[]string{"CI=", "DOORSTEP_E2E="}, false, "PostgreSQL is not available, skipped"},
+		{[]string{"CI=true", "DOORSTEP_E2E="}, true, "PostgreSQL is required here"},
+		{[]string{"CI=", "DOORSTEP_E2E=require"}, true, "PostgreSQL is required here"},
+	} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestMissingSkipsOrFails$", "-test.v")
+		cmd.Env = append(os.Environ(), append(c.env, "PGTEST_CHILD=1", "DOORSTEP_PG_BIN=/nonexistent")...)
+		out, err := cmd.CombinedOutput()
+		if (err != nil) != c.fail || !strings.Contains(string(out), c.want) {
+			t.Errorf("%v: failed %v, want %v; said:\n%s", c.env, err != nil, c.fail, out)
+		}
 	}
 }
