@@ -10,6 +10,7 @@ import (
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/forms/validate"
 	"github.com/doorstep-survey/doorstep/roster"
+	"github.com/doorstep-survey/doorstep/survey"
 )
 
 // Interview is one case as an enumerator would close it.
@@ -27,19 +28,20 @@ type Interview struct {
 	ProxyRelation string // 父母, 配偶, 子女 or 其他亲属 when Proxy
 }
 
-// Case outcomes and collection methods, as the forms' context codes them.
+// Case outcomes and collection methods, as the forms' context codes them (survey holds
+// the codes; these names are the demo's callers').
 const (
-	MethodHomeVisit = 1
-	MethodPhone     = 2
-	MethodWindow    = 3
-	MethodSystem    = 4
+	MethodHomeVisit = survey.HomeVisit
+	MethodPhone     = survey.MethodPhone
+	MethodWindow    = survey.MethodWindow
+	MethodSystem    = survey.MethodSystem
 
-	OutcomeInterviewed = 1
-	OutcomeDeceased    = 2
-	OutcomeEmptyHome   = 3
-	OutcomeNotFound    = 4
-	OutcomeRefused     = 5
-	OutcomeMovedOut    = 6
+	OutcomeInterviewed = survey.OutcomeInterviewed
+	OutcomeDeceased    = survey.OutcomeDeceased
+	OutcomeEmptyHome   = survey.OutcomeEmptyHome
+	OutcomeNotFound    = survey.OutcomeNotFound
+	OutcomeRefused     = survey.OutcomeRefused
+	OutcomeMovedOut    = survey.OutcomeMovedOut
 )
 
 // Answer plays the enumerator at r's door: picks a method and an outcome and, for a

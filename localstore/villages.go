@@ -14,8 +14,9 @@ func (s *Session) villageKey(village, formID string) []byte {
 }
 
 // StartVillageRecord returns the village's record of a form filled once per village
-// (the community form, 社区登记表), creating a draft if there is none.
-func (s *Session) StartVillageRecord(village, formID, formVersion string) (*Record, error) {
+// (the community form, 社区登记表), or of one of the earlier forms, creating a draft if
+// there is none.
+func (s *Session) StartVillageRecord(village, formID, formVersion string, earlier ...string) (*Record, error) {
 	village = strings.TrimSpace(village)
 	if village == "" {
 		return nil, fmt.Errorf("start village record: no village named")
@@ -24,10 +25,12 @@ func (s *Session) StartVillageRecord(village, formID, formVersion string) (*Reco
 	err := s.update(func(tx *bolt.Tx) error {
 		idx := tx.Bucket(bucketRecordIndex)
 		ik := s.villageKey(village, formID)
-		if id := idx.Get(ik); id != nil {
-			r, err := s.loadRecord(tx, string(id))
-			rec = r
-			return err
+		for _, f := range append([]string{formID}, earlier...) {
+			if id := idx.Get(s.villageKey(village, f)); id != nil {
+				r, err := s.loadRecord(tx, string(id))
+				rec = r
+				return err
+			}
 		}
 		rec = s.newRecord(formID, formVersion)
 		rec.Village = village

@@ -43,9 +43,9 @@ var Outcomes = []Code{
 	{OutcomeDeceased, forms.Text{ZH: "死亡", EN: "deceased"}, forms.Text{ZH: "死亡", EN: "died"}},
 	{OutcomeEmptyHome, forms.Text{ZH: "空挂户", EN: "registered, nobody lives there"}, forms.Text{ZH: "空挂", EN: "empty"}},
 	{OutcomeNotFound, forms.Text{ZH: "查无此人", EN: "person not found"}, forms.Text{ZH: "查无", EN: "not found"}},
-	{5, forms.Text{ZH: "拒访", EN: "refused"}, forms.Text{ZH: "拒访", EN: "refused"}},
-	{6, forms.Text{ZH: "迁出", EN: "moved out of the district"}, forms.Text{ZH: "迁出", EN: "moved"}},
-	{9, forms.Text{ZH: "其他", EN: "other"}, forms.Text{ZH: "其他", EN: "other"}},
+	{OutcomeRefused, forms.Text{ZH: "拒访", EN: "refused"}, forms.Text{ZH: "拒访", EN: "refused"}},
+	{OutcomeMovedOut, forms.Text{ZH: "迁出", EN: "moved out of the district"}, forms.Text{ZH: "迁出", EN: "moved"}},
+	{OutcomeOther, forms.Text{ZH: "其他", EN: "other"}, forms.Text{ZH: "其他", EN: "other"}},
 }
 
 // The codes that rules and reports name, as the national form numbers them.
@@ -60,6 +60,9 @@ const (
 	OutcomeDeceased    = 2 // 死亡
 	OutcomeEmptyHome   = 3 // 空挂户
 	OutcomeNotFound    = 4 // 查无此人
+	OutcomeRefused     = 5 // 拒访
+	OutcomeMovedOut    = 6 // 迁出
+	OutcomeOther       = 9 // 其他
 )
 
 // HomeVisitTarget is the work plan's minimum share of cases visited at home.

@@ -183,3 +183,21 @@ func TestSpaceOut(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPlaceCursor is what the real cursor adds to every frame: finding the mark in
+// a 120×40 screen of Chinese text and measuring the line up to it.
+func BenchmarkPlaceCursor(b *testing.B) {
+	line := strings.Repeat("残疾人证号：41010219410211014022　", 3)
+	lines := make([]string, 40)
+	for i := range lines {
+		lines[i] = line
+	}
+	lines[30] = "  联系人姓名  王芳" + cursorMark + "    "
+	frame := strings.Join(lines, "\n")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, c := placeCursor(frame); c == nil || c.Y != 30 {
+			b.Fatal("no cursor")
+		}
+	}
+}

@@ -385,3 +385,42 @@ func TestF6GoesToTheNextBlank(t *testing.T) {
 		t.Errorf("F6 went to %s, want R4", fs.cur)
 	}
 }
+
+// TestTeamSearchTypedWhileLoading: letters typed before the day is gathered are kept
+// in the search.
+func TestTeamSearchTypedWhileLoading(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	m := newRoot(t, env, 80, 24)
+	team := newTeam(m.nextCommon())
+	team.Init() // focuses the search; its gathering of the day is not run: still loading
+	var s Screen = team
+	for _, r := range "wd" {
+		s, _ = s.Update(keyMsg(string(r)))
+	}
+	if team.search.Value() != "wd" {
+		t.Errorf("typed before the day loaded: %q", team.search.Value())
+	}
+}
+
+// TestEnglishTodayIsNotCut: the English day's counts and filters are whole at 80
+// columns, however many statuses there are.
+func TestEnglishTodayIsNotCut(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	env.Lang = "en"
+	m := unlocked(t, env, testEnumerator, 80, 24)
+	today := m.screen.(*todayScreen)
+	for _, st := range statusOrder {
+		today.ix.counts[""][st] += 123 // every status, with three-digit counts
+	}
+	out := screenText(m)
+	for _, want := range []string{"approved 123", "returned", "shown"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("%q is cut at 80 columns:\n%s", want, out)
+		}
+	}
+	for _, l := range strings.Split(out, "\n")[:4] {
+		if strings.HasSuffix(strings.TrimSpace(l), textwidth.Ellipsis) {
+			t.Errorf("a line is cut: %q", l)
+		}
+	}
+}

@@ -80,7 +80,7 @@ func loadVillage(sess *localstore.Session, reg *forms.Registry, f *forms.Form, v
 	if err != nil {
 		return formLoadedMsg{err: err}
 	}
-	rec, err := sess.StartVillageRecord(village, f.ID, f.Version)
+	rec, err := sess.StartVillageRecord(village, f.ID, f.Version, f.Carries.From...)
 	if err != nil {
 		return formLoadedMsg{err: err}
 	}

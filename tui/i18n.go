@@ -73,7 +73,7 @@ var text = map[string][2]string{
 	"nocases":      {"没有符合条件的个案", "No cases match"},
 	"persons.n":    {"共 %d 人", "%d persons"},
 	"shown.n":      {"%d 人", "%d shown"},
-	"sort.roster":  {"按底册顺序", "roster order"},
+	"sort.roster":  {"按底册顺序", "by roster"},
 	"sort.name":    {"按姓名", "by name"},
 	"sort.status":  {"按状态", "by status"},
 	"kind":         {"类别等级", "Category, level"},
@@ -208,7 +208,7 @@ var text = map[string][2]string{
 	"finishnophoto": {"不是入户调查，可不附照片：按 F6 完成此个案", "Not a home visit: a photo is optional; F6 finishes the case"},
 	"finishhint":    {"附好照片后按 F6 完成此个案", "Press F6 to finish the case once the photo is attached"},
 	"casedone":      {"%s 的调查已完成，已加入待上报队列", "The interview with %s is completed and queued for the district"},
-	"signedby":      {"签字：", "Signed by: "},
+	"signedby":      {"签字：", "signed by "},
 	"queued.n":      {"本机待上报 %d 条", "%d waiting to be sent from this laptop"},
 	"backtoday":     {"按 enter 回到今日工作", "Press enter to return to today's cases"},
 	// Roster import

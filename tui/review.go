@@ -172,6 +172,10 @@ func (s *reviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		for range 10 {
 			s.cursor = s.nextAnswer(s.cursor, 1)
 		}
+	case msg.String() == "home":
+		s.cursor = s.nextAnswer(-1, 1)
+	case msg.String() == "end":
+		s.cursor = s.nextAnswer(len(s.items), -1)
 	case key.Matches(msg, s.keys.comment):
 		q := ""
 		if s.cursor >= 0 && s.cursor < len(s.items) {

@@ -92,6 +92,15 @@ func TestReviewLoopOnOneLaptop(t *testing.T) {
 	if !ok {
 		t.Fatalf("enter did not open the review:\n%s", screenText(m))
 	}
+	first := rv.cursor
+	m = press(t, m, "end")
+	if rv.cursor <= first || rv.items[rv.cursor].kind != lineAnswer {
+		t.Errorf("End went to line %d (from %d)", rv.cursor, first)
+	}
+	m = press(t, m, "home")
+	if rv.cursor != first {
+		t.Errorf("Home went to line %d, want %d", rv.cursor, first)
+	}
 	// The comment goes on 婚姻状况 (R3).
 	for i := 0; i < 40 && rv.items[rv.cursor].question != "R3"; i++ {
 		m = press(t, m, "down")

@@ -58,9 +58,9 @@ func (s *teamScreen) Init() tea.Cmd {
 		if err != nil {
 			return teamLoadedMsg{err: err}
 		}
-		var community string
+		var community []string // the community form's id, and the ids it follows
 		if cf != nil {
-			community = cf.ID
+			community = append([]string{cf.ID}, cf.Carries.From...)
 		}
 		users, err := sess.Users()
 		if err != nil {
@@ -129,7 +129,8 @@ func (s *teamScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, showOverlay(newPickList(s.common, both("pickvillage"), items, func(i int) tea.Msg {
 				return navigateMsg{Page{Kind: KindCommunity, ID: villages[i].name}}
 			}))
-		case s.day == nil:
+		case s.day == nil && (key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown, s.keys.open) || msg.String() == "home" || msg.String() == "end"):
+			// Nothing to move in yet; a search typed meanwhile is kept (below).
 		case key.Matches(msg, k.Up):
 			s.cursor = max(0, s.cursor-1)
 		case key.Matches(msg, k.Down):

@@ -30,10 +30,10 @@ type villageForm struct {
 
 // villageForms lists the villages of the roster the leader sees, in roster order, with
 // the status of each one's record of the community form.
-func villageForms(cases []localstore.Case, records []*localstore.Record, formID string, villages []string) []villageForm {
+func villageForms(cases []localstore.Case, records []*localstore.Record, formIDs []string, villages []string) []villageForm {
 	status := map[string]localstore.Status{}
 	for _, r := range records {
-		if r.Village != "" && r.FormID == formID {
+		if r.Village != "" && slices.Contains(formIDs, r.FormID) {
 			status[r.Village] = r.Status
 		}
 	}

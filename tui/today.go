@@ -211,7 +211,11 @@ func (s *todayScreen) View(width, height int) string {
 		return st.Faint.Render(tr(lang, "loading"))
 	}
 	// The lines above the list start where the names do, after the cursor's column.
-	lines := []string{" " + s.summary(width-1), " " + s.filterLine(width-1)}
+	var lines []string
+	for _, l := range s.summary(width - 1) {
+		lines = append(lines, " "+l)
+	}
+	lines = append(lines, " "+s.filterLine(width-1))
 	switch returned := s.ix.counts[""][localstore.StatusReturned]; {
 	case s.ix.notMine:
 		lines = append(lines, " "+st.Warning.Render(textwidth.Truncate(tr(lang, "notmine"), width-1)))
@@ -301,8 +305,9 @@ var statusWidth, kindWidth = func() (sw, kw [2]int) {
 	return sw, kw
 }()
 
-// summary counts the cases by status, for the village chosen or all of the user's.
-func (s *todayScreen) summary(width int) string {
+// summary counts the cases by status, for the village chosen or all of the user's: one
+// line, or two where the counts do not fit (English words are long), never cut.
+func (s *todayScreen) summary(width int) []string {
 	lang, st := s.env.Lang, s.env.Styles
 	counts := s.ix.counts[s.villageName()]
 	total := 0
@@ -319,8 +324,19 @@ func (s *todayScreen) summary(width int) string {
 	} else if len(s.ix.villages) == 1 {
 		scope = s.ix.villages[0]
 	}
-	head := st.Section.Render(scope) + colon(lang) + fmt.Sprintf(tr(lang, "persons.n"), total)
-	return textwidth.Truncate(head+" · "+strings.Join(parts, " · "), width)
+	lines := []string{st.Section.Render(scope) + colon(lang) + fmt.Sprintf(tr(lang, "persons.n"), total)}
+	for _, p := range parts {
+		last := &lines[len(lines)-1]
+		if textwidth.Width(*last)+3+textwidth.Width(p) > width && len(lines) < 2 {
+			lines = append(lines, "  "+p)
+			continue
+		}
+		*last += " · " + p
+	}
+	for i := range lines {
+		lines[i] = textwidth.Truncate(lines[i], width)
+	}
+	return lines
 }
 
 // filterLine is the search field, the filters in force and how many cases show.

@@ -25,6 +25,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/office"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/attachments"
@@ -48,6 +49,7 @@ type opts struct {
 	data, listen, cert, key, photos string
 	database, config, metrics       string
 	dev                             bool
+	office                          officeOpts
 	// formsDir and personForm are the district's form files and the form of new
 	// person records, as the laptops' forms_dir and person_form.
 	formsDir, personForm string
@@ -126,8 +128,9 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.key, "tls-key", "", "the certificate's key (PEM)")
 	f.StringVar(&o.metrics, "metrics-listen", "", "also serve /metrics and /healthz on this address (e.g. 127.0.0.1:9090), for Prometheus on the district's own network; they are always on the admin socket")
 	f.BoolVar(&o.dev, "dev", false, "make a self-signed certificate on first start, and print its fingerprint and an enrolment code for the demo's E001")
+	addOfficeFlags(f, &o.office)
 	root.AddCommand(enrollCmd(o, stdout), fingerprintCmd(o, stdout), recordsCmd(o, stdout), revokeCmd(o, stdout), rosterCmd(o, stdout),
-		duplicatesCmd(o, stdout), backupCmd(o, stdout), migrateCmd(o, stdout))
+		duplicatesCmd(o, stdout), officeCmd(o, stdout), backupCmd(o, stdout), migrateCmd(o, stdout))
 	return root
 }
 
@@ -156,13 +159,26 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 	m := metrics.New()
 	counted := m.Store(st)
 	h := &server.Handler{Store: counted, Attachments: att, Log: log}
-	srv := &http.Server{Addr: o.listen, Handler: m.Middleware(server.Health(st, h)), TLSConfig: tlsCfg, ReadHeaderTimeout: 20 * time.Second,
-		ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return err
 	}
+	fp, _ := server.Fingerprint(cert)
+	url := "https://" + publicAddr(ln.Addr().String())
+	// The office console is on the same HTTPS listener, under /office/; never on the
+	// admin socket.
+	console, err := newOffice(o, office.StoreSource{Store: st, Attachments: att}, url, fp, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer console.Close()
+	mux := http.NewServeMux()
+	mux.Handle("/office/", console)
+	mux.Handle("/", m.Middleware(server.Health(st, h)))
+	srv := &http.Server{Addr: o.listen, Handler: mux, TLSConfig: tlsCfg, ReadHeaderTimeout: 20 * time.Second,
+		ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	sock := filepath.Join(o.data, server.AdminSocket)
 	os.Remove(sock) // left by a server that was killed
 	adminLn, err := net.Listen("unix", sock)
@@ -192,10 +208,11 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 		log.Info("metrics", "addr", mln.Addr().String())
 	}
 
-	fp, _ := server.Fingerprint(cert)
-	url := "https://" + publicAddr(ln.Addr())
-	fmt.Fprintf(stdout, "doorstep-server listening on %s (data in %s)\ncertificate fingerprint: %s\n", url, o.data, fp)
+	fmt.Fprintf(stdout, "doorstep-server listening on %s (data in %s)\ncertificate fingerprint: %s\noffice console: %s/office/\n", url, o.data, fp, url)
 	if o.dev {
+		if err := devOffice(ctx, o, st, url, stdout); err != nil {
+			return err
+		}
 		code, err := st.AddEnrolment(ctx, dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
 		if err != nil {
 			return err
@@ -221,8 +238,8 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 }
 
 // publicAddr is the listening address as a laptop on this machine writes it.
-func publicAddr(a net.Addr) string {
-	host, port, _ := net.SplitHostPort(a.String())
+func publicAddr(a string) string {
+	host, port, _ := net.SplitHostPort(a)
 	if host == "" || host == "::" || host == "0.0.0.0" {
 		host = "localhost"
 	}

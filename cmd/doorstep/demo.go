@@ -53,7 +53,7 @@ district.`,
 				if err != nil {
 					return err
 				}
-				return &exitError{code: 1, err: fmt.Errorf("demo: %s already holds a district; open it with\n  %s\nor start afresh in a new folder:\n  doorstep demo --data NEW-FOLDER",
+				return &exitError{code: 1, err: fmt.Errorf("demo: %s already holds a district: open it with `%s`, or start afresh in a new folder with `doorstep demo --data NEW-FOLDER`",
 					dir, reopenCommand(dir))}
 			}
 			rep, err := demo.Seed(db, o)

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -79,6 +78,11 @@ func putJSON(b *bolt.Bucket, k []byte, v any) error {
 	return b.Put(k, data)
 }
 
+// appendFill is how full a page of a bucket whose keys only grow (log/, rows/) is left
+// when it splits: nothing is ever inserted before its end, so half-empty pages (bbolt's
+// default) would only be waste.
+const appendFill = 0.95
+
 // writer writes stored revisions and log entries in one transaction, for PutBatch and
 // for the migration that rebuilds schema 1's log.
 type writer struct{ tx *bolt.Tx }
@@ -88,7 +92,9 @@ func (w writer) log(seq uint64, e logEntry) error {
 	if err != nil {
 		return err
 	}
-	if err := w.tx.Bucket(bktLog).Put(u64(seq), data); err != nil {
+	log := w.tx.Bucket(bktLog)
+	log.FillPercent = appendFill
+	if err := log.Put(u64(seq), data); err != nil {
 		return err
 	}
 	return w.tx.Bucket(bktVLog).Put(append(cat(e.Village), u64(seq)...), data)
@@ -110,23 +116,11 @@ func othersOf(tx *bolt.Tx, personKey, recordID string) []string {
 	return out
 }
 
-// storedRaw is store.StoredRevision with its revision already in JSON: marshalled
-// before the transaction, in parallel for laptops pushing at once.
-type storedRaw struct {
-	Revision json.RawMessage `json:"revision"`
-	Case     dsync.Case      `json:"case"`
-	From     string          `json:"from"`
-	Device   string          `json:"device,omitempty"`
-	Received time.Time       `json:"received"`
-	ServerID string          `json:"server_id"`
-	Seq      uint64          `json:"seq"`
-}
-
 // revision writes a stored revision at seq: its full form, row, indexes, the record's
-// latest state when it is later than what is held, its person, and its log entry. raw
-// is st.Revision in JSON (nil: marshalled here). others are the other records of the
-// same person, when the record is new: a duplicate interview is marked.
-func (w writer) revision(seq uint64, st store.StoredRevision, raw json.RawMessage, others []string) (row, error) {
+// latest state when it is later than what is held, its person, and its log entry.
+// packed is packRevision(st.Revision) (nil: packed here). others are the other records
+// of the same person, when the record is new: a duplicate interview is marked.
+func (w writer) revision(seq uint64, st store.StoredRevision, packed []byte, others []string) (row, error) {
 	rev := st.Revision
 	r := rev.Record
 	rw := row{RecordRow: store.RecordRow{RecordID: r.ID, Revision: r.Revision, Subject: st.Case.Subject, Name: st.Case.Name,
@@ -139,17 +133,22 @@ func (w writer) revision(seq uint64, st store.StoredRevision, raw json.RawMessag
 		rw.Head = rev.Audit[n-1].Hash
 	}
 	tx := w.tx
-	if raw == nil {
+	if packed == nil {
 		var err error
-		if raw, err = json.Marshal(st.Revision); err != nil {
+		if packed, err = packRevision(st.Revision); err != nil {
 			return rw, err
 		}
 	}
-	full := storedRaw{Revision: raw, Case: st.Case, From: st.From, Device: st.Device, Received: st.Received, ServerID: st.ServerID, Seq: st.Seq}
-	if err := putJSON(tx.Bucket(bktRevisions), revKey(r.ID, r.Revision), full); err != nil {
+	value, err := encodeStored(st, packed)
+	if err != nil {
 		return rw, err
 	}
-	if err := putJSON(tx.Bucket(bktRows), u64(seq), rw); err != nil {
+	if err := tx.Bucket(bktRevisions).Put(revKey(r.ID, r.Revision), value); err != nil {
+		return rw, err
+	}
+	rows := tx.Bucket(bktRows)
+	rows.FillPercent = appendFill
+	if err := putJSON(rows, u64(seq), rw); err != nil {
 		return rw, err
 	}
 	if err := tx.Bucket(bktRevSeq).Put(revKey(r.ID, r.Revision), u64(seq)); err != nil {
@@ -265,13 +264,11 @@ func held(tx *bolt.Tx, a store.Arrival) (store.Held, error) {
 func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.Arrival) ([]dsync.PushResult, error) {
 	results := make([]dsync.PushResult, len(items))
 	ok := make([]bool, len(items))
-	raws := make([]json.RawMessage, len(items))
+	packed := make([][]byte, len(items)) // before the transaction, in parallel for laptops pushing at once
 	for i, a := range items {
 		if results[i], ok[i] = store.Check(from.User, a); ok[i] {
-			rev := a.Item.Revision
-			rev.Photos = nil
 			var err error
-			if raws[i], err = json.Marshal(rev); err != nil {
+			if packed[i], err = packRevision(a.Item.Revision); err != nil {
 				return nil, fmt.Errorf("store a batch: %w", err)
 			}
 		}
@@ -303,7 +300,7 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 				rev.Photos = nil
 				st := store.StoredRevision{Revision: rev, Case: a.Item.Case, From: from.User.Code, Device: from.Device,
 					Received: s.now().UTC(), ServerID: fmt.Sprintf("%s-%d", s.serverID, seq), Seq: seq}
-				if _, err := w.revision(seq, st, raws[i], d.DuplicateOf); err != nil {
+				if _, err := w.revision(seq, st, packed[i], d.DuplicateOf); err != nil {
 					return err
 				}
 				res.ServerID, res.Received = st.ServerID, st.Received
@@ -414,8 +411,8 @@ func (s *Store) pullEntry(tx *bolt.Tx, u dsync.User, e logEntry, resp *dsync.Pul
 		if e.From == u.Code || !mine {
 			return nil
 		}
-		var st store.StoredRevision
-		if _, err := getJSON(tx.Bucket(bktRevisions), revKey(e.Key, e.Revision), &st); err != nil {
+		st, err := decodeStored(tx.Bucket(bktRevisions).Get(revKey(e.Key, e.Revision)))
+		if err != nil {
 			return err
 		}
 		resp.Revisions = append(resp.Revisions, st.Revision)
@@ -525,9 +522,9 @@ func (s *Store) Export(ctx context.Context, f store.RecordFilter, fn func(store.
 	err := s.db.View(func(tx *bolt.Tx) error {
 		revs := tx.Bucket(bktRevisions)
 		return listRows(tx, f, func(seq uint64, rw row) (bool, error) {
-			var st store.StoredRevision
-			if _, err := getJSON(revs, revKey(rw.RecordID, rw.Revision), &st); err != nil {
-				return false, err
+			st, err := decodeStored(revs.Get(revKey(rw.RecordID, rw.Revision)))
+			if err != nil {
+				return false, fmt.Errorf("revision %s: %w", rw.ServerID, err)
 			}
 			st.Withdrawn = rw.Withdrawn
 			if err := fn(st); err != nil {

@@ -7,7 +7,8 @@
 //	enroll/     sha256(one-time code) → JSON enrolment (user, expiry)
 //	tokens/     sha256(device token) → JSON token (user code, device, created, revoked)
 //	users/      user code → JSON dsync.User
-//	revisions/  record id "/" u64(revision) → JSON store.StoredRevision, in full
+//	revisions/  record id "/" u64(revision) → a stored revision in full, packed
+//	            (revcodec.go: its chain without hashes, deflated)
 //	log/        u64(seq) → JSON logEntry: every revision, roster case and withdrawal,
 //	            in the order stored; seq is the pull cursor and the server order
 //	vlog/       village "\x00" u64(seq) → JSON logEntry: the log by village (pull)

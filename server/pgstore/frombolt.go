@@ -249,13 +249,23 @@ func (s *Store) copyRoster(ctx context.Context, db *bolt.DB) error {
 	return err
 }
 
-// copyRevisions copies every stored revision, its JSON as it is (the hash check
-// compares bytes), with the columns a listing reads; which is each record's latest is
-// set by copyRecords.
+// revisionJSON is a bbolt revision as this store keeps it: the stored revision,
+// unpacked (its chain linked again), as JSON.
+func revisionJSON(v []byte) (store.StoredRevision, []byte, error) {
+	st, err := boltstore.DecodeRevision(v)
+	if err != nil {
+		return st, nil, err
+	}
+	data, err := json.Marshal(st)
+	return st, data, err
+}
+
+// copyRevisions copies every stored revision with the columns a listing reads; which
+// is each record's latest is set by copyRecords.
 func (s *Store) copyRevisions(ctx context.Context, db *bolt.DB) error {
 	return eachChunk(ctx, s, db, "revisions", func(_ pgx.Tx, b *pgx.Batch, _, v []byte) error {
-		var st store.StoredRevision
-		if err := json.Unmarshal(v, &st); err != nil {
+		st, data, err := revisionJSON(v)
+		if err != nil {
 			return err
 		}
 		r := st.Revision.Record
@@ -271,7 +281,7 @@ func (s *Store) copyRevisions(ctx context.Context, db *bolt.DB) error {
 			from_user, device, status, photos, head, received, data) VALUES ($1, $2, $3, false, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 			ON CONFLICT DO NOTHING`,
 			int64(st.Seq), r.ID, int64(r.Revision), st.ServerID, st.Case.Subject, st.Case.Name, st.Case.Village, r.FormID, r.Enumerator,
-			st.From, st.Device, string(r.Status), photos, head, st.Received, v)
+			st.From, st.Device, string(r.Status), photos, head, st.Received, data)
 		return nil
 	})
 }
@@ -411,23 +421,21 @@ func (s *Store) verify(ctx context.Context, db *bolt.DB, rep *MigrationReport) e
 	}
 	// Hash by hash: the revisions by their log position, the roster by its key.
 	err := compareHashes(ctx, s, db, rep, "revisions", `SELECT seq, sha256(data) FROM revisions WHERE seq = ANY($1)`,
-		func(_, v []byte) (int64, error) {
-			var st struct {
-				Seq uint64 `json:"seq"`
-			}
-			err := json.Unmarshal(v, &st)
-			return int64(st.Seq), err
+		func(_, v []byte) (int64, []byte, error) {
+			st, data, err := revisionJSON(v)
+			return int64(st.Seq), data, err
 		})
 	if err != nil {
 		return err
 	}
 	return compareHashes(ctx, s, db, rep, "roster", `SELECT key, sha256(data) FROM roster WHERE key = ANY($1)`,
-		func(k, _ []byte) (string, error) { return string(k), nil })
+		func(k, v []byte) (string, []byte, error) { return string(k), v, nil })
 }
 
-// compareHashes compares each value of a bucket with the row sql finds by its key, by
-// the SHA-256 of the bytes, a chunk at a time.
-func compareHashes[K comparable](ctx context.Context, s *Store, db *bolt.DB, rep *MigrationReport, bucket, sql string, key func(k, v []byte) (K, error)) error {
+// compareHashes compares each value of a bucket (as value gives it: its key here and
+// its bytes as this store keeps them) with the row sql finds by that key, by SHA-256, a
+// chunk at a time.
+func compareHashes[K comparable](ctx context.Context, s *Store, db *bolt.DB, rep *MigrationReport, bucket, sql string, value func(k, v []byte) (K, []byte, error)) error {
 	var after []byte
 	for {
 		var keys []K
@@ -442,11 +450,11 @@ func compareHashes[K comparable](ctx context.Context, s *Store, db *bolt.DB, rep
 				}
 			}
 			for ; k != nil && len(keys) < chunk; k, v = c.Next() {
-				id, err := key(k, v)
+				id, data, err := value(k, v)
 				if err != nil {
 					return err
 				}
-				keys, sums = append(keys, id), append(sums, sha256.Sum256(v))
+				keys, sums = append(keys, id), append(sums, sha256.Sum256(data))
 				after = bytes.Clone(k)
 			}
 			return nil

@@ -116,6 +116,9 @@ type Decision struct {
 func Decide(held Held, a Arrival) Decision {
 	audit := a.Item.Revision.Audit
 	n := len(audit)
+	if n == 0 { // Check refuses it first; never index an empty chain
+		return Decision{Result: dsync.Rejected, Reason: "the record comes without its audit chain"}
+	}
 	head := audit[n-1].Hash
 	if s := held.Same; s != nil {
 		if s.Head == head {
