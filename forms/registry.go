@@ -19,8 +19,14 @@ type MissingFormError struct {
 	ID, Version string
 }
 
-func (e *MissingFormError) Error() string {
-	return fmt.Sprintf("form %s version %s is not installed here (ask the district for its file)", e.ID, e.Version)
+func (e *MissingFormError) Error() string { return e.Message("en") }
+
+// Message says it in lang ("zh" or "en"), for a screen.
+func (e *MissingFormError) Message(lang string) string {
+	if lang == "en" {
+		return fmt.Sprintf("form %s version %s is not installed here (ask the district for its file)", e.ID, e.Version)
+	}
+	return fmt.Sprintf("这台电脑没有表单 %s（版本 %s），请向区县索取这个表单文件", e.ID, e.Version)
 }
 
 // ConflictError is two different files that claim the same id and version.

@@ -220,9 +220,9 @@ func (db *DB) Unlock(code, passphrase string) (*Session, error) {
 			return nil, err
 		}
 	}
-	if err := db.rewrapStale(&rec, passphrase, dataKey); err != nil {
-		return nil, err
-	}
+	// A wrap that could not be redone (a full disk) leaves the old one, which still
+	// opens: the unlock goes on, and the next one tries again.
+	_ = db.rewrapStale(&rec, passphrase, dataKey)
 	return &Session{db: db, user: u, keys: k}, nil
 }
 

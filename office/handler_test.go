@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/server/store"
@@ -615,5 +617,78 @@ func TestTablesSortAndPage(t *testing.T) {
 		if o.Name != v.Name && strings.Contains(res.body, "· "+o.Name+"</td>") {
 			t.Errorf("the list filtered by %s shows %s", v.Name, o.Name)
 		}
+	}
+}
+
+// TestCancellationWithPhoto: an enumerator records a death with a note and a photo; the
+// district sees it on the cancellation list with its photo, which only accounts of its
+// town may open, and marks it as sent for cancellation.
+func TestCancellationWithPhoto(t *testing.T) {
+	f := newFixture(t, fixtureOpts{cases: 40, completed: 4})
+	cases, err := f.laptop.Cases(localstore.CaseFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c localstore.Case
+	for _, x := range cases {
+		if _, err := f.laptop.RecordFor(x.ID, personForm.ID); err != nil && f.townOfVillage(x.Row.Village) == f.town {
+			c = x
+			break
+		}
+	}
+	r, err := f.laptop.StartRecord(c.ID, personForm.ID, personForm.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	note := `邻居说本人已于今年三月去世 <b>见死亡证明</b>`
+	if _, err := f.laptop.SetCaseHeader(r.ID, 1, 2, note); err != nil {
+		t.Fatal(err)
+	}
+	path, err := demo.WritePhoto(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	jpg, _ := os.ReadFile(path)
+	if _, err := f.laptop.AddPhoto(r.ID, jpg, "image/jpeg"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.laptop.Complete(r.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.sync()
+	r, _ = f.laptop.Record(r.ID)
+	hash := r.Photos[0].Hash
+
+	b := f.signedIn("qu")
+	list := b.get("/office/cancellations")
+	link := "/office/photo/" + r.ID + "/" + hash
+	if !strings.Contains(list.body, c.Row.Name) || !strings.Contains(list.body, link) || !strings.Contains(list.body, "&lt;b&gt;见死亡证明") {
+		t.Fatalf("the cancellation list lacks the death, its photo or its escaped note")
+	}
+	res := b.get(link)
+	if res.code != 200 || res.header.Get("Content-Type") != "image/jpeg" || len(res.body) != r.Photos[0].Size {
+		t.Errorf("the photo: %d %s, %d bytes of %d", res.code, res.header.Get("Content-Type"), len(res.body), r.Photos[0].Size)
+	}
+	other := f.recordIn(t, false, localstore.StatusCompleted)
+	for _, p := range []string{
+		"/office/photo/" + r.ID + "/" + strings.Repeat("0", 64), // not this record's photo
+		"/office/photo/" + other.ID + "/" + hash,                // another record
+		"/office/photo/" + r.ID + "/..%2F..%2Foffice-accounts.json",
+		"/office/photo/" + r.ID + "/../../office-accounts.json", // cleaned by the mux into a redirect out of /office/
+	} {
+		if res := b.get(p); res.code != http.StatusNotFound && res.code != http.StatusTemporaryRedirect || strings.Contains(res.body, `"hash"`) {
+			t.Errorf("GET %s: %d", p, res.code)
+		}
+	}
+	// The town's account sees it; after the district marks it, it shows as sent.
+	if res := f.signedIn("zhen").get(link); res.code != 200 {
+		t.Errorf("the town's account opens the photo: %d", res.code)
+	}
+	tok := csrfRE.FindStringSubmatch(list.body)[1]
+	if res := b.post("/office/cancellations/"+r.ID, url.Values{"csrf": {tok}}); res.code != http.StatusSeeOther {
+		t.Fatalf("mark sent: %d", res.code)
+	}
+	if strings.Contains(b.get("/office/cancellations").body, `action="/office/cancellations/`+r.ID+`"`) {
+		t.Error("the death is still offered for marking")
 	}
 }

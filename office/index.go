@@ -172,13 +172,20 @@ func (ix *index) putRevision(seq uint64, rev *localstore.Revision) {
 	slim := *r
 	slim.Answers, slim.Notes, slim.Receipts = nil, nil, nil
 	slim.Signatures = nil
-	hash := slim.ContentHash()
-	for _, role := range []localstore.SignerRole{localstore.SignerRespondent, localstore.SignerProxy, localstore.SignerEnumerator} {
-		if s, ok := r.SignedBy(role); ok {
-			s.Strokes, s.ContentHash = nil, hash
-			slim.Signatures = append(slim.Signatures, s)
+	// The signatures that hold on the full record (record.SignedBy's rule, the latest
+	// of each role whose content hash is the record's), with the full record hashed once.
+	full, hash := r.ContentHash(), slim.ContentHash()
+	seen := map[localstore.SignerRole]bool{}
+	for i := len(r.Signatures) - 1; i >= 0; i-- {
+		sig := r.Signatures[i]
+		if sig.ContentHash != full || seen[sig.Role] {
+			continue
 		}
+		seen[sig.Role] = true
+		sig.Strokes, sig.ContentHash = nil, hash
+		slim.Signatures = append(slim.Signatures, sig)
 	}
+	slices.Reverse(slim.Signatures) // in the order they were made, as RespondentSignature reads them
 	rr.slim = &slim
 	ix.records[r.ID] = rr
 	if r.Subject == "" {

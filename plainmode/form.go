@@ -106,11 +106,8 @@ func (p *plain) resumeAt(st *formState, resume string) string {
 // prompt is the question in one line: where it is, the label, the options or what to
 // type, and the answer it has.
 func (p *plain) prompt(st *formState, q *forms.Question) string {
-	var b strings.Builder
 	pos := slices.Index(st.res.Relevant, q.ID) + 1
-	b.WriteString(p.t("q.where", pos, len(st.res.Relevant), q.ID))
-	b.WriteString(c(q.Label.In(p.lang)))
-	b.WriteString(p.t("period"))
+	parts := []string{p.t("q.where", pos, len(st.res.Relevant), q.ID), c(q.Label.In(p.lang)) + p.t("stop")}
 	switch {
 	case q.Type.IsChoice():
 		offered := st.f.Offered(st.answers, st.ctx, q.ID)
@@ -118,21 +115,21 @@ func (p *plain) prompt(st *formState, q *forms.Question) string {
 		for i, o := range offered {
 			opts[i] = fmt.Sprintf("%d %s", o.Code, c(o.Label.In(p.lang)))
 		}
-		b.WriteString(strings.Join(opts, p.t("comma")))
-		b.WriteString(p.t("period"))
+		parts = append(parts, strings.Join(opts, p.t("comma"))+p.t("stop"))
 		if q.Type == forms.TypeMultiple {
-			b.WriteString(p.t("q.multiple"))
+			parts = append(parts, p.t("q.multiple"))
 		}
 	default:
-		b.WriteString(p.t("q.type." + string(q.Type)))
+		parts = append(parts, p.t("q.type."+string(q.Type)))
 		if u := q.Unit.In(p.lang); u != "" {
-			b.WriteString(p.t("q.unit", c(u)))
+			parts = append(parts, p.t("q.unit", c(u)))
 		}
 	}
 	if v, ok := st.answers[q.ID]; ok {
-		b.WriteString(p.t("q.answer", c(q.FormatAnswer(v, p.lang))))
+		parts = append(parts, p.t("q.answer", c(q.FormatAnswer(v, p.lang))))
 	}
-	return b.String()
+	// Chinese sentences follow each other without a space, English ones with one.
+	return strings.Join(parts, p.t("join"))
 }
 
 // question asks one question until it is answered (or kept) and nothing stops there,

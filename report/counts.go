@@ -47,26 +47,8 @@ var (
 	levelOrder    = []int{1, 2, 3, 4, Unknown}
 )
 
-// Surveyed reports whether a case's record counts as surveyed by the end of asOf's day
-// (every day when asOf is zero): it was completed on or before it. A record the leader
-// has returned since, or that its enumerator has reopened to fix, still counts, by its
-// method and outcome: the visit happened, and a correction in progress must not make
-// the case vanish from the register and the statistics.
-func Surveyed(r *localstore.Record, asOf time.Time) bool {
-	if r == nil {
-		return false
-	}
-	if r.CompletedAt.IsZero() {
-		// Records completed before the completion time was kept.
-		return r.Status.Locked()
-	}
-	if asOf.IsZero() {
-		return true
-	}
-	y, m, d := asOf.Date()
-	end := time.Date(y, m, d+1, 0, 0, 0, 0, asOf.Location())
-	return r.CompletedAt.Before(end)
-}
+// Surveyed is survey.Surveyed, the one definition of a surveyed case.
+func Surveyed(r *localstore.Record, asOf time.Time) bool { return survey.Surveyed(r, asOf) }
 
 // Counts are a group of cases counted the one way every report counts them.
 type Counts struct {

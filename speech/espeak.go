@@ -4,7 +4,10 @@ package speech
 
 import (
 	"context"
+	"errors"
 	"os/exec"
+	"strings"
+	"sync"
 )
 
 // espeak speaks through espeak-ng. Chinese goes to the cmn-latn-pinyin voice: it reads
@@ -13,14 +16,28 @@ import (
 // its own dictionary yields into English-sounding syllables and reads tone digits aloud
 // (espeak-ng issues #1236, #1370). Checked with espeak-ng 1.51: "婚姻状况" gives
 // Xw'u@55n j'i55n ts.w'A51N khw'a51N with cmn-latn-pinyin and (en)hV55nw'055n… with cmn.
-type espeak struct{}
+type espeak struct {
+	once      sync.Once
+	hasPinyin bool // the cmn-latn-pinyin voice is installed (espeak-ng 1.50 and later)
+}
 
-func systemEngine() engine { return espeak{} }
+func systemEngine() engine { return &espeak{} }
 
-func (espeak) command(ctx context.Context, text, lang, wav string) (*exec.Cmd, error) {
+// errNoPinyinVoice is an espeak-ng too old to have the cmn-latn-pinyin voice: with the
+// cmn voice Chinese would be read as English-sounding syllables, so it counts as missing.
+var errNoPinyinVoice = errors.New("espeak-ng has no cmn-latn-pinyin voice")
+
+func (e *espeak) command(ctx context.Context, text, lang, wav string) (*exec.Cmd, error) {
 	path, err := exec.LookPath("espeak-ng")
 	if err != nil {
 		return nil, err
+	}
+	e.once.Do(func() {
+		out, _ := exec.Command(path, "--voices=cmn").Output()
+		e.hasPinyin = strings.Contains(string(out), "cmn-latn-pinyin")
+	})
+	if lang != "en" && !e.hasPinyin {
+		return nil, errNoPinyinVoice
 	}
 	voice := "cmn-latn-pinyin"
 	if lang == "en" {
@@ -38,7 +55,7 @@ func (espeak) command(ctx context.Context, text, lang, wav string) (*exec.Cmd, e
 	return cmd, nil
 }
 
-func (espeak) install() [2]string {
-	return [2]string{"朗读需要 espeak-ng：请安装（Debian/Ubuntu/统信/麒麟：sudo apt install espeak-ng）。其他功能不受影响。",
-		"Speech needs espeak-ng: install it (Debian/Ubuntu: sudo apt install espeak-ng). Everything else works without it."}
+func (*espeak) install() [2]string {
+	return [2]string{"朗读需要 espeak-ng 1.50 或更新版本（含 cmn-latn-pinyin 中文语音）：请安装（Debian/Ubuntu/统信/麒麟：sudo apt install espeak-ng）。其他功能不受影响。",
+		"Speech needs espeak-ng 1.50 or newer (with the cmn-latn-pinyin voice): install it (Debian/Ubuntu: sudo apt install espeak-ng). Everything else works without it."}
 }

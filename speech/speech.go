@@ -33,6 +33,10 @@ func (e *MissingError) Error() string { return "speech is not installed: " + e.I
 // ErrMissing matches a *MissingError with errors.Is.
 var ErrMissing = errors.New("speech is not installed")
 
+// ErrNoSound is a voice that spoke to no sound device (none, or ALSA cannot open it):
+// espeak-ng says so on its error output and still exits 0.
+var ErrNoSound = errors.New("no sound device to speak on")
+
 // Is makes errors.Is(err, ErrMissing) true for a *MissingError.
 func (e *MissingError) Is(target error) bool { return target == ErrMissing }
 
@@ -75,6 +79,8 @@ func (v *Voice) run(ctx context.Context, text, lang, wav string) error {
 	switch {
 	case ctx.Err() != nil:
 		return nil
+	case err == nil && wav == "" && noSound(string(out)):
+		return ErrNoSound
 	case err != nil && errors.Is(err, exec.ErrNotFound):
 		return v.missing(err)
 	case err != nil:
@@ -85,6 +91,12 @@ func (v *Voice) run(ctx context.Context, text, lang, wav string) error {
 		return fmt.Errorf("speak: %w: %s", err, strings.TrimSpace(string(out)))
 	}
 	return nil
+}
+
+// noSound recognises the sound system's complaint that there is no device to play on.
+func noSound(out string) bool {
+	return strings.Contains(out, "Unknown PCM") || strings.Contains(out, "cannot find card") ||
+		strings.Contains(out, "audio_open") || strings.Contains(out, "Failed to open audio")
 }
 
 // exitNoVoice is the exit code of the Windows script when no zh-CN voice is installed.

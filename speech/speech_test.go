@@ -161,3 +161,21 @@ func (missingEngine) command(context.Context, string, string, string) (*exec.Cmd
 	return nil, exec.ErrNotFound
 }
 func (missingEngine) install() [2]string { return [2]string{"装", "install"} }
+
+// TestSpeakAloud speaks through the sound device: on a machine without one (a CI runner)
+// espeak-ng exits 0 having said nothing, and Speak says there was no sound device.
+func TestSpeakAloud(t *testing.T) {
+	needESpeak(t)
+	err := New().Speak(context.Background(), "你好", "zh")
+	if err != nil && !errors.Is(err, ErrNoSound) {
+		t.Fatalf("speak: %v", err)
+	}
+	t.Logf("speak: %v", err)
+}
+
+func TestNoSound(t *testing.T) {
+	alsa := "ALSA lib confmisc.c:855:(parse_card) cannot find card '0'\nALSA lib pcm.c:2666:(snd_pcm_open_noupdate) Unknown PCM default\nerror: No such file or directory\n"
+	if !noSound(alsa) || noSound("") {
+		t.Error("noSound does not tell ALSA's complaint from silence")
+	}
+}

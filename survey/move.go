@@ -2,7 +2,6 @@ package survey
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -12,7 +11,19 @@ import (
 
 // ErrCompletedStays is a move asked of a record that was completed: it is read with
 // the form it was completed on, always.
-var ErrCompletedStays = errors.New("a completed record keeps its form; only a draft moves")
+var ErrCompletedStays error = completedStays{}
+
+type completedStays struct{}
+
+func (completedStays) Error() string { return completedStays{}.Message("en") }
+
+// Message says it in lang, for a screen.
+func (completedStays) Message(lang string) string {
+	if lang == "en" {
+		return "a completed record keeps its form; only a draft moves"
+	}
+	return "已完成的记录保留原来的表单，只有草稿可以移到新表"
+}
 
 // MovePlan is a draft's move to another form, worked out: its answers as the new form
 // has them, and what happened to each.

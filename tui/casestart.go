@@ -276,10 +276,14 @@ func (s *startScreen) View(width, height int) string {
 		for _, l := range textwidth.Wrap(s.err[langIndex(lang)], width-2) {
 			lines = append(lines, "  "+st.Error.Render(l))
 		}
-	case s.interview():
-		lines = append(lines, "  "+st.Faint.Render(textwidth.Truncate(tr(lang, "startHint"), width-2)))
 	default:
-		lines = append(lines, "  "+st.Faint.Render(textwidth.Truncate(tr(lang, "completeHint"), width-2)))
+		hint := "completeHint"
+		if s.interview() {
+			hint = "startHint"
+		}
+		for _, l := range textwidth.Wrap(tr(lang, hint), width-2) {
+			lines = append(lines, "  "+st.Faint.Render(l))
+		}
 	}
 	return strings.Join(lines, "\n")
 }

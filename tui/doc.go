@@ -32,7 +32,9 @@
 // another is showing by then. Timers are s.after(d, msg), which tests can stop. Strings
 // go in i18n.go in both languages; styles come from s.env.Styles, keys from s.env.Keys.
 // A dialog is an Overlay opened with showOverlay(o) and closed by returning
-// closeOverlay; one that opens by itself ignores keys for graceTime.
+// closeOverlay; one that opens by itself ignores keys for graceTime, and so does a
+// confirmation (confirm.go) before a step only a leader can undo. A failure is said by
+// its kind in both languages through errtext.go's table, never by its English message.
 //
 // # The screens
 //
@@ -44,6 +46,9 @@
 // respondent.go turns it toward the respondent) → sign.go with sigpad.go (the braille
 // signature pad) → photoscreen.go, which completes the case. Each step
 // replaces the one before (replace), so "back" from any of them returns to the case.
+// A case under way skips the method screen: its case opens the form where it was paused
+// (the store keeps the place), or a returned record at its first commented question; F3
+// on the form reopens the method.
 // A team leader's home is team.go (teamday.go gathers the figures); review.go
 // approves or returns a record; the community form is the form screen on a village's
 // record; users.go and setup.go (in its adding mode) manage the laptop's users;

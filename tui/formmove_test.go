@@ -69,3 +69,16 @@ func TestFormOffersToMoveADraftToNextYear(t *testing.T) {
 		t.Errorf("a draft on the new form is offered the move again:\n%s", screenText(m))
 	}
 }
+
+// A record whose form this laptop lacks is not read with another: the review says which
+// form and version is missing, in both languages.
+func TestReviewOfARecordWhoseFormIsMissing(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	rec := &localstore.Record{ID: "r1", CaseID: "c1", FormID: "person-2022", FormVersion: "2022.1", Method: 1, Outcome: 1}
+	lines := reviewLines(registryOf(env.PersonForm, env.CommunityForm), rec, localstore.Case{})
+	if len(lines) != 1 || lines[0].kind != lineError ||
+		!strings.Contains(lines[0].text[0], "这台电脑没有表单 person-2022（版本 2022.1）") ||
+		!strings.Contains(lines[0].text[1], "form person-2022 version 2022.1 is not installed here") {
+		t.Errorf("lines %+v", lines)
+	}
+}

@@ -112,8 +112,8 @@ var text = map[string][2]string{
 	"note":         {"情况说明", "Note"},
 	"noteHint":     {"写明情况与告知人，如：2021年6月病故，家属告知", "say what happened and who said so"},
 	"needNote":     {"未能正常调查的个案须写明情况说明", "A case without an interview needs a note"},
-	"startHint":    {"按 enter 保存调查方式和结果，个案记为“填写中”", "enter saves the method and outcome; the case is then in progress"},
-	"completeHint": {"按 enter 保存并完成此个案，上报区县核销", "enter saves and completes the case, reported to the district"},
+	"startHint":    {"enter 到下一项；在个案结果上按 enter 保存，个案记为“填写中”", "enter goes to the next part; on the outcome it saves, and the case is in progress"},
+	"completeHint": {"写好情况说明后按 enter，确认后个案即完成，上报区县核销", "Write the note, then enter: once confirmed, the case is completed and reported to the district"},
 	"isLocked":     {"此个案已完成，只有组长退回后才能修改", "This case is completed; only a team leader's return reopens it"},
 	// The form
 	"interview":               {"调查", "Interview"},
@@ -360,6 +360,7 @@ var text = map[string][2]string{
 	"key.sentence":   {"上一句/下一句", "sentence"},
 	"speech.none":    {"这台电脑没有设置朗读。", "Speech is not set up on this computer."},
 	"speech.missing": {"朗读不可用（安装方法见前面的说明）。", "Speech is not available (see the note on installing it)."},
+	"speech.nosound": {"没有可用的声音设备：请检查扬声器或耳机，以及音量是否静音。", "No sound device to speak on: check the speakers or headphones, and that the sound is not muted."},
 	"speaking":       {"正在朗读…（按 esc 或换一句停止）", "Speaking… (esc or another sentence stops it)"},
 	"respondent":     {"请您核对", "Please check"},
 	"resp.count":     {"第 %d 句，共 %d 句", "%d of %d"},

@@ -186,7 +186,13 @@ func TestWholeInterview(t *testing.T) {
 	if !strings.Contains(screenText(m), "口令不对") {
 		t.Fatalf("a wrong passphrase was not refused:\n%s", screenText(m))
 	}
-	m = press(t, m, testPass, "enter")
+	m = press(t, m, testPass)
+	next, cmd := m.Update(keyMsg("enter"))
+	m = next.(Model)
+	if !strings.Contains(screenText(m), "正在签字… ▱▱▱▱▱▱▱▱▱▱ 0.0 s") {
+		t.Errorf("no progress while the passphrase is checked:\n%s", screenText(m))
+	}
+	m = update(t, m, cmd)
 	if _, ok := m.screen.(*photoScreen); !ok {
 		t.Fatalf("the signatures did not lead to the photo:\n%s", screenText(m))
 	}

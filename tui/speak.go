@@ -61,6 +61,8 @@ func (t *talker) done(msg spokenMsg) [2]string {
 		return [2]string{}
 	case errors.Is(msg.err, errNoSpeech):
 		return both("speech.none")
+	case errors.Is(msg.err, speech.ErrNoSound):
+		return both("speech.nosound")
 	case errors.As(msg.err, &missing) && missing.First:
 		return missing.Install
 	case errors.As(msg.err, &missing):

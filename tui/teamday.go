@@ -7,7 +7,6 @@ import (
 
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
-	"github.com/doorstep-survey/doorstep/report"
 	"github.com/doorstep-survey/doorstep/survey"
 )
 
@@ -108,7 +107,7 @@ func buildTeamDay(reg *forms.Registry, cases []localstore.Case, records []*local
 		// Finished as the reports count it: a returned record being fixed still counts
 		// by its method and outcome, so this screen's home-visit rate is the statistics
 		// table's.
-		if !report.Surveyed(r, time.Time{}) {
+		if !survey.Surveyed(r, time.Time{}) {
 			continue
 		}
 		awaiting := r.Status == localstore.StatusCompleted || r.Status == localstore.StatusSubmitted

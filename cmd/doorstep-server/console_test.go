@@ -69,17 +69,17 @@ func TestOfficeAdd(t *testing.T) {
 	}
 }
 
-// TestDevServerConsole: --dev serves the console on the same HTTPS listener with the
-// demo district's roster and two demo accounts; the district's account signs in and
-// reads the roster's size; the admin socket does not serve it.
-func TestDevServerConsole(t *testing.T) {
-	dir := t.TempDir()
+// devServer starts doorstep-server --dev with args and returns its data folder and the
+// console's URL; it stops with the test.
+func devServer(t *testing.T, args ...string) (dir, console, out string) {
+	t.Helper()
+	dir = t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
+	buf := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		cmd := newRoot(out, &syncBuffer{})
-		cmd.SetArgs([]string{"--dev", "--data", dir, "--listen", "127.0.0.1:0"})
+		cmd := newRoot(buf, &syncBuffer{})
+		cmd.SetArgs(append([]string{"--dev", "--data", dir, "--listen", "127.0.0.1:0"}, args...))
 		done <- cmd.ExecuteContext(ctx)
 	}()
 	t.Cleanup(func() {
@@ -93,15 +93,25 @@ func TestDevServerConsole(t *testing.T) {
 	re := regexp.MustCompile(`office console (https://\S+/office/) — user qu`)
 	deadline := time.Now().Add(20 * time.Second)
 	var m []string
-	for m = re.FindStringSubmatch(out.String()); m == nil; m = re.FindStringSubmatch(out.String()) {
+	for m = re.FindStringSubmatch(buf.String()); m == nil; m = re.FindStringSubmatch(buf.String()) {
 		if time.Now().After(deadline) {
-			t.Fatalf("the dev server said: %q", out.String())
+			t.Fatalf("the dev server said: %q", buf.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	return dir, m[1], buf.String()
+}
+
+var insecure = &tls.Config{InsecureSkipVerify: true}
+
+// TestDevServerConsole: --dev serves the console on the same HTTPS listener with the
+// demo district's roster and two demo accounts; the district's account signs in and
+// reads the roster's size; the admin socket does not serve it.
+func TestDevServerConsole(t *testing.T) {
+	dir, console, _ := devServer(t)
 	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
-	res, err := c.Get(m[1])
+	c := &http.Client{Jar: jar, Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: insecure}}
+	res, err := c.Get(console)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +124,7 @@ func TestDevServerConsole(t *testing.T) {
 	if tok == nil {
 		t.Fatal("no CSRF token on the login page")
 	}
-	res, err = c.PostForm(strings.TrimSuffix(m[1], "/office/")+"/office/login", url.Values{"csrf": {tok[1]}, "user": {"qu"}, "passphrase": {devOfficePassphrase}})
+	res, err = c.PostForm(console+"login", url.Values{"csrf": {tok[1]}, "user": {"qu"}, "passphrase": {devOfficePassphrase}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,6 +142,39 @@ func TestDevServerConsole(t *testing.T) {
 		res.Body.Close()
 		if res.StatusCode == http.StatusOK {
 			t.Error("the admin socket serves the console")
+		}
+	}
+}
+
+// TestOfficeOwnListener: with --office-listen the console is on its own address and no
+// longer under the laptops' one.
+func TestOfficeOwnListener(t *testing.T) {
+	_, console, out := devServer(t, "--office-listen", "127.0.0.1:0")
+	api := regexp.MustCompile(`listening on (https://\S+) `).FindStringSubmatch(out)
+	if api == nil || strings.HasPrefix(console, api[1]+"/") {
+		t.Fatalf("the console is at %s, the API at %v", console, api)
+	}
+	c := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: insecure}}
+	res, err := c.Get(console + "login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("the console's own listener: %d", res.StatusCode)
+	}
+	res, err = c.Get(api[1] + "/office/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("the laptops' listener still serves the console: %d", res.StatusCode)
+	}
+	if res, err := c.Get(console + "../healthz"); err == nil {
+		res.Body.Close()
+		if res.StatusCode == http.StatusOK {
+			t.Error("the console's listener serves the laptops' API")
 		}
 	}
 }

@@ -165,7 +165,8 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 	}
 	fp, _ := server.Fingerprint(cert)
 	url := "https://" + publicAddr(ln.Addr().String())
-	// The office console is on the same HTTPS listener, under /office/; never on the
+	// The office console is on the same HTTPS listener, under /office/, unless
+	// --office-listen gives it its own; never on the admin socket.
 	// admin socket.
 	console, err := newOffice(o, office.StoreSource{Store: st, Attachments: att}, url, fp, log)
 	if err != nil {
@@ -173,10 +174,13 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer console.Close()
-	mux := http.NewServeMux()
-	mux.Handle("/office/", console)
-	mux.Handle("/", m.Middleware(server.Health(st, h)))
-	srv := &http.Server{Addr: o.listen, Handler: mux, TLSConfig: tlsCfg, ReadHeaderTimeout: 20 * time.Second,
+	officeURL, stopOffice, err := serveOffice(o, console, tlsCfg, url, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopOffice()
+	srv := &http.Server{Addr: o.listen, Handler: mountConsole(o, m.Middleware(server.Health(st, h)), console), TLSConfig: tlsCfg, ReadHeaderTimeout: 20 * time.Second,
 		ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	sock := filepath.Join(o.data, server.AdminSocket)
@@ -208,9 +212,9 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 		log.Info("metrics", "addr", mln.Addr().String())
 	}
 
-	fmt.Fprintf(stdout, "doorstep-server listening on %s (data in %s)\ncertificate fingerprint: %s\noffice console: %s/office/\n", url, o.data, fp, url)
+	fmt.Fprintf(stdout, "doorstep-server listening on %s (data in %s)\ncertificate fingerprint: %s\noffice console: %s/office/\n", url, o.data, fp, officeURL)
 	if o.dev {
-		if err := devOffice(ctx, o, st, url, stdout); err != nil {
+		if err := devOffice(ctx, o, st, officeURL, stdout); err != nil {
 			return err
 		}
 		code, err := st.AddEnrolment(ctx, dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})

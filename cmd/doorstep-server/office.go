@@ -3,10 +3,13 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -26,6 +29,7 @@ type officeOpts struct {
 	unit                    string
 	start, collect, reports string
 	idle                    time.Duration
+	listen                  string // its own address, or "" for the server's
 }
 
 func addOfficeFlags(f *pflag.FlagSet, o *officeOpts) {
@@ -34,6 +38,7 @@ func addOfficeFlags(f *pflag.FlagSet, o *officeOpts) {
 	f.StringVar(&o.collect, "collection-end", "", "last day of collection, YYYY-MM-DD (default: 25 October)")
 	f.StringVar(&o.reports, "reports-due", "", "the day reports are due, YYYY-MM-DD (default: 30 October)")
 	f.DurationVar(&o.idle, "office-idle", office.DefaultIdle, "sign an office session out after this long unused")
+	f.StringVar(&o.listen, "office-listen", "", "serve the office console on this address of its own (HTTPS, the same certificate) instead of under /office/ of --listen")
 }
 
 // newOffice makes the console for the server's store, with the person form the
@@ -168,4 +173,38 @@ func devOffice(ctx context.Context, o *opts, st store.Store, url string, stdout 
 	}
 	fmt.Fprintf(stdout, "office console %s/office/ — user qu (district) or zhen (%s), passphrase %s\n", url, d.Town, devOfficePassphrase)
 	return nil
+}
+
+// mountConsole is the server's handler: the laptops' API, and the console under /office/
+// when it has no listener of its own.
+func mountConsole(o *opts, api http.Handler, console *office.Handler) http.Handler {
+	if o.office.listen != "" {
+		return api
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/office/", console)
+	mux.Handle("/", api)
+	return mux
+}
+
+// serveOffice starts the console's own HTTPS listener when --office-listen asks for one,
+// and says where the console is; stop shuts it down.
+func serveOffice(o *opts, console *office.Handler, tlsCfg *tls.Config, serverURL string, log *slog.Logger) (url string, stop func(), err error) {
+	if o.office.listen == "" {
+		return serverURL, func() {}, nil
+	}
+	ln, err := net.Listen("tcp", o.office.listen)
+	if err != nil {
+		return "", nil, fmt.Errorf("--office-listen: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/office/", console)
+	srv := &http.Server{Handler: mux, TLSConfig: tlsCfg, ReadHeaderTimeout: 20 * time.Second, ReadTimeout: 5 * time.Minute,
+		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	go srv.ServeTLS(ln, "", "")
+	return "https://" + publicAddr(ln.Addr().String()), func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	}, nil
 }

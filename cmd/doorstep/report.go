@@ -102,7 +102,7 @@ It prints the file it wrote.`,
 					path = out
 				}
 				fmt.Fprintf(a.stdout, "wrote %s\n", path)
-				if kind == report.Cancellations {
+				if kind == report.Cancellations || kind == report.Register && unmasked {
 					fmt.Fprintln(a.stdout, "it holds full certificate numbers, for the district only (含完整证号，只报区县，勿外传)")
 				}
 				return nil
