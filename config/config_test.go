@@ -363,6 +363,11 @@ func TestValidate(t *testing.T) {
 		{name: "zero", cfg: Config{}, wantErr: "data_dir: must be set\nlanguage: must be zh or en, not \"\""},
 		{name: "language", cfg: Config{DataDir: "/d", Language: "zh-CN"}, wantErr: `language: must be zh or en, not "zh-CN"`},
 		{name: "tilde", cfg: Config{DataDir: "~", Language: "zh"}, wantErr: `data_dir: "~": ~ is not expanded here; write the full path`},
+		{name: "forms named", cfg: Config{DataDir: "/d", Language: "zh", PersonForm: "person-2022", CommunityForm: "community-2022@2022.1"}},
+		{name: "person_form not an id", cfg: Config{DataDir: "/d", Language: "zh", PersonForm: "Person 2022"},
+			wantErr: `person_form: "Person 2022" is not a form id (like person-2022, or person-2022@2022.1 for one version)`},
+		{name: "community_form with an empty version", cfg: Config{DataDir: "/d", Language: "zh", CommunityForm: "community-2022@"},
+			wantErr: `community_form: "community-2022@" is not a form id (like person-2022, or person-2022@2022.1 for one version)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -537,5 +542,16 @@ func TestLockMinutes(t *testing.T) {
 		if tt.ok && c.LockAfter() != tt.want {
 			t.Errorf("%q: %v", tt.in, c.LockAfter())
 		}
+	}
+}
+
+func TestFormNamesDefault(t *testing.T) {
+	var c Config
+	if c.PersonFormName() != "person-2021" || c.CommunityFormName() != "community-2021" {
+		t.Errorf("defaults %q, %q", c.PersonFormName(), c.CommunityFormName())
+	}
+	c.PersonForm, c.CommunityForm = " person-2022 ", "community-2022@2022.1"
+	if c.PersonFormName() != "person-2022" || c.CommunityFormName() != "community-2022@2022.1" {
+		t.Errorf("named %q, %q", c.PersonFormName(), c.CommunityFormName())
 	}
 }

@@ -175,7 +175,7 @@ func TestBrowser(t *testing.T) {
 			total = row
 		}
 	}
-	// Still 20 surveyed: the record returned above was visited, and counts (report.Surveyed).
+	// Still 20 surveyed: the record returned above was visited, and counts (survey.Surveyed).
 	if title != "持证残疾人基本状况调查情况统计表" || len(total) < 3 || total[1] != "60" || total[2] != "20" {
 		t.Errorf("the downloaded table: title %q, total row %v", title, total)
 	}

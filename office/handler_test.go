@@ -3,6 +3,7 @@ package office
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -441,6 +442,30 @@ func TestReportsDownload(t *testing.T) {
 	}
 	if !strings.Contains(res.body, "合计,"+strconv.Itoa(want)+",") {
 		t.Errorf("the town's statistics do not total its %d cases: %.300s", want, res.body)
+	}
+	// The register names who signed each interview, read from the compact records the
+	// console keeps (their signatures rebound to them): as many as there are interviews.
+	interviews := 0
+	recs, _ := f.laptop.Records()
+	for _, r := range recs {
+		if r.Outcome == localstore.OutcomeInterviewed && r.Status.Locked() {
+			interviews++
+		}
+	}
+	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(b.get("/office/reports/register.csv").body, "\ufeff")))
+	cr.FieldsPerRecord = -1 // title and signature lines are one cell
+	rows2, err := cr.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed = 0
+	for _, r := range rows2 {
+		if len(r) > 8 && r[0] != "序号" && r[8] != "" {
+			signed++
+		}
+	}
+	if signed != interviews || interviews == 0 {
+		t.Errorf("the register names %d signers for %d interviews", signed, interviews)
 	}
 	if res := b.get("/office/reports/secrets.xlsx"); res.code != http.StatusNotFound {
 		t.Errorf("unknown report: %d", res.code)

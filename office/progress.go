@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/doorstep-survey/doorstep/localstore"
-	"github.com/doorstep-survey/doorstep/report"
 	"github.com/doorstep-survey/doorstep/survey"
 )
 
@@ -37,9 +36,9 @@ func (t *tally) add(c *caseRow, j *journal, roster bool) {
 		}
 		return
 	}
-	// Surveyed as every report counts it (report.Surveyed): a record returned since
+	// Surveyed as every report counts it (survey.Surveyed): a record returned since
 	// its completion still counts, by its method and outcome — the visit happened.
-	if !report.Surveyed(r.slim, time.Time{}) {
+	if !survey.Surveyed(r.slim, time.Time{}) {
 		if roster {
 			t.NotStarted++
 		}
@@ -326,7 +325,7 @@ func (h *Handler) chart(c *call, cases []*caseRow, total *tally) (template.HTML,
 	last := min(int(today.Sub(start).Hours()/24), days-1)
 	const W, H, left, bottom, top, right = 720, 240, 56, 32, 12, 16
 	pw, ph := float64(W-left-right), float64(H-top-bottom)
-	ymax := float64(max(total.Roster, 1))
+	ymax := float64((max(total.Roster, 1) + 3) / 4 * 4) // gridlines at whole quarters
 	x := func(i int) float64 { return left + pw*float64(i)/float64(days-1) }
 	y := func(v float64) float64 { return top + ph - ph*v/ymax }
 	var b strings.Builder
@@ -342,7 +341,7 @@ func (h *Handler) chart(c *call, cases []*caseRow, total *tally) (template.HTML,
 		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" font-size="12" fill="#333">%s</text>`, x(i), H-10, start.AddDate(0, 0, i).Format("01-02"))
 	}
 	// The line needed: from nothing on the first day to the whole roster on the last.
-	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#8a5a00" stroke-width="2" stroke-dasharray="6 4"/>`, x(0), y(0), x(days-1), y(ymax))
+	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#8a5a00" stroke-width="2" stroke-dasharray="6 4"/>`, x(0), y(0), x(days-1), y(float64(total.Roster)))
 	cum := 0
 	var pts []string
 	for i := 0; i <= max(last, 0); i++ {

@@ -52,7 +52,7 @@ func (h *Handler) showRoster(c *call, status int, d rosterData) {
 		}
 		for _, u := range users {
 			for _, dev := range u.Devices {
-				d.Laptops = append(d.Laptops, laptopRow{User: u.Code, Name: u.Name, Role: u.Role, Villages: strings.Join(u.Villages, "、"),
+				d.Laptops = append(d.Laptops, laptopRow{User: u.Code, Name: u.Name, Role: text(c.lang, u.Role+"role"), Villages: strings.Join(u.Villages, "、"),
 					Device: dev.Name, Enrolled: dev.Created.In(h.o.Location).Format("2006-01-02 15:04"), Revoked: dev.Revoked})
 			}
 		}

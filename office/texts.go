@@ -78,6 +78,7 @@ var texts = map[string][2]string{
 	"st.submitted":      {"已上报", "submitted"},
 	"st.approved":       {"组长已审核", "approved by the leader"},
 	"st.returned":       {"已退回", "returned"},
+	"villages.col":      {"负责村（社区）", "Villages"},
 	"person":            {"姓名", "Name"},
 	"number":            {"残疾人证号", "Certificate number"},
 	"shownumbers":       {"显示完整证号", "Show full numbers"},

@@ -49,10 +49,15 @@ type formScreen struct {
 	ed      editor
 	shownAt time.Time
 
-	saving  bool
-	held    []tea.KeyPressMsg
-	pending move
-	reason  string // why a confirmed section's answer changes, for the save in hand
+	saving bool
+	// heedUntil: keys before it are ignored (a returned record just opened at the
+	// leader's comment).
+	heedUntil time.Time
+	// checkReads are the questions each check read, as asked (relatedTo).
+	checkReads map[string][]string
+	held       []tea.KeyPressMsg
+	pending    move
+	reason     string // why a confirmed section's answer changes, for the save in hand
 
 	err     [2]string // why the answer cannot stay as it is (blocks going on)
 	warn    [2]string // a warning to confirm with a note before going on
@@ -311,6 +316,10 @@ func (s *formScreen) loadedRecord(msg formLoadedMsg) tea.Cmd {
 		// Returned by the leader: the first question commented on, in form order.
 		for _, id := range s.res.Relevant {
 			if len(s.commentsAt(id)) > 0 {
+				// Keys typed ahead (a habit of enters from opening a case) would walk
+				// past the comment unread: they are let go for a moment.
+				s.heedUntil = s.env.Now().Add(graceTime)
+				s.held = nil
 				return s.open(id)
 			}
 		}
@@ -334,6 +343,9 @@ func (s *formScreen) loadedRecord(msg formLoadedMsg) tea.Cmd {
 }
 
 func (s *formScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	if s.env.Now().Before(s.heedUntil) {
+		return nil
+	}
 	k := s.keys
 	if s.cur == "" {
 		switch {
@@ -637,8 +649,17 @@ func (s *formScreen) relatedTo() []string {
 		if fd.Question != s.cur || fd.Severity != forms.SeverityError && s.rec.Notes[survey.NoteKey(fd)] != "" {
 			continue
 		}
+		reads, ok := s.checkReads[fd.Check]
+		if !ok {
+			// Parsed once a check, not on every keystroke's help line.
+			reads = s.form.CheckReads(fd.Check)
+			if s.checkReads == nil {
+				s.checkReads = map[string][]string{}
+			}
+			s.checkReads[fd.Check] = reads
+		}
 		var out []string
-		for _, id := range s.form.CheckReads(fd.Check) {
+		for _, id := range reads {
 			if id != s.cur && slices.Contains(s.res.Relevant, id) {
 				out = append(out, id)
 			}

@@ -325,6 +325,7 @@ var text = map[string][2]string{
 	"confirmapprove.body": {"%[1]s 的记录将审核通过并上报区县。", "%[1]s's record will be approved and reported to the district."},
 	"confirmreturn":       {"确认退回", "Return this record?"},
 	"confirmreturn.body":  {"%s 的记录将带 %d 条意见退回调查员修改。", "%s's record goes back to the enumerator with %d comments to fix."},
+	"comment.record":      {"整份记录", "The whole record"},
 	"reason.returned":     {"按组长退回意见修改", "corrected as the leader's return asked"},
 	"earlier":             {"↺ 上次退回意见：", "↺ Earlier return: "},
 	"corrected":           {"↻ 宣读后更正，原因：", "↻ Changed after read-back, because: "},

@@ -140,6 +140,11 @@ func TestReviewLoopOnOneLaptop(t *testing.T) {
 	if iv.Answers["R3"] == 1 {
 		code = "2"
 	}
+	// An enter typed ahead from the case does not walk past the comment.
+	if m = press(t, m, "enter"); form(t, m).cur != "R3" {
+		t.Fatalf("an enter typed ahead left the commented question:\n%s", screenText(m))
+	}
+	clock.Add(time.Second)
 	m = press(t, m, code, "f6")
 	if form(t, m).cur != "" {
 		t.Fatalf("F6 with every question answered does not go to the end:\n%s", screenText(m))

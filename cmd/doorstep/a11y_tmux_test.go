@@ -135,8 +135,8 @@ func TestTmuxRespondentViewHighContrast(t *testing.T) {
 	x.text(row.CertificateNumber[len(row.CertificateNumber)-8:])
 	x.waitText(row.Name)
 	x.keys("Enter")
-	x.waitText("个案 ·")
-	x.keys("Enter") // a draft goes on where it was (the method screen first on older builds)
+	x.waitText("继续调查") // loaded: a case under way opens at its form (or read-back) directly
+	x.keys("Enter")
 	screen := x.waitFor("the form or the read-back", func(s string) bool { return strings.Contains(s, "宣读") || strings.Contains(s, "题") })
 	if !strings.Contains(screen, "宣读 ·") {
 		x.keys("F5")
