@@ -211,3 +211,44 @@ func TestSlowBodyIsClosed(t *testing.T) {
 	}
 	_ = net.ErrClosed
 }
+
+// TestTLS10Refused: the server's TLS setup takes no client below TLS 1.2.
+func TestTLS10Refused(t *testing.T) {
+	dir := t.TempDir()
+	cert, key, err := server.EnsureDevCert(dir, []string{"localhost"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := server.LoadServerTLS(cert, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.(*tls.Conn).Handshake()
+			c.Close()
+		}
+	}()
+	for _, v := range []uint16{tls.VersionTLS10, tls.VersionTLS11} {
+		c, err := tls.Dial("tcp", ln.Addr().String(), &tls.Config{InsecureSkipVerify: true, MinVersion: v, MaxVersion: v})
+		if err == nil {
+			c.Close()
+			t.Errorf("TLS %x accepted", v)
+		}
+	}
+	c, err := tls.Dial("tcp", ln.Addr().String(), &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12})
+	if err != nil {
+		t.Errorf("TLS 1.2: %v", err)
+	} else {
+		c.Close()
+	}
+}

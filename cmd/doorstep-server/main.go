@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/doorstep-survey/doorstep/cleantext"
 	"io"
 	"log/slog"
 	"net"
@@ -235,11 +236,9 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 		if err := devOffice(ctx, o, st, officeURL, stdout); err != nil {
 			return err
 		}
-		code, err := st.AddEnrolment(ctx, dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
-		if err != nil {
+		if err := devUser(ctx, st, url, fp, stdout); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "enrol the demo's enumerator E001 on a laptop (the code works once, for a week):\n  doorstep enroll %s %s --fingerprint %s\n", url, code, fp)
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "fingerprint", fp)
 	done := make(chan error, 1)
@@ -257,6 +256,28 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 	admin.Shutdown(sctx)
 	os.Remove(sock)
 	return err
+}
+
+// devUser makes the demo's E001 and an enrolment code for it on the first start only:
+// an E001 the district has (its villages, its name) is never rewritten, and no new
+// code that enrols a laptop for every village is made on each start.
+func devUser(ctx context.Context, st store.Store, url, fp string, stdout io.Writer) error {
+	users, err := st.Users(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if u.Code == "E001" {
+			fmt.Fprintln(stdout, "E001 exists: doorstep-server enroll makes a code for another of its laptops")
+			return nil
+		}
+	}
+	code, err := st.AddEnrolment(ctx, dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "enrol the demo's enumerator E001 on a laptop (the code works once, for a week):\n  doorstep enroll %s %s --fingerprint %s\n", url, code, fp)
+	return nil
 }
 
 // publicAddr is the listening address as a laptop on this machine writes it.
@@ -373,8 +394,11 @@ func recordsCmd(o *opts, stdout io.Writer) *cobra.Command {
 							}
 							continue
 						}
-						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", r.ReceivedAt.Local().Format("2006-01-02 15:04"), r.Village, r.Name,
-							r.Enumerator, r.From+"/"+r.Device, r.Status, r.Revision, r.RecordID, note(r))
+						// Everything a laptop sent is cleaned: escape sequences, OSC 52 and
+						// bidi controls never reach the office's terminal.
+						c := cleantext.Line
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", r.ReceivedAt.Local().Format("2006-01-02 15:04"), c(r.Village), c(r.Name),
+							c(r.Enumerator), c(r.From+"/"+r.Device), c(r.Status), r.Revision, c(r.RecordID), c(note(r)))
 					}
 					if next == "" {
 						break
@@ -474,8 +498,9 @@ func duplicatesCmd(o *opts, stdout io.Writer) *cobra.Command {
 						case g.Kept != "":
 							decision = "withdrawn 已撤销: " + g.Reason
 						}
-						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", g.Subject, g.FormID, r.Name, r.Village, r.Enumerator,
-							r.From+"/"+r.Device, r.Status, r.ReceivedAt.Local().Format("2006-01-02 15:04"), r.RecordID, decision)
+						c := cleantext.Line
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c(g.Subject), c(g.FormID), c(r.Name), c(r.Village), c(r.Enumerator),
+							c(r.From+"/"+r.Device), c(r.Status), r.ReceivedAt.Local().Format("2006-01-02 15:04"), c(r.RecordID), c(decision))
 					}
 				}
 				return tw.Flush()

@@ -69,3 +69,63 @@ func TestOfficeDuplicates(t *testing.T) {
 		t.Errorf("duplicates --all: %s", out)
 	}
 }
+
+// TestRecordsListIsCleaned: what a laptop sent — a name, a device name — reaches the
+// office's terminal without its escape sequences (OSC 52 writes the clipboard), its
+// bidi controls or its line breaks; the FROM column names user and device.
+func TestRecordsListIsCleaned(t *testing.T) {
+	dir := t.TempDir()
+	st, err := boltstore.Open(dir, boltstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}
+	s := storetest.Laptop(t, 1, "E001")
+	items, _ := s.Outbox(0)
+	rev, _ := s.Revision(items[0].Record.ID)
+	rev.Photos = nil
+	evil := "王\x1b]52;c;cm0gLXJmIH4=\x07芳\u202e\x1b[2J\nfake row"
+	push := []dsync.PushItem{{Seq: 1, Revision: rev, Case: dsync.Case{Subject: rev.Record.Subject, Name: evil, Village: "王庄村"}}}
+	res, err := st.PutBatch(context.Background(), store.Caller{User: u, Device: "笔记本\x1b[31m"}, server.Arrivals(push, nil))
+	if err != nil || res[0].Result != dsync.Stored {
+		t.Fatalf("%+v %v", res, err)
+	}
+	st.Close()
+	out, err := run(t, "records", "list", "--data", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(out, "\x1b\x07\u202e") || strings.Count(out, "\n") != 2 {
+		t.Errorf("records list passes control characters through:\n%q", out)
+	}
+	if !strings.Contains(out, "FROM") || !strings.Contains(out, "E001/笔记本") {
+		t.Errorf("no from column:\n%s", out)
+	}
+}
+
+// TestDevUserMadeOnce: --dev makes E001 and a code on the first start; on the next
+// start it leaves the district's E001 (its villages, as the district set them) alone
+// and makes no new code for every village.
+func TestDevUserMadeOnce(t *testing.T) {
+	st, err := boltstore.Open(t.TempDir(), boltstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	var out strings.Builder
+	if err := devUser(ctx, st, "https://x", "fp", &out); err != nil || !strings.Contains(out.String(), "doorstep enroll") {
+		t.Fatalf("first start: %q %v", out.String(), err)
+	}
+	if _, err := st.AddEnrolment(ctx, dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"王庄村"}}); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := devUser(ctx, st, "https://x", "fp", &out); err != nil || strings.Contains(out.String(), "doorstep enroll") {
+		t.Errorf("second start: %q %v", out.String(), err)
+	}
+	users, _ := st.Users(ctx)
+	if len(users) != 1 || len(users[0].Villages) != 1 || users[0].Villages[0] != "王庄村" {
+		t.Errorf("E001 after a second start: %+v", users)
+	}
+}

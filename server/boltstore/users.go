@@ -125,6 +125,24 @@ func (s *Store) Revoke(ctx context.Context, userCode string) (int, error) {
 			}
 			n++
 		}
+		// The codes handed out and not yet used go too: a revoked user enrols no
+		// laptop with one afterwards.
+		eb := tx.Bucket(bktEnroll)
+		var spent [][]byte
+		if err := eb.ForEach(func(k, v []byte) error {
+			var e enrolment
+			if json.Unmarshal(v, &e) == nil && e.User.Code == userCode {
+				spent = append(spent, append([]byte(nil), k...))
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, k := range spent {
+			if err := eb.Delete(k); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	return n, err

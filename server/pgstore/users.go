@@ -99,11 +99,16 @@ func (s *Store) Authenticate(ctx context.Context, tok string) (store.Caller, err
 
 // Revoke revokes every device token of a user.
 func (s *Store) Revoke(ctx context.Context, user string) (int, error) {
-	tag, err := s.pool.Exec(ctx, `UPDATE tokens SET revoked = true WHERE user_code = $1 AND NOT revoked`, user)
+	// The tokens, and the codes handed out and not yet used: a revoked user enrols
+	// no laptop with one afterwards. One statement, one transaction.
+	var n int
+	err := s.pool.QueryRow(ctx, `WITH spent AS (DELETE FROM enrolments WHERE user_code = $1),
+		revoked AS (UPDATE tokens SET revoked = true WHERE user_code = $1 AND NOT revoked RETURNING 1)
+		SELECT count(*) FROM revoked`, user).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("revoke %s: %w", user, err)
 	}
-	return int(tag.RowsAffected()), nil
+	return n, nil
 }
 
 // Users lists the enrolled users with their devices, by user code.

@@ -44,6 +44,7 @@ func Run(t *testing.T, b Backend) {
 		{"ListingsAndExport", testListingsAndExport},
 		{"RosterLog", testRosterLog},
 		{"UsersAndDevices", testUsersAndDevices},
+		{"RevokeSpendsCodes", testRevokeSpendsCodes},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, b) })
@@ -370,6 +371,28 @@ func testRosterLog(t *testing.T, b Backend) {
 	log, err := d.Store.RosterLog(ctx)
 	if err != nil || len(log) != 2 || log[0].File != "底册.xlsx" || log[1].Changed != 1 || log[0].At.IsZero() {
 		t.Errorf("roster log %+v %v", log, err)
+	}
+}
+
+// testRevokeSpendsCodes: revoking a user also spends the enrolment codes they have
+// not used yet: a code handed out before the revocation enrols no laptop after it.
+func testRevokeSpendsCodes(t *testing.T, b Backend) {
+	ctx := context.Background()
+	d := NewDistrict(t, b, nil)
+	code := d.Enrol("E001", "李晓梅", "enumerator", "王庄村")
+	other := d.Enrol("E002", "张伟", "enumerator", "王庄村")
+	if _, err := d.Store.Revoke(ctx, "E001"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := d.Store.Enroll(ctx, code, "a laptop"); !errors.Is(err, store.ErrBadCode) {
+		t.Errorf("a revoked user's code still enrols: %v", err)
+	}
+	if _, _, err := d.Store.Enroll(ctx, other, "a laptop"); err != nil {
+		t.Errorf("another user's code: %v", err)
+	}
+	// A new code made after the revocation works: the district enrols them again.
+	if _, _, err := d.Store.Enroll(ctx, d.Enrol("E001", "李晓梅", "enumerator", "王庄村"), "a new laptop"); err != nil {
+		t.Errorf("a code made after the revocation: %v", err)
 	}
 }
 
