@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"crypto/ed25519"
+	"crypto/sha512"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -34,16 +35,27 @@ func (c Card) String() string {
 		base64.RawStdEncoding.EncodeToString(c.Verify) + " " + c.Name
 }
 
-// Fingerprint is a short digest of the card's keys for two people to compare by eye
-// (the last 8 characters of the signing key), e.g. "Xq3f-9LmA".
+// Fingerprint is a digest of the whole card — code, role, both keys and the name — for
+// two people to compare aloud: eight groups of five digits (132 bits), read as numbers
+// in any language, e.g. "40316 88120 03527 91844 27765 10398 55203 67014". A card
+// altered in any field, a name included, has another fingerprint.
 func (c Card) Fingerprint() string {
-	k := base64.RawURLEncoding.EncodeToString(c.Verify)
-	if len(k) < 8 {
-		return k
+	sum := sha512.Sum512([]byte("doorstep-card fingerprint v1\n" + c.String()))
+	groups := make([]string, fingerprintGroups)
+	for i := range groups {
+		// Five bytes (40 bits) make each group of five digits: the bias of the
+		// remainder is below one in ten million.
+		var n uint64
+		for _, b := range sum[i*5 : i*5+5] {
+			n = n<<8 | uint64(b)
+		}
+		groups[i] = fmt.Sprintf("%05d", n%100000)
 	}
-	k = k[len(k)-8:]
-	return k[:4] + "-" + k[4:]
+	return strings.Join(groups, " ")
 }
+
+// fingerprintGroups of five digits carry 8 × log2(10⁵) ≈ 132.9 bits.
+const fingerprintGroups = 8
 
 // ParseCard reads one card line.
 func ParseCard(line string) (Card, error) {

@@ -1,10 +1,13 @@
 package localstore
 
 import (
+	"errors"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/doorstep-survey/doorstep/bundle"
 	"github.com/doorstep-survey/doorstep/record"
 )
 
@@ -35,6 +38,10 @@ func (s *Session) appendAudit(tx *bolt.Tx, r *Record, e AuditEntry) error {
 	e.At = s.db.opts.Now()
 	e.Prev = r.AuditHead
 	e.Hash = e.ComputeHash()
+	if s.own == nil {
+		return fmt.Errorf("%w: user %s has no signing key", ErrCorrupt, s.user.Code)
+	}
+	e.Sign(r.ID, s.own.Signing)
 	if err := s.keys.putSealed(b, auditPath(r.ID), u64(e.Seq), &e); err != nil {
 		return err
 	}
@@ -47,7 +54,7 @@ func auditPath(recordID string) string { return string(bucketAudit) + "/" + reco
 // Audit returns a record's audit chain in order.
 func (s *Session) Audit(recordID string) ([]AuditEntry, error) {
 	var out []AuditEntry
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		var err error
 		out, err = s.loadAudit(tx, recordID, 0)
 		return err
@@ -81,6 +88,9 @@ type Problem struct {
 	RecordID string
 	CaseName string
 	Msg      string
+	// Damaged is a record the file cannot give back (a damaged page or value): a
+	// backup is the way back, not a fix by hand.
+	Damaged bool
 }
 
 func (p Problem) String() string {
@@ -88,16 +98,32 @@ func (p Problem) String() string {
 }
 
 // Verify checks every record against its audit chain: the chain's hashes link, its head
-// is the record's, replaying its answers gives the record's answers, and every completed
-// record's signatures match its content. It reports edits made outside the program.
+// is the record's, replaying its answers gives the record's answers, every completed
+// record's signatures match its content, and every entry is signed by a key the kept
+// cards give its author (an approval or return by a team leader's). It reports edits
+// made outside the program and entries forged in another's name. A record that cannot
+// be read is a problem naming it; Verify goes on with the others.
 func (s *Session) Verify() ([]Problem, error) {
 	var problems []Problem
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketRecords).ForEach(func(k, v []byte) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
+		authors, check, err := s.authorsAndCheck(tx)
+		if err != nil {
+			return err
+		}
+		return tx.Bucket(bucketRecords).ForEach(func(k, v []byte) (err error) {
 			var r Record
 			name := "?"
+			// A damaged page under one record (bbolt panics on it) is that record's
+			// problem, named; the others are still checked.
+			defer func() {
+				if p := recover(); p != nil {
+					problems = append(problems, Problem{RecordID: string(k), CaseName: name,
+						Msg: fmt.Sprintf("%v: %v", ErrCorrupt, p), Damaged: true})
+					err = nil
+				}
+			}()
 			if err := s.keys.decode(string(bucketRecords), k, v, &r); err != nil {
-				problems = append(problems, Problem{RecordID: string(k), CaseName: name, Msg: err.Error()})
+				problems = append(problems, Problem{RecordID: string(k), CaseName: name, Msg: err.Error(), Damaged: true})
 				return nil
 			}
 			if c, err := s.loadCase(tx, r.CaseID); err == nil {
@@ -105,16 +131,46 @@ func (s *Session) Verify() ([]Problem, error) {
 			}
 			entries, err := s.loadAudit(tx, r.ID, 0)
 			if err != nil {
-				problems = append(problems, Problem{r.ID, name, err.Error()})
+				problems = append(problems, Problem{RecordID: r.ID, CaseName: name, Msg: err.Error(), Damaged: errors.Is(err, ErrCorrupt)})
 				return nil
 			}
 			for _, msg := range verifyRecord(&r, entries) {
-				problems = append(problems, Problem{r.ID, name, msg})
+				problems = append(problems, Problem{RecordID: r.ID, CaseName: name, Msg: msg})
+			}
+			for _, msg := range record.CheckAuthors(&r, entries, 0, authors, check) {
+				problems = append(problems, Problem{RecordID: r.ID, CaseName: name, Msg: msg})
 			}
 			return nil
 		})
 	})
 	return problems, err
+}
+
+// authorsAndCheck reads the kept key cards and from when entries must be signed.
+func (s *Session) authorsAndCheck(tx *bolt.Tx) (record.Authors, record.AuthorCheck, error) {
+	authors := record.Authors{}
+	err := tx.Bucket(bucketCards).ForEach(func(k, v []byte) error {
+		var line string
+		if err := s.keys.decode(string(bucketCards), k, v, &line); err != nil {
+			return err
+		}
+		c, err := bundle.ParseCard(line)
+		if err != nil {
+			return fmt.Errorf("%w: key card of %s: %v", ErrCorrupt, k, err)
+		}
+		authors[c.Code] = append(authors[c.Code], record.Author{Code: c.Code, Name: c.Name, Role: c.Role, Key: c.Verify})
+		return nil
+	})
+	if err != nil {
+		return nil, record.AuthorCheck{}, err
+	}
+	var check record.AuthorCheck
+	if v := tx.Bucket(bucketMeta).Get(keySignedSince); v != nil {
+		if check.UnsignedBefore, err = time.Parse(time.RFC3339Nano, string(v)); err != nil {
+			return nil, record.AuthorCheck{}, fmt.Errorf("%w: meta/signed_since: %v", ErrCorrupt, err)
+		}
+	}
+	return authors, check, nil
 }
 
 // verifyRecord checks one record against its chain.

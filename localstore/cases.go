@@ -47,7 +47,7 @@ type CaseChange struct {
 func (s *Session) ImportRoster(rows []roster.Row, source string) (ImportReport, error) {
 	var rep ImportReport
 	now := s.db.opts.Now()
-	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
+	err := s.db.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketCases)
 		seq := b.Sequence()
 		for _, r := range rows {
@@ -118,7 +118,7 @@ const StatusNew Status = "new"
 // Cases returns the cases in roster order.
 func (s *Session) Cases(f CaseFilter) ([]Case, error) {
 	var out []Case
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketCases).ForEach(func(k, v []byte) error {
 			var c Case
 			if err := s.keys.decode(string(bucketCases), k, v, &c); err != nil {
@@ -152,7 +152,7 @@ func (s *Session) Case(id string) (Case, error) {
 	if err != nil {
 		return c, fmt.Errorf("case %q: %w", id, ErrNotFound)
 	}
-	err = s.db.bolt.View(func(tx *bolt.Tx) error {
+	err = s.db.view(func(tx *bolt.Tx) error {
 		found, err := s.keys.getSealed(tx.Bucket(bucketCases), string(bucketCases), key, &c)
 		if err == nil && !found {
 			err = fmt.Errorf("case %s: %w", shortID(id), ErrNotFound)

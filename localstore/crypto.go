@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/doorstep-survey/doorstep/bundle"
 )
 
 // KDFParams are the argon2id parameters that turn a passphrase into the key wrapping the
@@ -103,11 +105,11 @@ func (k *keys) seal(bucket string, key, plain []byte) []byte {
 func (k *keys) open(bucket string, key, sealed []byte) ([]byte, error) {
 	ns := k.aead.NonceSize()
 	if len(sealed) < ns+k.aead.Overhead() {
-		return nil, fmt.Errorf("%s/%x: %w: value too short", bucket, key, errDecrypt)
+		return nil, fmt.Errorf("%w: %s/%x: %w: value too short", ErrCorrupt, bucket, key, errDecrypt)
 	}
 	plain, err := k.aead.Open(nil, sealed[:ns], sealed[ns:], aad(bucket, key))
 	if err != nil {
-		return nil, fmt.Errorf("%s/%x: %w: %v", bucket, key, errDecrypt, err)
+		return nil, fmt.Errorf("%w: %s/%x: %w: %v", ErrCorrupt, bucket, key, errDecrypt, err)
 	}
 	return plain, nil
 }
@@ -133,19 +135,25 @@ func passphraseKey(passphrase string, salt []byte, p KDFParams) []byte {
 	return key
 }
 
-// wrapKey seals the data key under a key derived from the passphrase.
-func wrapKey(dataKey []byte, passphrase string, salt []byte, p KDFParams, userCode string) ([]byte, error) {
-	aead, err := newAEAD(passphraseKey(passphrase, salt, p))
+// unwrapKey returns the data key, or errDecrypt when the passphrase is wrong.
+func unwrapKey(wrapped []byte, passphrase string, salt []byte, p KDFParams, userCode string) ([]byte, error) {
+	return unwrapWith(passphraseKey(passphrase, salt, p), wrapped, "doorstep user "+userCode)
+}
+
+// wrapWith seals secret under kek, a key derived from a passphrase; ad says what the
+// secret is and whose, so a wrapped value moved to another user or purpose does not open.
+func wrapWith(kek, secret []byte, ad string) ([]byte, error) {
+	aead, err := newAEAD(kek)
 	if err != nil {
 		return nil, err
 	}
 	nonce := randomBytes(aead.NonceSize())
-	return aead.Seal(nonce, nonce, dataKey, []byte("doorstep user "+userCode)), nil
+	return aead.Seal(nonce, nonce, secret, []byte(ad)), nil
 }
 
-// unwrapKey returns the data key, or errDecrypt when the passphrase is wrong.
-func unwrapKey(wrapped []byte, passphrase string, salt []byte, p KDFParams, userCode string) ([]byte, error) {
-	aead, err := newAEAD(passphraseKey(passphrase, salt, p))
+// unwrapWith opens what wrapWith sealed, or returns errDecrypt.
+func unwrapWith(kek, wrapped []byte, ad string) ([]byte, error) {
+	aead, err := newAEAD(kek)
 	if err != nil {
 		return nil, err
 	}
@@ -153,11 +161,11 @@ func unwrapKey(wrapped []byte, passphrase string, salt []byte, p KDFParams, user
 	if len(wrapped) < ns {
 		return nil, errDecrypt
 	}
-	dk, err := aead.Open(nil, wrapped[:ns], wrapped[ns:], []byte("doorstep user "+userCode))
+	out, err := aead.Open(nil, wrapped[:ns], wrapped[ns:], []byte(ad))
 	if err != nil {
 		return nil, errDecrypt
 	}
-	return dk, nil
+	return out, nil
 }
 
 func randomBytes(n int) []byte {
@@ -170,17 +178,23 @@ func randomBytes(n int) []byte {
 // the user's wrap was made with other ones (an older DefaultKDF): done at unlock, the
 // one time the passphrase is at hand. Anything else wrapped under the passphrase's key
 // must be rewrapped here too, in the same update.
-func (db *DB) rewrapStale(rec *userRecord, passphrase string, dataKey []byte) error {
+func (db *DB) rewrapStale(rec *userRecord, passphrase string, dataKey []byte, own *bundle.Keys) error {
 	if rec.KDF == db.opts.KDF {
 		return nil
 	}
 	salt := randomBytes(saltSize)
-	wrapped, err := wrapKey(dataKey, passphrase, salt, db.opts.KDF, rec.Code)
+	p := db.opts.KDF
+	// The user's own keys are wrapped under the same passphrase key: both move.
+	kek := passphraseKey(passphrase, salt, p)
+	wrapped, err := wrapWith(kek, dataKey, "doorstep user "+rec.Code)
 	if err != nil {
 		return fmt.Errorf("rewrap key of %s: %w", rec.Code, err)
 	}
-	p := db.opts.KDF
-	if err := db.updateUser(rec.Code, func(r *userRecord) { r.Salt, r.KDF, r.Wrapped = salt, p, wrapped }); err != nil {
+	priv, err := wrapWith(kek, []byte(own.Secret()), privateKeysAD(rec.Code))
+	if err != nil {
+		return fmt.Errorf("rewrap key of %s: %w", rec.Code, err)
+	}
+	if err := db.updateUser(rec.Code, func(r *userRecord) { r.Salt, r.KDF, r.Wrapped, r.PrivateKeys = salt, p, wrapped, priv }); err != nil {
 		return fmt.Errorf("rewrap key of %s: %w", rec.Code, err)
 	}
 	return nil

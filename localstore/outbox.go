@@ -39,7 +39,7 @@ func (s *Session) queue(tx *bolt.Tx, r *Record) error {
 // Outbox returns up to limit entries (all when limit ≤ 0), oldest first.
 func (s *Session) Outbox(limit int) ([]OutboxItem, error) {
 	var out []OutboxItem
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketOutbox).Cursor()
 		for k, v := c.First(); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
 			var e OutboxEntry
@@ -63,7 +63,7 @@ func (s *Session) Outbox(limit int) ([]OutboxItem, error) {
 // OutboxLen is how many revisions wait to be sent.
 func (db *DB) OutboxLen() (int, error) {
 	var n int
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		n = tx.Bucket(bucketOutbox).Stats().KeyN
 		return nil
 	})

@@ -30,7 +30,7 @@ func (s *Session) SetPlace(recordID string, p Place) error {
 // Place is where the record was paused; the zero Place when it never was.
 func (s *Session) Place(recordID string) (Place, error) {
 	var p Place
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		_, err := s.keys.getSealed(tx.Bucket(bucketPlaces), string(bucketPlaces), []byte(recordID), &p)
 		return err
 	})

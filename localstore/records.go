@@ -127,7 +127,7 @@ func (s *Session) createRecord(tx *bolt.Tx, ik []byte, rec *Record, created map[
 // ErrNotFound.
 func (s *Session) RecordFor(caseID, formID string, earlier ...string) (*Record, error) {
 	var rec *Record
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		var id []byte
 		for _, f := range append([]string{formID}, earlier...) {
 			if id = tx.Bucket(bucketRecordIndex).Get(s.recordKey(caseID, f)); id != nil {
@@ -147,7 +147,7 @@ func (s *Session) RecordFor(caseID, formID string, earlier ...string) (*Record, 
 // Record returns a record by id.
 func (s *Session) Record(id string) (*Record, error) {
 	var rec *Record
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		var err error
 		rec, err = s.loadRecord(tx, id)
 		return err
@@ -158,7 +158,7 @@ func (s *Session) Record(id string) (*Record, error) {
 // Records returns every record, in no particular order.
 func (s *Session) Records() ([]*Record, error) {
 	var out []*Record
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketRecords).ForEach(func(k, v []byte) error {
 			var r Record
 			if err := s.keys.decode(string(bucketRecords), k, v, &r); err != nil {
@@ -231,7 +231,7 @@ func (s *Session) putRecord(tx *bolt.Tx, r *Record, mirror bool) error {
 
 // update runs fn in one durable transaction.
 func (s *Session) update(fn func(tx *bolt.Tx) error) error {
-	return diskFull(s.db.bolt.Update(fn))
+	return diskFull(s.db.update(fn))
 }
 
 // diskFull names a full disk (or a file-size limit, which looks the same) in words; the
@@ -427,14 +427,19 @@ func (s *Session) Sign(recordID string, sig Signature) (*Record, error) {
 			return nil, fmt.Errorf("sign: the signer's name is needed")
 		}
 		sig.At = s.db.opts.Now()
+		if s.user.Code != r.Enumerator {
+			return nil, fmt.Errorf("sign: %w: the record is %s's; signatures are taken by its enumerator", ErrNotAllowed, r.Enumerator)
+		}
 		sig.ContentHash = r.ContentHash()
+		sig.EnumeratorKey = record.EnumeratorKeyText(s.own.Card().Verify)
 		r.Signatures = append(r.Signatures, sig)
 		_, resp := r.RespondentSignature()
 		_, enum := r.SignedBy(SignerEnumerator)
 		if resp && enum {
 			r.Status = StatusSigned
 		}
-		return []AuditEntry{{Action: ActionSign, Question: string(sig.Role), New: mustJSON(map[string]string{"name": sig.DisplayName(), "relation": sig.Relation, "content_hash": sig.ContentHash})}}, nil
+		return []AuditEntry{{Action: ActionSign, Question: string(sig.Role), New: mustJSON(map[string]string{"name": sig.DisplayName(), "relation": sig.Relation,
+			"content_hash": sig.ContentHash, "enumerator_key": sig.EnumeratorKey})}}, nil
 	})
 }
 
@@ -469,7 +474,7 @@ func (s *Session) AddPhoto(recordID string, data []byte, mimeType string) (*Reco
 // Photo returns a photo's bytes.
 func (s *Session) Photo(hash string) ([]byte, error) {
 	var out []byte
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		sealed := tx.Bucket(bucketAttachments).Get([]byte(hash))
 		if sealed == nil {
 			return fmt.Errorf("photo %s: %w", shortID(hash), ErrNotFound)

@@ -34,7 +34,7 @@ var ErrConflict = record.ErrConflict
 // Revision returns the record as it is here, with its chain and photos, to send.
 func (s *Session) Revision(recordID string) (Revision, error) {
 	var rev Revision
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		r, err := s.loadRecord(tx, recordID)
 		if err != nil {
 			return err
@@ -69,9 +69,18 @@ func (s *Session) Revision(recordID string) (Revision, error) {
 // Receive takes a revision from another laptop. It is checked first — the chain links,
 // replays to the record's answers, the signatures bind its content, its photos are
 // there and are what their hashes say, its case is on this laptop's roster — and stored
-// only if it extends what is here. The reason says why a revision was rejected, in
-// words for the person importing it. One transaction: nothing half-stored.
+// only if it extends what is here. Each entry new here must be signed by the key of the
+// author it names where this laptop keeps that author's card (the district server
+// checks the rest against the keys its users enrolled). The reason says why a revision
+// was rejected, in words for the person importing it. One transaction: nothing
+// half-stored.
 func (s *Session) Receive(rev Revision) (ReceiveResult, string, error) {
+	return s.receive(rev, false)
+}
+
+// receive is Receive; needCard refuses entries by authors without a kept card, as a
+// bundle from the team must (every laptop of a team keeps the team's cards).
+func (s *Session) receive(rev Revision, needCard bool) (ReceiveResult, string, error) {
 	r := rev.Record
 	if len(rev.Audit) == 0 {
 		return Rejected, "the record comes without its audit chain", nil
@@ -157,6 +166,16 @@ func (s *Session) Receive(rev Revision) (ReceiveResult, string, error) {
 				return nil
 			}
 		}
+		authors, check, err := s.authorsAndCheck(tx)
+		if err != nil {
+			return err
+		}
+		check.NeedCard = needCard
+		if msgs := record.CheckAuthors(&r, rev.Audit, len(have), authors, check); len(msgs) > 0 {
+			result, reason = Rejected, strings.Join(msgs, "; ")
+			// Nothing written is kept: the transaction is rolled back.
+			return errRefused
+		}
 		b := tx.Bucket(bucketAudit).Bucket([]byte(r.ID))
 		for _, e := range rev.Audit[len(have):] {
 			if err := s.keys.putSealed(b, auditPath(r.ID), u64(e.Seq), &e); err != nil {
@@ -179,6 +198,9 @@ func (s *Session) Receive(rev Revision) (ReceiveResult, string, error) {
 		}
 		return s.saveRecord(tx, &r)
 	})
+	if errors.Is(err, errRefused) {
+		return result, reason, nil
+	}
 	var missing errMissingPhoto
 	if errors.As(err, &missing) {
 		return Rejected, fmt.Sprintf("photo %s is missing", shortID(missing.hash)), nil
@@ -188,6 +210,9 @@ func (s *Session) Receive(rev Revision) (ReceiveResult, string, error) {
 	}
 	return result, reason, nil
 }
+
+// errRefused rolls back a receive whose reason is already set.
+var errRefused = errors.New("refused")
 
 type errMissingPhoto struct{ hash string }
 

@@ -36,17 +36,39 @@ func completeRecord(t *testing.T, s *Session, caseID string) *Record {
 	return r
 }
 
-// twoLaptops are two data files of the same team with the same roster: different data
-// keys, so the same case has a different id on each.
+// twoLaptops are two data files of the same team with the same roster: the
+// enumerator's (a) and the leader's (b), each keeping the other's key card. Different
+// data keys, so the same case has a different id on each.
 func twoLaptops(t *testing.T) (a, b *Session, casesA, casesB []Case) {
 	t.Helper()
-	_, la := setupTest(t)
-	_, lb := setupTest(t)
+	la, err := openTest(t, t.TempDir()).Setup(enumerator, "enum-pass1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb, err := openTest(t, t.TempDir()).Setup(leader, "leader-pass")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exchangeCards(t, la, lb)
 	casesA, casesB = importTest(t, la), importTest(t, lb)
 	if casesA[0].ID == casesB[0].ID {
 		t.Fatal("the laptops share case ids")
 	}
 	return la, lb, casesA, casesB
+}
+
+// exchangeCards keeps each user's key card on the other's laptop.
+func exchangeCards(t *testing.T, sessions ...*Session) {
+	t.Helper()
+	for _, from := range sessions {
+		for _, to := range sessions {
+			if from != to {
+				if err := to.TrustCard(from.own.Card()); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
 }
 
 func receive(t *testing.T, s *Session, rev Revision, want ReceiveResult) string {

@@ -2,6 +2,7 @@ package localstore
 
 import (
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -9,13 +10,13 @@ import (
 // migration brings a file from schema version i to i+1 (its index in migrations + 1).
 type migration struct {
 	name string
-	run  func(tx *bolt.Tx) error
+	run  func(tx *bolt.Tx, now time.Time) error
 }
 
 // migrations run in order, all in one transaction, at Open. Append only: a file made by
 // every released version must still open (testdata holds one of each).
 var migrations = []migration{
-	{"create the buckets", func(tx *bolt.Tx) error {
+	{"create the buckets", func(tx *bolt.Tx, _ time.Time) error {
 		for _, b := range [][]byte{bucketUsers, bucketCases, bucketRecords, bucketRecordIndex, bucketAudit, bucketAttachments, bucketOutbox} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
@@ -23,7 +24,7 @@ var migrations = []migration{
 		}
 		return nil
 	}},
-	{"keys and key cards for bundles", func(tx *bolt.Tx) error {
+	{"keys and key cards for bundles", func(tx *bolt.Tx, _ time.Time) error {
 		for _, b := range [][]byte{bucketBundleKeys, bucketCards} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
@@ -31,7 +32,7 @@ var migrations = []migration{
 		}
 		return nil
 	}},
-	{"sync state and refused revisions", func(tx *bolt.Tx) error {
+	{"sync state and refused revisions", func(tx *bolt.Tx, _ time.Time) error {
 		for _, b := range [][]byte{bucketSync, bucketRejected} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
@@ -39,9 +40,15 @@ var migrations = []migration{
 		}
 		return nil
 	}},
-	{"where each draft was paused", func(tx *bolt.Tx) error {
+	{"where each draft was paused", func(tx *bolt.Tx, _ time.Time) error {
 		_, err := tx.CreateBucketIfNotExists(bucketPlaces)
 		return err
+	}},
+	{"signed audit entries", func(tx *bolt.Tx, now time.Time) error {
+		// Each user's keys move under their passphrase at their next unlock (it is
+		// needed to wrap them); here the file only notes from when every audit entry
+		// must be signed: entries written before by an older Doorstep carry none.
+		return tx.Bucket(bucketMeta).Put(keySignedSince, []byte(now.UTC().Format(time.RFC3339Nano)))
 	}},
 }
 
@@ -49,7 +56,7 @@ var migrations = []migration{
 func SchemaVersion() uint64 { return uint64(len(migrations)) }
 
 func (db *DB) migrate() error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.update(func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
 		if err != nil {
 			return err
@@ -59,7 +66,7 @@ func (db *DB) migrate() error {
 			return fmt.Errorf("%w (file schema %d, this program %d): use the newer program; the file has not been changed", ErrNewerSchema, have, SchemaVersion())
 		}
 		for v := have; v < SchemaVersion(); v++ {
-			if err := migrations[v].run(tx); err != nil {
+			if err := migrations[v].run(tx, db.opts.Now()); err != nil {
 				return fmt.Errorf("migrate data file to schema %d (%s): %w", v+1, migrations[v].name, err)
 			}
 		}

@@ -1,12 +1,15 @@
 package localstore
 
 import (
+	"crypto/ed25519"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/doorstep-survey/doorstep/record"
 )
 
 // The fixtures in testdata are data files written by each released schema version, with
@@ -68,6 +71,22 @@ func TestFixturesOpen(t *testing.T) {
 			}
 			if problems, err := s.Verify(); err != nil || len(problems) != 0 {
 				t.Fatalf("verify %v %v", problems, err)
+			}
+			// The user of an older file has their own keys now, and what they write
+			// from now on is signed with them.
+			if s.own == nil {
+				t.Fatal("no signing key after the migration")
+			}
+			r, err := s.StartRecord(cases[1].ID, "person-2021", "2021.1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			audit, _ := s.Audit(r.ID)
+			if last := audit[len(audit)-1]; !ed25519.Verify(s.own.Card().Verify, record.AuditMessage(r.ID, last.Hash), last.Sig) {
+				t.Error("a new entry is not signed with the user's key")
+			}
+			if problems, err := s.Verify(); err != nil || len(problems) != 0 {
+				t.Fatalf("verify after a signed entry: %v %v", problems, err)
 			}
 			var version uint64
 			if err := db.bolt.View(func(tx *bolt.Tx) error {

@@ -30,7 +30,7 @@ func (k *keys) getSealed(b *bolt.Bucket, path string, key []byte, v any) (bool, 
 func (k *keys) decode(path string, key, sealed []byte, v any) error {
 	plain, err := k.open(path, key, sealed)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrCorrupt, err)
+		return err
 	}
 	if err := json.Unmarshal(plain, v); err != nil {
 		return fmt.Errorf("%w: %s/%x: %v", ErrCorrupt, path, key, err)

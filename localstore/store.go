@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -18,12 +19,14 @@ import (
 //
 //	meta/
 //	  schema            uint64 big-endian: the schema version of the file
+//	  signed_since      RFC 3339 time from which every audit entry is signed (schema 4)
 //	  data_key          the data key sealed under keys derived from itself, so an
 //	                    unlocked leader can wrap it for a new user
 //	users/
 //	  <user code>       JSON userRecord: role, argon2id salt and parameters, the data key
-//	                    wrapped for this user, failed-unlock count; name, team and
-//	                    villages sealed
+//	                    and the user's own keys (signing, bundles; schema 4) wrapped
+//	                    under this user's passphrase, the public signing key,
+//	                    failed-unlock count; name, team and villages sealed
 //	cases/
 //	  <lookup(cert)>    sealed JSON Case (a roster row and its import history)
 //	records/
@@ -37,11 +40,11 @@ import (
 //	  <sha256>          sealed bytes of a photo
 //	outbox/
 //	  <seq uint64>      sealed JSON OutboxEntry: a record revision waiting to be sent
-//	bundle_keys/        (schema 2)
+//	bundle_keys/        (schema 2; emptied as each user unlocks under schema 4)
 //	  <user code>       sealed secret of the user's bundle keys (age identity, Ed25519)
 //	bundle_cards/       (schema 2)
-//	  <user code>       sealed key card of a team member or the district, trusted
-//	                    for bundles
+//	  <user code>       sealed key card of a team member, a user of this laptop or the
+//	                    district, trusted for bundles and audit signatures
 //	sync/               (schema 3)
 //	  state             sealed JSON SyncState: server, device token, pin, cursor
 //	rejected/           (schema 3)
@@ -68,11 +71,13 @@ var (
 	bucketRejected    = []byte("rejected")
 	bucketPlaces      = []byte("places")
 
-	keySchema  = []byte("schema")
-	keyDataKey = []byte("data_key")
+	keySchema      = []byte("schema")
+	keySignedSince = []byte("signed_since")
+	keyDataKey     = []byte("data_key")
 )
 
-// FileName is the data file's name inside the data folder.
+// FileName is the data file's name inside the data folder. Beside it, tmp/ is the
+// scratch folder (scratch.go), emptied at every Open.
 const FileName = "doorstep.db"
 
 // Errors a caller turns into a sentence for a person.
@@ -126,12 +131,17 @@ func Open(dir string, opts Options) (*DB, error) {
 		bdb.Close()
 		return nil, err
 	}
+	if err := db.cleanScratch(); err != nil {
+		bdb.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
 // openBolt opens the file, turning bbolt's failures into the errors above. bbolt can panic
 // on a damaged file; that must become a refusal, not a crash, and the file is not touched.
 func openBolt(path string, timeout time.Duration) (db *bolt.DB, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
 			db, err = nil, fmt.Errorf("%w (%s): %v; restore it from a copy made with `doorstep backup`; it has not been changed", ErrCorrupt, path, r)
@@ -159,7 +169,7 @@ func (db *DB) Close() error { return db.bolt.Close() }
 // copy is as encrypted as the original.
 func (db *DB) Backup(w io.Writer) (int64, error) {
 	var n int64
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		var err error
 		n, err = tx.WriteTo(w)
 		return err
@@ -169,7 +179,7 @@ func (db *DB) Backup(w io.Writer) (int64, error) {
 
 // Check runs bbolt's consistency check over the whole file.
 func (db *DB) Check() error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	return db.view(func(tx *bolt.Tx) error {
 		var errs []error
 		for err := range tx.Check() {
 			errs = append(errs, err)
@@ -192,4 +202,29 @@ func fromU64(b []byte) uint64 {
 		return 0
 	}
 	return binary.BigEndian.Uint64(b)
+}
+
+// view and update run a transaction, turning a panic of bbolt's on a damaged page (it
+// panics rather than return an error when a page is not what it should be) into
+// ErrCorrupt: a damaged file is a sentence for a person, never a stack trace. bbolt
+// reads the file through a memory map, so a damaged offset is a memory fault, which
+// is made a panic too while the transaction runs. bbolt rolls the transaction back as
+// the panic passes.
+func (db *DB) view(fn func(*bolt.Tx) error) (err error) {
+	defer recoverDamage(db.path, &err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	return db.bolt.View(fn)
+}
+
+func (db *DB) update(fn func(*bolt.Tx) error) (err error) {
+	defer recoverDamage(db.path, &err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	return db.bolt.Update(fn)
+}
+
+// recoverDamage turns a panic into ErrCorrupt naming the file.
+func recoverDamage(path string, err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%w (%s): %v", ErrCorrupt, path, r)
+	}
 }

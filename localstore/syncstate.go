@@ -29,7 +29,7 @@ var keySyncState = []byte("state")
 
 // SyncState returns the enrolment; ok is false when the laptop is not enrolled.
 func (s *Session) SyncState() (st SyncState, ok bool, err error) {
-	err = s.db.bolt.View(func(tx *bolt.Tx) error {
+	err = s.db.view(func(tx *bolt.Tx) error {
 		ok, err = s.keys.getSealed(tx.Bucket(bucketSync), string(bucketSync), keySyncState, &st)
 		return err
 	})
@@ -119,7 +119,7 @@ func (s *Session) Acknowledge(acks []PushAck) error {
 // Rejected returns the entries the server refused, oldest first.
 func (s *Session) Rejected() ([]RejectedEntry, error) {
 	var out []RejectedEntry
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketRejected).ForEach(func(k, v []byte) error {
 			var e RejectedEntry
 			if err := s.keys.decode(string(bucketRejected), k, v, &e); err != nil {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/doorstep-survey/doorstep/bundle"
 )
 
 // Role is what a user may do.
@@ -33,12 +35,21 @@ type User struct {
 // userRecord is what the users bucket holds. Only the code, the role and the key material
 // are in the clear; they are needed before anything can be decrypted.
 type userRecord struct {
-	Code        string    `json:"code"`
-	Role        Role      `json:"role"`
-	Salt        []byte    `json:"salt"`
-	KDF         KDFParams `json:"kdf"`
-	Wrapped     []byte    `json:"wrapped_key"`
-	Profile     []byte    `json:"profile"` // sealed JSON User
+	Code    string    `json:"code"`
+	Role    Role      `json:"role"`
+	Salt    []byte    `json:"salt"`
+	KDF     KDFParams `json:"kdf"`
+	Wrapped []byte    `json:"wrapped_key"`
+	Profile []byte    `json:"profile"` // sealed JSON User
+	// PrivateKeys are the user's own keys (bundle.Keys.Secret: the Ed25519 key that
+	// signs every audit entry they write and every bundle they send, and the age
+	// identity that opens bundles sent to them), wrapped like the data key under their
+	// passphrase alone: another user of the same laptop holds the data key but cannot
+	// sign as them. Empty in a file from before schema 4 until the user's next unlock.
+	PrivateKeys []byte `json:"private_keys,omitempty"`
+	// SigningKey is the public half of the signing key, so a card offered for this
+	// user's code with another key is refused (TrustCard).
+	SigningKey  []byte    `json:"signing_key,omitempty"`
 	Failures    int       `json:"failures,omitempty"`
 	LastFailure time.Time `json:"last_failure,omitzero"`
 }
@@ -98,7 +109,7 @@ func checkPassphrase(p string) error {
 // HasUsers reports whether the first user has been set up.
 func (db *DB) HasUsers() (bool, error) {
 	var has bool
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		k, _ := tx.Bucket(bucketUsers).Cursor().First()
 		has = k != nil
 		return nil
@@ -109,7 +120,7 @@ func (db *DB) HasUsers() (bool, error) {
 // UserCodes lists the local users' codes, for the unlock screen.
 func (db *DB) UserCodes() ([]string, error) {
 	var codes []string
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketUsers).ForEach(func(k, _ []byte) error {
 			codes = append(codes, string(k))
 			return nil
@@ -131,11 +142,16 @@ func (db *DB) Setup(u User, passphrase string) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec, err := newUserRecord(k, dataKey, u, passphrase, db.opts.KDF)
+	own, err := bundle.NewKeys(u.Code, u.Name, string(u.Role))
 	if err != nil {
 		return nil, err
 	}
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	rec, err := newUserRecord(k, dataKey, u, own, passphrase, db.opts.KDF)
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{db: db, user: u, keys: k, own: own}
+	err = db.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketUsers)
 		if k, _ := b.Cursor().First(); k != nil {
 			return ErrAlreadySetUp
@@ -143,17 +159,26 @@ func (db *DB) Setup(u User, passphrase string) (*Session, error) {
 		if err := tx.Bucket(bucketMeta).Put(keyDataKey, k.seal(string(bucketMeta), keyDataKey, dataKey)); err != nil {
 			return err
 		}
-		return putJSON(b, []byte(u.Code), rec)
+		if err := putJSON(b, []byte(u.Code), rec); err != nil {
+			return err
+		}
+		return s.keepCard(tx, own.Card())
 	})
 	if err != nil {
 		return nil, fmt.Errorf("set up first user: %w", err)
 	}
-	return &Session{db: db, user: u, keys: k}, nil
+	return s, nil
 }
 
-func newUserRecord(k *keys, dataKey []byte, u User, passphrase string, p KDFParams) (*userRecord, error) {
+// newUserRecord wraps the data key and the user's own keys under their passphrase.
+func newUserRecord(k *keys, dataKey []byte, u User, own *bundle.Keys, passphrase string, p KDFParams) (*userRecord, error) {
 	salt := randomBytes(saltSize)
-	wrapped, err := wrapKey(dataKey, passphrase, salt, p, u.Code)
+	kek := passphraseKey(passphrase, salt, p)
+	wrapped, err := wrapWith(kek, dataKey, "doorstep user "+u.Code)
+	if err != nil {
+		return nil, err
+	}
+	priv, err := wrapWith(kek, []byte(own.Secret()), privateKeysAD(u.Code))
 	if err != nil {
 		return nil, err
 	}
@@ -163,15 +188,18 @@ func newUserRecord(k *keys, dataKey []byte, u User, passphrase string, p KDFPara
 	}
 	return &userRecord{
 		Code: u.Code, Role: u.Role, Salt: salt, KDF: p, Wrapped: wrapped,
-		Profile: k.seal(string(bucketUsers), []byte(u.Code), profile),
+		Profile:     k.seal(string(bucketUsers), []byte(u.Code), profile),
+		PrivateKeys: priv, SigningKey: own.Card().Verify,
 	}, nil
 }
+
+func privateKeysAD(code string) string { return "doorstep user keys " + code }
 
 // Unlock derives the user's key from the passphrase and opens a session. Wrong
 // passphrases are counted in the file; after a few, each try must wait longer.
 func (db *DB) Unlock(code, passphrase string) (*Session, error) {
 	var rec userRecord
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		if k, _ := tx.Bucket(bucketUsers).Cursor().First(); k == nil {
 			return ErrNotSetUp
 		}
@@ -195,7 +223,8 @@ func (db *DB) Unlock(code, passphrase string) (*Session, error) {
 		return nil, &WaitError{Wait: wait.Truncate(time.Second) + time.Second}
 	}
 	start := time.Now()
-	dataKey, err := unwrapKey(rec.Wrapped, passphrase, rec.Salt, rec.KDF, code)
+	kek := passphraseKey(passphrase, rec.Salt, rec.KDF)
+	dataKey, err := unwrapWith(kek, rec.Wrapped, "doorstep user "+code)
 	db.kdfTook.Store(int64(time.Since(start)))
 	if err != nil {
 		if uerr := db.recordFailure(code); uerr != nil {
@@ -220,10 +249,67 @@ func (db *DB) Unlock(code, passphrase string) (*Session, error) {
 			return nil, err
 		}
 	}
+	s := &Session{db: db, user: u, keys: k}
+	if rec.PrivateKeys == nil {
+		if err := s.makeOwnKeys(kek); err != nil {
+			return nil, fmt.Errorf("unlock %s: %w", code, err)
+		}
+	} else {
+		secret, err := unwrapWith(kek, rec.PrivateKeys, privateKeysAD(code))
+		if err != nil {
+			return nil, fmt.Errorf("%w: the keys of user %s do not open", ErrCorrupt, code)
+		}
+		if s.own, err = bundle.ParseSecret(u.Code, u.Name, string(u.Role), string(secret)); err != nil {
+			return nil, fmt.Errorf("%w: user %s: %v", ErrCorrupt, code, err)
+		}
+	}
 	// A wrap that could not be redone (a full disk) leaves the old one, which still
 	// opens: the unlock goes on, and the next one tries again.
-	_ = db.rewrapStale(&rec, passphrase, dataKey)
-	return &Session{db: db, user: u, keys: k}, nil
+	_ = db.rewrapStale(&rec, passphrase, dataKey, s.own)
+	return s, nil
+}
+
+// makeOwnKeys gives a user of a file from before schema 4 their own keys at their
+// first unlock since: the bundle keys they had (sealed under the data key, which every
+// user of the laptop holds) move under their passphrase, so the card the team already
+// keeps stays valid; a user who had none gets new ones.
+func (s *Session) makeOwnKeys(kek []byte) error {
+	u := s.user
+	return s.update(func(tx *bolt.Tx) error {
+		old := tx.Bucket(bucketBundleKeys)
+		var secret string
+		found, err := s.keys.getSealed(old, string(bucketBundleKeys), []byte(u.Code), &secret)
+		if err != nil {
+			return err
+		}
+		var own *bundle.Keys
+		if found {
+			own, err = bundle.ParseSecret(u.Code, u.Name, string(u.Role), secret)
+		} else {
+			own, err = bundle.NewKeys(u.Code, u.Name, string(u.Role))
+		}
+		if err != nil {
+			return err
+		}
+		priv, err := wrapWith(kek, []byte(own.Secret()), privateKeysAD(u.Code))
+		if err != nil {
+			return err
+		}
+		users := tx.Bucket(bucketUsers)
+		var rec userRecord
+		if _, err := getJSON(users, []byte(u.Code), &rec); err != nil {
+			return err
+		}
+		rec.PrivateKeys, rec.SigningKey = priv, own.Card().Verify
+		if err := putJSON(users, []byte(u.Code), &rec); err != nil {
+			return err
+		}
+		if err := old.Delete([]byte(u.Code)); err != nil {
+			return err
+		}
+		s.own = own
+		return s.keepCard(tx, own.Card())
+	})
 }
 
 func (db *DB) recordFailure(code string) error {
@@ -232,7 +318,7 @@ func (db *DB) recordFailure(code string) error {
 }
 
 func (db *DB) updateUser(code string, change func(*userRecord)) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketUsers)
 		var rec userRecord
 		found, err := getJSON(b, []byte(code), &rec)
@@ -244,11 +330,30 @@ func (db *DB) updateUser(code string, change func(*userRecord)) error {
 	})
 }
 
+// localSigningKeys are the public signing keys of this laptop's users.
+func (db *DB) localSigningKeys() (map[string]bool, error) {
+	out := map[string]bool{}
+	err := db.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketUsers).ForEach(func(k, v []byte) error {
+			var rec userRecord
+			if err := json.Unmarshal(v, &rec); err != nil {
+				return fmt.Errorf("%w: user %s: %v", ErrCorrupt, k, err)
+			}
+			if rec.SigningKey != nil {
+				out[string(rec.SigningKey)] = true
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
 // Session is an unlocked user's access to the file.
 type Session struct {
 	db   *DB
 	user User
 	keys *keys
+	own  *bundle.Keys // the user's own signing and bundle keys
 }
 
 // User is who is unlocked.
@@ -272,23 +377,30 @@ func (s *Session) AddUser(u User, passphrase string) error {
 	if err != nil {
 		return err
 	}
-	rec, err := newUserRecord(s.keys, dataKey, u, passphrase, s.db.opts.KDF)
+	own, err := bundle.NewKeys(u.Code, u.Name, string(u.Role))
 	if err != nil {
 		return err
 	}
-	return s.db.bolt.Update(func(tx *bolt.Tx) error {
+	rec, err := newUserRecord(s.keys, dataKey, u, own, passphrase, s.db.opts.KDF)
+	if err != nil {
+		return err
+	}
+	return s.db.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketUsers)
 		if b.Get([]byte(u.Code)) != nil {
 			return fmt.Errorf("add user %s: %w", u.Code, ErrUserExists)
 		}
-		return putJSON(b, []byte(u.Code), rec)
+		if err := putJSON(b, []byte(u.Code), rec); err != nil {
+			return err
+		}
+		return s.keepCard(tx, own.Card())
 	})
 }
 
 // Users lists every local user with their profile.
 func (s *Session) Users() ([]User, error) {
 	var out []User
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketUsers).ForEach(func(k, v []byte) error {
 			var rec userRecord
 			if err := json.Unmarshal(v, &rec); err != nil {
@@ -314,7 +426,7 @@ func (s *Session) Users() ([]User, error) {
 // derived keys, so the data key is kept sealed under them for this purpose.
 func (s *Session) dataKeyFor() ([]byte, error) {
 	var sealed []byte
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		sealed = copyBytes(tx.Bucket(bucketMeta).Get(keyDataKey))
 		return nil
 	})

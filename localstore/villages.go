@@ -45,7 +45,7 @@ func (s *Session) StartVillageRecord(village, formID, formVersion string, earlie
 // VillageRecord returns the village's record of the form, or ErrNotFound.
 func (s *Session) VillageRecord(village, formID string) (*Record, error) {
 	var rec *Record
-	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.db.view(func(tx *bolt.Tx) error {
 		id := tx.Bucket(bucketRecordIndex).Get(s.villageKey(village, formID))
 		if id == nil {
 			return fmt.Errorf("record of %s, form %s: %w", village, formID, ErrNotFound)

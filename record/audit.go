@@ -40,11 +40,15 @@ type AuditEntry struct {
 	SpentMS int64  `json:"spent_ms,omitempty"`
 	Prev    string `json:"prev"`
 	Hash    string `json:"hash"`
+	// Sig is the author's Ed25519 signature of the record id and Hash (Sign): who wrote
+	// the entry is proven, not claimed. Empty on entries of a Doorstep from before
+	// signatures. Not covered by Hash, which it signs.
+	Sig []byte `json:"sig,omitempty"`
 }
 
-// ComputeHash is sha256 over the entry's JSON with Hash empty: what Hash must be.
+// ComputeHash is sha256 over the entry's JSON with Hash and Sig empty: what Hash must be.
 func (e AuditEntry) ComputeHash() string {
-	e.Hash = ""
+	e.Hash, e.Sig = "", nil
 	data, _ := json.Marshal(e)
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
@@ -53,8 +57,11 @@ func (e AuditEntry) ComputeHash() string {
 // Verify checks a record against its whole audit chain: the entries are numbered in
 // order, each links to the one before and hashes to its Hash, the chain ends where the
 // record says (AuditLen, AuditHead), replaying its answers gives the record's answers,
-// and a locked interviewed record carries current signatures of the respondent (or a
-// proxy) and the enumerator. Each message names one thing wrong, in words.
+// a locked interviewed record carries current signatures of the respondent (or a
+// proxy) and the enumerator, the record was started by its enumerator, a decided
+// record's status is the one its chain last recorded, and each of its signatures is in
+// the chain. Each message names one thing wrong, in words. Who made each entry is
+// CheckAuthors's to prove.
 func Verify(r *Record, entries []AuditEntry) []string {
 	return verify(r, entries, true)
 }
@@ -84,6 +91,10 @@ func verify(r *Record, entries []AuditEntry, hashes bool) []string {
 			}
 		}
 	}
+	if len(entries) > 0 && entries[0].User != r.Enumerator {
+		msgs = append(msgs, fmt.Sprintf("the record says it was started by %s, but its first audit entry is by %s", r.Enumerator, entries[0].User))
+	}
+	msgs = append(msgs, statusProblems(r, entries)...)
 	if uint64(len(entries)) != r.AuditLen || prev != r.AuditHead {
 		msgs = append(msgs, fmt.Sprintf("the record does not end its audit chain (%d entries, record says %d)", len(entries), r.AuditLen))
 	}
@@ -106,6 +117,52 @@ func verify(r *Record, entries []AuditEntry, hashes bool) []string {
 		}
 	}
 	return msgs
+}
+
+// statusProblems checks that a decided record's status is the one its chain last
+// recorded, and that each of its signatures was recorded in the chain: neither an
+// approval nor a signature can be written into a record without an audit entry.
+func statusProblems(r *Record, entries []AuditEntry) []string {
+	var msgs []string
+	last := StatusDraft
+	signed := map[string]bool{}
+	for _, e := range entries {
+		switch e.Action {
+		case ActionStatus:
+			last = statusOf(e)
+		case ActionReturn:
+			last = StatusReturned
+		case ActionSign:
+			var v struct {
+				Hash string `json:"content_hash"`
+			}
+			_ = json.Unmarshal(e.New, &v)
+			signed[e.Question+" "+v.Hash] = true
+		}
+	}
+	want := r.Status
+	if want == StatusSubmitted {
+		want = StatusCompleted
+	}
+	switch r.Status {
+	case StatusCompleted, StatusSubmitted, StatusApproved, StatusReturned:
+		if last != want {
+			msgs = append(msgs, fmt.Sprintf("the record says it is %s, but its audit chain last recorded %s", r.Status, last))
+		}
+	}
+	for _, sig := range r.Signatures {
+		if !signed[string(sig.Role)+" "+sig.ContentHash] {
+			msgs = append(msgs, fmt.Sprintf("the %s's signature (%s) is not in the audit chain", sig.Role, sig.Name))
+		}
+	}
+	return msgs
+}
+
+// statusOf is the status an ActionStatus entry sets.
+func statusOf(e AuditEntry) Status {
+	var st string
+	_ = json.Unmarshal(e.New, &st)
+	return Status(st)
 }
 
 func compactJSON(raw json.RawMessage) string {

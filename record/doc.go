@@ -1,6 +1,7 @@
 // Package record holds the rules of a survey record that every side must agree on: the
 // record as it moves between laptops and the district server, its content hash (what a
-// signature binds), its audit chain (each entry hashing the one before) and the checks
+// signature binds), its audit chain (each entry hashing the one before, and signed by
+// its author's key: CheckAuthors proves who wrote it and that they may) and the checks
 // that a chain links, replays to the record's answers and that its signatures bind its
 // content. The laptop's store and the district server both import it, so both hold
 // records to one rule, and neither is the other's domain model.

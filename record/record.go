@@ -60,6 +60,10 @@ type Signature struct {
 	// ContentHash is Record.ContentHash() when signed: a later change to the content
 	// makes the signature stale, visibly.
 	ContentHash string `json:"content_hash"`
+	// EnumeratorKey is the enumerator's public signing key (EnumeratorKeyText): the
+	// respondent signed this content before this enumerator, and the audit entry that
+	// records the signature is signed by the same key.
+	EnumeratorKey string `json:"enumerator_key,omitempty"`
 }
 
 // DisplayName is the name as shown and printed: a proxy's carries “(代)”.

@@ -10,7 +10,7 @@ import (
 // chain builds a record of n answers with a linked chain ending where the record says.
 func chain(t *testing.T, n int) (*Record, []AuditEntry) {
 	t.Helper()
-	r := &Record{ID: "r1", Subject: "11010119800101001X11", FormID: "person", FormVersion: "1",
+	r := &Record{ID: "r1", Enumerator: "E001", Subject: "11010119800101001X11", FormID: "person", FormVersion: "1",
 		Status: StatusDraft, Answers: map[string]json.RawMessage{}}
 	var entries []AuditEntry
 	prev := ""
@@ -25,6 +25,29 @@ func chain(t *testing.T, n int) (*Record, []AuditEntry) {
 	}
 	r.AuditLen, r.AuditHead = uint64(n), prev
 	return r, entries
+}
+
+// extend appends entries by E001 to a chain, linked, and ends the record there.
+func extend(r *Record, chain []AuditEntry, more ...AuditEntry) []AuditEntry {
+	for _, e := range more {
+		e.Seq, e.User, e.Prev = uint64(len(chain)+1), "E001", r.AuditHead
+		e.Hash = e.ComputeHash()
+		chain = append(chain, e)
+		r.AuditLen, r.AuditHead = e.Seq, e.Hash
+	}
+	return chain
+}
+
+// signAndComplete signs the record's content as the proxy and the enumerator and
+// completes it, each with its audit entry.
+func signAndComplete(r *Record, e []AuditEntry) []AuditEntry {
+	r.Status, r.Outcome = StatusCompleted, OutcomeInterviewed
+	h := r.ContentHash()
+	r.Signatures = []Signature{{Role: SignerProxy, Name: "x", ContentHash: h}, {Role: SignerEnumerator, Name: "y", ContentHash: h}}
+	hash := json.RawMessage(`{"content_hash":"` + h + `"}`)
+	return extend(r, e, AuditEntry{Action: ActionSign, Question: "proxy", New: hash},
+		AuditEntry{Action: ActionSign, Question: "enumerator", New: hash},
+		AuditEntry{Action: ActionStatus, New: json.RawMessage(`"completed"`)})
 }
 
 func TestVerify(t *testing.T) {
@@ -44,12 +67,18 @@ func TestVerify(t *testing.T) {
 			r.Status, r.Outcome = StatusCompleted, OutcomeInterviewed
 			return e
 		}, "respondent's signature"},
-		{"locked signed", func(r *Record, e []AuditEntry) []AuditEntry {
-			r.Status, r.Outcome = StatusCompleted, OutcomeInterviewed
-			h := r.ContentHash()
-			r.Signatures = []Signature{{Role: SignerProxy, Name: "x", ContentHash: h}, {Role: SignerEnumerator, Name: "y", ContentHash: h}}
+		{"locked signed", signAndComplete, ""},
+		{"approved without an entry", func(r *Record, e []AuditEntry) []AuditEntry {
+			e = signAndComplete(r, e)
+			r.Status = StatusApproved
 			return e
-		}, ""},
+		}, "says it is approved, but its audit chain last recorded completed"},
+		{"a signature without an entry", func(r *Record, e []AuditEntry) []AuditEntry {
+			e = signAndComplete(r, e)
+			r.Signatures = append(r.Signatures, Signature{Role: SignerRespondent, Name: "z", ContentHash: r.ContentHash()})
+			return e
+		}, "respondent's signature (z) is not in the audit chain"},
+		{"started by another", func(r *Record, e []AuditEntry) []AuditEntry { r.Enumerator = "E002"; return e }, "started by E002, but its first audit entry is by E001"},
 		{"signed then changed", func(r *Record, e []AuditEntry) []AuditEntry {
 			r.Status, r.Outcome = StatusCompleted, OutcomeInterviewed
 			h := r.ContentHash()

@@ -64,6 +64,9 @@ type Input struct {
 	AsOf time.Time
 	// Unmasked prints full certificate numbers in the register.
 	Unmasked bool
+	// TempDir is where the XLSX writer may spill a large sheet for a moment: the data
+	// folder's scratch folder, never the shared temp folder ("" is the system's).
+	TempDir string
 }
 
 // Write makes the report of kind in format.
@@ -85,7 +88,7 @@ func Write(kind Kind, format Format, in Input, w io.Writer) error {
 	}
 	switch format {
 	case XLSX:
-		return writeXLSX(t, w)
+		return writeXLSX(t, w, in.TempDir)
 	case CSV:
 		return writeCSV(t, w)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -38,6 +39,9 @@ func writeCSV(t *table, w io.Writer) error {
 	bw.WriteString("\ufeff")
 	cw := csv.NewWriter(bw)
 	line := func(cells []string) {
+		for i, c := range cells {
+			cells[i] = neutralizeFormula(c)
+		}
 		cw.Write(cells)
 	}
 	line([]string{t.title})
@@ -49,8 +53,12 @@ func writeCSV(t *table, w io.Writer) error {
 		cells := make([]string, len(r))
 		for i, v := range r {
 			cells[i] = fmt.Sprint(v)
+			if _, text := v.(string); text {
+				// A number of ours (-3 as a difference) is not a formula: it stays a number.
+				cells[i] = neutralizeFormula(cells[i])
+			}
 		}
-		line(cells)
+		cw.Write(cells)
 	}
 	for _, n := range t.notes {
 		line([]string{n})
@@ -68,13 +76,24 @@ func writeCSV(t *table, w io.Writer) error {
 	return nil
 }
 
+// neutralizeFormula keeps a text cell from being run as a formula when the CSV is
+// opened in Excel or WPS: a name from a roster starting with =, +, -, @, a tab or a
+// carriage return is prefixed with a single quote, as OWASP's "CSV injection" advice
+// says. The XLSX reports need nothing: their cells are typed as text.
+func neutralizeFormula(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
 // sheetName is the one sheet of every workbook.
 const sheetName = "Sheet1"
 
 // writeXLSX writes a workbook ready to print: title across the table, bordered cells,
 // header shaded and repeated on each page where asked, A4.
-func writeXLSX(t *table, w io.Writer) (err error) {
-	f := excelize.NewFile()
+func writeXLSX(t *table, w io.Writer, tmpDir string) (err error) {
+	f := excelize.NewFile(excelize.Options{TmpDir: tmpDir})
 	defer func() {
 		if cerr := f.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("write XLSX: %w", cerr)

@@ -86,8 +86,16 @@ func (e *HeaderError) Unwrap() error { return ErrNotRoster }
 // ParseFile reads a roster from a file. The content decides the format where it can
 // (an .xlsx is a ZIP archive); otherwise the file is read as CSV (.csv, or .txt
 // separated by commas or tabs). ref is the survey's reference date, against which
-// birth dates in ID numbers are checked.
+// birth dates in ID numbers are checked. The XLSX reader may spill a large sheet to
+// the shared temp folder: a laptop calls ParseFileIn with its data folder's.
 func ParseFile(path string, ref time.Time) (Result, error) {
+	return ParseFileIn(path, ref, "")
+}
+
+// ParseFileIn is ParseFile with tmpDir the folder where the XLSX reader may spill a
+// large sheet's names and numbers for a moment (the data folder's scratch folder,
+// emptied at every start, never the shared temp folder); "" is the system's.
+func ParseFileIn(path string, ref time.Time, tmpDir string) (Result, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return Result{}, fmt.Errorf("read roster: %w", err)
@@ -108,7 +116,7 @@ func ParseFile(path string, ref time.Time) (Result, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	switch kind := sniff(magic[:n]); {
 	case kind == "xlsx":
-		res, err := parseXLSX(f, fi.Size(), ref)
+		res, err := parseXLSX(f, fi.Size(), ref, tmpDir)
 		if err != nil {
 			return res, fmt.Errorf("read roster %s: %w", path, err)
 		}
@@ -139,7 +147,7 @@ func Parse(r io.Reader, format string, ref time.Time) (Result, error) {
 		if kind := sniff(b); kind != "xlsx" && kind != "" {
 			return Result{}, spreadsheetError(kind)
 		}
-		return parseXLSX(bytes.NewReader(b), int64(len(b)), ref)
+		return parseXLSX(bytes.NewReader(b), int64(len(b)), ref, "")
 	case "csv", "txt":
 		return parseCSV(r, ref)
 	}

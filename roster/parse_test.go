@@ -146,7 +146,8 @@ func TestEncodings(t *testing.T) {
 
 // A UTF-8 file whose first 64 KB end in the middle of a character is still UTF-8.
 func TestUTF8SampleEndsMidCharacter(t *testing.T) {
-	body := "姓名,残疾人证号,村,现住址\n张秀英," + idA + "42,王庄村," + strings.Repeat("路", 30000) + "\n"
+	// The long text is in a column the roster does not keep (every kept field has a cap).
+	body := "姓名,残疾人证号,村,备注\n张秀英," + idA + "42,王庄村," + strings.Repeat("路", 30000) + "\n"
 	for shift := range 3 { // the sample ends inside a 3-byte character in two of these
 		data := []byte(strings.Repeat("x", shift+1) + "\n" + body)
 		res := parseCSVBytes(t, data)

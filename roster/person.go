@@ -17,6 +17,16 @@ import (
 // their middle dots included; a longer "name" is a shifted column or a note.
 const maxNameRunes = 50
 
+// maxRunes caps each field: longer than any real value, so a longer cell is a shifted
+// column, a pasted note or an attack (a 10 MB address once took the screens 930 MB to
+// show). A row with a cell over its cap is refused by its row number, before anything
+// of it is kept.
+var maxRunes = [numFields]int{
+	fName: maxNameRunes, fCert: 40, fID: 40, fSex: 10, fCategory: 20, fLevel: 20,
+	fTown: 50, fVillage: 50, fVillageCode: 20, fHouseholdAddress: 200, fCurrentAddress: 200,
+	fPhone: 40, fGuardian: maxNameRunes, fGuardianPhone: 40,
+}
+
 // parser turns data rows into Rows once the header is known. It is shared by the
 // CSV and XLSX readers, which feed it cells and the file's row numbers.
 type parser struct {
@@ -48,6 +58,10 @@ func (p *parser) warn(line int, f field, msg string) {
 	p.res.Warnings = append(p.res.Warnings, Problem{Line: line, Column: p.hdr.names[f], Msg: msg})
 }
 
+func (p *parser) tooLong(line int, f field) {
+	p.problem(line, f, fmt.Sprintf("超过%d个字，可能是列错位了或混入了别的内容；这一行没有导入", maxRunes[f]))
+}
+
 // garbled is text the file's encoding did not decode: invalid UTF-8, or the
 // replacement character a decoder puts in its place.
 func garbled(s string) bool {
@@ -62,6 +76,14 @@ func (p *parser) person(line int, cells []string) {
 			raw[p.hdr.cols[i]] = c
 		}
 	}
+	for f := range raw {
+		// UTF-8 takes at most 4 bytes a character: a cell this long in bytes is over
+		// its cap whatever it holds, and is not cleaned (a copy) to find out.
+		if len(raw[f]) > 4*maxRunes[f] {
+			p.tooLong(line, field(f))
+			return
+		}
+	}
 	blank := true
 	for f := range v {
 		v[f] = cleantext.Line(raw[f])
@@ -71,6 +93,12 @@ func (p *parser) person(line int, cells []string) {
 	// is no row; neither is one of column names.
 	if blank || headerLike(&v) {
 		return
+	}
+	for f := range v {
+		if f != int(fName) && utf8.RuneCountInString(v[f]) > maxRunes[f] {
+			p.tooLong(line, field(f))
+			return
+		}
 	}
 	for _, f := range []field{fName, fCert, fID, fVillage} {
 		if garbled(raw[f]) {

@@ -19,10 +19,16 @@ import (
 // cannot fill the disk with excelize's temporary files.
 const maxUnzipped = 1 << 30
 
+// spillAbove is the size of a sheet (or of its shared strings) above which excelize
+// reads it through a temporary file in tmpDir rather than memory: its own default,
+// lowered by a test to see where the spill goes.
+var spillAbove int64 = excelize.StreamChunkSize
+
 // parseXLSX reads the first worksheet that has a roster header, row by row
 // (excelize's Rows: a sheet is never held as cells all at once).
-func parseXLSX(ra io.ReaderAt, size int64, ref time.Time) (Result, error) {
-	f, err := excelize.OpenReader(io.NewSectionReader(ra, 0, size), excelize.Options{UnzipSizeLimit: maxUnzipped})
+func parseXLSX(ra io.ReaderAt, size int64, ref time.Time, tmpDir string) (Result, error) {
+	f, err := excelize.OpenReader(io.NewSectionReader(ra, 0, size), excelize.Options{UnzipSizeLimit: maxUnzipped,
+		UnzipXMLSizeLimit: spillAbove, TmpDir: tmpDir})
 	if err != nil {
 		return Result{}, fmt.Errorf("not a readable .xlsx file (%w); open it in Excel or WPS and save it again as .xlsx", err)
 	}

@@ -16,6 +16,8 @@ import (
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
+	"github.com/doorstep-survey/doorstep/server/pgstore"
+	"github.com/doorstep-survey/doorstep/server/pgtest"
 	"github.com/doorstep-survey/doorstep/server/store"
 	"github.com/doorstep-survey/doorstep/server/storetest"
 	dsync "github.com/doorstep-survey/doorstep/sync"
@@ -82,12 +84,31 @@ func pushBodies(b *testing.B, clients, each, batch int) [][][]byte {
 // compressed beforehand: the figure is the server's — decompression, verifying every
 // chain, storing (target ≥ 4 000 records/s). records/cpu-s is the same work per second
 // of CPU, clients included: what two idle cores would give is about twice it.
+//
+// Both backends in one run, side by side: bbolt, and PostgreSQL with fsync on as in
+// production (skipped where PostgreSQL is not installed).
 func BenchmarkIngest(b *testing.B) {
 	const clients, each, batch = 20, 100, 25
 	bodies := pushBodies(b, clients, each, batch)
+	b.Run("bbolt", func(b *testing.B) { benchIngest(b, boltBackend, bodies, clients, each) })
+	b.Run("postgres", func(b *testing.B) {
+		c := pgtest.Own(b, pgtest.Options{Durable: true})
+		benchIngest(b, func(t testing.TB) storetest.Opener {
+			url, err := c.CreateDatabase(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return func(now func() time.Time) (store.Store, error) {
+				return pgstore.Open(context.Background(), url, pgstore.Options{Now: now})
+			}
+		}, bodies, clients, each)
+	})
+}
+
+func benchIngest(b *testing.B, backend storetest.Backend, bodies [][][]byte, clients, each int) {
 	for b.Loop() {
 		b.StopTimer()
-		d := storetest.NewDistrict(b, boltBackend, nil)
+		d := storetest.NewDistrict(b, backend, nil)
 		tls, err := dsync.TLSConfig(d.Pin, "")
 		if err != nil {
 			b.Fatal(err)

@@ -16,11 +16,14 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/doorstep-survey/doorstep/cleantext"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/record"
 )
 
 // ErrorKind says what a failure means for retrying.
@@ -182,6 +185,7 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, gz bo
 	}
 	var env Envelope
 	jerr := json.Unmarshal(data, &env)
+	env.Error = serverWords(env.Error)
 	if jerr != nil || env.Doorstep != Version {
 		if resp.StatusCode >= 500 {
 			return resp, syncErr(Transient, "服务器暂时出错", "The server had a problem", fmt.Errorf("HTTP %d", resp.StatusCode))
@@ -194,6 +198,10 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, gz bo
 		return resp, syncErr(Security, "这台电脑的登记已被区县撤销，请联系区县技术人员", "This laptop's enrolment was revoked: call the district's IT officer", errors.New(env.Error))
 	case resp.StatusCode == http.StatusUnauthorized:
 		return resp, syncErr(Security, "服务器不认这台电脑的登记，请重新登记", "The server does not know this laptop's enrolment: enrol again", errors.New(env.Error))
+	case resp.StatusCode == http.StatusInsufficientStorage || env.Code == "disk_full":
+		e := syncErr(Transient, "区县服务器的磁盘满了：记录留在本机，稍后自动重发", "The district server's disk is full: the records stay on this laptop and will be sent later", errors.New(env.Error))
+		e.RetryAfter = 5 * time.Minute
+		return resp, e
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 		e := syncErr(Transient, "服务器忙，稍后自动重试", "The server is busy; it will be tried again", errors.New(env.Error))
 		if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs > 0 {
@@ -215,6 +223,21 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, gz bo
 	return resp, nil
 }
 
+// serverWords is text from the server made fit to show: no control characters or
+// escape sequences, no file path of the server's (a laptop has no business knowing
+// where the district keeps its files), and not longer than a line or two.
+func serverWords(s string) string {
+	s = cleantext.Line(s)
+	s = serverPath.ReplaceAllString(s, "(a file on the server)")
+	if r := []rune(s); len(r) > 300 {
+		s = string(r[:300]) + "…"
+	}
+	return s
+}
+
+// serverPath matches an absolute path, Unix or Windows.
+var serverPath = regexp.MustCompile(`(?:[A-Za-z]:\\|/)[^\s:;,'"()]*[/\\][^\s:;,'"()]*`)
+
 // classify turns a transport failure into words and a kind.
 func classify(err error) *Error {
 	var x509u x509.UnknownAuthorityError
@@ -226,15 +249,41 @@ func classify(err error) *Error {
 		return syncErr(Security, "服务器证书与登记时的指纹不符，已停止同步（可能有人冒充服务器）", "The server's certificate does not match the pinned fingerprint: sync stopped (someone may be impersonating the server)", err)
 	case errors.As(err, &x509u), errors.As(err, &x509h), errors.As(err, &x509i), errors.As(err, &tlsv):
 		return syncErr(Security, "证书不受信任，已停止同步", "The server's certificate is not trusted: sync stopped", err)
+	case oldTLS(err):
+		return syncErr(Security, "服务器只用过时的加密方式（TLS 1.2 以下），已停止同步：请区县技术人员更新服务器",
+			"The server only speaks an outdated encryption (below TLS 1.2): sync stopped; the district's IT officer must update it", err)
 	case errors.Is(err, context.DeadlineExceeded):
 		return syncErr(Transient, "网络太慢，超时了", "The network timed out", err)
 	}
 	return syncErr(Transient, "连不上服务器（没有信号或网络断了）", "Cannot reach the server (no signal, or the link dropped)", err)
 }
 
-// Enroll exchanges a one-time code for a device token.
+// oldTLS reports a handshake that failed because the server offers only a TLS version
+// below 1.2 (or no cipher we accept): an old or downgraded server is a security
+// matter, not a bad signal. crypto/tls gives these failures no type (the alert the
+// server sent is an unexported type in a net.OpError "remote error"), so their words
+// are matched.
+func oldTLS(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "remote error" && op.Err != nil {
+		switch op.Err.Error() {
+		case "tls: protocol version not supported", "tls: insufficient security level", "tls: handshake failure":
+			return true
+		}
+	}
+	return strings.Contains(err.Error(), "tls: server selected unsupported protocol version")
+}
+
+// Enroll exchanges a one-time code for a device token, without registering a key.
 func (c *Client) Enroll(ctx context.Context, code, device string) (EnrollResponse, error) {
-	body, _ := json.Marshal(EnrollRequest{Code: code, Device: device})
+	return c.EnrollUser(ctx, EnrollRequest{Code: code, Device: device})
+}
+
+// EnrollUser exchanges a one-time code for a device token and registers the user's
+// public keys (req.Card, req.SigningKey) with the server, which then takes audit
+// entries in the user's name only when that key signed them.
+func (c *Client) EnrollUser(ctx context.Context, req EnrollRequest) (EnrollResponse, error) {
+	body, _ := json.Marshal(req)
 	var out EnrollResponse
 	_, err := c.do(ctx, http.MethodPost, "/v1/enroll", body, false, nil, &out)
 	var se *Error
@@ -266,16 +315,22 @@ func refusal(code string) (zh, en string) {
 
 // Report is what one round did.
 type Report struct {
-	Pushed     int      `json:"pushed"`
-	Duplicates int      `json:"duplicates"`
-	Stale      int      `json:"stale"`
-	Rejected   int      `json:"rejected"`
-	Pulled     int      `json:"pulled"`
-	Roster     int      `json:"roster"`
-	Queued     int      `json:"queued"`
-	Reasons    []string `json:"reasons,omitempty"`
-	// Bytes are the compressed batches sent; PhotoBytes the photos uploaded.
+	Pushed     int `json:"pushed"`
+	Duplicates int `json:"duplicates"`
+	Stale      int `json:"stale"`
+	Rejected   int `json:"rejected"`
+	Pulled     int `json:"pulled"`
+	Roster     int `json:"roster"`
+	Queued     int `json:"queued"`
+	// Held are records the server did not take yet, not for their fault (a photo not
+	// there yet, its disk full): they stay queued, and Reasons says why.
+	Held    int      `json:"held"`
+	Reasons []string `json:"reasons,omitempty"`
+	// Bytes are the compressed batches sent, resends included; Delivered those of the
+	// batches the server answered (the payload: what a perfect link would carry);
+	// PhotoBytes the photos uploaded.
 	Bytes      int64 `json:"bytes_sent"`
+	Delivered  int64 `json:"bytes_delivered"`
 	PhotoBytes int64 `json:"photo_bytes_sent"`
 
 	// Withdrawn are the district's withdrawals of this laptop's records (a duplicate
@@ -287,9 +342,70 @@ type Report struct {
 type Syncer struct {
 	Session *localstore.Session
 	Client  *Client
-	// Batch is the number of records in the first batch (0: 16); it doubles while
-	// batches succeed, up to MaxBatch, and halves on a timeout or reset.
+	// Batch is the most records in the first batch (0: 16); the bound doubles while
+	// batches succeed, up to MaxBatch (0: 256), and halves on a failure. Within it a
+	// batch is sized in bytes by what the link has shown it carries (link).
 	Batch, MaxBatch int
+
+	link linkEstimate
+}
+
+// Batches are sized in bytes, to take about batchAirtime on the link as it has shown
+// itself: a reset then costs a few seconds of airtime however slow the link, and a
+// fast link still gets large batches. A batch that fails halves the estimate. The
+// rate seen includes each batch's round trip and the server's work, so the bytes'
+// own airtime is less: on 64 kbit/s with 300 ms latency, a 6 s batch is about 4.5 s
+// on the air and 1.5 s of waiting.
+const (
+	batchAirtime    = 6 * time.Second
+	firstBatchBytes = 16 << 10
+	minBatchBytes   = 2 << 10
+	maxBatchBytes   = 4 << 20
+)
+
+// linkEstimate is what the last batches showed of the link: bytes a second through
+// it (their compressed size over the time from sending to the answer), and how well
+// records compress.
+type linkEstimate struct {
+	rate  float64 // bytes/s; 0 before the first batch
+	ratio float64 // compressed / JSON; 0 before the first batch
+}
+
+// target is the compressed size of the next batch.
+func (l *linkEstimate) target() int {
+	if l.rate == 0 {
+		return firstBatchBytes
+	}
+	return int(min(max(l.rate*batchAirtime.Seconds(), minBatchBytes), maxBatchBytes))
+}
+
+// answered learns from a batch of n compressed bytes (json uncompressed) answered
+// after took.
+func (l *linkEstimate) answered(n, json int, took time.Duration) {
+	rate := float64(n) / max(took.Seconds(), 0.001)
+	if l.rate == 0 {
+		l.rate = rate
+	} else {
+		l.rate = (l.rate + rate) / 2
+	}
+	l.ratio = float64(n) / float64(max(json, 1))
+}
+
+// failed halves the estimate: the link carries less than it seemed.
+func (l *linkEstimate) failed() {
+	if l.rate == 0 {
+		l.rate = float64(firstBatchBytes) / batchAirtime.Seconds()
+	}
+	l.rate = max(l.rate/2, float64(minBatchBytes)/batchAirtime.Seconds())
+}
+
+// compressed estimates what a record of json bytes adds to a batch.
+func (l *linkEstimate) compressed(json int) int {
+	ratio := l.ratio
+	if ratio == 0 {
+		ratio = 0.3
+	}
+	return int(float64(json) * ratio)
 }
 
 // Round pushes the outbox and pulls what is new, once.
@@ -326,44 +442,64 @@ func (s *Syncer) push(ctx context.Context, rep *Report) error {
 	if maxBatch <= 0 {
 		maxBatch = 256
 	}
-	failures := 0
+	retry := requestPolicy()
 	sent := map[uint64]bool{} // entries the server asked to send again later
-	for {
-		items, err := s.Session.Outbox(0)
-		if err != nil {
-			return err
-		}
-		var todo []localstore.OutboxItem
-		for _, it := range items {
-			if !sent[it.Seq] {
-				todo = append(todo, it)
-			}
-		}
-		if len(todo) == 0 {
-			return nil
-		}
-		todo = todo[:min(batch, len(todo))]
+	// The outbox is read once a round (each entry's chain decrypted once), then sent
+	// from in order: a revision queued meanwhile goes in the next round.
+	queue, err := s.Session.Outbox(0)
+	if err != nil {
+		return err
+	}
+	for len(queue) > 0 {
+		todo := s.fill(queue, batch)
 		err = s.pushBatch(ctx, todo, rep, sent)
-		var se *Error
+		if err == nil {
+			queue = queue[len(todo):]
+		}
+		if err != nil && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		wait, stop := retry.After(err)
 		switch {
 		case err == nil:
-			failures = 0
 			batch = min(2*batch, maxBatch)
-		case ctx.Err() != nil:
-			return ctx.Err()
-		case errors.As(err, &se) && se.Kind == Transient && failures < 4:
-			// A dropped link costs at most the batch in flight: try a smaller one.
-			failures++
+		case stop:
+			return err
+		default:
+			// A dropped link costs at most the batch in flight: the next is smaller.
 			batch = max(1, batch/2)
+			s.link.failed()
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
-			case <-time.After(max(time.Duration(failures)*500*time.Millisecond, se.RetryAfter)):
+			case <-time.After(wait):
 			}
-		default:
-			return err
 		}
 	}
+	return nil
+}
+
+// fill takes from todo the records of the next batch: as many as make about the
+// link's target size compressed (one at least), at most maxBatch.
+func (s *Syncer) fill(todo []localstore.OutboxItem, maxBatch int) []localstore.OutboxItem {
+	target, size := s.link.target(), 0
+	for i, it := range todo {
+		if i == maxBatch {
+			return todo[:i]
+		}
+		size += s.link.compressed(revisionSize(it))
+		if size >= target {
+			return todo[:i+1]
+		}
+	}
+	return todo
+}
+
+// revisionSize is the JSON size of an outbox entry's record and chain as they go on
+// the wire (compact), the size the batch's compression ratio was measured on.
+func revisionSize(it localstore.OutboxItem) int {
+	data, _ := json.Marshal(localstore.Revision{Record: it.Record, Audit: record.Compact(it.Audit)})
+	return len(data)
 }
 
 func (s *Syncer) pushBatch(ctx context.Context, items []localstore.OutboxItem, rep *Report, later map[uint64]bool) error {
@@ -386,17 +522,20 @@ func (s *Syncer) pushBatch(ctx context.Context, items []localstore.OutboxItem, r
 				return err
 			}
 		}
-		req.Items = append(req.Items, PushItem{Seq: it.Seq, Revision: localstore.Revision{Record: rec, Audit: localstore.Unlinked(it.Audit)}, Case: c})
+		req.Items = append(req.Items, PushItem{Seq: it.Seq, Revision: localstore.Revision{Record: rec, Audit: record.Compact(it.Audit)}, Case: c})
 	}
-	body, err := gzipJSON(req)
+	body, plain, err := gzipJSON(req)
 	if err != nil {
 		return err
 	}
 	rep.Bytes += int64(len(body))
 	var resp PushResponse
+	start := time.Now()
 	if _, err := s.Client.do(ctx, http.MethodPost, "/v1/push", body, true, nil, &resp); err != nil {
 		return err
 	}
+	s.link.answered(len(body), plain, time.Since(start))
+	rep.Delivered += int64(len(body))
 	var acks []localstore.PushAck
 	for _, r := range resp.Results {
 		switch r.Result {
@@ -420,11 +559,14 @@ func (s *Syncer) pushBatch(ctx context.Context, items []localstore.OutboxItem, r
 			acks = append(acks, localstore.PushAck{Seq: r.Seq, RecordID: r.RecordID, Drop: true})
 		case Rejected:
 			if r.Retry {
+				// Held, not refused: said, and sent again next round.
 				later[r.Seq] = true
+				rep.Held++
+				rep.Reasons = append(rep.Reasons, fmt.Sprintf("服务器暂未收下记录 %.8s，下次同步自动重发：%s", r.RecordID, serverWords(r.Reason)))
 				continue
 			}
 			rep.Rejected++
-			reason := fmt.Sprintf("服务器拒绝了记录 %.8s：%s", r.RecordID, r.Reason)
+			reason := fmt.Sprintf("服务器拒绝了记录 %.8s：%s", r.RecordID, serverWords(r.Reason))
 			rep.Reasons = append(rep.Reasons, reason)
 			acks = append(acks, localstore.PushAck{Seq: r.Seq, RecordID: r.RecordID, Reason: r.Reason})
 		}
@@ -502,14 +644,19 @@ func (s *Syncer) pull(ctx context.Context, st *localstore.SyncState, rep *Report
 	}
 }
 
-func gzipJSON(v any) ([]byte, error) {
+// gzipJSON is v as gzip'd JSON, and the JSON's size.
+func gzipJSON(v any) ([]byte, int, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, 0, err
+	}
 	var b bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
-	if err := json.NewEncoder(zw).Encode(v); err != nil {
-		return nil, err
+	if _, err := zw.Write(data); err != nil {
+		return nil, 0, err
 	}
 	if err := zw.Close(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return b.Bytes(), nil
+	return b.Bytes(), len(data), nil
 }

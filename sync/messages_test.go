@@ -21,3 +21,20 @@ func TestErrorSaysItOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestServerWords: what the server says is shown without its file paths or control
+// characters, and a full disk is said in words and tried again later.
+func TestServerWords(t *testing.T) {
+	for in, bad := range map[string]string{
+		"write /var/lib/doorstep-server/attachments/ab12.part: no space left on device": "/var/lib",
+		`open C:\doorstep\data\x.db: access denied`:                                     `C:\doorstep`,
+		"photo ab12 \x1b]52;c;aGk=\x07 has not been uploaded":                           "\x1b",
+	} {
+		if got := serverWords(in); strings.Contains(got, bad) {
+			t.Errorf("serverWords(%q) = %q", in, got)
+		}
+	}
+	if got := serverWords("photo abcdef01 has not been uploaded"); got != "photo abcdef01 has not been uploaded" {
+		t.Errorf("plain words changed: %q", got)
+	}
+}

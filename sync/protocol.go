@@ -32,6 +32,14 @@ type Envelope struct {
 type EnrollRequest struct {
 	Code   string `json:"code"`
 	Device string `json:"device"` // the laptop's name, for the district's list
+	// SigningKey is the user's Ed25519 public key on this laptop (base64, standard
+	// encoding): every audit entry the user writes here is signed by it, and the server
+	// accepts an entry in the user's name only when one of their registered keys
+	// signed it (record.CheckAuthors).
+	SigningKey string `json:"signing_key,omitempty"`
+	// Card is the user's whole key card on this laptop (bundle.Card.String: code, role,
+	// encryption and signing keys, name), for the district to hand to the team.
+	Card string `json:"card,omitempty"`
 }
 
 // EnrollResponse is the device token and who it belongs to.

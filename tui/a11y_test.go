@@ -7,9 +7,11 @@ import (
 	"sync"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/doorstep-survey/doorstep/speech"
+	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
 
 // toReadBack is 李四's finished form on the read-back screen.
@@ -199,5 +201,44 @@ func BenchmarkPlaceCursor(b *testing.B) {
 		if _, c := placeCursor(frame); c == nil || c.Y != 30 {
 			b.Fatal("no cursor")
 		}
+	}
+}
+
+// TestRealCursorInADialog: a dialog's field takes the cursor from the screen under it
+// (the day's search field), placed by cells too.
+func TestRealCursorInADialog(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	m := unlocked(t, env, testEnumerator, 80, 24)
+	under := m.View().Cursor
+	if under == nil {
+		t.Fatal("the day's search field has no cursor")
+	}
+	c := m.screen.(*todayScreen).common
+	m = send(t, m, openOverlayMsg{newAsk(c, both("warnnote"), both("warnnote"), both("warnnote"), func(string) tea.Msg { return nil })})
+	m = press(t, m, "王芳ab")
+	v := m.View()
+	if v.Cursor == nil {
+		t.Fatal("no cursor in the dialog")
+	}
+	lines := strings.Split(screenText(m), "\n")
+	line := lines[v.Cursor.Y]
+	i := strings.Index(line, "王芳ab")
+	if i < 0 {
+		t.Fatalf("the cursor is on line %d, not the dialog's field: %q", v.Cursor.Y, line)
+	}
+	if want := textwidth.Width(line[:i]) + 6; v.Cursor.X != want {
+		t.Errorf("cursor at column %d, want %d", v.Cursor.X, want)
+	}
+}
+
+// TestRespondentViewSpeaks: s speaks the sentence shown, and moving on stops it.
+func TestRespondentViewSpeaks(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	v := &fakeVoice{}
+	env.Speech = v
+	m := press(t, toReadBack(t, env, 80, 24), "v", "right", "s")
+	rs := m.screen.(*respondentScreen)
+	if want := "zh:" + rs.sentences()[1].text; len(v.said) != 1 || v.said[0] != want {
+		t.Errorf("said %q, want %q", v.said, want)
 	}
 }

@@ -424,3 +424,22 @@ func TestEnglishTodayIsNotCut(t *testing.T) {
 		}
 	}
 }
+
+// TestCommentOnARecordWithoutAnswers: a case closed without an interview has no
+// answers; F4 comments on the whole record rather than failing.
+func TestCommentOnARecordWithoutAnswers(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	m := press(t, newRoot(t, env, 80, 24), testLeader, "tab", testPass, "enter")
+	recs, _ := m.env.Session.Records()
+	var death *localstore.Record
+	for _, r := range recs {
+		if r.Status == localstore.StatusCompleted && r.Outcome != localstore.OutcomeInterviewed {
+			death = r
+		}
+	}
+	m = send(t, m, navigateMsg{Page{Kind: KindReview, ID: death.ID}})
+	m = press(t, m, "f4")
+	if len(m.overlays) != 1 || !strings.Contains(screenText(m), "整份记录") {
+		t.Fatalf("F4 on a record without answers:\n%s", screenText(m))
+	}
+}

@@ -53,9 +53,11 @@ type formScreen struct {
 	// heedUntil: keys before it are ignored (a returned record just opened at the
 	// leader's comment).
 	heedUntil time.Time
-	held      []tea.KeyPressMsg
-	pending   move
-	reason    string // why a confirmed section's answer changes, for the save in hand
+	// checkReads are the questions each check read, as asked (relatedTo).
+	checkReads map[string][]string
+	held       []tea.KeyPressMsg
+	pending    move
+	reason     string // why a confirmed section's answer changes, for the save in hand
 
 	err     [2]string // why the answer cannot stay as it is (blocks going on)
 	warn    [2]string // a warning to confirm with a note before going on
@@ -647,8 +649,17 @@ func (s *formScreen) relatedTo() []string {
 		if fd.Question != s.cur || fd.Severity != forms.SeverityError && s.rec.Notes[survey.NoteKey(fd)] != "" {
 			continue
 		}
+		reads, ok := s.checkReads[fd.Check]
+		if !ok {
+			// Parsed once a check, not on every keystroke's help line.
+			reads = s.form.CheckReads(fd.Check)
+			if s.checkReads == nil {
+				s.checkReads = map[string][]string{}
+			}
+			s.checkReads[fd.Check] = reads
+		}
 		var out []string
-		for _, id := range s.form.CheckReads(fd.Check) {
+		for _, id := range reads {
 			if id != s.cur && slices.Contains(s.res.Relevant, id) {
 				out = append(out, id)
 			}

@@ -39,8 +39,10 @@ func (s *formScreen) offerMove() tea.Cmd {
 		fmt.Sprintf(tr("zh", "move.body"), from, dest),
 		fmt.Sprintf(tr("en", "move.body"), from, dest),
 	}
-	sess, reg, rec, caseID := s.env.Session, s.env.Forms, s.rec, s.caseID
+	sess, reg, rec, caseID, village := s.env.Session, s.env.Forms, s.rec, s.caseID, s.village
 	return showOverlay(newConfirm(s.common, both("move.title"), body, func() tea.Msg {
+		// The context the skip rules see, as when the form is open: a wrong one would
+		// drop answers the new form asks.
 		about := survey.About{}
 		if caseID != "" {
 			c, err := sess.Case(caseID)
@@ -48,6 +50,12 @@ func (s *formScreen) offerMove() tea.Cmd {
 				return draftMovedMsg{err: err}
 			}
 			about.Row = c.Row
+		} else {
+			cases, err := sess.Cases(localstore.CaseFilter{Village: village})
+			if err != nil {
+				return draftMovedMsg{err: err}
+			}
+			about.RosterCount = len(cases)
 		}
 		plan, err := survey.PlanMove(reg, rec, about, to)
 		if err != nil {

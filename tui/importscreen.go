@@ -125,9 +125,9 @@ func (s *importScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	s.picker, cmd = s.picker.Update(msg)
 	if ok, path := s.picker.DidSelectFile(msg); ok {
 		s.busy = true
-		ref := s.env.PersonForm.ReferenceDate
+		ref, tmp := s.env.PersonForm.ReferenceDate, s.env.Session.DB().TempDir()
 		return tea.Batch(cmd, s.do(func() tea.Msg {
-			res, err := roster.ParseFile(path, ref)
+			res, err := roster.ParseFileIn(path, ref, tmp) // spills to the data folder, not the shared temp folder
 			return rosterReadMsg{path, res, err}
 		}))
 	}

@@ -209,18 +209,10 @@ func (s *reportsScreen) make() tea.Cmd {
 		}
 		name := fmt.Sprintf("%s-%s.%s", reportFileNames[kind], now.Format("20060102-1504"), format)
 		path := filepath.Join(dir, name)
-		tmp, err := os.CreateTemp(dir, ".doorstep-report-*")
-		if err != nil {
-			return reportWrittenMsg{err: err}
-		}
-		defer os.Remove(tmp.Name())
-		err = report.Write(kind, format, in, tmp)
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Rename(tmp.Name(), path)
-		}
+		// Through the data folder's scratch notes: a write killed half way is removed
+		// at the next start, not left beside the report with unmasked numbers.
+		in.TempDir = sess.DB().TempDir()
+		err = sess.DB().WriteFile(path, func(w *os.File) error { return report.Write(kind, format, in, w) })
 		return reportWrittenMsg{path: path, err: err}
 	})
 }

@@ -177,11 +177,14 @@ func (s *reviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	case msg.String() == "end":
 		s.cursor = s.nextAnswer(len(s.items), -1)
 	case key.Matches(msg, s.keys.comment):
-		q := ""
+		// On the selected answer; on the whole record when there is none (a case
+		// closed without an interview has no answers to point at).
+		q, about := "", both("comment.record")
 		if s.cursor >= 0 && s.cursor < len(s.items) {
-			q = s.items[s.cursor].question
+			it := s.items[s.cursor]
+			q, about = it.question, [2]string{it.question + " " + it.text[0], it.question + " " + it.text[1]}
 		}
-		return showOverlay(newAsk(s.common, both("commenttitle"), [2]string{q + " " + s.items[s.cursor].text[0], q + " " + s.items[s.cursor].text[1]},
+		return showOverlay(newAsk(s.common, both("commenttitle"), about,
 			both("comment.label"), func(text string) tea.Msg { return commentAddedMsg{q, text} }))
 	case key.Matches(msg, s.keys.approve):
 		if !s.decidable() {

@@ -26,6 +26,14 @@ func (s *scripted) Round(ctx context.Context) (SyncResult, error) {
 	return SyncResult{Pushed: 2, Queued: 0}, s.answers[i]
 }
 
+// Next stops after a certificate failure, as sync's policy does, else waits long.
+func (s *scripted) Next(err error) (time.Duration, bool) {
+	if _, ok := err.(spoken); ok {
+		return 0, true
+	}
+	return time.Hour, false
+}
+
 type spoken struct{}
 
 func (spoken) Error() string { return "x509: certificate signed by unknown authority" }

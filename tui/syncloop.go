@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -14,6 +13,10 @@ import (
 // it did.
 type Syncer interface {
 	Round(ctx context.Context) (SyncResult, error)
+	// Next says how long to wait after a round that ended with err (nil: it went
+	// through), or that sync waits for a person to ask for a round (stop: a security
+	// failure). The sync package's one retry policy decides; the loop only follows it.
+	Next(err error) (wait time.Duration, stop bool)
 }
 
 // SyncResult is what one round did.
@@ -49,19 +52,16 @@ type syncState struct {
 	lastOK  time.Time
 }
 
-// SyncLoop runs rounds in the background until ctx ends: every `every` while they
-// succeed, sooner when now asks for one, and after a failure again with a backoff that
-// doubles from 30 s up to `every`, with jitter so that a team's laptops coming back
-// into signal together do not knock on the server at the same second. Each round has
-// its own deadline. It tells the program what happens with send (program.Send), so
-// nothing of sync ever runs in the update loop, and typing is never held up by it.
+// SyncLoop runs rounds in the background until ctx ends: the first soon after start,
+// one at once when now asks, and the next after the wait the Syncer's policy gives —
+// none when it says stop, until a person asks. Each round has `every` as its deadline.
+// It tells the program what happens with send (program.Send), so nothing of sync ever
+// runs in the update loop, and typing is never held up by it.
 func SyncLoop(ctx context.Context, s Syncer, every time.Duration, now <-chan struct{}, send func(tea.Msg)) {
 	if every <= 0 {
 		every = 5 * time.Minute
 	}
-	wait := 5 * time.Second // the first round soon after start
-	backoff := 30 * time.Second
-	timer := time.NewTimer(wait)
+	timer := time.NewTimer(5 * time.Second)
 	defer timer.Stop()
 	for {
 		select {
@@ -84,15 +84,9 @@ func SyncLoop(ctx context.Context, s Syncer, every time.Duration, now <-chan str
 			return // shutting down: a cancelled round is not a failure to show
 		}
 		send(syncDoneMsg{at: time.Now(), result: res, err: err})
-		if err == nil {
-			backoff = 30 * time.Second
-			wait = every
-		} else {
-			wait = min(backoff, every)
-			wait += time.Duration(rand.Int64N(int64(wait) / 4)) // up to a quarter more
-			backoff = min(2*backoff, every)
+		if wait, stop := s.Next(err); !stop {
+			timer.Reset(wait)
 		}
-		timer.Reset(wait)
 	}
 }
 

@@ -30,6 +30,7 @@ import (
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/attachments"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
+	"github.com/doorstep-survey/doorstep/server/metrics"
 	"github.com/doorstep-survey/doorstep/server/store"
 	dsync "github.com/doorstep-survey/doorstep/sync"
 )
@@ -46,6 +47,7 @@ func main() {
 
 type opts struct {
 	data, listen, cert, key, photos string
+	database, config, metrics       string
 	dev                             bool
 	office                          officeOpts
 	// formsDir and personForm are the district's form files and the form of new
@@ -85,6 +87,17 @@ func (o *opts) openStore() (store.Store, *attachments.Dir, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	url, err := o.databaseURL()
+	if err != nil {
+		return nil, nil, err
+	}
+	if url != "" {
+		st, err := openPostgres(url)
+		if err != nil {
+			return nil, nil, err
+		}
+		return st, att, nil
+	}
 	st, err := boltstore.Open(o.data, boltstore.Options{Attachments: att})
 	if err != nil {
 		return nil, nil, err
@@ -104,6 +117,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&o.data, "data", "doorstep-server-data", "the server's data folder (its data file, certificate, admin socket)")
+	pf.StringVar(&o.database, "database", "", "a PostgreSQL URL (postgres://user:password@host:5432/dbname) to keep the data in, instead of the bbolt file in --data; also "+EnvDatabase+" or database: in "+ConfigFile)
+	pf.StringVar(&o.config, "config", "", "the server's configuration file (default: "+ConfigFile+" in --data, if there is one)")
 	pf.StringVar(&o.formsDir, "forms-dir", "", "also load the form files in `DIR`, besides the built-in forms")
 	pf.StringVar(&o.personForm, "person-form", "person-2021", "the form of new person records: `ID` or ID@VERSION (its reference date checks the roster's birth dates)")
 	pf.StringVar(&o.photos, "photos", "", "the folder of the photos laptops upload, as files named by their SHA-256 (default: attachments in --data)")
@@ -111,10 +126,11 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.listen, "listen", ":8443", "address to listen on")
 	f.StringVar(&o.cert, "tls-cert", "", "the server's certificate (PEM)")
 	f.StringVar(&o.key, "tls-key", "", "the certificate's key (PEM)")
+	f.StringVar(&o.metrics, "metrics-listen", "", "also serve /metrics and /healthz on this address (e.g. 127.0.0.1:9090), for Prometheus on the district's own network; they are always on the admin socket")
 	f.BoolVar(&o.dev, "dev", false, "make a self-signed certificate on first start, and print its fingerprint and an enrolment code for the demo's E001")
 	addOfficeFlags(f, &o.office)
 	root.AddCommand(enrollCmd(o, stdout), fingerprintCmd(o, stdout), recordsCmd(o, stdout), revokeCmd(o, stdout), rosterCmd(o, stdout),
-		duplicatesCmd(o, stdout), officeCmd(o, stdout))
+		duplicatesCmd(o, stdout), officeCmd(o, stdout), backupCmd(o, stdout), migrateCmd(o, stdout))
 	return root
 }
 
@@ -140,7 +156,9 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	h := &server.Handler{Store: st, Attachments: att, Log: log}
+	m := metrics.New()
+	counted := m.Store(st)
+	h := &server.Handler{Store: counted, Attachments: att, Log: log}
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return err
@@ -162,7 +180,7 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer stopOffice()
-	srv := &http.Server{Addr: o.listen, Handler: mountConsole(o, h, console), TLSConfig: tlsCfg, ReadHeaderTimeout: 20 * time.Second,
+	srv := &http.Server{Addr: o.listen, Handler: mountConsole(o, m.Middleware(server.Health(st, h)), console), TLSConfig: tlsCfg, ReadHeaderTimeout: 20 * time.Second,
 		ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	sock := filepath.Join(o.data, server.AdminSocket)
@@ -172,8 +190,27 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 		return fmt.Errorf("admin socket: %w", err)
 	}
 	os.Chmod(sock, 0o600)
-	admin := &http.Server{Handler: server.AdminHandler(st), ReadHeaderTimeout: 10 * time.Second}
+	// The admin side: the office's commands, and the metrics, on the socket; the
+	// metrics also on --metrics-listen for a Prometheus on the district's network.
+	adminMux := http.NewServeMux()
+	adminMux.Handle("/", server.AdminHandler(st))
+	adminMux.Handle("GET /metrics", m.Handler())
+	adminMux.Handle("GET /backup", server.BackupHandler(st))
+	admin := &http.Server{Handler: adminMux, ReadHeaderTimeout: 10 * time.Second}
 	go admin.Serve(adminLn)
+	if o.metrics != "" {
+		mln, err := net.Listen("tcp", o.metrics)
+		if err != nil {
+			return fmt.Errorf("metrics: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", m.Handler())
+		mux.Handle("GET /healthz", server.Health(st, http.NotFoundHandler()))
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go msrv.Serve(mln)
+		defer msrv.Close()
+		log.Info("metrics", "addr", mln.Addr().String())
+	}
 
 	fmt.Fprintf(stdout, "doorstep-server listening on %s (data in %s)\ncertificate fingerprint: %s\noffice console: %s/office/\n", url, o.data, fp, officeURL)
 	if o.dev {

@@ -77,7 +77,7 @@ compare the fingerprints aloud.`,
 					return err
 				}
 				for _, c := range cards {
-					fmt.Fprintf(a.stdout, "%-8s %-10s %-10s %s\n", c.Code, c.Role, c.Fingerprint(), c.Name)
+					fmt.Fprintf(a.stdout, "%-8s %-10s %s  %s\n", c.Code, c.Role, c.Fingerprint(), c.Name)
 				}
 				return nil
 			})
@@ -96,11 +96,11 @@ func newBundleCmd(a *app) *cobra.Command {
 		Short: "Write your completed records (or a leader's decisions) into one sealed, signed file",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withSession(a, func(_ *localstore.DB, s *localstore.Session) error {
+			return withSession(a, func(db *localstore.DB, s *localstore.Session) error {
 				// Written beside the target and renamed: a stick pulled out mid-write
 				// leaves the old file or none, never half a bundle.
 				var n int
-				if err := writeAtomically(args[0], func(w *os.File) (err error) {
+				if err := db.WriteFile(args[0], func(w *os.File) (err error) {
 					n, err = s.ExportBundle(w)
 					return err
 				}); err != nil {

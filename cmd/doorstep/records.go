@@ -91,19 +91,28 @@ func newVerifyCmd(a *app) *cobra.Command {
 			}
 			fs.warn(a.stderr)
 			return withSession(a, func(db *localstore.DB, s *localstore.Session) error {
-				if err := db.Check(); err != nil {
-					return err
-				}
+				// The records first, so a damaged one is named; then bbolt's own
+				// check of every page.
 				problems, err := s.Verify()
 				if err != nil {
 					return err
 				}
+				damaged := 0
+				for _, p := range problems {
+					fmt.Fprintln(a.stdout, p)
+					if p.Damaged {
+						damaged++
+					}
+				}
+				if err := db.Check(); err != nil {
+					return &exitError{code: 1, err: err}
+				}
+				if damaged > 0 {
+					return &exitError{code: 1, err: fmt.Errorf("%w: %d records cannot be read", localstore.ErrCorrupt, damaged)}
+				}
 				records, err := s.Records()
 				if err != nil {
 					return err
-				}
-				for _, p := range problems {
-					fmt.Fprintln(a.stdout, p)
 				}
 				// Each record is read with the form it was started with: one this laptop
 				// lacks, or answers that form cannot take, is a problem too.
@@ -142,7 +151,7 @@ func newBackupCmd(a *app) *cobra.Command {
 			}
 			defer db.Close()
 			var n int64
-			if err := writeAtomically(dest, func(w *os.File) (err error) {
+			if err := db.WriteFile(dest, func(w *os.File) (err error) {
 				n, err = db.Backup(w)
 				return err
 			}); err != nil {

@@ -67,7 +67,7 @@ It prints the file it wrote.`,
 				return err
 			}
 			fs.warn(a.stderr)
-			return withSession(a, func(_ *localstore.DB, s *localstore.Session) error {
+			return withSession(a, func(db *localstore.DB, s *localstore.Session) error {
 				cases, err := s.Cases(localstore.CaseFilter{})
 				if err != nil {
 					return err
@@ -94,7 +94,8 @@ It prints the file it wrote.`,
 					}
 					in.Villages = villages
 				}
-				if err := writeAtomically(out, func(w *os.File) error { return report.Write(kind, f, in, w) }); err != nil {
+				in.TempDir = db.TempDir()
+				if err := db.WriteFile(out, func(w *os.File) error { return report.Write(kind, f, in, w) }); err != nil {
 					return err
 				}
 				path, err := filepath.Abs(out)
@@ -117,28 +118,4 @@ It prints the file it wrote.`,
 	fl.StringVar(&unit, "unit", "", "the reporting unit printed on the report (default: the roster's town)")
 	fl.BoolVar(&unmasked, "unmasked", false, "print full certificate numbers in the register")
 	return cmd
-}
-
-// writeAtomically writes a file beside its target and renames it into place: a report
-// half written (a full disk, a pulled USB stick) never replaces a good one.
-func writeAtomically(path string, write func(*os.File) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".doorstep-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	err = write(tmp)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }

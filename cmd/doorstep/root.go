@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/doorstep-survey/doorstep/config"
+	"github.com/doorstep-survey/doorstep/localstore"
 )
 
 // version is set at build time:
@@ -174,6 +175,16 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 
 // execute runs root, which newRootCmd built for a, and turns its error into
 // an exit code and a message on a.stderr.
+// restoreAdvice says what to do with a damaged data file, in the configured language.
+func restoreAdvice(a *app) string {
+	if a.cfg.Language == "en" {
+		return "doorstep: the data file is damaged: restore it from the last copy made with `doorstep backup` " +
+			"(put the copy in the data folder as " + localstore.FileName + "); the damaged file has not been changed"
+	}
+	return "doorstep: 数据文件已损坏：请用最近一次 `doorstep backup` 做的副本恢复（把副本放进数据文件夹，命名为 " +
+		localstore.FileName + "）；损坏的文件没有被改动"
+}
+
 func execute(ctx context.Context, a *app, root *cobra.Command, args []string) int {
 	if args == nil {
 		args = []string{} // cobra reads os.Args when given nil
@@ -209,6 +220,10 @@ func execute(ctx context.Context, a *app, root *cobra.Command, args []string) in
 		// One complaint a line (config reports every bad setting).
 		for _, line := range strings.Split(strings.TrimRight(err.Error(), "\n"), "\n") {
 			fmt.Fprintf(a.stderr, "doorstep: %s\n", line)
+		}
+		if errors.Is(err, localstore.ErrCorrupt) {
+			// Whatever the command, a damaged file gets the one thing to do about it.
+			fmt.Fprintln(a.stderr, restoreAdvice(a))
 		}
 	}
 	return code

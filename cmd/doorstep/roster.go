@@ -37,11 +37,13 @@ func newRosterImportCmd(a *app) *cobra.Command {
 					return err
 				}
 			}
-			res, err := roster.ParseFile(args[0], f.ReferenceDate)
-			if err != nil {
-				return err
-			}
-			return withSession(a, func(_ *localstore.DB, s *localstore.Session) error {
+			return withSession(a, func(db *localstore.DB, s *localstore.Session) error {
+				// A large sheet the reader spills to disk goes to the data folder's
+				// scratch folder, emptied at every start: it holds names and numbers.
+				res, err := roster.ParseFileIn(args[0], f.ReferenceDate, db.TempDir())
+				if err != nil {
+					return err
+				}
 				rep, err := s.ImportRoster(res.Rows, args[0])
 				if err != nil {
 					return err

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -31,7 +33,13 @@ system's certificates.`,
 					return err
 				}
 				host, _ := os.Hostname()
-				resp, err := c.Enroll(cmd.Context(), args[1], host)
+				keys, err := s.BundleKeys()
+				if err != nil {
+					return err
+				}
+				card := keys.Card()
+				resp, err := c.EnrollUser(cmd.Context(), dsync.EnrollRequest{Code: args[1], Device: host,
+					SigningKey: base64.StdEncoding.EncodeToString(card.Verify), Card: card.String()})
 				if err != nil {
 					return speak(a, err)
 				}
@@ -69,8 +77,8 @@ func newSyncCmd(a *app) *cobra.Command {
 				rep, err := sy.Round(cmd.Context())
 				if asJSON {
 					out := map[string]any{"pushed": rep.Pushed, "duplicates": rep.Duplicates, "stale": rep.Stale,
-						"rejected": rep.Rejected, "pulled": rep.Pulled, "roster": rep.Roster, "queued": rep.Queued,
-						"reasons": rep.Reasons, "bytes_sent": rep.Bytes}
+						"rejected": rep.Rejected, "held": rep.Held, "pulled": rep.Pulled, "roster": rep.Roster, "queued": rep.Queued,
+						"reasons": append([]string{}, rep.Reasons...), "bytes_sent": rep.Bytes}
 					if err != nil {
 						out["error"] = err.Error()
 					}
@@ -78,8 +86,8 @@ func newSyncCmd(a *app) *cobra.Command {
 					enc.SetIndent("", "  ")
 					enc.Encode(out)
 				} else {
-					fmt.Fprintf(a.stdout, "sent %d, already there %d, refused %d; received %d records and %d roster cases; %d still queued\n",
-						rep.Pushed, rep.Duplicates, rep.Rejected, rep.Pulled, rep.Roster, rep.Queued)
+					fmt.Fprintf(a.stdout, "sent %d, already there %d, refused %d, held by the server %d; received %d records and %d roster cases; %d still queued\n",
+						rep.Pushed, rep.Duplicates, rep.Rejected, rep.Held, rep.Pulled, rep.Roster, rep.Queued)
 					for _, r := range rep.Reasons {
 						fmt.Fprintln(a.stdout, r)
 					}
@@ -128,11 +136,20 @@ func speak(a *app, err error) error {
 	return err
 }
 
-// tuiSyncer runs rounds for the screens: it adapts the sync report to theirs.
-type tuiSyncer struct{ s *dsync.Syncer }
+// tuiSyncer runs rounds for the screens: it adapts the sync report to theirs, and
+// answers when to try again with sync's one retry policy.
+type tuiSyncer struct {
+	s      *dsync.Syncer
+	policy *dsync.Policy
+}
 
 func (t tuiSyncer) Round(ctx context.Context) (tui.SyncResult, error) {
+	// The loop runs no round after a security stop until a person asks for one:
+	// this round is that person acting.
+	t.policy.Resume()
 	rep, err := t.s.Round(ctx)
 	return tui.SyncResult{Pushed: rep.Pushed, Duplicates: rep.Duplicates, Rejected: rep.Rejected,
 		Pulled: rep.Pulled + rep.Roster, Queued: rep.Queued, Rejections: rep.Reasons}, err
 }
+
+func (t tuiSyncer) Next(err error) (time.Duration, bool) { return t.policy.After(err) }

@@ -15,6 +15,7 @@ import (
 	"github.com/doorstep-survey/doorstep/config"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/speech"
+	dsync "github.com/doorstep-survey/doorstep/sync"
 	"github.com/doorstep-survey/doorstep/tui"
 )
 
@@ -109,7 +110,7 @@ func superviseSync(ctx context.Context, sessions <-chan *localstore.Session, tri
 			send(tui.SyncConfigMsg{Server: sy.Client.Base})
 			loopCtx, cancel := context.WithCancel(ctx)
 			stop = cancel
-			go tui.SyncLoop(loopCtx, tuiSyncer{sy}, 5*time.Minute, trigger, send)
+			go tui.SyncLoop(loopCtx, tuiSyncer{sy, dsync.RoundPolicy(5 * time.Minute)}, 5*time.Minute, trigger, send)
 		}
 	}
 }

@@ -30,7 +30,9 @@ func signedChain(n int) record.Revision {
 	}
 	h := r.ContentHash()
 	r.Signatures = []record.Signature{{Role: record.SignerRespondent, Name: "本人", ContentHash: h}, {Role: record.SignerEnumerator, Name: "李", ContentHash: h}}
-	add(record.AuditEntry{Action: record.ActionSign})
+	for _, sig := range r.Signatures {
+		add(record.AuditEntry{Action: record.ActionSign, Question: string(sig.Role), New: json.RawMessage(`{"content_hash":"` + h + `"}`)})
+	}
 	add(record.AuditEntry{Action: record.ActionStatus, New: json.RawMessage(`"completed"`)})
 	r.Status, r.AuditLen, r.AuditHead, r.Revision = record.StatusCompleted, uint64(len(audit)), prev, uint64(len(audit))
 	return record.Revision{Record: r, Audit: audit}
@@ -87,9 +89,9 @@ func TestCheck(t *testing.T) {
 }
 
 func TestDecide(t *testing.T) {
-	full := signedChain(4) // 6 entries
+	full := signedChain(3) // 6 entries
 	heads := record.Heads(full.Audit)
-	other := signedChain(5) // parts from full at entry 5
+	other := signedChain(4) // parts from full at entry 4
 	otherHeads := record.Heads(other.Audit)
 	short := record.Revision{Record: full.Record, Audit: full.Audit[:4]}
 	received := time.Date(2026, 10, 2, 8, 0, 0, 0, time.UTC)

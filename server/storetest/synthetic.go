@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -23,6 +24,15 @@ func Synthetic(base record.Revision, i int, village string) dsync.PushItem {
 		r.Signatures[j].ContentHash = h
 	}
 	audit := record.Unlinked(base.Audit)
+	for j, e := range audit {
+		// The chain records each signature with the content it signed.
+		if e.Action == record.ActionSign {
+			var v map[string]string
+			_ = json.Unmarshal(e.New, &v)
+			v["content_hash"] = h
+			audit[j].New, _ = json.Marshal(v)
+		}
+	}
 	record.Relink(audit)
 	r.AuditLen, r.AuditHead = uint64(len(audit)), audit[len(audit)-1].Hash
 	return dsync.PushItem{Seq: uint64(i), Revision: record.Revision{Record: r, Audit: record.Unlinked(audit)},

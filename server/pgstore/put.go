@@ -1,0 +1,292 @@
+package pgstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/doorstep-survey/doorstep/record"
+	"github.com/doorstep-survey/doorstep/server/store"
+	dsync "github.com/doorstep-survey/doorstep/sync"
+)
+
+var _ store.Store = (*Store)(nil)
+
+// PutBatch judges and stores a batch in one transaction. The chains are checked before
+// it (the costly part); inside it the batch is the log's one writer, so that what it
+// reads of the records it decides on cannot change under it, and the rest of the work
+// is a handful of round trips whatever the batch's size: one to read what is held of
+// every record of the batch, a few to write what is stored.
+func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.Arrival) ([]dsync.PushResult, error) {
+	results := make([]dsync.PushResult, len(items))
+	var checked []int
+	for i, a := range items {
+		res, ok := store.Check(from.User, a)
+		if ok && hasNUL(from, a) {
+			res.Reason, ok = "the record holds a NUL character (\\u0000), which the district's database cannot keep", false
+		}
+		results[i] = res
+		if ok {
+			checked = append(checked, i)
+		}
+	}
+	if len(checked) == 0 {
+		return results, nil
+	}
+	// Packed before the transaction: deflating is the costly part of a write, and the
+	// transaction holds the log.
+	packed := make(map[int][]byte, len(checked))
+	for _, i := range checked {
+		data, err := packRevision(items[i].Item.Revision)
+		if err != nil {
+			return nil, fmt.Errorf("store a batch of %d: %w", len(items), err)
+		}
+		packed[i] = data
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		return s.put(ctx, tx, from, items, checked, packed, results)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store a batch of %d: %w", len(items), err)
+	}
+	return results, nil
+}
+
+type revKey struct {
+	id  string
+	rev uint64
+}
+
+// batchHeld is what the server holds of a batch's records, updated as the batch's own
+// items are stored, so that an item is decided against one stored before it.
+type batchHeld struct {
+	latest  map[string]*store.HeldLatest
+	same    map[revKey]*store.HeldRevision
+	persons map[string][]string // person key → record ids
+}
+
+func (h *batchHeld) of(id string, rev uint64, person string) store.Held {
+	held := store.Held{Latest: h.latest[id], Same: h.same[revKey{id, rev}]}
+	for _, other := range h.persons[person] {
+		if other != id {
+			held.Others = append(held.Others, other)
+		}
+	}
+	return held
+}
+
+func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, checked []int) (*batchHeld, error) {
+	var ids, persons []string
+	var revIDs []string
+	var revNums []int64
+	for _, i := range checked {
+		r := items[i].Item.Revision.Record
+		ids = append(ids, r.ID)
+		revIDs, revNums = append(revIDs, r.ID), append(revNums, int64(r.Revision))
+		if pk := personKey(items[i]); pk != "" {
+			persons = append(persons, pk)
+		}
+	}
+	h := &batchHeld{latest: map[string]*store.HeldLatest{}, same: map[revKey]*store.HeldRevision{}, persons: map[string][]string{}}
+	b := &pgx.Batch{}
+	b.Queue(`SELECT record_id, revision, heads FROM records WHERE record_id = ANY($1)`, ids).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var id string
+			var l store.HeldLatest
+			var rev int64
+			if err := rows.Scan(&id, &rev, &l.Heads); err != nil {
+				return err
+			}
+			l.Revision = uint64(rev)
+			h.latest[id] = &l
+		}
+		return rows.Err()
+	})
+	b.Queue(`SELECT r.record_id, r.revision, r.head, r.server_id, r.received FROM revisions r
+		JOIN unnest($1::text[], $2::bigint[]) AS k(id, rev) ON r.record_id = k.id AND r.revision = k.rev`, revIDs, revNums).
+		Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				var id string
+				var rev int64
+				var hr store.HeldRevision
+				if err := rows.Scan(&id, &rev, &hr.Head, &hr.ServerID, &hr.Received); err != nil {
+					return err
+				}
+				hr.Received = hr.Received.UTC()
+				h.same[revKey{id, uint64(rev)}] = &hr
+			}
+			return rows.Err()
+		})
+	b.Queue(`SELECT person_key, record_id FROM records WHERE person_key = ANY($1) ORDER BY record_id`, persons).
+		Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				var pk, id string
+				if err := rows.Scan(&pk, &id); err != nil {
+					return err
+				}
+				h.persons[pk] = append(h.persons[pk], id)
+			}
+			return rows.Err()
+		})
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return nil, fmt.Errorf("read what is held: %w", err)
+	}
+	return h, nil
+}
+
+// personKey is store.PersonKey as the database keeps it: PostgreSQL's text holds no
+// NUL, so the pair is written as a JSON array.
+func personKey(a store.Arrival) string {
+	subject, form := a.Item.Case.Subject, a.Item.Revision.Record.FormID
+	if store.PersonKey(subject, form) == "" {
+		return ""
+	}
+	data, _ := json.Marshal([2]string{subject, form})
+	return string(data)
+}
+
+func splitPersonKey(pk string) (subject, form string) {
+	var pair [2]string
+	json.Unmarshal([]byte(pk), &pair)
+	return pair[0], pair[1]
+}
+
+// hasNUL reports whether a field the database keeps as text holds a NUL character
+// (JSON lets a laptop send one as \u0000): PostgreSQL would refuse the whole batch, and
+// the laptop would send it again for ever.
+func hasNUL(from store.Caller, a store.Arrival) bool {
+	r := a.Item.Revision.Record
+	fields := []string{r.ID, r.FormID, r.Enumerator, string(r.Status), a.Item.Case.Subject, a.Item.Case.Name,
+		a.Item.Case.Village, from.User.Code, from.Device}
+	for _, p := range r.Photos {
+		fields = append(fields, p.Hash)
+	}
+	for _, f := range fields {
+		if strings.IndexByte(f, 0) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// recordState is a record's row after the batch.
+type recordState struct {
+	revision uint64
+	heads    []string
+	person   string
+}
+
+func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte, results []dsync.PushResult) error {
+	last, err := lockLog(ctx, tx)
+	if err != nil {
+		return err
+	}
+	held, err := s.readHeld(ctx, tx, items, checked)
+	if err != nil {
+		return err
+	}
+	var (
+		revRows    [][]any
+		latestIdx  = map[string]int{} // record id → its row in revRows that stays latest
+		records    = map[string]*recordState{}
+		recordList []string
+		entries    []logEntry
+		dupMarks   = map[string][]string{} // person key → every record of it
+		reopen     = map[string]bool{}     // person key → a new record joined it
+		dupFirst   = map[string]int64{}
+		// PostgreSQL keeps microseconds: a receipt given now reads back the same later.
+		now = s.now().UTC().Truncate(time.Microsecond)
+	)
+	for _, i := range checked {
+		a := items[i]
+		rev := a.Item.Revision
+		r := rev.Record
+		pk := personKey(a)
+		d := store.Decide(held.of(r.ID, r.Revision, pk), a)
+		res := &results[i]
+		res.Result, res.Reason, res.Retry = d.Result, d.Reason, d.Retry
+		if d.Result == dsync.Duplicate {
+			res.ServerID, res.Received = d.Receipt.ServerID, d.Receipt.Received
+		}
+		if d.Result != dsync.Stored {
+			continue
+		}
+		last++
+		seq := last
+		serverID := fmt.Sprintf("%s-%d", s.serverID, seq)
+		photos := make([]string, len(r.Photos))
+		for j, p := range r.Photos {
+			photos[j] = p.Hash
+		}
+		head := rev.Audit[len(rev.Audit)-1].Hash
+		if j, ok := latestIdx[r.ID]; ok {
+			revRows[j][3] = false
+		}
+		latestIdx[r.ID] = len(revRows)
+		revRows = append(revRows, []any{int64(seq), r.ID, int64(r.Revision), true, serverID, a.Item.Case.Subject,
+			a.Item.Case.Name, a.Item.Case.Village, r.FormID, r.Enumerator, from.User.Code, from.Device, string(r.Status),
+			photos, head, now, packed[i]})
+		heads := record.Heads(rev.Audit)
+		isNew := held.latest[r.ID] == nil
+		held.latest[r.ID] = &store.HeldLatest{Revision: r.Revision, Heads: heads}
+		held.same[revKey{r.ID, r.Revision}] = &store.HeldRevision{Head: head, ServerID: serverID, Received: now}
+		if pk != "" && !slices.Contains(held.persons[pk], r.ID) {
+			held.persons[pk] = append(held.persons[pk], r.ID)
+		}
+		if records[r.ID] == nil {
+			recordList = append(recordList, r.ID)
+		}
+		records[r.ID] = &recordState{revision: r.Revision, heads: heads, person: pk}
+		if len(d.DuplicateOf) > 0 {
+			dupMarks[pk] = append(append([]string(nil), d.DuplicateOf...), r.ID)
+			reopen[pk] = reopen[pk] || isNew
+			if _, ok := dupFirst[pk]; !ok {
+				dupFirst[pk] = int64(seq)
+			}
+		}
+		entries = append(entries, logEntry{Seq: seq, Kind: kindRevision, Village: a.Item.Case.Village, RecordID: r.ID,
+			From: from.User.Code, Enumerators: []string{r.Enumerator}})
+		res.ServerID, res.Received = serverID, now
+	}
+	if len(revRows) == 0 {
+		return nil
+	}
+	// The records' earlier revisions stop being their latest.
+	if _, err := tx.Exec(ctx, `UPDATE revisions SET latest = false WHERE latest AND record_id = ANY($1)`, recordList); err != nil {
+		return fmt.Errorf("store revisions: %w", err)
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"revisions"}, []string{"seq", "record_id", "revision", "latest", "server_id",
+		"subject", "name", "village", "form_id", "enumerator", "from_user", "device", "status", "photos", "head", "received", "data"},
+		pgx.CopyFromRows(revRows)); err != nil {
+		return fmt.Errorf("store revisions: %w", err)
+	}
+	b := &pgx.Batch{}
+	for _, id := range recordList {
+		rs := records[id]
+		b.Queue(`INSERT INTO records (record_id, revision, heads, person_key) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (record_id) DO UPDATE SET revision = excluded.revision, heads = excluded.heads, person_key = excluded.person_key`,
+			id, int64(rs.revision), rs.heads, nullable(rs.person))
+	}
+	for pk, ids := range dupMarks {
+		subject, form := splitPersonKey(pk)
+		b.Queue(`UPDATE records SET duplicate = true WHERE record_id = ANY($1)`, ids)
+		if reopen[pk] {
+			// A new record of a person the district had decided on: decide again.
+			b.Queue(`INSERT INTO duplicates (person_key, subject, form_id, found) VALUES ($1, $2, $3, $4)
+				ON CONFLICT (person_key) DO UPDATE SET kept = '', resolved_by = '', resolved_at = NULL`,
+				pk, subject, form, dupFirst[pk])
+		} else {
+			b.Queue(`INSERT INTO duplicates (person_key, subject, form_id, found) VALUES ($1, $2, $3, $4)
+				ON CONFLICT (person_key) DO NOTHING`, pk, subject, form, dupFirst[pk])
+		}
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("store records: %w", err)
+	}
+	return insertLog(ctx, tx, entries)
+}
