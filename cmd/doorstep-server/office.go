@@ -199,7 +199,9 @@ func serveOffice(o *opts, console *office.Handler, tlsCfg *tls.Config, serverURL
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/office/", console)
-	srv := &http.Server{Handler: mux, TLSConfig: tlsCfg, ReadHeaderTimeout: 20 * time.Second, ReadTimeout: 5 * time.Minute,
+	// A copy: http.Server sets up HTTP/2 in the config it is given, and the laptops'
+	// server is given the same one (a data race under -race).
+	srv := &http.Server{Handler: mux, TLSConfig: tlsCfg.Clone(), ReadHeaderTimeout: 20 * time.Second, ReadTimeout: 5 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	go srv.ServeTLS(ln, "", "")
 	return "https://" + publicAddr(ln.Addr().String()), func() {
