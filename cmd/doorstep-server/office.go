@@ -199,8 +199,8 @@ func serveOffice(o *opts, console *office.Handler, tlsCfg *tls.Config, serverURL
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/office/", console)
-	// A copy: http.Server sets up HTTP/2 in the config it is given, and the laptops'
-	// server is given the same one (a data race under -race).
+	// A config of its own: each http.Server adds its protocols (h2) to the config it is
+	// given, so two servers sharing one write it at once (the race detector caught it).
 	srv := &http.Server{Handler: mux, TLSConfig: tlsCfg.Clone(), ReadHeaderTimeout: 20 * time.Second, ReadTimeout: 5 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	go srv.ServeTLS(ln, "", "")
