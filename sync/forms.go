@@ -140,9 +140,9 @@ func (s *Syncer) receiveForms(ctx context.Context, key string, rep *Report) erro
 	got := map[string]bool{}
 	for _, sf := range resp.Forms {
 		f, why := s.takeForm(ed25519.PublicKey(pub), sf)
-		if why != "" {
-			rep.Reasons = append(rep.Reasons, fmt.Sprintf("区县发来的表单 %.40s@%.20s 没有采用 / the district's form %.40s@%.20s was refused: %s",
-				cleanWord(sf.ID), cleanWord(sf.Version), cleanWord(sf.ID), cleanWord(sf.Version), why))
+		if why.en != "" {
+			rep.Reasons = append(rep.Reasons, fmt.Sprintf("区县发来的表单 %.40s@%.20s 没有采用：%s / the district's form %.40s@%.20s was refused: %s",
+				cleanWord(sf.ID), cleanWord(sf.Version), why.zh, cleanWord(sf.ID), cleanWord(sf.Version), why.en))
 			continue
 		}
 		if f != nil {
@@ -181,44 +181,51 @@ func (s *Syncer) hasForm(name string, got map[string]bool) bool {
 	return err == nil
 }
 
+// formRefusal is why a received form was not taken, in both languages; zero when taken.
+type formRefusal struct{ zh, en string }
+
 // takeForm checks one form and keeps it. It returns the form kept (nil when the laptop
 // had it already) or why it was refused.
-func (s *Syncer) takeForm(pub ed25519.PublicKey, sf SignedForm) (*forms.Form, string) {
+func (s *Syncer) takeForm(pub ed25519.PublicKey, sf SignedForm) (*forms.Form, formRefusal) {
 	if !safeName.MatchString(sf.ID) || !safeName.MatchString(sf.Version) {
-		return nil, "not a form name"
+		return nil, formRefusal{"名称不合格式", "not a form name"}
 	}
 	if !ed25519.Verify(pub, FormMessage(sf.ID, sf.Version, sf.YAML), sf.Sig) {
-		return nil, "not signed by the district (changed in transit?)"
+		return nil, formRefusal{"区县签名不对（可能在传输中被改动）", "not signed by the district (changed in transit?)"}
 	}
 	name := sf.ID + "@" + sf.Version + ".yaml"
 	f, err := forms.Load(name, sf.YAML)
 	if err != nil {
-		return nil, "does not load: " + cleanWord(err.Error())
+		// Most likely a form of a newer Doorstep: this program cannot read it.
+		return nil, formRefusal{"这个程序读不了它（可能需要更新 Doorstep）：" + cleanWord(err.Error()), "does not load (Doorstep may need updating): " + cleanWord(err.Error())}
 	}
 	if f.ID != sf.ID || f.Version != sf.Version {
-		return nil, fmt.Sprintf("the file says it is %s@%s", cleanWord(f.ID), cleanWord(f.Version))
+		return nil, formRefusal{"文件内容与名称不符", fmt.Sprintf("the file says it is %s@%s", cleanWord(f.ID), cleanWord(f.Version))}
 	}
+	clash := formRefusal{"这台电脑已有同名同版本、内容不同的表单", ""}
 	if s.Forms.Have != nil {
 		if g, err := s.Forms.Have.Form(f.ID, f.Version); err == nil {
 			if g.Digest != f.Digest {
-				return nil, (&forms.ConflictError{ID: f.ID, Version: f.Version, First: filepath.Base(g.Source), Second: "the district's"}).Error()
+				clash.en = (&forms.ConflictError{ID: f.ID, Version: f.Version, First: filepath.Base(g.Source), Second: "the district's"}).Error()
+				return nil, clash
 			}
-			return nil, ""
+			return nil, formRefusal{}
 		}
 	}
 	path := filepath.Join(s.Forms.Dir, name)
 	if old, err := os.ReadFile(path); err == nil {
 		if bytes.Equal(old, sf.YAML) {
-			return nil, ""
+			return nil, formRefusal{}
 		}
 		// A file received earlier under this name with other bytes: the district
 		// changed a form without a new version. The one records were started with stays.
-		return nil, (&forms.ConflictError{ID: f.ID, Version: f.Version, First: "the one received before", Second: "the district's"}).Error()
+		clash.en = (&forms.ConflictError{ID: f.ID, Version: f.Version, First: "the one received before", Second: "the district's"}).Error()
+		return nil, clash
 	}
 	if err := writeFileAtomic(path, sf.YAML); err != nil {
-		return nil, "not saved: " + err.Error()
+		return nil, formRefusal{"保存失败：" + err.Error(), "not saved: " + err.Error()}
 	}
-	return f, ""
+	return f, formRefusal{}
 }
 
 // cleanWord is text from the server fit for a line of a report.

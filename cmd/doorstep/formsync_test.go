@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"encoding/json"
 	"io"
 	"log"
@@ -28,7 +29,9 @@ import (
 type districtWithForms struct {
 	url, pin  string
 	withForms atomic.Bool
-	// tamper: 0 nothing, 1 a byte of each form's YAML, 2 a byte of each signature.
+	// tamper: 0 nothing, 1 a byte of each form's YAML, 2 a byte of each signature,
+	// 3 a form this program cannot load, signed by the district (a form of a newer
+	// program's question types reaching an older laptop).
 	tamper atomic.Int32
 	enrol  func(code string) string
 }
@@ -83,7 +86,11 @@ func newDistrictWithForms(t *testing.T) *districtWithForms {
 			t.Error(err)
 		}
 		for i := range resp.Forms {
-			if mode == 1 {
+			switch mode {
+			case 3:
+				resp.Forms[i].YAML = []byte("id: " + resp.Forms[i].ID + "\nversion: \"" + resp.Forms[i].Version + "\"\nquestions: [{id: R1, type: hologram}]\n")
+				resp.Forms[i].Sig = ed25519.Sign(key, dsync.FormMessage(resp.Forms[i].ID, resp.Forms[i].Version, resp.Forms[i].YAML))
+			case 1:
 				// A letter of the first comment: the form still loads, only the
 				// signature tells.
 				at := bytes.Index(resp.Forms[i].YAML, []byte("survey year"))
@@ -91,7 +98,7 @@ func newDistrictWithForms(t *testing.T) *districtWithForms {
 					t.Fatal("person-2022.yaml changed: pick another byte to flip")
 				}
 				resp.Forms[i].YAML[at] ^= 0x20
-			} else {
+			default:
 				resp.Forms[i].Sig[0] ^= 1
 			}
 		}
@@ -166,10 +173,14 @@ func TestDistrictSendsForms(t *testing.T) {
 	env := as(lap, "E001")
 	must(t, env, "enroll", d.url, d.enrol("E001"), "--fingerprint", d.pin)
 	cfg := config.Config{DataDir: lap}
-	for _, mode := range []int32{1, 2} {
+	for _, mode := range []int32{1, 2, 3} {
 		d.tamper.Store(mode)
 		why := syncReasons(t, env)
-		if !strings.Contains(why, "person-2022@2022.1 was refused: not signed by the district") {
+		want := "person-2022@2022.1 was refused: not signed by the district"
+		if mode == 3 {
+			want = "person-2022@2022.1 was refused: does not load"
+		}
+		if !strings.Contains(why, want) {
 			t.Errorf("tamper %d: the round said %q", mode, why)
 		}
 		if !strings.Contains(why, "lacks") {
