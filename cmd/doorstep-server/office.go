@@ -199,7 +199,9 @@ func serveOffice(o *opts, console *office.Handler, tlsCfg *tls.Config, serverURL
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/office/", console)
-	srv := &http.Server{Handler: mux, TLSConfig: tlsCfg, ReadHeaderTimeout: 20 * time.Second, ReadTimeout: 5 * time.Minute,
+	// A config of its own: each http.Server adds its protocols (h2) to the config it is
+	// given, so two servers sharing one write it at once (the race detector caught it).
+	srv := &http.Server{Handler: mux, TLSConfig: tlsCfg.Clone(), ReadHeaderTimeout: 20 * time.Second, ReadTimeout: 5 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	go srv.ServeTLS(ln, "", "")
 	return "https://" + publicAddr(ln.Addr().String()), func() {
