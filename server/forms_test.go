@@ -130,3 +130,47 @@ func TestFormShelf(t *testing.T) {
 		t.Errorf("a second person-2022@2022.1: %v", err)
 	}
 }
+
+// BenchmarkFormsEveryRound is what each sync round costs the server when the laptop
+// has every form already: the answer is the choice alone.
+func BenchmarkFormsEveryRound(b *testing.B) {
+	data := b.TempDir()
+	key, err := server.LoadSigningKey(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	person, _ := forms.Builtin("person-2021")
+	community, _ := forms.Builtin("community-2021")
+	shelf, err := server.OpenFormShelf(data, "", key, person, community)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := boltstore.Open(b.TempDir(), boltstore.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	code, _ := st.AddEnrolment(b.Context(), dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
+	tok, _, err := st.Enroll(b.Context(), code, "laptop")
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := &server.Handler{Store: st, Forms: shelf, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), RatePerMinute: 1 << 30}
+	for _, have := range []string{"", person.Digest + "," + community.Digest} {
+		name := "have-none"
+		if have != "" {
+			name = "have-all"
+		}
+		b.Run(name, func(b *testing.B) {
+			var n int
+			for b.Loop() {
+				r := httptest.NewRequest(http.MethodGet, "/v1/forms?have="+have, nil)
+				r.Header.Set("Authorization", "Bearer "+tok)
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, r)
+				n = w.Body.Len()
+			}
+			b.ReportMetric(float64(n), "bytes/answer")
+		})
+	}
+}
