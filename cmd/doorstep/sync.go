@@ -82,7 +82,7 @@ func newSyncCmd(a *app) *cobra.Command {
 				if asJSON {
 					out := map[string]any{"pushed": rep.Pushed, "duplicates": rep.Duplicates, "stale": rep.Stale,
 						"rejected": rep.Rejected, "held": rep.Held, "pulled": rep.Pulled, "roster": rep.Roster, "queued": rep.Queued,
-						"reasons": append([]string{}, rep.Reasons...), "bytes_sent": rep.Bytes}
+						"reasons": append([]string{}, rep.Reasons...), "bytes_sent": rep.Bytes, "forms": rep.Forms}
 					if err != nil {
 						out["error"] = err.Error()
 					}
@@ -92,6 +92,9 @@ func newSyncCmd(a *app) *cobra.Command {
 				} else {
 					fmt.Fprintf(a.stdout, "sent %d, already there %d, refused %d, held by the server %d; received %d records and %d roster cases; %d still queued\n",
 						rep.Pushed, rep.Duplicates, rep.Rejected, rep.Held, rep.Pulled, rep.Roster, rep.Queued)
+					if rep.Forms > 0 {
+						fmt.Fprintf(a.stdout, "received %d forms from the district (in use from the next start)\n", rep.Forms)
+					}
 					for _, r := range rep.Reasons {
 						fmt.Fprintln(a.stdout, r)
 					}
