@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/doorstep-survey/doorstep/forms"
@@ -123,6 +124,19 @@ func (s *Syncer) receiveForms(ctx context.Context, key string, rep *Report) erro
 			have = append(have, f.Digest)
 		}
 	}
+	// And those received since the registry was loaded (a program that has run since
+	// before an earlier round): not sent again every round.
+	if entries, err := os.ReadDir(s.Forms.Dir); err == nil {
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ".yaml") {
+				if data, err := os.ReadFile(filepath.Join(s.Forms.Dir, e.Name())); err == nil {
+					have = append(have, FormDigest(data))
+				}
+			}
+		}
+	}
+	slices.Sort(have)
+	have = slices.Compact(have)
 	var resp FormsResponse
 	_, err = s.Client.do(ctx, http.MethodGet, "/v1/forms?"+url.Values{"have": {strings.Join(have, ",")}}.Encode(), nil, false, nil, &resp)
 	var se *Error
@@ -168,16 +182,23 @@ func (s *Syncer) receiveForms(ctx context.Context, key string, rep *Report) erro
 	return writeFileAtomic(filepath.Join(s.Forms.Dir, DistrictChoiceFile), data)
 }
 
-// hasForm reports whether the laptop has the form name ("id@version") or just took it.
+// hasForm reports whether the laptop has the form name ("id@version"), took it this
+// round or an earlier one.
 func (s *Syncer) hasForm(name string, got map[string]bool) bool {
 	if got[name] {
 		return true
 	}
 	id, version, ok := strings.Cut(name, "@")
-	if !ok || s.Forms.Have == nil {
+	if !ok || !safeName.MatchString(id) || !safeName.MatchString(version) {
 		return false
 	}
-	_, err := s.Forms.Have.Form(id, version)
+	if s.Forms.Have != nil {
+		if _, err := s.Forms.Have.Form(id, version); err == nil {
+			return true
+		}
+	}
+	// Received in an earlier round, after the registry was loaded.
+	_, err := os.Stat(filepath.Join(s.Forms.Dir, name+".yaml"))
 	return err == nil
 }
 

@@ -16,7 +16,9 @@ import (
 	"testing"
 
 	"github.com/doorstep-survey/doorstep/config"
+	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
 	dsync "github.com/doorstep-survey/doorstep/sync"
@@ -33,7 +35,9 @@ type districtWithForms struct {
 	// 3 a form this program cannot load, signed by the district (a form of a newer
 	// program's question types reaching an older laptop).
 	tamper atomic.Int32
-	enrol  func(code string) string
+	// sent is how many forms the last /v1/forms answer carried.
+	sent  atomic.Int32
+	enrol func(code string) string
 }
 
 func newDistrictWithForms(t *testing.T) *districtWithForms {
@@ -75,7 +79,7 @@ func newDistrictWithForms(t *testing.T) *districtWithForms {
 			return
 		}
 		mode := d.tamper.Load()
-		if r.URL.Path != "/v1/forms" || mode == 0 {
+		if r.URL.Path != "/v1/forms" {
 			now.ServeHTTP(w, r)
 			return
 		}
@@ -85,6 +89,7 @@ func newDistrictWithForms(t *testing.T) *districtWithForms {
 		if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
 			t.Error(err)
 		}
+		d.sent.Store(int32(len(resp.Forms)))
 		for i := range resp.Forms {
 			switch mode {
 			case 3:
@@ -98,7 +103,7 @@ func newDistrictWithForms(t *testing.T) *districtWithForms {
 					t.Fatal("person-2022.yaml changed: pick another byte to flip")
 				}
 				resp.Forms[i].YAML[at] ^= 0x20
-			default:
+			case 2:
 				resp.Forms[i].Sig[0] ^= 1
 			}
 		}
@@ -215,7 +220,26 @@ func TestDistrictSendsForms(t *testing.T) {
 		t.Errorf("verify: %s", out)
 	}
 	// A second round sends nothing again: the laptop said what it has.
-	if why := syncReasons(t, env); why != "" {
-		t.Errorf("a second round said %q", why)
+	if why := syncReasons(t, env); why != "" || d.sent.Load() != 0 {
+		t.Errorf("a second round said %q and was sent %d forms", why, d.sent.Load())
+	}
+	// Nor to a program that has run since before the form came (the screens': its
+	// registry is of its start).
+	db, err := localstore.Open(lap, localstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s, err := db.Unlock("E001", demo.DemoPassphrase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	builtinOnly, _, _ := forms.LoadRegistry("")
+	sy, err := newSyncer(s, "", formInbox(cfg, builtinOnly))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := sy.Round(t.Context()); err != nil || len(rep.Reasons) != 0 || d.sent.Load() != 0 {
+		t.Errorf("a round of a program started before: %v %+v, sent %d forms", err, rep, d.sent.Load())
 	}
 }
