@@ -6,7 +6,7 @@ import (
 )
 
 // TestBatchBytesFollowTheLink: a batch is sized to take a few seconds on the link as
-// it has shown itself — 32 KB on 64 kbit/s, so a reset wastes seconds, not the
+// it has shown itself — 48 KB on 64 kbit/s, so a reset wastes seconds, not the
 // 109 KB of a 256-record batch — halved by a failure, large on a fast link.
 func TestBatchBytesFollowTheLink(t *testing.T) {
 	var l linkEstimate
@@ -14,12 +14,12 @@ func TestBatchBytesFollowTheLink(t *testing.T) {
 		t.Errorf("first batch %d bytes", got)
 	}
 	l.answered(16<<10, 64<<10, 2*time.Second) // 8 KB/s: 64 kbit/s
-	if got := l.target(); got != 32<<10 {
-		t.Errorf("on 64 kbit/s: %d bytes, want 32 KB", got)
+	if got := l.target(); got != 48<<10 {
+		t.Errorf("on 64 kbit/s: %d bytes, want 48 KB", got)
 	}
 	l.failed()
-	if got := l.target(); got != 16<<10 {
-		t.Errorf("after a reset: %d bytes, want 16 KB", got)
+	if got := l.target(); got != 24<<10 {
+		t.Errorf("after a reset: %d bytes, want 24 KB", got)
 	}
 	for range 20 {
 		l.failed()

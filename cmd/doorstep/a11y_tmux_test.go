@@ -103,7 +103,7 @@ func TestTmuxRespondentViewHighContrast(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	x := tmux{t: t, socket: "doorstep-a11y-" + filepath.Base(dir)}
+	x := tmux{t: t, socket: fmt.Sprintf("doorstep-a11y-%d", os.Getpid())}
 	x.run("-f", "/dev/null", "new-session", "-d", "-s", "doorstep", "-x", "80", "-y", "24",
 		"env", "TERM=xterm-256color", "COLORTERM=truecolor", bin, "--data", data, "--theme", "high-contrast")
 	t.Cleanup(func() { exec.Command("tmux", "-L", x.socket, "kill-server").Run() })
@@ -198,7 +198,7 @@ func TestTmuxPlainAtATerminal(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	x := tmux{t: t, socket: "doorstep-plain-" + filepath.Base(dir)}
+	x := tmux{t: t, socket: fmt.Sprintf("doorstep-plain-%d", os.Getpid())}
 	x.run("-f", "/dev/null", "new-session", "-d", "-s", "doorstep", "-x", "80", "-y", "24",
 		"env", "TERM=xterm-256color", "ACCESSIBLE=1", bin, "--data", data)
 	t.Cleanup(func() { exec.Command("tmux", "-L", x.socket, "kill-server").Run() })

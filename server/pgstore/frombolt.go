@@ -249,14 +249,13 @@ func (s *Store) copyRoster(ctx context.Context, db *bolt.DB) error {
 	return err
 }
 
-// revisionJSON is a bbolt revision as this store keeps it: the stored revision,
-// unpacked (its chain linked again), as JSON.
-func revisionJSON(v []byte) (store.StoredRevision, []byte, error) {
+// revisionData is a bbolt revision and its data as this store keeps it (codec.go).
+func revisionData(v []byte) (store.StoredRevision, []byte, error) {
 	st, err := boltstore.DecodeRevision(v)
 	if err != nil {
 		return st, nil, err
 	}
-	data, err := json.Marshal(st)
+	data, err := packRevision(st.Revision)
 	return st, data, err
 }
 
@@ -264,7 +263,7 @@ func revisionJSON(v []byte) (store.StoredRevision, []byte, error) {
 // is each record's latest is set by copyRecords.
 func (s *Store) copyRevisions(ctx context.Context, db *bolt.DB) error {
 	return eachChunk(ctx, s, db, "revisions", func(_ pgx.Tx, b *pgx.Batch, _, v []byte) error {
-		st, data, err := revisionJSON(v)
+		st, data, err := revisionData(v)
 		if err != nil {
 			return err
 		}
@@ -422,7 +421,7 @@ func (s *Store) verify(ctx context.Context, db *bolt.DB, rep *MigrationReport) e
 	// Hash by hash: the revisions by their log position, the roster by its key.
 	err := compareHashes(ctx, s, db, rep, "revisions", `SELECT seq, sha256(data) FROM revisions WHERE seq = ANY($1)`,
 		func(_, v []byte) (int64, []byte, error) {
-			st, data, err := revisionJSON(v)
+			st, data, err := revisionData(v)
 			return int64(st.Seq), data, err
 		})
 	if err != nil {

@@ -39,6 +39,7 @@ func snap(t *testing.T, st store.Store, leader dsync.User) snapshot {
 		s.rows[i].ReceivedAt = s.rows[i].ReceivedAt.Truncate(time.Microsecond)
 	}
 	if err := st.Export(ctx, store.RecordFilter{All: true}, func(r store.StoredRevision) error {
+		r.Received = r.Received.Truncate(time.Microsecond)
 		s.export = append(s.export, r)
 		return nil
 	}); err != nil {

@@ -27,11 +27,11 @@ func (s *Store) Pull(ctx context.Context, u dsync.User, cursor uint64, limit int
 	for _, e := range entries {
 		switch e.Kind {
 		case kindRevision:
-			var st store.StoredRevision
-			if err := json.Unmarshal(e.Revision, &st); err != nil {
+			rev, err := unpackRevision(e.Revision)
+			if err != nil {
 				return dsync.PullResponse{}, fmt.Errorf("pull: revision at %d: %w", e.Seq, err)
 			}
-			resp.Revisions = append(resp.Revisions, st.Revision)
+			resp.Revisions = append(resp.Revisions, rev)
 		case kindRoster:
 			if e.Roster == nil {
 				continue

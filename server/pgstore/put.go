@@ -38,8 +38,18 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 	if len(checked) == 0 {
 		return results, nil
 	}
+	// Packed before the transaction: deflating is the costly part of a write, and the
+	// transaction holds the log.
+	packed := make(map[int][]byte, len(checked))
+	for _, i := range checked {
+		data, err := packRevision(items[i].Item.Revision)
+		if err != nil {
+			return nil, fmt.Errorf("store a batch of %d: %w", len(items), err)
+		}
+		packed[i] = data
+	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		return s.put(ctx, tx, from, items, checked, results)
+		return s.put(ctx, tx, from, items, checked, packed, results)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store a batch of %d: %w", len(items), err)
@@ -171,7 +181,7 @@ type recordState struct {
 	person   string
 }
 
-func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []store.Arrival, checked []int, results []dsync.PushResult) error {
+func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte, results []dsync.PushResult) error {
 	last, err := lockLog(ctx, tx)
 	if err != nil {
 		return err
@@ -208,13 +218,7 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		}
 		last++
 		seq := last
-		rev.Photos = nil
-		st := store.StoredRevision{Revision: rev, Case: a.Item.Case, From: from.User.Code, Device: from.Device,
-			Received: now, ServerID: fmt.Sprintf("%s-%d", s.serverID, seq), Seq: seq}
-		data, err := json.Marshal(st)
-		if err != nil {
-			return err
-		}
+		serverID := fmt.Sprintf("%s-%d", s.serverID, seq)
 		photos := make([]string, len(r.Photos))
 		for j, p := range r.Photos {
 			photos[j] = p.Hash
@@ -224,13 +228,13 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 			revRows[j][3] = false
 		}
 		latestIdx[r.ID] = len(revRows)
-		revRows = append(revRows, []any{int64(seq), r.ID, int64(r.Revision), true, st.ServerID, a.Item.Case.Subject,
+		revRows = append(revRows, []any{int64(seq), r.ID, int64(r.Revision), true, serverID, a.Item.Case.Subject,
 			a.Item.Case.Name, a.Item.Case.Village, r.FormID, r.Enumerator, from.User.Code, from.Device, string(r.Status),
-			photos, head, now, data})
+			photos, head, now, packed[i]})
 		heads := record.Heads(rev.Audit)
 		isNew := held.latest[r.ID] == nil
 		held.latest[r.ID] = &store.HeldLatest{Revision: r.Revision, Heads: heads}
-		held.same[revKey{r.ID, r.Revision}] = &store.HeldRevision{Head: head, ServerID: st.ServerID, Received: now}
+		held.same[revKey{r.ID, r.Revision}] = &store.HeldRevision{Head: head, ServerID: serverID, Received: now}
 		if pk != "" && !slices.Contains(held.persons[pk], r.ID) {
 			held.persons[pk] = append(held.persons[pk], r.ID)
 		}
@@ -247,7 +251,7 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		}
 		entries = append(entries, logEntry{Seq: seq, Kind: kindRevision, Village: a.Item.Case.Village, RecordID: r.ID,
 			From: from.User.Code, Enumerators: []string{r.Enumerator}})
-		res.ServerID, res.Received = st.ServerID, now
+		res.ServerID, res.Received = serverID, now
 	}
 	if len(revRows) == 0 {
 		return nil

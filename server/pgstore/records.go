@@ -132,7 +132,8 @@ func (s *Store) Export(ctx context.Context, f store.RecordFilter, fn func(store.
 	for {
 		cond, args := where(f, after)
 		args = append(args, exportPage)
-		rows, err := s.pool.Query(ctx, `SELECT r.seq, r.data, c.withdrawn FROM revisions r JOIN records c ON c.record_id = r.record_id`+
+		rows, err := s.pool.Query(ctx, `SELECT r.seq, r.data, c.withdrawn, r.subject, r.name, r.village, r.from_user, r.device, r.received,
+			r.server_id FROM revisions r JOIN records c ON c.record_id = r.record_id`+
 			cond+fmt.Sprintf(" ORDER BY r.seq LIMIT $%d", len(args)), args...)
 		if err != nil {
 			return fmt.Errorf("export: %w", err)
@@ -142,14 +143,17 @@ func (s *Store) Export(ctx context.Context, f store.RecordFilter, fn func(store.
 			var seq int64
 			var data []byte
 			var st store.StoredRevision
-			if err := rows.Scan(&seq, &data, &st.Withdrawn); err != nil {
+			if err := rows.Scan(&seq, &data, &st.Withdrawn, &st.Case.Subject, &st.Case.Name, &st.Case.Village, &st.From, &st.Device,
+				&st.Received, &st.ServerID); err != nil {
 				rows.Close()
 				return fmt.Errorf("export: %w", err)
 			}
-			if err := json.Unmarshal(data, &st); err != nil {
+			var err error
+			if st.Revision, err = unpackRevision(data); err != nil {
 				rows.Close()
 				return fmt.Errorf("export: revision at %d: %w", seq, err)
 			}
+			st.Seq, st.Received = uint64(seq), st.Received.UTC()
 			page = append(page, st)
 			after = uint64(seq)
 		}

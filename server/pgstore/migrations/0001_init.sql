@@ -43,8 +43,8 @@ CREATE TABLE log (
 CREATE INDEX log_village ON log (village, seq);
 
 -- Every stored revision, once; seq is its log position (and the server order), data the
--- store.StoredRevision as JSON. The other columns are what listings read, so a listing
--- never decodes data. latest marks each record's latest revision.
+-- record with its chain, packed (codec.go). The other columns are what listings read, so
+-- a listing never decodes data. latest marks each record's latest revision.
 CREATE TABLE revisions (
 	seq        bigint PRIMARY KEY,
 	record_id  text    NOT NULL,
