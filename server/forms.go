@@ -201,7 +201,7 @@ func (h *Handler) forms(w http.ResponseWriter, r *http.Request, _ request) {
 		have[d] = true
 	}
 	resp := dsync.FormsResponse{Envelope: dsync.Envelope{Doorstep: dsync.Version},
-		PersonForm: h.Forms.person, CommunityForm: h.Forms.community, ChoiceSig: h.Forms.choiceSig}
+		PersonForm: h.Forms.person, CommunityForm: h.Forms.community, ChoiceSig: h.Forms.choiceSig, Key: h.Forms.PublicKey()}
 	for i, f := range h.Forms.forms {
 		if !have[h.Forms.digests[i]] {
 			resp.Forms = append(resp.Forms, f)

@@ -36,10 +36,14 @@ type FormsResponse struct {
 	Envelope
 	// PersonForm and CommunityForm are "id@version"; ChoiceSig signs both
 	// (ChoiceMessage), so a laptop is not steered to another form in transit.
-	PersonForm    string       `json:"person_form"`
-	CommunityForm string       `json:"community_form"`
-	ChoiceSig     []byte       `json:"choice_sig"`
-	Forms         []SignedForm `json:"forms,omitempty"`
+	PersonForm    string `json:"person_form"`
+	CommunityForm string `json:"community_form"`
+	ChoiceSig     []byte `json:"choice_sig"`
+	// Key is the district's public key (base64), as at enrolment: a laptop that kept
+	// another is told its enrolment is of a key the server no longer has. It only
+	// chooses the words; the signatures decide.
+	Key   string       `json:"key,omitempty"`
+	Forms []SignedForm `json:"forms,omitempty"`
 }
 
 // FormMessage is what the district signs for a form: its id, version and the SHA-256
@@ -147,6 +151,11 @@ func (s *Syncer) receiveForms(ctx context.Context, key string, rep *Report) erro
 	}
 	if err != nil {
 		return err
+	}
+	if resp.Key != "" && resp.Key != key {
+		rep.Reasons = append(rep.Reasons, "区县服务器的签名密钥已不是这台电脑登记时的那把（服务器的密钥换过），收不到区县的新表单：请重新登记（doorstep enroll） / "+
+			"The district server's signing key is not the one this laptop enrolled with (the server's key was replaced), so it cannot take the district's forms: enrol again (doorstep enroll)")
+		return nil
 	}
 	if err := os.MkdirAll(s.Forms.Dir, 0o700); err != nil {
 		return fmt.Errorf("received forms folder: %w", err)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"log"
@@ -33,7 +34,8 @@ type districtWithForms struct {
 	withForms atomic.Bool
 	// tamper: 0 nothing, 1 a byte of each form's YAML, 2 a byte of each signature,
 	// 3 a form this program cannot load, signed by the district (a form of a newer
-	// program's question types reaching an older laptop).
+	// program's question types reaching an older laptop), 4 every form and the choice
+	// signed by another key (the server's key lost and made again).
 	tamper atomic.Int32
 	// sent is how many forms the last /v1/forms answer carried.
 	sent  atomic.Int32
@@ -69,6 +71,7 @@ func newDistrictWithForms(t *testing.T) *districtWithForms {
 	if err != nil {
 		t.Fatal(err)
 	}
+	_, other, _ := ed25519.GenerateKey(nil)
 	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
 	before := &server.Handler{Store: st, Log: discard}
 	now := &server.Handler{Store: st, Forms: shelf, Log: discard}
@@ -90,6 +93,10 @@ func newDistrictWithForms(t *testing.T) *districtWithForms {
 			t.Error(err)
 		}
 		d.sent.Store(int32(len(resp.Forms)))
+		if mode == 4 {
+			resp.Key = base64.StdEncoding.EncodeToString(other.Public().(ed25519.PublicKey))
+			resp.ChoiceSig = ed25519.Sign(other, dsync.ChoiceMessage(resp.PersonForm, resp.CommunityForm))
+		}
 		for i := range resp.Forms {
 			switch mode {
 			case 3:
@@ -105,6 +112,8 @@ func newDistrictWithForms(t *testing.T) *districtWithForms {
 				resp.Forms[i].YAML[at] ^= 0x20
 			case 2:
 				resp.Forms[i].Sig[0] ^= 1
+			case 4:
+				resp.Forms[i].Sig = ed25519.Sign(other, dsync.FormMessage(resp.Forms[i].ID, resp.Forms[i].Version, resp.Forms[i].YAML))
 			}
 		}
 		w.Header().Set("Content-Type", "application/json")
@@ -178,17 +187,20 @@ func TestDistrictSendsForms(t *testing.T) {
 	env := as(lap, "E001")
 	must(t, env, "enroll", d.url, d.enrol("E001"), "--fingerprint", d.pin)
 	cfg := config.Config{DataDir: lap}
-	for _, mode := range []int32{1, 2, 3} {
+	for _, mode := range []int32{1, 2, 3, 4} {
 		d.tamper.Store(mode)
 		why := syncReasons(t, env)
 		want := "person-2022@2022.1 was refused: not signed by the district"
-		if mode == 3 {
+		switch mode {
+		case 3:
 			want = "person-2022@2022.1 was refused: does not load"
+		case 4:
+			want = "the server's key was replaced"
 		}
 		if !strings.Contains(why, want) {
 			t.Errorf("tamper %d: the round said %q", mode, why)
 		}
-		if !strings.Contains(why, "lacks") {
+		if mode != 4 && !strings.Contains(why, "lacks") {
 			t.Errorf("tamper %d: the district's choice of a form not received was taken: %q", mode, why)
 		}
 		if got := personFormOf(t, cfg); got != "person-2021@2021.1" {
