@@ -286,7 +286,7 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 			if err != nil {
 				return err
 			}
-			d := store.Decide(h, a)
+			d := store.DecideFrom(from.User, h, a)
 			res := dsync.PushResult{Seq: a.Item.Seq, RecordID: a.Item.Revision.Record.ID, Result: d.Result, Reason: d.Reason, Retry: d.Retry}
 			switch d.Result {
 			case dsync.Duplicate:

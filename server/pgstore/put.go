@@ -207,7 +207,7 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		rev := a.Item.Revision
 		r := rev.Record
 		pk := personKey(a)
-		d := store.Decide(held.of(r.ID, r.Revision, pk), a)
+		d := store.DecideFrom(from.User, held.of(r.ID, r.Revision, pk), a)
 		res := &results[i]
 		res.Result, res.Reason, res.Retry = d.Result, d.Reason, d.Retry
 		if d.Result == dsync.Duplicate {

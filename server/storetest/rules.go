@@ -45,6 +45,7 @@ func Run(t *testing.T, b Backend) {
 		{"RosterLog", testRosterLog},
 		{"UsersAndDevices", testUsersAndDevices},
 		{"RevokeSpendsCodes", testRevokeSpendsCodes},
+		{"WhoMaySayWhat", testWhoMaySayWhat},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, b) })
@@ -371,6 +372,62 @@ func testRosterLog(t *testing.T, b Backend) {
 	log, err := d.Store.RosterLog(ctx)
 	if err != nil || len(log) != 2 || log[0].File != "底册.xlsx" || log[1].Changed != 1 || log[0].At.IsZero() {
 		t.Errorf("roster log %+v %v", log, err)
+	}
+}
+
+// testWhoMaySayWhat: the server judges new audit entries by the device token that sent
+// them, not by what the record claims (issue 15 §1): a record "by E001" pushed from
+// E002's laptop is refused naming both; a leader's approval pushed from an
+// enumerator's laptop is refused; the same approval from the leader is stored.
+func testWhoMaySayWhat(t *testing.T, b Backend) {
+	d := NewDistrict(t, b, nil)
+	enum := Laptop(t, 2, "E001")
+	lead := Laptop(t, 0, "L001")
+	es := Enrolled(t, d, enum, d.Enrol("E001", "李晓梅", "enumerator", "*"))
+	ls := Enrolled(t, d, lead, d.Enrol("L001", "王建军", "leader", "*"))
+	items, _ := enum.Outbox(0)
+	rev, err := enum.Revision(items[0].Record.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, _ := enum.Case(rev.Record.CaseID)
+	item := func(rev record.Revision) dsync.PushItem {
+		rev.Photos = nil
+		rev.Audit = record.Unlinked(rev.Audit)
+		return dsync.PushItem{Seq: 1, Revision: rev, Case: dsync.Case{Subject: rev.Record.Subject, Name: cs.Row.Name, Village: cs.Row.Village}}
+	}
+	e002 := dsync.User{Code: "E002", Role: "enumerator", Villages: []string{"*"}}
+	if res := d.Put(e002, item(rev)); res.Result != dsync.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "E002") {
+		t.Errorf("a record by E001 pushed from E002's laptop: %+v", res)
+	}
+	Round(t, es)
+	Round(t, ls)
+	if _, err := lead.Approve(rev.Record.ID); err != nil {
+		t.Fatal(err)
+	}
+	approved, err := lead.Revision(rev.Record.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e001 := dsync.User{Code: "E001", Role: "enumerator", Villages: []string{"*"}}
+	if res := d.Put(e001, item(approved)); res.Result != dsync.Rejected || !strings.Contains(res.Reason, "L001") {
+		t.Errorf("the leader's approval pushed from E001's laptop: %+v", res)
+	}
+	// E001 approves their own record: the entry renamed, the chain relinked.
+	self := approved
+	self.Audit = append([]record.AuditEntry(nil), approved.Audit...)
+	for i := range self.Audit {
+		if self.Audit[i].User == "L001" {
+			self.Audit[i].User = "E001"
+		}
+	}
+	record.Relink(self.Audit)
+	self.Record.AuditHead = self.Audit[len(self.Audit)-1].Hash
+	if res := d.Put(e001, item(self)); res.Result != dsync.Rejected || !strings.Contains(res.Reason, "leader") {
+		t.Errorf("a self-approved record: %+v", res)
+	}
+	if rep := Round(t, ls); rep.Pushed != 1 {
+		t.Errorf("the leader's own approval: %+v", rep)
 	}
 }
 
