@@ -80,3 +80,20 @@ func TestCodes(t *testing.T) {
 		t.Errorf("NoteKey = %q", k)
 	}
 }
+
+func TestCategoriesAndLevels(t *testing.T) {
+	if c, ok := survey.Category(4); !ok || c.Label.ZH != "肢体" || c.Label.EN != "physical" {
+		t.Errorf("category 4: %+v", c)
+	}
+	if l, ok := survey.Level(2); !ok || l.Label.ZH != "二级" {
+		t.Errorf("level 2: %+v", l)
+	}
+	for _, code := range []int{0, 8} {
+		if _, ok := survey.Category(code); ok {
+			t.Errorf("%d is no category", code)
+		}
+	}
+	if _, ok := survey.Level(5); ok {
+		t.Error("5 is no level")
+	}
+}
