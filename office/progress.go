@@ -182,8 +182,18 @@ func (h *Handler) progress(c *call) {
 	for _, k := range order {
 		d.Rows = append(d.Rows, by[k])
 	}
-	sortTallies(d.Rows, d.Sort, d.Dir == "desc")
-	d.Cols = sortCols(c, []string{"name", "roster", "done", "notstarted", "share", "home", "errors", "returned", "waiting", "final"}, d.Sort, d.Dir)
+	d.Cols = sortTable(c, d.Rows, []column[*tally]{
+		{"name", byText(func(t *tally) string { return t.Name })},
+		{"roster", byNumber(func(t *tally) int { return t.Roster })},
+		{"done", byNumber(func(t *tally) int { return t.Done })},
+		{"notstarted", byNumber(func(t *tally) int { return t.NotStarted })},
+		{"share", byNumber((*tally).Share)},
+		{"home", byNumber((*tally).HomeRate)},
+		{"errors", byNumber(func(t *tally) int { return t.Errors })},
+		{"returned", byNumber(func(t *tally) int { return t.Returned })},
+		{"waiting", byNumber(func(t *tally) int { return t.Waiting })},
+		{"final", byNumber(func(t *tally) int { return t.Final })},
+	})
 	d.Pager = paginate(c, len(d.Rows), 50)
 	d.Rows = d.Rows[d.Pager.From:d.Pager.To]
 	today := dayOf(h.o.Now(), h.o.Location)
@@ -204,45 +214,42 @@ func dayOf(t time.Time, loc *time.Location) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, loc)
 }
 
-func sortTallies(rows []*tally, by string, desc bool) {
-	val := func(t *tally) float64 {
-		switch by {
-		case "roster":
-			return float64(t.Roster)
-		case "done":
-			return float64(t.Done)
-		case "notstarted":
-			return float64(t.NotStarted)
-		case "share":
-			return t.Share()
-		case "home":
-			return t.HomeRate()
-		case "errors":
-			return float64(t.Errors)
-		case "returned":
-			return float64(t.Returned)
-		case "waiting":
-			return float64(t.Waiting)
-		case "final":
-			return float64(t.Final)
+// column is a table's column the reader may sort by: its key in ?sort= and how it
+// orders two rows.
+type column[T any] struct {
+	key     string
+	compare func(a, b T) int
+}
+
+// sortTable sorts rows by the column the request names (?sort=, ?dir=desc the other
+// way), stably, so rows equal there keep their order (the roster's when none is named),
+// and returns the columns' heading links.
+func sortTable[T any](c *call, rows []T, cols []column[T]) []sortCol {
+	q := c.r.URL.Query()
+	by, dir := q.Get("sort"), q.Get("dir")
+	keys := make([]string, len(cols))
+	for i, col := range cols {
+		keys[i] = col.key
+		if col.key != by {
+			continue
 		}
-		return 0
-	}
-	slices.SortStableFunc(rows, func(a, b *tally) int {
-		var r int
-		if by == "" || by == "name" {
-			if by == "" {
-				return 0 // roster order
+		slices.SortStableFunc(rows, func(a, b T) int {
+			if dir == "desc" {
+				return -col.compare(a, b)
 			}
-			r = strings.Compare(a.Name, b.Name)
-		} else {
-			r = cmp.Compare(val(a), val(b))
-		}
-		if desc {
-			return -r
-		}
-		return r
-	})
+			return col.compare(a, b)
+		})
+	}
+	return sortCols(c, keys, by, dir)
+}
+
+// byText and byNumber order rows by a column of text or of numbers.
+func byText[T any](f func(T) string) func(a, b T) int {
+	return func(a, b T) int { return strings.Compare(f(a), f(b)) }
+}
+
+func byNumber[T any, N cmp.Ordered](f func(T) N) func(a, b T) int {
+	return func(a, b T) int { return cmp.Compare(f(a), f(b)) }
 }
 
 // sortCols are the column headings' links: a heading sorts by its column, again the
