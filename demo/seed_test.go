@@ -5,14 +5,11 @@ import (
 
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/localstore/localstoretest"
 )
 
 func TestSeed(t *testing.T) {
-	db, err := localstore.Open(t.TempDir(), localstore.Options{KDF: localstore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := localstoretest.Open(t)
 	rep, err := Seed(db, SeedOptions{Form: person2021(t), Options: Options{Seed: 7, Cases: 60}, Completed: 12})
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/localstore/localstoretest"
 	"github.com/doorstep-survey/doorstep/roster"
 )
 
@@ -23,11 +24,7 @@ const pass = "test-pass-1"
 // villages, and the roster; cheap passphrases.
 func store(t *testing.T) (*localstore.DB, []roster.Row) {
 	t.Helper()
-	db, err := localstore.Open(t.TempDir(), localstore.Options{KDF: localstore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := localstoretest.Open(t)
 	rows := demo.Generate(demo.Options{Seed: 3, Cases: 12, Villages: 1}).Rows
 	leader, err := db.Setup(localstore.User{Code: "L001", Name: "王组长", Role: localstore.RoleLeader}, pass)
 	if err != nil {

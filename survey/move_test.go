@@ -9,6 +9,7 @@ import (
 	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/localstore/localstoretest"
 	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/survey"
 )
@@ -29,11 +30,7 @@ func TestMoveADraftToNextYear(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := localstore.Open(t.TempDir(), localstore.Options{KDF: localstore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := localstoretest.Open(t)
 	if _, err := demo.Seed(db, demo.SeedOptions{Form: f21, Options: demo.Options{Seed: 4, Cases: 6, Villages: 1}, Completed: 2}); err != nil {
 		t.Fatal(err)
 	}
