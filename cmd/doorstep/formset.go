@@ -41,6 +41,15 @@ func resolveForms(cfg config.Config) (formSet, error) {
 	return fs, nil
 }
 
+// personOr is the form a --form flag names ("" for person_form): the form a roster is
+// imported for, or a draft moved to.
+func (fs formSet) personOr(name string) (*forms.Form, error) {
+	if name == "" {
+		return fs.person, nil
+	}
+	return fs.reg.Named(name)
+}
+
 // loadRegistry is resolveForms without naming the forms for new records: what the
 // forms subcommands list and check.
 func loadRegistry(cfg config.Config) (formSet, error) {
