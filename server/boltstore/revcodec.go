@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	gosync "sync"
 
 	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/server/store"
@@ -32,13 +33,24 @@ func packRevision(rev record.Revision) ([]byte, error) {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	zw, _ := flate.NewWriter(&buf, flate.BestSpeed)
+	zw := writers.Get().(*flate.Writer)
+	defer writers.Put(zw)
+	zw.Reset(&buf)
 	zw.Write(data)
 	if err := zw.Close(); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
 }
+
+// A compressor holds about a megabyte of state: made once, not per revision.
+var (
+	writers = gosync.Pool{New: func() any {
+		zw, _ := flate.NewWriter(nil, flate.BestSpeed)
+		return zw
+	}}
+	readers = gosync.Pool{New: func() any { return flate.NewReader(nil) }}
+)
 
 // storedHeader is a stored revision's fields beside the revision.
 type storedHeader struct {
@@ -89,8 +101,11 @@ func decodeStored(v []byte) (store.StoredRevision, error) {
 		return st, err
 	}
 	st.From, st.Device, st.ServerID, st.Seq = hdr.From, hdr.Device, hdr.ServerID, hdr.Seq
-	zr := flate.NewReader(bytes.NewReader(v[5+n:]))
-	defer zr.Close()
+	zr := readers.Get().(io.ReadCloser)
+	defer readers.Put(zr)
+	if err := zr.(flate.Resetter).Reset(bytes.NewReader(v[5+n:]), nil); err != nil {
+		return st, err
+	}
 	data, err := io.ReadAll(zr)
 	if err != nil {
 		return st, fmt.Errorf("stored revision: %w", err)
