@@ -8,6 +8,7 @@ import (
 
 	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/localstore/localstoretest"
 	"github.com/doorstep-survey/doorstep/record"
@@ -18,10 +19,7 @@ import (
 // kept, recoded and dropped; the chain still replays; a completed 2021 record stays on
 // 2021 and is still read with it.
 func TestMoveADraftToNextYear(t *testing.T) {
-	f21, err := forms.Builtin("person-2021")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f21 := formstest.Person2021(t)
 	f22, err := forms.LoadFile("../forms/testdata/person-2022.yaml")
 	if err != nil {
 		t.Fatal(err)

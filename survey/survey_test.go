@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/survey"
@@ -13,10 +14,7 @@ import (
 
 func registry(t *testing.T) (*forms.Registry, *forms.Form) {
 	t.Helper()
-	f, err := forms.Builtin("person-2021")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := formstest.Person2021(t)
 	reg, err := forms.NewRegistry(f)
 	if err != nil {
 		t.Fatal(err)

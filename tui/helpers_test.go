@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/localstore/localstoretest"
 	"github.com/doorstep-survey/doorstep/roster"
@@ -107,10 +108,7 @@ func fixture(t testing.TB, clock *testClock, cases bool) *Env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	f, err := forms.Builtin("person-2021")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := formstest.Person2021(t)
 	cf, err := forms.Builtin("community-2021")
 	if err != nil {
 		t.Fatal(err)
