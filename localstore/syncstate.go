@@ -23,6 +23,9 @@ type SyncState struct {
 	Epoch    string    `json:"epoch"`
 	Cursor   uint64    `json:"cursor"`
 	LastSync time.Time `json:"last_sync,omitzero"`
+	// DistrictKey is the district's public key (base64) learnt at enrolment: the forms
+	// the server sends must be signed by it. Empty for a laptop enrolled before.
+	DistrictKey string `json:"district_key,omitempty"`
 }
 
 var keySyncState = []byte("state")

@@ -2,7 +2,9 @@
 // socket through which the district office's commands reach a running server, and the
 // development certificate. What it keeps is behind store.Store (server/store), with a
 // bbolt backend (server/boltstore) and room for PostgreSQL beside it; photos are files
-// (server/attachments).
+// (server/attachments). The district's forms are files too (forms.go: FormShelf, in
+// forms/ of the data folder), signed with the district's key for the laptops; they
+// stay outside store.Store so that every backend serves them alike.
 //
 // Adding a backend: implement store.Store, call store.Check and store.Decide in
 // PutBatch as server/store's package comment says, and run the conformance suite
@@ -15,6 +17,8 @@
 //     store.Decide, one rule for every backend;
 //   - answer a fault of the store as the laptop's fault: an unknown or revoked token is
 //     401, a store that cannot answer is 503 with Retry-After;
+//   - send a form unsigned, or sign one it has not loaded: a laptop takes a form only
+//     with the district's signature of its exact bytes;
 //   - expose admin actions on the network: they go through the admin socket (0600) in
 //     the data folder, which only the server's machine reaches.
 package server

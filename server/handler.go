@@ -33,7 +33,10 @@ const (
 type Handler struct {
 	Store       store.Store
 	Attachments store.Attachments
-	Log         *slog.Logger
+	// Forms, when set, are the district's forms laptops receive (GET /v1/forms), and
+	// its public key goes to each laptop at enrolment.
+	Forms *FormShelf
+	Log   *slog.Logger
 	// RatePerMinute limits requests per device token (0: 600).
 	RatePerMinute int
 	// RetryAfter is what a laptop is told to wait when the store cannot answer (0: 5 s;
@@ -69,6 +72,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.authed(w, r, h.push)
 	case path == "/v1/pull" && r.Method == http.MethodGet:
 		h.authed(w, r, h.pull)
+	case path == "/v1/forms" && r.Method == http.MethodGet:
+		h.authed(w, r, h.forms)
 	case strings.HasPrefix(path, "/v1/attachments/"):
 		h.authed(w, r, h.attachment)
 	default:
@@ -142,8 +147,12 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Log.Info("enrolled", "user", u.Code, "device", req.Device)
-	writeJSON(w, http.StatusOK, dsync.EnrollResponse{Envelope: dsync.Envelope{Doorstep: dsync.Version}, Token: tok, User: u,
-		ServerID: h.Store.ID(), Epoch: h.Store.Epoch()})
+	resp := dsync.EnrollResponse{Envelope: dsync.Envelope{Doorstep: dsync.Version}, Token: tok, User: u,
+		ServerID: h.Store.ID(), Epoch: h.Store.Epoch()}
+	if h.Forms != nil {
+		resp.DistrictKey = h.Forms.PublicKey()
+	}
+	writeJSON(w, http.StatusOK, resp)
 }
 
 // request is an authenticated request's caller and the owner name of its uploads.

@@ -336,6 +336,8 @@ type Report struct {
 	// Withdrawn are the district's withdrawals of this laptop's records (a duplicate
 	// interview resolved for the other record); Reasons says which and why.
 	Withdrawn int `json:"withdrawn"`
+	// Forms are the district's forms received and kept this round.
+	Forms int `json:"forms"`
 }
 
 // Syncer runs rounds for one unlocked session.
@@ -346,6 +348,9 @@ type Syncer struct {
 	// batches succeed, up to MaxBatch (0: 256), and halves on a failure. Within it a
 	// batch is sized in bytes by what the link has shown it carries (link).
 	Batch, MaxBatch int
+	// Forms, when set, is where the district's forms are kept: each round asks for
+	// them after the pull (forms.go).
+	Forms *FormInbox
 
 	link linkEstimate
 }
@@ -425,6 +430,12 @@ func (s *Syncer) Round(ctx context.Context) (Report, error) {
 	if err := s.pull(ctx, &st, &rep); err != nil {
 		rep.Queued, _ = s.Session.DB().OutboxLen()
 		return rep, err
+	}
+	if s.Forms != nil {
+		if err := s.receiveForms(ctx, st.DistrictKey, &rep); err != nil {
+			rep.Queued, _ = s.Session.DB().OutboxLen()
+			return rep, err
+		}
 	}
 	st.LastSync = time.Now()
 	if err := s.Session.SetSyncState(st); err != nil {

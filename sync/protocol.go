@@ -50,6 +50,9 @@ type EnrollResponse struct {
 	ServerID string   `json:"server_id"`
 	Epoch    string   `json:"epoch"`
 	Cards    []string `json:"cards,omitempty"` // key cards of the team and district, for bundles
+	// DistrictKey is the district's Ed25519 public key (base64), which signs the forms
+	// it sends (GET /v1/forms). It comes over the pinned TLS of enrolment and is kept.
+	DistrictKey string `json:"district_key,omitempty"`
 }
 
 // User is an enrolled user as the server knows them.

@@ -52,7 +52,7 @@ type opts struct {
 	office                          officeOpts
 	// formsDir and personForm are the district's form files and the form of new
 	// person records, as the laptops' forms_dir and person_form.
-	formsDir, personForm string
+	formsDir, personForm, communityForm string
 }
 
 // personForm resolves --person-form among the built-in forms and --forms-dir's; the
@@ -121,6 +121,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	pf.StringVar(&o.config, "config", "", "the server's configuration file (default: "+ConfigFile+" in --data, if there is one)")
 	pf.StringVar(&o.formsDir, "forms-dir", "", "also load the form files in `DIR`, besides the built-in forms")
 	pf.StringVar(&o.personForm, "person-form", "person-2021", "the form of new person records: `ID` or ID@VERSION (its reference date checks the roster's birth dates)")
+	pf.StringVar(&o.communityForm, "community-form", "community-2021", "the form of new village records: `ID` or ID@VERSION; laptops receive it, and --person-form, at their next sync")
 	pf.StringVar(&o.photos, "photos", "", "the folder of the photos laptops upload, as files named by their SHA-256 (default: attachments in --data)")
 	f := root.Flags()
 	f.StringVar(&o.listen, "listen", ":8443", "address to listen on")
@@ -151,6 +152,10 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	shelf, err := o.formShelf(stderr)
+	if err != nil {
+		return err
+	}
 	st, att, err := o.openStore()
 	if err != nil {
 		return err
@@ -158,7 +163,7 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 	defer st.Close()
 	m := metrics.New()
 	counted := m.Store(st)
-	h := &server.Handler{Store: counted, Attachments: att, Log: log}
+	h := &server.Handler{Store: counted, Attachments: att, Forms: shelf, Log: log}
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return err

@@ -4,11 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	iofs "io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/doorstep-survey/doorstep/config"
 	"github.com/doorstep-survey/doorstep/forms"
+	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // formSet is the forms resolved once from the configuration and handed down: every
@@ -32,10 +35,27 @@ func resolveForms(cfg config.Config) (formSet, error) {
 	if err != nil {
 		return formSet{}, err
 	}
-	if fs.person, err = fs.reg.Named(cfg.PersonFormName()); err != nil {
+	person, community := cfg.PersonFormName(), cfg.CommunityFormName()
+	// The district's choice (received at sync, signed) replaces the built-in default,
+	// never the laptop's own setting: a person_form written in this laptop's config was
+	// put there on purpose (a district trying next year's form on one laptop, an
+	// office that must stay on last year's), and the config is the one place a person
+	// at the laptop can see and change. A choice naming a form the laptop lacks is
+	// passed over: sync took the choice only with its forms.
+	if choice, ok, err := dsync.ReadDistrictChoice(receivedFormsDir(cfg)); err != nil {
+		fs.skipped = append(fs.skipped, fmt.Errorf("the district's choice of forms: %w", err))
+	} else if ok {
+		if strings.TrimSpace(cfg.PersonForm) == "" && fs.has(choice.PersonForm) {
+			person = choice.PersonForm
+		}
+		if strings.TrimSpace(cfg.CommunityForm) == "" && fs.has(choice.CommunityForm) {
+			community = choice.CommunityForm
+		}
+	}
+	if fs.person, err = fs.reg.Named(person); err != nil {
 		return formSet{}, fmt.Errorf("person_form: %w%s", err, fs.skippedHint())
 	}
-	if fs.community, err = fs.reg.Named(cfg.CommunityFormName()); err != nil {
+	if fs.community, err = fs.reg.Named(community); err != nil {
 		return formSet{}, fmt.Errorf("community_form: %w%s", err, fs.skippedHint())
 	}
 	return fs, nil
@@ -50,13 +70,52 @@ func (fs formSet) personOr(name string) (*forms.Form, error) {
 	return fs.reg.Named(name)
 }
 
+func (fs formSet) has(name string) bool {
+	_, err := fs.reg.Named(name)
+	return name != "" && err == nil
+}
+
+// receivedFormsDir is where sync keeps the forms the district sent (sync.FormInbox):
+// a folder of the data folder, read like forms_dir.
+func receivedFormsDir(cfg config.Config) string {
+	return filepath.Join(cfg.DataDir, "forms-received")
+}
+
+// formInbox is where a sync round keeps the district's forms; reg is what the laptop
+// has, so that a received form that clashes with one of them is refused.
+func formInbox(cfg config.Config, reg *forms.Registry) *dsync.FormInbox {
+	return &dsync.FormInbox{Dir: receivedFormsDir(cfg), Have: reg}
+}
+
 // loadRegistry is resolveForms without naming the forms for new records: what the
-// forms subcommands list and check.
+// forms subcommands list and check. The laptop's forms are the built-in ones, then
+// forms_dir's, then those the district sent at sync (verified then): a received form
+// that clashes with an earlier one is left out and said, the earlier one stands.
 func loadRegistry(cfg config.Config) (formSet, error) {
 	var fs formSet
 	var err error
 	fs.reg, fs.skipped, err = forms.LoadRegistry(cfg.FormsDir)
-	return fs, err
+	if err != nil || cfg.DataDir == "" {
+		return fs, err
+	}
+	received, err := forms.LoadFS(os.DirFS(receivedFormsDir(cfg)), ".")
+	if err != nil && !errors.Is(err, iofs.ErrNotExist) {
+		fs.skipped = append(fs.skipped, splitErrs(err)...)
+	}
+	for _, f := range received {
+		if err := fs.reg.Add(f); err != nil {
+			fs.skipped = append(fs.skipped, fmt.Errorf("a form the district sent: %w", err))
+		}
+	}
+	return fs, nil
+}
+
+// splitErrs undoes errors.Join: one error per file.
+func splitErrs(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 // warn says on w which files of forms_dir were left out and why.

@@ -47,7 +47,7 @@ system's certificates.`,
 					return fmt.Errorf("enroll: the code is for user %s, but %s is unlocked: unlock as %s", resp.User.Code, s.User().Code, resp.User.Code)
 				}
 				st := localstore.SyncState{Server: args[0], Fingerprint: dsync.NormalizeFingerprint(fingerprint), Token: resp.Token,
-					User: resp.User.Code, ServerID: resp.ServerID, Epoch: resp.Epoch}
+					User: resp.User.Code, ServerID: resp.ServerID, Epoch: resp.Epoch, DistrictKey: resp.DistrictKey}
 				if err := s.SetSyncState(st); err != nil {
 					return err
 				}
@@ -70,7 +70,11 @@ func newSyncCmd(a *app) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withSession(a, func(_ *localstore.DB, s *localstore.Session) error {
-				sy, err := newSyncer(s, server)
+				fs, err := loadRegistry(a.cfg)
+				if err != nil {
+					return err
+				}
+				sy, err := newSyncer(s, server, formInbox(a.cfg, fs.reg))
 				if err != nil {
 					return speak(a, err)
 				}
@@ -78,7 +82,7 @@ func newSyncCmd(a *app) *cobra.Command {
 				if asJSON {
 					out := map[string]any{"pushed": rep.Pushed, "duplicates": rep.Duplicates, "stale": rep.Stale,
 						"rejected": rep.Rejected, "held": rep.Held, "pulled": rep.Pulled, "roster": rep.Roster, "queued": rep.Queued,
-						"reasons": append([]string{}, rep.Reasons...), "bytes_sent": rep.Bytes}
+						"reasons": append([]string{}, rep.Reasons...), "bytes_sent": rep.Bytes, "forms": rep.Forms}
 					if err != nil {
 						out["error"] = err.Error()
 					}
@@ -88,6 +92,9 @@ func newSyncCmd(a *app) *cobra.Command {
 				} else {
 					fmt.Fprintf(a.stdout, "sent %d, already there %d, refused %d, held by the server %d; received %d records and %d roster cases; %d still queued\n",
 						rep.Pushed, rep.Duplicates, rep.Rejected, rep.Held, rep.Pulled, rep.Roster, rep.Queued)
+					if rep.Forms > 0 {
+						fmt.Fprintf(a.stdout, "received %d forms from the district (in use from the next start)\n", rep.Forms)
+					}
 					for _, r := range rep.Reasons {
 						fmt.Fprintln(a.stdout, r)
 					}
@@ -109,7 +116,8 @@ func newSyncCmd(a *app) *cobra.Command {
 
 // newSyncer is the sync of the unlocked user's enrolment; server, when set, replaces
 // the enrolled address for this run.
-func newSyncer(s *localstore.Session, server string) (*dsync.Syncer, error) {
+// inbox is where the district's forms are kept.
+func newSyncer(s *localstore.Session, server string, inbox *dsync.FormInbox) (*dsync.Syncer, error) {
 	st, ok, err := s.SyncState()
 	if err != nil {
 		return nil, err
@@ -124,7 +132,7 @@ func newSyncer(s *localstore.Session, server string) (*dsync.Syncer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &dsync.Syncer{Session: s, Client: c}, nil
+	return &dsync.Syncer{Session: s, Client: c, Forms: inbox}, nil
 }
 
 // speak is a sync failure in the configured language, as an error to print.

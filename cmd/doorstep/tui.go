@@ -78,7 +78,7 @@ func runTUI(cmd *cobra.Command, a *app, dir string, notice [2]string) error {
 	p := tea.NewProgram(tui.New(env, has, codes), tea.WithContext(cmd.Context()), tea.WithInput(in), tea.WithOutput(out))
 	ctx, cancel := context.WithCancel(cmd.Context())
 	defer cancel()
-	go superviseSync(ctx, sessions, trigger, p.Send)
+	go superviseSync(ctx, sessions, trigger, formInbox(a.cfg, fs.reg), p.Send)
 	_, err = p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) && cmd.Context().Err() != nil {
 		return cmd.Context().Err()
@@ -88,7 +88,7 @@ func runTUI(cmd *cobra.Command, a *app, dir string, notice [2]string) error {
 
 // superviseSync runs the sync loop for the latest unlocked user: a new user stops the
 // previous loop; a laptop not enrolled for them runs none, and the screens say so.
-func superviseSync(ctx context.Context, sessions <-chan *localstore.Session, trigger <-chan struct{}, send func(tea.Msg)) {
+func superviseSync(ctx context.Context, sessions <-chan *localstore.Session, trigger <-chan struct{}, inbox *dsync.FormInbox, send func(tea.Msg)) {
 	stop := func() {}
 	defer func() { stop() }()
 	for {
@@ -97,7 +97,7 @@ func superviseSync(ctx context.Context, sessions <-chan *localstore.Session, tri
 			return
 		case s := <-sessions:
 			stop()
-			sy, err := newSyncer(s, "")
+			sy, err := newSyncer(s, "", inbox)
 			if err != nil {
 				send(tui.SyncConfigMsg{})
 				stop = func() {}

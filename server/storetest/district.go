@@ -203,7 +203,7 @@ func EnrolledErr(d *District, s *localstore.Session, code string) (*dsync.Syncer
 		return nil, err
 	}
 	if err := s.SetSyncState(localstore.SyncState{Server: d.Srv.URL, Fingerprint: d.Pin, Token: resp.Token,
-		User: resp.User.Code, ServerID: resp.ServerID, Epoch: resp.Epoch}); err != nil {
+		User: resp.User.Code, ServerID: resp.ServerID, Epoch: resp.Epoch, DistrictKey: resp.DistrictKey}); err != nil {
 		return nil, err
 	}
 	c.Token = resp.Token
