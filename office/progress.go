@@ -19,11 +19,15 @@ type tally struct {
 	Name, Link                               string
 	Roster, Done, NotStarted                 int
 	HomeVisits                               int
-	Outcomes                                 [5]int // interviewed, deceased, empty, not found, other
+	Outcomes                                 [len(outcomeCols) + 1]int // by outcomeCols, then the others
 	Errors, Warned, Returned, Waiting, Final int
 	WithLeader                               int
 	noRoster                                 bool // an enumerator's row has no roster of its own
 }
+
+// outcomeCols are the outcomes the progress table gives a column each; the others
+// (拒访, 迁出, 其他) share the last.
+var outcomeCols = [...]int{survey.OutcomeInterviewed, survey.OutcomeDeceased, survey.OutcomeEmptyHome, survey.OutcomeNotFound}
 
 func (t *tally) add(c *caseRow, j *journal, roster bool) {
 	if roster {
@@ -48,12 +52,11 @@ func (t *tally) add(c *caseRow, j *journal, roster bool) {
 	if r.method == survey.HomeVisit {
 		t.HomeVisits++
 	}
-	switch r.outcome {
-	case 1, 2, 3, 4:
-		t.Outcomes[r.outcome-1]++
-	default:
-		t.Outcomes[4]++
+	col := slices.Index(outcomeCols[:], r.outcome)
+	if col < 0 {
+		col = len(outcomeCols)
 	}
+	t.Outcomes[col]++
 	if r.errors > 0 {
 		t.Errors++
 	}
@@ -120,6 +123,7 @@ type progressData struct {
 	Cols         []sortCol
 	Pager        pager
 	Orphans      int
+	OutcomeCols  [len(outcomeCols)]int
 }
 
 type sortCol struct {
@@ -138,7 +142,7 @@ func (h *Handler) progress(c *call) {
 		h.notFound(c)
 		return
 	}
-	d := progressData{Town: town, Village: village, Total: &tally{Name: text(c.lang, "c.total")}, Sort: q.Get("sort"), Dir: q.Get("dir")}
+	d := progressData{Town: town, Village: village, Total: &tally{Name: text(c.lang, "c.total")}, Sort: q.Get("sort"), Dir: q.Get("dir"), OutcomeCols: outcomeCols}
 	by := map[string]*tally{}
 	var order []string
 	key := func(cr *caseRow) []string {
