@@ -1,6 +1,10 @@
 package demo
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/doorstep-survey/doorstep/forms/formstest"
+)
 
 // BenchmarkGenerate20000 is a district the size of the store's benchmarks (20 000 cases).
 func BenchmarkGenerate20000(b *testing.B) {
@@ -15,7 +19,7 @@ func BenchmarkGenerate20000(b *testing.B) {
 // BenchmarkAnswer is one case: method, outcome and, mostly, the whole person form walked
 // question by question with an evaluation after each answer.
 func BenchmarkAnswer(b *testing.B) {
-	f := personForm(b)
+	f := formstest.Person2021(b)
 	rows := Generate(Options{Seed: 1, Cases: 1000}).Rows
 	rng := NewRand(2)
 	b.ReportAllocs()

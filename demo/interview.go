@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -404,9 +405,9 @@ func (w *walker) prefill(q *forms.Question) (any, bool) {
 	case "name":
 		s = r.Name
 	case "certificate":
-		s = cmpOr(r.CertificateNumber, r.IDNumber)
+		s = cmp.Or(r.CertificateNumber, r.IDNumber)
 	case "resident_id":
-		s = cmpOr(w.p.id, r.IDNumber)
+		s = cmp.Or(w.p.id, r.IDNumber)
 	case "phone":
 		s = w.p.phone
 	case "guardian":
@@ -421,13 +422,6 @@ func (w *walker) prefill(q *forms.Question) (any, bool) {
 		s = r.CurrentAddress
 	}
 	return s, s != ""
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // generic answers a question this package has no rule for, by its type alone.
@@ -464,9 +458,9 @@ func (w *walker) generic(q *forms.Question) (any, bool) {
 	case forms.TypePhone:
 		return mobileNumber(rng), true
 	case forms.TypeResidentID:
-		return cmpOr(w.p.id, otherID(rng, w.p.birth, w.p.sex)), true
+		return cmp.Or(w.p.id, otherID(rng, w.p.birth, w.p.sex)), true
 	case forms.TypeCertificate:
-		return cmpOr(w.p.row.CertificateNumber, w.p.id), true
+		return cmp.Or(w.p.row.CertificateNumber, w.p.id), true
 	}
 	return nil, false
 }

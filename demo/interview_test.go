@@ -6,18 +6,10 @@ import (
 	"testing"
 
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/forms/validate"
 	"github.com/doorstep-survey/doorstep/roster"
 )
-
-func personForm(tb testing.TB) *forms.Form {
-	tb.Helper()
-	f, err := forms.Builtin("person-2021")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return f
-}
 
 // contextOf is what the program knows of a case before the form: derived here
 // independently of the package, from the certificate as the validators read it.
@@ -34,7 +26,7 @@ func contextOf(tb testing.TB, r roster.Row, iv Interview) forms.Context {
 }
 
 func TestAnswerCompletesTheForm(t *testing.T) {
-	f := personForm(t)
+	f := formstest.Person2021(t)
 	d := Generate(Options{Seed: 11, Cases: 500})
 	rng := NewRand(12)
 	interviewed, legacy := 0, 0
@@ -84,7 +76,7 @@ func TestAnswerCompletesTheForm(t *testing.T) {
 // TestAnswerShares checks the work plan's targets and how often the rarer things happen
 // over 2 000 cases.
 func TestAnswerShares(t *testing.T) {
-	f := personForm(t)
+	f := formstest.Person2021(t)
 	d := Generate(Options{Seed: 5, Cases: 2000})
 	rng := NewRand(6)
 	var home, interviewed, proxies, warned int
@@ -143,7 +135,7 @@ func TestAnswerShares(t *testing.T) {
 }
 
 func TestAnswerIsDeterministic(t *testing.T) {
-	f := personForm(t)
+	f := formstest.Person2021(t)
 	d := Generate(Options{Seed: 3, Cases: 60})
 	run := func() []Interview {
 		rng := NewRand(99)
@@ -172,7 +164,7 @@ func TestAnswerIsDeterministic(t *testing.T) {
 // TestFixRemovesErrors starts from answers that break the form's error checks, as a
 // careless enumerator might leave them, and lets the walker repair them.
 func TestFixRemovesErrors(t *testing.T) {
-	f := personForm(t)
+	f := formstest.Person2021(t)
 	d := Generate(Options{Seed: 8, Cases: 200})
 	var r roster.Row
 	for _, row := range d.Rows {
@@ -219,7 +211,7 @@ func hasCheck(res forms.Result, id string) bool {
 
 // TestSafeChoices is the last resort of fix: the choice that cannot be wrong.
 func TestSafeChoices(t *testing.T) {
-	f := personForm(t)
+	f := formstest.Person2021(t)
 	r := Generate(Options{Seed: 8, Cases: 1}).Rows[0]
 	p := newProfile(r, DefaultReference)
 	w := &walker{f: f, rng: NewRand(1), p: p, ref: DefaultReference, ctx: p.context(1, 1),

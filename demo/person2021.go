@@ -1,6 +1,8 @@
 package demo
 
 import (
+	"cmp"
+
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/forms/validate"
 )
@@ -27,10 +29,10 @@ func multiRule(fn func(w *walker, q *forms.Question) []int) rule {
 // disabled), not taken from published tables.
 var personRules = map[string]rule{
 	"R1": {forms.TypeText, func(w *walker, q *forms.Question) (any, bool) {
-		return cmpOr(w.p.row.Name, personName(w.rng, "", w.p.sex, w.p.birth.Year())), true
+		return cmp.Or(w.p.row.Name, personName(w.rng, "", w.p.sex, w.p.birth.Year())), true
 	}},
 	"R2": {forms.TypeCertificate, func(w *walker, q *forms.Question) (any, bool) {
-		s := cmpOr(w.p.row.CertificateNumber, w.p.row.IDNumber)
+		s := cmp.Or(w.p.row.CertificateNumber, w.p.row.IDNumber)
 		return s, s != ""
 	}},
 	"R2b": singleRule(func(w *walker, q *forms.Question) int {

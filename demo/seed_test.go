@@ -4,16 +4,14 @@ import (
 	"testing"
 
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/localstore/localstoretest"
 )
 
 func TestSeed(t *testing.T) {
-	db, err := localstore.Open(t.TempDir(), localstore.Options{KDF: localstore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rep, err := Seed(db, SeedOptions{Form: person2021(t), Options: Options{Seed: 7, Cases: 60}, Completed: 12})
+	db := localstoretest.Open(t)
+	rep, err := Seed(db, SeedOptions{Form: formstest.Person2021(t), Options: Options{Seed: 7, Cases: 60}, Completed: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +32,7 @@ func TestSeed(t *testing.T) {
 	if problems, err := s.Verify(); err != nil || len(problems) != 0 {
 		t.Errorf("verify: %v %v", problems, err)
 	}
-	f, _ := forms.Builtin("person-2021")
+	f := formstest.Person2021(t)
 	records, _ := s.Records()
 	interviewed := 0
 	for _, r := range records {
@@ -57,7 +55,7 @@ func TestSeed(t *testing.T) {
 		t.Error("no interviews among 12 completed cases")
 	}
 	// A second seed into the same file is refused: the demo never mixes districts.
-	if _, err := Seed(db, SeedOptions{Form: person2021(t), Options: Options{Seed: 8, Cases: 5}}); err == nil {
+	if _, err := Seed(db, SeedOptions{Form: formstest.Person2021(t), Options: Options{Seed: 8, Cases: 5}}); err == nil {
 		t.Error("seeded twice")
 	}
 }

@@ -7,7 +7,6 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/doorstep-survey/doorstep/bundle"
 	"github.com/doorstep-survey/doorstep/record"
 )
 
@@ -134,7 +133,7 @@ func (s *Session) Verify() ([]Problem, error) {
 				problems = append(problems, Problem{RecordID: r.ID, CaseName: name, Msg: err.Error(), Damaged: errors.Is(err, ErrCorrupt)})
 				return nil
 			}
-			for _, msg := range verifyRecord(&r, entries) {
+			for _, msg := range record.Verify(&r, entries) {
 				problems = append(problems, Problem{RecordID: r.ID, CaseName: name, Msg: msg})
 			}
 			for _, msg := range record.CheckAuthors(&r, entries, 0, authors, check) {
@@ -148,21 +147,13 @@ func (s *Session) Verify() ([]Problem, error) {
 
 // authorsAndCheck reads the kept key cards and from when entries must be signed.
 func (s *Session) authorsAndCheck(tx *bolt.Tx) (record.Authors, record.AuthorCheck, error) {
-	authors := record.Authors{}
-	err := tx.Bucket(bucketCards).ForEach(func(k, v []byte) error {
-		var line string
-		if err := s.keys.decode(string(bucketCards), k, v, &line); err != nil {
-			return err
-		}
-		c, err := bundle.ParseCard(line)
-		if err != nil {
-			return fmt.Errorf("%w: key card of %s: %v", ErrCorrupt, k, err)
-		}
-		authors[c.Code] = append(authors[c.Code], record.Author{Code: c.Code, Name: c.Name, Role: c.Role, Key: c.Verify})
-		return nil
-	})
+	cards, err := s.cardsIn(tx)
 	if err != nil {
 		return nil, record.AuthorCheck{}, err
+	}
+	authors := record.Authors{}
+	for _, c := range cards {
+		authors[c.Code] = append(authors[c.Code], record.Author{Code: c.Code, Name: c.Name, Role: c.Role, Key: c.Verify})
 	}
 	var check record.AuthorCheck
 	if v := tx.Bucket(bucketMeta).Get(keySignedSince); v != nil {
@@ -171,9 +162,4 @@ func (s *Session) authorsAndCheck(tx *bolt.Tx) (record.Authors, record.AuthorChe
 		}
 	}
 	return authors, check, nil
-}
-
-// verifyRecord checks one record against its chain.
-func verifyRecord(r *Record, entries []AuditEntry) []string {
-	return record.Verify(r, entries)
 }

@@ -60,20 +60,28 @@ func cardKey(c bundle.Card) []byte {
 // Cards returns the trusted key cards, by user code.
 func (s *Session) Cards() ([]bundle.Card, error) {
 	var out []bundle.Card
-	err := s.db.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketCards).ForEach(func(k, v []byte) error {
-			var line string
-			if err := s.keys.decode(string(bucketCards), k, v, &line); err != nil {
-				return err
-			}
-			c, err := bundle.ParseCard(line)
-			if err != nil {
-				return fmt.Errorf("%w: key card of %s: %v", ErrCorrupt, k, err)
-			}
-			out = append(out, c)
-			return nil
-		})
+	err := s.db.view(func(tx *bolt.Tx) (err error) {
+		out, err = s.cardsIn(tx)
+		return err
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out, err
+}
+
+// cardsIn reads the kept key cards, in key order.
+func (s *Session) cardsIn(tx *bolt.Tx) ([]bundle.Card, error) {
+	var out []bundle.Card
+	err := tx.Bucket(bucketCards).ForEach(func(k, v []byte) error {
+		var line string
+		if err := s.keys.decode(string(bucketCards), k, v, &line); err != nil {
+			return err
+		}
+		c, err := bundle.ParseCard(line)
+		if err != nil {
+			return fmt.Errorf("%w: key card of %s: %v", ErrCorrupt, k, err)
+		}
+		out = append(out, c)
+		return nil
+	})
 	return out, err
 }

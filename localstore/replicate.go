@@ -85,7 +85,7 @@ func (s *Session) receive(rev Revision, needCard bool) (ReceiveResult, string, e
 	if len(rev.Audit) == 0 {
 		return Rejected, "the record comes without its audit chain", nil
 	}
-	if msgs := verifyRecord(&r, rev.Audit); len(msgs) > 0 {
+	if msgs := record.Verify(&r, rev.Audit); len(msgs) > 0 {
 		return Rejected, strings.Join(msgs, "; "), nil
 	}
 	for _, p := range r.Photos {

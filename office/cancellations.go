@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/doorstep-survey/doorstep/server/store"
@@ -52,29 +51,15 @@ func (h *Handler) cancellations(c *call) {
 		}
 		d.Rows = append(d.Rows, row)
 	}
-	by, desc := q.Get("sort"), q.Get("dir") == "desc"
-	if by != "" {
-		slices.SortStableFunc(d.Rows, func(a, b cancelRow) int {
-			var r int
-			switch by {
-			case "name":
-				r = strings.Compare(a.Name, b.Name)
-			case "village":
-				r = cmp.Or(strings.Compare(a.Town, b.Town), strings.Compare(a.Village, b.Village))
-			case "outcome":
-				r = strings.Compare(a.Outcome, b.Outcome)
-			case "completed":
-				r = strings.Compare(a.Completed, b.Completed)
-			case "sent":
-				r = strings.Compare(a.Sent, b.Sent)
-			}
-			if desc {
-				return -r
-			}
-			return r
-		})
-	}
-	d.Cols = sortCols(c, []string{"name", "village", "outcome", "completed", "sent"}, by, q.Get("dir"))
+	d.Cols = sortTable(c, d.Rows, []column[cancelRow]{
+		{"name", byText(func(r cancelRow) string { return r.Name })},
+		{"village", func(a, b cancelRow) int {
+			return cmp.Or(strings.Compare(a.Town, b.Town), strings.Compare(a.Village, b.Village))
+		}},
+		{"outcome", byText(func(r cancelRow) string { return r.Outcome })},
+		{"completed", byText(func(r cancelRow) string { return r.Completed })},
+		{"sent", byText(func(r cancelRow) string { return r.Sent })},
+	})
 	d.Pager = paginate(c, len(d.Rows), 50)
 	d.Rows = d.Rows[d.Pager.From:d.Pager.To]
 	h.render(c, http.StatusOK, "cancellations", "cancellations", d)

@@ -19,6 +19,7 @@ import (
 	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/localstore/localstoretest"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/attachments"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
@@ -28,7 +29,6 @@ import (
 
 var (
 	testKDF      = KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
-	laptopKDF    = localstore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
 	testPass     = "office-pass-1234"
 	quietLog     = slog.New(slog.NewTextHandler(io.Discard, nil))
 	personForm   = mustForm("person-2021")
@@ -100,11 +100,7 @@ type fixtureOpts struct {
 func newFixture(t testing.TB, o fixtureOpts) *fixture {
 	t.Helper()
 	f := &fixture{t: t, dir: t.TempDir(), clock: &clock{t: time.Now().UTC().Truncate(time.Second)}}
-	db, err := localstore.Open(t.TempDir(), localstore.Options{KDF: laptopKDF})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := localstoretest.Open(t)
 	rep, err := demo.Seed(db, demo.SeedOptions{Options: demo.Options{Seed: 7, Cases: o.cases, Villages: 4}, Form: personForm, Completed: o.completed})
 	if err != nil {
 		t.Fatal(err)
@@ -230,11 +226,7 @@ func (f *fixture) enrolAs(s *localstore.Session, device string, u dsync.User) *d
 // has pushed them: k duplicate interviews.
 func (f *fixture) secondLaptop(cases, k int) *dsync.Syncer {
 	f.t.Helper()
-	db, err := localstore.Open(f.t.TempDir(), localstore.Options{KDF: laptopKDF})
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	f.t.Cleanup(func() { db.Close() })
+	db := localstoretest.Open(f.t)
 	if _, err := demo.Seed(db, demo.SeedOptions{Options: demo.Options{Seed: 7, Cases: cases, Villages: 4}, Form: personForm, Completed: k}); err != nil {
 		f.t.Fatal(err)
 	}

@@ -216,6 +216,10 @@ func TestProgressNumbers(t *testing.T) {
 	if !strings.Contains(res.body, "<svg class=\"chart\"") {
 		t.Error("no chart")
 	}
+	// A column for each of the first four outcomes, then one for the others.
+	if !strings.Contains(res.body, `<th scope="col">正常调查</th><th scope="col">死亡</th><th scope="col">空挂户</th><th scope="col">查无此人</th><th scope="col">拒访/迁出/其他</th>`) {
+		t.Error("the outcome columns' headings")
+	}
 	// The town's page: its villages; a village's: its enumerators.
 	res = b.get("/office/progress?town=" + url.QueryEscape(f.town))
 	for _, v := range f.district.Villages {

@@ -19,11 +19,15 @@ type tally struct {
 	Name, Link                               string
 	Roster, Done, NotStarted                 int
 	HomeVisits                               int
-	Outcomes                                 [5]int // interviewed, deceased, empty, not found, other
+	Outcomes                                 [len(outcomeCols) + 1]int // by outcomeCols, then the others
 	Errors, Warned, Returned, Waiting, Final int
 	WithLeader                               int
 	noRoster                                 bool // an enumerator's row has no roster of its own
 }
+
+// outcomeCols are the outcomes the progress table gives a column each; the others
+// (拒访, 迁出, 其他) share the last.
+var outcomeCols = [...]int{survey.OutcomeInterviewed, survey.OutcomeDeceased, survey.OutcomeEmptyHome, survey.OutcomeNotFound}
 
 func (t *tally) add(c *caseRow, j *journal, roster bool) {
 	if roster {
@@ -48,12 +52,11 @@ func (t *tally) add(c *caseRow, j *journal, roster bool) {
 	if r.method == survey.HomeVisit {
 		t.HomeVisits++
 	}
-	switch r.outcome {
-	case 1, 2, 3, 4:
-		t.Outcomes[r.outcome-1]++
-	default:
-		t.Outcomes[4]++
+	col := slices.Index(outcomeCols[:], r.outcome)
+	if col < 0 {
+		col = len(outcomeCols)
 	}
+	t.Outcomes[col]++
 	if r.errors > 0 {
 		t.Errors++
 	}
@@ -120,6 +123,7 @@ type progressData struct {
 	Cols         []sortCol
 	Pager        pager
 	Orphans      int
+	OutcomeCols  [len(outcomeCols)]int
 }
 
 type sortCol struct {
@@ -138,7 +142,7 @@ func (h *Handler) progress(c *call) {
 		h.notFound(c)
 		return
 	}
-	d := progressData{Town: town, Village: village, Total: &tally{Name: text(c.lang, "c.total")}, Sort: q.Get("sort"), Dir: q.Get("dir")}
+	d := progressData{Town: town, Village: village, Total: &tally{Name: text(c.lang, "c.total")}, Sort: q.Get("sort"), Dir: q.Get("dir"), OutcomeCols: outcomeCols}
 	by := map[string]*tally{}
 	var order []string
 	key := func(cr *caseRow) []string {
@@ -182,8 +186,18 @@ func (h *Handler) progress(c *call) {
 	for _, k := range order {
 		d.Rows = append(d.Rows, by[k])
 	}
-	sortTallies(d.Rows, d.Sort, d.Dir == "desc")
-	d.Cols = sortCols(c, []string{"name", "roster", "done", "notstarted", "share", "home", "errors", "returned", "waiting", "final"}, d.Sort, d.Dir)
+	d.Cols = sortTable(c, d.Rows, []column[*tally]{
+		{"name", byText(func(t *tally) string { return t.Name })},
+		{"roster", byNumber(func(t *tally) int { return t.Roster })},
+		{"done", byNumber(func(t *tally) int { return t.Done })},
+		{"notstarted", byNumber(func(t *tally) int { return t.NotStarted })},
+		{"share", byNumber((*tally).Share)},
+		{"home", byNumber((*tally).HomeRate)},
+		{"errors", byNumber(func(t *tally) int { return t.Errors })},
+		{"returned", byNumber(func(t *tally) int { return t.Returned })},
+		{"waiting", byNumber(func(t *tally) int { return t.Waiting })},
+		{"final", byNumber(func(t *tally) int { return t.Final })},
+	})
 	d.Pager = paginate(c, len(d.Rows), 50)
 	d.Rows = d.Rows[d.Pager.From:d.Pager.To]
 	today := dayOf(h.o.Now(), h.o.Location)
@@ -204,45 +218,42 @@ func dayOf(t time.Time, loc *time.Location) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, loc)
 }
 
-func sortTallies(rows []*tally, by string, desc bool) {
-	val := func(t *tally) float64 {
-		switch by {
-		case "roster":
-			return float64(t.Roster)
-		case "done":
-			return float64(t.Done)
-		case "notstarted":
-			return float64(t.NotStarted)
-		case "share":
-			return t.Share()
-		case "home":
-			return t.HomeRate()
-		case "errors":
-			return float64(t.Errors)
-		case "returned":
-			return float64(t.Returned)
-		case "waiting":
-			return float64(t.Waiting)
-		case "final":
-			return float64(t.Final)
+// column is a table's column the reader may sort by: its key in ?sort= and how it
+// orders two rows.
+type column[T any] struct {
+	key     string
+	compare func(a, b T) int
+}
+
+// sortTable sorts rows by the column the request names (?sort=, ?dir=desc the other
+// way), stably, so rows equal there keep their order (the roster's when none is named),
+// and returns the columns' heading links.
+func sortTable[T any](c *call, rows []T, cols []column[T]) []sortCol {
+	q := c.r.URL.Query()
+	by, dir := q.Get("sort"), q.Get("dir")
+	keys := make([]string, len(cols))
+	for i, col := range cols {
+		keys[i] = col.key
+		if col.key != by {
+			continue
 		}
-		return 0
-	}
-	slices.SortStableFunc(rows, func(a, b *tally) int {
-		var r int
-		if by == "" || by == "name" {
-			if by == "" {
-				return 0 // roster order
+		slices.SortStableFunc(rows, func(a, b T) int {
+			if dir == "desc" {
+				return -col.compare(a, b)
 			}
-			r = strings.Compare(a.Name, b.Name)
-		} else {
-			r = cmp.Compare(val(a), val(b))
-		}
-		if desc {
-			return -r
-		}
-		return r
-	})
+			return col.compare(a, b)
+		})
+	}
+	return sortCols(c, keys, by, dir)
+}
+
+// byText and byNumber order rows by a column of text or of numbers.
+func byText[T any](f func(T) string) func(a, b T) int {
+	return func(a, b T) int { return strings.Compare(f(a), f(b)) }
+}
+
+func byNumber[T any, N cmp.Ordered](f func(T) N) func(a, b T) int {
+	return func(a, b T) int { return cmp.Compare(f(a), f(b)) }
 }
 
 // sortCols are the column headings' links: a heading sorts by its column, again the

@@ -75,31 +75,16 @@ func (h *Handler) reviewList(c *call) {
 		}
 		d.Rows = append(d.Rows, row)
 	}
-	by, desc := q.Get("sort"), q.Get("dir") == "desc"
-	if by != "" {
-		slices.SortStableFunc(d.Rows, func(a, b reviewRow) int {
-			var r int
-			switch by {
-			case "name":
-				r = strings.Compare(a.Name, b.Name)
-			case "village":
-				r = cmp.Or(strings.Compare(a.Town, b.Town), strings.Compare(a.Village, b.Village))
-			case "enumerator":
-				r = strings.Compare(a.Enumerator, b.Enumerator)
-			case "status":
-				r = strings.Compare(a.State, b.State)
-			case "completed":
-				r = strings.Compare(a.Completed, b.Completed)
-			case "errors":
-				r = cmp.Compare(a.Errors, b.Errors)
-			}
-			if desc {
-				return -r
-			}
-			return r
-		})
-	}
-	d.Cols = sortCols(c, []string{"name", "village", "enumerator", "status", "completed", "errors"}, by, q.Get("dir"))
+	d.Cols = sortTable(c, d.Rows, []column[reviewRow]{
+		{"name", byText(func(r reviewRow) string { return r.Name })},
+		{"village", func(a, b reviewRow) int {
+			return cmp.Or(strings.Compare(a.Town, b.Town), strings.Compare(a.Village, b.Village))
+		}},
+		{"enumerator", byText(func(r reviewRow) string { return r.Enumerator })},
+		{"status", byText(func(r reviewRow) string { return r.State })},
+		{"completed", byText(func(r reviewRow) string { return r.Completed })},
+		{"errors", byNumber(func(r reviewRow) int { return r.Errors })},
+	})
 	d.Pager = paginate(c, len(d.Rows), 50)
 	d.Rows = d.Rows[d.Pager.From:d.Pager.To]
 	h.render(c, http.StatusOK, "review", "review", d)

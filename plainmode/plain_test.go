@@ -13,7 +13,9 @@ import (
 
 	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/localstore/localstoretest"
 	"github.com/doorstep-survey/doorstep/roster"
 )
 
@@ -23,11 +25,7 @@ const pass = "test-pass-1"
 // villages, and the roster; cheap passphrases.
 func store(t *testing.T) (*localstore.DB, []roster.Row) {
 	t.Helper()
-	db, err := localstore.Open(t.TempDir(), localstore.Options{KDF: localstore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := localstoretest.Open(t)
 	rows := demo.Generate(demo.Options{Seed: 3, Cases: 12, Villages: 1}).Rows
 	leader, err := db.Setup(localstore.User{Code: "L001", Name: "王组长", Role: localstore.RoleLeader}, pass)
 	if err != nil {
@@ -131,26 +129,6 @@ func (d *driver) end() {
 
 var question = regexp.MustCompile(`^第 (\d+) 题，共 (\d+) 题，([A-Z][0-9A-Za-z]*)。`)
 
-func typed(v any) string {
-	switch v := v.(type) {
-	case int:
-		return strconv.Itoa(v)
-	case []int:
-		s := make([]string, len(v))
-		for i, c := range v {
-			s[i] = strconv.Itoa(c)
-		}
-		return strings.Join(s, " ")
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	case time.Time:
-		return v.Format("2006-01-02")
-	case string:
-		return v
-	}
-	return ""
-}
-
 func unlock(d *driver, code string) {
 	d.until("用户代码")
 	d.send(code)
@@ -164,10 +142,7 @@ func unlock(d *driver, code string) {
 // second enter; the leader returns it with a comment on R3; the enumerator hears the
 // comment and the form opens at R3.
 func TestPlainCorrectReturnAndResume(t *testing.T) {
-	f, err := forms.Builtin("person-2021")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := formstest.Person2021(t)
 	db, rows := store(t)
 	var row roster.Row
 	var iv demo.Interview
@@ -232,7 +207,7 @@ func TestPlainCorrectReturnAndResume(t *testing.T) {
 		v, ok := iv.Answers[m[3]]
 		switch {
 		case ok:
-			d.send(typed(v))
+			d.send(formstest.Typed(v))
 		case strings.Contains(l, "现在的答案"):
 			d.send("")
 		case f.Question(m[3]).Type == forms.TypeText:
@@ -326,10 +301,7 @@ func TestPlainCorrectReturnAndResume(t *testing.T) {
 
 // TestPlainStopsWhenCancelled: a cancelled context ends a wait for a line.
 func TestPlainStopsWhenCancelled(t *testing.T) {
-	f, err := forms.Builtin("person-2021")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := formstest.Person2021(t)
 	db, _ := store(t)
 	reg, _ := forms.NewRegistry(f)
 	inR, inW := io.Pipe()

@@ -23,9 +23,15 @@ const Unknown = 0
 var (
 	methodNames  = labels(survey.Methods, true)
 	outcomeNames = labels(survey.Outcomes, false)
-	categoryName = map[int]string{1: "视力", 2: "听力", 3: "言语", 4: "肢体", 5: "智力", 6: "精神", 7: "多重", Unknown: "不详"}
-	levelName    = map[int]string{1: "一级", 2: "二级", 3: "三级", 4: "四级", Unknown: "不详"}
+	categoryName = withUnknown(labels(survey.Categories, false))
+	levelName    = withUnknown(labels(survey.Levels, false))
 )
+
+// withUnknown adds the label of the column of a code the roster does not give.
+func withUnknown(names map[int]string) map[int]string {
+	names[Unknown] = "不详"
+	return names
+}
 
 // labels maps codes to their Chinese labels; short takes the column label (系统归集).
 func labels(codes []survey.Code, short bool) map[int]string {
@@ -39,13 +45,22 @@ func labels(codes []survey.Code, short bool) map[int]string {
 	return out
 }
 
-// The codes in the order the tables give them; a category or level not known comes last.
+// The codes in the order the tables give them, survey's; a category or level not known
+// comes last.
 var (
-	methodOrder   = []int{survey.HomeVisit, survey.MethodPhone, survey.MethodWindow, survey.MethodSystem}
-	outcomeOrder  = []int{1, 2, 3, 4, 5, 6, 9}
-	categoryOrder = []int{1, 2, 3, 4, 5, 6, 7, Unknown}
-	levelOrder    = []int{1, 2, 3, 4, Unknown}
+	methodOrder   = codes(survey.Methods)
+	outcomeOrder  = codes(survey.Outcomes)
+	categoryOrder = append(codes(survey.Categories), Unknown)
+	levelOrder    = append(codes(survey.Levels), Unknown)
 )
+
+func codes(list []survey.Code) []int {
+	out := make([]int, len(list))
+	for i, c := range list {
+		out[i] = c.Code
+	}
+	return out
+}
 
 // Surveyed is survey.Surveyed, the one definition of a surveyed case.
 func Surveyed(r *localstore.Record, asOf time.Time) bool { return survey.Surveyed(r, asOf) }

@@ -12,19 +12,17 @@ import (
 
 	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/localstore/localstoretest"
 )
 
 // demoInput is a demo district of n cases with k interviews completed through the real
 // store, as the command assembles it.
 func demoInput(t testing.TB, n, k int) Input {
 	t.Helper()
-	db, err := localstore.Open(t.TempDir(), localstore.Options{KDF: localstore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := demo.Seed(db, demo.SeedOptions{Form: personForm2021(t), Options: demo.Options{Seed: 3, Cases: n, Villages: 3}, Completed: k}); err != nil {
+	db := localstoretest.Open(t)
+	if _, err := demo.Seed(db, demo.SeedOptions{Form: formstest.Person2021(t), Options: demo.Options{Seed: 3, Cases: n, Villages: 3}, Completed: k}); err != nil {
 		t.Fatal(err)
 	}
 	s, err := db.Unlock(demo.DemoLeader.Code, demo.DemoPassphrase)
@@ -34,7 +32,7 @@ func demoInput(t testing.TB, n, k int) Input {
 	cases, _ := s.Cases(localstore.CaseFilter{})
 	records, _ := s.Records()
 	users, _ := s.Users()
-	f, _ := forms.Builtin("person-2021")
+	f := formstest.Person2021(t)
 	reg, _ := forms.NewRegistry(f)
 	in := Assemble(reg, cases, records, users)
 	in.Unit, in.AsOf = "马集镇残联", time.Now()

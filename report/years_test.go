@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
 )
@@ -14,7 +15,7 @@ import (
 // A district that changed forms between years reports both: each record is checked with
 // the form it was completed on, and counted alike.
 func TestReportMixesFormYears(t *testing.T) {
-	f21 := personForm2021(t)
+	f21 := formstest.Person2021(t)
 	f22, err := forms.LoadFile("../forms/testdata/person-2022.yaml")
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,9 @@ import (
 
 	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/localstore/localstoretest"
 	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/survey"
 )
@@ -17,10 +19,7 @@ import (
 // kept, recoded and dropped; the chain still replays; a completed 2021 record stays on
 // 2021 and is still read with it.
 func TestMoveADraftToNextYear(t *testing.T) {
-	f21, err := forms.Builtin("person-2021")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f21 := formstest.Person2021(t)
 	f22, err := forms.LoadFile("../forms/testdata/person-2022.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -29,11 +28,7 @@ func TestMoveADraftToNextYear(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := localstore.Open(t.TempDir(), localstore.Options{KDF: localstore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := localstoretest.Open(t)
 	if _, err := demo.Seed(db, demo.SeedOptions{Form: f21, Options: demo.Options{Seed: 4, Cases: 6, Villages: 1}, Completed: 2}); err != nil {
 		t.Fatal(err)
 	}

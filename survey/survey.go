@@ -1,7 +1,7 @@
 // Package survey holds the rules of the survey that are not in a form file, each in one
 // place: the collection methods and case outcomes with their official codes and labels,
-// the home-visit code and its 96 % target, the key of a note confirming a warning — and
-// how a stored record is read: decoded and evaluated with the form and version it was
+// the certificate's disability categories and levels, the home-visit code and its 96 %
+// target, the key of a note confirming a warning — and how a stored record is read: decoded and evaluated with the form and version it was
 // started with, in the context every screen and report shares.
 //
 // It stands on forms and record only, so the laptop and the district server read a
@@ -48,6 +48,26 @@ var Outcomes = []Code{
 	{OutcomeOther, forms.Text{ZH: "其他", EN: "other"}, forms.Text{ZH: "其他", EN: "other"}},
 }
 
+// The disability categories (残疾类别) and levels (残疾等级) of the certificate, as the
+// roster gives them and the national tables word them.
+var (
+	Categories = []Code{
+		{1, forms.Text{ZH: "视力", EN: "visual"}, forms.Text{ZH: "视力", EN: "visual"}},
+		{2, forms.Text{ZH: "听力", EN: "hearing"}, forms.Text{ZH: "听力", EN: "hearing"}},
+		{3, forms.Text{ZH: "言语", EN: "speech"}, forms.Text{ZH: "言语", EN: "speech"}},
+		{4, forms.Text{ZH: "肢体", EN: "physical"}, forms.Text{ZH: "肢体", EN: "physical"}},
+		{5, forms.Text{ZH: "智力", EN: "intellectual"}, forms.Text{ZH: "智力", EN: "intellectual"}},
+		{6, forms.Text{ZH: "精神", EN: "mental"}, forms.Text{ZH: "精神", EN: "mental"}},
+		{7, forms.Text{ZH: "多重", EN: "multiple"}, forms.Text{ZH: "多重", EN: "multiple"}},
+	}
+	Levels = []Code{
+		{1, forms.Text{ZH: "一级", EN: "level 1"}, forms.Text{ZH: "一级", EN: "level 1"}},
+		{2, forms.Text{ZH: "二级", EN: "level 2"}, forms.Text{ZH: "二级", EN: "level 2"}},
+		{3, forms.Text{ZH: "三级", EN: "level 3"}, forms.Text{ZH: "三级", EN: "level 3"}},
+		{4, forms.Text{ZH: "四级", EN: "level 4"}, forms.Text{ZH: "四级", EN: "level 4"}},
+	}
+)
+
 // The codes that rules and reports name, as the national form numbers them.
 const (
 	// HomeVisit is the method code of a home visit (入户).
@@ -79,6 +99,13 @@ func Method(code int) (Code, bool) { return find(Methods, code) }
 
 // Outcome returns the outcome with the code; ok is false for an unknown code.
 func Outcome(code int) (Code, bool) { return find(Outcomes, code) }
+
+// Category returns the disability category with the code; ok is false for an unknown
+// code (0 where the roster gives none).
+func Category(code int) (Code, bool) { return find(Categories, code) }
+
+// Level returns the disability level with the code; ok is false for an unknown code.
+func Level(code int) (Code, bool) { return find(Levels, code) }
 
 func find(list []Code, code int) (Code, bool) {
 	for _, c := range list {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/survey"
@@ -13,10 +14,7 @@ import (
 
 func registry(t *testing.T) (*forms.Registry, *forms.Form) {
 	t.Helper()
-	f, err := forms.Builtin("person-2021")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := formstest.Person2021(t)
 	reg, err := forms.NewRegistry(f)
 	if err != nil {
 		t.Fatal(err)
@@ -78,5 +76,22 @@ func TestCodes(t *testing.T) {
 	}
 	if k := survey.NoteKey(forms.Finding{Check: "C5", Question: "R3"}); k != "C5@R3" {
 		t.Errorf("NoteKey = %q", k)
+	}
+}
+
+func TestCategoriesAndLevels(t *testing.T) {
+	if c, ok := survey.Category(4); !ok || c.Label.ZH != "肢体" || c.Label.EN != "physical" {
+		t.Errorf("category 4: %+v", c)
+	}
+	if l, ok := survey.Level(2); !ok || l.Label.ZH != "二级" {
+		t.Errorf("level 2: %+v", l)
+	}
+	for _, code := range []int{0, 8} {
+		if _, ok := survey.Category(code); ok {
+			t.Errorf("%d is no category", code)
+		}
+	}
+	if _, ok := survey.Level(5); ok {
+		t.Error("5 is no level")
 	}
 }

@@ -116,7 +116,6 @@ func (s *caseScreen) View(width, height int) string {
 		return st.Faint.Render(tr(lang, "loading"))
 	}
 	r := s.c.Row
-	li := langIndex(lang)
 	sex := ""
 	switch r.Sex {
 	case 1:
@@ -126,7 +125,7 @@ func (s *caseScreen) View(width, height int) string {
 	}
 	rows := [][2]string{
 		{"name", r.Name}, {"cert", roster.Mask(r.CertificateNumber)}, {"idnum", roster.Mask(r.IDNumber)}, {"sex", sex},
-		{"category", categoryNames[r.Category%8][li]}, {"level", levelNames[r.Level%5][li]},
+		{"category", categoryName(lang, r.Category)}, {"level", levelName(lang, r.Level)},
 		{"town", r.Town}, {"village", r.Village}, {"villagecode", r.VillageCode},
 		{"address", r.HouseholdAddress}, {"current", r.CurrentAddress}, {"phone", r.Phone},
 		{"guardian", r.Guardian}, {"guardianphone", r.GuardianPhone}, {"status", statusName(lang, s.c.Status)},

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
@@ -143,10 +144,7 @@ func TestCommentsKeepTheirTime(t *testing.T) {
 // TestAgeChecksSayTheAge: a warning judged on the age says the age derived from the
 // ID number, on the form and in the leader's review.
 func TestAgeChecksSayTheAge(t *testing.T) {
-	f, err := forms.Builtin("person-2021")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := formstest.Person2021(t)
 	young := person("小李", "王庄村", "19900101", 5, 1, 1)
 	a := forms.Answers{"R2": young.CertificateNumber, "R6": 2, "R9": 2, "R10": 1}
 	var c5 *forms.Finding

@@ -11,7 +11,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/localstore/localstoretest"
 	"github.com/doorstep-survey/doorstep/roster"
 )
 
@@ -21,8 +23,6 @@ const (
 	testEnumerator = "E001"
 	testPass       = "test-pass-1"
 )
-
-var testKDF = localstore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
 
 // testClock is the clock of a test: fixed, moved only by the test, so that nothing on
 // the screen (the status bar's time, the unlock wait) depends on when the test runs.
@@ -103,15 +103,12 @@ func fixtureRows() []roster.Row {
 // started, so that every screen has statuses to show.
 func fixture(t testing.TB, clock *testClock, cases bool) *Env {
 	t.Helper()
-	db, err := localstore.Open(t.TempDir(), localstore.Options{KDF: testKDF, Now: clock.Now})
+	db, err := localstore.Open(t.TempDir(), localstore.Options{KDF: localstoretest.KDF, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	f, err := forms.Builtin("person-2021")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := formstest.Person2021(t)
 	cf, err := forms.Builtin("community-2021")
 	if err != nil {
 		t.Fatal(err)

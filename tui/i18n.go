@@ -368,9 +368,6 @@ var text = map[string][2]string{
 	"resp.end":       {"以上是全部内容。", "That is everything."},
 }
 
-var categoryNames = [8][2]string{{"", ""}, {"视力", "visual"}, {"听力", "hearing"}, {"言语", "speech"}, {"肢体", "physical"}, {"智力", "intellectual"}, {"精神", "mental"}, {"多重", "multiple"}}
-var levelNames = [5][2]string{{"", ""}, {"一级", "level 1"}, {"二级", "level 2"}, {"三级", "level 3"}, {"四级", "level 4"}}
-
 func langIndex(lang string) int {
 	if lang == "en" {
 		return 1

@@ -3,7 +3,6 @@ package tui
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
 )
@@ -54,21 +54,6 @@ func answersFor(t testing.TB, f *forms.Form, row roster.Row) demo.Interview {
 	}
 	t.Fatal("no interview")
 	return demo.Interview{}
-}
-
-// typed is an answer as the enumerator types it.
-func typed(v any) string {
-	switch v := v.(type) {
-	case int:
-		return strconv.Itoa(v)
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	case time.Time:
-		return v.Format("2006-01-02")
-	case string:
-		return v
-	}
-	panic(fmt.Sprintf("typed %T", v))
 }
 
 // answerForm drives the form screen with keys until its end, answering as iv says;
@@ -125,7 +110,7 @@ func answerUntil(t *testing.T, m Model, iv demo.Interview, stop func(*formScreen
 			}
 			m = press(t, m, "enter")
 		default:
-			m = press(t, m, "ctrl+u", typed(want), "enter")
+			m = press(t, m, "ctrl+u", formstest.Typed(want), "enter")
 		}
 		if fs := m.screen.(*formScreen); fs.cur == before && fs.err[0] != "" {
 			t.Fatalf("%s stopped with %q:\n%s", before, fs.err[0], screenText(m))

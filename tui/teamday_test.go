@@ -5,16 +5,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
 )
 
 func TestBuildTeamDay(t *testing.T) {
-	f, err := forms.Builtin("person-2021")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := formstest.Person2021(t)
 	day := time.Date(2021, 10, 12, 18, 0, 0, 0, time.UTC)
 	today, yesterday := day.Add(-3*time.Hour), day.Add(-27*time.Hour)
 	cases := []localstore.Case{

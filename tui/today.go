@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/survey"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
 
@@ -268,7 +269,7 @@ func (s *todayScreen) View(width, height int) string {
 		e := &s.ix.entries[s.shown[i]]
 		kind := ""
 		if kindW > 0 {
-			kind = kindName(li, e.c.Row.Category, e.c.Row.Level)
+			kind = kindName(lang, e.c.Row.Category, e.c.Row.Level)
 		}
 		if i == s.cursor {
 			lines = append(lines, st.Selected.Render(row("▸", e.name, e.number, e.village, kind, statusName(lang, e.c.Status))))
@@ -280,12 +281,24 @@ func (s *todayScreen) View(width, height int) string {
 }
 
 // kindName is a case's disability category and level, e.g. 肢体二级.
-func kindName(li, category, level int) string {
-	c, l := categoryNames[category%len(categoryNames)][li], levelNames[level%len(levelNames)][li]
-	if li == 1 && c != "" && l != "" {
+func kindName(lang string, category, level int) string {
+	c, l := categoryName(lang, category), levelName(lang, level)
+	if lang == "en" && c != "" && l != "" {
 		return c + ", " + l
 	}
 	return c + l
+}
+
+// categoryName and levelName are survey's labels of the roster's codes; "" for a code
+// the roster does not give, or gives wrong.
+func categoryName(lang string, code int) string {
+	c, _ := survey.Category(code)
+	return c.Label.In(lang)
+}
+
+func levelName(lang string, code int) string {
+	l, _ := survey.Level(code)
+	return l.Label.In(lang)
 }
 
 // statusWidth and kindWidth are the widest status and category-level, per language:
@@ -296,9 +309,10 @@ var statusWidth, kindWidth = func() (sw, kw [2]int) {
 			sw[li] = max(sw[li], textwidth.Width(statusName(lang, st)))
 		}
 		sw[li] = max(sw[li], textwidth.Width(tr(lang, "status")))
-		for c := range categoryNames {
-			for l := range levelNames {
-				kw[li] = max(kw[li], textwidth.Width(kindName(li, c, l)))
+		// 0 stands for a category or level the roster does not give.
+		for c := range len(survey.Categories) + 1 {
+			for l := range len(survey.Levels) + 1 {
+				kw[li] = max(kw[li], textwidth.Width(kindName(lang, c, l)))
 			}
 		}
 	}

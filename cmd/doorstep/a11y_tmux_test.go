@@ -12,6 +12,7 @@ import (
 
 	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
 )
@@ -56,7 +57,7 @@ func fillToReadBack(t *testing.T, env map[string]string, f *forms.Form, row rost
 		v, ok := iv.Answers[m[3]]
 		switch {
 		case ok:
-			p.send(plainAnswer(v))
+			p.send(formstest.Typed(v))
 		case strings.Contains(l, "现在的答案"):
 			p.send("")
 		case f.Question(m[3]).Type == forms.TypeText:
@@ -92,10 +93,7 @@ func TestTmuxRespondentViewHighContrast(t *testing.T) {
 	if code, out, errOut := runIn(t, env, "", "demo", "--no-tui", "--data", data, "--cases", "20", "--villages", "2", "--completed", "0"); code != 0 {
 		t.Fatalf("demo: %d %s %s", code, out, errOut)
 	}
-	f, err := forms.Builtin("person-2021")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := formstest.Person2021(t)
 	row := demo.Generate(demo.Options{Seed: 1, Cases: 20, Villages: 2}).Rows[0]
 	fillToReadBack(t, env, f, row)
 

@@ -61,6 +61,15 @@ func resolveForms(cfg config.Config) (formSet, error) {
 	return fs, nil
 }
 
+// personOr is the form a --form flag names ("" for person_form): the form a roster is
+// imported for, or a draft moved to.
+func (fs formSet) personOr(name string) (*forms.Form, error) {
+	if name == "" {
+		return fs.person, nil
+	}
+	return fs.reg.Named(name)
+}
+
 func (fs formSet) has(name string) bool {
 	_, err := fs.reg.Named(name)
 	return name != "" && err == nil

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -9,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/plainmode"
 )
 
@@ -34,11 +32,8 @@ func wantsPlain(a *app) bool {
 // runPlain is the program in plain mode on the data folder dir, reading lines from
 // standard input: a terminal with a screen reader, or a pipe.
 func runPlain(cmd *cobra.Command, a *app, dir string) error {
-	db, err := localstore.Open(dir, localstore.Options{})
+	db, err := openStore(dir)
 	if err != nil {
-		if errors.Is(err, localstore.ErrAlreadyOpen) {
-			return fmt.Errorf("%w: close it first", err)
-		}
 		return err
 	}
 	defer db.Close()

@@ -9,13 +9,13 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/forms/validate"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/roster"
@@ -112,10 +112,7 @@ func TestPlainWholeInterviewAndReview(t *testing.T) {
 	if code, out, errOut := runIn(t, env, "", "demo", "--no-tui", "--data", dir, "--cases", "80", "--villages", "2", "--completed", "0"); code != 0 {
 		t.Fatalf("demo: %d %s %s", code, out, errOut)
 	}
-	f, err := forms.Builtin("person-2021")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := formstest.Person2021(t)
 	// A child, so that answering 大专 to R8 (education) raises warning C6, which the
 	// enumerator confirms with a note.
 	ref := f.ReferenceDate
@@ -209,7 +206,7 @@ func TestPlainWholeInterviewAndReview(t *testing.T) {
 			}
 			continue
 		}
-		p.send(plainAnswer(v))
+		p.send(formstest.Typed(v))
 	}
 	// The read-back: every section agreed.
 	for {
@@ -315,27 +312,6 @@ func TestPlainWholeInterviewAndReview(t *testing.T) {
 	if _, ok := rec.SignedBy(localstore.SignerEnumerator); !ok {
 		t.Error("no enumerator signature")
 	}
-}
-
-// plainAnswer is an answer as typed on a line: codes separated by spaces.
-func plainAnswer(v any) string {
-	switch v := v.(type) {
-	case int:
-		return strconv.Itoa(v)
-	case []int:
-		s := make([]string, len(v))
-		for i, c := range v {
-			s[i] = strconv.Itoa(c)
-		}
-		return strings.Join(s, " ")
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	case time.Time:
-		return v.Format("2006-01-02")
-	case string:
-		return v
-	}
-	return ""
 }
 
 // TestPlainChosen: --plain, ACCESSIBLE=1 and plain: true choose plain mode (which works

@@ -145,7 +145,7 @@ func newBackupCmd(a *app) *cobra.Command {
 			if _, err := os.Stat(dest); err == nil && !force {
 				return fmt.Errorf("backup: %s exists; choose another name or add --force", dest)
 			}
-			db, err := openStore(a)
+			db, err := openStore(a.cfg.DataDir)
 			if err != nil {
 				return err
 			}
@@ -180,11 +180,9 @@ every answer it changed; a completed record never moves.`,
 				return err
 			}
 			fs.warn(a.stderr)
-			target := fs.person
-			if to != "" {
-				if target, err = fs.reg.Named(to); err != nil {
-					return err
-				}
+			target, err := fs.personOr(to)
+			if err != nil {
+				return err
 			}
 			return withSession(a, func(_ *localstore.DB, s *localstore.Session) error {
 				c, err := s.CaseByNumber(args[0])

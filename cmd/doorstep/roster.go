@@ -31,11 +31,9 @@ func newRosterImportCmd(a *app) *cobra.Command {
 				return err
 			}
 			fs.warn(a.stderr)
-			f := fs.person
-			if formID != "" {
-				if f, err = fs.reg.Named(formID); err != nil {
-					return err
-				}
+			f, err := fs.personOr(formID)
+			if err != nil {
+				return err
 			}
 			return withSession(a, func(db *localstore.DB, s *localstore.Session) error {
 				// A large sheet the reader spills to disk goes to the data folder's

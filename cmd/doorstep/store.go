@@ -13,9 +13,10 @@ import (
 	"github.com/doorstep-survey/doorstep/localstore"
 )
 
-// openStore opens the data file of the configured data folder.
-func openStore(a *app) (*localstore.DB, error) {
-	db, err := localstore.Open(a.cfg.DataDir, localstore.Options{})
+// openStore opens the data file of the data folder dir (the configured one, or the
+// demo's).
+func openStore(dir string) (*localstore.DB, error) {
+	db, err := localstore.Open(dir, localstore.Options{})
 	if err != nil {
 		if errors.Is(err, localstore.ErrAlreadyOpen) {
 			return nil, fmt.Errorf("%w: close it first, or use another --data folder", err)
@@ -78,7 +79,7 @@ func askPassphrase(a *app, fd int, prompt string) (string, error) {
 
 // withSession opens the store, unlocks it and runs fn, closing the store after.
 func withSession(a *app, fn func(db *localstore.DB, s *localstore.Session) error) error {
-	db, err := openStore(a)
+	db, err := openStore(a.cfg.DataDir)
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/localstore"
 )
 
@@ -139,10 +140,7 @@ func TestTmuxWholeInterview(t *testing.T) {
 	}
 	// The respondent: a case not yet visited, and the answers a demo respondent gives.
 	district := demo.Generate(opts)
-	f, err := forms.Builtin("person-2021")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := formstest.Person2021(t)
 	var target caseJSON
 	var iv demo.Interview
 	for _, c := range cases {
@@ -248,7 +246,7 @@ func TestTmuxWholeInterview(t *testing.T) {
 				x.keys("Enter")
 			default:
 				x.keys("C-u")
-				x.text(answerText(want))
+				x.text(formstest.Typed(want))
 				x.keys("Enter")
 			}
 		}
@@ -460,18 +458,4 @@ func TestTmuxWholeInterview(t *testing.T) {
 		t.Errorf("photos: %+v", rec.Photos)
 	}
 	cmdOut("verify") // exit 0: every audit chain and signature holds
-}
-
-func answerText(v any) string {
-	switch v := v.(type) {
-	case int:
-		return strconv.Itoa(v)
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	case time.Time:
-		return v.Format("2006-01-02")
-	case string:
-		return v
-	}
-	panic(fmt.Sprintf("answerText %T", v))
 }

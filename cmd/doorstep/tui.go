@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"time"
 
@@ -26,11 +25,8 @@ func runTUI(cmd *cobra.Command, a *app, dir string, notice [2]string) error {
 	if !ok || !ok2 || !term.IsTerminal(int(in.Fd())) || !term.IsTerminal(int(out.Fd())) {
 		return errors.New("the screens need a terminal; for scripts use the subcommands (doorstep --help)")
 	}
-	db, err := localstore.Open(dir, localstore.Options{})
+	db, err := openStore(dir)
 	if err != nil {
-		if errors.Is(err, localstore.ErrAlreadyOpen) {
-			return fmt.Errorf("%w: close it first", err)
-		}
 		return err
 	}
 	defer db.Close()

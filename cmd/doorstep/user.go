@@ -37,7 +37,7 @@ folder is created without unlocking; later users need an unlocked team leader
 					u.Villages = append(u.Villages, v)
 				}
 			}
-			db, err := openStore(a)
+			db, err := openStore(a.cfg.DataDir)
 			if err != nil {
 				return err
 			}

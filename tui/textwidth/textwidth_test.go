@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/forms/formstest"
 )
 
 func TestWidthTruncatePad(t *testing.T) {
@@ -82,10 +83,7 @@ func TestWrap(t *testing.T) {
 // TestWrapFormText wraps every label and help text of the person form at the widths the
 // screens use: no line too wide, nothing lost, no line starting with closing punctuation.
 func TestWrapFormText(t *testing.T) {
-	f, err := forms.Builtin("person-2021")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := formstest.Person2021(t)
 	for _, q := range f.Questions() {
 		for _, lang := range []string{"zh", "en"} {
 			for _, s := range []string{q.Label.In(lang), q.Help.In(lang)} {
