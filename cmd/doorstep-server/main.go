@@ -18,9 +18,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -373,12 +373,11 @@ func recordsCmd(o *opts, stdout io.Writer) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withOffice(o, func(a server.Office) error {
 				enc := json.NewEncoder(stdout)
-				var tw *tabwriter.Writer
+				var tw *table
 				if asJSON {
 					io.WriteString(stdout, "[")
 				} else {
-					tw = tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
-					fmt.Fprintln(tw, "RECEIVED\tVILLAGE\tNAME\tENUMERATOR\tFROM\tSTATUS\tREVISION\tRECORD\tNOTE")
+					tw = newTable(stdout, "RECEIVED", "VILLAGE", "NAME", "ENUMERATOR", "FROM", "STATUS", "REVISION", "RECORD", "NOTE")
 				}
 				first := true
 				f := f
@@ -402,8 +401,13 @@ func recordsCmd(o *opts, stdout io.Writer) *cobra.Command {
 						// Everything a laptop sent is cleaned: escape sequences, OSC 52 and
 						// bidi controls never reach the office's terminal.
 						c := cleantext.Line
-						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", r.ReceivedAt.Local().Format("2006-01-02 15:04"), c(r.Village), c(r.Name),
-							c(r.Enumerator), c(r.From+"/"+r.Device), c(r.Status), r.Revision, c(r.RecordID), c(note(r)))
+						tw.row(r.ReceivedAt.Local().Format("2006-01-02 15:04"), c(r.Village), c(r.Name),
+							c(r.Enumerator), c(r.From+"/"+r.Device), c(r.Status), strconv.FormatUint(r.Revision, 10), c(r.RecordID), c(note(r)))
+					}
+					if tw != nil {
+						if err := tw.flush(); err != nil {
+							return err
+						}
 					}
 					if next == "" {
 						break
@@ -414,7 +418,7 @@ func recordsCmd(o *opts, stdout io.Writer) *cobra.Command {
 					_, err := io.WriteString(stdout, "]\n")
 					return err
 				}
-				return tw.Flush()
+				return nil
 			})
 		},
 	}
@@ -492,8 +496,7 @@ func duplicatesCmd(o *opts, stdout io.Writer) *cobra.Command {
 					fmt.Fprintln(stdout, "no duplicate interviews 没有重复调查")
 					return nil
 				}
-				tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "CASE\tFORM\tNAME\tVILLAGE\tENUMERATOR\tFROM\tSTATUS\tRECEIVED\tRECORD\tDECISION")
+				tw := newTable(stdout, "CASE", "FORM", "NAME", "VILLAGE", "ENUMERATOR", "FROM", "STATUS", "RECEIVED", "RECORD", "DECISION")
 				for _, g := range groups {
 					for _, r := range g.Records {
 						decision := "open 待定"
@@ -504,11 +507,11 @@ func duplicatesCmd(o *opts, stdout io.Writer) *cobra.Command {
 							decision = "withdrawn 已撤销: " + g.Reason
 						}
 						c := cleantext.Line
-						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c(g.Subject), c(g.FormID), c(r.Name), c(r.Village), c(r.Enumerator),
+						tw.row(c(g.Subject), c(g.FormID), c(r.Name), c(r.Village), c(r.Enumerator),
 							c(r.From+"/"+r.Device), c(r.Status), r.ReceivedAt.Local().Format("2006-01-02 15:04"), c(r.RecordID), c(decision))
 					}
 				}
-				return tw.Flush()
+				return tw.flush()
 			})
 		},
 	}
@@ -572,12 +575,12 @@ func rosterCmd(o *opts, stdout io.Writer) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "IMPORTED\tFILE\tBY\tROWS\tNEW\tCHANGED\tUNCHANGED")
+				tw := newTable(stdout, "IMPORTED", "FILE", "BY", "ROWS", "NEW", "CHANGED", "UNCHANGED")
 				for _, l := range log {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\n", l.At.Local().Format("2006-01-02 15:04"), l.File, l.By, l.Rows, l.New, l.Changed, l.Unchanged)
+					tw.row(l.At.Local().Format("2006-01-02 15:04"), cleantext.Line(l.File), cleantext.Line(l.By),
+						strconv.Itoa(l.Rows), strconv.Itoa(l.New), strconv.Itoa(l.Changed), strconv.Itoa(l.Unchanged))
 				}
-				return tw.Flush()
+				return tw.flush()
 			})
 		},
 	})
