@@ -117,7 +117,7 @@ func benchIngest(b *testing.B, backend storetest.Backend, bodies [][][]byte, cli
 		tokens := make([]string, clients)
 		for i := range conns {
 			conns[i] = &http.Client{Transport: &http.Transport{TLSClientConfig: tls, MaxIdleConnsPerHost: 1}}
-			tok, _, err := d.Store.Enroll(context.Background(), d.Enrol("E001", "李晓梅", "enumerator", "*"), fmt.Sprint("laptop ", i))
+			tok, _, err := d.Store.Enroll(context.Background(), d.Enrol("E001", "李晓梅", "enumerator", "*"), fmt.Sprint("laptop ", i), nil)
 			if err != nil {
 				b.Fatal(err)
 			}
