@@ -78,13 +78,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case path == "/v1/enroll" && r.Method == http.MethodPost:
 		h.enroll(w, r)
 	case path == "/v1/push" && r.Method == http.MethodPost:
-		h.authed(w, r, h.push)
+		gw := gzipAnswer(w, r)
+		defer gw.Close()
+		h.authed(gw, r, h.push)
 	case path == "/v1/pull" && r.Method == http.MethodGet:
-		h.authed(w, r, h.pull)
+		gw := gzipAnswer(w, r)
+		defer gw.Close()
+		h.authed(gw, r, h.pull)
 	case strings.HasPrefix(path, "/v1/photos/") && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		h.authed(w, r, h.photo)
 	case path == "/v1/forms" && r.Method == http.MethodGet:
-		h.authed(w, r, h.forms)
+		gw := gzipAnswer(w, r)
+		defer gw.Close()
+		h.authed(gw, r, h.forms)
 	case strings.HasPrefix(path, "/v1/attachments/"):
 		h.authed(w, r, h.attachment)
 	default:
