@@ -2,9 +2,12 @@ package office
 
 import (
 	"context"
+	"crypto/ed25519"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"runtime"
+	"slices"
 	gosync "sync"
 	"testing"
 	"time"
@@ -49,10 +52,19 @@ func big(b *testing.B) *fixture {
 			return
 		}
 		all := dsync.User{Code: "BENCH", Name: "bench", Role: "leader", Villages: []string{"*"}}
+		keys := map[string]ed25519.PrivateKey{}
+		for _, s := range []*localstore.Session{f.laptop, f.leader} {
+			k, err := s.BundleKeys()
+			if err != nil {
+				bigDistrict.err = err
+				return
+			}
+			keys[k.Code] = k.Signing
+		}
 		var batch []dsync.PushItem
 		for i := range 20_000 {
 			row := d.Rows[(i*7)%len(d.Rows)] // 7 and 30 000 are coprime: 20 000 distinct persons
-			rev := clone(templates[i%len(templates)], fmt.Sprintf("bench-%06d", i), row.Key())
+			rev := clone(templates[i%len(templates)], fmt.Sprintf("bench-%06d", i), row.Key(), keys)
 			batch = append(batch, dsync.PushItem{Seq: uint64(i), Revision: rev, Case: dsync.Case{Subject: row.Key(), Name: row.Name, Village: row.Village}})
 			if len(batch) == 500 || i == 19_999 {
 				results, err := f.store.PutBatch(context.Background(), store.Caller{User: all, Device: "bench"}, server.Arrivals(batch, f.att))
@@ -99,7 +111,9 @@ func big(b *testing.B) *fixture {
 
 // clone is a revision under another record id and person: the signatures are bound to
 // the new content, as they would have been had the interview been this person's.
-func clone(rev localstore.Revision, id, subject string) localstore.Revision {
+// clone is rev as another record, id, of the person subject: its chain signed anew,
+// each author's run by the author's key (a signature covers the record's id).
+func clone(rev localstore.Revision, id, subject string, keys map[string]ed25519.PrivateKey) localstore.Revision {
 	r := rev.Record
 	r.ID, r.Subject, r.Receipts = id, subject, nil
 	old := rev.Record.ContentHash()
@@ -111,7 +125,27 @@ func clone(rev localstore.Revision, id, subject string) localstore.Revision {
 		sigs[i] = s
 	}
 	r.Signatures = sigs
-	return localstore.Revision{Record: r, Audit: rev.Audit}
+	audit := slices.Clone(rev.Audit)
+	for i, e := range audit {
+		// The chain records each signature with the content it signed.
+		if e.Action == localstore.ActionSign {
+			var v map[string]string
+			_ = json.Unmarshal(e.New, &v)
+			if v["content_hash"] == old {
+				v["content_hash"] = r.ContentHash()
+				audit[i].New, _ = json.Marshal(v)
+			}
+		}
+	}
+	localstore.Relink(audit)
+	r.AuditHead = audit[len(audit)-1].Hash
+	for i := range audit {
+		audit[i].Sig = nil
+		if i == len(audit)-1 || audit[i+1].User != audit[i].User {
+			audit[i].Sign(id, keys[audit[i].User])
+		}
+	}
+	return localstore.Revision{Record: r, Audit: audit}
 }
 
 func benchPage(b *testing.B, user, path string) {

@@ -2,6 +2,7 @@ package office
 
 import (
 	"context"
+	"encoding/base64"
 	"io"
 	"log"
 	"log/slog"
@@ -160,14 +161,15 @@ func newFixture(t testing.TB, o fixtureOpts) *fixture {
 		villages[i] = v.Name
 	}
 	// The leader's approvals reach the server from the leader's own enrolment: the
-	// server takes an approval from no enumerator's token (issue 15 §1).
+	// server takes an approval from no enumerator's token (issue 15 §1). E001 enrols
+	// first: the leader carries E001's entries, signed by the key E001 enrolled.
+	f.syncer = f.enrol(f.laptop, "test laptop")
 	if approved > 0 {
 		ls := f.enrolAs(f.leader, "test laptop", dsync.User{Code: "L001", Name: "王建军", Role: "leader", Villages: villages})
 		if rep, err := ls.Round(context.Background()); err != nil || rep.Rejected > 0 {
 			t.Fatalf("the leader's round: %+v %v", rep, err)
 		}
 	}
-	f.syncer = f.enrol(f.laptop, "test laptop")
 	f.sync()
 
 	for _, a := range []struct {
@@ -209,7 +211,13 @@ func (f *fixture) enrolAs(s *localstore.Session, device string, u dsync.User) *d
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	resp, err := c.Enroll(context.Background(), code, device)
+	keys, err := s.BundleKeys()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	card := keys.Card()
+	resp, err := c.EnrollUser(context.Background(), dsync.EnrollRequest{Code: code, Device: device,
+		SigningKey: base64.StdEncoding.EncodeToString(card.Verify), Card: card.String()})
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/ed25519"
 	"crypto/tls"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -41,7 +43,7 @@ func attacked(t *testing.T) (*server.Handler, *bytes.Buffer, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, _, err := st.Enroll(context.Background(), code, "laptop")
+	tok, _, err := st.Enroll(context.Background(), code, "laptop", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,5 +252,31 @@ func TestTLS10Refused(t *testing.T) {
 		t.Errorf("TLS 1.2: %v", err)
 	} else {
 		c.Close()
+	}
+}
+
+// TestEnrolSigningKeyChecked: a signing key that is not an Ed25519 public key is
+// refused before the code is spent, so the laptop can enrol again with the same code.
+func TestEnrolSigningKeyChecked(t *testing.T) {
+	st, err := boltstore.Open(t.TempDir(), boltstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	h := &server.Handler{Store: st, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+	code, err := st.AddEnrolment(context.Background(), dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"新华社区"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"not base64!", base64.StdEncoding.EncodeToString([]byte("short")), base64.StdEncoding.EncodeToString(make([]byte, 64))} {
+		body, _ := json.Marshal(dsync.EnrollRequest{Code: code, Device: "laptop", SigningKey: key})
+		if w := serve(h, http.MethodPost, "/v1/enroll", "", bytes.NewReader(body), false); w.Code != http.StatusBadRequest {
+			t.Errorf("signing key %q: %d %s", key, w.Code, w.Body)
+		}
+	}
+	pub, _, _ := ed25519.GenerateKey(nil)
+	body, _ := json.Marshal(dsync.EnrollRequest{Code: code, Device: "laptop", SigningKey: base64.StdEncoding.EncodeToString(pub)})
+	if w := serve(h, http.MethodPost, "/v1/enroll", "", bytes.NewReader(body), false); w.Code != http.StatusOK {
+		t.Errorf("a good key after refused ones: %d %s", w.Code, w.Body)
 	}
 }

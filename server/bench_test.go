@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -32,7 +33,7 @@ func boltBackend(t testing.TB) storetest.Opener {
 
 // pushBodies are n completed records of one demo district, as gzip'd push batches of
 // batch records, dealt round-robin to clients.
-func pushBodies(b *testing.B, clients, each, batch int) [][][]byte {
+func pushBodies(b *testing.B, clients, each, batch int) ([][][]byte, ed25519.PublicKey) {
 	db, err := localstore.Open(b.TempDir(), localstore.Options{KDF: storetest.TestKDF})
 	if err != nil {
 		b.Fatal(err)
@@ -63,7 +64,7 @@ func pushBodies(b *testing.B, clients, each, batch int) [][][]byte {
 	for i, it := range items {
 		c := i % clients
 		cs, _ := s.Case(it.Record.CaseID)
-		cur[c] = append(cur[c], dsync.PushItem{Seq: it.Seq, Revision: record.Revision{Record: it.Record, Audit: record.Unlinked(it.Audit)},
+		cur[c] = append(cur[c], dsync.PushItem{Seq: it.Seq, Revision: record.Revision{Record: it.Record, Audit: record.Compact(it.Audit)},
 			Case: dsync.Case{Subject: it.Record.Subject, Name: cs.Row.Name, Village: cs.Row.Village}})
 		if len(cur[c]) == batch {
 			flush(c)
@@ -74,7 +75,11 @@ func pushBodies(b *testing.B, clients, each, batch int) [][][]byte {
 			flush(c)
 		}
 	}
-	return out
+	keys, err := s.BundleKeys()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return out, keys.Card().Verify
 }
 
 // BenchmarkIngest: records the server stores per second from 20 laptops pushing at once
@@ -89,8 +94,8 @@ func pushBodies(b *testing.B, clients, each, batch int) [][][]byte {
 // production (skipped where PostgreSQL is not installed).
 func BenchmarkIngest(b *testing.B) {
 	const clients, each, batch = 20, 100, 25
-	bodies := pushBodies(b, clients, each, batch)
-	b.Run("bbolt", func(b *testing.B) { benchIngest(b, boltBackend, bodies, clients, each) })
+	bodies, key := pushBodies(b, clients, each, batch)
+	b.Run("bbolt", func(b *testing.B) { benchIngest(b, boltBackend, bodies, key, clients, each) })
 	b.Run("postgres", func(b *testing.B) {
 		c := pgtest.Own(b, pgtest.Options{Durable: true})
 		benchIngest(b, func(t testing.TB) storetest.Opener {
@@ -101,11 +106,11 @@ func BenchmarkIngest(b *testing.B) {
 			return func(now func() time.Time) (store.Store, error) {
 				return pgstore.Open(context.Background(), url, pgstore.Options{Now: now})
 			}
-		}, bodies, clients, each)
+		}, bodies, key, clients, each)
 	})
 }
 
-func benchIngest(b *testing.B, backend storetest.Backend, bodies [][][]byte, clients, each int) {
+func benchIngest(b *testing.B, backend storetest.Backend, bodies [][][]byte, key ed25519.PublicKey, clients, each int) {
 	for b.Loop() {
 		b.StopTimer()
 		d := storetest.NewDistrict(b, backend, nil)
@@ -117,7 +122,7 @@ func benchIngest(b *testing.B, backend storetest.Backend, bodies [][][]byte, cli
 		tokens := make([]string, clients)
 		for i := range conns {
 			conns[i] = &http.Client{Transport: &http.Transport{TLSClientConfig: tls, MaxIdleConnsPerHost: 1}}
-			tok, _, err := d.Store.Enroll(context.Background(), d.Enrol("E001", "李晓梅", "enumerator", "*"), fmt.Sprint("laptop ", i))
+			tok, _, err := d.Store.Enroll(context.Background(), d.Enrol("E001", "李晓梅", "enumerator", "*"), fmt.Sprint("laptop ", i), key)
 			if err != nil {
 				b.Fatal(err)
 			}

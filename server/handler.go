@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -158,7 +160,16 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, "bad_request", "the laptop's name is too long")
 		return
 	}
-	tok, u, err := h.Store.Enroll(r.Context(), req.Code, req.Device)
+	var key ed25519.PublicKey
+	if req.SigningKey != "" {
+		k, err := base64.StdEncoding.DecodeString(req.SigningKey)
+		if err != nil || len(k) != ed25519.PublicKeySize {
+			fail(w, http.StatusBadRequest, "bad_request", "the signing key is not an Ed25519 public key")
+			return
+		}
+		key = k
+	}
+	tok, u, err := h.Store.Enroll(r.Context(), req.Code, req.Device, key)
 	switch {
 	case errors.Is(err, store.ErrBadCode):
 		h.Log.Warn("enrolment refused", "device", echo(req.Device))

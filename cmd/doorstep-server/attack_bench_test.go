@@ -79,7 +79,11 @@ func underAttack(b *testing.B, bin string) (int64, time.Duration) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	resp, err := c.Enroll(ctx, code, "real laptop")
+	req, err := storetest.EnrollRequest(s, code, "real laptop")
+	if err != nil {
+		b.Fatal(err)
+	}
+	resp, err := c.EnrollUser(ctx, req)
 	if err != nil {
 		b.Fatal(err)
 	}

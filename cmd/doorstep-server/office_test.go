@@ -25,6 +25,9 @@ func TestOfficeDuplicates(t *testing.T) {
 	u := dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}
 	for range 2 { // two laptops, the same two persons
 		s := storetest.Laptop(t, 2, "E001")
+		if err := storetest.EnrolKey(st, u, s); err != nil {
+			t.Fatal(err)
+		}
 		items, _ := s.Outbox(0)
 		var push []dsync.PushItem
 		for _, it := range items {
@@ -81,6 +84,9 @@ func TestRecordsListIsCleaned(t *testing.T) {
 	}
 	u := dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}
 	s := storetest.Laptop(t, 1, "E001")
+	if err := storetest.EnrolKey(st, u, s); err != nil {
+		t.Fatal(err)
+	}
 	items, _ := s.Outbox(0)
 	rev, _ := s.Revision(items[0].Record.ID)
 	rev.Photos = nil

@@ -276,8 +276,13 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 	if !slices.Contains(ok, true) {
 		return results, nil
 	}
+	authors := store.AuthorsOf(items)
 	err := s.db.Batch(func(tx *bolt.Tx) error {
 		w := writer{tx: tx}
+		keys, err := keysOf(tx, authors)
+		if err != nil {
+			return err
+		}
 		for i, a := range items {
 			if !ok[i] {
 				continue
@@ -285,6 +290,10 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 			h, err := held(tx, a)
 			if err != nil {
 				return err
+			}
+			h.Keys = keys
+			if from.Office {
+				h.Office = from.User.Code
 			}
 			d := store.DecideFrom(from.User, h, a)
 			res := dsync.PushResult{Seq: a.Item.Seq, RecordID: a.Item.Revision.Record.ID, Result: d.Result, Reason: d.Reason, Retry: d.Retry}

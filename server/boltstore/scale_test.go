@@ -26,8 +26,12 @@ func TestSyntheticPasses(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	if err := storetest.EnrolKey(st, whole(), s); err != nil {
+		t.Fatal(err)
+	}
+	key := storetest.SigningKey(t, s)
 	res, err := st.PutBatch(context.Background(), store.Caller{User: whole()}, server.Arrivals(
-		[]dsync.PushItem{storetest.Synthetic(base, 1, "村1"), storetest.Synthetic(base, 2, "村2")}, nil))
+		[]dsync.PushItem{storetest.Synthetic(base, 1, "村1", key), storetest.Synthetic(base, 2, "村2", key)}, nil))
 	if err != nil || res[0].Result != dsync.Stored || res[1].Result != dsync.Stored {
 		t.Fatalf("%+v %v", res, err)
 	}
@@ -59,6 +63,10 @@ func BenchmarkScale(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
+	if err := storetest.EnrolKey(st, whole(), s); err != nil {
+		b.Fatal(err)
+	}
+	key := storetest.SigningKey(b, s)
 	ctx := context.Background()
 	caller := store.Caller{User: whole(), Device: "bench"}
 	var firstRate, lastRate float64
@@ -67,7 +75,7 @@ func BenchmarkScale(b *testing.B) {
 	for i := 0; i < n; i += batch {
 		var push []dsync.PushItem
 		for j := i; j < min(i+batch, n); j++ {
-			push = append(push, storetest.Synthetic(base, j, fmt.Sprintf("村%03d", j%villages)))
+			push = append(push, storetest.Synthetic(base, j, fmt.Sprintf("村%03d", j%villages), key))
 		}
 		if _, err := st.PutBatch(ctx, caller, server.Arrivals(push, nil)); err != nil {
 			b.Fatal(err)

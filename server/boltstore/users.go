@@ -2,6 +2,7 @@ package boltstore
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/server/store"
 	dsync "github.com/doorstep-survey/doorstep/sync"
 )
@@ -24,6 +26,9 @@ type token struct {
 	Device  string    `json:"device"`
 	Created time.Time `json:"created"`
 	Revoked bool      `json:"revoked,omitempty"`
+	// Key is the user's public signing key on the device (none: enrolled before
+	// signatures).
+	Key []byte `json:"key,omitempty"`
 }
 
 // AddEnrolment keeps the user and makes a one-time code, valid for a week.
@@ -45,7 +50,7 @@ func (s *Store) AddEnrolment(ctx context.Context, u dsync.User) (string, error) 
 }
 
 // Enroll spends a one-time code for a device token.
-func (s *Store) Enroll(ctx context.Context, code, device string) (string, dsync.User, error) {
+func (s *Store) Enroll(ctx context.Context, code, device string, key ed25519.PublicKey) (string, dsync.User, error) {
 	var tok string
 	var u dsync.User
 	err := s.db.Update(func(tx *bolt.Tx) error {
@@ -66,7 +71,7 @@ func (s *Store) Enroll(ctx context.Context, code, device string) (string, dsync.
 		}
 		u = e.User
 		tok = randomHex(32)
-		return putJSON(tx.Bucket(bktTokens), hashKey(tok), token{User: u.Code, Device: device, Created: s.now().UTC()})
+		return putJSON(tx.Bucket(bktTokens), hashKey(tok), token{User: u.Code, Device: device, Created: s.now().UTC(), Key: key})
 	})
 	if err == nil && tok == "" {
 		err = store.ErrBadCode
@@ -180,4 +185,37 @@ func (s *Store) Users(ctx context.Context) ([]store.UserRow, error) {
 		sort.Slice(u.Devices, func(i, j int) bool { return u.Devices[i].Created.Before(u.Devices[j].Created) })
 	}
 	return out, err
+}
+
+// keysOf are the signing keys of the users' devices not revoked, for store.Held.Keys.
+// It reads every token: a district has hundreds of devices, and a batch is decided
+// once.
+func keysOf(tx *bolt.Tx, codes []string) (record.Authors, error) {
+	want := map[string]bool{}
+	for _, c := range codes {
+		want[c] = true
+	}
+	byUser := map[string][]ed25519.PublicKey{}
+	err := tx.Bucket(bktTokens).ForEach(func(_, v []byte) error {
+		var t token
+		if err := json.Unmarshal(v, &t); err != nil {
+			return err
+		}
+		if want[t.User] && !t.Revoked && len(t.Key) > 0 {
+			byUser[t.User] = append(byUser[t.User], t.Key)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the signing keys: %w", err)
+	}
+	keys := record.Authors{}
+	for code, ks := range byUser {
+		var u dsync.User
+		if _, err := getJSON(tx.Bucket(bktUsers), []byte(code), &u); err != nil {
+			return nil, err
+		}
+		store.KeysOf(keys, store.UserKeys{Code: code, Name: u.Name, Role: u.Role, Keys: ks})
+	}
+	return keys, nil
 }

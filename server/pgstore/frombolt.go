@@ -214,12 +214,17 @@ func (s *Store) copyUsers(ctx context.Context, db *bolt.DB) error {
 			Device  string    `json:"device"`
 			Created time.Time `json:"created"`
 			Revoked bool      `json:"revoked"`
+			Key     []byte    `json:"key"` // the device's signing key; none before signatures
 		}
 		if err := json.Unmarshal(v, &t); err != nil {
 			return err
 		}
-		b.Queue(`INSERT INTO tokens (token_hash, user_code, device, created, revoked) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-			k, t.User, t.Device, t.Created, t.Revoked)
+		var key []byte // NULL, as pgstore.Enroll keeps a device without one
+		if len(t.Key) > 0 {
+			key = t.Key
+		}
+		b.Queue(`INSERT INTO tokens (token_hash, user_code, device, created, revoked, signing_key) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+			k, t.User, t.Device, t.Created, t.Revoked, key)
 		return nil
 	})
 }

@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"path/filepath"
 	"reflect"
@@ -82,7 +83,7 @@ func TestMigrateFromBolt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	items, villages := arrivals(t, 6)
+	items, villages, key := arrivals(t, 6)
 	e := dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: villages}
 	l := dsync.User{Code: "L001", Name: "王建军", Role: "leader", Villages: villages}
 	tokens := map[string]string{}
@@ -91,7 +92,11 @@ func TestMigrateFromBolt(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tokens[u.Code], _, err = bs.Enroll(ctx, code, "laptop of "+u.Code); err != nil {
+		var k ed25519.PublicKey
+		if u.Code == e.Code {
+			k = key
+		}
+		if tokens[u.Code], _, err = bs.Enroll(ctx, code, "laptop of "+u.Code, k); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -103,7 +108,8 @@ func TestMigrateFromBolt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, _ := arrivals(t, 2) // the same persons again: duplicate interviews
+	other, _, key2 := arrivals(t, 2) // the same persons again: duplicate interviews
+	enrolKey(t, bs, e, key2)
 	if _, err := bs.PutBatch(ctx, from, other); err != nil {
 		t.Fatal(err)
 	}
@@ -177,6 +183,11 @@ func TestMigrateFromBolt(t *testing.T) {
 	// pull from the cursor they had brings nothing new, and the log goes on after it.
 	if c, err := ps.Authenticate(ctx, tokens["E001"]); err != nil || c.User.Code != "E001" {
 		t.Fatalf("the enumerator's token after the move: %v", err)
+	}
+	// The signing keys the laptops enrolled moved with their tokens.
+	var keyed int
+	if err := ps.pool.QueryRow(ctx, `SELECT count(*) FROM tokens WHERE signing_key = ANY($1)`, [][]byte{key, key2}).Scan(&keyed); err != nil || keyed != 2 {
+		t.Errorf("%d devices keep their signing key after the move, want 2 (%v)", keyed, err)
 	}
 	again, err := ps.PutBatch(ctx, from, items[:1])
 	if err != nil || again[0].Result != dsync.Duplicate || again[0].ServerID != first[0].ServerID {

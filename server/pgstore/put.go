@@ -68,10 +68,11 @@ type batchHeld struct {
 	latest  map[string]*store.HeldLatest
 	same    map[revKey]*store.HeldRevision
 	persons map[string][]string // person key → record ids
+	keys    record.Authors      // the signing keys of the batch's authors
 }
 
 func (h *batchHeld) of(id string, rev uint64, person string) store.Held {
-	held := store.Held{Latest: h.latest[id], Same: h.same[revKey{id, rev}]}
+	held := store.Held{Latest: h.latest[id], Same: h.same[revKey{id, rev}], Keys: h.keys}
 	for _, other := range h.persons[person] {
 		if other != id {
 			held.Others = append(held.Others, other)
@@ -92,8 +93,27 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 			persons = append(persons, pk)
 		}
 	}
-	h := &batchHeld{latest: map[string]*store.HeldLatest{}, same: map[revKey]*store.HeldRevision{}, persons: map[string][]string{}}
+	h := &batchHeld{latest: map[string]*store.HeldLatest{}, same: map[revKey]*store.HeldRevision{}, persons: map[string][]string{},
+		keys: record.Authors{}}
 	b := &pgx.Batch{}
+	b.Queue(`SELECT u.code, u.data, array_agg(t.signing_key) FROM tokens t JOIN users u ON u.code = t.user_code
+		WHERE t.user_code = ANY($1) AND NOT t.revoked AND t.signing_key IS NOT NULL GROUP BY u.code, u.data`, store.AuthorsOf(items)).
+		Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				var code string
+				var u dsync.User
+				var keys [][]byte
+				if err := rows.Scan(&code, &u, &keys); err != nil {
+					return err
+				}
+				uk := store.UserKeys{Code: code, Name: u.Name, Role: u.Role}
+				for _, k := range keys {
+					uk.Keys = append(uk.Keys, k)
+				}
+				store.KeysOf(h.keys, uk)
+			}
+			return rows.Err()
+		})
 	b.Queue(`SELECT record_id, revision, heads FROM records WHERE record_id = ANY($1)`, ids).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var id string
@@ -207,7 +227,11 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		rev := a.Item.Revision
 		r := rev.Record
 		pk := personKey(a)
-		d := store.DecideFrom(from.User, held.of(r.ID, r.Revision, pk), a)
+		h := held.of(r.ID, r.Revision, pk)
+		if from.Office {
+			h.Office = from.User.Code
+		}
+		d := store.DecideFrom(from.User, h, a)
 		res := &results[i]
 		res.Result, res.Reason, res.Retry = d.Result, d.Reason, d.Retry
 		if d.Result == dsync.Duplicate {

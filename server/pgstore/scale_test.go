@@ -44,13 +44,17 @@ func BenchmarkScale(b *testing.B) {
 	}
 	defer st.Close()
 	caller := store.Caller{User: dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}, Device: "bench"}
+	if err := storetest.EnrolKey(st, caller.User, s); err != nil {
+		b.Fatal(err)
+	}
+	key := storetest.SigningKey(b, s)
 	var firstRate, lastRate float64
 	tenth := max(n/10, batch)
 	start := time.Now()
 	for i := 0; i < n; i += batch {
 		var push []dsync.PushItem
 		for j := i; j < min(i+batch, n); j++ {
-			push = append(push, storetest.Synthetic(base, j, fmt.Sprintf("村%03d", j%villages)))
+			push = append(push, storetest.Synthetic(base, j, fmt.Sprintf("村%03d", j%villages), key))
 		}
 		if _, err := st.PutBatch(ctx, caller, server.Arrivals(push, nil)); err != nil {
 			b.Fatal(err)

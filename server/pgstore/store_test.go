@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"crypto/ed25519"
 	"testing"
 
 	"github.com/doorstep-survey/doorstep/localstore"
@@ -13,9 +14,13 @@ import (
 
 // arrivals are the queued records of a demo laptop with k completed interviews, as a
 // push sends them.
-func arrivals(t testing.TB, k int) ([]store.Arrival, []string) {
+func arrivals(t testing.TB, k int) ([]store.Arrival, []string, ed25519.PublicKey) {
 	t.Helper()
 	s := storetest.Laptop(t, k, "E001")
+	keys, err := s.BundleKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
 	items, err := s.Outbox(1000)
 	if err != nil {
 		t.Fatal(err)
@@ -42,27 +47,34 @@ func arrivals(t testing.TB, k int) ([]store.Arrival, []string) {
 		}
 		out = append(out, store.Arrival{Item: dsync.PushItem{Seq: it.Seq, Revision: localstore.Revision{Record: rec, Audit: localstore.Unlinked(it.Audit)}, Case: c}})
 	}
-	return out, villages
+	return out, villages, keys.Card().Verify
+}
+
+// enrolKey enrols a device of u with the signing key.
+func enrolKey(t testing.TB, s store.Store, u dsync.User, key ed25519.PublicKey) string {
+	t.Helper()
+	code, err := s.AddEnrolment(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _, err := s.Enroll(context.Background(), code, "laptop", key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
 }
 
 func TestStoreSmoke(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t, pgtest.DB(t))
-	items, villages := arrivals(t, 6)
+	items, villages, key := arrivals(t, 6)
 	if len(items) != 6 {
 		t.Fatalf("%d items", len(items))
 	}
 	e := dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: villages}
 	l := dsync.User{Code: "L001", Name: "王建军", Role: "leader", Villages: villages}
-	for _, u := range []dsync.User{e, l} {
-		code, err := s.AddEnrolment(ctx, u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, _, err := s.Enroll(ctx, code, "laptop"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	enrolKey(t, s, e, key)
+	enrolKey(t, s, l, nil)
 	from := store.Caller{User: e, Device: "laptop"}
 	res, err := s.PutBatch(ctx, from, items)
 	if err != nil {
@@ -104,7 +116,8 @@ func TestStoreSmoke(t *testing.T) {
 	}
 
 	// The same persons interviewed again on another laptop: duplicate interviews.
-	other, _ := arrivals(t, 2)
+	other, _, key2 := arrivals(t, 2)
+	enrolKey(t, s, e, key2)
 	res, err = s.PutBatch(ctx, from, other)
 	if err != nil || res[0].Result != dsync.Stored {
 		t.Fatalf("%+v %v", res, err)
@@ -133,7 +146,8 @@ func TestStoreSmoke(t *testing.T) {
 func TestNULRefusedNotRetried(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t, pgtest.DB(t))
-	items, villages := arrivals(t, 2)
+	items, villages, key := arrivals(t, 2)
+	enrolKey(t, s, dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: villages}, key)
 	items[0].Item.Case.Name = "王\x00芳"
 	res, err := s.PutBatch(ctx, store.Caller{User: dsync.User{Code: "E001", Role: "enumerator", Villages: villages}, Device: "laptop"}, items)
 	if err != nil {

@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/json"
@@ -46,7 +47,7 @@ func (s *Store) AddEnrolment(ctx context.Context, u dsync.User) (string, error) 
 }
 
 // Enroll spends a one-time code for a device token.
-func (s *Store) Enroll(ctx context.Context, code, device string) (string, dsync.User, error) {
+func (s *Store) Enroll(ctx context.Context, code, device string, key ed25519.PublicKey) (string, dsync.User, error) {
 	var u dsync.User
 	tok := randomHex(32)
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -67,8 +68,12 @@ func (s *Store) Enroll(ctx context.Context, code, device string) (string, dsync.
 		if err := tx.QueryRow(ctx, `SELECT data FROM users WHERE code = $1`, user).Scan(&u); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO tokens (token_hash, user_code, device, created) VALUES ($1, $2, $3, $4)`,
-			hashKey(tok), user, device, s.now().UTC())
+		var k []byte // NULL, not an empty key, for a laptop from before signatures
+		if len(key) > 0 {
+			k = key
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO tokens (token_hash, user_code, device, created, signing_key) VALUES ($1, $2, $3, $4, $5)`,
+			hashKey(tok), user, device, s.now().UTC(), k)
 		return err
 	})
 	switch {

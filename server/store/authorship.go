@@ -8,14 +8,18 @@ import (
 	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
-// DecideFrom is Decide, then what the sender may say (Authorship): every backend calls
-// it, so the rule is written once.
+// DecideFrom is Decide, then what the sender may say (Authorship), then whether the
+// new entries' authors signed them (Signed): every backend calls it, so the rule is
+// written once.
 func DecideFrom(from dsync.User, held Held, a Arrival) Decision {
 	d := Decide(held, a)
 	if d.Result != dsync.Stored {
 		return d
 	}
 	if reason := Authorship(from, held, a); reason != "" {
+		return Decision{Result: dsync.Rejected, Reason: reason}
+	}
+	if reason := Signed(held, a); reason != "" {
 		return Decision{Result: dsync.Rejected, Reason: reason}
 	}
 	return d
@@ -29,8 +33,8 @@ func DecideFrom(from dsync.User, held Held, a Arrival) Decision {
 //   - an approval or a return comes from a team leader, never from an enumerator's
 //     laptop, whoever the entry names.
 //
-// The refusal names the user the entry claims and the sender. Signed entries (each by
-// its author's key) are checked by record.CheckAuthors where the keys are known.
+// The refusal names the user the entry claims and the sender. The entries' signatures
+// are Signed's to check.
 func Authorship(from dsync.User, held Held, a Arrival) string {
 	audit := a.Item.Revision.Audit
 	have := 0

@@ -70,6 +70,13 @@ type Held struct {
 	// Others are the ids of the other records of the same person and form
 	// (PersonKey), withdrawn ones included.
 	Others []string
+	// Keys are the public signing keys enrolled with the users' devices not revoked,
+	// by user code, with the user's name and role: of at least the authors the
+	// arriving chain names (AuthorsOf). Signed checks the new entries against them.
+	Keys record.Authors
+	// Office is the user of the office console that sent the arrival (Caller.Office),
+	// else "": its entries at the end of the chain are taken without a signature.
+	Office string
 }
 
 // HeldLatest is the latest stored revision of a record: enough to judge a later chain

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"time"
 
@@ -28,10 +29,11 @@ type Store interface {
 	// AddEnrolment keeps (or updates) the user and makes a one-time enrolment code for
 	// one of their laptops, valid for a week.
 	AddEnrolment(ctx context.Context, u dsync.User) (code string, err error)
-	// Enroll spends a one-time code (case-blind, spaces trimmed) for a device token.
-	// A wrong, used or expired code is ErrBadCode. Only hashes of codes and tokens
-	// are kept.
-	Enroll(ctx context.Context, code, device string) (token string, u dsync.User, err error)
+	// Enroll spends a one-time code (case-blind, spaces trimmed) for a device token,
+	// keeping with the device the user's public signing key on that laptop (nil: a
+	// laptop from before signatures, whose entries are then refused). A wrong, used
+	// or expired code is ErrBadCode. Only hashes of codes and tokens are kept.
+	Enroll(ctx context.Context, code, device string, key ed25519.PublicKey) (token string, u dsync.User, err error)
 	// Authenticate is the user of a device token: ErrBadToken when unknown,
 	// ErrRevoked when revoked. Anything else is a fault, not a verdict on the token.
 	Authenticate(ctx context.Context, token string) (Caller, error)
@@ -121,6 +123,10 @@ var (
 type Caller struct {
 	User   dsync.User
 	Device string // the name the laptop gave at enrolment
+	// Office is the district's own console, in the server's process (never a
+	// token): the decisions it appends in its user's name carry no laptop's
+	// signature, and are taken as the district's (Held.Office).
+	Office bool
 }
 
 // UserRow is an enrolled user and their devices.

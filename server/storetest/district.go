@@ -9,6 +9,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/base64"
 	"io"
 	"log"
 	"log/slog"
@@ -122,6 +123,42 @@ func (d *District) Enrol(code, name, role string, villages ...string) string {
 	return c
 }
 
+// EnrolKey enrols a device of u straight at the store with the signing key of the
+// laptop s, as the laptop's enrolment does: the entries s signs are then u's.
+func (d *District) EnrolKey(u dsync.User, s *localstore.Session) {
+	d.T.Helper()
+	if err := EnrolKey(d.Store, u, s); err != nil {
+		d.T.Fatal(err)
+	}
+}
+
+// EnrolKey enrols a device of u at st with the signing key of the laptop s.
+func EnrolKey(st store.Store, u dsync.User, s *localstore.Session) error {
+	ctx := context.Background()
+	code, err := st.AddEnrolment(ctx, u)
+	if err != nil {
+		return err
+	}
+	keys, err := s.BundleKeys()
+	if err != nil {
+		return err
+	}
+	_, _, err = st.Enroll(ctx, code, "laptop of "+u.Code, keys.Card().Verify)
+	return err
+}
+
+// EnrollRequest is the laptop s's enrolment under code: its user's signing key and
+// key card, as doorstep sync enrol sends them.
+func EnrollRequest(s *localstore.Session, code, device string) (dsync.EnrollRequest, error) {
+	keys, err := s.BundleKeys()
+	if err != nil {
+		return dsync.EnrollRequest{}, err
+	}
+	card := keys.Card()
+	return dsync.EnrollRequest{Code: code, Device: device,
+		SigningKey: base64.StdEncoding.EncodeToString(card.Verify), Card: card.String()}, nil
+}
+
 // Count is the number of records the district has (latest revisions).
 func (d *District) Count() int {
 	d.T.Helper()
@@ -198,7 +235,11 @@ func EnrolledErr(d *District, s *localstore.Session, code string) (*dsync.Syncer
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.Enroll(context.Background(), code, "test laptop")
+	req, err := EnrollRequest(s, code, "test laptop")
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.EnrollUser(context.Background(), req)
 	if err != nil {
 		return nil, err
 	}

@@ -46,6 +46,7 @@ func Run(t *testing.T, b Backend) {
 		{"UsersAndDevices", testUsersAndDevices},
 		{"RevokeSpendsCodes", testRevokeSpendsCodes},
 		{"WhoMaySayWhat", testWhoMaySayWhat},
+		{"SignedEntries", testSignedEntries},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, b) })
@@ -111,6 +112,9 @@ func testStaleAndConflict(t *testing.T, b Backend) {
 	lead := Laptop(t, 0, "L001")
 	lead2 := Laptop(t, 0, "L001")
 	leader := dsync.User{Code: "L001", Name: "王建军", Role: "leader", Villages: []string{"*"}}
+	d.EnrolKey(whole, enum)
+	d.EnrolKey(leader, lead)
+	d.EnrolKey(leader, lead2)
 	rec := completed(t, enum)[0]
 	handOver(t, enum, lead, rec.ID)
 	handOver(t, enum, lead2, rec.ID)
@@ -148,7 +152,7 @@ func testClosedStoreIsAFault(t *testing.T, b Backend) {
 		t.Fatal(err)
 	}
 	code, _ := st.AddEnrolment(ctx, whole)
-	tok, _, err := st.Enroll(ctx, code, "x")
+	tok, _, err := st.Enroll(ctx, code, "x", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,6 +259,7 @@ func testDuplicateInterview(t *testing.T, b Backend) {
 		}
 	}
 	lead := Laptop(t, 0, "L001")
+	d.EnrolKey(dsync.User{Code: "L001", Name: "王建军", Role: "leader", Villages: []string{"*"}}, lead)
 	handOver(t, onOne, lead, keep)
 	if _, err := lead.Approve(keep); err != nil {
 		t.Fatal(err)
@@ -441,14 +446,14 @@ func testRevokeSpendsCodes(t *testing.T, b Backend) {
 	if _, err := d.Store.Revoke(ctx, "E001"); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := d.Store.Enroll(ctx, code, "a laptop"); !errors.Is(err, store.ErrBadCode) {
+	if _, _, err := d.Store.Enroll(ctx, code, "a laptop", nil); !errors.Is(err, store.ErrBadCode) {
 		t.Errorf("a revoked user's code still enrols: %v", err)
 	}
-	if _, _, err := d.Store.Enroll(ctx, other, "a laptop"); err != nil {
+	if _, _, err := d.Store.Enroll(ctx, other, "a laptop", nil); err != nil {
 		t.Errorf("another user's code: %v", err)
 	}
 	// A new code made after the revocation works: the district enrols them again.
-	if _, _, err := d.Store.Enroll(ctx, d.Enrol("E001", "李晓梅", "enumerator", "王庄村"), "a new laptop"); err != nil {
+	if _, _, err := d.Store.Enroll(ctx, d.Enrol("E001", "李晓梅", "enumerator", "王庄村"), "a new laptop", nil); err != nil {
 		t.Errorf("a code made after the revocation: %v", err)
 	}
 }
@@ -458,7 +463,7 @@ func testUsersAndDevices(t *testing.T, b Backend) {
 	ctx := context.Background()
 	d := NewDistrict(t, b, nil)
 	for _, dev := range []string{"笔记本一", "笔记本二"} {
-		if _, _, err := d.Store.Enroll(ctx, d.Enrol("E001", "李晓梅", "enumerator", "王庄村"), dev); err != nil {
+		if _, _, err := d.Store.Enroll(ctx, d.Enrol("E001", "李晓梅", "enumerator", "王庄村"), dev, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,10 +1,13 @@
 package storetest
 
 import (
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"slices"
+	"testing"
 
+	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/record"
 	dsync "github.com/doorstep-survey/doorstep/sync"
 )
@@ -12,8 +15,11 @@ import (
 // Synthetic is the i-th synthetic copy of a completed revision, as a laptop would push
 // it for another person of village: a new record id and subject, its signatures and
 // audit chain made to match, so that it passes store.Check. It is how the scale
-// benchmarks fill a store with a million records without a million interviews.
-func Synthetic(base record.Revision, i int, village string) dsync.PushItem {
+// benchmarks fill a store with a million records without a million interviews. The
+// chain is signed anew with key, the signing key of the laptop base comes from (whose
+// user wrote every entry of it): the last entry of each author's run, which vouches
+// for the run.
+func Synthetic(base record.Revision, i int, village string, key ed25519.PrivateKey) dsync.PushItem {
 	r := base.Record
 	r.ID = fmt.Sprintf("syn-%012d", i)
 	r.Subject = fmt.Sprintf("4101881950%010d", i)
@@ -34,7 +40,23 @@ func Synthetic(base record.Revision, i int, village string) dsync.PushItem {
 		}
 	}
 	record.Relink(audit)
+	for j := range audit {
+		audit[j].Sig = nil
+		if j == len(audit)-1 || audit[j+1].User != audit[j].User {
+			audit[j].Sign(r.ID, key)
+		}
+	}
 	r.AuditLen, r.AuditHead = uint64(len(audit)), audit[len(audit)-1].Hash
 	return dsync.PushItem{Seq: uint64(i), Revision: record.Revision{Record: r, Audit: record.Unlinked(audit)},
 		Case: dsync.Case{Subject: r.Subject, Name: fmt.Sprintf("合成%d", i), Village: village}}
+}
+
+// SigningKey is the private signing key of the laptop s's user, for Synthetic.
+func SigningKey(t testing.TB, s *localstore.Session) ed25519.PrivateKey {
+	t.Helper()
+	keys, err := s.BundleKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys.Signing
 }

@@ -1,0 +1,71 @@
+package store
+
+import (
+	"crypto/ed25519"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/doorstep-survey/doorstep/record"
+)
+
+// keyed is a completed chain of E001 (answers, then completed), each entry signed with
+// key when key is not nil; more entries by other users follow, unsigned.
+func keyed(key ed25519.PrivateKey, more ...string) record.Revision {
+	r := record.Record{ID: "rec-1", Subject: "11010119800101001X11", FormID: "person-2021", Enumerator: "E001",
+		Status: record.StatusCompleted, Answers: map[string]json.RawMessage{"A": json.RawMessage(`1`)}}
+	var audit []record.AuditEntry
+	add := func(user string, e record.AuditEntry, k ed25519.PrivateKey) {
+		e.Seq, e.User = uint64(len(audit)+1), user
+		e.At = time.Date(2026, 10, 1, 9, 0, len(audit), 0, time.UTC)
+		if len(audit) > 0 {
+			e.Prev = audit[len(audit)-1].Hash
+		}
+		e.Hash = e.ComputeHash()
+		if k != nil {
+			e.Sign(r.ID, k)
+		}
+		audit = append(audit, e)
+	}
+	add("E001", record.AuditEntry{Action: record.ActionAnswer, Question: "A", New: json.RawMessage(`1`)}, key)
+	add("E001", record.AuditEntry{Action: record.ActionAnswer, Question: "A", New: json.RawMessage(`2`)}, key)
+	add("E001", record.AuditEntry{Action: record.ActionStatus, New: json.RawMessage(`"completed"`)}, key)
+	for _, u := range more {
+		add(u, record.AuditEntry{Action: record.ActionStatus, New: json.RawMessage(`"approved"`)}, nil)
+	}
+	return record.Revision{Record: r, Audit: audit}
+}
+
+func TestSigned(t *testing.T) {
+	pub1, key1, _ := ed25519.GenerateKey(nil)
+	pub2, key2, _ := ed25519.GenerateKey(nil)
+	enrolled := record.Authors{
+		"E001": {{Code: "E001", Role: "enumerator", Key: pub1}},
+		"E002": {{Code: "E002", Role: "enumerator", Key: pub2}},
+	}
+	tests := []struct {
+		name string
+		rev  record.Revision
+		held Held
+		want string // "" passes; else a part of the reason
+	}{
+		{"signed by its author", keyed(key1), Held{Keys: enrolled}, ""},
+		{"signed with another user's key", keyed(key2), Held{Keys: enrolled}, "E002"},
+		{"not signed", keyed(nil), Held{Keys: enrolled}, "by E001 but is not signed"},
+		{"no key enrolled for the author", keyed(key1), Held{Keys: record.Authors{"E002": enrolled["E002"]}}, "enrol the laptop again"},
+		{"a key not enrolled", keyed(key1), Held{Keys: record.Authors{"E001": enrolled["E002"]}}, "E001"},
+		{"held entries are not judged again", keyed(nil), Held{Latest: &HeldLatest{Heads: record.Heads(keyed(nil).Audit)}}, ""},
+		{"the office console's decision", keyed(key1, "zhen"), Held{Keys: enrolled, Office: "zhen"}, ""},
+		{"an unsigned decision not from the office", keyed(key1, "zhen"), Held{Keys: enrolled}, "zhen"},
+		{"the office vouches only for its own", keyed(nil, "zhen"), Held{Keys: enrolled, Office: "zhen"}, "E001"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Signed(tt.held, arrival(tt.rev))
+			if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, tt.want) {
+				t.Errorf("Signed = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
