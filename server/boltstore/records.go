@@ -254,6 +254,13 @@ func held(tx *bolt.Tx, a store.Arrival) (store.Held, error) {
 		}
 	}
 	h.Others = othersOf(tx, store.PersonKey(a.Item.Case.Subject, r.FormID), r.ID)
+	if subject := a.Item.Case.Subject; subject != "" && r.Village == "" {
+		var row roster.Row
+		if _, err := getJSON(tx.Bucket(bktRoster), []byte(subject), &row); err != nil {
+			return h, err
+		}
+		h.RosterVillage = row.Village
+	}
 	return h, nil
 }
 

@@ -69,6 +69,7 @@ type batchHeld struct {
 	same    map[revKey]*store.HeldRevision
 	persons map[string][]string // person key → record ids
 	keys    record.Authors      // the signing keys of the batch's authors
+	village map[string]string   // subject → the roster's village
 }
 
 func (h *batchHeld) of(id string, rev uint64, person string) store.Held {
@@ -82,7 +83,7 @@ func (h *batchHeld) of(id string, rev uint64, person string) store.Held {
 }
 
 func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, checked []int) (*batchHeld, error) {
-	var ids, persons []string
+	var ids, persons, subjects []string
 	var revIDs []string
 	var revNums []int64
 	for _, i := range checked {
@@ -92,9 +93,12 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 		if pk := personKey(items[i]); pk != "" {
 			persons = append(persons, pk)
 		}
+		if subject := items[i].Item.Case.Subject; subject != "" {
+			subjects = append(subjects, subject)
+		}
 	}
 	h := &batchHeld{latest: map[string]*store.HeldLatest{}, same: map[revKey]*store.HeldRevision{}, persons: map[string][]string{},
-		keys: record.Authors{}}
+		keys: record.Authors{}, village: map[string]string{}}
 	b := &pgx.Batch{}
 	b.Queue(`SELECT u.code, u.data, array_agg(t.signing_key) FROM tokens t JOIN users u ON u.code = t.user_code
 		WHERE t.user_code = ANY($1) AND NOT t.revoked AND t.signing_key IS NOT NULL GROUP BY u.code, u.data`, store.AuthorsOf(items)).
@@ -142,6 +146,16 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 			}
 			return rows.Err()
 		})
+	b.Queue(`SELECT key, village FROM roster WHERE key = ANY($1)`, subjects).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var subject, village string
+			if err := rows.Scan(&subject, &village); err != nil {
+				return err
+			}
+			h.village[subject] = village
+		}
+		return rows.Err()
+	})
 	b.Queue(`SELECT person_key, record_id FROM records WHERE person_key = ANY($1) ORDER BY record_id`, persons).
 		Query(func(rows pgx.Rows) error {
 			for rows.Next() {
@@ -228,6 +242,9 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		r := rev.Record
 		pk := personKey(a)
 		h := held.of(r.ID, r.Revision, pk)
+		if r.Village == "" {
+			h.RosterVillage = held.village[a.Item.Case.Subject]
+		}
 		if from.Office {
 			h.Office = from.User.Code
 		}

@@ -16,6 +16,9 @@ func DecideFrom(from dsync.User, held Held, a Arrival) Decision {
 	if d.Result != dsync.Stored {
 		return d
 	}
+	if reason := InRosterVillage(held, a); reason != "" {
+		return Decision{Result: dsync.Rejected, Reason: reason}
+	}
 	if reason := Authorship(from, held, a); reason != "" {
 		return Decision{Result: dsync.Rejected, Reason: reason}
 	}
@@ -23,6 +26,17 @@ func DecideFrom(from dsync.User, held Held, a Arrival) Decision {
 		return Decision{Result: dsync.Rejected, Reason: reason}
 	}
 	return d
+}
+
+// InRosterVillage: a person's record is filed under the village the district's roster
+// gives that person, not under the label the record carries — otherwise an enumerator
+// of one village could file another village's person as their own, and be believed.
+// A person the roster does not know is judged by the label alone (Check).
+func InRosterVillage(held Held, a Arrival) string {
+	if held.RosterVillage == "" || a.Item.Case.Village == held.RosterVillage {
+		return ""
+	}
+	return fmt.Sprintf("the district's roster puts this person in %s, but the record says %s: refused", held.RosterVillage, a.Item.Case.Village)
 }
 
 // Authorship judges the audit entries new to the server (those past the chain it

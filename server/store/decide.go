@@ -77,6 +77,9 @@ type Held struct {
 	// Office is the user of the office console that sent the arrival (Caller.Office),
 	// else "": its entries at the end of the chain are taken without a signature.
 	Office string
+	// RosterVillage is the village the district's roster gives the record's person
+	// ("": not on the roster, or a village's own record).
+	RosterVillage string
 }
 
 // HeldLatest is the latest stored revision of a record: enough to judge a later chain

@@ -47,6 +47,7 @@ func Run(t *testing.T, b Backend) {
 		{"RevokeSpendsCodes", testRevokeSpendsCodes},
 		{"WhoMaySayWhat", testWhoMaySayWhat},
 		{"SignedEntries", testSignedEntries},
+		{"RosterVillageDecides", testRosterVillageDecides},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, b) })

@@ -504,3 +504,39 @@ func testEnrolmentCodeExpires(t *testing.T, b Backend) {
 		t.Error("a user without a name or villages was enrolled")
 	}
 }
+
+// testRosterVillageDecides: a person's record is filed under the village the district's
+// roster gives the person, not under the record's own label (issue 15 §1). With the
+// true roster the laptop's records are stored; with a roster that puts its persons in
+// 王庄村 the same records, labelled with the laptop's villages, are refused naming it.
+func testRosterVillageDecides(t *testing.T, b Backend) {
+	for _, moved := range []bool{false, true} {
+		d := NewDistrict(t, b, nil)
+		s := Laptop(t, 3, "E001")
+		cases, err := s.Cases(localstore.CaseFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows []roster.Row
+		for _, c := range cases {
+			row := c.Row
+			if moved {
+				row.Village = "王庄村"
+			}
+			rows = append(rows, row)
+		}
+		if _, err := d.Store.ImportRoster(context.Background(), rows, store.RosterImport{}); err != nil {
+			t.Fatal(err)
+		}
+		sy := Enrolled(t, d, s, d.Enrol("E001", "李晓梅", "enumerator", "*"))
+		rep := Round(t, sy)
+		switch {
+		case !moved && (rep.Pushed != 3 || d.Count() != 3):
+			t.Errorf("with the true roster: %+v, %d stored", rep, d.Count())
+		case moved && (rep.Rejected != 3 || d.Count() != 0):
+			t.Errorf("with the roster's persons in another village: %+v, %d stored", rep, d.Count())
+		case moved && (len(rep.Reasons) == 0 || !strings.Contains(rep.Reasons[0], "王庄村")):
+			t.Errorf("the refusal does not name the roster's village: %q", rep.Reasons)
+		}
+	}
+}
