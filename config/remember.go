@@ -12,6 +12,8 @@ import (
 
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/doorstep-survey/doorstep/atomicfile"
 )
 
 // FileFor is the config file a setting chosen on the screens is remembered in: --config
@@ -78,19 +80,7 @@ func Remember(file, key, value string) error {
 	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
 		return fmt.Errorf("config %s: %w", file, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(file), ".config-*.yaml")
-	if err != nil {
-		return fmt.Errorf("config %s: %w", file, err)
-	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(out.Bytes())
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), file)
-	}
-	if err != nil {
+	if err := atomicfile.WriteBytes(file, out.Bytes()); err != nil {
 		return fmt.Errorf("config %s: %w", file, err)
 	}
 	return nil

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/doorstep-survey/doorstep/atomicfile"
 )
 
 // AccountsFile is the office accounts' file in the server's data folder: JSON, 0600,
@@ -142,23 +144,7 @@ func AddAccount(dir string, a Account) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("office accounts: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, AccountsFile+".*")
-	if err != nil {
-		return fmt.Errorf("office accounts: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("office accounts: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("office accounts: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("office accounts: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.WriteBytes(path, data); err != nil {
 		return fmt.Errorf("office accounts: %w", err)
 	}
 	return nil

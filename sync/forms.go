@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/doorstep-survey/doorstep/atomicfile"
 	"github.com/doorstep-survey/doorstep/forms"
 )
 
@@ -165,7 +166,7 @@ func (s *Syncer) receiveForms(ctx context.Context, key string, rep *Report) erro
 		f, why := s.takeForm(ed25519.PublicKey(pub), sf)
 		if why.en != "" {
 			rep.Reasons = append(rep.Reasons, fmt.Sprintf("区县发来的表单 %.40s@%.20s 没有采用：%s / the district's form %.40s@%.20s was refused: %s",
-				cleanWord(sf.ID), cleanWord(sf.Version), why.zh, cleanWord(sf.ID), cleanWord(sf.Version), why.en))
+				serverWords(sf.ID), serverWords(sf.Version), why.zh, serverWords(sf.ID), serverWords(sf.Version), why.en))
 			continue
 		}
 		if f != nil {
@@ -183,12 +184,12 @@ func (s *Syncer) receiveForms(ctx context.Context, key string, rep *Report) erro
 	for _, name := range []string{resp.PersonForm, resp.CommunityForm} {
 		if !s.hasForm(name, got) {
 			rep.Reasons = append(rep.Reasons, fmt.Sprintf("区县指定的表单 %.60s 这台电脑没有，没有采用 / the district names form %.60s, which this laptop lacks: not taken",
-				cleanWord(name), cleanWord(name)))
+				serverWords(name), serverWords(name)))
 			return nil
 		}
 	}
 	data, _ := json.Marshal(DistrictChoice{PersonForm: resp.PersonForm, CommunityForm: resp.CommunityForm})
-	return writeFileAtomic(filepath.Join(s.Forms.Dir, DistrictChoiceFile), data)
+	return atomicfile.WriteBytes(filepath.Join(s.Forms.Dir, DistrictChoiceFile), data)
 }
 
 // hasForm reports whether the laptop has the form name ("id@version"), took it this
@@ -227,10 +228,10 @@ func (s *Syncer) takeForm(pub ed25519.PublicKey, sf SignedForm) (*forms.Form, fo
 	f, err := forms.Load(name, sf.YAML)
 	if err != nil {
 		// Most likely a form of a newer Doorstep: this program cannot read it.
-		return nil, formRefusal{"这个程序读不了它（可能需要更新 Doorstep）：" + cleanWord(err.Error()), "does not load (Doorstep may need updating): " + cleanWord(err.Error())}
+		return nil, formRefusal{"这个程序读不了它（可能需要更新 Doorstep）：" + serverWords(err.Error()), "does not load (Doorstep may need updating): " + serverWords(err.Error())}
 	}
 	if f.ID != sf.ID || f.Version != sf.Version {
-		return nil, formRefusal{"文件内容与名称不符", fmt.Sprintf("the file says it is %s@%s", cleanWord(f.ID), cleanWord(f.Version))}
+		return nil, formRefusal{"文件内容与名称不符", fmt.Sprintf("the file says it is %s@%s", serverWords(f.ID), serverWords(f.Version))}
 	}
 	clash := formRefusal{"这台电脑已有同名同版本、内容不同的表单", ""}
 	if s.Forms.Have != nil {
@@ -252,32 +253,8 @@ func (s *Syncer) takeForm(pub ed25519.PublicKey, sf SignedForm) (*forms.Form, fo
 		clash.en = (&forms.ConflictError{ID: f.ID, Version: f.Version, First: "the one received before", Second: "the district's"}).Error()
 		return nil, clash
 	}
-	if err := writeFileAtomic(path, sf.YAML); err != nil {
+	if err := atomicfile.WriteBytes(path, sf.YAML); err != nil {
 		return nil, formRefusal{"保存失败：" + err.Error(), "not saved: " + err.Error()}
 	}
 	return f, formRefusal{}
-}
-
-// cleanWord is text from the server fit for a line of a report.
-func cleanWord(s string) string { return serverWords(s) }
-
-// writeFileAtomic writes data whole or not at all: a crash leaves the old file or none.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

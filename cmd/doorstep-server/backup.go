@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/doorstep-survey/doorstep/atomicfile"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
 	"github.com/doorstep-survey/doorstep/server/store"
@@ -37,11 +38,11 @@ func backupCmd(o *opts, stdout io.Writer) *cobra.Command {
 				return fmt.Errorf("no data file to back up in %s: %w", o.data, err)
 			}
 			var n int64
-			err := writeAtomically(args[0], func(f *os.File) error {
+			err := atomicfile.Write(args[0], func(f *os.File) error {
 				var err error
 				n, err = backup(cmd.Context(), o, f)
 				if err == nil {
-					err = f.Sync()
+					err = f.Sync() // before the check reads the file back by name
 				}
 				if err == nil {
 					err = server.CheckBackup(f.Name())
@@ -49,7 +50,7 @@ func backupCmd(o *opts, stdout io.Writer) *cobra.Command {
 				return err
 			})
 			if err != nil {
-				return err
+				return fmt.Errorf("write %s: %w", args[0], err)
 			}
 			fmt.Fprintf(stdout, "%s: %d bytes, checked\n", args[0], n)
 			return nil
@@ -74,25 +75,4 @@ func backup(ctx context.Context, o *opts, w io.Writer) (int64, error) {
 		return d.DialContext(ctx, "unix", sock)
 	}}}
 	return server.FetchBackup(ctx, c, w)
-}
-
-// writeAtomically writes path through a temporary file in its folder, synced and
-// renamed into place: an interrupted backup never leaves half a file under the name.
-func writeAtomically(path string, write func(*os.File) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".doorstep-server-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	err = write(tmp)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
