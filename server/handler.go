@@ -279,7 +279,7 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request, c request) {
 	for _, it := range items {
 		if f := fieldsTooLong(it); f != "" {
 			refused = append(refused, protocol.PushResult{Seq: it.Seq, RecordID: echo(it.Revision.Record.ID), Result: protocol.Rejected,
-				Reason: "the record's " + f + " is longer than " + strconv.Itoa(MaxField) + " bytes"})
+				Code: protocol.ReasonFieldTooLong, Args: []string{f}, Reason: "the record's " + f + " is longer than " + strconv.Itoa(MaxField) + " bytes"})
 			continue
 		}
 		kept = append(kept, it)

@@ -347,6 +347,16 @@ func refusal(code string) (zh, en string) {
 	return "服务器拒绝了请求（" + code + "），请联系区县技术人员", "The server refused the request (" + code + "): call the district's IT officer"
 }
 
+// Refusal is one record the server refused (moved aside on the laptop) or held (sent
+// again next round), by its reason code (protocol.Reason*).
+type Refusal struct {
+	RecordID string   `json:"record_id"`
+	Code     string   `json:"code,omitempty"`
+	Args     []string `json:"args,omitempty"`   // cleaned
+	Server   string   `json:"server,omitempty"` // the server's words, cleaned
+	Held     bool     `json:"held,omitempty"`
+}
+
 // Report is what one round did.
 type Report struct {
 	Pushed     int `json:"pushed"`
@@ -358,7 +368,13 @@ type Report struct {
 	Queued     int `json:"queued"`
 	// Held are records the server did not take yet, not for their fault (a photo not
 	// there yet, its disk full): they stay queued, and Reasons says why.
-	Held    int      `json:"held"`
+	Held int `json:"held"`
+	// Refused are the records the server refused or held this round, each with the
+	// server's reason code: the screens say it in their language (the server's own
+	// words, cleaned, only for a code this laptop does not know).
+	Refused []Refusal `json:"refused,omitempty"`
+	// Reasons are the round's other notes, in both languages: records pulled and not
+	// kept, withdrawals, forms refused.
 	Reasons []string `json:"reasons,omitempty"`
 	// Bytes are the compressed batches sent, resends included; Delivered those of the
 	// batches the server answered (the payload: what a perfect link would carry);
@@ -607,16 +623,26 @@ func (s *Syncer) pushBatch(ctx context.Context, items []localstore.OutboxItem, r
 				// Held, not refused: said, and sent again next round.
 				later[r.Seq] = true
 				rep.Held++
-				rep.Reasons = append(rep.Reasons, fmt.Sprintf("服务器暂未收下记录 %.8s，下次同步自动重发：%s", r.RecordID, serverWords(r.Reason)))
+				rep.Refused = append(rep.Refused, refusalOf(r, true))
 				continue
 			}
 			rep.Rejected++
-			reason := fmt.Sprintf("服务器拒绝了记录 %.8s：%s", r.RecordID, serverWords(r.Reason))
-			rep.Reasons = append(rep.Reasons, reason)
-			acks = append(acks, localstore.PushAck{Seq: r.Seq, RecordID: r.RecordID, Reason: r.Reason})
+			no := refusalOf(r, false)
+			rep.Refused = append(rep.Refused, no)
+			acks = append(acks, localstore.PushAck{Seq: r.Seq, RecordID: r.RecordID, Code: no.Code, Args: no.Args, Reason: no.Server})
 		}
 	}
 	return s.Session.Acknowledge(acks)
+}
+
+// refusalOf is a refused or held push result as the laptop keeps it: everything the
+// server said is cleaned of control characters and paths before it is kept or shown.
+func refusalOf(r protocol.PushResult, held bool) Refusal {
+	no := Refusal{RecordID: serverWords(r.RecordID), Code: serverWords(r.Code), Server: serverWords(r.Reason), Held: held}
+	for _, a := range r.Args[:min(len(r.Args), 4)] {
+		no.Args = append(no.Args, serverWords(a))
+	}
+	return no
 }
 
 // upload sends a photo, resuming from what the server already has.

@@ -28,7 +28,7 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 	for i, a := range items {
 		res, ok := store.Check(from.User, a)
 		if ok && hasNUL(from, a) {
-			res.Reason, ok = "the record holds a NUL character (\\u0000), which the district's database cannot keep", false
+			res.Code, res.Reason, ok = protocol.ReasonUnstorable, "the record holds a NUL character (\\u0000), which the district's database cannot keep", false
 		}
 		results[i] = res
 		if ok {
@@ -250,7 +250,7 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		}
 		d := store.DecideFrom(from.User, h, a)
 		res := &results[i]
-		res.Result, res.Reason, res.Retry = d.Result, d.Reason, d.Retry
+		res.Result, res.Code, res.Args, res.Reason, res.Retry = d.Result, d.Code, d.Args, d.Reason, d.Retry
 		if d.Result == protocol.Duplicate {
 			res.ServerID, res.Received = d.Receipt.ServerID, d.Receipt.Received
 		}

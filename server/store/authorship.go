@@ -17,15 +17,30 @@ func DecideFrom(from protocol.User, held Held, a Arrival) Decision {
 		return d
 	}
 	if reason := InRosterVillage(held, a); reason != "" {
-		return Decision{Result: protocol.Rejected, Reason: reason}
+		return Decision{Result: protocol.Rejected, Code: protocol.ReasonRosterVillage,
+			Args: []string{held.RosterVillage, a.Item.Case.Village}, Reason: reason}
 	}
-	if reason := Authorship(from, held, a); reason != "" {
-		return Decision{Result: protocol.Rejected, Reason: reason}
+	if no := Authorship(from, held, a); no.Code != "" {
+		return no.Decision()
 	}
-	if reason := Signed(held, a); reason != "" {
-		return Decision{Result: protocol.Rejected, Reason: reason}
+	if no := Signed(held, a); no.Code != "" {
+		return no.Decision()
 	}
 	return d
+}
+
+// Refusal is why an arrival is refused: a code (protocol.Reason*), the particulars
+// the laptop names with it, and the server's sentence. The zero Refusal refuses
+// nothing.
+type Refusal struct {
+	Code string
+	Args []string
+	Text string
+}
+
+// Decision is the refusal as a decision.
+func (r Refusal) Decision() Decision {
+	return Decision{Result: protocol.Rejected, Code: r.Code, Args: r.Args, Reason: r.Text}
 }
 
 // InRosterVillage: a person's record is filed under the village the district's roster
@@ -49,7 +64,7 @@ func InRosterVillage(held Held, a Arrival) string {
 //
 // The refusal names the user the entry claims and the sender. The entries' signatures
 // are Signed's to check.
-func Authorship(from protocol.User, held Held, a Arrival) string {
+func Authorship(from protocol.User, held Held, a Arrival) Refusal {
 	audit := a.Item.Revision.Audit
 	have := 0
 	if held.Latest != nil {
@@ -59,12 +74,14 @@ func Authorship(from protocol.User, held Held, a Arrival) string {
 		leader := from.Role == "leader"
 		switch {
 		case e.User != from.Code && !leader:
-			return fmt.Sprintf("audit entry %d says it is by %s, but came from %s's laptop: forged, refused", e.Seq, e.User, from.Code)
+			return Refusal{protocol.ReasonForgedAuthor, []string{e.User, from.Code},
+				fmt.Sprintf("audit entry %d says it is by %s, but came from %s's laptop: forged, refused", e.Seq, e.User, from.Code)}
 		case !leader && decides(e):
-			return fmt.Sprintf("audit entry %d: %s %s the record from an enumerator's laptop; only a team leader approves or returns: refused", e.Seq, e.User, verb(e))
+			return Refusal{protocol.ReasonLeaderOnly, []string{e.User},
+				fmt.Sprintf("audit entry %d: %s %s the record from an enumerator's laptop; only a team leader approves or returns: refused", e.Seq, e.User, verb(e))}
 		}
 	}
-	return ""
+	return Refusal{}
 }
 
 // decides reports whether the entry is a leader's decision: an approval or a return.

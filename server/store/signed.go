@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
 )
 
@@ -45,7 +46,7 @@ type UserKeys struct {
 // district's only when a one-time code enrolled it. A user whose devices were all
 // enrolled before signatures has no key here, and is told to enrol again. The office
 // console's decisions at the chain's end (Held.Office) are the district's own.
-func Signed(held Held, a Arrival) string {
+func Signed(held Held, a Arrival) Refusal {
 	audit := a.Item.Revision.Audit
 	have := 0
 	if held.Latest != nil {
@@ -58,12 +59,12 @@ func Signed(held Held, a Arrival) string {
 	audit = audit[:end]
 	for _, e := range audit[have:] {
 		if len(held.Keys[e.User]) == 0 {
-			return fmt.Sprintf("audit entry %d by %s is not signed by a key enrolled for %s: no laptop of %s enrolled a signing key (enrolled before signatures); enrol the laptop again with a new code: refused", e.Seq, e.User, e.User, e.User)
+			return Refusal{protocol.ReasonNoSigningKey, []string{e.User}, fmt.Sprintf("audit entry %d by %s is not signed by a key enrolled for %s: no laptop of %s enrolled a signing key (enrolled before signatures); enrol the laptop again with a new code: refused", e.Seq, e.User, e.User, e.User)}
 		}
 	}
 	r := a.Item.Revision.Record
 	if msgs := record.CheckAuthors(&r, audit, have, held.Keys, record.AuthorCheck{NeedCard: true}); len(msgs) > 0 {
-		return msgs[0]
+		return Refusal{Code: protocol.ReasonSignature, Text: msgs[0]}
 	}
-	return ""
+	return Refusal{}
 }

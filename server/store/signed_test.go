@@ -3,10 +3,12 @@ package store
 import (
 	"crypto/ed25519"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
 )
 
@@ -63,8 +65,11 @@ func TestSigned(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := Signed(tt.held, arrival(tt.rev))
-			if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, tt.want) {
-				t.Errorf("Signed = %q, want %q", got, tt.want)
+			if tt.want == "" && got.Code != "" || tt.want != "" && !strings.Contains(got.Text, tt.want) {
+				t.Errorf("Signed = %+v, want %q", got, tt.want)
+			}
+			if tt.want != "" && !slices.Contains(protocol.ReasonCodes, got.Code) {
+				t.Errorf("Signed refuses with code %q, which is not one of protocol.ReasonCodes", got.Code)
 			}
 		})
 	}

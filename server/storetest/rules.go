@@ -404,7 +404,8 @@ func testWhoMaySayWhat(t *testing.T, b Backend) {
 		return protocol.PushItem{Seq: 1, Revision: rev, Case: protocol.Case{Subject: rev.Record.Subject, Name: cs.Row.Name, Village: cs.Row.Village}}
 	}
 	e002 := protocol.User{Code: "E002", Role: "enumerator", Villages: []string{"*"}}
-	if res := d.Put(e002, item(rev)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "E002") {
+	if res := d.Put(e002, item(rev)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "E002") ||
+		res.Code != protocol.ReasonForgedAuthor || strings.Join(res.Args, " ") != "E001 E002" {
 		t.Errorf("a record by E001 pushed from E002's laptop: %+v", res)
 	}
 	Round(t, es)
@@ -417,7 +418,7 @@ func testWhoMaySayWhat(t *testing.T, b Backend) {
 		t.Fatal(err)
 	}
 	e001 := protocol.User{Code: "E001", Role: "enumerator", Villages: []string{"*"}}
-	if res := d.Put(e001, item(approved)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "L001") {
+	if res := d.Put(e001, item(approved)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "L001") || res.Code != protocol.ReasonForgedAuthor {
 		t.Errorf("the leader's approval pushed from E001's laptop: %+v", res)
 	}
 	// E001 approves their own record: the entry renamed, the chain relinked.
@@ -430,7 +431,7 @@ func testWhoMaySayWhat(t *testing.T, b Backend) {
 	}
 	record.Relink(self.Audit)
 	self.Record.AuditHead = self.Audit[len(self.Audit)-1].Hash
-	if res := d.Put(e001, item(self)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "leader") {
+	if res := d.Put(e001, item(self)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "leader") || res.Code != protocol.ReasonLeaderOnly {
 		t.Errorf("a self-approved record: %+v", res)
 	}
 	if rep := Round(t, ls); rep.Pushed != 1 {
