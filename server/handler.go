@@ -302,6 +302,10 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request, c request) {
 func Arrivals(items []protocol.PushItem, att store.Attachments) []store.Arrival {
 	out := make([]store.Arrival, len(items))
 	for i, it := range items {
+		// A laptop's note that the district withdrew a record is the laptop's own:
+		// the district's withdrawals are its duplicates' resolutions, never a record's
+		// say, so a record cannot hide itself from the counts.
+		it.Revision.Record.Withdrawn = nil
 		out[i].Item = it
 		for _, p := range it.Revision.Record.Photos {
 			if att == nil || !att.Has(p.Hash) {

@@ -583,6 +583,7 @@ func (s *Syncer) pushBatch(ctx context.Context, items []localstore.OutboxItem, r
 				return err
 			}
 		}
+		rec.Withdrawn = nil // this laptop's note of the district's word, not the record's
 		req.Items = append(req.Items, protocol.PushItem{Seq: it.Seq, Revision: localstore.Revision{Record: rec, Audit: record.Compact(it.Audit)}, Case: c})
 	}
 	body, plain, err := gzipJSON(req)
@@ -714,8 +715,14 @@ func (s *Syncer) pull(ctx context.Context, st *localstore.SyncState, rep *Report
 			}
 		}
 		for _, w := range resp.Withdrawn {
+			// Kept on the record when this laptop has it; said either way, since the
+			// laptop with the record that stands learns the matter is settled.
+			if _, err := s.Session.MarkWithdrawn(w.RecordID, localstore.Withdrawal{Kept: w.Kept, Reason: cleantext.Line(w.Reason), At: w.At}); err != nil {
+				return err
+			}
 			rep.Withdrawn++
-			rep.Reasons = append(rep.Reasons, fmt.Sprintf("记录 %.8s 已被区县撤销（同一人重复调查，保留记录 %.8s）：%s", w.RecordID, w.Kept, w.Reason))
+			rep.Reasons = append(rep.Reasons, fmt.Sprintf("记录 %.8s 已被区县撤销（同一人重复调查，保留记录 %.8s）：%s / record %.8s was withdrawn by the district (the person was interviewed twice; record %.8s stands): %s",
+				w.RecordID, w.Kept, serverWords(w.Reason), w.RecordID, w.Kept, serverWords(w.Reason)))
 		}
 		if held {
 			return nil

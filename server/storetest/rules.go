@@ -6,12 +6,14 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/server/store"
+	"github.com/doorstep-survey/doorstep/survey"
 	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
@@ -277,6 +279,41 @@ func testDuplicateInterview(t *testing.T, b Backend) {
 		rep := Round(t, sy)
 		if rep.Withdrawn != 1 || !slices.ContainsFunc(rep.Reasons, func(r string) bool { return strings.Contains(r, "重复入户") }) {
 			t.Errorf("a laptop's round after the withdrawal: %+v", rep)
+		}
+	}
+	// The laptop with the withdrawn record marks it, with the district's reason, on
+	// the record and its case; it no longer counts there. The other laptop's stand.
+	for _, s := range []*localstore.Session{one, two} {
+		wantWithdrawn := 0
+		if _, err := s.Record(drop); err == nil {
+			wantWithdrawn = 1
+		}
+		withdrawn, surveyed := 0, 0
+		records, err := s.Records()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range records {
+			if r.Withdrawn != nil {
+				withdrawn++
+				if r.ID != drop || r.Withdrawn.Kept != keep || r.Withdrawn.Reason != "重复入户，保留先到的记录" {
+					t.Errorf("marked withdrawn: %s %+v", r.ID, r.Withdrawn)
+				}
+				c, err := s.Case(r.CaseID)
+				if err != nil || c.Withdrawn != "重复入户，保留先到的记录" {
+					t.Errorf("the withdrawn record's case: %+v, %v", c, err)
+				}
+			}
+			if survey.Surveyed(r, time.Time{}) {
+				surveyed++
+			}
+		}
+		if withdrawn != wantWithdrawn || surveyed != 2-wantWithdrawn {
+			t.Errorf("a laptop after the withdrawal: %d withdrawn (want %d), %d surveyed", withdrawn, wantWithdrawn, surveyed)
+		}
+		// Again: nothing changes, nothing is counted twice.
+		if rep := Round(t, map[*localstore.Session]*dsync.Syncer{one: syOne, two: syTwo}[s]); rep.Withdrawn != 0 {
+			t.Errorf("the withdrawal pulled again: %+v", rep)
 		}
 	}
 }
