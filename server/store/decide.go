@@ -111,9 +111,12 @@ type Decision struct {
 	// Receipt is the first receipt of a duplicate.
 	Receipt HeldRevision
 	// DuplicateOf, on Stored of a record the server did not have, are the other
-	// records of the same person and form: the backend marks (or reopens) the
-	// person's duplicate interview. A later revision of a record already held leaves
-	// the district's decision alone.
+	// records of the same person and form. The backend marks them all and opens the
+	// person's duplicate interview — or reopens it when the district had chosen, for
+	// the district has not weighed this record: it chooses again among all of them,
+	// those it withdrew staying withdrawn until it does. A later revision of a record
+	// already held (the kept one approved, the withdrawn one revised) never comes with
+	// it, and leaves the district's decision alone. The backend judges nothing more.
 	DuplicateOf []string
 }
 

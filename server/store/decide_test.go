@@ -118,6 +118,10 @@ func TestDecide(t *testing.T) {
 		{"photo missing but resent", Held{Same: &HeldRevision{Head: heads[5]}}, full, []string{"abcdef01"}, Decision{Result: protocol.Duplicate, Receipt: HeldRevision{Head: heads[5]}}},
 		{"second interview of the person", Held{Others: []string{"rec-0"}}, full, nil, Decision{Result: protocol.Stored, DuplicateOf: []string{"rec-0"}}},
 		{"a later revision of a duplicate", Held{Latest: &HeldLatest{4, heads[:4]}, Others: []string{"rec-0"}}, full, nil, Decision{Result: protocol.Stored}},
+		// The duplicate-reopen rule: a third record of the person comes with the other
+		// two, whatever the district chose; a revision of the withdrawn one does not.
+		{"a third interview of the person", Held{Others: []string{"rec-0", "rec-2"}}, full, nil, Decision{Result: protocol.Stored, DuplicateOf: []string{"rec-0", "rec-2"}}},
+		{"a revision of the withdrawn record", Held{Latest: &HeldLatest{5, heads[:5]}, Others: []string{"rec-0", "rec-2"}}, full, nil, Decision{Result: protocol.Stored}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

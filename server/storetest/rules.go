@@ -44,6 +44,7 @@ func Run(t *testing.T, b Backend) {
 		{"StaleAndConflict", testStaleAndConflict},
 		{"ClosedStoreIsAFault", testClosedStoreIsAFault},
 		{"DuplicateInterview", testDuplicateInterview},
+		{"DuplicateReopen", testDuplicateReopen},
 		{"ListingsAndExport", testListingsAndExport},
 		{"RosterLog", testRosterLog},
 		{"UsersAndDevices", testUsersAndDevices},
