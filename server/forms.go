@@ -95,6 +95,17 @@ type FormShelf struct {
 	digests           []string
 }
 
+// Has reports whether the shelf holds the form id@version: a record of another form is
+// held until the district adds it (store.Arrival.UnknownForm).
+func (s *FormShelf) Has(id, version string) bool {
+	for _, f := range s.forms {
+		if f.ID == id && f.Version == version {
+			return true
+		}
+	}
+	return false
+}
+
 // PublicKey is the district's key as laptops keep it (base64).
 func (s *FormShelf) PublicKey() string {
 	return base64.StdEncoding.EncodeToString(s.key.Public().(ed25519.PublicKey))

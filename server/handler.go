@@ -284,7 +284,14 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request, c request) {
 		}
 		kept = append(kept, it)
 	}
-	results, err := h.Store.PutBatch(r.Context(), c.Caller, Arrivals(kept, h.Attachments))
+	arrivals := Arrivals(kept, h.Attachments)
+	if h.Forms != nil {
+		for i := range arrivals {
+			rec := arrivals[i].Item.Revision.Record
+			arrivals[i].UnknownForm = !h.Forms.Has(rec.FormID, rec.FormVersion)
+		}
+	}
+	results, err := h.Store.PutBatch(r.Context(), c.Caller, arrivals)
 	if err != nil {
 		h.unavailable(w, "push", err)
 		return

@@ -15,6 +15,10 @@ type Arrival struct {
 	// Missing are the photos the record names that the attachment folder does not hold
 	// whole when the batch arrives (the handler asks Attachments.Has).
 	Missing []string
+	// UnknownForm is set when the district's form shelf does not hold the record's
+	// form (id@version): the district cannot read the record until it adds the form
+	// (the handler asks its FormShelf; a server without a shelf knows every form).
+	UnknownForm bool
 }
 
 // Check is what can be judged of an arrival from the sender and the item alone: it
@@ -129,7 +133,8 @@ var conflict = Decision{Result: protocol.Rejected, Code: protocol.ReasonConflict
 //     first receipt; with another chain it is a conflict;
 //   - a chain no longer than the held one is stale when it is the held chain's start,
 //     else a conflict; a longer chain must extend the held one, else a conflict;
-//   - a record whose photos are not all uploaded is rejected, to be sent again (Retry);
+//   - a record of a form the district does not hold, or whose photos are not all
+//     uploaded, is rejected, to be sent again (Retry): held, not refused;
 //   - anything else is stored, and if it is a record new to the server whose person
 //     already has another record of the same form, it is a duplicate interview
 //     (DuplicateOf): both are kept.
@@ -157,6 +162,12 @@ func Decide(held Held, a Arrival) Decision {
 		if audit[have-1].Hash != l.Heads[have-1] {
 			return conflict
 		}
+	}
+	if a.UnknownForm {
+		r := a.Item.Revision.Record
+		form := r.FormID + "@" + r.FormVersion
+		return Decision{Result: protocol.Rejected, Retry: true, Code: protocol.ReasonFormUnknown, Args: []string{form},
+			Reason: "form " + form + " is not one the district holds: the record waits on the laptop until the district adds it"}
 	}
 	if len(a.Missing) > 0 {
 		short := fmt.Sprintf("%.8s", a.Missing[0])

@@ -137,6 +137,23 @@ func TestDecide(t *testing.T) {
 	}
 }
 
+// TestDecideUnknownForm: a record of a form the district does not hold is held, named
+// by its form, not refused; a revision stored before is still a duplicate.
+func TestDecideUnknownForm(t *testing.T) {
+	full := signedChain(3)
+	a := arrival(full)
+	a.UnknownForm = true
+	got := Decide(Held{}, a)
+	form := full.Record.FormID + "@" + full.Record.FormVersion
+	if got.Result != protocol.Rejected || !got.Retry || got.Code != protocol.ReasonFormUnknown || len(got.Args) != 1 || got.Args[0] != form {
+		t.Errorf("Decide = %+v", got)
+	}
+	heads := record.Heads(full.Audit)
+	if got := Decide(Held{Latest: &HeldLatest{6, heads}, Same: &HeldRevision{Head: heads[5]}}, a); got.Result != protocol.Duplicate {
+		t.Errorf("a resend of a stored revision: %+v", got)
+	}
+}
+
 func TestPersonKey(t *testing.T) {
 	if PersonKey("", "community-2021") != "" {
 		t.Error("a village's form has a person key")

@@ -45,6 +45,7 @@ func Run(t *testing.T, b Backend) {
 		{"ClosedStoreIsAFault", testClosedStoreIsAFault},
 		{"DuplicateInterview", testDuplicateInterview},
 		{"DuplicateReopen", testDuplicateReopen},
+		{"UnknownFormHeld", testUnknownFormHeld},
 		{"ListingsAndExport", testListingsAndExport},
 		{"RosterLog", testRosterLog},
 		{"UsersAndDevices", testUsersAndDevices},
