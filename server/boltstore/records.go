@@ -260,8 +260,25 @@ func held(tx *bolt.Tx, a store.Arrival) (store.Held, error) {
 			return h, err
 		}
 		h.RosterVillage = row.Village
+		h.Roster = row.Village != "" || hasRoster(tx)
+	}
+	if h.Latest == nil {
+		open, same, err := queued(tx, r.ID, r.Revision)
+		if err != nil {
+			return h, err
+		}
+		h.Queued = open
+		if h.Same == nil {
+			h.Same = same
+		}
 	}
 	return h, nil
+}
+
+// hasRoster reports whether the district has imported a roster.
+func hasRoster(tx *bolt.Tx) bool {
+	k, _ := tx.Bucket(bktRoster).Cursor().First()
+	return k != nil
 }
 
 // PutBatch judges (store.Check, then store.Decide) and stores a batch in one
@@ -308,6 +325,18 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 			case dsync.Duplicate:
 				res.ServerID, res.Received = d.Receipt.ServerID, d.Receipt.Received
 			case dsync.Stored:
+				res.Review = d.Review
+				if d.Review {
+					rev := a.Item.Revision
+					rev.Photos = nil
+					st, err := s.hold(tx, store.StoredRevision{Revision: rev, Case: a.Item.Case, From: from.User.Code, Device: from.Device,
+						Received: s.now().UTC()}, packed[i], d.Reason)
+					if err != nil {
+						return err
+					}
+					res.ServerID, res.Received = st.ServerID, st.Received
+					break
+				}
 				seq, err := tx.Bucket(bktLog).NextSequence()
 				if err != nil {
 					return err

@@ -1,7 +1,7 @@
 // Package boltstore is the district server's embedded backend: store.Store in one
 // bbolt file (server.db in the data folder), nothing to install.
 //
-// The bucket tree (schema 2; keys that order are big-endian uint64, written u64):
+// The bucket tree (schema 3; keys that order are big-endian uint64, written u64):
 //
 //	meta/       server_id, epoch: random at creation; schema: u64 version of the file
 //	enroll/     sha256(one-time code) → JSON enrolment (user, expiry)
@@ -23,6 +23,8 @@
 //	withdrawn/  record id → JSON dsync.Withdrawal
 //	roster/     subject → JSON roster.Row
 //	rosterlog/  u64(n) → JSON store.RosterImport
+//	review/     record id "/" u64(revision) → JSON heldRev: a revision held for the
+//	            district's review (a person the roster does not know), out of the log
 //
 // Photos are files (server/attachments); schema 1 kept them in attachments/ and
 // partial/, and the migration to schema 2 moves them out. Codes and tokens are kept only
@@ -73,6 +75,7 @@ var (
 	bktWithdrawn = []byte("withdrawn")
 	bktRoster    = []byte("roster")
 	bktRosterLog = []byte("rosterlog")
+	bktReview    = []byte("review")
 
 	// Schema 1's, moved or rebuilt by the migration to schema 2.
 	bktLatestV1  = []byte("latest")

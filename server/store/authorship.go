@@ -25,13 +25,37 @@ func DecideFrom(from dsync.User, held Held, a Arrival) Decision {
 	if reason := Signed(held, a); reason != "" {
 		return Decision{Result: dsync.Rejected, Reason: reason}
 	}
+	if reason := ForReview(held, a); reason != "" {
+		d.Review, d.Reason, d.DuplicateOf = true, reason, nil
+	}
 	return d
+}
+
+// ForReview: a person the district's roster does not know is kept, but held for the
+// district's review, not filed under the village the record's own label names — the
+// label is the sender's word, and an enumerator could otherwise count anyone as their
+// village's. The district then accepts the record into a village (the person joins
+// the roster, and the record the pull log) or refuses it with a reason that reaches
+// the sending laptop (DecideReview). A village's own form has no person: never held.
+// A later revision of a held record is held with it. The reason is what the laptop is
+// told ("" when the record is not held).
+func ForReview(held Held, a Arrival) string {
+	subject := a.Item.Case.Subject
+	switch {
+	case held.Queued:
+		return fmt.Sprintf("held for the district's review: an earlier revision of this record is waiting for the district's decision on %s", subject)
+	case subject == "" || a.Item.Revision.Record.Village != "" || held.Latest != nil:
+		return ""
+	case held.Roster && held.RosterVillage == "":
+		return fmt.Sprintf("held for the district's review: certificate number %s is not on the district's roster; the district decides whether the record is filed under %s", subject, a.Item.Case.Village)
+	}
+	return ""
 }
 
 // InRosterVillage: a person's record is filed under the village the district's roster
 // gives that person, not under the label the record carries — otherwise an enumerator
 // of one village could file another village's person as their own, and be believed.
-// A person the roster does not know is judged by the label alone (Check).
+// A person the roster does not know is held for the district's review (ForReview).
 func InRosterVillage(held Held, a Arrival) string {
 	if held.RosterVillage == "" || a.Item.Case.Village == held.RosterVillage {
 		return ""

@@ -80,6 +80,13 @@ type Held struct {
 	// RosterVillage is the village the district's roster gives the record's person
 	// ("": not on the roster, or a village's own record).
 	RosterVillage string
+	// Roster says the district has imported a roster (any row): only then is a person
+	// it does not know held for review (ForReview) — a server without a roster believes
+	// the laptops' labels, as before there was one.
+	Roster bool
+	// Queued says an earlier revision of the record is held for the district's review
+	// (ForReview): a later one waits with it.
+	Queued bool
 }
 
 // HeldLatest is the latest stored revision of a record: enough to judge a later chain
@@ -106,6 +113,9 @@ type Decision struct {
 	Retry  bool
 	// Receipt is the first receipt of a duplicate.
 	Receipt HeldRevision
+	// Review, on Stored, is a record kept for the district's review, not put into the
+	// pull log (ForReview; Reason says why): the laptop is answered with its receipt.
+	Review bool
 	// DuplicateOf, on Stored of a record the server did not have, are the other
 	// records of the same person and form: the backend marks (or reopens) the
 	// person's duplicate interview. A later revision of a record already held leaves

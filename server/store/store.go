@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/doorstep-survey/doorstep/record"
@@ -80,6 +81,17 @@ type Store interface {
 	// of both enumerators (and their leaders) learn it. ErrNotFound when the record
 	// is not part of an open duplicate interview.
 	ResolveDuplicate(ctx context.Context, r Resolution) (DuplicateGroup, error)
+
+	// Review lists the records held for the district's review (ForReview): persons
+	// the roster does not know, one row per held revision, oldest first; open ones
+	// only unless all.
+	Review(ctx context.Context, all bool) ([]ReviewItem, error)
+	// DecideReview is the district's decision on a held record (every held revision of
+	// it): accepted into a village, the person joins the roster there and the record
+	// the pull log; refused, the reason reaches the sending laptop (as a withdrawal)
+	// and the record stays out of the log, kept. ErrNotFound when the record is not
+	// held open.
+	DecideReview(ctx context.Context, d ReviewDecision) ([]ReviewItem, error)
 
 	// Close releases the store; calls after it return errors (faults).
 	Close() error
@@ -225,6 +237,49 @@ type Resolution struct {
 	Reason string    `json:"reason"` // why the others are withdrawn, for both laptops
 	By     string    `json:"by,omitempty"`
 	At     time.Time `json:"at"`
+}
+
+// ReviewItem is one revision held for the district's review.
+type ReviewItem struct {
+	RecordRow
+	// Reason is why it is held, as the laptop was told.
+	Reason string `json:"reason"`
+	// Accepted is the village the district filed it under; Refused the district's
+	// reason; both "" while open.
+	Accepted  string    `json:"accepted,omitempty"`
+	Refused   string    `json:"refused,omitempty"`
+	DecidedBy string    `json:"decided_by,omitempty"`
+	DecidedAt time.Time `json:"decided_at,omitzero"`
+}
+
+// Open reports whether the district has not decided on the item yet.
+func (r ReviewItem) Open() bool { return r.Accepted == "" && r.Refused == "" }
+
+// ReviewDecision is the district's word on a held record: Village to accept it there,
+// or Refuse with the reason for the sending laptop.
+type ReviewDecision struct {
+	RecordID string    `json:"record_id"`
+	Village  string    `json:"village,omitempty"`
+	Refuse   string    `json:"refuse,omitempty"`
+	By       string    `json:"by,omitempty"`
+	At       time.Time `json:"at"`
+}
+
+// Valid says what is wrong with a decision, for the district's officer to read.
+func (d ReviewDecision) Valid() error {
+	switch {
+	case d.RecordID == "":
+		return errors.New("review: say which record (its id)")
+	case (d.Village == "") == (strings.TrimSpace(d.Refuse) == ""):
+		return errors.New("review: either accept the record into a village or refuse it with a reason the enumerator will read")
+	}
+	return nil
+}
+
+// RosterRowOf is the roster row an accepted record adds: the person as the record's
+// case names them, in the village the district chose.
+func RosterRowOf(row RecordRow, village string) roster.Row {
+	return roster.Row{Name: row.Name, CertificateNumber: row.Subject, Village: village}
 }
 
 // PersonKey is how a duplicate interview is found: the same subject (certificate

@@ -48,6 +48,7 @@ func Run(t *testing.T, b Backend) {
 		{"WhoMaySayWhat", testWhoMaySayWhat},
 		{"SignedEntries", testSignedEntries},
 		{"RosterVillageDecides", testRosterVillageDecides},
+		{"ReviewQueue", testReviewQueue},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, b) })
