@@ -307,6 +307,10 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 		if err != nil {
 			return err
 		}
+		users, err := usersOf(tx, authors)
+		if err != nil {
+			return err
+		}
 		for i, a := range items {
 			if !ok[i] {
 				continue
@@ -315,7 +319,7 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 			if err != nil {
 				return err
 			}
-			h.Keys = keys
+			h.Keys, h.Users = keys, users
 			if from.Office {
 				h.Office = from.User.Code
 			}

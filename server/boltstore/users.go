@@ -187,6 +187,21 @@ func (s *Store) Users(ctx context.Context) ([]store.UserRow, error) {
 	return out, err
 }
 
+// usersOf are the users of the codes the district knows, for store.Held.Users.
+func usersOf(tx *bolt.Tx, codes []string) (map[string]dsync.User, error) {
+	out := map[string]dsync.User{}
+	b := tx.Bucket(bktUsers)
+	for _, c := range codes {
+		var u dsync.User
+		if ok, err := getJSON(b, []byte(c), &u); err != nil {
+			return nil, fmt.Errorf("read the users: %w", err)
+		} else if ok {
+			out[c] = u
+		}
+	}
+	return out, nil
+}
+
 // keysOf are the signing keys of the users' devices not revoked, for store.Held.Keys.
 // It reads every token: a district has hundreds of devices, and a batch is decided
 // once.

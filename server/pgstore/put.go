@@ -77,12 +77,13 @@ type batchHeld struct {
 	keys    record.Authors                 // the signing keys of the batch's authors
 	village map[string]string              // subject → the roster's village
 	roster  bool                           // the district has imported a roster
+	users   map[string]dsync.User          // the batch's authors the district knows
 	queued  map[string]bool                // record id → a revision of it is held open for review
 	held    map[revKey]*store.HeldRevision // revisions held for review
 }
 
 func (h *batchHeld) of(id string, rev uint64, person string) store.Held {
-	held := store.Held{Latest: h.latest[id], Same: h.same[revKey{id, rev}], Keys: h.keys, Roster: h.roster}
+	held := store.Held{Latest: h.latest[id], Same: h.same[revKey{id, rev}], Keys: h.keys, Users: h.users, Roster: h.roster}
 	if held.Latest == nil {
 		held.Queued = h.queued[id]
 		if held.Same == nil {
@@ -113,7 +114,7 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 		}
 	}
 	h := &batchHeld{latest: map[string]*store.HeldLatest{}, same: map[revKey]*store.HeldRevision{}, persons: map[string][]string{},
-		keys: record.Authors{}, village: map[string]string{}, queued: map[string]bool{}, held: map[revKey]*store.HeldRevision{}}
+		keys: record.Authors{}, village: map[string]string{}, queued: map[string]bool{}, users: map[string]dsync.User{}, held: map[revKey]*store.HeldRevision{}}
 	b := &pgx.Batch{}
 	b.Queue(`SELECT u.code, u.data, array_agg(t.signing_key) FROM tokens t JOIN users u ON u.code = t.user_code
 		WHERE t.user_code = ANY($1) AND NOT t.revoked AND t.signing_key IS NOT NULL GROUP BY u.code, u.data`, store.AuthorsOf(items)).
@@ -133,6 +134,17 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 			}
 			return rows.Err()
 		})
+	b.Queue(`SELECT code, data FROM users WHERE code = ANY($1)`, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var code string
+			var u dsync.User
+			if err := rows.Scan(&code, &u); err != nil {
+				return err
+			}
+			h.users[code] = u
+		}
+		return rows.Err()
+	})
 	b.Queue(`SELECT record_id, revision, heads FROM records WHERE record_id = ANY($1)`, ids).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var id string

@@ -69,7 +69,10 @@ func InRosterVillage(held Held, a Arrival) string {
 //   - an entry by user X comes from X's own laptop, or from a team leader carrying it
 //     (review on the leader's laptop, records brought by USB);
 //   - an approval or a return comes from a team leader, never from an enumerator's
-//     laptop, whoever the entry names.
+//     laptop, whoever the entry names;
+//   - a leader carries entries only of their own team, and approves or returns only
+//     records of their team's enumerators (InTeam); the village is the record's
+//     (Check, and the roster's: InRosterVillage).
 //
 // The refusal names the user the entry claims and the sender. The entries' signatures
 // are Signed's to check.
@@ -79,6 +82,7 @@ func Authorship(from dsync.User, held Held, a Arrival) string {
 	if held.Latest != nil {
 		have = min(len(held.Latest.Heads), len(audit))
 	}
+	enumerator := a.Item.Revision.Record.Enumerator
 	for _, e := range audit[have:] {
 		leader := from.Role == "leader"
 		switch {
@@ -86,6 +90,40 @@ func Authorship(from dsync.User, held Held, a Arrival) string {
 			return fmt.Sprintf("audit entry %d says it is by %s, but came from %s's laptop: forged, refused", e.Seq, e.User, from.Code)
 		case !leader && decides(e):
 			return fmt.Sprintf("audit entry %d: %s %s the record from an enumerator's laptop; only a team leader approves or returns: refused", e.Seq, e.User, verb(e))
+		case e.User != from.Code:
+			if reason := InTeam(from, e.User, held.Users); reason != "" {
+				return fmt.Sprintf("audit entry %d by %s, carried by %s: %s", e.Seq, e.User, from.Code, reason)
+			}
+		case decides(e):
+			if reason := InTeam(from, enumerator, held.Users); reason != "" {
+				return fmt.Sprintf("audit entry %d: %s %s a record of %s: %s", e.Seq, e.User, verb(e), enumerator, reason)
+			}
+		}
+	}
+	return ""
+}
+
+// InTeam says why the user code is not in the leader's team ("" when they are): the
+// district knows the user, the villages the leader leads contain every village the
+// user works in (only a leader of the whole district leads a user of the whole
+// district), and where both name a team it is the same. A leader carries, approves and
+// returns only their own team's records: a leader of one village cannot vouch for an
+// enumerator of others. The reason names the user.
+func InTeam(leader dsync.User, code string, users map[string]dsync.User) string {
+	u, ok := users[code]
+	switch {
+	case !ok:
+		return fmt.Sprintf("%s is not a user the district enrolled, so not in %s's team: refused", code, leader.Code)
+	case leader.Team != "" && u.Team != "" && leader.Team != u.Team:
+		return fmt.Sprintf("%s is in team %s, not in %s's team %s: refused", code, u.Team, leader.Code, leader.Team)
+	case leader.AllVillages():
+		return ""
+	case u.AllVillages():
+		return fmt.Sprintf("%s works in every village of the district, not only in those %s leads: not in %s's team, refused", code, leader.Code, leader.Code)
+	}
+	for _, v := range u.Villages {
+		if !leader.MayVillage(v) {
+			return fmt.Sprintf("%s works in %s, which %s does not lead: not in %s's team, refused", code, v, leader.Code, leader.Code)
 		}
 	}
 	return ""

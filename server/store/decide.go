@@ -74,6 +74,10 @@ type Held struct {
 	// by user code, with the user's name and role: of at least the authors the
 	// arriving chain names (AuthorsOf). Signed checks the new entries against them.
 	Keys record.Authors
+	// Users are the district's users the arriving chain names (AuthorsOf), as it
+	// enrolled them: whose team a carried entry's author, or an approved record's
+	// enumerator, is in (InTeam). A user the district does not know is absent.
+	Users map[string]dsync.User
 	// Office is the user of the office console that sent the arrival (Caller.Office),
 	// else "": its entries at the end of the chain are taken without a signature.
 	Office string

@@ -49,6 +49,7 @@ func Run(t *testing.T, b Backend) {
 		{"SignedEntries", testSignedEntries},
 		{"RosterVillageDecides", testRosterVillageDecides},
 		{"ReviewQueue", testReviewQueue},
+		{"LeaderOfTheTeam", testLeaderOfTheTeam},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, b) })
