@@ -303,7 +303,7 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 	authors := store.AuthorsOf(items)
 	err := s.db.Batch(func(tx *bolt.Tx) error {
 		w := writer{tx: tx}
-		keys, err := keysOf(tx, authors)
+		keys, revoked, err := keysOf(tx, authors)
 		if err != nil {
 			return err
 		}
@@ -319,7 +319,7 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 			if err != nil {
 				return err
 			}
-			h.Keys, h.Users = keys, users
+			h.Keys, h.Users, h.Revoked = keys, users, revoked
 			if from.Office {
 				h.Office = from.User.Code
 			}

@@ -26,6 +26,8 @@ type token struct {
 	Device  string    `json:"device"`
 	Created time.Time `json:"created"`
 	Revoked bool      `json:"revoked,omitempty"`
+	// RevokedAt is when (zero: revoked before the time was kept).
+	RevokedAt time.Time `json:"revoked_at,omitzero"`
 	// Key is the user's public signing key on the device (none: enrolled before
 	// signatures).
 	Key []byte `json:"key,omitempty"`
@@ -124,7 +126,7 @@ func (s *Store) Revoke(ctx context.Context, userCode string) (int, error) {
 			return err
 		}
 		for i, k := range keys {
-			vals[i].Revoked = true
+			vals[i].Revoked, vals[i].RevokedAt = true, s.now().UTC()
 			if err := putJSON(b, k, vals[i]); err != nil {
 				return err
 			}
@@ -202,35 +204,40 @@ func usersOf(tx *bolt.Tx, codes []string) (map[string]dsync.User, error) {
 	return out, nil
 }
 
-// keysOf are the signing keys of the users' devices not revoked, for store.Held.Keys.
-// It reads every token: a district has hundreds of devices, and a batch is decided
-// once.
-func keysOf(tx *bolt.Tx, codes []string) (record.Authors, error) {
+// keysOf are the signing keys of the users' devices not revoked, for store.Held.Keys,
+// and those of their revoked devices with when, for store.Held.Revoked. It reads every
+// token: a district has hundreds of devices, and a batch is decided once.
+func keysOf(tx *bolt.Tx, codes []string) (record.Authors, map[string][]store.RevokedKey, error) {
 	want := map[string]bool{}
 	for _, c := range codes {
 		want[c] = true
 	}
 	byUser := map[string][]ed25519.PublicKey{}
+	revoked := map[string][]store.RevokedKey{}
 	err := tx.Bucket(bktTokens).ForEach(func(_, v []byte) error {
 		var t token
 		if err := json.Unmarshal(v, &t); err != nil {
 			return err
 		}
-		if want[t.User] && !t.Revoked && len(t.Key) > 0 {
+		switch {
+		case !want[t.User] || len(t.Key) == 0:
+		case t.Revoked:
+			revoked[t.User] = append(revoked[t.User], store.RevokedKey{Key: t.Key, At: t.RevokedAt, Device: t.Device})
+		default:
 			byUser[t.User] = append(byUser[t.User], t.Key)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read the signing keys: %w", err)
+		return nil, nil, fmt.Errorf("read the signing keys: %w", err)
 	}
 	keys := record.Authors{}
 	for code, ks := range byUser {
 		var u dsync.User
 		if _, err := getJSON(tx.Bucket(bktUsers), []byte(code), &u); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		store.KeysOf(keys, store.UserKeys{Code: code, Name: u.Name, Role: u.Role, Keys: ks})
 	}
-	return keys, nil
+	return keys, revoked, nil
 }

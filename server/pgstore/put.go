@@ -78,12 +78,13 @@ type batchHeld struct {
 	village map[string]string              // subject → the roster's village
 	roster  bool                           // the district has imported a roster
 	users   map[string]dsync.User          // the batch's authors the district knows
+	revoked map[string][]store.RevokedKey  // the keys of the authors' revoked devices
 	queued  map[string]bool                // record id → a revision of it is held open for review
 	held    map[revKey]*store.HeldRevision // revisions held for review
 }
 
 func (h *batchHeld) of(id string, rev uint64, person string) store.Held {
-	held := store.Held{Latest: h.latest[id], Same: h.same[revKey{id, rev}], Keys: h.keys, Users: h.users, Roster: h.roster}
+	held := store.Held{Latest: h.latest[id], Same: h.same[revKey{id, rev}], Keys: h.keys, Users: h.users, Revoked: h.revoked, Roster: h.roster}
 	if held.Latest == nil {
 		held.Queued = h.queued[id]
 		if held.Same == nil {
@@ -114,7 +115,7 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 		}
 	}
 	h := &batchHeld{latest: map[string]*store.HeldLatest{}, same: map[revKey]*store.HeldRevision{}, persons: map[string][]string{},
-		keys: record.Authors{}, village: map[string]string{}, queued: map[string]bool{}, users: map[string]dsync.User{}, held: map[revKey]*store.HeldRevision{}}
+		keys: record.Authors{}, village: map[string]string{}, queued: map[string]bool{}, users: map[string]dsync.User{}, revoked: map[string][]store.RevokedKey{}, held: map[revKey]*store.HeldRevision{}}
 	b := &pgx.Batch{}
 	b.Queue(`SELECT u.code, u.data, array_agg(t.signing_key) FROM tokens t JOIN users u ON u.code = t.user_code
 		WHERE t.user_code = ANY($1) AND NOT t.revoked AND t.signing_key IS NOT NULL GROUP BY u.code, u.data`, store.AuthorsOf(items)).
@@ -134,6 +135,23 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 			}
 			return rows.Err()
 		})
+	b.Queue(`SELECT user_code, signing_key, coalesce(revoked_at, 'epoch'::timestamptz), device FROM tokens
+		WHERE user_code = ANY($1) AND revoked AND signing_key IS NOT NULL`, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var code string
+			var rk store.RevokedKey
+			var key []byte
+			if err := rows.Scan(&code, &key, &rk.At, &rk.Device); err != nil {
+				return err
+			}
+			if rk.At.Equal(time.Unix(0, 0)) {
+				rk.At = time.Time{}
+			}
+			rk.Key = key
+			h.revoked[code] = append(h.revoked[code], rk)
+		}
+		return rows.Err()
+	})
 	b.Queue(`SELECT code, data FROM users WHERE code = ANY($1)`, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var code string

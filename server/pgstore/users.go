@@ -108,8 +108,8 @@ func (s *Store) Revoke(ctx context.Context, user string) (int, error) {
 	// no laptop with one afterwards. One statement, one transaction.
 	var n int
 	err := s.pool.QueryRow(ctx, `WITH spent AS (DELETE FROM enrolments WHERE user_code = $1),
-		revoked AS (UPDATE tokens SET revoked = true WHERE user_code = $1 AND NOT revoked RETURNING 1)
-		SELECT count(*) FROM revoked`, user).Scan(&n)
+		revoked AS (UPDATE tokens SET revoked = true, revoked_at = $2 WHERE user_code = $1 AND NOT revoked RETURNING 1)
+		SELECT count(*) FROM revoked`, user, s.now().UTC()).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("revoke %s: %w", user, err)
 	}

@@ -22,7 +22,7 @@ func DecideFrom(from dsync.User, held Held, a Arrival) Decision {
 	if reason := Authorship(from, held, a); reason != "" {
 		return Decision{Result: dsync.Rejected, Reason: reason}
 	}
-	if reason := Signed(held, a); reason != "" {
+	if reason := Signed(from, held, a); reason != "" {
 		return Decision{Result: dsync.Rejected, Reason: reason}
 	}
 	if reason := ForReview(held, a); reason != "" {

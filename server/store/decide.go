@@ -74,6 +74,10 @@ type Held struct {
 	// by user code, with the user's name and role: of at least the authors the
 	// arriving chain names (AuthorsOf). Signed checks the new entries against them.
 	Keys record.Authors
+	// Revoked are the signing keys of the authors' revoked devices, with when each was
+	// revoked (a device revoked before the time was kept: the zero time): a leader
+	// carrying what an enumerator signed before losing the laptop is believed (Signed).
+	Revoked map[string][]RevokedKey
 	// Users are the district's users the arriving chain names (AuthorsOf), as it
 	// enrolled them: whose team a carried entry's author, or an approved record's
 	// enumerator, is in (InTeam). A user the district does not know is absent.

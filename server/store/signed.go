@@ -3,9 +3,12 @@ package store
 import (
 	"crypto/ed25519"
 	"fmt"
+	"maps"
 	"slices"
+	"time"
 
 	"github.com/doorstep-survey/doorstep/record"
+	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // AuthorsOf are the user codes the audit entries of the arrivals name, sorted, once
@@ -37,6 +40,13 @@ type UserKeys struct {
 	Keys             []ed25519.PublicKey
 }
 
+// RevokedKey is the signing key of a device the district revoked, and when.
+type RevokedKey struct {
+	Key    ed25519.PublicKey
+	At     time.Time
+	Device string
+}
+
 // Signed judges the audit entries new to the server (past the chain it holds) by their
 // signatures, record.CheckAuthors over the keys the users enrolled (Held.Keys): each
 // entry signed, by itself or by its author's next entry, with a key enrolled for the
@@ -45,7 +55,14 @@ type UserKeys struct {
 // district's only when a one-time code enrolled it. A user whose devices were all
 // enrolled before signatures has no key here, and is told to enrol again. The office
 // console's decisions at the chain's end (Held.Office) are the district's own.
-func Signed(held Held, a Arrival) string {
+//
+// A revoked device's key (Held.Revoked: a lost laptop) still vouches for what it
+// signed before the revocation, when someone else — the author's leader, who had the
+// records by USB — carries it: the enumerator's work done before the loss is not lost
+// with the laptop. Nothing signed at or after the revocation is taken, and nothing
+// the author sends themselves (their revoked laptop has no token; a new laptop signs
+// with its own key). The time is the entry's own, which the revoked key signed.
+func Signed(from dsync.User, held Held, a Arrival) string {
 	audit := a.Item.Revision.Audit
 	have := 0
 	if held.Latest != nil {
@@ -56,14 +73,62 @@ func Signed(held Held, a Arrival) string {
 		end-- // the office console's decision, written in the server's own process
 	}
 	audit = audit[:end]
+	keys := held.Keys
+	carried := false
+	for code, rks := range held.Revoked {
+		if code == from.Code {
+			continue
+		}
+		if !carried {
+			keys, carried = maps.Clone(held.Keys), true
+			if keys == nil {
+				keys = record.Authors{}
+			}
+		}
+		for _, rk := range rks {
+			if who, ok := authorOf(held, code); ok && len(rk.Key) == ed25519.PublicKeySize {
+				who.Key = rk.Key
+				keys[code] = append(slices.Clip(keys[code]), who)
+			}
+		}
+	}
 	for _, e := range audit[have:] {
-		if len(held.Keys[e.User]) == 0 {
+		switch {
+		case len(keys[e.User]) > 0:
+		case len(held.Revoked[e.User]) > 0:
+			return fmt.Sprintf("audit entry %d by %s is signed only by keys of %s's revoked laptops: what a revoked laptop signed is taken only when %s's leader carries it, signed before the revocation; refused", e.Seq, e.User, e.User, e.User)
+		default:
 			return fmt.Sprintf("audit entry %d by %s is not signed by a key enrolled for %s: no laptop of %s enrolled a signing key (enrolled before signatures); enrol the laptop again with a new code: refused", e.Seq, e.User, e.User, e.User)
 		}
 	}
 	r := a.Item.Revision.Record
-	if msgs := record.CheckAuthors(&r, audit, have, held.Keys, record.AuthorCheck{NeedCard: true}); len(msgs) > 0 {
+	if msgs := record.CheckAuthors(&r, audit, have, keys, record.AuthorCheck{NeedCard: true}); len(msgs) > 0 {
 		return msgs[0]
 	}
+	if carried {
+		for _, e := range audit[have:] {
+			if len(e.Sig) == 0 || e.User == from.Code {
+				continue
+			}
+			for _, rk := range held.Revoked[e.User] {
+				if ed25519.Verify(rk.Key, record.AuditMessage(r.ID, e.Hash), e.Sig) && !e.At.Before(rk.At) {
+					return fmt.Sprintf("audit entry %d by %s was signed at %s with the key of %s's laptop %q, revoked at %s: signed after the revocation, refused",
+						e.Seq, e.User, e.At.UTC().Format(time.RFC3339), e.User, rk.Device, rk.At.UTC().Format(time.RFC3339))
+				}
+			}
+		}
+	}
 	return ""
+}
+
+// authorOf is the user code as an author (name, role): from an enrolled key or the
+// district's users.
+func authorOf(held Held, code string) (record.Author, bool) {
+	if ks := held.Keys[code]; len(ks) > 0 {
+		return record.Author{Code: code, Name: ks[0].Name, Role: ks[0].Role}, true
+	}
+	if u, ok := held.Users[code]; ok {
+		return record.Author{Code: code, Name: u.Name, Role: u.Role}, true
+	}
+	return record.Author{}, false
 }

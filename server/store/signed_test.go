@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/doorstep-survey/doorstep/record"
+	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // keyed is a completed chain of E001 (answers, then completed), each entry signed with
@@ -62,7 +63,43 @@ func TestSigned(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Signed(tt.held, arrival(tt.rev))
+			got := Signed(dsync.User{Code: "E001", Role: "enumerator"}, tt.held, arrival(tt.rev))
+			if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, tt.want) {
+				t.Errorf("Signed = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestSignedRevoked: a lost laptop's key vouches for what it signed before its
+// revocation, when the author's leader carries it; never for what it signed after,
+// nor when the author sends it.
+func TestSignedRevoked(t *testing.T) {
+	pub1, key1, _ := ed25519.GenerateKey(nil)
+	pubL, _, _ := ed25519.GenerateKey(nil)
+	keys := record.Authors{"L001": {{Code: "L001", Role: "leader", Key: pubL}}}
+	users := map[string]dsync.User{"E001": {Code: "E001", Name: "李晓梅", Role: "enumerator"}}
+	signedAt := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC) // keyed's entries: 09:00:00–02
+	leader := dsync.User{Code: "L001", Role: "leader"}
+	e001 := dsync.User{Code: "E001", Role: "enumerator"}
+	revoked := func(at time.Time) map[string][]RevokedKey {
+		return map[string][]RevokedKey{"E001": {{Key: pub1, At: at, Device: "旧笔记本"}}}
+	}
+	tests := []struct {
+		name string
+		from dsync.User
+		held Held
+		want string
+	}{
+		{"carried by the leader, signed before the revocation", leader, Held{Keys: keys, Users: users, Revoked: revoked(signedAt.Add(time.Hour))}, ""},
+		{"carried by the leader, signed after the revocation", leader, Held{Keys: keys, Users: users, Revoked: revoked(signedAt.Add(time.Second))}, "revoked"},
+		{"revoked before keeping the time", leader, Held{Keys: keys, Users: users, Revoked: revoked(time.Time{})}, "revoked"},
+		{"sent by the author", e001, Held{Keys: keys, Users: users, Revoked: revoked(signedAt.Add(time.Hour))}, "revoked"},
+		{"no revocation: the key is not the district's", leader, Held{Keys: keys, Users: users}, "E001"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Signed(tt.from, tt.held, arrival(keyed(key1)))
 			if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, tt.want) {
 				t.Errorf("Signed = %q, want %q", got, tt.want)
 			}

@@ -50,6 +50,7 @@ func Run(t *testing.T, b Backend) {
 		{"RosterVillageDecides", testRosterVillageDecides},
 		{"ReviewQueue", testReviewQueue},
 		{"LeaderOfTheTeam", testLeaderOfTheTeam},
+		{"RevokedLaptop", testRevokedLaptop},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, b) })
