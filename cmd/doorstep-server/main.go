@@ -132,7 +132,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.BoolVar(&o.dev, "dev", false, "make a self-signed certificate on first start, and print its fingerprint and an enrolment code for the demo's E001")
 	addOfficeFlags(f, &o.office)
 	root.AddCommand(enrollCmd(o, stdout), fingerprintCmd(o, stdout), recordsCmd(o, stdout), revokeCmd(o, stdout), rosterCmd(o, stdout),
-		duplicatesCmd(o, stdout), reviewCmd(o, stdout), officeCmd(o, stdout), backupCmd(o, stdout), migrateCmd(o, stdout))
+		duplicatesCmd(o, stdout), reviewCmd(o, stdout), usersCmd(o, stdout), officeCmd(o, stdout), backupCmd(o, stdout), migrateCmd(o, stdout))
 	return root
 }
 
@@ -540,6 +540,53 @@ func duplicatesCmd(o *opts, stdout io.Writer) *cobra.Command {
 	resolve.Flags().StringVar(&res.Reason, "reason", "", "why the others are withdrawn, for the enumerators")
 	resolve.Flags().StringVar(&res.By, "by", "", "who decided (default: the login name)")
 	cmd.AddCommand(resolve)
+	return cmd
+}
+
+// usersCmd lists the enrolled users and their laptops, with the fingerprint of each
+// laptop's key card: the district reads it aloud to the enumerator, who compares it
+// with the one the laptop shows, so a card sent by someone else is found.
+func usersCmd(o *opts, stdout io.Writer) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "users [--json]",
+		Short: "The enrolled users and their laptops, with each laptop's key card fingerprint",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withOffice(o, func(a server.Office) error {
+				users, err := a.Users(cmd.Context())
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					if users == nil {
+						users = []store.UserRow{}
+					}
+					return json.NewEncoder(stdout).Encode(users)
+				}
+				tw := newTable(stdout, "USER", "NAME", "ROLE", "VILLAGES", "LAPTOP", "ENROLLED", "STATUS", "FINGERPRINT 指纹")
+				c := cleantext.Line
+				for _, u := range users {
+					if len(u.Devices) == 0 {
+						tw.row(c(u.Code), c(u.Name), c(u.Role), c(strings.Join(u.Villages, ",")), "-", "-", "not enrolled 未登记", "")
+					}
+					for _, d := range u.Devices {
+						status, fp := "active 使用中", d.Fingerprint()
+						if d.Revoked {
+							status = "revoked 已吊销"
+						}
+						if fp == "" {
+							fp = "no key card 无密钥卡"
+						}
+						tw.row(c(u.Code), c(u.Name), c(u.Role), c(strings.Join(u.Villages, ",")), c(d.Name),
+							d.Created.Local().Format("2006-01-02 15:04"), status, fp)
+					}
+				}
+				return tw.flush()
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "JSON")
 	return cmd
 }
 

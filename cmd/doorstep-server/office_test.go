@@ -193,3 +193,26 @@ func TestOfficeReview(t *testing.T) {
 		t.Errorf("review list --all:\n%s", out)
 	}
 }
+
+// TestUsersShowFingerprint: doorstep-server users shows each laptop's key card
+// fingerprint, the one the laptop itself shows, for the district to read aloud.
+func TestUsersShowFingerprint(t *testing.T) {
+	dir := t.TempDir()
+	st, err := boltstore.Open(dir, boltstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := storetest.Laptop(t, 0, "E001")
+	if err := storetest.EnrolKey(st, dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"王庄村"}}, s); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	keys, err := s.BundleKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := run(t, "users", "--data", dir)
+	if err != nil || !strings.Contains(out, keys.Card().Fingerprint()) || !strings.Contains(out, "active 使用中") {
+		t.Errorf("users:\n%s %v\nwant the fingerprint %s", out, err, keys.Card().Fingerprint())
+	}
+}

@@ -31,6 +31,8 @@ type token struct {
 	// Key is the user's public signing key on the device (none: enrolled before
 	// signatures).
 	Key []byte `json:"key,omitempty"`
+	// Card is the user's key card on the device, as sent at enrolment.
+	Card string `json:"card,omitempty"`
 }
 
 // AddEnrolment keeps the user and makes a one-time code, valid for a week.
@@ -52,7 +54,7 @@ func (s *Store) AddEnrolment(ctx context.Context, u dsync.User) (string, error) 
 }
 
 // Enroll spends a one-time code for a device token.
-func (s *Store) Enroll(ctx context.Context, code, device string, key ed25519.PublicKey) (string, dsync.User, error) {
+func (s *Store) Enroll(ctx context.Context, code, device string, key ed25519.PublicKey, card string) (string, dsync.User, error) {
 	var tok string
 	var u dsync.User
 	err := s.db.Update(func(tx *bolt.Tx) error {
@@ -65,6 +67,9 @@ func (s *Store) Enroll(ctx context.Context, code, device string, key ed25519.Pub
 			}
 			return store.ErrBadCode
 		}
+		if err := store.CardFor(card, e.User, key); err != nil {
+			return err // the code is not spent
+		}
 		if err := b.Delete(k); err != nil {
 			return err
 		}
@@ -73,7 +78,7 @@ func (s *Store) Enroll(ctx context.Context, code, device string, key ed25519.Pub
 		}
 		u = e.User
 		tok = randomHex(32)
-		return putJSON(tx.Bucket(bktTokens), hashKey(tok), token{User: u.Code, Device: device, Created: s.now().UTC(), Key: key})
+		return putJSON(tx.Bucket(bktTokens), hashKey(tok), token{User: u.Code, Device: device, Created: s.now().UTC(), Key: key, Card: card})
 	})
 	if err == nil && tok == "" {
 		err = store.ErrBadCode
@@ -178,7 +183,7 @@ func (s *Store) Users(ctx context.Context) ([]store.UserRow, error) {
 				return err
 			}
 			if i, ok := at[t.User]; ok {
-				out[i].Devices = append(out[i].Devices, store.Device{Name: t.Device, Created: t.Created, Revoked: t.Revoked})
+				out[i].Devices = append(out[i].Devices, store.Device{Name: t.Device, Created: t.Created, Revoked: t.Revoked, Card: t.Card})
 			}
 			return nil
 		})

@@ -217,6 +217,7 @@ func (s *Store) copyUsers(ctx context.Context, db *bolt.DB) error {
 			Key     []byte    `json:"key"` // the device's signing key; none before signatures
 			// RevokedAt: when (zero: revoked before the time was kept, NULL here).
 			RevokedAt time.Time `json:"revoked_at"`
+			Card      string    `json:"card"` // the user's key card on the device
 		}
 		if err := json.Unmarshal(v, &t); err != nil {
 			return err
@@ -229,8 +230,8 @@ func (s *Store) copyUsers(ctx context.Context, db *bolt.DB) error {
 		if !t.RevokedAt.IsZero() {
 			revokedAt = &t.RevokedAt
 		}
-		b.Queue(`INSERT INTO tokens (token_hash, user_code, device, created, revoked, signing_key, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-			k, t.User, t.Device, t.Created, t.Revoked, key, revokedAt)
+		b.Queue(`INSERT INTO tokens (token_hash, user_code, device, created, revoked, signing_key, revoked_at, card) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+			k, t.User, t.Device, t.Created, t.Revoked, key, revokedAt, nullable(t.Card))
 		return nil
 	})
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/ed25519"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
+	"github.com/doorstep-survey/doorstep/bundle"
 	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/roster"
 	dsync "github.com/doorstep-survey/doorstep/sync"
@@ -32,9 +34,12 @@ type Store interface {
 	AddEnrolment(ctx context.Context, u dsync.User) (code string, err error)
 	// Enroll spends a one-time code (case-blind, spaces trimmed) for a device token,
 	// keeping with the device the user's public signing key on that laptop (nil: a
-	// laptop from before signatures, whose entries are then refused). A wrong, used
-	// or expired code is ErrBadCode. Only hashes of codes and tokens are kept.
-	Enroll(ctx context.Context, code, device string, key ed25519.PublicKey) (token string, u dsync.User, err error)
+	// laptop from before signatures, whose entries are then refused) and the user's
+	// key card there (bundle.Card.String; "": none sent), whose fingerprint the
+	// district reads aloud to the enumerator. A wrong, used or expired code is
+	// ErrBadCode; a card of another user, or not carrying key, is refused (CardFor)
+	// and the code is not spent. Only hashes of codes and tokens are kept.
+	Enroll(ctx context.Context, code, device string, key ed25519.PublicKey, card string) (token string, u dsync.User, err error)
 	// Authenticate is the user of a device token: ErrBadToken when unknown,
 	// ErrRevoked when revoked. Anything else is a fault, not a verdict on the token.
 	Authenticate(ctx context.Context, token string) (Caller, error)
@@ -118,6 +123,9 @@ var (
 	ErrBadToken = errors.New("the device token is not known")
 	ErrRevoked  = errors.New("the device token was revoked")
 	ErrNotFound = errors.New("not found")
+	// ErrBadCard is a key card sent at enrolment that is damaged, another user's, or
+	// without the laptop's signing key: the code is not spent.
+	ErrBadCard = errors.New("the laptop's key card does not match")
 	// ErrBusy is a data file (or database) held by a running server.
 	ErrBusy = errors.New("the server's data is in use by a running doorstep-server")
 	// ErrOffset is an upload resumed at an offset that is not where it stands.
@@ -152,6 +160,38 @@ type Device struct {
 	Name    string    `json:"name"`
 	Created time.Time `json:"created"`
 	Revoked bool      `json:"revoked,omitempty"`
+	// Card is the user's key card on the laptop, as sent at enrolment ("": none).
+	Card string `json:"card,omitempty"`
+}
+
+// Fingerprint is the fingerprint of the device's key card, for the district to read
+// aloud to the enumerator, who compares it with the one their laptop shows ("": no
+// card).
+func (d Device) Fingerprint() string {
+	c, err := bundle.ParseCard(d.Card)
+	if err != nil {
+		return ""
+	}
+	return c.Fingerprint()
+}
+
+// CardFor checks the key card a laptop sends at enrolment against the user the code
+// was made for and the signing key it sends: a card of someone else, or with another
+// key, would have the district read out a fingerprint that vouches for nothing.
+func CardFor(card string, u dsync.User, key ed25519.PublicKey) error {
+	if card == "" {
+		return nil
+	}
+	c, err := bundle.ParseCard(card)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%w: %v", ErrBadCard, err)
+	case c.Code != u.Code || c.Role != u.Role:
+		return fmt.Errorf("%w: the card is of %s (%s), the code was made for %s (%s)", ErrBadCard, c.Code, c.Role, u.Code, u.Role)
+	case key != nil && !c.Verify.Equal(key):
+		return fmt.Errorf("%w: the card does not carry the laptop's signing key", ErrBadCard)
+	}
+	return nil
 }
 
 // RosterImport is one import of the district's roster.
