@@ -9,8 +9,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // held is one revision held for the district's review (review/): what the listing
@@ -120,7 +120,7 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 		log := tx.Bucket(bktLog)
 		last := open[len(open)-1].Item
 		if d.Refuse != "" {
-			wd := dsync.Withdrawal{RecordID: d.RecordID, Subject: last.Subject, FormID: last.FormID, Reason: d.Refuse, At: d.At}
+			wd := protocol.Withdrawal{RecordID: d.RecordID, Subject: last.Subject, FormID: last.FormID, Reason: d.Refuse, At: d.At}
 			if err := putJSON(tx.Bucket(bktWithdrawn), []byte(d.RecordID), wd); err != nil {
 				return err
 			}

@@ -10,9 +10,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 var _ store.Store = (*Store)(nil)
@@ -22,8 +22,8 @@ var _ store.Store = (*Store)(nil)
 // reads of the records it decides on cannot change under it, and the rest of the work
 // is a handful of round trips whatever the batch's size: one to read what is held of
 // every record of the batch, a few to write what is stored.
-func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.Arrival) ([]dsync.PushResult, error) {
-	results := make([]dsync.PushResult, len(items))
+func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.Arrival) ([]protocol.PushResult, error) {
+	results := make([]protocol.PushResult, len(items))
 	var checked []int
 	for i, a := range items {
 		res, ok := store.Check(from.User, a)
@@ -77,7 +77,7 @@ type batchHeld struct {
 	keys    record.Authors                 // the signing keys of the batch's authors
 	village map[string]string              // subject → the roster's village
 	roster  bool                           // the district has imported a roster
-	users   map[string]dsync.User          // the batch's authors the district knows
+	users   map[string]protocol.User          // the batch's authors the district knows
 	revoked map[string][]store.RevokedKey  // the keys of the authors' revoked devices
 	queued  map[string]bool                // record id → a revision of it is held open for review
 	held    map[revKey]*store.HeldRevision // revisions held for review
@@ -115,14 +115,14 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 		}
 	}
 	h := &batchHeld{latest: map[string]*store.HeldLatest{}, same: map[revKey]*store.HeldRevision{}, persons: map[string][]string{},
-		keys: record.Authors{}, village: map[string]string{}, queued: map[string]bool{}, users: map[string]dsync.User{}, revoked: map[string][]store.RevokedKey{}, held: map[revKey]*store.HeldRevision{}}
+		keys: record.Authors{}, village: map[string]string{}, queued: map[string]bool{}, users: map[string]protocol.User{}, revoked: map[string][]store.RevokedKey{}, held: map[revKey]*store.HeldRevision{}}
 	b := &pgx.Batch{}
 	b.Queue(`SELECT u.code, u.data, array_agg(t.signing_key) FROM tokens t JOIN users u ON u.code = t.user_code
 		WHERE t.user_code = ANY($1) AND NOT t.revoked AND t.signing_key IS NOT NULL GROUP BY u.code, u.data`, store.AuthorsOf(items)).
 		Query(func(rows pgx.Rows) error {
 			for rows.Next() {
 				var code string
-				var u dsync.User
+				var u protocol.User
 				var keys [][]byte
 				if err := rows.Scan(&code, &u, &keys); err != nil {
 					return err
@@ -155,7 +155,7 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 	b.Queue(`SELECT code, data FROM users WHERE code = ANY($1)`, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var code string
-			var u dsync.User
+			var u protocol.User
 			if err := rows.Scan(&code, &u); err != nil {
 				return err
 			}
@@ -278,7 +278,7 @@ type recordState struct {
 // put stores the checked items of a batch as decide says, in tx: PutBatch's rules, or
 // the exactly-once rule alone for records the district accepted from review.
 func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte,
-	results []dsync.PushResult, decide func(store.Held, store.Arrival) store.Decision) error {
+	results []protocol.PushResult, decide func(store.Held, store.Arrival) store.Decision) error {
 	last, err := lockLog(ctx, tx)
 	if err != nil {
 		return err
@@ -311,10 +311,10 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		d := decide(h, a)
 		res := &results[i]
 		res.Result, res.Reason, res.Retry, res.Review = d.Result, d.Reason, d.Retry, d.Review
-		if d.Result == dsync.Duplicate {
+		if d.Result == protocol.Duplicate {
 			res.ServerID, res.Received = d.Receipt.ServerID, d.Receipt.Received
 		}
-		if d.Result != dsync.Stored {
+		if d.Result != protocol.Stored {
 			continue
 		}
 		if d.Review {

@@ -8,8 +8,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // hold keeps a revision for the district's review, out of the log; its receipt's
@@ -76,7 +76,7 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 		last := out[len(out)-1]
 		var withdrawal []byte
 		if d.Refuse != "" {
-			if withdrawal, err = json.Marshal(dsync.Withdrawal{RecordID: d.RecordID, Subject: last.Subject, FormID: last.FormID, Reason: d.Refuse, At: d.At}); err != nil {
+			if withdrawal, err = json.Marshal(protocol.Withdrawal{RecordID: d.RecordID, Subject: last.Subject, FormID: last.FormID, Reason: d.Refuse, At: d.At}); err != nil {
 				return err
 			}
 			// For the laptop that sent it (and its village's leader): the label's village.
@@ -132,9 +132,9 @@ func (s *Store) accept(ctx context.Context, tx pgx.Tx, d store.ReviewDecision, h
 		if err != nil {
 			return err
 		}
-		a := store.Arrival{Item: dsync.PushItem{Seq: uint64(i), Revision: rev, Case: dsync.Case{Subject: it.Subject, Name: it.Name, Village: d.Village}}}
-		from := store.Caller{User: dsync.User{Code: it.From}, Device: it.Device}
-		results := make([]dsync.PushResult, 1)
+		a := store.Arrival{Item: protocol.PushItem{Seq: uint64(i), Revision: rev, Case: protocol.Case{Subject: it.Subject, Name: it.Name, Village: d.Village}}}
+		from := store.Caller{User: protocol.User{Code: it.From}, Device: it.Device}
+		results := make([]protocol.PushResult, 1)
 		decide := func(h store.Held, a store.Arrival) store.Decision {
 			if h.Latest == nil {
 				h.Same = nil // the receipt of the review itself: not yet in the log
@@ -144,7 +144,7 @@ func (s *Store) accept(ctx context.Context, tx pgx.Tx, d store.ReviewDecision, h
 		if err := s.put(ctx, tx, from, []store.Arrival{a}, []int{0}, map[int][]byte{0: datas[i]}, results, decide); err != nil {
 			return err
 		}
-		if r := results[0].Result; r != dsync.Stored && r != dsync.Duplicate && r != dsync.Stale {
+		if r := results[0].Result; r != protocol.Stored && r != protocol.Duplicate && r != protocol.Stale {
 			return fmt.Errorf("record %s revision %d: %s", it.RecordID, it.Revision, results[0].Reason)
 		}
 	}

@@ -4,26 +4,26 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // DecideFrom is Decide, then what the sender may say (Authorship), then whether the
 // new entries' authors signed them (Signed): every backend calls it, so the rule is
 // written once.
-func DecideFrom(from dsync.User, held Held, a Arrival) Decision {
+func DecideFrom(from protocol.User, held Held, a Arrival) Decision {
 	d := Decide(held, a)
-	if d.Result != dsync.Stored {
+	if d.Result != protocol.Stored {
 		return d
 	}
 	if reason := InRosterVillage(held, a); reason != "" {
-		return Decision{Result: dsync.Rejected, Reason: reason}
+		return Decision{Result: protocol.Rejected, Reason: reason}
 	}
 	if reason := Authorship(from, held, a); reason != "" {
-		return Decision{Result: dsync.Rejected, Reason: reason}
+		return Decision{Result: protocol.Rejected, Reason: reason}
 	}
 	if reason := Signed(from, held, a); reason != "" {
-		return Decision{Result: dsync.Rejected, Reason: reason}
+		return Decision{Result: protocol.Rejected, Reason: reason}
 	}
 	if reason := ForReview(held, a); reason != "" {
 		d.Review, d.Reason, d.DuplicateOf = true, reason, nil
@@ -76,7 +76,7 @@ func InRosterVillage(held Held, a Arrival) string {
 //
 // The refusal names the user the entry claims and the sender. The entries' signatures
 // are Signed's to check.
-func Authorship(from dsync.User, held Held, a Arrival) string {
+func Authorship(from protocol.User, held Held, a Arrival) string {
 	audit := a.Item.Revision.Audit
 	have := 0
 	if held.Latest != nil {
@@ -109,7 +109,7 @@ func Authorship(from dsync.User, held Held, a Arrival) string {
 // district), and where both name a team it is the same. A leader carries, approves and
 // returns only their own team's records: a leader of one village cannot vouch for an
 // enumerator of others. The reason names the user.
-func InTeam(leader dsync.User, code string, users map[string]dsync.User) string {
+func InTeam(leader protocol.User, code string, users map[string]protocol.User) string {
 	u, ok := users[code]
 	switch {
 	case !ok:

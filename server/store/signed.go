@@ -7,8 +7,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // AuthorsOf are the user codes the audit entries of the arrivals name, sorted, once
@@ -62,7 +62,7 @@ type RevokedKey struct {
 // with the laptop. Nothing signed at or after the revocation is taken, and nothing
 // the author sends themselves (their revoked laptop has no token; a new laptop signs
 // with its own key). The time is the entry's own, which the revoked key signed.
-func Signed(from dsync.User, held Held, a Arrival) string {
+func Signed(from protocol.User, held Held, a Arrival) string {
 	audit := a.Item.Revision.Audit
 	have := 0
 	if held.Latest != nil {

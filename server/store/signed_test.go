@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // keyed is a completed chain of E001 (answers, then completed), each entry signed with
@@ -63,7 +63,7 @@ func TestSigned(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Signed(dsync.User{Code: "E001", Role: "enumerator"}, tt.held, arrival(tt.rev))
+			got := Signed(protocol.User{Code: "E001", Role: "enumerator"}, tt.held, arrival(tt.rev))
 			if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, tt.want) {
 				t.Errorf("Signed = %q, want %q", got, tt.want)
 			}
@@ -78,16 +78,16 @@ func TestSignedRevoked(t *testing.T) {
 	pub1, key1, _ := ed25519.GenerateKey(nil)
 	pubL, _, _ := ed25519.GenerateKey(nil)
 	keys := record.Authors{"L001": {{Code: "L001", Role: "leader", Key: pubL}}}
-	users := map[string]dsync.User{"E001": {Code: "E001", Name: "李晓梅", Role: "enumerator"}}
+	users := map[string]protocol.User{"E001": {Code: "E001", Name: "李晓梅", Role: "enumerator"}}
 	signedAt := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC) // keyed's entries: 09:00:00–02
-	leader := dsync.User{Code: "L001", Role: "leader"}
-	e001 := dsync.User{Code: "E001", Role: "enumerator"}
+	leader := protocol.User{Code: "L001", Role: "leader"}
+	e001 := protocol.User{Code: "E001", Role: "enumerator"}
 	revoked := func(at time.Time) map[string][]RevokedKey {
 		return map[string][]RevokedKey{"E001": {{Key: pub1, At: at, Device: "旧笔记本"}}}
 	}
 	tests := []struct {
 		name string
-		from dsync.User
+		from protocol.User
 		held Held
 		want string
 	}{

@@ -4,12 +4,12 @@ import (
 	"strings"
 	"testing"
 
-	dsync "github.com/doorstep-survey/doorstep/sync"
+	"github.com/doorstep-survey/doorstep/protocol"
 )
 
 func TestInTeam(t *testing.T) {
-	leader := dsync.User{Code: "L001", Role: "leader", Villages: []string{"王庄村", "李家村"}}
-	users := map[string]dsync.User{
+	leader := protocol.User{Code: "L001", Role: "leader", Villages: []string{"王庄村", "李家村"}}
+	users := map[string]protocol.User{
 		"E001": {Code: "E001", Villages: []string{"王庄村"}},
 		"E002": {Code: "E002", Villages: []string{"王庄村", "新华社区"}},
 		"E003": {Code: "E003", Villages: []string{"*"}},
@@ -17,7 +17,7 @@ func TestInTeam(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name   string
-		leader dsync.User
+		leader protocol.User
 		code   string
 		in     bool
 	}{
@@ -25,9 +25,9 @@ func TestInTeam(t *testing.T) {
 		{"an enumerator of a village the leader does not lead", leader, "E002", false},
 		{"an enumerator of the whole district", leader, "E003", false},
 		{"not a user of the district", leader, "E999", false},
-		{"a leader of the whole district", dsync.User{Code: "L9", Villages: []string{"*"}}, "E003", true},
-		{"the same villages, another team", dsync.User{Code: "L2", Villages: []string{"李家村"}, Team: "一组"}, "E004", false},
-		{"the same team", dsync.User{Code: "L2", Villages: []string{"李家村"}, Team: "二组"}, "E004", true},
+		{"a leader of the whole district", protocol.User{Code: "L9", Villages: []string{"*"}}, "E003", true},
+		{"the same villages, another team", protocol.User{Code: "L2", Villages: []string{"李家村"}, Team: "一组"}, "E004", false},
+		{"the same team", protocol.User{Code: "L2", Villages: []string{"李家村"}, Team: "二组"}, "E004", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			reason := InTeam(tc.leader, tc.code, users)

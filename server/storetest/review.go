@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // testReviewQueue: a person the district's roster does not know is held for the
@@ -65,7 +65,7 @@ func testReviewQueue(t *testing.T, b Backend) {
 		}
 	}
 	// The same revision again (its answer lost) is answered with its first receipt.
-	if res := d.Put(whole, item(t, enum, held[0].RecordID, 9)); res.Result != dsync.Duplicate || res.ServerID != held[0].ServerID {
+	if res := d.Put(whole, item(t, enum, held[0].RecordID, 9)); res.Result != protocol.Duplicate || res.ServerID != held[0].ServerID {
 		t.Errorf("a held record sent again: %+v, want its receipt %s", res, held[0].ServerID)
 	}
 	if rep := Round(t, ls); rep.Pulled != 1 {

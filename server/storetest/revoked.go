@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	dsync "github.com/doorstep-survey/doorstep/sync"
+	"github.com/doorstep-survey/doorstep/protocol"
 )
 
 // testRevokedLaptop: an enumerator's laptop is lost and revoked; what it signed before
@@ -23,7 +23,7 @@ func testRevokedLaptop(t *testing.T, b Backend) {
 		}
 		enum := Laptop(t, 2, "E001")
 		lead := Laptop(t, 0, "L001")
-		leader := dsync.User{Code: "L001", Name: "王建军", Role: "leader", Villages: []string{"*"}}
+		leader := protocol.User{Code: "L001", Name: "王建军", Role: "leader", Villages: []string{"*"}}
 		d.EnrolKey(whole, enum)
 		d.EnrolKey(leader, lead)
 		recs := completed(t, enum)
@@ -37,12 +37,12 @@ func testRevokedLaptop(t *testing.T, b Backend) {
 		}
 		res := d.Put(leader, item(t, lead, carried, 1))
 		switch {
-		case !late && res.Result != dsync.Stored:
+		case !late && res.Result != protocol.Stored:
 			t.Errorf("the leader carrying what the lost laptop signed before its revocation: %+v", res)
-		case late && (res.Result != dsync.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "revoked")):
+		case late && (res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "revoked")):
 			t.Errorf("the leader carrying what the lost laptop signed after its revocation: %+v", res)
 		}
-		if res := d.Put(whole, item(t, enum, recs[1].ID, 2)); res.Result != dsync.Rejected || !strings.Contains(res.Reason, "revoked") {
+		if res := d.Put(whole, item(t, enum, recs[1].ID, 2)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "revoked") {
 			t.Errorf("E001 sending what the revoked laptop signed: %+v", res)
 		}
 	}

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/doorstep-survey/doorstep/localstore"
-	dsync "github.com/doorstep-survey/doorstep/sync"
+	"github.com/doorstep-survey/doorstep/protocol"
 )
 
 // testLeaderOfTheTeam: a leader carries, approves and returns only the records of
@@ -22,11 +22,11 @@ func testLeaderOfTheTeam(t *testing.T, b Backend) {
 		if len(vs) < 2 {
 			t.Fatalf("the laptop's villages %q: want two", vs)
 		}
-		e001 := dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: vs}
+		e001 := protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: vs}
 		if inTeam {
 			e001.Villages = vs[:1]
 		}
-		l001 := dsync.User{Code: "L001", Name: "王建军", Role: "leader", Villages: vs[:1]}
+		l001 := protocol.User{Code: "L001", Name: "王建军", Role: "leader", Villages: vs[:1]}
 		d.EnrolKey(e001, enum)
 		d.EnrolKey(l001, lead)
 		var mine []*localstore.Record // completed records of the leader's village
@@ -46,14 +46,14 @@ func testLeaderOfTheTeam(t *testing.T, b Backend) {
 		}
 		res := d.Put(l001, item(t, lead, carried, 1))
 		switch {
-		case inTeam && res.Result != dsync.Stored:
+		case inTeam && res.Result != protocol.Stored:
 			t.Errorf("the leader carrying a record of their team: %+v", res)
-		case !inTeam && (res.Result != dsync.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "team")):
+		case !inTeam && (res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "team")):
 			t.Errorf("the leader carrying a record of an enumerator not of their team: %+v", res)
 		}
 		// The enumerator pushes the other; the leader returns it.
 		other := mine[1].ID
-		if res := d.Put(e001, item(t, enum, other, 2)); res.Result != dsync.Stored {
+		if res := d.Put(e001, item(t, enum, other, 2)); res.Result != protocol.Stored {
 			t.Fatalf("the enumerator's own record: %+v", res)
 		}
 		handOver(t, enum, lead, other)
@@ -62,9 +62,9 @@ func testLeaderOfTheTeam(t *testing.T, b Backend) {
 		}
 		res = d.Put(l001, item(t, lead, other, 3))
 		switch {
-		case inTeam && res.Result != dsync.Stored:
+		case inTeam && res.Result != protocol.Stored:
 			t.Errorf("the leader returning a record of their team: %+v", res)
-		case !inTeam && (res.Result != dsync.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "returned")):
+		case !inTeam && (res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "returned")):
 			t.Errorf("the leader returning a record of an enumerator not of their team: %+v", res)
 		}
 	}
