@@ -186,6 +186,8 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /office/cancellations/{id}", h.authed(h.markSent))
 	m.HandleFunc("GET /office/duplicates", h.authed(h.duplicatesPage))
 	m.HandleFunc("POST /office/duplicates", h.authed(h.resolveDuplicate))
+	m.HandleFunc("GET /office/held", h.authed(h.heldPage))
+	m.HandleFunc("POST /office/held", h.authed(h.decideHeld))
 	m.HandleFunc("GET /office/photo/{id}/{hash}", h.authed(h.photo))
 	m.HandleFunc("GET /office/reports", h.authed(h.reportsPage))
 	m.HandleFunc("GET /office/reports/{file}", h.authed(h.reportFile))

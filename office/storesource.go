@@ -140,6 +140,21 @@ func (s StoreSource) ResolveDuplicate(r store.Resolution) error {
 	return err
 }
 
+// Held implements Source.
+func (s StoreSource) Held() ([]store.ReviewItem, error) {
+	c, cancel := ctx()
+	defer cancel()
+	return s.Store.Review(c, true)
+}
+
+// DecideHeld implements Source.
+func (s StoreSource) DecideHeld(d store.ReviewDecision) error {
+	c, cancel := ctx()
+	defer cancel()
+	_, err := s.Store.DecideReview(c, d)
+	return err
+}
+
 // Photo implements Source.
 func (s StoreSource) Photo(hash string) (io.ReadCloser, error) {
 	if s.Attachments == nil {
