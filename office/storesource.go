@@ -87,7 +87,7 @@ func (s StoreSource) PutOffice(officeUser string, rev record.Revision, cs protoc
 	defer cancel()
 	u := protocol.User{Code: officeUser, Name: officeUser, Role: "leader", Villages: []string{"*"}}
 	items := []protocol.PushItem{{Revision: rev, Case: cs}}
-	res, err := s.Store.PutBatch(c, store.Caller{User: u, Device: "office console", Office: true}, server.Arrivals(items, s.Attachments))
+	res, err := s.Store.PutBatch(c, store.Caller{User: u, Device: "office console"}, server.Arrivals(items, s.Attachments))
 	if err != nil {
 		return err
 	}

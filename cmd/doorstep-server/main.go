@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -92,14 +93,21 @@ func (o *opts) openStore() (store.Store, *attachments.Dir, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	// The district's key signs the office console's decisions; the store checks them
+	// against its public half, as laptops do.
+	key, err := server.LoadSigningKey(o.data)
+	if err != nil {
+		return nil, nil, err
+	}
+	district := key.Public().(ed25519.PublicKey)
 	if url != "" {
-		st, err := openPostgres(url)
+		st, err := openPostgres(url, district)
 		if err != nil {
 			return nil, nil, err
 		}
 		return st, att, nil
 	}
-	st, err := boltstore.Open(o.data, boltstore.Options{Attachments: att})
+	st, err := boltstore.Open(o.data, boltstore.Options{Attachments: att, District: district})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -320,9 +320,7 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 				return err
 			}
 			h.Keys, h.Users, h.Revoked = keys, users, revoked
-			if from.Office {
-				h.Office = from.User.Code
-			}
+			h.District = s.district
 			d := store.DecideFrom(from.User, h, a)
 			res := protocol.PushResult{Seq: a.Item.Seq, RecordID: a.Item.Revision.Record.ID, Result: d.Result, Reason: d.Reason, Retry: d.Retry}
 			switch d.Result {

@@ -40,6 +40,7 @@
 package boltstore
 
 import (
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
@@ -98,6 +99,9 @@ type Options struct {
 	// Attachments is where photos are kept; a file of schema 1 moves its photos there
 	// (nil: the folder "attachments" in the data folder).
 	Attachments *attachments.Dir
+	// District is the district's public signing key, which signs the decisions of the
+	// district office's console (store.Held.District; nil: they are refused).
+	District ed25519.PublicKey
 }
 
 // Store is store.Store in a bbolt file.
@@ -106,6 +110,7 @@ type Store struct {
 	serverID string
 	epoch    string
 	now      func() time.Time
+	district ed25519.PublicKey
 }
 
 var _ store.Store = (*Store)(nil)
@@ -133,7 +138,7 @@ func Open(dir string, opts Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	s := &Store{db: db, now: opts.Now}
+	s := &Store{db: db, now: opts.Now, district: opts.District}
 	if err := s.migrate(att); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("server data %s: %w", filepath.Join(dir, File), err)

@@ -49,9 +49,7 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 		packed[i] = data
 	}
 	decide := func(h store.Held, a store.Arrival) store.Decision {
-		if from.Office {
-			h.Office = from.User.Code
-		}
+		h.District = s.district
 		return store.DecideFrom(from.User, h, a)
 	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {

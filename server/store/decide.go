@@ -1,6 +1,7 @@
 package store
 
 import (
+	"crypto/ed25519"
 	"fmt"
 	"strings"
 	"time"
@@ -82,9 +83,10 @@ type Held struct {
 	// enrolled them: whose team a carried entry's author, or an approved record's
 	// enumerator, is in (InTeam). A user the district does not know is absent.
 	Users map[string]protocol.User
-	// Office is the user of the office console that sent the arrival (Caller.Office),
-	// else "": its entries at the end of the chain are taken without a signature.
-	Office string
+	// District is the district's public signing key (nil: none configured): it signs
+	// the decisions of the district office's console, whose authors are office users
+	// (record.IsOffice), as laptops check them too. No one else may sign as them.
+	District ed25519.PublicKey
 	// RosterVillage is the village the district's roster gives the record's person
 	// ("": not on the roster, or a village's own record).
 	RosterVillage string

@@ -53,8 +53,9 @@ type RevokedKey struct {
 // user it names; an approval or a return by a team leader's key; the enumerator's
 // signatures binding their key. The record cannot vouch for itself: a key is the
 // district's only when a one-time code enrolled it. A user whose devices were all
-// enrolled before signatures has no key here, and is told to enrol again. The office
-// console's decisions at the chain's end (Held.Office) are the district's own.
+// enrolled before signatures has no key here, and is told to enrol again. The district
+// office console's decisions are signed by the district's key (Held.District), and
+// checked against it as laptops check them.
 //
 // A revoked device's key (Held.Revoked: a lost laptop) still vouches for what it
 // signed before the revocation, when someone else — the author's leader, who had the
@@ -68,19 +69,21 @@ func Signed(from protocol.User, held Held, a Arrival) string {
 	if held.Latest != nil {
 		have = min(len(held.Latest.Heads), len(audit))
 	}
-	end := len(audit)
-	for held.Office != "" && end > have && audit[end-1].User == held.Office {
-		end-- // the office console's decision, written in the server's own process
-	}
-	audit = audit[:end]
 	keys := held.Keys
-	carried := false
+	cloned := false
+	if held.District != nil {
+		keys, cloned = maps.Clone(held.Keys), true
+		if keys == nil {
+			keys = record.Authors{}
+		}
+		keys[record.RoleDistrict] = []record.Author{{Code: record.RoleDistrict, Name: "district", Role: record.RoleDistrict, Key: held.District}}
+	}
 	for code, rks := range held.Revoked {
 		if code == from.Code {
 			continue
 		}
-		if !carried {
-			keys, carried = maps.Clone(held.Keys), true
+		if !cloned {
+			keys, cloned = maps.Clone(held.Keys), true
 			if keys == nil {
 				keys = record.Authors{}
 			}
@@ -95,6 +98,9 @@ func Signed(from protocol.User, held Held, a Arrival) string {
 	for _, e := range audit[have:] {
 		switch {
 		case len(keys[e.User]) > 0:
+		case record.IsOffice(e.User) && held.District == nil:
+			return fmt.Sprintf("audit entry %d is a decision of the district office (%s), but the server has no district key to check it: refused", e.Seq, e.User)
+		case record.IsOffice(e.User):
 		case len(held.Revoked[e.User]) > 0:
 			return fmt.Sprintf("audit entry %d by %s is signed only by keys of %s's revoked laptops: what a revoked laptop signed is taken only when %s's leader carries it, signed before the revocation; refused", e.Seq, e.User, e.User, e.User)
 		default:
@@ -105,7 +111,7 @@ func Signed(from protocol.User, held Held, a Arrival) string {
 	if msgs := record.CheckAuthors(&r, audit, have, keys, record.AuthorCheck{NeedCard: true}); len(msgs) > 0 {
 		return msgs[0]
 	}
-	if carried {
+	if len(held.Revoked) > 0 {
 		for _, e := range audit[have:] {
 			if len(e.Sig) == 0 || e.User == from.Code {
 				continue

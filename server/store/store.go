@@ -143,10 +143,6 @@ var (
 type Caller struct {
 	User   protocol.User
 	Device string // the name the laptop gave at enrolment
-	// Office is the district's own console, in the server's process (never a
-	// token): the decisions it appends in its user's name carry no laptop's
-	// signature, and are taken as the district's (Held.Office).
-	Office bool
 }
 
 // UserRow is an enrolled user and their devices.
