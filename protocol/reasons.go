@@ -40,6 +40,18 @@ const (
 	ReasonNoSigningKey = "no_signing_key"
 	// ReasonSignature: an audit entry is not signed by a key enrolled for its author.
 	ReasonSignature = "bad_signature"
+	// ReasonRevokedKey: an entry signed only by a revoked laptop's key, sent by its
+	// author or signed after the revocation. Args: the author's user code.
+	ReasonRevokedKey = "revoked_key"
+	// ReasonNotInTeam: a leader carried, approved or returned a record of a user not
+	// in their team. Args: that user, the leader.
+	ReasonNotInTeam = "not_in_team"
+	// ReasonNoDistrictKey: a decision of the district office, but the server has no
+	// district key to check it (the server's configuration). Args: the office user.
+	ReasonNoDistrictKey = "no_district_key"
+	// ReasonReview: not a refusal — the record is stored, and kept for the district's
+	// review (a person its roster does not know) before it counts (PushResult.Review).
+	ReasonReview = "review"
 	// ReasonFieldTooLong: a text of the record is longer than the server takes.
 	// Args: the field.
 	ReasonFieldTooLong = "field_too_long"
@@ -59,4 +71,5 @@ var ReasonCodes = []string{
 	ReasonNoAuditChain, ReasonAuditChain, ReasonConflict, ReasonPhotoMissing,
 	ReasonRosterVillage, ReasonForgedAuthor, ReasonLeaderOnly, ReasonNoSigningKey,
 	ReasonSignature, ReasonFieldTooLong, ReasonUnstorable, ReasonFormUnknown,
+	ReasonRevokedKey, ReasonNotInTeam, ReasonNoDistrictKey, ReasonReview,
 }

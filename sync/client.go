@@ -347,14 +347,17 @@ func refusal(code string) (zh, en string) {
 	return "服务器拒绝了请求（" + code + "），请联系区县技术人员", "The server refused the request (" + code + "): call the district's IT officer"
 }
 
-// Refusal is one record the server refused (moved aside on the laptop) or held (sent
-// again next round), by its reason code (protocol.Reason*).
+// Refusal is one record the server refused (moved aside on the laptop), held (sent
+// again next round) or kept for its review, by its reason code (protocol.Reason*).
 type Refusal struct {
 	RecordID string   `json:"record_id"`
 	Code     string   `json:"code,omitempty"`
 	Args     []string `json:"args,omitempty"`   // cleaned
 	Server   string   `json:"server,omitempty"` // the server's words, cleaned
 	Held     bool     `json:"held,omitempty"`
+	// Review: not refused but stored, and kept for the district's review (a person its
+	// roster does not know).
+	Review bool `json:"review,omitempty"`
 }
 
 // Report is what one round did.
@@ -369,10 +372,13 @@ type Report struct {
 	// Held are records the server did not take yet, not for their fault (a photo not
 	// there yet, its disk full): they stay queued, and Reasons says why.
 	Held int `json:"held"`
-	// Refused are the records the server refused or held this round, each with the
-	// server's reason code: the screens say it in their language (the server's own
-	// words, cleaned, only for a code this laptop does not know).
+	// Refused are the records the server refused, held or kept for its review this
+	// round, each with the server's reason code: the screens say it in their language
+	// (the server's own words, cleaned, only for a code this laptop does not know).
 	Refused []Refusal `json:"refused,omitempty"`
+	// Review are records the district keeps for its review (persons its roster does
+	// not know): delivered, and Refused says so.
+	Review int `json:"review"`
 	// Reasons are the round's other notes, in both languages: records pulled and not
 	// kept, withdrawals, forms refused.
 	Reasons []string `json:"reasons,omitempty"`
@@ -604,6 +610,12 @@ func (s *Syncer) pushBatch(ctx context.Context, items []localstore.OutboxItem, r
 		case protocol.Stored, protocol.Duplicate:
 			if r.Result == protocol.Stored {
 				rep.Pushed++
+				if r.Review {
+					rep.Review++
+					no := refusalOf(r, false)
+					no.Review = true
+					rep.Refused = append(rep.Refused, no)
+				}
 			} else {
 				rep.Duplicates++
 			}
@@ -721,6 +733,11 @@ func (s *Syncer) pull(ctx context.Context, st *localstore.SyncState, rep *Report
 				return err
 			}
 			rep.Withdrawn++
+			if w.Kept == "" { // a record held for review that the district refused
+				rep.Reasons = append(rep.Reasons, fmt.Sprintf("记录 %.8s 未被区县收下（此人不在区县底册上）：%s / record %.8s was not accepted by the district (the person is not on its roster): %s",
+					w.RecordID, serverWords(w.Reason), w.RecordID, serverWords(w.Reason)))
+				continue
+			}
 			rep.Reasons = append(rep.Reasons, fmt.Sprintf("记录 %.8s 已被区县撤销（同一人重复调查，保留记录 %.8s）：%s / record %.8s was withdrawn by the district (the person was interviewed twice; record %.8s stands): %s",
 				w.RecordID, w.Kept, serverWords(w.Reason), w.RecordID, w.Kept, serverWords(w.Reason)))
 		}

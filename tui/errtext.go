@@ -72,13 +72,17 @@ type Refusal struct {
 	Args     []string // the particulars the code's sentence names, in order
 	Server   string   // the server's own words: said only for a code this laptop does not know
 	Held     bool     // sent again next round, not moved aside
+	Review   bool     // stored, and kept for the district's review: not refused
 }
 
 // Text is the refusal in lang: the record, then why — this laptop's sentence for the
 // code, else the server's words marked as such. Everything from the server is cleaned.
 func (r Refusal) Text(lang string) string {
 	head := "refusal.refused"
-	if r.Held {
+	switch {
+	case r.Review:
+		head = "refusal.review"
+	case r.Held:
 		head = "refusal.held"
 	}
 	return fmt.Sprintf(tr(lang, head), clean(r.RecordID)) + reasonText(lang, r.Code, r.Args, r.Server)

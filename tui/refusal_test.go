@@ -42,6 +42,8 @@ func TestRefusalText(t *testing.T) {
 			"zh", "服务器拒绝了记录 abcdef01：区县底册上此人属于 王庄村，记录写的是 新华社区"},
 		{"held", Refusal{RecordID: "abcdef0123", Code: protocol.ReasonPhotoMissing, Args: []string{"12345678"}, Held: true},
 			"en", "The server has not taken record abcdef01 yet; it is sent again next time: photo 12345678 has not been uploaded yet"},
+		{"kept for review", Refusal{RecordID: "abcdef0123", Code: protocol.ReasonReview, Server: "held for the district's review", Review: true},
+			"zh", "记录 abcdef01 已送达：此人不在区县底册上，记录由区县审核后归档"},
 		{"unknown code: the server's words, cleaned", Refusal{RecordID: "abcdef0123", Code: "quota", Server: "over quota \x1b]52;c;aGk=\x07now"},
 			"en", "The server refused record abcdef01: the server says: over quota now"},
 		{"no code (an older server)", Refusal{RecordID: "abcdef0123", Server: "something"},

@@ -170,7 +170,7 @@ func (t tuiSyncer) Round(ctx context.Context) (tui.SyncResult, error) {
 func refusals(rep dsync.Report) []tui.Refusal {
 	var out []tui.Refusal
 	for _, no := range rep.Refused {
-		out = append(out, tui.Refusal{RecordID: no.RecordID, Code: no.Code, Args: no.Args, Server: no.Server, Held: no.Held})
+		out = append(out, tui.Refusal{RecordID: no.RecordID, Code: no.Code, Args: no.Args, Server: no.Server, Held: no.Held, Review: no.Review})
 	}
 	return out
 }

@@ -260,8 +260,25 @@ func held(tx *bolt.Tx, a store.Arrival) (store.Held, error) {
 			return h, err
 		}
 		h.RosterVillage = row.Village
+		h.Roster = row.Village != "" || hasRoster(tx)
+	}
+	if h.Latest == nil {
+		open, same, err := queued(tx, r.ID, r.Revision)
+		if err != nil {
+			return h, err
+		}
+		h.Queued = open
+		if h.Same == nil {
+			h.Same = same
+		}
 	}
 	return h, nil
+}
+
+// hasRoster reports whether the district has imported a roster.
+func hasRoster(tx *bolt.Tx) bool {
+	k, _ := tx.Bucket(bktRoster).Cursor().First()
+	return k != nil
 }
 
 // PutBatch judges (store.Check, then store.Decide) and stores a batch in one
@@ -286,7 +303,11 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 	authors := store.AuthorsOf(items)
 	err := s.db.Batch(func(tx *bolt.Tx) error {
 		w := writer{tx: tx}
-		keys, err := keysOf(tx, authors)
+		keys, revoked, err := keysOf(tx, authors)
+		if err != nil {
+			return err
+		}
+		users, err := usersOf(tx, authors)
 		if err != nil {
 			return err
 		}
@@ -298,10 +319,8 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 			if err != nil {
 				return err
 			}
-			h.Keys = keys
-			if from.Office {
-				h.Office = from.User.Code
-			}
+			h.Keys, h.Users, h.Revoked = keys, users, revoked
+			h.District = s.district
 			d := store.DecideFrom(from.User, h, a)
 			res := protocol.PushResult{Seq: a.Item.Seq, RecordID: a.Item.Revision.Record.ID, Result: d.Result,
 				Code: d.Code, Args: d.Args, Reason: d.Reason, Retry: d.Retry}
@@ -309,6 +328,18 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 			case protocol.Duplicate:
 				res.ServerID, res.Received = d.Receipt.ServerID, d.Receipt.Received
 			case protocol.Stored:
+				res.Review = d.Review
+				if d.Review {
+					rev := a.Item.Revision
+					rev.Photos = nil
+					st, err := s.hold(tx, store.StoredRevision{Revision: rev, Case: a.Item.Case, From: from.User.Code, Device: from.Device,
+						Received: s.now().UTC()}, packed[i], d.Reason)
+					if err != nil {
+						return err
+					}
+					res.ServerID, res.Received = st.ServerID, st.Received
+					break
+				}
 				seq, err := tx.Bucket(bktLog).NextSequence()
 				if err != nil {
 					return err

@@ -26,6 +26,7 @@ var migrations = []migration{
 		return create(tx, bktMeta, bktEnroll, bktTokens, bktUsers, bktRevisions, bktLatestV1, bktLog, bktRoster, bktAttachV1, bktPartialV1)
 	}},
 	{"indexes, compact rows, duplicate interviews, photos as files", migrateIndexes},
+	{"records held for the district's review", func(tx *bolt.Tx, _ *attachments.Dir) error { return create(tx, bktReview) }},
 }
 
 // SchemaVersion is the version this program writes.

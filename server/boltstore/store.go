@@ -1,7 +1,7 @@
 // Package boltstore is the district server's embedded backend: store.Store in one
 // bbolt file (server.db in the data folder), nothing to install.
 //
-// The bucket tree (schema 2; keys that order are big-endian uint64, written u64):
+// The bucket tree (schema 3; keys that order are big-endian uint64, written u64):
 //
 //	meta/       server_id, epoch: random at creation; schema: u64 version of the file
 //	enroll/     sha256(one-time code) → JSON enrolment (user, expiry)
@@ -23,6 +23,8 @@
 //	withdrawn/  record id → JSON protocol.Withdrawal
 //	roster/     subject → JSON roster.Row
 //	rosterlog/  u64(n) → JSON store.RosterImport
+//	review/     record id "/" u64(revision) → JSON heldRev: a revision held for the
+//	            district's review (a person the roster does not know), out of the log
 //
 // Photos are files (server/attachments); schema 1 kept them in attachments/ and
 // partial/, and the migration to schema 2 moves them out. Codes and tokens are kept only
@@ -38,6 +40,7 @@
 package boltstore
 
 import (
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
@@ -73,6 +76,7 @@ var (
 	bktWithdrawn = []byte("withdrawn")
 	bktRoster    = []byte("roster")
 	bktRosterLog = []byte("rosterlog")
+	bktReview    = []byte("review")
 
 	// Schema 1's, moved or rebuilt by the migration to schema 2.
 	bktLatestV1  = []byte("latest")
@@ -95,6 +99,9 @@ type Options struct {
 	// Attachments is where photos are kept; a file of schema 1 moves its photos there
 	// (nil: the folder "attachments" in the data folder).
 	Attachments *attachments.Dir
+	// District is the district's public signing key, which signs the decisions of the
+	// district office's console (store.Held.District; nil: they are refused).
+	District ed25519.PublicKey
 }
 
 // Store is store.Store in a bbolt file.
@@ -103,6 +110,7 @@ type Store struct {
 	serverID string
 	epoch    string
 	now      func() time.Time
+	district ed25519.PublicKey
 }
 
 var _ store.Store = (*Store)(nil)
@@ -130,7 +138,7 @@ func Open(dir string, opts Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	s := &Store{db: db, now: opts.Now}
+	s := &Store{db: db, now: opts.Now, district: opts.District}
 	if err := s.migrate(att); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("server data %s: %w", filepath.Join(dir, File), err)

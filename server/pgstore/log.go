@@ -142,11 +142,13 @@ func readLog(ctx context.Context, q querier, f logFilter, cursor uint64, limit i
 		AND (kind = 'roster' OR $4 OR $3 = ANY(enumerators))
 		ORDER BY seq LIMIT $5`
 	const withData = `SELECT l.seq, l.kind, l.village, coalesce(l.record_id, ''), coalesce(l.subject, ''), l.from_user, l.enumerators,
-		rv.data, ro.data, c.withdrawal
+		rv.data, ro.data, coalesce(c.withdrawal, q.withdrawal)
 		FROM (%s) l
 		LEFT JOIN revisions rv ON l.kind = 'revision' AND rv.seq = l.seq
 		LEFT JOIN roster ro ON l.kind = 'roster' AND ro.key = l.subject
 		LEFT JOIN records c ON l.kind = 'withdrawal' AND c.record_id = l.record_id
+		LEFT JOIN LATERAL (SELECT withdrawal FROM review WHERE l.kind = 'withdrawal' AND record_id = l.record_id
+			AND withdrawal IS NOT NULL LIMIT 1) q ON true
 		ORDER BY l.seq`
 	var rows pgx.Rows
 	var err error
