@@ -7,14 +7,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/doorstep-survey/doorstep/demo"
+	"github.com/doorstep-survey/doorstep/demo/seed"
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/forms/builtin"
+	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server"
 )
 
 // testUnknownFormHeld: a record of a form the district does not hold on its form shelf
-// is held, with the form named (form_unknown), and stays queued on the laptop — never
+// (and that is not built in) is held, with the form named (form_unknown), and stays queued on the laptop — never
 // stored unread, never moved aside — until the district adds the form; then it goes.
 func testUnknownFormHeld(t *testing.T, b Backend) {
 	d := NewDistrict(t, b, nil)
@@ -23,17 +26,7 @@ func testUnknownFormHeld(t *testing.T, b Backend) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The district uses another version of the person form than the laptop's.
-	data, err := fs.ReadFile(builtin.Files, "person-2021.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	other := strings.Replace(string(data), `version: "2021.1"`, `version: "2021.9"`, 1)
-	path := filepath.Join(formsDir, "person-2021@2021.9.yaml")
-	if err := os.WriteFile(path, []byte(other), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	person, err := forms.Load(path, []byte(other))
+	person, err := forms.Builtin("person-2021")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,24 +34,49 @@ func testUnknownFormHeld(t *testing.T, b Backend) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shelf, err := server.OpenFormShelf(dataDir, formsDir, key, person, community)
+	if d.Forms, err = server.OpenFormShelf(dataDir, "", key, person, community); err != nil {
+		t.Fatal(err)
+	}
+	d.Restart()
+
+	// The laptop's records are of a form from its own forms folder, which the
+	// district does not hold and which is not built in.
+	data, err := fs.ReadFile(builtin.Files, "person-2021.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if shelf.Has("person-2021", "2021.1") || !shelf.Has("person-2021", "2021.9") {
+	own := strings.Replace(string(data), `version: "2021.1"`, `version: "2021.9"`, 1)
+	path := filepath.Join(formsDir, "person-2021@2021.9.yaml")
+	if err := os.WriteFile(path, []byte(own), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ownForm, err := forms.Load(path, []byte(own))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Forms.Has("person-2021", "2021.9") || !d.Forms.Has("person-2021", "2021.1") {
 		t.Fatal("the shelf is not the one the test means")
 	}
-	d.Forms = shelf
-	d.Restart()
+	db, err := localstore.Open(t.TempDir(), localstore.Options{KDF: TestKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := seed.Fill(db, seed.Options{Form: ownForm, Options: demo.Options{Seed: 5, Cases: 40, Villages: 2}, Completed: 2}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := db.Unlock("E001", seed.Passphrase)
+	if err != nil {
+		t.Fatal(err)
+	}
 
-	s := Laptop(t, 2, "E001")
 	sy := Enrolled(t, d, s, d.Enrol("E001", "李晓梅", "enumerator", "*"))
 	rep := Round(t, sy)
 	if rep.Pushed != 0 || rep.Held != 2 || rep.Rejected != 0 || rep.Queued != 2 || d.Count() != 0 {
 		t.Fatalf("records of a form the district lacks: %+v, %d stored", rep, d.Count())
 	}
 	for _, no := range rep.Refused {
-		if !no.Held || no.Code != protocol.ReasonFormUnknown || len(no.Args) != 1 || no.Args[0] != "person-2021@2021.1" {
+		if !no.Held || no.Code != protocol.ReasonFormUnknown || len(no.Args) != 1 || no.Args[0] != "person-2021@2021.9" {
 			t.Errorf("held as %+v", no)
 		}
 	}
@@ -67,11 +85,7 @@ func testUnknownFormHeld(t *testing.T, b Backend) {
 	}
 
 	// The district adds the form: the records go at the next round.
-	builtinPerson, err := forms.Builtin("person-2021")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d.Forms, err = server.OpenFormShelf(dataDir, "", key, builtinPerson, community); err != nil {
+	if d.Forms, err = server.OpenFormShelf(dataDir, formsDir, key, person, community); err != nil {
 		t.Fatal(err)
 	}
 	d.Restart()
