@@ -26,9 +26,7 @@ const revPacked = 0x01
 
 // packRevision is the revision part, made before the transaction.
 func packRevision(rev record.Revision) ([]byte, error) {
-	rev.Photos = nil
-	rev.Audit = record.Unlinked(rev.Audit)
-	data, err := json.Marshal(rev)
+	data, err := rev.AppendJSON(nil) // photos left out, the chain unlinked
 	if err != nil {
 		return nil, err
 	}
