@@ -3,6 +3,8 @@ package pgstore
 import (
 	"bytes"
 	"compress/flate"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -54,4 +56,39 @@ func unpackRevision(data []byte) (record.Revision, error) {
 	}
 	record.Relink(rev.Audit)
 	return rev, nil
+}
+
+// Chain hashes are kept as their bytes (migration 0003): sha256 hex strings in memory,
+// as store.Held and record.Heads have them.
+
+// hashBytes is a hash as kept; a hash that is not sha256 hex is an error (every hash the
+// server stores was computed by it, so none is).
+func hashBytes(h string) ([]byte, error) {
+	b, err := hex.DecodeString(h)
+	if err != nil || len(b) != sha256.Size {
+		return nil, fmt.Errorf("%q is not a sha256 hash", h)
+	}
+	return b, nil
+}
+
+// packHeads is a chain's hashes in order, as records.heads keeps them.
+func packHeads(heads []string) ([]byte, error) {
+	out := make([]byte, 0, sha256.Size*len(heads))
+	for _, h := range heads {
+		b, err := hashBytes(h)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b...)
+	}
+	return out, nil
+}
+
+// unpackHeads reads records.heads.
+func unpackHeads(raw []byte) []string {
+	out := make([]string, len(raw)/sha256.Size)
+	for i := range out {
+		out[i] = hex.EncodeToString(raw[sha256.Size*i : sha256.Size*(i+1)])
+	}
+	return out
 }
