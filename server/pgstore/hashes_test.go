@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/server/pgtest"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // A database made before migration 0003, holding chain hashes as hex text, opens with
@@ -42,8 +42,8 @@ func TestHashesMigrateToBytes(t *testing.T) {
 		t.Fatalf("records.heads after the migration: %d bytes, %v", n, err)
 	}
 	items := []store.Arrival{
-		{Item: dsync.PushItem{Revision: record.Revision{Record: record.Record{ID: "r1", Revision: 2}}}},
-		{Item: dsync.PushItem{Revision: record.Revision{Record: record.Record{ID: "r0", Revision: 1}}}},
+		{Item: protocol.PushItem{Revision: record.Revision{Record: record.Record{ID: "r1", Revision: 2}}}},
+		{Item: protocol.PushItem{Revision: record.Revision{Record: record.Record{ID: "r0", Revision: 1}}}},
 	}
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
