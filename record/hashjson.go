@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"strconv"
+	"time"
 	"unicode/utf8"
 )
 
@@ -28,11 +29,17 @@ func hashJSON(b []byte, e *AuditEntry) (_ []byte, ok bool) {
 		return b, false
 	}
 	b = append(b, `,"at":`...)
-	at, err := e.At.MarshalJSON()
-	if err != nil {
+	// time.Time's MarshalJSON is RFC 3339 with nanoseconds, refused for a year or a
+	// zone offset RFC 3339 cannot write; written here without its allocation.
+	if y := e.At.Year(); y < 0 || y > 9999 {
 		return b, false
 	}
-	b = append(b, at...)
+	if _, off := e.At.Zone(); off <= -24*3600 || off >= 24*3600 {
+		return b, false
+	}
+	b = append(b, '"')
+	b = e.At.AppendFormat(b, time.RFC3339Nano)
+	b = append(b, '"')
 	b = append(b, `,"action":`...)
 	if b, ok = appendPlainString(b, e.Action); !ok {
 		return b, false

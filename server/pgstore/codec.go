@@ -20,14 +20,28 @@ import (
 
 // packRevision is a revision's data, made before the transaction.
 func packRevision(rev record.Revision) ([]byte, error) {
-	data, err := rev.AppendJSON(nil) // photos left out, the chain unlinked
+	scratch := jsonBufs.Get().(*[]byte)
+	defer jsonBufs.Put(scratch)
+	data, err := rev.AppendJSON((*scratch)[:0]) // photos left out, the chain unlinked
 	if err != nil {
 		return nil, err
 	}
+	*scratch = data
 	var buf bytes.Buffer
-	zw := writers.Get().(*flate.Writer)
-	defer writers.Put(zw)
-	zw.Reset(&buf)
+	buf.Grow(len(data) / 3)
+	var zw *flate.Writer
+	select {
+	case zw = <-writers:
+		zw.Reset(&buf)
+	default:
+		zw, _ = flate.NewWriter(&buf, flate.DefaultCompression)
+	}
+	defer func() {
+		select {
+		case writers <- zw:
+		default:
+		}
+	}()
 	zw.Write(data)
 	if err := zw.Close(); err != nil {
 		return nil, err
@@ -36,11 +50,13 @@ func packRevision(rev record.Revision) ([]byte, error) {
 }
 
 // A compressor holds about a megabyte of state: made once, not per revision (making
-// it was a fifth of an ingest's CPU).
-var writers = gosync.Pool{New: func() any {
-	zw, _ := flate.NewWriter(nil, flate.DefaultCompression)
-	return zw
-}}
+// it was a fifth of an ingest's CPU), and kept in a list of its own rather than a
+// sync.Pool, which drops them at every collection. The JSON of a revision is made in a
+// buffer used again.
+var (
+	writers  = make(chan *flate.Writer, 8)
+	jsonBufs = gosync.Pool{New: func() any { return new([]byte) }}
+)
 
 // unpackRevision reads a revision's data, its chain linked again.
 func unpackRevision(data []byte) (record.Revision, error) {
