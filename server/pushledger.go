@@ -11,12 +11,12 @@ import (
 	gosync "sync"
 	"time"
 
-	dsync "github.com/doorstep-survey/doorstep/sync"
+	"github.com/doorstep-survey/doorstep/protocol"
 )
 
 // On a slow village link a dropped connection used to cost the whole batch in flight:
 // the laptop could not know what the server had taken, so it sent everything again.
-// Now a push is named (dsync.PushID); the server commits the records that arrived
+// Now a push is named (protocol.PushID); the server commits the records that arrived
 // whole of a body cut short (each record is checked and stored exactly once on its
 // own, so a part of a batch is as good as a batch), keeps the results of each
 // device's last push, and tells them to the laptop that asks (GET /v1/push/ID). The
@@ -44,7 +44,7 @@ type pushLedger struct {
 type pushRun struct {
 	id      string
 	done    chan struct{}
-	results []dsync.PushResult
+	results []protocol.PushResult
 }
 
 // start notes that owner's push id began, replacing the device's previous one.
@@ -60,7 +60,7 @@ func (l *pushLedger) start(owner, id string) *pushRun {
 }
 
 // finish makes the results final: what the store took (nil: nothing).
-func (run *pushRun) finish(results []dsync.PushResult) {
+func (run *pushRun) finish(results []protocol.PushResult) {
 	run.results = results
 	close(run.done)
 }
@@ -108,12 +108,12 @@ func (h *Handler) pushAnswer(w http.ResponseWriter, r *http.Request, c request) 
 	case <-r.Context().Done():
 		return
 	}
-	writeJSON(w, http.StatusOK, dsync.PushResponse{Envelope: dsync.Envelope{Doorstep: dsync.Version}, Results: run.results})
+	writeJSON(w, http.StatusOK, protocol.PushResponse{Envelope: protocol.Envelope{Doorstep: protocol.Version}, Results: run.results})
 }
 
 // commitCut stores the items that arrived whole of a push cut short, for the laptop
 // to learn of by the push's id; nobody is there to answer.
-func (h *Handler) commitCut(r *http.Request, c request, items []dsync.PushItem) []dsync.PushResult {
+func (h *Handler) commitCut(r *http.Request, c request, items []protocol.PushItem) []protocol.PushResult {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), cutCommitTime)
 	defer cancel()
 	results, err := h.putItems(ctx, c, items)

@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/server/storetest"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // cutBody is a gzip'd push of items whose link drops after the first whole ones and
@@ -27,26 +27,26 @@ func (c *cutBody) Read(b []byte) (int, error) {
 	return n, err
 }
 
-func pushItems(t *testing.T, s *localstore.Session) []dsync.PushItem {
+func pushItems(t *testing.T, s *localstore.Session) []protocol.PushItem {
 	t.Helper()
 	queue, err := s.Outbox(0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var items []dsync.PushItem
+	var items []protocol.PushItem
 	for _, it := range queue {
 		cs, err := s.Case(it.Record.CaseID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		items = append(items, dsync.PushItem{Seq: it.Seq, Revision: localstore.Revision{Record: it.Record, Audit: record.Compact(it.Audit)},
-			Case: dsync.Case{Subject: cs.Row.Key(), Name: cs.Row.Name, Village: cs.Row.Village}})
+		items = append(items, protocol.PushItem{Seq: it.Seq, Revision: localstore.Revision{Record: it.Record, Audit: record.Compact(it.Audit)},
+			Case: protocol.Case{Subject: cs.Row.Key(), Name: cs.Row.Name, Village: cs.Row.Village}})
 	}
 	return items
 }
 
 // cut is a push of items of which the first whole ones arrive, and half the next.
-func cut(t *testing.T, items []dsync.PushItem, whole int) io.Reader {
+func cut(t *testing.T, items []protocol.PushItem, whole int) io.Reader {
 	t.Helper()
 	var b bytes.Buffer
 	zw := gzip.NewWriter(&b)
@@ -70,12 +70,12 @@ func cut(t *testing.T, items []dsync.PushItem, whole int) io.Reader {
 	return nil
 }
 
-func ask(d *storetest.District, tok, id string) (int, dsync.PushResponse) {
+func ask(d *storetest.District, tok, id string) (int, protocol.PushResponse) {
 	r := httptest.NewRequest(http.MethodGet, "/v1/push/"+id, nil)
 	r.Header.Set("Authorization", "Bearer "+tok)
 	w := httptest.NewRecorder()
 	d.Handler.ServeHTTP(w, r)
-	var resp dsync.PushResponse
+	var resp protocol.PushResponse
 	json.Unmarshal(w.Body.Bytes(), &resp)
 	return w.Code, resp
 }
@@ -95,7 +95,7 @@ func TestPushCutShortKeepsWhatArrived(t *testing.T) {
 	r := httptest.NewRequest(http.MethodPost, "/v1/push", cut(t, items, 3))
 	r.Header.Set("Authorization", "Bearer "+sy.Client.Token)
 	r.Header.Set("Content-Encoding", "gzip")
-	r.Header.Set(dsync.PushID, id)
+	r.Header.Set(protocol.PushID, id)
 	d.Handler.ServeHTTP(httptest.NewRecorder(), r)
 	if n := d.Count(); n != 3 {
 		t.Errorf("the server stored %d records of a push cut in the 4th, want 3", n)
@@ -106,7 +106,7 @@ func TestPushCutShortKeepsWhatArrived(t *testing.T) {
 		t.Fatalf("asked what it took: %d %+v", code, resp)
 	}
 	for i, res := range resp.Results {
-		if res.Seq != items[i].Seq || res.Result != dsync.Stored || res.ServerID == "" {
+		if res.Seq != items[i].Seq || res.Result != protocol.Stored || res.ServerID == "" {
 			t.Errorf("result %d: %+v, want stored with a receipt, seq %d", i, res, items[i].Seq)
 		}
 	}

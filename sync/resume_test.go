@@ -11,6 +11,7 @@ import (
 	gosync "sync"
 	"testing"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server/storetest"
 	. "github.com/doorstep-survey/doorstep/sync" //nolint:revive // see linksim_test.go
 )
@@ -41,7 +42,7 @@ func (p *pushes) wrap(fault func(next http.Handler, w http.ResponseWriter, r *ht
 			var body bytes.Buffer
 			r.Body = io.NopCloser(io.TeeReader(r.Body, &body))
 			next.ServeHTTP(w, r)
-			var req PushRequest
+			var req protocol.PushRequest
 			if zr, err := gzip.NewReader(&body); err == nil && json.NewDecoder(zr).Decode(&req) == nil {
 				p.mu.Lock()
 				p.items = append(p.items, len(req.Items))

@@ -6,7 +6,7 @@
 //	meta/       server_id, epoch: random at creation; schema: u64 version of the file
 //	enroll/     sha256(one-time code) → JSON enrolment (user, expiry)
 //	tokens/     sha256(device token) → JSON token (user code, device, created, revoked)
-//	users/      user code → JSON dsync.User
+//	users/      user code → JSON protocol.User
 //	revisions/  record id "/" u64(revision) → a stored revision in full, packed
 //	            (revcodec.go: its chain without hashes, deflated)
 //	log/        u64(seq) → JSON logEntry: every revision, roster case and withdrawal,
@@ -20,7 +20,7 @@
 //	heads/      record id → the 32-byte hashes of its latest chain's entries
 //	persons/    store.PersonKey "\x00" record id → nothing: the records of a person
 //	dups/       store.PersonKey → JSON dupMeta: a duplicate interview, resolved or not
-//	withdrawn/  record id → JSON dsync.Withdrawal
+//	withdrawn/  record id → JSON protocol.Withdrawal
 //	roster/     subject → JSON roster.Row
 //	rosterlog/  u64(n) → JSON store.RosterImport
 //

@@ -16,10 +16,10 @@ import (
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // Moving a district from its bbolt file to PostgreSQL (doorstep-server migrate).
@@ -194,8 +194,8 @@ func (s *Store) copyUsers(ctx context.Context, db *bolt.DB) error {
 	}
 	err = eachChunk(ctx, s, db, "enroll", func(_ pgx.Tx, b *pgx.Batch, k, v []byte) error {
 		var e struct {
-			User    dsync.User `json:"user"`
-			Expires time.Time  `json:"expires"`
+			User    protocol.User `json:"user"`
+			Expires time.Time     `json:"expires"`
 		}
 		if err := json.Unmarshal(v, &e); err != nil {
 			return err
@@ -320,7 +320,7 @@ func (s *Store) copyRecords(ctx context.Context, db *bolt.DB) error {
 		if err != nil {
 			return err
 		}
-		pk := personKey(store.Arrival{Item: dsync.PushItem{Case: dsync.Case{Subject: m.Subject},
+		pk := personKey(store.Arrival{Item: protocol.PushItem{Case: protocol.Case{Subject: m.Subject},
 			Revision: record.Revision{Record: record.Record{FormID: m.FormID}}}})
 		b.Queue(`INSERT INTO records (record_id, revision, heads, person_key, duplicate, withdrawn, withdrawal)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
@@ -342,7 +342,7 @@ func (s *Store) copyRecords(ctx context.Context, db *bolt.DB) error {
 			return err
 		}
 		subject, form, _ := strings.Cut(string(k), "\x00")
-		pk := personKey(store.Arrival{Item: dsync.PushItem{Case: dsync.Case{Subject: subject},
+		pk := personKey(store.Arrival{Item: protocol.PushItem{Case: protocol.Case{Subject: subject},
 			Revision: record.Revision{Record: record.Record{FormID: form}}}})
 		var at *time.Time
 		if t, err := time.Parse(time.RFC3339Nano, d.ResolvedAt); err == nil {
