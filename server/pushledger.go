@@ -33,11 +33,16 @@ var ledgerWait = 15 * time.Second
 // context bounds any more (the connection is gone).
 const cutCommitTime = 30 * time.Second
 
+// maxAsking is how many questions wait for their push at once: a device that asks
+// again and again about a push it keeps open holds no more than these places.
+const maxAsking = 32
+
 // pushLedger keeps, per device, its last named push: one entry a device, replaced by
 // the next, so it is as large as the district's laptops, whatever they send.
 type pushLedger struct {
-	mu   gosync.Mutex
-	last map[string]*pushRun // by request.owner
+	mu     gosync.Mutex
+	last   map[string]*pushRun // by request.owner
+	asking chan struct{}
 }
 
 // pushRun is a named push: done closes when its results are final.
@@ -97,6 +102,24 @@ func (h *Handler) pushAnswer(w http.ResponseWriter, r *http.Request, c request) 
 	if run == nil {
 		fail(w, http.StatusNotFound, "unknown_push", "the server does not know that push: send it again")
 		return
+	}
+	select {
+	case <-run.done:
+	default:
+		// Still arriving: wait for it, in one of few places.
+		h.ledger.mu.Lock()
+		if h.ledger.asking == nil {
+			h.ledger.asking = make(chan struct{}, maxAsking)
+		}
+		asking := h.ledger.asking
+		h.ledger.mu.Unlock()
+		select {
+		case asking <- struct{}{}:
+			defer func() { <-asking }()
+		default:
+			fail(w, http.StatusNotFound, "unknown_push", "that push is still arriving: send it again")
+			return
+		}
 	}
 	t := time.NewTimer(ledgerWait)
 	defer t.Stop()

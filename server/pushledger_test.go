@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/protocol"
@@ -122,5 +123,50 @@ func TestPushCutShortKeepsWhatArrived(t *testing.T) {
 		if code, resp := ask(d, tt.tok, tt.id); code != tt.want {
 			t.Errorf("%s: %d %+v, want %d", tt.name, code, resp, tt.want)
 		}
+	}
+}
+
+// TestAskWaitsForThePushStillArriving: the laptop may ask before the server has noticed
+// that the link dropped; the question waits for the push to end and answers its
+// results, not "unknown".
+func TestAskWaitsForThePushStillArriving(t *testing.T) {
+	d := storetest.NewDistrict(t, boltBackend, nil)
+	s := storetest.Laptop(t, 4, "E001")
+	sy := storetest.Enrolled(t, d, s, d.Enrol("E001", "李晓梅", "enumerator", "*"))
+	body, err := io.ReadAll(cut(t, pushItems(t, s), 2))
+	if err != io.ErrUnexpectedEOF {
+		t.Fatal(err)
+	}
+	const id = "00112233445566778899aabbccddeeff"
+	pr, pw := io.Pipe()
+	r := httptest.NewRequest(http.MethodPost, "/v1/push", pr)
+	r.Header.Set("Authorization", "Bearer "+sy.Client.Token)
+	r.Header.Set("Content-Encoding", "gzip")
+	r.Header.Set(protocol.PushID, id)
+	pushed := make(chan struct{})
+	go func() {
+		defer close(pushed)
+		d.Handler.ServeHTTP(httptest.NewRecorder(), r)
+	}()
+	pw.Write(body) // the two records arrive; the link then goes quiet
+	type answer struct {
+		code int
+		resp protocol.PushResponse
+	}
+	asked := make(chan answer, 1)
+	go func() {
+		code, resp := ask(d, sy.Client.Token, id)
+		asked <- answer{code, resp}
+	}()
+	select {
+	case a := <-asked:
+		t.Fatalf("answered %d %+v while the push was still arriving", a.code, a.resp)
+	case <-time.After(200 * time.Millisecond):
+	}
+	pw.CloseWithError(io.ErrUnexpectedEOF) // the server notices the drop
+	a := <-asked
+	<-pushed
+	if a.code != http.StatusOK || len(a.resp.Results) != 2 {
+		t.Errorf("after the drop: %d %+v, want the 2 records that arrived", a.code, a.resp)
 	}
 }
