@@ -164,6 +164,10 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, gz bo
 	if err != nil {
 		return nil, syncErr(Permanent, "请求出错", "Bad request", err)
 	}
+	if len(body) > tlsRecord {
+		req.Body = io.NopCloser(&smallReads{bytes.NewReader(body)})
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(&smallReads{bytes.NewReader(body)}), nil }
+	}
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
@@ -224,6 +228,19 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, gz bo
 	}
 	return resp, nil
 }
+
+// tlsRecord is the most of a request body written at once. TLS seals each write in
+// records of up to 16 KB, and the server can read none of a record until all of it
+// has arrived: when the link drops, the record in flight is lost with it. Written 4 KB
+// at a time, a body cut short loses at most 4 KB of what had crossed (the server keeps
+// the records that arrived whole: pushledger), for 0.4 % more bytes of record headers.
+const tlsRecord = 4 << 10
+
+// smallReads hands out a body tlsRecord bytes at a time; net/http copies a body by
+// its reads into the connection, so each becomes a TLS record of its own.
+type smallReads struct{ r io.Reader }
+
+func (s *smallReads) Read(b []byte) (int, error) { return s.r.Read(b[:min(len(b), tlsRecord)]) }
 
 // download reads a photo from offset (a Range request), at most MaxPhotoSize; what
 // arrived before a failure is returned with it, to resume from.
