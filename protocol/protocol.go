@@ -103,6 +103,13 @@ type Case struct {
 	Village string `json:"village"`
 }
 
+// PushID is the header that names a push (16 to 64 lower-case hex characters, the
+// laptop's choice): when the link drops before the answer arrives, GET /v1/push/ID
+// answers what the server stored of it — what arrived whole of a body cut short, or
+// the whole batch when only the answer was lost — so the laptop sends again only the
+// rest.
+const PushID = "Push-Id"
+
 // PushRequest is a batch, sent gzip-compressed.
 type PushRequest struct {
 	Items []PushItem `json:"items"`

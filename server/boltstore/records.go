@@ -97,7 +97,37 @@ func (w writer) log(seq uint64, e logEntry) error {
 	if err := log.Put(u64(seq), data); err != nil {
 		return err
 	}
-	return w.tx.Bucket(bktVLog).Put(append(cat(e.Village), u64(seq)...), data)
+	if err := w.tx.Bucket(bktVLog).Put(append(cat(e.Village), u64(seq)...), data); err != nil {
+		return err
+	}
+	return w.userLog(seq, e, data)
+}
+
+// userLog files a log entry under each enumerator it names, a roster case under ""
+// (every enumerator's): what an enumerator of every village pulls, without reading
+// every village's records. A revision is not filed under the enumerator who pushed it
+// (a pull never sends it back to them), so what an enumerator reads is the decisions
+// on their records, not their own work. Schema 2's migration runs before ulog/ exists;
+// schema 4's files the whole log.
+func (w writer) userLog(seq uint64, e logEntry, data []byte) error {
+	ulog := w.tx.Bucket(bktULog)
+	if ulog == nil {
+		return nil
+	}
+	ulog.FillPercent = appendFill
+	names := e.Enumerators
+	if e.Kind == kindRoster {
+		names = []string{""}
+	}
+	for i, n := range names {
+		if slices.Contains(names[:i], n) || e.Kind == kindRevision && n == e.From {
+			continue
+		}
+		if err := ulog.Put(append(cat(n), u64(seq)...), data); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // othersOf are the other records of the person and form.
@@ -389,16 +419,16 @@ func (s *Store) Pull(ctx context.Context, u protocol.User, cursor uint64, limit 
 	return resp, nil
 }
 
-// logCursor walks the log entries of the user's villages after cursor, in order:
-// the whole log for a user of every village, else a merge of each village's part of
-// vlog.
+// logCursor walks the log entries for the user after cursor, in order: the whole log
+// for a leader of every village; for an enumerator of every village, a merge of their
+// part of ulog and the roster cases'; else a merge of each village's part of vlog.
 func logCursor(tx *bolt.Tx, u protocol.User, cursor uint64) func() (uint64, logEntry, bool, error) {
 	decode := func(k, v []byte) (uint64, logEntry, bool, error) {
 		var e logEntry
 		err := json.Unmarshal(v, &e)
 		return fromU64(k[len(k)-8:]), e, true, err
 	}
-	if u.AllVillages() {
+	if u.AllVillages() && u.Role == "leader" {
 		c := tx.Bucket(bktLog).Cursor()
 		k, v := c.Seek(u64(cursor + 1))
 		return func() (uint64, logEntry, bool, error) {
@@ -410,21 +440,25 @@ func logCursor(tx *bolt.Tx, u protocol.User, cursor uint64) func() (uint64, logE
 			return seq, e, ok, err
 		}
 	}
+	bucket, parts := bktVLog, slices.Compact(slices.Sorted(slices.Values(u.Villages)))
+	if u.AllVillages() {
+		bucket, parts = bktULog, []string{u.Code, ""}
+	}
 	type head struct {
 		c      *bolt.Cursor
 		prefix []byte
 		k, v   []byte
 	}
 	var heads []*head
-	for _, village := range slices.Compact(slices.Sorted(slices.Values(u.Villages))) {
-		h := &head{c: tx.Bucket(bktVLog).Cursor(), prefix: cat(village)}
+	for _, part := range parts {
+		h := &head{c: tx.Bucket(bucket).Cursor(), prefix: cat(part)}
 		h.k, h.v = h.c.Seek(append(bytes.Clone(h.prefix), u64(cursor+1)...))
 		heads = append(heads, h)
 	}
 	return func() (uint64, logEntry, bool, error) {
 		var best *head
 		for _, h := range heads {
-			if h.k == nil || !bytes.HasPrefix(h.k, h.prefix) {
+			if h.k == nil || !bytes.HasPrefix(h.k, h.prefix) || len(h.k) != len(h.prefix)+8 {
 				continue
 			}
 			if best == nil || fromU64(h.k[len(h.k)-8:]) < fromU64(best.k[len(best.k)-8:]) {

@@ -1,7 +1,7 @@
 // Package boltstore is the district server's embedded backend: store.Store in one
 // bbolt file (server.db in the data folder), nothing to install.
 //
-// The bucket tree (schema 3; keys that order are big-endian uint64, written u64):
+// The bucket tree (schema 4; keys that order are big-endian uint64, written u64):
 //
 //	meta/       server_id, epoch: random at creation; schema: u64 version of the file
 //	enroll/     sha256(one-time code) → JSON enrolment (user, expiry)
@@ -12,6 +12,9 @@
 //	log/        u64(seq) → JSON logEntry: every revision, roster case and withdrawal,
 //	            in the order stored; seq is the pull cursor and the server order
 //	vlog/       village "\x00" u64(seq) → JSON logEntry: the log by village (pull)
+//	ulog/       enumerator "\x00" u64(seq) → JSON logEntry: the log by the enumerators an
+//	            entry names, roster cases under "" (every enumerator's): the pull of an
+//	            enumerator of every village (schema 4)
 //	rows/       u64(seq) → JSON row: a stored revision, compact (listing, receipts)
 //	revseq/     record id "/" u64(revision) → u64(seq): a revision's row
 //	idx/        "v\x00" village | "e\x00" enumerator | "s\x00" subject, "\x00" u64(seq)
@@ -66,6 +69,7 @@ var (
 	bktRevisions = []byte("revisions")
 	bktLog       = []byte("log")
 	bktVLog      = []byte("vlog")
+	bktULog      = []byte("ulog")
 	bktRows      = []byte("rows")
 	bktRevSeq    = []byte("revseq")
 	bktIdx       = []byte("idx")

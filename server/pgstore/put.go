@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -166,10 +167,11 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 			var id string
 			var l store.HeldLatest
 			var rev int64
-			if err := rows.Scan(&id, &rev, &l.Heads); err != nil {
+			var heads []byte
+			if err := rows.Scan(&id, &rev, &heads); err != nil {
 				return err
 			}
-			l.Revision = uint64(rev)
+			l.Revision, l.Heads = uint64(rev), unpackHeads(heads)
 			h.latest[id] = &l
 		}
 		return rows.Err()
@@ -181,9 +183,11 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 				var id string
 				var rev int64
 				var hr store.HeldRevision
-				if err := rows.Scan(&id, &rev, &hr.Head, &hr.ServerID, &hr.Received); err != nil {
+				var head []byte
+				if err := rows.Scan(&id, &rev, &head, &hr.ServerID, &hr.Received); err != nil {
 					return err
 				}
+				hr.Head = hex.EncodeToString(head)
 				hr.Received = hr.Received.UTC()
 				h.same[revKey{id, uint64(rev)}] = &hr
 			}
@@ -339,13 +343,17 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 			photos[j] = p.Hash
 		}
 		head := rev.Audit[len(rev.Audit)-1].Hash
+		headBytes, err := hashBytes(head)
+		if err != nil {
+			return fmt.Errorf("record %s: %w", r.ID, err)
+		}
 		if j, ok := latestIdx[r.ID]; ok {
 			revRows[j][3] = false
 		}
 		latestIdx[r.ID] = len(revRows)
 		revRows = append(revRows, []any{int64(seq), r.ID, int64(r.Revision), true, serverID, a.Item.Case.Subject,
 			a.Item.Case.Name, a.Item.Case.Village, r.FormID, r.Enumerator, from.User.Code, from.Device, string(r.Status),
-			photos, head, now, packed[i]})
+			photos, headBytes, now, packed[i]})
 		heads := record.Heads(rev.Audit)
 		held.latest[r.ID] = &store.HeldLatest{Revision: r.Revision, Heads: heads}
 		held.same[revKey{r.ID, r.Revision}] = &store.HeldRevision{Head: head, ServerID: serverID, Received: now}
@@ -381,9 +389,13 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 	b := &pgx.Batch{}
 	for _, id := range recordList {
 		rs := records[id]
+		heads, err := packHeads(rs.heads)
+		if err != nil {
+			return fmt.Errorf("record %s: %w", id, err)
+		}
 		b.Queue(`INSERT INTO records (record_id, revision, heads, person_key) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (record_id) DO UPDATE SET revision = excluded.revision, heads = excluded.heads, person_key = excluded.person_key`,
-			id, int64(rs.revision), rs.heads, nullable(rs.person))
+			id, int64(rs.revision), heads, nullable(rs.person))
 	}
 	for pk, ids := range dupMarks {
 		subject, form := splitPersonKey(pk)
