@@ -175,8 +175,16 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 		}
 		key = k
 	}
-	tok, u, err := h.Store.Enroll(r.Context(), req.Code, req.Device, key)
+	if len(req.Card) > MaxField {
+		fail(w, http.StatusBadRequest, "bad_request", "the key card is too long")
+		return
+	}
+	tok, u, err := h.Store.Enroll(r.Context(), req.Code, req.Device, key, req.Card)
 	switch {
+	case errors.Is(err, store.ErrBadCard):
+		h.Log.Warn("enrolment refused: key card", "device", echo(req.Device), "err", echo(err.Error()))
+		fail(w, http.StatusBadRequest, "bad_card", err.Error())
+		return
 	case errors.Is(err, store.ErrBadCode):
 		h.Log.Warn("enrolment refused", "device", echo(req.Device))
 		fail(w, http.StatusForbidden, "bad_code", store.ErrBadCode.Error())

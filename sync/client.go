@@ -376,7 +376,10 @@ type Report struct {
 	Queued     int `json:"queued"`
 	// Held are records the server did not take yet, not for their fault (a photo not
 	// there yet, its disk full): they stay queued, and Reasons says why.
-	Held    int      `json:"held"`
+	Held int `json:"held"`
+	// Review are records the district keeps for its review (persons its roster does
+	// not know): delivered, and Reasons says so.
+	Review  int      `json:"review"`
 	Reasons []string `json:"reasons,omitempty"`
 	// Bytes are the compressed batches sent, resends included; Delivered those of the
 	// batches the server answered (the payload: what a perfect link would carry);
@@ -708,6 +711,10 @@ func (s *Syncer) takeResults(a *pushAttempt, results []protocol.PushResult, rep 
 		case protocol.Stored, protocol.Duplicate:
 			if r.Result == protocol.Stored {
 				rep.Pushed++
+				if r.Review {
+					rep.Review++
+					rep.Reasons = append(rep.Reasons, fmt.Sprintf("记录 %.8s 已送达，由区县审核后归档：%s", r.RecordID, serverWords(r.Reason)))
+				}
 			} else {
 				rep.Duplicates++
 			}
@@ -806,6 +813,10 @@ func (s *Syncer) pull(ctx context.Context, st *localstore.SyncState, rep *Report
 		}
 		for _, w := range resp.Withdrawn {
 			rep.Withdrawn++
+			if w.Kept == "" { // a record held for review that the district refused
+				rep.Reasons = append(rep.Reasons, fmt.Sprintf("记录 %.8s 未被区县收下（此人不在区县底册上）：%s", w.RecordID, serverWords(w.Reason)))
+				continue
+			}
 			rep.Reasons = append(rep.Reasons, fmt.Sprintf("记录 %.8s 已被区县撤销（同一人重复调查，保留记录 %.8s）：%s", w.RecordID, w.Kept, w.Reason))
 		}
 		if held {
