@@ -176,7 +176,9 @@ func TestPhotoNotAskedAgain(t *testing.T) {
 	}
 	for _, step := range []func() (*localstore.Record, error){
 		func() (*localstore.Record, error) { return s.SetCaseHeader(r.ID, 1, 3, "空挂户，村委会证实") },
-		func() (*localstore.Record, error) { return s.AddPhoto(r.ID, bytes.Repeat([]byte("入户照片 "), 3000), "image/jpeg") },
+		func() (*localstore.Record, error) {
+			return s.AddPhoto(r.ID, bytes.Repeat([]byte("入户照片 "), 3000), "image/jpeg")
+		},
 		func() (*localstore.Record, error) { return s.Complete(r.ID) },
 	} {
 		if r, err = step(); err != nil {
