@@ -284,7 +284,7 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request, c request) {
 	var results []protocol.PushResult
 	if id := r.Header.Get(protocol.PushID); pushIDRE.MatchString(id) {
 		run = h.ledger.start(c.owner, id)
-		defer func() { run.finish(results) }()
+		defer func() { h.ledger.finish(run, results) }()
 	}
 	items, err := decodePush(w, r)
 	if err != nil {

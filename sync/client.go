@@ -428,6 +428,9 @@ type Syncer struct {
 	Forms *FormInbox
 
 	link linkEstimate
+	// uploaded are the photos the server has whole, learnt this round: a batch sent
+	// again after a reset does not ask about them again.
+	uploaded map[string]bool
 }
 
 // Batches are sized in bytes, to take about batchAirtime on the link as it has shown
@@ -534,6 +537,7 @@ func (s *Syncer) push(ctx context.Context, rep *Report) error {
 	}
 	retry := requestPolicy()
 	sent := map[uint64]bool{} // entries the server asked to send again later
+	s.uploaded = map[string]bool{}
 	// The outbox is read once a round (each entry's chain decrypted once), then sent
 	// from in order: a revision queued meanwhile goes in the next round.
 	queue, err := s.Session.Outbox(0)
@@ -777,11 +781,15 @@ func refusalOf(r protocol.PushResult, held bool) Refusal {
 
 // upload sends a photo, resuming from what the server already has.
 func (s *Syncer) upload(ctx context.Context, hash string, rep *Report) error {
+	if s.uploaded[hash] {
+		return nil
+	}
 	resp, err := s.Client.do(ctx, http.MethodGet, "/v1/attachments/"+hash, nil, false, nil, nil)
 	if err != nil {
 		return err
 	}
 	if resp.Header.Get("Upload-Complete") == "true" {
+		s.uploaded[hash] = true
 		return nil
 	}
 	off, _ := strconv.ParseInt(resp.Header.Get(protocol.UploadOffset), 10, 64)
@@ -803,6 +811,7 @@ func (s *Syncer) upload(ctx context.Context, hash string, rep *Report) error {
 		rep.PhotoBytes += end - off
 		off = end
 	}
+	s.uploaded[hash] = true
 	return nil
 }
 
