@@ -19,6 +19,7 @@ import (
 	gosync "sync"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
@@ -333,12 +334,44 @@ func (h *Handler) putItems(ctx context.Context, c request, items []protocol.Push
 		return nil, err
 	}
 	results = append(results, refused...)
-	for _, res := range results {
+	for i, res := range results {
+		results[i] = bounded(res)
 		if res.Result == protocol.Rejected {
 			h.Log.Warn("record rejected", "user", c.User.Code, "record", echo(res.RecordID), "reason", echo(res.Reason))
 		}
 	}
 	return results, nil
+}
+
+// maxReason caps a result's sentence, and MaxField each of its particulars: a
+// refusal's words can name what the record carries (every answer the chain never
+// wrote, the user an entry claims), and a few KB of gzip would otherwise come back as
+// megabytes, and be kept in the push ledger.
+const maxReason = 1 << 10
+
+// bounded is a result whose words are of bounded size; the code says the rest.
+func bounded(res protocol.PushResult) protocol.PushResult {
+	res.Reason = clip(res.Reason, maxReason)
+	if len(res.Args) > 4 {
+		res.Args = res.Args[:4]
+	}
+	for i, a := range res.Args {
+		res.Args[i] = clip(a, MaxField)
+	}
+	return res
+}
+
+// clip cuts s to at most n bytes, at a character's start, and says so.
+func clip(s string, n int) string {
+	const more = "…"
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len(more)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + more
 }
 
 // Arrivals are pushed items with the photos each names that att does not hold whole.

@@ -38,12 +38,13 @@ const cutCommitTime = 30 * time.Second
 const maxAsking = 32
 
 // A laptop asks within seconds of losing its answer; what it has not asked for by
-// ledgerKeep it learns as duplicates. The ledger holds at most ledgerResults results in
-// all (some 200 bytes each), the oldest pushes forgotten first, whatever the devices
-// send.
+// ledgerKeep it learns as duplicates. The ledger holds at most ledgerBytes of results
+// in all (some 200 bytes each, at most a few KB: bounded), the oldest pushes forgotten
+// first, whatever the devices send — counted in bytes, not results, for a refusal's
+// words are longer than a receipt.
 var (
-	ledgerKeep    = 10 * time.Minute
-	ledgerResults = 100_000
+	ledgerKeep  = 10 * time.Minute
+	ledgerBytes = 32 << 20
 )
 
 // pushLedger keeps, per device, its last named push: one entry a device, replaced by
@@ -51,7 +52,7 @@ var (
 type pushLedger struct {
 	mu     gosync.Mutex
 	last   map[string]*pushRun // by request.owner
-	held   int                 // results held in all
+	held   int                 // bytes of results held in all (sizeOf)
 	asking chan struct{}
 }
 
@@ -93,8 +94,8 @@ func (l *pushLedger) finish(run *pushRun, results []protocol.PushResult) {
 	if l.last[run.owner] != run {
 		return // replaced or forgotten meanwhile: not held
 	}
-	l.held += len(results)
-	for l.held > ledgerResults {
+	l.held += sizeOf(results)
+	for l.held > ledgerBytes {
 		oldest := ""
 		for o, r := range l.last {
 			if isDone(r) && (oldest == "" || r.at.Before(l.last[oldest].at)) {
@@ -113,8 +114,20 @@ func (l *pushLedger) finish(run *pushRun, results []protocol.PushResult) {
 // none yet).
 func (l *pushLedger) forget(run *pushRun) {
 	if run != nil && isDone(run) {
-		l.held -= len(run.results)
+		l.held -= sizeOf(run.results)
 	}
+}
+
+// sizeOf is about what results take in memory.
+func sizeOf(results []protocol.PushResult) int {
+	n := 0
+	for _, r := range results {
+		n += 160 + len(r.RecordID) + len(r.ServerID) + len(r.Code) + len(r.Reason)
+		for _, a := range r.Args {
+			n += 16 + len(a)
+		}
+	}
+	return n
 }
 
 func isDone(run *pushRun) bool {

@@ -8,17 +8,18 @@ import (
 	"github.com/doorstep-survey/doorstep/protocol"
 )
 
-// TestLedgerStaysSmall: whatever devices push, the ledger holds at most ledgerResults
-// results, the oldest pushes forgotten first, and none older than ledgerKeep.
+// TestLedgerStaysSmall: whatever devices push, the ledger holds at most ledgerBytes
+// of results, the oldest pushes forgotten first, and none older than ledgerKeep.
 func TestLedgerStaysSmall(t *testing.T) {
-	defer func(n int, keep time.Duration) { ledgerResults, ledgerKeep = n, keep }(ledgerResults, ledgerKeep)
-	ledgerResults, ledgerKeep = 250, time.Hour
+	defer func(n int, keep time.Duration) { ledgerBytes, ledgerKeep = n, keep }(ledgerBytes, ledgerKeep)
+	ledgerBytes, ledgerKeep = 250*sizeOf(make([]protocol.PushResult, 1)), time.Hour
 	var l pushLedger
 	for i := range 10 {
 		run := l.start(fmt.Sprintf("device%d", i), fmt.Sprintf("%032x", i))
 		l.finish(run, make([]protocol.PushResult, 100))
 	}
-	if l.held > 250 || len(l.last) != 2 {
+	one := sizeOf(make([]protocol.PushResult, 1))
+	if l.held > 250*one || len(l.last) != 2 {
 		t.Errorf("after 10 pushes of 100: %d results held in %d pushes, want at most 250 in 2", l.held, len(l.last))
 	}
 	if l.find("device9", fmt.Sprintf("%032x", 9)) == nil || l.find("device0", fmt.Sprintf("%032x", 0)) != nil {
@@ -27,7 +28,7 @@ func TestLedgerStaysSmall(t *testing.T) {
 	// A device's next push replaces its last.
 	run := l.start("device9", "ff")
 	l.finish(run, make([]protocol.PushResult, 3))
-	if l.held != 103 {
+	if l.held != 103*one {
 		t.Errorf("held %d after a device's push replaced its last, want 103", l.held)
 	}
 	ledgerKeep = 0
