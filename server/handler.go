@@ -51,6 +51,9 @@ type Handler struct {
 
 	mu      gosync.Mutex
 	buckets map[string]*rate
+	// pushers counts each device's pushes in flight, running or waiting for a place
+	// (maxDevicePushes).
+	pushers map[string]int
 	// enrolling and pushing hold a place per request in flight (MaxEnrolling,
 	// MaxPushing).
 	once               gosync.Once
@@ -273,9 +276,19 @@ func (h *Handler) allow(tok string) bool {
 
 func (h *Handler) push(w http.ResponseWriter, r *http.Request, c request) {
 	h.places()
+	if !h.devicePush(c.owner, 1) {
+		busy(w)
+		return
+	}
+	defer h.devicePush(c.owner, -1)
+	wait := time.NewTimer(pushWait)
+	defer wait.Stop()
 	select {
 	case h.pushing <- struct{}{}:
 		defer func() { <-h.pushing }()
+	case <-wait.C:
+		busy(w)
+		return
 	case <-r.Context().Done():
 		return
 	}
@@ -307,6 +320,33 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request, c request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, protocol.PushResponse{Envelope: protocol.Envelope{Doorstep: protocol.Version}, Results: results})
+}
+
+// A laptop sends one push at a time: after a dropped link its next push may wait for
+// the server to notice the drop, so a device holds a push and one more waiting, no
+// more — before, one device token could hold every push place (MaxPushing) with slow
+// bodies and line up connections behind them until the server's connections ran out.
+// A push waits at most pushWait for a place, then is told to come back.
+const maxDevicePushes = 2
+
+var pushWait = 30 * time.Second
+
+// devicePush counts a push of owner in (+1) or out (-1); in is false when the device
+// already has maxDevicePushes in flight.
+func (h *Handler) devicePush(owner string, d int) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.pushers == nil {
+		h.pushers = map[string]int{}
+	}
+	if d > 0 && h.pushers[owner] >= maxDevicePushes {
+		return false
+	}
+	h.pushers[owner] += d
+	if h.pushers[owner] <= 0 {
+		delete(h.pushers, owner)
+	}
+	return true
 }
 
 // putItems stores a batch: a record with a text past MaxField is refused alone, the

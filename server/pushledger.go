@@ -54,6 +54,9 @@ type pushLedger struct {
 	last   map[string]*pushRun // by request.owner
 	held   int                 // bytes of results held in all (sizeOf)
 	asking chan struct{}
+	// waiting are the devices with a question waiting: one each, so that one device
+	// cannot take every place (maxAsking) and turn the others' questions into resends.
+	waiting map[string]bool
 }
 
 // pushRun is a named push: done closes when its results are final.
@@ -175,13 +178,25 @@ func (h *Handler) pushAnswer(w http.ResponseWriter, r *http.Request, c request) 
 	select {
 	case <-run.done:
 	default:
-		// Still arriving: wait for it, in one of few places.
+		// Still arriving: wait for it, in one of few places, one a device.
 		h.ledger.mu.Lock()
 		if h.ledger.asking == nil {
 			h.ledger.asking = make(chan struct{}, maxAsking)
+			h.ledger.waiting = map[string]bool{}
 		}
 		asking := h.ledger.asking
+		already := h.ledger.waiting[c.owner]
+		h.ledger.waiting[c.owner] = true
 		h.ledger.mu.Unlock()
+		if already {
+			fail(w, http.StatusNotFound, "unknown_push", "that push is still arriving: send it again")
+			return
+		}
+		defer func() {
+			h.ledger.mu.Lock()
+			delete(h.ledger.waiting, c.owner)
+			h.ledger.mu.Unlock()
+		}()
 		select {
 		case asking <- struct{}{}:
 			defer func() { <-asking }()

@@ -2,15 +2,20 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	gosync "sync"
 	"testing"
+	"time"
 
 	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
+	"github.com/doorstep-survey/doorstep/server"
 )
 
 // echoingItem is a record whose refusal would repeat what it carries: answers under
@@ -64,4 +69,110 @@ func TestRefusalsDoNotEchoTheRecord(t *testing.T) {
 			t.Errorf("result %d: %s %s, %d bytes of words kept", res.Seq, res.Result, res.Code, size)
 		}
 	}
+}
+
+// held is a request of tok that sends part of its body and then holds the connection
+// open, as a slow or hostile link does; its answer's code arrives on the channel once
+// the body ends (release) or the handler answers without it.
+func held(t *testing.T, h http.Handler, method, path, tok, pushID string) (codes <-chan int, release func()) {
+	t.Helper()
+	pr, pw := io.Pipe()
+	r := httptest.NewRequest(method, path, pr)
+	r.Header.Set("Authorization", "Bearer "+tok)
+	if pushID != "" {
+		r.Header.Set(protocol.PushID, pushID)
+	}
+	ch := make(chan int, 1)
+	go func() {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		pr.CloseWithError(io.ErrClosedPipe)
+		ch <- w.Code
+	}()
+	go pw.Write([]byte(`{"items":[`))
+	var once gosync.Once
+	release = func() { once.Do(func() { pw.CloseWithError(io.ErrUnexpectedEOF) }) }
+	t.Cleanup(release)
+	return ch, release
+}
+
+// TestOneDeviceHoldsFewPlaces: one device token holding slow pushes, and asking again
+// and again about one still arriving, takes a push and a place in line, and one
+// question's place — not every push place (MaxPushing) and every waiting question's,
+// which left another laptop's push waiting for ever and its question answered
+// "unknown", so that it sent its batch again.
+func TestOneDeviceHoldsFewPlaces(t *testing.T) {
+	h, _, tok := attacked(t)
+	tok2 := enrolAnother(t, h, "E002")
+	t.Cleanup(h.Wait) // after the held bodies are released (cleanups run last first)
+	const idA = "a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0"
+	var more []<-chan int
+	for range server.MaxPushing + 5 {
+		ch, _ := held(t, h, http.MethodPost, "/v1/push", tok, idA)
+		more = append(more, ch)
+	}
+	// The refused are answered at once; the others hold on. Wait for the refusals,
+	// not for a time: on a loaded machine each request takes its while.
+	answered := make(chan int, len(more))
+	for _, ch := range more {
+		go func() { answered <- <-ch }()
+	}
+	busyN := 0
+	deadline := time.After(20 * time.Second)
+wait:
+	for busyN < len(more)-2 {
+		select {
+		case c := <-answered:
+			if c != http.StatusServiceUnavailable {
+				break wait
+			}
+			busyN++
+		case <-deadline:
+			break wait
+		}
+	}
+	if busyN < len(more)-2 {
+		t.Errorf("a device sent %d pushes it held open: %d told to come back, want at least %d", len(more), busyN, len(more)-2)
+	}
+	for range 40 {
+		go serve(h, http.MethodGet, "/v1/push/"+idA, tok, nil, false)
+	}
+
+	// Another laptop's push gets a place and its answer, and its question about a
+	// push still arriving waits for it.
+	const idB = "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0"
+	pushB, releaseB := held(t, h, http.MethodPost, "/v1/push", tok2, idB)
+	asked := make(chan int, 1)
+	time.Sleep(100 * time.Millisecond)
+	go func() { asked <- serve(h, http.MethodGet, "/v1/push/"+idB, tok2, nil, false).Code }()
+	select {
+	case c := <-asked:
+		t.Fatalf("another laptop's question about its push still arriving: answered %d at once", c)
+	case c := <-pushB:
+		t.Fatalf("another laptop's push: %d before its body ended", c)
+	case <-time.After(300 * time.Millisecond):
+	}
+	releaseB()
+	select {
+	case c := <-asked:
+		if c != http.StatusOK {
+			t.Errorf("another laptop's question, once its push ended: %d", c)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("another laptop's push never got a place")
+	}
+}
+
+// enrolAnother enrols an enumerator of 新华社区 on the handler's store and is their token.
+func enrolAnother(t *testing.T, h *server.Handler, code string) string {
+	t.Helper()
+	code, err := h.Store.AddEnrolment(context.Background(), protocol.User{Code: code, Name: "王伟", Role: "enumerator", Villages: []string{"新华社区"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _, err := h.Store.Enroll(context.Background(), code, "laptop", nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
 }
