@@ -293,11 +293,11 @@ func held(tx *bolt.Tx, a store.Arrival) (store.Held, error) {
 		h.Roster = row.Village != "" || hasRoster(tx)
 	}
 	if h.Latest == nil {
-		open, same, err := queued(tx, r.ID, r.Revision)
+		open, same, head, err := queued(tx, r.ID, r.Revision)
 		if err != nil {
 			return h, err
 		}
-		h.Queued = open
+		h.Queued, h.QueuedHead = open, head
 		if h.Same == nil {
 			h.Same = same
 		}

@@ -22,21 +22,22 @@ type heldRev struct {
 }
 
 // queued reads what review/ holds of a record: whether a revision of it waits open,
-// and the revision rev if held.
-func queued(tx *bolt.Tx, recordID string, rev uint64) (open bool, same *store.HeldRevision, err error) {
+// the revision rev if held, and the last audit hash of the latest held (keys order by
+// revision).
+func queued(tx *bolt.Tx, recordID string, rev uint64) (open bool, same *store.HeldRevision, head string, err error) {
 	prefix := []byte(recordID + "/")
 	c := tx.Bucket(bktReview).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+8; k, v = c.Next() {
 		var h heldRev
 		if err := json.Unmarshal(v, &h); err != nil {
-			return false, nil, err
+			return false, nil, "", err
 		}
-		open = open || h.Item.Open()
+		open, head = open || h.Item.Open(), h.Head
 		if fromU64(k[len(prefix):]) == rev {
 			same = &store.HeldRevision{Head: h.Head, ServerID: h.Item.ServerID, Received: h.Item.ReceivedAt}
 		}
 	}
-	return open, same, nil
+	return open, same, head, nil
 }
 
 // hold keeps a revision for the district's review, out of the log.

@@ -80,12 +80,16 @@ type batchHeld struct {
 	revoked map[string][]store.RevokedKey  // the keys of the authors' revoked devices
 	queued  map[string]bool                // record id → a revision of it is held open for review
 	held    map[revKey]*store.HeldRevision // revisions held for review
+	latestQ map[string]revKey              // record id → its latest revision held for review
 }
 
 func (h *batchHeld) of(id string, rev uint64, person string) store.Held {
 	held := store.Held{Latest: h.latest[id], Same: h.same[revKey{id, rev}], Keys: h.keys, Users: h.users, Revoked: h.revoked, Roster: h.roster}
 	if held.Latest == nil {
 		held.Queued = h.queued[id]
+		if q, ok := h.latestQ[id]; ok {
+			held.QueuedHead = h.held[q].Head
+		}
 		if held.Same == nil {
 			held.Same = h.held[revKey{id, rev}]
 		}
@@ -96,6 +100,13 @@ func (h *batchHeld) of(id string, rev uint64, person string) store.Held {
 		}
 	}
 	return held
+}
+
+// noteQueued keeps the latest revision of a record held for review.
+func (h *batchHeld) noteQueued(id string, rev uint64) {
+	if q, ok := h.latestQ[id]; !ok || rev > q.rev {
+		h.latestQ[id] = revKey{id, rev}
+	}
 }
 
 func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, checked []int) (*batchHeld, error) {
@@ -114,7 +125,7 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 		}
 	}
 	h := &batchHeld{latest: map[string]*store.HeldLatest{}, same: map[revKey]*store.HeldRevision{}, persons: map[string][]string{},
-		keys: record.Authors{}, village: map[string]string{}, queued: map[string]bool{}, users: map[string]protocol.User{}, revoked: map[string][]store.RevokedKey{}, held: map[revKey]*store.HeldRevision{}}
+		keys: record.Authors{}, village: map[string]string{}, queued: map[string]bool{}, users: map[string]protocol.User{}, revoked: map[string][]store.RevokedKey{}, held: map[revKey]*store.HeldRevision{}, latestQ: map[string]revKey{}}
 	b := &pgx.Batch{}
 	b.Queue(`SELECT u.code, u.data, array_agg(t.signing_key) FROM tokens t JOIN users u ON u.code = t.user_code
 		WHERE t.user_code = ANY($1) AND NOT t.revoked AND t.signing_key IS NOT NULL GROUP BY u.code, u.data`, store.AuthorsOf(items)).
@@ -214,6 +225,7 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 			}
 			h.queued[id] = h.queued[id] || open
 			h.held[revKey{id, uint64(rev)}] = &store.HeldRevision{Head: head, ServerID: it.ServerID, Received: it.ReceivedAt.UTC()}
+			h.noteQueued(id, uint64(rev))
 		}
 		return rows.Err()
 	})
@@ -332,6 +344,7 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 			}
 			held.held[revKey{r.ID, r.Revision}] = &store.HeldRevision{Head: head, ServerID: id, Received: now}
 			held.queued[r.ID] = true
+			held.noteQueued(r.ID, r.Revision)
 			res.ServerID, res.Received = id, now
 			continue
 		}

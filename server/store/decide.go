@@ -103,6 +103,10 @@ type Held struct {
 	// Queued says an earlier revision of the record is held for the district's review
 	// (ForReview): a later one waits with it.
 	Queued bool
+	// QueuedHead is the last audit hash of the record's latest revision held for
+	// review, open or refused, when the log holds none of it ("": none held): a later
+	// revision extends that chain, as one of a record in the log extends Latest's.
+	QueuedHead string
 }
 
 // HeldLatest is the latest stored revision of a record: enough to judge a later chain
@@ -147,12 +151,23 @@ type Decision struct {
 // conflict is a chain that does not extend the one held.
 var conflict = Decision{Result: protocol.Rejected, Code: protocol.ReasonConflict, Reason: record.ErrConflict.Error()}
 
+// extends reports whether the chain passes through the entry hashed head.
+func extends(audit []record.AuditEntry, head string) bool {
+	for _, e := range audit {
+		if e.Hash == head {
+			return true
+		}
+	}
+	return false
+}
+
 // Decide is the exactly-once rule over what is held and what arrives (already through
 // Check):
 //   - the same revision again with the same chain is a duplicate, answered with its
 //     first receipt; with another chain it is a conflict;
 //   - a chain no longer than the held one is stale when it is the held chain's start,
-//     else a conflict; a longer chain must extend the held one, else a conflict;
+//     else a conflict; a longer chain must extend the held one, else a conflict; a
+//     record held for review must extend its latest held revision's chain;
 //   - a record of a form the district does not hold, or whose photos are not all
 //     uploaded, is rejected, to be sent again (Retry): held, not refused;
 //   - anything else is stored, and if it is a record new to the server whose person
@@ -182,6 +197,11 @@ func Decide(held Held, a Arrival) Decision {
 		if audit[have-1].Hash != l.Heads[have-1] {
 			return conflict
 		}
+	}
+	if held.Latest == nil && held.QueuedHead != "" && !extends(audit, held.QueuedHead) {
+		// A held record is in no log, so Latest cannot guard it: another chain under
+		// its id would be held with it, and filed with it when the district accepts.
+		return conflict
 	}
 	if a.UnknownForm {
 		r := a.Item.Revision.Record

@@ -54,6 +54,7 @@ func Run(t *testing.T, b Backend) {
 		{"SignedEntries", testSignedEntries},
 		{"RosterVillageDecides", testRosterVillageDecides},
 		{"ReviewQueue", testReviewQueue},
+		{"HeldRecordNotTakenOver", testHeldRecordNotTakenOver},
 		{"LeaderOfTheTeam", testLeaderOfTheTeam},
 		{"RevokedLaptop", testRevokedLaptop},
 		{"KeyCardKept", testKeyCardKept},
