@@ -32,6 +32,7 @@ import (
 	"github.com/doorstep-survey/doorstep/server/attachments"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
 	"github.com/doorstep-survey/doorstep/server/metrics"
+	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/store"
 	dsync "github.com/doorstep-survey/doorstep/sync"
 )
@@ -49,6 +50,7 @@ func main() {
 type opts struct {
 	data, listen, cert, key, photos string
 	database, config, metrics       string
+	dataKeyFile                     string
 	dev                             bool
 	office                          officeOpts
 	// formsDir and personForm are the district's form files and the form of new
@@ -92,14 +94,18 @@ func (o *opts) openStore() (store.Store, *attachments.Dir, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	sealer, err := o.sealer()
+	if err != nil {
+		return nil, nil, err
+	}
 	if url != "" {
-		st, err := openPostgres(url)
+		st, err := openPostgres(url, sealer)
 		if err != nil {
 			return nil, nil, err
 		}
 		return st, att, nil
 	}
-	st, err := boltstore.Open(o.data, boltstore.Options{Attachments: att})
+	st, err := boltstore.Open(o.data, boltstore.Options{Attachments: att, Sealer: sealer})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -119,6 +125,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	pf := root.PersistentFlags()
 	pf.StringVar(&o.data, "data", "doorstep-server-data", "the server's data folder (its data file, certificate, admin socket)")
 	pf.StringVar(&o.database, "database", "", "a PostgreSQL URL (postgres://user:password@host:5432/dbname) to keep the data in, instead of the bbolt file in --data; also "+EnvDatabase+" or database: in "+ConfigFile)
+	pf.StringVar(&o.dataKeyFile, "data-key-file", "", "the server's data key (doorstep-server keygen makes one), outside --data and readable by the server's user alone; also "+seal.EnvKey+" (the key itself) or data_key_file: in "+ConfigFile)
 	pf.StringVar(&o.config, "config", "", "the server's configuration file (default: "+ConfigFile+" in --data, if there is one)")
 	pf.StringVar(&o.formsDir, "forms-dir", "", "also load the form files in `DIR`, besides the built-in forms")
 	pf.StringVar(&o.personForm, "person-form", "person-2021", "the form of new person records: `ID` or ID@VERSION (its reference date checks the roster's birth dates)")
@@ -129,10 +136,10 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.cert, "tls-cert", "", "the server's certificate (PEM)")
 	f.StringVar(&o.key, "tls-key", "", "the certificate's key (PEM)")
 	f.StringVar(&o.metrics, "metrics-listen", "", "also serve /metrics and /healthz on this address (e.g. 127.0.0.1:9090), for Prometheus on the district's own network; they are always on the admin socket")
-	f.BoolVar(&o.dev, "dev", false, "make a self-signed certificate on first start, and print its fingerprint and an enrolment code for the demo's E001")
+	f.BoolVar(&o.dev, "dev", false, "make a self-signed certificate and a data key ("+DevKeyFile+") in --data on first start, and print the certificate's fingerprint and an enrolment code for the demo's E001")
 	addOfficeFlags(f, &o.office)
 	root.AddCommand(enrollCmd(o, stdout), fingerprintCmd(o, stdout), recordsCmd(o, stdout), revokeCmd(o, stdout), rosterCmd(o, stdout),
-		duplicatesCmd(o, stdout), officeCmd(o, stdout), backupCmd(o, stdout), migrateCmd(o, stdout))
+		duplicatesCmd(o, stdout), officeCmd(o, stdout), backupCmd(o, stdout), migrateCmd(o, stdout), keygenCmd(o, stdout))
 	return root
 }
 

@@ -18,7 +18,7 @@ import (
 // the listings and the export say so; each person counts once with --standing.
 func TestOfficeDuplicates(t *testing.T) {
 	dir := t.TempDir()
-	st, err := boltstore.Open(dir, boltstore.Options{})
+	st, err := boltstore.Open(dir, boltstore.Options{Sealer: testKey(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestOfficeDuplicates(t *testing.T) {
 // bidi controls or its line breaks; the FROM column names user and device.
 func TestRecordsListIsCleaned(t *testing.T) {
 	dir := t.TempDir()
-	st, err := boltstore.Open(dir, boltstore.Options{})
+	st, err := boltstore.Open(dir, boltstore.Options{Sealer: testKey(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/doorstep-survey/doorstep/server/seal"
 )
 
 // Store is the district server's data in one PostgreSQL database.
@@ -47,6 +49,11 @@ type Options struct {
 	// Migrating opens a database that a migration from bbolt has not finished
 	// filling (doorstep-server migrate, to go on with it); a server never does.
 	Migrating bool
+	// Sealer is the server's data key: personal data is sealed under it (seal.go).
+	// nil keeps a plain database plain — for other packages' tests only;
+	// doorstep-server always gives one. A sealed database opened without it, or with
+	// another key, is refused (seal.ErrNoKey, seal.ErrWrongKey).
+	Sealer *seal.Sealer
 }
 
 // Open connects to the database at url, checks that it is doorstep-server's (or

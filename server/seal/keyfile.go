@@ -61,10 +61,16 @@ func KeyFromEnv() (k Key, ok bool, err error) {
 // (a copy or backup of the data folder would carry its own key) or, on Unix, when
 // anyone but its owner may read it.
 func LoadKeyFile(path, dataDir string) (Key, error) {
-	var k Key
 	if inside(path, dataDir) {
-		return k, fmt.Errorf("the data key file %s is inside the data folder %s: keep it elsewhere (e.g. /etc/doorstep/server.key), so that a copy of the data folder is of no use without it", path, dataDir)
+		return Key{}, fmt.Errorf("the data key file %s is inside the data folder %s: keep it elsewhere (e.g. /etc/doorstep/server.key), so that a copy of the data folder is of no use without it", path, dataDir)
 	}
+	return ReadKeyFile(path)
+}
+
+// ReadKeyFile reads the key file at path wherever it is (a development server's key
+// in its own data folder); on Unix it is refused when anyone but its owner may read it.
+func ReadKeyFile(path string) (Key, error) {
+	var k Key
 	fi, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -87,6 +93,9 @@ func LoadKeyFile(path, dataDir string) (Key, error) {
 	}
 	return k, nil
 }
+
+// Inside reports whether path lies in the folder dir: a key file there is refused.
+func Inside(path, dir string) bool { return inside(path, dir) }
 
 // WriteKeyFile makes a new key and writes it to path with mode 0600; an existing file
 // is never overwritten (it may be the only key to a district's data).
