@@ -2,7 +2,6 @@ package pgstore
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -69,7 +68,7 @@ type batchHeld struct {
 	same    map[revKey]*store.HeldRevision
 	persons map[string][]string // person key → record ids
 	keys    record.Authors      // the signing keys of the batch's authors
-	village map[string]string   // subject → the roster's village
+	village map[string]string   // blind subject → the roster's village
 }
 
 func (h *batchHeld) of(id string, rev uint64, person string) store.Held {
@@ -90,11 +89,11 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 		r := items[i].Item.Revision.Record
 		ids = append(ids, r.ID)
 		revIDs, revNums = append(revIDs, r.ID), append(revNums, int64(r.Revision))
-		if pk := personKey(items[i]); pk != "" {
+		if pk := s.personKey(items[i]); pk != "" {
 			persons = append(persons, pk)
 		}
 		if subject := items[i].Item.Case.Subject; subject != "" {
-			subjects = append(subjects, subject)
+			subjects = append(subjects, s.c.blind(subject))
 		}
 	}
 	h := &batchHeld{latest: map[string]*store.HeldLatest{}, same: map[revKey]*store.HeldRevision{}, persons: map[string][]string{},
@@ -173,21 +172,9 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 	return h, nil
 }
 
-// personKey is store.PersonKey as the database keeps it: PostgreSQL's text holds no
-// NUL, so the pair is written as a JSON array.
-func personKey(a store.Arrival) string {
-	subject, form := a.Item.Case.Subject, a.Item.Revision.Record.FormID
-	if store.PersonKey(subject, form) == "" {
-		return ""
-	}
-	data, _ := json.Marshal([2]string{subject, form})
-	return string(data)
-}
-
-func splitPersonKey(pk string) (subject, form string) {
-	var pair [2]string
-	json.Unmarshal([]byte(pk), &pair)
-	return pair[0], pair[1]
+// personKey is an arrival's person as the database keeps it (codec.personKey).
+func (s *Store) personKey(a store.Arrival) string {
+	return s.c.personKey(a.Item.Case.Subject, a.Item.Revision.Record.FormID)
 }
 
 // hasNUL reports whether a field the database keeps as text holds a NUL character
@@ -233,6 +220,7 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		dupMarks   = map[string][]string{} // person key → every record of it
 		reopen     = map[string]bool{}     // person key → a new record joined it
 		dupFirst   = map[string]int64{}
+		dupWho     = map[string][2]string{} // person key → subject, form
 		// PostgreSQL keeps microseconds: a receipt given now reads back the same later.
 		now = s.now().UTC().Truncate(time.Microsecond)
 	)
@@ -240,10 +228,10 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		a := items[i]
 		rev := a.Item.Revision
 		r := rev.Record
-		pk := personKey(a)
+		pk := s.personKey(a)
 		h := held.of(r.ID, r.Revision, pk)
 		if r.Village == "" {
-			h.RosterVillage = held.village[a.Item.Case.Subject]
+			h.RosterVillage = held.village[s.c.blind(a.Item.Case.Subject)]
 		}
 		if from.Office {
 			h.Office = from.User.Code
@@ -269,9 +257,9 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 			revRows[j][3] = false
 		}
 		latestIdx[r.ID] = len(revRows)
-		revRows = append(revRows, []any{int64(seq), r.ID, int64(r.Revision), true, serverID, a.Item.Case.Subject,
-			a.Item.Case.Name, a.Item.Case.Village, r.FormID, r.Enumerator, from.User.Code, from.Device, string(r.Status),
-			photos, head, now, packed[i]})
+		revRows = append(revRows, []any{int64(seq), r.ID, int64(r.Revision), true, serverID, s.c.blind(a.Item.Case.Subject),
+			s.c.sealWho(seq, a.Item.Case.Subject, a.Item.Case.Name), a.Item.Case.Village, r.FormID, r.Enumerator, from.User.Code,
+			from.Device, string(r.Status), photos, head, now, s.c.seal(colRevisionData, seqKey(seq), packed[i])})
 		heads := record.Heads(rev.Audit)
 		isNew := held.latest[r.ID] == nil
 		held.latest[r.ID] = &store.HeldLatest{Revision: r.Revision, Heads: heads}
@@ -285,6 +273,7 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		records[r.ID] = &recordState{revision: r.Revision, heads: heads, person: pk}
 		if len(d.DuplicateOf) > 0 {
 			dupMarks[pk] = append(append([]string(nil), d.DuplicateOf...), r.ID)
+			dupWho[pk] = [2]string{a.Item.Case.Subject, r.FormID}
 			reopen[pk] = reopen[pk] || isNew
 			if _, ok := dupFirst[pk]; !ok {
 				dupFirst[pk] = int64(seq)
@@ -302,7 +291,7 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		return fmt.Errorf("store revisions: %w", err)
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"revisions"}, []string{"seq", "record_id", "revision", "latest", "server_id",
-		"subject", "name", "village", "form_id", "enumerator", "from_user", "device", "status", "photos", "head", "received", "data"},
+		"subject_blind", "person", "village", "form_id", "enumerator", "from_user", "device", "status", "photos", "head", "received", "data"},
 		pgx.CopyFromRows(revRows)); err != nil {
 		return fmt.Errorf("store revisions: %w", err)
 	}
@@ -314,15 +303,16 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 			id, int64(rs.revision), rs.heads, nullable(rs.person))
 	}
 	for pk, ids := range dupMarks {
-		subject, form := splitPersonKey(pk)
+		subject := s.c.seal(colDupSubject, []byte(pk), []byte(dupWho[pk][0]))
+		form := dupWho[pk][1]
 		b.Queue(`UPDATE records SET duplicate = true WHERE record_id = ANY($1)`, ids)
 		if reopen[pk] {
 			// A new record of a person the district had decided on: decide again.
-			b.Queue(`INSERT INTO duplicates (person_key, subject, form_id, found) VALUES ($1, $2, $3, $4)
+			b.Queue(`INSERT INTO duplicates (person_key, subject_sealed, form_id, found) VALUES ($1, $2, $3, $4)
 				ON CONFLICT (person_key) DO UPDATE SET kept = '', resolved_by = '', resolved_at = NULL`,
 				pk, subject, form, dupFirst[pk])
 		} else {
-			b.Queue(`INSERT INTO duplicates (person_key, subject, form_id, found) VALUES ($1, $2, $3, $4)
+			b.Queue(`INSERT INTO duplicates (person_key, subject_sealed, form_id, found) VALUES ($1, $2, $3, $4)
 				ON CONFLICT (person_key) DO NOTHING`, pk, subject, form, dupFirst[pk])
 		}
 	}

@@ -36,6 +36,7 @@ type Store struct {
 	serverID string
 	epoch    string
 	now      func() time.Time
+	c        codec
 }
 
 // Options shape a Store; the zero value is the production one.
@@ -79,7 +80,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("PostgreSQL %s: %w", where, err)
 	}
-	s := &Store{pool: pool, where: where, now: opts.Now}
+	s := &Store{pool: pool, where: where, now: opts.Now, c: codec{opts.Sealer}}
 	if err := s.open(ctx, opts); err != nil {
 		pool.Close()
 		return nil, err
@@ -117,6 +118,9 @@ func (s *Store) open(ctx context.Context, opts Options) error {
 	}
 	if migrating && !opts.Migrating {
 		return fmt.Errorf("PostgreSQL %s: %w", s.where, ErrMigrating)
+	}
+	if err := s.checkKey(ctx); err != nil {
+		return fmt.Errorf("PostgreSQL %s: %w", s.where, err)
 	}
 	return nil
 }
