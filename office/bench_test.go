@@ -14,9 +14,9 @@ import (
 
 	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // bigDistrict is a server store with a roster of 30 000 cases and 20 000 person records
@@ -51,7 +51,7 @@ func big(b *testing.B) *fixture {
 			bigDistrict.err = err
 			return
 		}
-		all := dsync.User{Code: "BENCH", Name: "bench", Role: "leader", Villages: []string{"*"}}
+		all := protocol.User{Code: "BENCH", Name: "bench", Role: "leader", Villages: []string{"*"}}
 		keys := map[string]ed25519.PrivateKey{}
 		for _, s := range []*localstore.Session{f.laptop, f.leader} {
 			k, err := s.BundleKeys()
@@ -61,11 +61,11 @@ func big(b *testing.B) *fixture {
 			}
 			keys[k.Code] = k.Signing
 		}
-		var batch []dsync.PushItem
+		var batch []protocol.PushItem
 		for i := range 20_000 {
 			row := d.Rows[(i*7)%len(d.Rows)] // 7 and 30 000 are coprime: 20 000 distinct persons
 			rev := clone(templates[i%len(templates)], fmt.Sprintf("bench-%06d", i), row.Key(), keys)
-			batch = append(batch, dsync.PushItem{Seq: uint64(i), Revision: rev, Case: dsync.Case{Subject: row.Key(), Name: row.Name, Village: row.Village}})
+			batch = append(batch, protocol.PushItem{Seq: uint64(i), Revision: rev, Case: protocol.Case{Subject: row.Key(), Name: row.Name, Village: row.Village}})
 			if len(batch) == 500 || i == 19_999 {
 				results, err := f.store.PutBatch(context.Background(), store.Caller{User: all, Device: "bench"}, server.Arrivals(batch, f.att))
 				if err != nil {
@@ -73,7 +73,7 @@ func big(b *testing.B) *fixture {
 					return
 				}
 				for _, res := range results {
-					if res.Result != dsync.Stored {
+					if res.Result != protocol.Stored {
 						bigDistrict.err = fmt.Errorf("bench record %s: %s %s", res.RecordID, res.Result, res.Reason)
 						return
 					}

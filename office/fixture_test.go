@@ -18,9 +18,11 @@ import (
 	"time"
 
 	"github.com/doorstep-survey/doorstep/demo"
+	"github.com/doorstep-survey/doorstep/demo/seed"
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/localstore/localstoretest"
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/attachments"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
@@ -102,16 +104,16 @@ func newFixture(t testing.TB, o fixtureOpts) *fixture {
 	t.Helper()
 	f := &fixture{t: t, dir: t.TempDir(), clock: &clock{t: time.Now().UTC().Truncate(time.Second)}}
 	db := localstoretest.Open(t)
-	rep, err := demo.Seed(db, demo.SeedOptions{Options: demo.Options{Seed: 7, Cases: o.cases, Villages: 4}, Form: personForm, Completed: o.completed})
+	rep, err := seed.Fill(db, seed.Options{Options: demo.Options{Seed: 7, Cases: o.cases, Villages: 4}, Form: personForm, Completed: o.completed})
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.district = rep.District
 	f.town, f.otherTown = rep.District.Towns[0], rep.District.Towns[1]
-	if f.laptop, err = db.Unlock("E001", demo.DemoPassphrase); err != nil {
+	if f.laptop, err = db.Unlock("E001", seed.Passphrase); err != nil {
 		t.Fatal(err)
 	}
-	if f.leader, err = db.Unlock("L001", demo.DemoPassphrase); err != nil {
+	if f.leader, err = db.Unlock("L001", seed.Passphrase); err != nil {
 		t.Fatal(err)
 	}
 	recs, _ := f.leader.Records()
@@ -165,7 +167,7 @@ func newFixture(t testing.TB, o fixtureOpts) *fixture {
 	// first: the leader carries E001's entries, signed by the key E001 enrolled.
 	f.syncer = f.enrol(f.laptop, "test laptop")
 	if approved > 0 {
-		ls := f.enrolAs(f.leader, "test laptop", dsync.User{Code: "L001", Name: "王建军", Role: "leader", Villages: villages})
+		ls := f.enrolAs(f.leader, "test laptop", protocol.User{Code: "L001", Name: "王建军", Role: "leader", Villages: villages})
 		if rep, err := ls.Round(context.Background()); err != nil || rep.Rejected > 0 {
 			t.Fatalf("the leader's round: %+v %v", rep, err)
 		}
@@ -197,11 +199,11 @@ func (f *fixture) enrol(s *localstore.Session, device string) *dsync.Syncer {
 	for i, v := range f.district.Villages {
 		villages[i] = v.Name
 	}
-	return f.enrolAs(s, device, dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: villages})
+	return f.enrolAs(s, device, protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: villages})
 }
 
 // enrolAs enrols a laptop's session as the user u, and returns its syncer.
-func (f *fixture) enrolAs(s *localstore.Session, device string, u dsync.User) *dsync.Syncer {
+func (f *fixture) enrolAs(s *localstore.Session, device string, u protocol.User) *dsync.Syncer {
 	f.t.Helper()
 	code, err := f.store.AddEnrolment(context.Background(), u)
 	if err != nil {
@@ -216,7 +218,7 @@ func (f *fixture) enrolAs(s *localstore.Session, device string, u dsync.User) *d
 		f.t.Fatal(err)
 	}
 	card := keys.Card()
-	resp, err := c.EnrollUser(context.Background(), dsync.EnrollRequest{Code: code, Device: device,
+	resp, err := c.EnrollUser(context.Background(), protocol.EnrollRequest{Code: code, Device: device,
 		SigningKey: base64.StdEncoding.EncodeToString(card.Verify), Card: card.String()})
 	if err != nil {
 		f.t.Fatal(err)
@@ -235,10 +237,10 @@ func (f *fixture) enrolAs(s *localstore.Session, device string, u dsync.User) *d
 func (f *fixture) secondLaptop(cases, k int) *dsync.Syncer {
 	f.t.Helper()
 	db := localstoretest.Open(f.t)
-	if _, err := demo.Seed(db, demo.SeedOptions{Options: demo.Options{Seed: 7, Cases: cases, Villages: 4}, Form: personForm, Completed: k}); err != nil {
+	if _, err := seed.Fill(db, seed.Options{Options: demo.Options{Seed: 7, Cases: cases, Villages: 4}, Form: personForm, Completed: k}); err != nil {
 		f.t.Fatal(err)
 	}
-	s, err := db.Unlock("E001", demo.DemoPassphrase)
+	s, err := db.Unlock("E001", seed.Passphrase)
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/doorstep-survey/doorstep/forms"
-	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/protocol"
+	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/survey"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // Town is a town or street (乡镇/街道). Roster files name it in a column; where a file
@@ -53,17 +53,17 @@ type recRow struct {
 	id, subject, formID, formVersion string
 	village                          string // a village form's village
 	enumerator                       string
-	status                           localstore.Status
+	status                           record.Status
 	method, outcome                  int
 	outcomeNote                      string
 	completed                        time.Time
 	errors, warnings                 int // errors and missing answers; warnings confirmed with a note
 	head                             string
 	seq                              uint64
-	photos                           []localstore.Attachment
+	photos                           []record.Attachment
 	// slim is the record without answers or audit chain, for the reports that count
 	// and list; the signatures that held on the full record are kept, rebound to it.
-	slim *localstore.Record
+	slim *record.Record
 }
 
 // done is a record the enumerator has completed (and the leader may have approved).
@@ -153,7 +153,7 @@ func (ix *index) putRow(r roster.Row) {
 	c.row, c.town = r, townOf(r)
 }
 
-func (ix *index) putRevision(seq uint64, rev *localstore.Revision) {
+func (ix *index) putRevision(seq uint64, rev *record.Revision) {
 	r := &rev.Record
 	rr := &recRow{id: r.ID, subject: r.Subject, formID: r.FormID, formVersion: r.FormVersion, village: r.Village,
 		enumerator: r.Enumerator, status: r.Status, method: r.Method, outcome: r.Outcome, outcomeNote: r.OutcomeNote,
@@ -175,7 +175,7 @@ func (ix *index) putRevision(seq uint64, rev *localstore.Revision) {
 	// The signatures that hold on the full record (record.SignedBy's rule, the latest
 	// of each role whose content hash is the record's), with the full record hashed once.
 	full, hash := r.ContentHash(), slim.ContentHash()
-	seen := map[localstore.SignerRole]bool{}
+	seen := map[record.SignerRole]bool{}
 	for i := len(r.Signatures) - 1; i >= 0; i-- {
 		sig := r.Signatures[i]
 		if sig.ContentHash != full || seen[sig.Role] {
@@ -210,7 +210,7 @@ func (ix *index) putRevision(seq uint64, rev *localstore.Revision) {
 
 // withdraw takes a record the district withdrew off its case: the other record of the
 // person stands for it (a duplicate interview resolved).
-func (ix *index) withdraw(w dsync.Withdrawal) {
+func (ix *index) withdraw(w protocol.Withdrawal) {
 	ix.withdrawn[w.RecordID] = true
 	c := ix.cases[w.Subject]
 	if c == nil {

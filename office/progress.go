@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/survey"
 )
 
@@ -64,11 +64,11 @@ func (t *tally) add(c *caseRow, j *journal, roster bool) {
 		t.Warned++
 	}
 	switch {
-	case r.status == localstore.StatusReturned:
+	case r.status == record.StatusReturned:
 		t.Returned++
 	case townApproved(j, r):
 		t.Final++
-	case r.status == localstore.StatusApproved:
+	case r.status == record.StatusApproved:
 		t.Waiting++
 	default:
 		t.WithLeader++

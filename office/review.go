@@ -12,10 +12,10 @@ import (
 	"time"
 
 	"github.com/doorstep-survey/doorstep/forms"
-	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/protocol"
+	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/survey"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // reviewState is where a record stands for the town: with the leader (completed),
@@ -23,11 +23,11 @@ import (
 // it as it stands).
 func (h *Handler) reviewState(r *recRow) string {
 	switch {
-	case r.status == localstore.StatusReturned:
+	case r.status == record.StatusReturned:
 		return "returned"
 	case townApproved(h.journal, r):
 		return "final"
-	case r.status == localstore.StatusApproved:
+	case r.status == record.StatusApproved:
 		return "waiting"
 	default:
 		return "withleader"
@@ -136,16 +136,16 @@ type reviewRecordData struct {
 	ReadBack                                    []readSection
 	Findings                                    []finding
 	Notes                                       []finding
-	Comments                                    []localstore.Comment
+	Comments                                    []record.Comment
 	Questions                                   []forms.ReadBackLine
-	Photos                                      []localstore.Attachment
+	Photos                                      []record.Attachment
 	CanApprove, CanReturn                       bool
 	Error                                       string
 }
 
 // record finds a record the account may see, read in full; ok is false (and a 404
 // sent) for a record that does not exist or is in another town.
-func (h *Handler) record(c *call, id string) (*caseRow, localstore.Revision, bool) {
+func (h *Handler) record(c *call, id string) (*caseRow, record.Revision, bool) {
 	h.ix.mu.RLock()
 	cr := h.ix.caseOfRecord(c.acc, id)
 	var ref RecordRef
@@ -156,13 +156,13 @@ func (h *Handler) record(c *call, id string) (*caseRow, localstore.Revision, boo
 	h.ix.mu.RUnlock()
 	if cr == nil {
 		h.notFound(c)
-		return nil, localstore.Revision{}, false
+		return nil, record.Revision{}, false
 	}
 	rev, err := h.o.Source.Revision(ref)
 	if err != nil {
 		h.o.Log.Error("office: read record", "record", id, "err", err)
 		h.fail(c, http.StatusInternalServerError, "err.server")
-		return nil, localstore.Revision{}, false
+		return nil, record.Revision{}, false
 	}
 	return &cp, rev, true
 }
@@ -177,12 +177,12 @@ func (h *Handler) reviewRecord(c *call) {
 	h.showRecord(c, http.StatusOK, cr, rev, "")
 }
 
-func (h *Handler) showRecord(c *call, status int, cr *caseRow, rev localstore.Revision, errMsg string) {
+func (h *Handler) showRecord(c *call, status int, cr *caseRow, rev record.Revision, errMsg string) {
 	r := rev.Record
 	d := reviewRecordData{ID: r.ID, Name: cr.row.Name, Number: h.number(c, cr.row.Key()), Town: cr.town.Name, Village: cr.row.Village,
 		Enumerator: r.Enumerator, Method: methodLabel(c.lang, r.Method), Outcome: outcomeLabel(c.lang, r.Outcome),
 		OutcomeNote: r.OutcomeNote, Status: string(r.Status), Comments: r.Comments, Photos: r.Photos, Error: errMsg,
-		LeaderApproved: r.Status == localstore.StatusApproved}
+		LeaderApproved: r.Status == record.StatusApproved}
 	if !r.CompletedAt.IsZero() {
 		d.Completed = r.CompletedAt.In(h.o.Location).Format("2006-01-02 15:04")
 	}
@@ -191,7 +191,7 @@ func (h *Handler) showRecord(c *call, status int, cr *caseRow, rev localstore.Re
 	if a, ok := h.journal.approvalOf(r.ID); ok && a.Head == r.AuditHead {
 		d.TownApproval = fmt.Sprintf(text(c.lang, "town.approved"), a.By, a.At.In(h.o.Location).Format("2006-01-02 15:04"))
 	}
-	d.CanApprove = r.Status == localstore.StatusApproved && d.TownApproval == ""
+	d.CanApprove = r.Status == record.StatusApproved && d.TownApproval == ""
 	d.CanReturn = r.Status.Locked()
 	unmasked := c.sess.numbers && c.acc.SeeNumbers
 	if r.Outcome == survey.OutcomeInterviewed {
@@ -259,7 +259,7 @@ func (h *Handler) decide(c *call) {
 	r := rev.Record
 	switch c.r.FormValue("action") {
 	case "approve":
-		if r.Status != localstore.StatusApproved {
+		if r.Status != record.StatusApproved {
 			h.showRecord(c, http.StatusConflict, cr, rev, fmt.Sprintf(text(c.lang, "err.decision"), r.Status))
 			return
 		}
@@ -284,9 +284,9 @@ func (h *Handler) decide(c *call) {
 				question = ""
 			}
 		}
-		next, err := returned(rev, "office:"+c.acc.User, h.o.Now(), localstore.Comment{Question: question, Text: comment})
+		next, err := returned(rev, "office:"+c.acc.User, h.o.Now(), record.Comment{Question: question, Text: comment})
 		if err == nil {
-			err = h.o.Source.PutOffice("office:"+c.acc.User, next, dsync.Case{Subject: cr.row.Key(), Name: cr.row.Name, Village: cr.row.Village})
+			err = h.o.Source.PutOffice("office:"+c.acc.User, next, protocol.Case{Subject: cr.row.Key(), Name: cr.row.Name, Village: cr.row.Village})
 		}
 		if err != nil {
 			h.o.Log.Error("office: return", "record", id, "err", err)
@@ -303,27 +303,27 @@ func (h *Handler) decide(c *call) {
 // returned is the revision after an office return: the leader's Return (localstore)
 // done on the server's copy — the comments added, the status returned, the read-back
 // to be done again — with its audit entry chained to the record's.
-func returned(rev localstore.Revision, by string, now time.Time, comments ...localstore.Comment) (localstore.Revision, error) {
+func returned(rev record.Revision, by string, now time.Time, comments ...record.Comment) (record.Revision, error) {
 	r := rev.Record
 	now = now.UTC()
 	for i := range comments {
 		comments[i].By, comments[i].At = by, now
 	}
 	r.Comments = append(slices.Clone(r.Comments), comments...)
-	r.Status = localstore.StatusReturned
+	r.Status = record.StatusReturned
 	r.Confirmed = nil
 	r.Receipts = nil
 	data, err := json.Marshal(comments)
 	if err != nil {
 		return rev, err
 	}
-	audit := append(slices.Clone(rev.Audit), localstore.AuditEntry{Seq: r.AuditLen + 1, User: by, At: now,
-		Action: localstore.ActionReturn, New: data})
-	localstore.Relink(audit)
+	audit := append(slices.Clone(rev.Audit), record.AuditEntry{Seq: r.AuditLen + 1, User: by, At: now,
+		Action: record.ActionReturn, New: data})
+	record.Relink(audit)
 	r.AuditLen, r.AuditHead = uint64(len(audit)), audit[len(audit)-1].Hash
 	r.Revision++
 	r.UpdatedAt = now
-	return localstore.Revision{Record: r, Audit: audit}, nil
+	return record.Revision{Record: r, Audit: audit}, nil
 }
 
 // photo serves a photo a record the account may see names.
@@ -331,7 +331,7 @@ func (h *Handler) photo(c *call) {
 	id, hash := c.r.PathValue("id"), c.r.PathValue("hash")
 	h.ix.mu.RLock()
 	cr := h.ix.caseOfRecord(c.acc, id)
-	var att *localstore.Attachment
+	var att *record.Attachment
 	if cr != nil {
 		for _, p := range cr.rec.photos {
 			if p.Hash == hash {

@@ -10,8 +10,8 @@ import (
 
 	qrcode "github.com/skip2/go-qrcode"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/roster"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 type rosterData struct {
@@ -108,7 +108,7 @@ func (h *Handler) enrol(c *call) {
 		h.notFound(c)
 		return
 	}
-	u := dsync.User{Code: strings.TrimSpace(c.r.FormValue("user")), Name: strings.TrimSpace(c.r.FormValue("name")),
+	u := protocol.User{Code: strings.TrimSpace(c.r.FormValue("user")), Name: strings.TrimSpace(c.r.FormValue("name")),
 		Role: c.r.FormValue("role"), Team: strings.TrimSpace(c.r.FormValue("team"))}
 	for _, v := range strings.FieldsFunc(c.r.FormValue("villages"), func(r rune) bool { return r == ',' || r == '，' || r == '、' }) {
 		if v = strings.TrimSpace(v); v != "" {

@@ -3,10 +3,10 @@ package office
 import (
 	"io"
 
-	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/protocol"
+	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // Source is what the console needs of the server's storage, whichever backend holds it.
@@ -17,14 +17,14 @@ type Source interface {
 	// names the database: when it changes, every cursor before it is void.
 	Changes(cursor uint64, limit int) (Changes, error)
 	// Revision reads a record's latest revision in full.
-	Revision(ref RecordRef) (localstore.Revision, error)
+	Revision(ref RecordRef) (record.Revision, error)
 	// PutOffice stores an office decision (a town's return) as the record's next
 	// revision, authored by the office user code, for the laptops to pull.
-	PutOffice(officeUser string, rev localstore.Revision, c dsync.Case) error
+	PutOffice(officeUser string, rev record.Revision, c protocol.Case) error
 	// ImportRoster keeps the district's roster and hands its changes to the laptops.
 	ImportRoster(rows []roster.Row, by, file string) (store.RosterImport, error)
 	// AddEnrolment makes a one-time enrolment code for a laptop user.
-	AddEnrolment(u dsync.User) (string, error)
+	AddEnrolment(u protocol.User) (string, error)
 	// Revoke revokes every device token of a laptop user.
 	Revoke(user string) (int, error)
 	// Users lists the enrolled laptop users and their devices.
@@ -49,8 +49,8 @@ type Changes struct {
 type Change struct {
 	Seq       uint64 // where the log has it, when the backend says (else 0)
 	Roster    *roster.Row
-	Revision  *localstore.Revision
-	Withdrawn *dsync.Withdrawal
+	Revision  *record.Revision
+	Withdrawn *protocol.Withdrawal
 }
 
 // RecordRef names a record's latest revision the ways a backend may look it up: by id,

@@ -7,12 +7,12 @@ import (
 	"io"
 	"time"
 
-	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/protocol"
+	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/attachments"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // StoreSource is the Source of a server store, bbolt or PostgreSQL. It reads the log
@@ -24,7 +24,7 @@ type StoreSource struct {
 
 // officeReader pulls everything: all villages, a leader's view, and a code no laptop
 // pushes with.
-var officeReader = dsync.User{Code: "\x00office", Role: "leader", Villages: []string{"*"}}
+var officeReader = protocol.User{Code: "\x00office", Role: "leader", Villages: []string{"*"}}
 
 // timeout bounds each call to the store: a page never hangs on a stuck database.
 const timeout = 30 * time.Second
@@ -58,13 +58,13 @@ func (s StoreSource) Changes(cursor uint64, limit int) (Changes, error) {
 
 // Revision implements Source: the person's records are read through the store's index
 // of subjects, and the one asked for is kept.
-func (s StoreSource) Revision(ref RecordRef) (localstore.Revision, error) {
+func (s StoreSource) Revision(ref RecordRef) (record.Revision, error) {
 	if ref.Subject == "" {
-		return localstore.Revision{}, fmt.Errorf("record %s: %w", ref.ID, localstore.ErrNotFound)
+		return record.Revision{}, fmt.Errorf("record %s: %w", ref.ID, store.ErrNotFound)
 	}
 	c, cancel := ctx()
 	defer cancel()
-	var out *localstore.Revision
+	var out *record.Revision
 	err := s.Store.Export(c, store.RecordFilter{Subject: ref.Subject}, func(st store.StoredRevision) error {
 		if st.Revision.Record.ID == ref.ID {
 			rev := st.Revision
@@ -73,25 +73,25 @@ func (s StoreSource) Revision(ref RecordRef) (localstore.Revision, error) {
 		return nil
 	})
 	if err != nil {
-		return localstore.Revision{}, err
+		return record.Revision{}, err
 	}
 	if out == nil {
-		return localstore.Revision{}, fmt.Errorf("record %s: %w", ref.ID, localstore.ErrNotFound)
+		return record.Revision{}, fmt.Errorf("record %s: %w", ref.ID, store.ErrNotFound)
 	}
 	return *out, nil
 }
 
 // PutOffice implements Source: the revision goes through the same checks as a laptop's.
-func (s StoreSource) PutOffice(officeUser string, rev localstore.Revision, cs dsync.Case) error {
+func (s StoreSource) PutOffice(officeUser string, rev record.Revision, cs protocol.Case) error {
 	c, cancel := ctx()
 	defer cancel()
-	u := dsync.User{Code: officeUser, Name: officeUser, Role: "leader", Villages: []string{"*"}}
-	items := []dsync.PushItem{{Revision: rev, Case: cs}}
+	u := protocol.User{Code: officeUser, Name: officeUser, Role: "leader", Villages: []string{"*"}}
+	items := []protocol.PushItem{{Revision: rev, Case: cs}}
 	res, err := s.Store.PutBatch(c, store.Caller{User: u, Device: "office console", Office: true}, server.Arrivals(items, s.Attachments))
 	if err != nil {
 		return err
 	}
-	if len(res) != 1 || res[0].Result != dsync.Stored {
+	if len(res) != 1 || res[0].Result != protocol.Stored {
 		return fmt.Errorf("the server did not store the decision: %+v", res)
 	}
 	return nil
@@ -105,7 +105,7 @@ func (s StoreSource) ImportRoster(rows []roster.Row, by, file string) (store.Ros
 }
 
 // AddEnrolment implements Source.
-func (s StoreSource) AddEnrolment(u dsync.User) (string, error) {
+func (s StoreSource) AddEnrolment(u protocol.User) (string, error) {
 	c, cancel := ctx()
 	defer cancel()
 	return s.Store.AddEnrolment(c, u)

@@ -3,7 +3,7 @@ package report
 import (
 	"time"
 
-	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/survey"
 )
 
@@ -63,7 +63,7 @@ func codes(list []survey.Code) []int {
 }
 
 // Surveyed is survey.Surveyed, the one definition of a surveyed case.
-func Surveyed(r *localstore.Record, asOf time.Time) bool { return survey.Surveyed(r, asOf) }
+func Surveyed(r *record.Record, asOf time.Time) bool { return survey.Surveyed(r, asOf) }
 
 // Counts are a group of cases counted the one way every report counts them.
 type Counts struct {
@@ -110,7 +110,7 @@ func (k *Counts) NotSurveyed() int { return k.Roster - k.Surveyed }
 func (k *Counts) HomeVisits() int { return k.Method[survey.HomeVisit] }
 
 // Interviews are the cases surveyed with the form filled in (正常调查).
-func (k *Counts) Interviews() int { return k.Outcome[localstore.OutcomeInterviewed] }
+func (k *Counts) Interviews() int { return k.Outcome[record.OutcomeInterviewed] }
 
 // OtherOutcomes are the cases surveyed without an interview.
 func (k *Counts) OtherOutcomes() int { return k.Surveyed - k.Interviews() }

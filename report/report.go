@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/doorstep-survey/doorstep/forms"
-	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/roster"
 )
 
@@ -47,7 +47,7 @@ const (
 // Case is a roster case with its person-form record, nil before it is started.
 type Case struct {
 	Row    roster.Row
-	Record *localstore.Record
+	Record *record.Record
 }
 
 // Input is what every report is made from.
@@ -119,11 +119,20 @@ func (in Input) userName(code string) string {
 	return code
 }
 
-// Assemble joins what a session reads — the roster's cases in roster order, the records,
-// the users — into a report's input: each case with its person record, of whichever form
-// and year (the latest changed, should a case have two), each read with its own form.
-func Assemble(reg *forms.Registry, cases []localstore.Case, records []*localstore.Record, users []localstore.User) Input {
-	byCase := map[string]*localstore.Record{}
+// Listed is a roster case as a store lists it: the id its person's record names
+// (record.Record.CaseID) and the roster's row.
+type Listed struct {
+	ID  string
+	Row roster.Row
+}
+
+// Assemble joins what a store reads — the roster's cases in roster order, the records,
+// the users' names by code — into a report's input: each case with its person record,
+// of whichever form and year (the latest changed, should a case have two), each read
+// with its own form. It takes the shared record types, not a store's, so the district
+// server's reports link no laptop store.
+func Assemble(reg *forms.Registry, cases []Listed, records []*record.Record, users map[string]string) Input {
+	byCase := map[string]*record.Record{}
 	for _, r := range records {
 		if r.CaseID == "" || r.Village != "" {
 			continue
@@ -136,8 +145,8 @@ func Assemble(reg *forms.Registry, cases []localstore.Case, records []*localstor
 	for _, c := range cases {
 		in.Cases = append(in.Cases, Case{Row: c.Row, Record: byCase[c.ID]})
 	}
-	for _, u := range users {
-		in.Users[u.Code] = u.Name
+	for code, name := range users {
+		in.Users[code] = name
 	}
 	return in
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/doorstep-survey/doorstep/demo"
+	"github.com/doorstep-survey/doorstep/demo/seed"
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/localstore"
@@ -22,10 +23,10 @@ import (
 func demoInput(t testing.TB, n, k int) Input {
 	t.Helper()
 	db := localstoretest.Open(t)
-	if _, err := demo.Seed(db, demo.SeedOptions{Form: formstest.Person2021(t), Options: demo.Options{Seed: 3, Cases: n, Villages: 3}, Completed: k}); err != nil {
+	if _, err := seed.Fill(db, seed.Options{Form: formstest.Person2021(t), Options: demo.Options{Seed: 3, Cases: n, Villages: 3}, Completed: k}); err != nil {
 		t.Fatal(err)
 	}
-	s, err := db.Unlock(demo.DemoLeader.Code, demo.DemoPassphrase)
+	s, err := db.Unlock(seed.Leader.Code, seed.Passphrase)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +35,15 @@ func demoInput(t testing.TB, n, k int) Input {
 	users, _ := s.Users()
 	f := formstest.Person2021(t)
 	reg, _ := forms.NewRegistry(f)
-	in := Assemble(reg, cases, records, users)
+	listed := make([]Listed, len(cases))
+	for i, c := range cases {
+		listed[i] = Listed{ID: c.ID, Row: c.Row}
+	}
+	names := map[string]string{}
+	for _, u := range users {
+		names[u.Code] = u.Name
+	}
+	in := Assemble(reg, listed, records, names)
 	in.Unit, in.AsOf = "马集镇残联", time.Now()
 	return in
 }

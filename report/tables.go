@@ -5,7 +5,7 @@ import (
 	"sort"
 
 	"github.com/doorstep-survey/doorstep/forms"
-	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/survey"
 )
@@ -22,7 +22,7 @@ func validationTable(in Input) *table {
 	n := 0
 	for _, c := range in.cases() {
 		r := c.Record
-		if r == nil || r.Outcome != localstore.OutcomeInterviewed || r.Status == localstore.StatusDraft && len(r.Answers) == 0 {
+		if r == nil || r.Outcome != record.OutcomeInterviewed || r.Status == record.StatusDraft && len(r.Answers) == 0 {
 			continue
 		}
 		rd, err := survey.Read(in.Forms, r, survey.About{Row: c.Row})
@@ -272,11 +272,11 @@ func subtitle(in Input) string {
 	return s + "　截至：" + in.AsOf.Format("2006年1月2日")
 }
 
-func statusName(s localstore.Status) string {
-	return map[localstore.Status]string{
-		localstore.StatusDraft: "填写中", localstore.StatusReadBack: "已宣读", localstore.StatusSigned: "已签字",
-		localstore.StatusCompleted: "已完成", localstore.StatusSubmitted: "已上报", localstore.StatusApproved: "已审核",
-		localstore.StatusReturned: "已退回",
+func statusName(s record.Status) string {
+	return map[record.Status]string{
+		record.StatusDraft: "填写中", record.StatusReadBack: "已宣读", record.StatusSigned: "已签字",
+		record.StatusCompleted: "已完成", record.StatusSubmitted: "已上报", record.StatusApproved: "已审核",
+		record.StatusReturned: "已退回",
 	}[s]
 }
 

@@ -15,9 +15,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // AdminSocket is the running server's admin socket in its data folder (0600): the
@@ -27,7 +27,7 @@ const AdminSocket = "admin.sock"
 // Office is what the district office's commands do. A store.Store is one (the data
 // opened directly); so is the admin socket's client (the data held by a running server).
 type Office interface {
-	AddEnrolment(ctx context.Context, u dsync.User) (string, error)
+	AddEnrolment(ctx context.Context, u protocol.User) (string, error)
 	Revoke(ctx context.Context, user string) (int, error)
 	Users(ctx context.Context) ([]store.UserRow, error)
 	Records(ctx context.Context, f store.RecordFilter) ([]store.RecordRow, string, error)
@@ -62,7 +62,7 @@ func AdminHandler(o Office) http.Handler {
 		return true
 	}
 	mux.HandleFunc("POST /enroll", func(w http.ResponseWriter, r *http.Request) {
-		var u dsync.User
+		var u protocol.User
 		if body(w, r, &u) {
 			code, err := o.AddEnrolment(r.Context(), u)
 			reply(w, code, err)
@@ -176,7 +176,7 @@ func (a adminClient) call(ctx context.Context, method, path string, body, out an
 	return json.NewDecoder(resp.Body).Decode(out)
 }
 
-func (a adminClient) AddEnrolment(ctx context.Context, u dsync.User) (code string, err error) {
+func (a adminClient) AddEnrolment(ctx context.Context, u protocol.User) (code string, err error) {
 	err = a.call(ctx, http.MethodPost, "/enroll", u, &code)
 	return code, err
 }

@@ -19,10 +19,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/attachments"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // attacked is a handler on a fresh store, its log in buf, and a leader's token.
@@ -39,7 +39,7 @@ func attacked(t *testing.T) (*server.Handler, *bytes.Buffer, string) {
 	}
 	var buf bytes.Buffer
 	h := &server.Handler{Store: st, Attachments: att, Log: slog.New(slog.NewJSONHandler(&buf, nil))}
-	code, err := st.AddEnrolment(context.Background(), dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"新华社区"}})
+	code, err := st.AddEnrolment(context.Background(), protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"新华社区"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,11 +86,11 @@ func TestEnrolGzipBombIsRefusedSmall(t *testing.T) {
 func TestLogsEchoLittle(t *testing.T) {
 	h, buf, _ := attacked(t)
 	long := strings.Repeat("名", 2000)
-	body, _ := json.Marshal(dsync.EnrollRequest{Code: "wrong", Device: long})
+	body, _ := json.Marshal(protocol.EnrollRequest{Code: "wrong", Device: long})
 	if w := serve(h, http.MethodPost, "/v1/enroll", "", bytes.NewReader(body), false); w.Code != http.StatusBadRequest {
 		t.Errorf("a 6 KB device name: %d %s", w.Code, w.Body)
 	}
-	body, _ = json.Marshal(dsync.EnrollRequest{Code: "wrong", Device: "evil\x1b]52;c;cm0gLXJmIH4=\x07" + strings.Repeat("x", 400)})
+	body, _ = json.Marshal(protocol.EnrollRequest{Code: "wrong", Device: "evil\x1b]52;c;cm0gLXJmIH4=\x07" + strings.Repeat("x", 400)})
 	if w := serve(h, http.MethodPost, "/v1/enroll", "", bytes.NewReader(body), false); w.Code != http.StatusForbidden {
 		t.Errorf("a wrong code: %d %s", w.Code, w.Body)
 	}
@@ -124,14 +124,14 @@ func TestPushOfMillionsOfEmptyItems(t *testing.T) {
 // with its reason; a small one in the same batch is judged as ever.
 func TestPushFieldTooLong(t *testing.T) {
 	h, _, tok := attacked(t)
-	var req dsync.PushRequest
-	req.Items = append(req.Items, dsync.PushItem{Seq: 1, Case: dsync.Case{Name: strings.Repeat("名", 1000), Village: "新华社区"}})
+	var req protocol.PushRequest
+	req.Items = append(req.Items, protocol.PushItem{Seq: 1, Case: protocol.Case{Name: strings.Repeat("名", 1000), Village: "新华社区"}})
 	req.Items[0].Revision.Record.ID = "r1"
-	req.Items = append(req.Items, dsync.PushItem{Seq: 2})
+	req.Items = append(req.Items, protocol.PushItem{Seq: 2})
 	req.Items[1].Revision.Record.ID = "r2"
 	body, _ := json.Marshal(req)
 	w := serve(h, http.MethodPost, "/v1/push", tok, bytes.NewReader(gz(body)), true)
-	var resp dsync.PushResponse
+	var resp protocol.PushResponse
 	if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil || w.Code != http.StatusOK {
 		t.Fatalf("%d %s", w.Code, w.Body)
 	}
@@ -139,7 +139,7 @@ func TestPushFieldTooLong(t *testing.T) {
 	for _, r := range resp.Results {
 		if r.Seq == 1 {
 			found = true
-			if r.Result != dsync.Rejected || !strings.Contains(r.Reason, "case name") {
+			if r.Result != protocol.Rejected || !strings.Contains(r.Reason, "case name") {
 				t.Errorf("a 3 KB name: %+v", r)
 			}
 		}
@@ -264,18 +264,18 @@ func TestEnrolSigningKeyChecked(t *testing.T) {
 	}
 	t.Cleanup(func() { st.Close() })
 	h := &server.Handler{Store: st, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
-	code, err := st.AddEnrolment(context.Background(), dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"新华社区"}})
+	code, err := st.AddEnrolment(context.Background(), protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"新华社区"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, key := range []string{"not base64!", base64.StdEncoding.EncodeToString([]byte("short")), base64.StdEncoding.EncodeToString(make([]byte, 64))} {
-		body, _ := json.Marshal(dsync.EnrollRequest{Code: code, Device: "laptop", SigningKey: key})
+		body, _ := json.Marshal(protocol.EnrollRequest{Code: code, Device: "laptop", SigningKey: key})
 		if w := serve(h, http.MethodPost, "/v1/enroll", "", bytes.NewReader(body), false); w.Code != http.StatusBadRequest {
 			t.Errorf("signing key %q: %d %s", key, w.Code, w.Body)
 		}
 	}
 	pub, _, _ := ed25519.GenerateKey(nil)
-	body, _ := json.Marshal(dsync.EnrollRequest{Code: code, Device: "laptop", SigningKey: base64.StdEncoding.EncodeToString(pub)})
+	body, _ := json.Marshal(protocol.EnrollRequest{Code: code, Device: "laptop", SigningKey: base64.StdEncoding.EncodeToString(pub)})
 	if w := serve(h, http.MethodPost, "/v1/enroll", "", bytes.NewReader(body), false); w.Code != http.StatusOK {
 		t.Errorf("a good key after refused ones: %d %s", w.Code, w.Body)
 	}

@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"github.com/doorstep-survey/doorstep/demo"
+	"github.com/doorstep-survey/doorstep/demo/seed"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
 	"github.com/doorstep-survey/doorstep/server/pgstore"
@@ -40,10 +42,10 @@ func pushBodies(b *testing.B, clients, each, batch int) ([][][]byte, ed25519.Pub
 	}
 	defer db.Close()
 	n := clients * each
-	if _, err := demo.Seed(db, demo.SeedOptions{Form: storetest.PersonForm(b), Options: demo.Options{Seed: 9, Cases: n, Villages: 4}, Completed: n}); err != nil {
+	if _, err := seed.Fill(db, seed.Options{Form: storetest.PersonForm(b), Options: demo.Options{Seed: 9, Cases: n, Villages: 4}, Completed: n}); err != nil {
 		b.Fatal(err)
 	}
-	s, err := db.Unlock("E001", demo.DemoPassphrase)
+	s, err := db.Unlock("E001", seed.Passphrase)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -52,11 +54,11 @@ func pushBodies(b *testing.B, clients, each, batch int) ([][][]byte, ed25519.Pub
 		b.Fatalf("%d outbox items, %v", len(items), err)
 	}
 	out := make([][][]byte, clients)
-	var cur [][]dsync.PushItem = make([][]dsync.PushItem, clients)
+	var cur [][]protocol.PushItem = make([][]protocol.PushItem, clients)
 	flush := func(c int) {
 		var buf bytes.Buffer
 		zw := gzip.NewWriter(&buf)
-		json.NewEncoder(zw).Encode(dsync.PushRequest{Items: cur[c]})
+		json.NewEncoder(zw).Encode(protocol.PushRequest{Items: cur[c]})
 		zw.Close()
 		out[c] = append(out[c], buf.Bytes())
 		cur[c] = nil
@@ -64,8 +66,8 @@ func pushBodies(b *testing.B, clients, each, batch int) ([][][]byte, ed25519.Pub
 	for i, it := range items {
 		c := i % clients
 		cs, _ := s.Case(it.Record.CaseID)
-		cur[c] = append(cur[c], dsync.PushItem{Seq: it.Seq, Revision: record.Revision{Record: it.Record, Audit: record.Compact(it.Audit)},
-			Case: dsync.Case{Subject: it.Record.Subject, Name: cs.Row.Name, Village: cs.Row.Village}})
+		cur[c] = append(cur[c], protocol.PushItem{Seq: it.Seq, Revision: record.Revision{Record: it.Record, Audit: record.Compact(it.Audit)},
+			Case: protocol.Case{Subject: it.Record.Subject, Name: cs.Row.Name, Village: cs.Row.Village}})
 		if len(cur[c]) == batch {
 			flush(c)
 		}

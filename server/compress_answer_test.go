@@ -8,8 +8,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server/storetest"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // A pull's answer goes out gzip'd to a client that asks (Go's own client always does),
@@ -21,7 +21,7 @@ func TestPullAnswerGzipped(t *testing.T) {
 	if rep := storetest.Round(t, sy); rep.Pushed != 3 {
 		t.Fatalf("round: %+v", rep)
 	}
-	pull := func(accept string) (*httptest.ResponseRecorder, dsync.PullResponse) {
+	pull := func(accept string) (*httptest.ResponseRecorder, protocol.PullResponse) {
 		r := httptest.NewRequest(http.MethodGet, "/v1/pull?cursor=0", nil)
 		r.Header.Set("Authorization", "Bearer "+sy.Client.Token)
 		if accept != "" {
@@ -37,7 +37,7 @@ func TestPullAnswerGzipped(t *testing.T) {
 			}
 			body = zr
 		}
-		var resp dsync.PullResponse
+		var resp protocol.PullResponse
 		if err := json.NewDecoder(body).Decode(&resp); err != nil {
 			t.Fatalf("answer (%s): %v", accept, err)
 		}

@@ -1,4 +1,4 @@
-// Package server is the district server's HTTP API (PROTOCOL.md in sync/), the admin
+// Package server is the district server's HTTP API (protocol/PROTOCOL.md), the admin
 // socket through which the district office's commands reach a running server, and the
 // development certificate. What it keeps is behind store.Store (server/store), with a
 // bbolt backend (server/boltstore) and room for PostgreSQL beside it; photos are files

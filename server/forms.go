@@ -18,7 +18,7 @@ import (
 
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/forms/builtin"
-	dsync "github.com/doorstep-survey/doorstep/sync"
+	"github.com/doorstep-survey/doorstep/protocol"
 )
 
 // Files of the server's data folder for forms.
@@ -91,7 +91,7 @@ type FormShelf struct {
 	key               ed25519.PrivateKey
 	person, community string
 	choiceSig         []byte
-	forms             []dsync.SignedForm
+	forms             []protocol.SignedForm
 	digests           []string
 }
 
@@ -143,7 +143,7 @@ func OpenFormShelf(dataDir, formsDir string, key ed25519.PrivateKey, person, com
 		}
 	}
 	s := &FormShelf{key: key, person: person.ID + "@" + person.Version, community: community.ID + "@" + community.Version}
-	s.choiceSig = ed25519.Sign(key, dsync.ChoiceMessage(s.person, s.community))
+	s.choiceSig = ed25519.Sign(key, protocol.ChoiceMessage(s.person, s.community))
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("forms folder: %w", err)
@@ -160,8 +160,8 @@ func OpenFormShelf(dataDir, formsDir string, key ed25519.PrivateKey, person, com
 		if err != nil {
 			return nil, fmt.Errorf("forms folder: %w", err)
 		}
-		s.forms = append(s.forms, dsync.SignedForm{ID: f.ID, Version: f.Version, YAML: data,
-			Sig: ed25519.Sign(key, dsync.FormMessage(f.ID, f.Version, data))})
+		s.forms = append(s.forms, protocol.SignedForm{ID: f.ID, Version: f.Version, YAML: data,
+			Sig: ed25519.Sign(key, protocol.FormMessage(f.ID, f.Version, data))})
 		s.digests = append(s.digests, f.Digest)
 	}
 	return s, nil
@@ -200,7 +200,7 @@ func (h *Handler) forms(w http.ResponseWriter, r *http.Request, _ request) {
 	for _, d := range strings.Split(r.URL.Query().Get("have"), ",") {
 		have[d] = true
 	}
-	resp := dsync.FormsResponse{Envelope: dsync.Envelope{Doorstep: dsync.Version},
+	resp := protocol.FormsResponse{Envelope: protocol.Envelope{Doorstep: protocol.Version},
 		PersonForm: h.Forms.person, CommunityForm: h.Forms.community, ChoiceSig: h.Forms.choiceSig, Key: h.Forms.PublicKey()}
 	for i, f := range h.Forms.forms {
 		if !have[h.Forms.digests[i]] {

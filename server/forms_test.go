@@ -14,9 +14,9 @@ import (
 	"testing"
 
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // TestSigningKey: made once, 0600, and the same key at the next start; a damaged key
@@ -81,7 +81,7 @@ func TestFormShelf(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	code, err := st.AddEnrolment(t.Context(), dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
+	code, err := st.AddEnrolment(t.Context(), protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,12 +90,12 @@ func TestFormShelf(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := &server.Handler{Store: st, Forms: shelf, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	get := func(tok, have string) (int, dsync.FormsResponse) {
+	get := func(tok, have string) (int, protocol.FormsResponse) {
 		r := httptest.NewRequest(http.MethodGet, "/v1/forms?have="+have, nil)
 		r.Header.Set("Authorization", "Bearer "+tok)
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
-		var resp dsync.FormsResponse
+		var resp protocol.FormsResponse
 		json.Unmarshal(w.Body.Bytes(), &resp)
 		return w.Code, resp
 	}
@@ -107,14 +107,14 @@ func TestFormShelf(t *testing.T) {
 	pub := key.Public().(ed25519.PublicKey)
 	for _, f := range resp.Forms {
 		names = append(names, f.ID+"@"+f.Version)
-		if !ed25519.Verify(pub, dsync.FormMessage(f.ID, f.Version, f.YAML), f.Sig) {
+		if !ed25519.Verify(pub, protocol.FormMessage(f.ID, f.Version, f.YAML), f.Sig) {
 			t.Errorf("%s@%s: bad signature", f.ID, f.Version)
 		}
 	}
 	if got := strings.Join(names, " "); got != "community-2021@2021.1 person-2021@2021.1 person-2022@2022.1" {
 		t.Errorf("sent %s", got)
 	}
-	if resp.PersonForm != "person-2021@2021.1" || !ed25519.Verify(pub, dsync.ChoiceMessage(resp.PersonForm, resp.CommunityForm), resp.ChoiceSig) {
+	if resp.PersonForm != "person-2021@2021.1" || !ed25519.Verify(pub, protocol.ChoiceMessage(resp.PersonForm, resp.CommunityForm), resp.ChoiceSig) {
 		t.Errorf("choice %s %s not signed", resp.PersonForm, resp.CommunityForm)
 	}
 	_, resp = get(tok, person.Digest+","+community.Digest)
@@ -150,7 +150,7 @@ func BenchmarkFormsEveryRound(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	code, _ := st.AddEnrolment(b.Context(), dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
+	code, _ := st.AddEnrolment(b.Context(), protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
 	tok, _, err := st.Enroll(b.Context(), code, "laptop", nil)
 	if err != nil {
 		b.Fatal(err)

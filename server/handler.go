@@ -20,20 +20,20 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // Limits of the server.
 const (
-	MaxBody       = dsync.MaxBody // a batch of records, decompressed
+	MaxBody       = protocol.MaxBody // a batch of records, decompressed
 	maxAttachment = record.MaxPhotoSize
-	maxChunk      = dsync.MaxChunk
+	maxChunk      = protocol.MaxChunk
 	pullLimit     = 200
 )
 
-// Handler is the district server's HTTP API (sync/PROTOCOL.md). Admin actions are not
+// Handler is the district server's HTTP API (protocol/PROTOCOL.md). Admin actions are not
 // in it: they go through the admin socket, which only the server's machine reaches.
 type Handler struct {
 	Store       store.Store
@@ -74,7 +74,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
 	switch {
 	case path == "/healthz" && r.Method == http.MethodGet:
-		writeJSON(w, http.StatusOK, dsync.Envelope{Doorstep: dsync.Version})
+		writeJSON(w, http.StatusOK, protocol.Envelope{Doorstep: protocol.Version})
 	case path == "/v1/enroll" && r.Method == http.MethodPost:
 		h.enroll(w, r)
 	case path == "/v1/push" && r.Method == http.MethodPost:
@@ -110,7 +110,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func fail(w http.ResponseWriter, status int, code, msg string) {
-	writeJSON(w, status, dsync.Envelope{Doorstep: dsync.Version, Code: code, Error: msg})
+	writeJSON(w, status, protocol.Envelope{Doorstep: protocol.Version, Code: code, Error: msg})
 }
 
 // unavailable answers a fault of the store: not the laptop's fault, try again soon.
@@ -147,7 +147,7 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 		busy(w)
 		return
 	}
-	var req dsync.EnrollRequest
+	var req protocol.EnrollRequest
 	if err := readJSON(w, r, maxEnrollBody, &req); err != nil {
 		if errors.Is(err, errTooLarge) {
 			fail(w, http.StatusRequestEntityTooLarge, "too_large", "an enrolment is a code and a name")
@@ -180,7 +180,7 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Log.Info("enrolled", "user", u.Code, "device", echo(req.Device))
-	resp := dsync.EnrollResponse{Envelope: dsync.Envelope{Doorstep: dsync.Version}, Token: tok, User: u,
+	resp := protocol.EnrollResponse{Envelope: protocol.Envelope{Doorstep: protocol.Version}, Token: tok, User: u,
 		ServerID: h.Store.ID(), Epoch: h.Store.Epoch()}
 	if h.Forms != nil {
 		resp.DistrictKey = h.Forms.PublicKey()
@@ -274,11 +274,11 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request, c request) {
 		return
 	}
 	// A record with a text past MaxField is refused alone; the rest go on.
-	var refused []dsync.PushResult
+	var refused []protocol.PushResult
 	kept := items[:0]
 	for _, it := range items {
 		if f := fieldsTooLong(it); f != "" {
-			refused = append(refused, dsync.PushResult{Seq: it.Seq, RecordID: echo(it.Revision.Record.ID), Result: dsync.Rejected,
+			refused = append(refused, protocol.PushResult{Seq: it.Seq, RecordID: echo(it.Revision.Record.ID), Result: protocol.Rejected,
 				Reason: "the record's " + f + " is longer than " + strconv.Itoa(MaxField) + " bytes"})
 			continue
 		}
@@ -291,15 +291,15 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request, c request) {
 	}
 	results = append(results, refused...)
 	for _, res := range results {
-		if res.Result == dsync.Rejected {
+		if res.Result == protocol.Rejected {
 			h.Log.Warn("record rejected", "user", c.User.Code, "record", echo(res.RecordID), "reason", echo(res.Reason))
 		}
 	}
-	writeJSON(w, http.StatusOK, dsync.PushResponse{Envelope: dsync.Envelope{Doorstep: dsync.Version}, Results: results})
+	writeJSON(w, http.StatusOK, protocol.PushResponse{Envelope: protocol.Envelope{Doorstep: protocol.Version}, Results: results})
 }
 
 // Arrivals are pushed items with the photos each names that att does not hold whole.
-func Arrivals(items []dsync.PushItem, att store.Attachments) []store.Arrival {
+func Arrivals(items []protocol.PushItem, att store.Attachments) []store.Arrival {
 	out := make([]store.Arrival, len(items))
 	for i, it := range items {
 		out[i].Item = it
@@ -347,11 +347,11 @@ func (h *Handler) attachment(w http.ResponseWriter, r *http.Request, c request) 
 			h.unavailable(w, "attachment offset", err)
 			return
 		}
-		w.Header().Set(dsync.UploadOffset, strconv.FormatInt(n, 10))
+		w.Header().Set(protocol.UploadOffset, strconv.FormatInt(n, 10))
 		w.Header().Set("Upload-Complete", strconv.FormatBool(complete))
-		writeJSON(w, http.StatusOK, dsync.Envelope{Doorstep: dsync.Version})
+		writeJSON(w, http.StatusOK, protocol.Envelope{Doorstep: protocol.Version})
 	case http.MethodPatch:
-		off, err := strconv.ParseInt(r.Header.Get(dsync.UploadOffset), 10, 64)
+		off, err := strconv.ParseInt(r.Header.Get(protocol.UploadOffset), 10, 64)
 		if err != nil || off < 0 {
 			fail(w, http.StatusBadRequest, "bad_request", "Upload-Offset missing")
 			return
@@ -366,7 +366,7 @@ func (h *Handler) attachment(w http.ResponseWriter, r *http.Request, c request) 
 			return
 		}
 		n, complete, err := h.Attachments.Append(hash, c.owner, off, data, maxAttachment)
-		w.Header().Set(dsync.UploadOffset, strconv.FormatInt(n, 10))
+		w.Header().Set(protocol.UploadOffset, strconv.FormatInt(n, 10))
 		w.Header().Set("Upload-Complete", strconv.FormatBool(complete))
 		switch {
 		case errors.Is(err, store.ErrOffset):
@@ -385,7 +385,7 @@ func (h *Handler) attachment(w http.ResponseWriter, r *http.Request, c request) 
 		case err != nil:
 			h.unavailable(w, "attachment append", err)
 		default:
-			writeJSON(w, http.StatusOK, dsync.Envelope{Doorstep: dsync.Version})
+			writeJSON(w, http.StatusOK, protocol.Envelope{Doorstep: protocol.Version})
 		}
 	default:
 		fail(w, http.StatusMethodNotAllowed, "bad_request", "HEAD or PATCH")
@@ -442,7 +442,7 @@ func (h *Handler) photo(w http.ResponseWriter, r *http.Request, c request) {
 // MaySeePhoto reports whether a record the user may pull names the photo: a leader's
 // villages' records, an enumerator's own. It reads the records of the user's villages
 // through the village index.
-func MaySeePhoto(ctx context.Context, st store.Store, u dsync.User, hash string) (bool, error) {
+func MaySeePhoto(ctx context.Context, st store.Store, u protocol.User, hash string) (bool, error) {
 	filters := []store.RecordFilter{}
 	switch {
 	case u.Role != "leader":

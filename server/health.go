@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // Pinger is a store that can say whether its database answers (PostgreSQL). A store
@@ -30,11 +30,11 @@ func Health(st store.Store, next http.Handler) http.Handler {
 			cancel()
 			if err != nil {
 				w.Header().Set("Retry-After", "10")
-				writeJSON(w, http.StatusServiceUnavailable, dsync.Envelope{Doorstep: dsync.Version, Code: "unavailable",
+				writeJSON(w, http.StatusServiceUnavailable, protocol.Envelope{Doorstep: protocol.Version, Code: "unavailable",
 					Error: "the server cannot reach its database"})
 				return
 			}
 		}
-		writeJSON(w, http.StatusOK, dsync.Envelope{Doorstep: dsync.Version})
+		writeJSON(w, http.StatusOK, protocol.Envelope{Doorstep: protocol.Version})
 	})
 }

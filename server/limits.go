@@ -16,7 +16,7 @@ import (
 	"golang.org/x/net/netutil"
 
 	"github.com/doorstep-survey/doorstep/cleantext"
-	dsync "github.com/doorstep-survey/doorstep/sync"
+	"github.com/doorstep-survey/doorstep/protocol"
 )
 
 // Limits that keep a small request from costing the server much: every one is checked
@@ -158,7 +158,7 @@ func (c *counter) Read(b []byte) (int, error) {
 
 // decodePush reads a push batch item by item: at most MaxItems, each at most
 // maxItemBytes, the whole at most MaxBody decompressed; nothing is read whole first.
-func decodePush(w http.ResponseWriter, r *http.Request) ([]dsync.PushItem, error) {
+func decodePush(w http.ResponseWriter, r *http.Request) ([]protocol.PushItem, error) {
 	in, done, err := body(w, r, MaxBody)
 	if err != nil {
 		return nil, err
@@ -170,7 +170,7 @@ func decodePush(w http.ResponseWriter, r *http.Request) ([]dsync.PushItem, error
 	if err := expect(dec, json.Delim('{')); err != nil {
 		return nil, err
 	}
-	var items []dsync.PushItem
+	var items []protocol.PushItem
 	for dec.More() {
 		key, err := dec.Token()
 		if err != nil {
@@ -192,7 +192,7 @@ func decodePush(w http.ResponseWriter, r *http.Request) ([]dsync.PushItem, error
 				return nil, errTooMany
 			}
 			item.reset()
-			var it dsync.PushItem
+			var it protocol.PushItem
 			if err := dec.Decode(&it); err != nil {
 				return nil, err
 			}
@@ -235,7 +235,7 @@ func expect(dec *json.Decoder, want json.Delim) error {
 }
 
 // fieldsTooLong names the first text of an item longer than MaxField, or "".
-func fieldsTooLong(it dsync.PushItem) string {
+func fieldsTooLong(it protocol.PushItem) string {
 	r := it.Revision.Record
 	for _, f := range []struct{ name, v string }{
 		{"record id", r.ID}, {"case id", r.CaseID}, {"subject", r.Subject}, {"village", r.Village},

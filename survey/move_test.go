@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/doorstep-survey/doorstep/demo"
+	"github.com/doorstep-survey/doorstep/demo/seed"
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/localstore"
@@ -29,10 +30,10 @@ func TestMoveADraftToNextYear(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := localstoretest.Open(t)
-	if _, err := demo.Seed(db, demo.SeedOptions{Form: f21, Options: demo.Options{Seed: 4, Cases: 6, Villages: 1}, Completed: 2}); err != nil {
+	if _, err := seed.Fill(db, seed.Options{Form: f21, Options: demo.Options{Seed: 4, Cases: 6, Villages: 1}, Completed: 2}); err != nil {
 		t.Fatal(err)
 	}
-	s, err := db.Unlock(demo.DemoEnumerator.Code, demo.DemoPassphrase)
+	s, err := db.Unlock(seed.Enumerator.Code, seed.Passphrase)
 	if err != nil {
 		t.Fatal(err)
 	}

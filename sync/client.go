@@ -23,6 +23,7 @@ import (
 
 	"github.com/doorstep-survey/doorstep/cleantext"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
 )
 
@@ -179,14 +180,14 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, gz bo
 		return nil, classify(err)
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, protocol.MaxBody+1))
 	if err != nil {
 		return resp, classify(err)
 	}
-	var env Envelope
+	var env protocol.Envelope
 	jerr := json.Unmarshal(data, &env)
 	env.Error = serverWords(env.Error)
-	if jerr != nil || env.Doorstep != Version {
+	if jerr != nil || env.Doorstep != protocol.Version {
 		if resp.StatusCode >= 500 {
 			return resp, syncErr(Transient, "服务器暂时出错", "The server had a problem", fmt.Errorf("HTTP %d", resp.StatusCode))
 		}
@@ -241,7 +242,7 @@ func (c *Client) download(ctx context.Context, path string, offset int64) (data 
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusPartialContent {
 		// Not there yet, or refused: said in the server's words, held for next time.
-		var env Envelope
+		var env protocol.Envelope
 		json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&env)
 		if resp.StatusCode == http.StatusUnauthorized {
 			return nil, false, syncErr(Security, "服务器不认这台电脑的登记，请重新登记", "The server does not know this laptop's enrolment: enrol again", errors.New(env.Error))
@@ -308,16 +309,16 @@ func oldTLS(err error) bool {
 }
 
 // Enroll exchanges a one-time code for a device token, without registering a key.
-func (c *Client) Enroll(ctx context.Context, code, device string) (EnrollResponse, error) {
-	return c.EnrollUser(ctx, EnrollRequest{Code: code, Device: device})
+func (c *Client) Enroll(ctx context.Context, code, device string) (protocol.EnrollResponse, error) {
+	return c.EnrollUser(ctx, protocol.EnrollRequest{Code: code, Device: device})
 }
 
 // EnrollUser exchanges a one-time code for a device token and registers the user's
 // public keys (req.Card, req.SigningKey) with the server, which then takes audit
 // entries in the user's name only when that key signed them.
-func (c *Client) EnrollUser(ctx context.Context, req EnrollRequest) (EnrollResponse, error) {
+func (c *Client) EnrollUser(ctx context.Context, req protocol.EnrollRequest) (protocol.EnrollResponse, error) {
 	body, _ := json.Marshal(req)
-	var out EnrollResponse
+	var out protocol.EnrollResponse
 	_, err := c.do(ctx, http.MethodPost, "/v1/enroll", body, false, nil, &out)
 	var se *Error
 	if errors.As(err, &se) && se.Kind == Permanent {
@@ -547,10 +548,10 @@ func revisionSize(it localstore.OutboxItem) int {
 }
 
 func (s *Syncer) pushBatch(ctx context.Context, items []localstore.OutboxItem, rep *Report, later map[uint64]bool) error {
-	req := PushRequest{}
+	req := protocol.PushRequest{}
 	for _, it := range items {
 		rec := it.Record
-		c := Case{Subject: rec.Subject, Village: rec.Village}
+		c := protocol.Case{Subject: rec.Subject, Village: rec.Village}
 		if rec.CaseID != "" {
 			cs, err := s.Session.Case(rec.CaseID)
 			if err != nil {
@@ -566,14 +567,14 @@ func (s *Syncer) pushBatch(ctx context.Context, items []localstore.OutboxItem, r
 				return err
 			}
 		}
-		req.Items = append(req.Items, PushItem{Seq: it.Seq, Revision: localstore.Revision{Record: rec, Audit: record.Compact(it.Audit)}, Case: c})
+		req.Items = append(req.Items, protocol.PushItem{Seq: it.Seq, Revision: localstore.Revision{Record: rec, Audit: record.Compact(it.Audit)}, Case: c})
 	}
 	body, plain, err := gzipJSON(req)
 	if err != nil {
 		return err
 	}
 	rep.Bytes += int64(len(body))
-	var resp PushResponse
+	var resp protocol.PushResponse
 	start := time.Now()
 	if _, err := s.Client.do(ctx, http.MethodPost, "/v1/push", body, true, nil, &resp); err != nil {
 		return err
@@ -583,8 +584,8 @@ func (s *Syncer) pushBatch(ctx context.Context, items []localstore.OutboxItem, r
 	var acks []localstore.PushAck
 	for _, r := range resp.Results {
 		switch r.Result {
-		case Stored, Duplicate:
-			if r.Result == Stored {
+		case protocol.Stored, protocol.Duplicate:
+			if r.Result == protocol.Stored {
 				rep.Pushed++
 			} else {
 				rep.Duplicates++
@@ -597,11 +598,11 @@ func (s *Syncer) pushBatch(ctx context.Context, items []localstore.OutboxItem, r
 			}
 			acks = append(acks, localstore.PushAck{Seq: r.Seq, RecordID: r.RecordID,
 				Receipt: &localstore.Receipt{Revision: rev, ServerID: r.ServerID, ReceivedAt: r.Received}})
-		case Stale:
+		case protocol.Stale:
 			// The district has a later revision: nothing to keep sending.
 			rep.Stale++
 			acks = append(acks, localstore.PushAck{Seq: r.Seq, RecordID: r.RecordID, Drop: true})
-		case Rejected:
+		case protocol.Rejected:
 			if r.Retry {
 				// Held, not refused: said, and sent again next round.
 				later[r.Seq] = true
@@ -627,17 +628,17 @@ func (s *Syncer) upload(ctx context.Context, hash string, rep *Report) error {
 	if resp.Header.Get("Upload-Complete") == "true" {
 		return nil
 	}
-	off, _ := strconv.ParseInt(resp.Header.Get(UploadOffset), 10, 64)
+	off, _ := strconv.ParseInt(resp.Header.Get(protocol.UploadOffset), 10, 64)
 	data, err := s.Session.Photo(hash)
 	if err != nil {
 		return err
 	}
 	for off < int64(len(data)) {
-		end := min(off+MaxChunk/2, int64(len(data)))
+		end := min(off+protocol.MaxChunk/2, int64(len(data)))
 		resp, err := s.Client.do(ctx, http.MethodPatch, "/v1/attachments/"+hash, data[off:end], false,
-			map[string]string{UploadOffset: strconv.FormatInt(off, 10), "Content-Type": "application/octet-stream"}, nil)
+			map[string]string{protocol.UploadOffset: strconv.FormatInt(off, 10), "Content-Type": "application/octet-stream"}, nil)
 		if resp != nil && resp.StatusCode == http.StatusConflict {
-			off, _ = strconv.ParseInt(resp.Header.Get(UploadOffset), 10, 64)
+			off, _ = strconv.ParseInt(resp.Header.Get(protocol.UploadOffset), 10, 64)
 			continue
 		}
 		if err != nil {
@@ -652,7 +653,7 @@ func (s *Syncer) upload(ctx context.Context, hash string, rep *Report) error {
 func (s *Syncer) pull(ctx context.Context, st *localstore.SyncState, rep *Report) error {
 	for {
 		q := url.Values{"cursor": {strconv.FormatUint(st.Cursor, 10)}, "epoch": {st.Epoch}}
-		var resp PullResponse
+		var resp protocol.PullResponse
 		if _, err := s.Client.do(ctx, http.MethodGet, "/v1/pull?"+q.Encode(), nil, false, nil, &resp); err != nil {
 			return err
 		}

@@ -1,7 +1,7 @@
-// Package sync moves survey data between the laptop and the district server:
-// the wire protocol (PROTOCOL.md, protocol.go) and the laptop's push and pull
-// client. The server itself is in server/, which imports this package for the
-// protocol; this package never imports it.
+// Package sync is the laptop's side of moving survey data to and from the district
+// server: the push and pull client, over the wire protocol of package protocol
+// (protocol/PROTOCOL.md). The server itself is in server/, which imports package
+// protocol and never this one; this package never imports the server.
 //
 // Push sends the outbox in compressed batches over HTTPS; each record
 // revision carries an id and a content hash, so the server stores it exactly

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,51 +18,8 @@ import (
 
 	"github.com/doorstep-survey/doorstep/atomicfile"
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/protocol"
 )
-
-// SignedForm is one form file as the district keeps it: its bytes exactly, and the
-// district's signature of them (FormMessage).
-type SignedForm struct {
-	ID      string `json:"id"`
-	Version string `json:"version"`
-	YAML    []byte `json:"yaml"` // base64 on the wire
-	Sig     []byte `json:"sig"`  // Ed25519 over FormMessage
-}
-
-// FormsResponse answers GET /v1/forms: the forms the district uses that the laptop
-// did not say it has, and which the district names for new records.
-type FormsResponse struct {
-	Envelope
-	// PersonForm and CommunityForm are "id@version"; ChoiceSig signs both
-	// (ChoiceMessage), so a laptop is not steered to another form in transit.
-	PersonForm    string `json:"person_form"`
-	CommunityForm string `json:"community_form"`
-	ChoiceSig     []byte `json:"choice_sig"`
-	// Key is the district's public key (base64), as at enrolment: a laptop that kept
-	// another is told its enrolment is of a key the server no longer has. It only
-	// chooses the words; the signatures decide.
-	Key   string       `json:"key,omitempty"`
-	Forms []SignedForm `json:"forms,omitempty"`
-}
-
-// FormMessage is what the district signs for a form: its id, version and the SHA-256
-// of its bytes. A form whose bytes, id or version changed after signing fails.
-func FormMessage(id, version string, yaml []byte) []byte {
-	sum := sha256.Sum256(yaml)
-	return []byte("doorstep form v1\n" + id + "\n" + version + "\n" + hex.EncodeToString(sum[:]))
-}
-
-// ChoiceMessage is what the district signs for the forms it names for new records.
-func ChoiceMessage(person, community string) []byte {
-	return []byte("doorstep form choice v1\n" + person + "\n" + community)
-}
-
-// FormDigest is the hex SHA-256 of a form file, as forms.Form.Digest: what a laptop
-// lists as have so that a form is sent once.
-func FormDigest(yaml []byte) string {
-	sum := sha256.Sum256(yaml)
-	return hex.EncodeToString(sum[:])
-}
 
 // FormInbox is where a laptop keeps the forms the district sends: files in Dir (a
 // folder of its data folder), named ID@VERSION.yaml, and the district's choice of
@@ -135,14 +90,14 @@ func (s *Syncer) receiveForms(ctx context.Context, key string, rep *Report) erro
 		for _, e := range entries {
 			if strings.HasSuffix(e.Name(), ".yaml") {
 				if data, err := os.ReadFile(filepath.Join(s.Forms.Dir, e.Name())); err == nil {
-					have = append(have, FormDigest(data))
+					have = append(have, protocol.FormDigest(data))
 				}
 			}
 		}
 	}
 	slices.Sort(have)
 	have = slices.Compact(have)
-	var resp FormsResponse
+	var resp protocol.FormsResponse
 	_, err = s.Client.do(ctx, http.MethodGet, "/v1/forms?"+url.Values{"have": {strings.Join(have, ",")}}.Encode(), nil, false, nil, &resp)
 	var se *Error
 	if errors.As(err, &se) && se.Kind == Permanent {
@@ -177,7 +132,7 @@ func (s *Syncer) receiveForms(ctx context.Context, key string, rep *Report) erro
 	if resp.PersonForm == "" && resp.CommunityForm == "" {
 		return nil
 	}
-	if !ed25519.Verify(ed25519.PublicKey(pub), ChoiceMessage(resp.PersonForm, resp.CommunityForm), resp.ChoiceSig) {
+	if !ed25519.Verify(ed25519.PublicKey(pub), protocol.ChoiceMessage(resp.PersonForm, resp.CommunityForm), resp.ChoiceSig) {
 		rep.Reasons = append(rep.Reasons, "区县指定的表单签名不对，没有采用 / the district's choice of forms is not signed by the district: not taken")
 		return nil
 	}
@@ -217,11 +172,11 @@ type formRefusal struct{ zh, en string }
 
 // takeForm checks one form and keeps it. It returns the form kept (nil when the laptop
 // had it already) or why it was refused.
-func (s *Syncer) takeForm(pub ed25519.PublicKey, sf SignedForm) (*forms.Form, formRefusal) {
+func (s *Syncer) takeForm(pub ed25519.PublicKey, sf protocol.SignedForm) (*forms.Form, formRefusal) {
 	if !safeName.MatchString(sf.ID) || !safeName.MatchString(sf.Version) {
 		return nil, formRefusal{"名称不合格式", "not a form name"}
 	}
-	if !ed25519.Verify(pub, FormMessage(sf.ID, sf.Version, sf.YAML), sf.Sig) {
+	if !ed25519.Verify(pub, protocol.FormMessage(sf.ID, sf.Version, sf.YAML), sf.Sig) {
 		return nil, formRefusal{"区县签名不对（可能在传输中被改动）", "not signed by the district (changed in transit?)"}
 	}
 	name := sf.ID + "@" + sf.Version + ".yaml"

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/protocol"
 )
 
 // TestTakeForm: a received form is kept only when the district signed exactly these
@@ -22,8 +23,8 @@ func TestTakeForm(t *testing.T) {
 		t.Fatal(err)
 	}
 	other := bytes.Replace(next, []byte("survey year"), []byte("Survey year"), 1)
-	signed := func(k ed25519.PrivateKey, id, version string, data []byte) SignedForm {
-		return SignedForm{ID: id, Version: version, YAML: data, Sig: ed25519.Sign(k, FormMessage(id, version, data))}
+	signed := func(k ed25519.PrivateKey, id, version string, data []byte) protocol.SignedForm {
+		return protocol.SignedForm{ID: id, Version: version, YAML: data, Sig: ed25519.Sign(k, protocol.FormMessage(id, version, data))}
 	}
 	builtins, _, err := forms.LoadRegistry("")
 	if err != nil {
@@ -32,14 +33,14 @@ func TestTakeForm(t *testing.T) {
 	person2021, _ := builtins.Named("person-2021")
 	tests := []struct {
 		name   string
-		sf     SignedForm
+		sf     protocol.SignedForm
 		before []byte // a file received earlier under the same name
 		kept   bool
 		why    string
 	}{
 		{"signed and new", signed(key, "person-2022", "2022.1", next), nil, true, ""},
 		{"another key", signed(stranger, "person-2022", "2022.1", next), nil, false, "not signed by the district"},
-		{"signed for another version", func() SignedForm {
+		{"signed for another version", func() protocol.SignedForm {
 			sf := signed(key, "person-2022", "2022.2", next)
 			sf.Version = "2022.1"
 			return sf

@@ -202,7 +202,15 @@ func (s *reportsScreen) make() tea.Cmd {
 		if err != nil {
 			return reportWrittenMsg{err: err}
 		}
-		in := report.Assemble(reg, cases, records, users)
+		listed := make([]report.Listed, len(cases))
+		for i, c := range cases {
+			listed[i] = report.Listed{ID: c.ID, Row: c.Row}
+		}
+		names := map[string]string{}
+		for _, u := range users {
+			names[u.Code] = u.Name
+		}
+		in := report.Assemble(reg, listed, records, names)
 		in.AsOf, in.Villages = now, sess.User().Villages
 		if len(cases) > 0 {
 			in.Unit = cases[0].Row.Town

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/doorstep-survey/doorstep/cleantext"
+	"github.com/doorstep-survey/doorstep/protocol"
 	"io"
 	"log/slog"
 	"net"
@@ -34,7 +35,6 @@ import (
 	"github.com/doorstep-survey/doorstep/server/metrics"
 	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 func main() {
@@ -284,7 +284,7 @@ func devUser(ctx context.Context, st store.Store, url, fp string, stdout io.Writ
 			return nil
 		}
 	}
-	code, err := st.AddEnrolment(ctx, dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
+	code, err := st.AddEnrolment(ctx, protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
 	if err != nil {
 		return err
 	}
@@ -316,7 +316,7 @@ func withOffice(o *opts, fn func(server.Office) error) error {
 }
 
 func enrollCmd(o *opts, stdout io.Writer) *cobra.Command {
-	var u dsync.User
+	var u protocol.User
 	var villages string
 	cmd := &cobra.Command{
 		Use:   "enroll --user CODE --name NAME --role enumerator|leader --villages V1,V2|'*' [--team T]",

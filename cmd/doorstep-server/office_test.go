@@ -7,11 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
 	"github.com/doorstep-survey/doorstep/server/store"
 	"github.com/doorstep-survey/doorstep/server/storetest"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // TestOfficeDuplicates: the office lists a duplicate interview, keeps one record, and
@@ -22,22 +22,22 @@ func TestOfficeDuplicates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}
+	u := protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}
 	for range 2 { // two laptops, the same two persons
 		s := storetest.Laptop(t, 2, "E001")
 		if err := storetest.EnrolKey(st, u, s); err != nil {
 			t.Fatal(err)
 		}
 		items, _ := s.Outbox(0)
-		var push []dsync.PushItem
+		var push []protocol.PushItem
 		for _, it := range items {
 			rev, _ := s.Revision(it.Record.ID)
 			cs, _ := s.Case(it.Record.CaseID)
 			rev.Photos = nil
-			push = append(push, dsync.PushItem{Seq: it.Seq, Revision: rev, Case: dsync.Case{Subject: rev.Record.Subject, Name: cs.Row.Name, Village: cs.Row.Village}})
+			push = append(push, protocol.PushItem{Seq: it.Seq, Revision: rev, Case: protocol.Case{Subject: rev.Record.Subject, Name: cs.Row.Name, Village: cs.Row.Village}})
 		}
 		res, err := st.PutBatch(context.Background(), store.Caller{User: u, Device: "笔记本"}, server.Arrivals(push, nil))
-		if err != nil || res[0].Result != dsync.Stored {
+		if err != nil || res[0].Result != protocol.Stored {
 			t.Fatalf("%+v %v", res, err)
 		}
 	}
@@ -82,7 +82,7 @@ func TestRecordsListIsCleaned(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}
+	u := protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}
 	s := storetest.Laptop(t, 1, "E001")
 	if err := storetest.EnrolKey(st, u, s); err != nil {
 		t.Fatal(err)
@@ -91,9 +91,9 @@ func TestRecordsListIsCleaned(t *testing.T) {
 	rev, _ := s.Revision(items[0].Record.ID)
 	rev.Photos = nil
 	evil := "王\x1b]52;c;cm0gLXJmIH4=\x07芳\u202e\x1b[2J\nfake row"
-	push := []dsync.PushItem{{Seq: 1, Revision: rev, Case: dsync.Case{Subject: rev.Record.Subject, Name: evil, Village: "王庄村"}}}
+	push := []protocol.PushItem{{Seq: 1, Revision: rev, Case: protocol.Case{Subject: rev.Record.Subject, Name: evil, Village: "王庄村"}}}
 	res, err := st.PutBatch(context.Background(), store.Caller{User: u, Device: "笔记本\x1b[31m"}, server.Arrivals(push, nil))
-	if err != nil || res[0].Result != dsync.Stored {
+	if err != nil || res[0].Result != protocol.Stored {
 		t.Fatalf("%+v %v", res, err)
 	}
 	st.Close()
@@ -123,7 +123,7 @@ func TestDevUserMadeOnce(t *testing.T) {
 	if err := devUser(ctx, st, "https://x", "fp", &out); err != nil || !strings.Contains(out.String(), "doorstep enroll") {
 		t.Fatalf("first start: %q %v", out.String(), err)
 	}
-	if _, err := st.AddEnrolment(ctx, dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"王庄村"}}); err != nil {
+	if _, err := st.AddEnrolment(ctx, protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"王庄村"}}); err != nil {
 		t.Fatal(err)
 	}
 	out.Reset()

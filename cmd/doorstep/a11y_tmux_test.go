@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/doorstep-survey/doorstep/demo"
+	"github.com/doorstep-survey/doorstep/demo/seed"
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/localstore"
@@ -32,7 +33,7 @@ func fillToReadBack(t *testing.T, env map[string]string, f *forms.Form, row rost
 	p.until("用户代码")
 	p.send("E001")
 	p.until("口令")
-	p.send(demo.DemoPassphrase)
+	p.send(seed.Passphrase)
 	p.until("调查对象共")
 	p.send(row.CertificateNumber[len(row.CertificateNumber)-8:])
 	p.until("调查方式。1 入户")
@@ -108,7 +109,7 @@ func TestTmuxRespondentViewHighContrast(t *testing.T) {
 	x.waitText("用户代码")
 	x.text("E001")
 	x.keys("Tab")
-	x.text(demo.DemoPassphrase)
+	x.text(seed.Passphrase)
 	x.keys("Enter")
 	x.waitText("搜索")
 	// The terminal's own cursor is in the search field, and moves two cells for a
@@ -205,10 +206,10 @@ func TestTmuxPlainAtATerminal(t *testing.T) {
 	x.text("E001")
 	x.keys("Enter")
 	x.waitText("口令（输入后按回车）")
-	x.text(demo.DemoPassphrase)
+	x.text(seed.Passphrase)
 	x.keys("Enter")
 	screen := x.waitText("已登录")
-	if strings.Contains(screen, demo.DemoPassphrase) {
+	if strings.Contains(screen, seed.Passphrase) {
 		t.Errorf("the passphrase is echoed:\n%s", screen)
 	}
 	if alt := strings.TrimSpace(x.run("display-message", "-p", "-t", "doorstep", "#{alternate_on}")); alt != "0" {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/doorstep-survey/doorstep/demo"
+	"github.com/doorstep-survey/doorstep/demo/seed"
 	"github.com/doorstep-survey/doorstep/localstore"
 )
 
@@ -24,7 +24,7 @@ func laptop(t *testing.T, completed string) string {
 }
 
 func as(dir, user string) map[string]string {
-	return map[string]string{"DOORSTEP_DATA": dir, "DOORSTEP_USER": user, "DOORSTEP_PASSPHRASE": demo.DemoPassphrase}
+	return map[string]string{"DOORSTEP_DATA": dir, "DOORSTEP_USER": user, "DOORSTEP_PASSPHRASE": seed.Passphrase}
 }
 
 func must(t *testing.T, env map[string]string, args ...string) string {
@@ -77,7 +77,7 @@ func TestBundleRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := db.Unlock("L001", demo.DemoPassphrase)
+	s, err := db.Unlock("L001", seed.Passphrase)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestBundleRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	es, err := db.Unlock("E001", demo.DemoPassphrase)
+	es, err := db.Unlock("E001", seed.Passphrase)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestBundleRoundTrip(t *testing.T) {
 		t.Fatalf("the fix did not reach the leader: %s", out)
 	}
 	db, _ = localstore.Open(leaderLaptop, localstore.Options{})
-	s, _ = db.Unlock("L001", demo.DemoPassphrase)
+	s, _ = db.Unlock("L001", seed.Passphrase)
 	if _, err := s.Approve(returned); err != nil {
 		t.Fatal(err)
 	}

@@ -10,18 +10,19 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/doorstep-survey/doorstep/demo"
+	"github.com/doorstep-survey/doorstep/demo/seed"
 	"github.com/doorstep-survey/doorstep/localstore"
 )
 
 func newDemoCmd(a *app) *cobra.Command {
-	var o demo.SeedOptions
+	var o seed.Options
 	var noTUI bool
 	cmd := &cobra.Command{
 		Use:   "demo [--data DIR] [--cases N] [--completed K] [--no-tui]",
 		Short: "Make a data folder with a synthetic district to try Doorstep on",
 		Long: `Make a data folder holding a synthetic district (invented people with valid,
 checksummed numbers in villages of one town), users E001 (enumerator) and L001 (team
-leader) with the passphrase ` + demo.DemoPassphrase + `, and K interviews completed, signed and
+leader) with the passphrase ` + seed.Passphrase + `, and K interviews completed, signed and
 queued for sync. Without --data it uses a new temporary folder; it prints the folder and
 the command that opens it again. It never writes into a folder that already holds a
 district.`,
@@ -56,7 +57,7 @@ district.`,
 				return &exitError{code: 1, err: fmt.Errorf("demo: %s already holds a district: open it with `%s`, or start afresh in a new folder with `doorstep demo --data NEW-FOLDER`",
 					dir, reopenCommand(dir))}
 			}
-			rep, err := demo.Seed(db, o)
+			rep, err := seed.Fill(db, o)
 			if cerr := db.Close(); err == nil {
 				err = cerr
 			}
@@ -66,7 +67,7 @@ district.`,
 			fmt.Fprintf(a.stdout, "demo data in %s: %d cases in %d villages of %s, %d completed and queued for sync\n",
 				dir, len(rep.District.Rows), len(rep.District.Villages), rep.District.Town, rep.Completed)
 			fmt.Fprintf(a.stdout, "users: %s %s (enumerator), %s %s (team leader); passphrase for both: %s\n",
-				demo.DemoEnumerator.Code, demo.DemoEnumerator.Name, demo.DemoLeader.Code, demo.DemoLeader.Name, demo.DemoPassphrase)
+				seed.Enumerator.Code, seed.Enumerator.Name, seed.Leader.Code, seed.Leader.Name, seed.Passphrase)
 			// A photo of a visit to attach, unless the user has a folder of their own.
 			photos := filepath.Join(dir, "photos")
 			if _, err := demo.WritePhoto(photos); err != nil {
@@ -84,8 +85,8 @@ district.`,
 				return runPlain(cmd, a, dir)
 			}
 			err = runTUI(cmd, a, dir, [2]string{
-				fmt.Sprintf("演示数据：调查员 %s、组长 %s，口令都是 %s", demo.DemoEnumerator.Code, demo.DemoLeader.Code, demo.DemoPassphrase),
-				fmt.Sprintf("Demo: enumerator %s, team leader %s, passphrase %s for both", demo.DemoEnumerator.Code, demo.DemoLeader.Code, demo.DemoPassphrase),
+				fmt.Sprintf("演示数据：调查员 %s、组长 %s，口令都是 %s", seed.Enumerator.Code, seed.Leader.Code, seed.Passphrase),
+				fmt.Sprintf("Demo: enumerator %s, team leader %s, passphrase %s for both", seed.Enumerator.Code, seed.Leader.Code, seed.Passphrase),
 			})
 			if err == nil {
 				// The screens took the terminal: say it again where it is seen on leaving.

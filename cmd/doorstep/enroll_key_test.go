@@ -13,18 +13,18 @@ import (
 	"testing"
 
 	"github.com/doorstep-survey/doorstep/bundle"
-	dsync "github.com/doorstep-survey/doorstep/sync"
+	"github.com/doorstep-survey/doorstep/protocol"
 )
 
 // TestEnrollSendsTheUsersKey: enrolment registers the user's public signing key and
 // key card with the server, so it can check who wrote what they send.
 func TestEnrollSendsTheUsersKey(t *testing.T) {
-	var got dsync.EnrollRequest
+	var got protocol.EnrollRequest
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		data, _ := io.ReadAll(r.Body)
 		_ = json.Unmarshal(data, &got)
-		_ = json.NewEncoder(w).Encode(dsync.EnrollResponse{Envelope: dsync.Envelope{Doorstep: dsync.Version}, Token: "t",
-			User: dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}, ServerID: "s", Epoch: "e"})
+		_ = json.NewEncoder(w).Encode(protocol.EnrollResponse{Envelope: protocol.Envelope{Doorstep: protocol.Version}, Token: "t",
+			User: protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}, ServerID: "s", Epoch: "e"})
 	}))
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	srv.StartTLS()

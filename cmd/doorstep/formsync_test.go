@@ -17,12 +17,12 @@ import (
 	"testing"
 
 	"github.com/doorstep-survey/doorstep/config"
-	"github.com/doorstep-survey/doorstep/demo"
+	"github.com/doorstep-survey/doorstep/demo/seed"
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // districtWithForms is a real TLS server whose district installed person-2022 (the
@@ -91,20 +91,20 @@ func newDistrictWithForms(t *testing.T) *districtWithForms {
 		r.Header.Del("Accept-Encoding")
 		rec := httptest.NewRecorder()
 		now.ServeHTTP(rec, r)
-		var resp dsync.FormsResponse
+		var resp protocol.FormsResponse
 		if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
 			t.Error(err)
 		}
 		d.sent.Store(int32(len(resp.Forms)))
 		if mode == 4 {
 			resp.Key = base64.StdEncoding.EncodeToString(other.Public().(ed25519.PublicKey))
-			resp.ChoiceSig = ed25519.Sign(other, dsync.ChoiceMessage(resp.PersonForm, resp.CommunityForm))
+			resp.ChoiceSig = ed25519.Sign(other, protocol.ChoiceMessage(resp.PersonForm, resp.CommunityForm))
 		}
 		for i := range resp.Forms {
 			switch mode {
 			case 3:
 				resp.Forms[i].YAML = []byte("id: " + resp.Forms[i].ID + "\nversion: \"" + resp.Forms[i].Version + "\"\nquestions: [{id: R1, type: hologram}]\n")
-				resp.Forms[i].Sig = ed25519.Sign(key, dsync.FormMessage(resp.Forms[i].ID, resp.Forms[i].Version, resp.Forms[i].YAML))
+				resp.Forms[i].Sig = ed25519.Sign(key, protocol.FormMessage(resp.Forms[i].ID, resp.Forms[i].Version, resp.Forms[i].YAML))
 			case 1:
 				// A letter of the first comment: the form still loads, only the
 				// signature tells.
@@ -116,7 +116,7 @@ func newDistrictWithForms(t *testing.T) *districtWithForms {
 			case 2:
 				resp.Forms[i].Sig[0] ^= 1
 			case 4:
-				resp.Forms[i].Sig = ed25519.Sign(other, dsync.FormMessage(resp.Forms[i].ID, resp.Forms[i].Version, resp.Forms[i].YAML))
+				resp.Forms[i].Sig = ed25519.Sign(other, protocol.FormMessage(resp.Forms[i].ID, resp.Forms[i].Version, resp.Forms[i].YAML))
 			}
 		}
 		w.Header().Set("Content-Type", "application/json")
@@ -129,7 +129,7 @@ func newDistrictWithForms(t *testing.T) *districtWithForms {
 	t.Cleanup(srv.Close)
 	d.url, d.pin = srv.URL, server.FingerprintDER(srv.Certificate().Raw)
 	d.enrol = func(code string) string {
-		c, err := st.AddEnrolment(t.Context(), dsync.User{Code: code, Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
+		c, err := st.AddEnrolment(t.Context(), protocol.User{Code: code, Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -245,7 +245,7 @@ func TestDistrictSendsForms(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	s, err := db.Unlock("E001", demo.DemoPassphrase)
+	s, err := db.Unlock("E001", seed.Passphrase)
 	if err != nil {
 		t.Fatal(err)
 	}

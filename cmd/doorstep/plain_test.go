@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/doorstep-survey/doorstep/demo"
+	"github.com/doorstep-survey/doorstep/demo/seed"
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/forms/validate"
@@ -143,7 +144,7 @@ func TestPlainWholeInterviewAndReview(t *testing.T) {
 	p.until("用户代码")
 	p.send("E001")
 	p.until("口令")
-	p.send(demo.DemoPassphrase)
+	p.send(seed.Passphrase)
 	p.until("已登录")
 	p.until("调查对象共")
 	p.send(row.CertificateNumber[len(row.CertificateNumber)-8:])
@@ -227,7 +228,7 @@ func TestPlainWholeInterviewAndReview(t *testing.T) {
 	p.until("请输入你的口令签名")
 	p.send("wrong-passphrase")
 	p.until("口令不对")
-	p.send(demo.DemoPassphrase)
+	p.send(seed.Passphrase)
 	p.until("已签名：王芳(代)")
 	p.until("照片（已附 0 张）")
 	p.send(photoPath)
@@ -249,7 +250,7 @@ func TestPlainWholeInterviewAndReview(t *testing.T) {
 	p.until("用户代码")
 	p.send("L001")
 	p.until("口令")
-	p.send(demo.DemoPassphrase)
+	p.send(seed.Passphrase)
 	p.until("组长：1 份记录待审核")
 	p.send("1")
 	p.until("待审核 1 份")
@@ -266,7 +267,7 @@ func TestPlainWholeInterviewAndReview(t *testing.T) {
 		t.Fatalf("leader: exit %d", code)
 	}
 
-	env["DOORSTEP_USER"], env["DOORSTEP_PASSPHRASE"] = "L001", demo.DemoPassphrase
+	env["DOORSTEP_USER"], env["DOORSTEP_PASSPHRASE"] = "L001", seed.Passphrase
 	code, out, errOut := runIn(t, env, "", "records", "export", "--json")
 	if code != 0 {
 		t.Fatalf("export: %d %s", code, errOut)

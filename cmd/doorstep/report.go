@@ -80,7 +80,15 @@ It prints the file it wrote.`,
 				if err != nil {
 					return err
 				}
-				in := report.Assemble(fs.reg, cases, records, users)
+				listed := make([]report.Listed, len(cases))
+				for i, c := range cases {
+					listed[i] = report.Listed{ID: c.ID, Row: c.Row}
+				}
+				names := map[string]string{}
+				for _, u := range users {
+					names[u.Code] = u.Name
+				}
+				in := report.Assemble(fs.reg, listed, records, names)
 				in.AsOf, in.Unmasked, in.Unit = asOf, unmasked, unit
 				if in.Unit == "" && len(cases) > 0 {
 					in.Unit = cases[0].Row.Town

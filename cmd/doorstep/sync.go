@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/protocol"
 	dsync "github.com/doorstep-survey/doorstep/sync"
 	"github.com/doorstep-survey/doorstep/tui"
 )
@@ -38,7 +39,7 @@ system's certificates.`,
 					return err
 				}
 				card := keys.Card()
-				resp, err := c.EnrollUser(cmd.Context(), dsync.EnrollRequest{Code: args[1], Device: host,
+				resp, err := c.EnrollUser(cmd.Context(), protocol.EnrollRequest{Code: args[1], Device: host,
 					SigningKey: base64.StdEncoding.EncodeToString(card.Verify), Card: card.String()})
 				if err != nil {
 					return speak(a, err)

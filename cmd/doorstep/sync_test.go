@@ -10,10 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
 	serverstore "github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // TestEnrollAndSync: the laptop's commands against a real server (its handler on a
@@ -30,7 +30,7 @@ func TestEnrollAndSync(t *testing.T) {
 	srv.StartTLS()
 	defer srv.Close()
 	pin := server.FingerprintDER(srv.Certificate().Raw)
-	code, err := store.AddEnrolment(ctx, dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
+	code, err := store.AddEnrolment(ctx, protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/doorstep-survey/doorstep/demo"
+	"github.com/doorstep-survey/doorstep/demo/seed"
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/localstore"
@@ -123,7 +124,7 @@ func TestTmuxWholeInterview(t *testing.T) {
 		"--seed", "7", "--completed", "3").CombinedOutput(); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out)
 	}
-	env := append(os.Environ(), "DOORSTEP_USER=E001", "DOORSTEP_PASSPHRASE="+demo.DemoPassphrase)
+	env := append(os.Environ(), "DOORSTEP_USER=E001", "DOORSTEP_PASSPHRASE="+seed.Passphrase)
 	cmdOut := func(args ...string) []byte {
 		t.Helper()
 		c := exec.Command(bin, append(args, "--data", data)...)
@@ -190,7 +191,7 @@ func TestTmuxWholeInterview(t *testing.T) {
 	x.keys("C-u")
 	x.text("E001")
 	x.keys("Tab")
-	x.text(demo.DemoPassphrase)
+	x.text(seed.Passphrase)
 	x.keys("Enter")
 	x.waitText("今日工作")
 	x.text(target.CertificateNumber)
@@ -281,7 +282,7 @@ func TestTmuxWholeInterview(t *testing.T) {
 	x.keys("Tab")
 	x.text("女儿")
 	x.keys("Tab", "Tab")
-	x.text(demo.DemoPassphrase)
+	x.text(seed.Passphrase)
 	x.keys("Enter")
 	x.waitText("visit.jpg")
 	x.keys("Enter")
@@ -306,7 +307,7 @@ func TestTmuxWholeInterview(t *testing.T) {
 		x.keys("BTab", "C-u")
 		x.text(code)
 		x.keys("Tab")
-		x.text(demo.DemoPassphrase)
+		x.text(seed.Passphrase)
 		x.keys("Enter")
 		x.waitText(home)
 	}
@@ -386,7 +387,7 @@ func TestTmuxWholeInterview(t *testing.T) {
 	x.waitText("签字人")
 	x.waitText("王秀兰")
 	x.keys("Tab", "Tab", "Tab", "Tab") // the proxy as before: name, relation, pad, passphrase
-	x.text(demo.DemoPassphrase)
+	x.text(seed.Passphrase)
 	x.keys("Enter")
 	x.waitText("已附照片 1 张")
 	x.keys("F6")

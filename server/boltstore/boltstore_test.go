@@ -11,12 +11,12 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server/attachments"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
 	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/store"
 	"github.com/doorstep-survey/doorstep/server/storetest"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // backend is the conformance suite's: sealed under a key of its own, as
@@ -121,7 +121,7 @@ func TestFirstServerFileOpens(t *testing.T) {
 	// approval back; the leader, the team's records.
 	cases := 0
 	for _, v := range fx.Villages {
-		resp, err := st.Pull(ctx, dsync.User{Code: "E009", Role: "enumerator", Villages: []string{v}}, 0, 1000)
+		resp, err := st.Pull(ctx, protocol.User{Code: "E009", Role: "enumerator", Villages: []string{v}}, 0, 1000)
 		if err != nil || len(resp.Revisions) != 0 {
 			t.Fatalf("a new laptop of %s pulled %d revisions (%v)", v, len(resp.Revisions), err)
 		}

@@ -12,8 +12,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // group reads one duplicate interview: the latest row of each of its records.
@@ -104,7 +104,7 @@ func (s *Store) ResolveDuplicate(ctx context.Context, res store.Resolution) (sto
 				}
 			} else {
 				m.Withdrawn = res.Reason
-				wd := dsync.Withdrawal{RecordID: id, Subject: m.Subject, FormID: m.FormID, Kept: res.Keep, Reason: res.Reason, At: res.At}
+				wd := protocol.Withdrawal{RecordID: id, Subject: m.Subject, FormID: m.FormID, Kept: res.Keep, Reason: res.Reason, At: res.At}
 				if err := s.c.put(tx.Bucket(bktWithdrawn), bktWithdrawn, []byte(id), wd); err != nil {
 					return err
 				}

@@ -11,9 +11,9 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // Kinds of log entry.
@@ -275,8 +275,8 @@ func held(tx *bolt.Tx, c codec, a store.Arrival) (store.Held, error) {
 // transaction. Batches of laptops pushing at once share a transaction (bbolt's Batch):
 // one fsync for them all. The function may then run again if another batch in the
 // same transaction fails, so it keeps nothing between runs but its results.
-func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.Arrival) ([]dsync.PushResult, error) {
-	results := make([]dsync.PushResult, len(items))
+func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.Arrival) ([]protocol.PushResult, error) {
+	results := make([]protocol.PushResult, len(items))
 	ok := make([]bool, len(items))
 	packed := make([][]byte, len(items)) // before the transaction, in parallel for laptops pushing at once
 	for i, a := range items {
@@ -310,11 +310,11 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 				h.Office = from.User.Code
 			}
 			d := store.DecideFrom(from.User, h, a)
-			res := dsync.PushResult{Seq: a.Item.Seq, RecordID: a.Item.Revision.Record.ID, Result: d.Result, Reason: d.Reason, Retry: d.Retry}
+			res := protocol.PushResult{Seq: a.Item.Seq, RecordID: a.Item.Revision.Record.ID, Result: d.Result, Reason: d.Reason, Retry: d.Retry}
 			switch d.Result {
-			case dsync.Duplicate:
+			case protocol.Duplicate:
 				res.ServerID, res.Received = d.Receipt.ServerID, d.Receipt.Received
-			case dsync.Stored:
+			case protocol.Stored:
 				seq, err := tx.Bucket(bktLog).NextSequence()
 				if err != nil {
 					return err
@@ -339,8 +339,8 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 }
 
 // Pull reads the log by village (or whole, for a user of every village) after cursor.
-func (s *Store) Pull(ctx context.Context, u dsync.User, cursor uint64, limit int) (dsync.PullResponse, error) {
-	resp := dsync.PullResponse{Envelope: dsync.Envelope{Doorstep: dsync.Version}, Epoch: s.epoch, Cursor: cursor}
+func (s *Store) Pull(ctx context.Context, u protocol.User, cursor uint64, limit int) (protocol.PullResponse, error) {
+	resp := protocol.PullResponse{Envelope: protocol.Envelope{Doorstep: protocol.Version}, Epoch: s.epoch, Cursor: cursor}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		next := logCursor(tx, u, cursor)
 		for {
@@ -359,7 +359,7 @@ func (s *Store) Pull(ctx context.Context, u dsync.User, cursor uint64, limit int
 		}
 	})
 	if err != nil {
-		return dsync.PullResponse{}, fmt.Errorf("pull for %s: %w", u.Code, err)
+		return protocol.PullResponse{}, fmt.Errorf("pull for %s: %w", u.Code, err)
 	}
 	return resp, nil
 }
@@ -367,7 +367,7 @@ func (s *Store) Pull(ctx context.Context, u dsync.User, cursor uint64, limit int
 // logCursor walks the log entries of the user's villages after cursor, in order:
 // the whole log for a user of every village, else a merge of each village's part of
 // vlog.
-func logCursor(tx *bolt.Tx, u dsync.User, cursor uint64) func() (uint64, logEntry, bool, error) {
+func logCursor(tx *bolt.Tx, u protocol.User, cursor uint64) func() (uint64, logEntry, bool, error) {
 	decode := func(k, v []byte) (uint64, logEntry, bool, error) {
 		var e logEntry
 		err := json.Unmarshal(v, &e)
@@ -418,7 +418,7 @@ func logCursor(tx *bolt.Tx, u dsync.User, cursor uint64) func() (uint64, logEntr
 // pullEntry adds an entry to the answer when it is for the user: roster cases and
 // withdrawals of their villages; revisions others pushed, which for an enumerator are
 // only their own records (their leader's decisions), for a leader the team's.
-func (s *Store) pullEntry(tx *bolt.Tx, u dsync.User, e logEntry, resp *dsync.PullResponse) error {
+func (s *Store) pullEntry(tx *bolt.Tx, u protocol.User, e logEntry, resp *protocol.PullResponse) error {
 	if !u.MayVillage(e.Village) {
 		return nil
 	}
@@ -448,7 +448,7 @@ func (s *Store) pullEntry(tx *bolt.Tx, u dsync.User, e logEntry, resp *dsync.Pul
 		if !mine {
 			return nil
 		}
-		var w dsync.Withdrawal
+		var w protocol.Withdrawal
 		ok, err := s.c.get(tx, bktWithdrawn, []byte(e.Key), &w)
 		if err != nil || !ok { // withdrawn, then kept after all: nothing to say
 			return err

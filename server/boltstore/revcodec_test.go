@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server/store"
 	"github.com/doorstep-survey/doorstep/server/storetest"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // TestPackedRevision: a revision kept packed comes back exactly, its chain's hashes
@@ -20,7 +20,7 @@ func TestPackedRevision(t *testing.T) {
 		t.Fatal(err)
 	}
 	rev.Photos = nil
-	st := store.StoredRevision{Revision: rev, Case: dsync.Case{Subject: rev.Record.Subject, Name: "张三", Village: "王庄村"},
+	st := store.StoredRevision{Revision: rev, Case: protocol.Case{Subject: rev.Record.Subject, Name: "张三", Village: "王庄村"},
 		From: "E001", Device: "笔记本", Received: time.Date(2026, 10, 2, 8, 0, 0, 0, time.UTC), ServerID: "s-7", Seq: 7}
 	packed, err := packRevision(rev)
 	if err != nil {

@@ -6,11 +6,11 @@ import (
 	"os"
 	"testing"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
 	"github.com/doorstep-survey/doorstep/server/store"
 	"github.com/doorstep-survey/doorstep/server/storetest"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // TestSyntheticPasses: a synthetic record is stored like a real one.
@@ -28,14 +28,14 @@ func TestSyntheticPasses(t *testing.T) {
 	}
 	key := storetest.SigningKey(t, s)
 	res, err := st.PutBatch(context.Background(), store.Caller{User: whole()}, server.Arrivals(
-		[]dsync.PushItem{storetest.Synthetic(base, 1, "村1", key), storetest.Synthetic(base, 2, "村2", key)}, nil))
-	if err != nil || res[0].Result != dsync.Stored || res[1].Result != dsync.Stored {
+		[]protocol.PushItem{storetest.Synthetic(base, 1, "村1", key), storetest.Synthetic(base, 2, "村2", key)}, nil))
+	if err != nil || res[0].Result != protocol.Stored || res[1].Result != protocol.Stored {
 		t.Fatalf("%+v %v", res, err)
 	}
 }
 
-func whole() dsync.User {
-	return dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}
+func whole() protocol.User {
+	return protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}
 }
 
 // BenchmarkScale is storetest.Scale on a bbolt file; it reports the file's size.

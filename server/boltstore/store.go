@@ -10,7 +10,7 @@
 //	            JSON progress of sealing the file, while it runs
 //	enroll/     sha256(one-time code) → JSON enrolment (user, expiry)
 //	tokens/     sha256(device token) → JSON token (user code, device, created, revoked)
-//	users/      user code → JSON dsync.User
+//	users/      user code → JSON protocol.User
 //	revisions/  record id "/" u64(revision) → sealed: a stored revision in full, packed
 //	            (revcodec.go: its chain without hashes, deflated)
 //	log/        u64(seq) → JSON logEntry: every revision, roster case and withdrawal,
@@ -25,7 +25,7 @@
 //	heads/      record id → the 32-byte hashes of its latest chain's entries
 //	persons/    blind(subject) "\x00" form "\x00" record id → nothing: a person's records
 //	dups/       blind(subject) "\x00" form → sealed JSON dupMeta: a duplicate interview
-//	withdrawn/  record id → sealed JSON dsync.Withdrawal
+//	withdrawn/  record id → sealed JSON protocol.Withdrawal
 //	roster/     blind(roster.Row.Key) → sealed JSON roster.Row
 //	rosterlog/  u64(n) → JSON store.RosterImport
 //

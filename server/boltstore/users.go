@@ -11,14 +11,14 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 type enrolment struct {
-	User    dsync.User `json:"user"`
-	Expires time.Time  `json:"expires"`
+	User    protocol.User `json:"user"`
+	Expires time.Time     `json:"expires"`
 }
 
 type token struct {
@@ -32,7 +32,7 @@ type token struct {
 }
 
 // AddEnrolment keeps the user and makes a one-time code, valid for a week.
-func (s *Store) AddEnrolment(ctx context.Context, u dsync.User) (string, error) {
+func (s *Store) AddEnrolment(ctx context.Context, u protocol.User) (string, error) {
 	if err := store.ValidUser(u); err != nil {
 		return "", err
 	}
@@ -50,9 +50,9 @@ func (s *Store) AddEnrolment(ctx context.Context, u dsync.User) (string, error) 
 }
 
 // Enroll spends a one-time code for a device token.
-func (s *Store) Enroll(ctx context.Context, code, device string, key ed25519.PublicKey) (string, dsync.User, error) {
+func (s *Store) Enroll(ctx context.Context, code, device string, key ed25519.PublicKey) (string, protocol.User, error) {
 	var tok string
-	var u dsync.User
+	var u protocol.User
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bktEnroll)
 		k := hashKey(store.NormalizeCode(code))
@@ -159,7 +159,7 @@ func (s *Store) Users(ctx context.Context) ([]store.UserRow, error) {
 	err := s.db.View(func(tx *bolt.Tx) error {
 		at := map[string]int{}
 		err := tx.Bucket(bktUsers).ForEach(func(k, v []byte) error {
-			var u dsync.User
+			var u protocol.User
 			if err := json.Unmarshal(v, &u); err != nil {
 				return err
 			}
@@ -211,7 +211,7 @@ func keysOf(tx *bolt.Tx, codes []string) (record.Authors, error) {
 	}
 	keys := record.Authors{}
 	for code, ks := range byUser {
-		var u dsync.User
+		var u protocol.User
 		if _, err := getJSON(tx.Bucket(bktUsers), []byte(code), &u); err != nil {
 			return nil, err
 		}

@@ -18,8 +18,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // ActiveWindow is how recently a laptop must have been seen to count as active.
@@ -55,7 +55,7 @@ func New() *Metrics {
 		Help: "Laptops that made a request in the last 15 minutes."}, func() float64 { return float64(m.Active()) })
 	m.reg.MustRegister(m.received, m.refused, m.latency, active,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	for _, r := range []string{dsync.Stored, dsync.Duplicate, dsync.Stale, dsync.Rejected} {
+	for _, r := range []string{protocol.Stored, protocol.Duplicate, protocol.Stale, protocol.Rejected} {
 		m.received.WithLabelValues(r)
 	}
 	for _, r := range reasons {
@@ -128,11 +128,11 @@ func (c *counted) Authenticate(ctx context.Context, tok string) (store.Caller, e
 	return caller, err
 }
 
-func (c *counted) PutBatch(ctx context.Context, from store.Caller, items []store.Arrival) ([]dsync.PushResult, error) {
+func (c *counted) PutBatch(ctx context.Context, from store.Caller, items []store.Arrival) ([]protocol.PushResult, error) {
 	res, err := c.Store.PutBatch(ctx, from, items)
 	for _, r := range res {
 		c.m.received.WithLabelValues(r.Result).Inc()
-		if r.Result == dsync.Rejected {
+		if r.Result == protocol.Rejected {
 			c.m.refused.WithLabelValues(Reason(r.Reason)).Inc()
 		}
 	}

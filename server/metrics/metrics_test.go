@@ -9,23 +9,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 type fakeStore struct {
 	store.Store
-	results []dsync.PushResult
+	results []protocol.PushResult
 }
 
 func (f fakeStore) Authenticate(_ context.Context, tok string) (store.Caller, error) {
 	if tok == "bad" {
 		return store.Caller{}, store.ErrBadToken
 	}
-	return store.Caller{User: dsync.User{Code: tok}, Device: "laptop"}, nil
+	return store.Caller{User: protocol.User{Code: tok}, Device: "laptop"}, nil
 }
 
-func (f fakeStore) PutBatch(context.Context, store.Caller, []store.Arrival) ([]dsync.PushResult, error) {
+func (f fakeStore) PutBatch(context.Context, store.Caller, []store.Arrival) ([]protocol.PushResult, error) {
 	return f.results, nil
 }
 
@@ -41,12 +41,12 @@ func TestCountsResultsReasonsLatencyAndLaptops(t *testing.T) {
 	m := New()
 	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 	m.now = func() time.Time { return now }
-	s := m.Store(fakeStore{results: []dsync.PushResult{
-		{Result: dsync.Stored}, {Result: dsync.Stored}, {Result: dsync.Duplicate},
-		{Result: dsync.Rejected, Reason: "the record was changed differently on two laptops"},
-		{Result: dsync.Rejected, Reason: "photo 0123abcd has not been uploaded"},
-		{Result: dsync.Rejected, Reason: "V9 is not one of E001's villages"},
-		{Result: dsync.Rejected, Reason: "E001's secret text"},
+	s := m.Store(fakeStore{results: []protocol.PushResult{
+		{Result: protocol.Stored}, {Result: protocol.Stored}, {Result: protocol.Duplicate},
+		{Result: protocol.Rejected, Reason: "the record was changed differently on two laptops"},
+		{Result: protocol.Rejected, Reason: "photo 0123abcd has not been uploaded"},
+		{Result: protocol.Rejected, Reason: "V9 is not one of E001's villages"},
+		{Result: protocol.Rejected, Reason: "E001's secret text"},
 	}})
 	ctx := context.Background()
 	for _, tok := range []string{"E001", "E002", "E001", "bad"} {

@@ -16,10 +16,10 @@ import (
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
 	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // Moving a district from its bbolt file to PostgreSQL (doorstep-server migrate).
@@ -206,8 +206,8 @@ func (s *Store) copyUsers(ctx context.Context, db *bolt.DB) error {
 	}
 	err = eachChunk(ctx, s, db, "enroll", func(_ pgx.Tx, b *pgx.Batch, k, v []byte) error {
 		var e struct {
-			User    dsync.User `json:"user"`
-			Expires time.Time  `json:"expires"`
+			User    protocol.User `json:"user"`
+			Expires time.Time     `json:"expires"`
 		}
 		if err := json.Unmarshal(v, &e); err != nil {
 			return err

@@ -10,12 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
 	"github.com/doorstep-survey/doorstep/server/pgtest"
 	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // snapshot is what a district and its laptops see of a server.
@@ -23,13 +23,13 @@ type snapshot struct {
 	id, epoch  string
 	rows       []store.RecordRow
 	export     []store.StoredRevision
-	pull       dsync.PullResponse
+	pull       protocol.PullResponse
 	users      []store.UserRow
 	duplicates []store.DuplicateGroup
 	rosterLog  []store.RosterImport
 }
 
-func snap(t *testing.T, st store.Store, leader dsync.User) snapshot {
+func snap(t *testing.T, st store.Store, leader protocol.User) snapshot {
 	t.Helper()
 	ctx := context.Background()
 	s := snapshot{id: st.ID(), epoch: st.Epoch()}
@@ -86,10 +86,10 @@ func TestMigrateFromBolt(t *testing.T) {
 		t.Fatal(err)
 	}
 	items, villages, key := arrivals(t, 6)
-	e := dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: villages}
-	l := dsync.User{Code: "L001", Name: "王建军", Role: "leader", Villages: villages}
+	e := protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: villages}
+	l := protocol.User{Code: "L001", Name: "王建军", Role: "leader", Villages: villages}
 	tokens := map[string]string{}
-	for _, u := range []dsync.User{e, l} {
+	for _, u := range []protocol.User{e, l} {
 		code, err := bs.AddEnrolment(ctx, u)
 		if err != nil {
 			t.Fatal(err)
@@ -102,7 +102,7 @@ func TestMigrateFromBolt(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := bs.AddEnrolment(ctx, dsync.User{Code: "E002", Name: "张伟", Role: "enumerator", Villages: villages}); err != nil {
+	if _, err := bs.AddEnrolment(ctx, protocol.User{Code: "E002", Name: "张伟", Role: "enumerator", Villages: villages}); err != nil {
 		t.Fatal(err)
 	}
 	from := store.Caller{User: e, Device: "laptop of E001"}
@@ -192,7 +192,7 @@ func TestMigrateFromBolt(t *testing.T) {
 		t.Errorf("%d devices keep their signing key after the move, want 2 (%v)", keyed, err)
 	}
 	again, err := ps.PutBatch(ctx, from, items[:1])
-	if err != nil || again[0].Result != dsync.Duplicate || again[0].ServerID != first[0].ServerID {
+	if err != nil || again[0].Result != protocol.Duplicate || again[0].ServerID != first[0].ServerID {
 		t.Fatalf("a resend after the move: %+v, first %+v, %v", again, first[0], err)
 	}
 	p, err := ps.Pull(ctx, l, before.pull.Cursor, 100)

@@ -7,29 +7,29 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // Pull is what the user's laptop gets after cursor: the log of the user's villages, read
 // through its village index (log.go).
-func (s *Store) Pull(ctx context.Context, u dsync.User, cursor uint64, limit int) (dsync.PullResponse, error) {
+func (s *Store) Pull(ctx context.Context, u protocol.User, cursor uint64, limit int) (protocol.PullResponse, error) {
 	f := logFilter{User: u.Code, Leader: u.Role == "leader"}
 	if !u.AllVillages() {
 		f.Villages = append([]string{}, u.Villages...)
 	}
 	entries, next, more, err := readLog(ctx, s.pool, f, cursor, limit)
 	if err != nil {
-		return dsync.PullResponse{}, err
+		return protocol.PullResponse{}, err
 	}
-	resp := dsync.PullResponse{Envelope: dsync.Envelope{Doorstep: dsync.Version}, Epoch: s.epoch, Cursor: next, More: more}
+	resp := protocol.PullResponse{Envelope: protocol.Envelope{Doorstep: protocol.Version}, Epoch: s.epoch, Cursor: next, More: more}
 	for _, e := range entries {
 		switch e.Kind {
 		case kindRevision:
 			rev, err := s.unpackRevision(e.Seq, e.Revision)
 			if err != nil {
-				return dsync.PullResponse{}, fmt.Errorf("pull: revision at %d: %w", e.Seq, err)
+				return protocol.PullResponse{}, fmt.Errorf("pull: revision at %d: %w", e.Seq, err)
 			}
 			resp.Revisions = append(resp.Revisions, rev)
 		case kindRoster:
@@ -42,20 +42,20 @@ func (s *Store) Pull(ctx context.Context, u dsync.User, cursor uint64, limit int
 				err = json.Unmarshal(data, &row)
 			}
 			if err != nil {
-				return dsync.PullResponse{}, fmt.Errorf("pull: roster case at %d: %w", e.Seq, err)
+				return protocol.PullResponse{}, fmt.Errorf("pull: roster case at %d: %w", e.Seq, err)
 			}
 			resp.Roster = append(resp.Roster, row)
 		case kindWithdrawal:
 			if e.Withdrawal == nil {
 				continue // withdrawn, then kept after all: nothing to say
 			}
-			var w dsync.Withdrawal
+			var w protocol.Withdrawal
 			data, err := s.c.open(colWithdrawal, []byte(e.RecordID), e.Withdrawal)
 			if err == nil {
 				err = json.Unmarshal(data, &w)
 			}
 			if err != nil {
-				return dsync.PullResponse{}, fmt.Errorf("pull: withdrawal at %d: %w", e.Seq, err)
+				return protocol.PullResponse{}, fmt.Errorf("pull: withdrawal at %d: %w", e.Seq, err)
 			}
 			resp.Withdrawn = append(resp.Withdrawn, w)
 		}

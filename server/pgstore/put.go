@@ -9,9 +9,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 var _ store.Store = (*Store)(nil)
@@ -21,8 +21,8 @@ var _ store.Store = (*Store)(nil)
 // reads of the records it decides on cannot change under it, and the rest of the work
 // is a handful of round trips whatever the batch's size: one to read what is held of
 // every record of the batch, a few to write what is stored.
-func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.Arrival) ([]dsync.PushResult, error) {
-	results := make([]dsync.PushResult, len(items))
+func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.Arrival) ([]protocol.PushResult, error) {
+	results := make([]protocol.PushResult, len(items))
 	var checked []int
 	for i, a := range items {
 		res, ok := store.Check(from.User, a)
@@ -104,7 +104,7 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 		Query(func(rows pgx.Rows) error {
 			for rows.Next() {
 				var code string
-				var u dsync.User
+				var u protocol.User
 				var keys [][]byte
 				if err := rows.Scan(&code, &u, &keys); err != nil {
 					return err
@@ -202,7 +202,7 @@ type recordState struct {
 	person   string
 }
 
-func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte, results []dsync.PushResult) error {
+func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte, results []protocol.PushResult) error {
 	last, err := lockLog(ctx, tx)
 	if err != nil {
 		return err
@@ -239,10 +239,10 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		d := store.DecideFrom(from.User, h, a)
 		res := &results[i]
 		res.Result, res.Reason, res.Retry = d.Result, d.Reason, d.Retry
-		if d.Result == dsync.Duplicate {
+		if d.Result == protocol.Duplicate {
 			res.ServerID, res.Received = d.Receipt.ServerID, d.Receipt.Received
 		}
-		if d.Result != dsync.Stored {
+		if d.Result != protocol.Stored {
 			continue
 		}
 		last++

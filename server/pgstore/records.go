@@ -11,8 +11,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // rowCols are a listing's columns: never data, so a listing decodes nothing it does
@@ -302,7 +302,7 @@ func (s *Store) ResolveDuplicate(ctx context.Context, r store.Resolution) (store
 				rows.Close()
 				return err
 			}
-			w, err := json.Marshal(dsync.Withdrawal{RecordID: id, Subject: string(subject), FormID: form, Kept: r.Keep, Reason: r.Reason, At: r.At})
+			w, err := json.Marshal(protocol.Withdrawal{RecordID: id, Subject: string(subject), FormID: form, Kept: r.Keep, Reason: r.Reason, At: r.At})
 			if err != nil {
 				rows.Close()
 				return err

@@ -6,10 +6,10 @@ import (
 	"testing"
 
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server/pgtest"
 	"github.com/doorstep-survey/doorstep/server/store"
 	"github.com/doorstep-survey/doorstep/server/storetest"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // arrivals are the queued records of a demo laptop with k completed interviews, as a
@@ -30,7 +30,7 @@ func arrivals(t testing.TB, k int) ([]store.Arrival, []string, ed25519.PublicKey
 	var villages []string
 	for _, it := range items {
 		rec := it.Record
-		c := dsync.Case{Subject: rec.Subject, Village: rec.Village}
+		c := protocol.Case{Subject: rec.Subject, Village: rec.Village}
 		if rec.CaseID != "" {
 			cs, err := s.Case(rec.CaseID)
 			if err != nil {
@@ -45,13 +45,13 @@ func arrivals(t testing.TB, k int) ([]store.Arrival, []string, ed25519.PublicKey
 			seen[c.Village] = true
 			villages = append(villages, c.Village)
 		}
-		out = append(out, store.Arrival{Item: dsync.PushItem{Seq: it.Seq, Revision: localstore.Revision{Record: rec, Audit: localstore.Unlinked(it.Audit)}, Case: c}})
+		out = append(out, store.Arrival{Item: protocol.PushItem{Seq: it.Seq, Revision: localstore.Revision{Record: rec, Audit: localstore.Unlinked(it.Audit)}, Case: c}})
 	}
 	return out, villages, keys.Card().Verify
 }
 
 // enrolKey enrols a device of u with the signing key.
-func enrolKey(t testing.TB, s store.Store, u dsync.User, key ed25519.PublicKey) string {
+func enrolKey(t testing.TB, s store.Store, u protocol.User, key ed25519.PublicKey) string {
 	t.Helper()
 	code, err := s.AddEnrolment(context.Background(), u)
 	if err != nil {
@@ -71,8 +71,8 @@ func TestStoreSmoke(t *testing.T) {
 	if len(items) != 6 {
 		t.Fatalf("%d items", len(items))
 	}
-	e := dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: villages}
-	l := dsync.User{Code: "L001", Name: "王建军", Role: "leader", Villages: villages}
+	e := protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: villages}
+	l := protocol.User{Code: "L001", Name: "王建军", Role: "leader", Villages: villages}
 	enrolKey(t, s, e, key)
 	enrolKey(t, s, l, nil)
 	from := store.Caller{User: e, Device: "laptop"}
@@ -81,7 +81,7 @@ func TestStoreSmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range res {
-		if r.Result != dsync.Stored {
+		if r.Result != protocol.Stored {
 			t.Fatalf("%+v", r)
 		}
 	}
@@ -90,7 +90,7 @@ func TestStoreSmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, r := range again {
-		if r.Result != dsync.Duplicate || r.ServerID != res[i].ServerID || !r.Received.Equal(res[i].Received) {
+		if r.Result != protocol.Duplicate || r.ServerID != res[i].ServerID || !r.Received.Equal(res[i].Received) {
 			t.Fatalf("resent: %+v, first %+v", r, res[i])
 		}
 	}
@@ -119,7 +119,7 @@ func TestStoreSmoke(t *testing.T) {
 	other, _, key2 := arrivals(t, 2)
 	enrolKey(t, s, e, key2)
 	res, err = s.PutBatch(ctx, from, other)
-	if err != nil || res[0].Result != dsync.Stored {
+	if err != nil || res[0].Result != protocol.Stored {
 		t.Fatalf("%+v %v", res, err)
 	}
 	dups, err := s.Duplicates(ctx, false)
@@ -147,13 +147,13 @@ func TestNULRefusedNotRetried(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t, pgtest.DB(t))
 	items, villages, key := arrivals(t, 2)
-	enrolKey(t, s, dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: villages}, key)
+	enrolKey(t, s, protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: villages}, key)
 	items[0].Item.Case.Name = "王\x00芳"
-	res, err := s.PutBatch(ctx, store.Caller{User: dsync.User{Code: "E001", Role: "enumerator", Villages: villages}, Device: "laptop"}, items)
+	res, err := s.PutBatch(ctx, store.Caller{User: protocol.User{Code: "E001", Role: "enumerator", Villages: villages}, Device: "laptop"}, items)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res[0].Result != dsync.Rejected || res[0].Retry || res[1].Result != dsync.Stored {
+	if res[0].Result != protocol.Rejected || res[0].Retry || res[1].Result != protocol.Stored {
 		t.Fatalf("%+v", res)
 	}
 }

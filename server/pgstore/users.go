@@ -12,8 +12,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 func hashKey(secret string) []byte {
@@ -22,7 +22,7 @@ func hashKey(secret string) []byte {
 }
 
 // AddEnrolment keeps (or updates) the user and makes a one-time code for one laptop.
-func (s *Store) AddEnrolment(ctx context.Context, u dsync.User) (string, error) {
+func (s *Store) AddEnrolment(ctx context.Context, u protocol.User) (string, error) {
 	if err := store.ValidUser(u); err != nil {
 		return "", err
 	}
@@ -47,8 +47,8 @@ func (s *Store) AddEnrolment(ctx context.Context, u dsync.User) (string, error) 
 }
 
 // Enroll spends a one-time code for a device token.
-func (s *Store) Enroll(ctx context.Context, code, device string, key ed25519.PublicKey) (string, dsync.User, error) {
-	var u dsync.User
+func (s *Store) Enroll(ctx context.Context, code, device string, key ed25519.PublicKey) (string, protocol.User, error) {
+	var u protocol.User
 	tok := randomHex(32)
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var user string
@@ -78,9 +78,9 @@ func (s *Store) Enroll(ctx context.Context, code, device string, key ed25519.Pub
 	})
 	switch {
 	case errors.Is(err, store.ErrBadCode):
-		return "", dsync.User{}, err
+		return "", protocol.User{}, err
 	case err != nil:
-		return "", dsync.User{}, fmt.Errorf("enroll: %w", err)
+		return "", protocol.User{}, fmt.Errorf("enroll: %w", err)
 	}
 	return tok, u, nil
 }
@@ -126,7 +126,7 @@ func (s *Store) Users(ctx context.Context) ([]store.UserRow, error) {
 	defer rows.Close()
 	var out []store.UserRow
 	for rows.Next() {
-		var u dsync.User
+		var u protocol.User
 		var device *string
 		var created *time.Time
 		var revoked *bool

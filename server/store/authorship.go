@@ -4,26 +4,26 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // DecideFrom is Decide, then what the sender may say (Authorship), then whether the
 // new entries' authors signed them (Signed): every backend calls it, so the rule is
 // written once.
-func DecideFrom(from dsync.User, held Held, a Arrival) Decision {
+func DecideFrom(from protocol.User, held Held, a Arrival) Decision {
 	d := Decide(held, a)
-	if d.Result != dsync.Stored {
+	if d.Result != protocol.Stored {
 		return d
 	}
 	if reason := InRosterVillage(held, a); reason != "" {
-		return Decision{Result: dsync.Rejected, Reason: reason}
+		return Decision{Result: protocol.Rejected, Reason: reason}
 	}
 	if reason := Authorship(from, held, a); reason != "" {
-		return Decision{Result: dsync.Rejected, Reason: reason}
+		return Decision{Result: protocol.Rejected, Reason: reason}
 	}
 	if reason := Signed(held, a); reason != "" {
-		return Decision{Result: dsync.Rejected, Reason: reason}
+		return Decision{Result: protocol.Rejected, Reason: reason}
 	}
 	return d
 }
@@ -49,7 +49,7 @@ func InRosterVillage(held Held, a Arrival) string {
 //
 // The refusal names the user the entry claims and the sender. The entries' signatures
 // are Signed's to check.
-func Authorship(from dsync.User, held Held, a Arrival) string {
+func Authorship(from protocol.User, held Held, a Arrival) string {
 	audit := a.Item.Revision.Audit
 	have := 0
 	if held.Latest != nil {

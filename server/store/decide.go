@@ -5,13 +5,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // Arrival is one pushed item as the server receives it.
 type Arrival struct {
-	Item dsync.PushItem
+	Item protocol.PushItem
 	// Missing are the photos the record names that the attachment folder does not hold
 	// whole when the batch arrives (the handler asks Attachments.Has).
 	Missing []string
@@ -24,10 +24,10 @@ type Arrival struct {
 // (PROTOCOL.md) is relinked in place first. ok is false with the rejection in res.
 //
 // It hashes the whole chain: call it before taking a write lock.
-func Check(from dsync.User, a Arrival) (res dsync.PushResult, ok bool) {
+func Check(from protocol.User, a Arrival) (res protocol.PushResult, ok bool) {
 	rev := a.Item.Revision
 	r := rev.Record
-	res = dsync.PushResult{Seq: a.Item.Seq, RecordID: r.ID, Result: dsync.Rejected}
+	res = protocol.PushResult{Seq: a.Item.Seq, RecordID: r.ID, Result: protocol.Rejected}
 	switch {
 	case r.ID == "" || a.Item.Case.Village == "":
 		res.Reason = "the record does not say what it is or where"
@@ -99,7 +99,7 @@ type HeldRevision struct {
 
 // Decision is what to do with a checked arrival.
 type Decision struct {
-	// Result is dsync.Stored (write it), Duplicate (answer with Receipt), Stale or
+	// Result is protocol.Stored (write it), Duplicate (answer with Receipt), Stale or
 	// Rejected (Reason; Retry when it is not the record's fault).
 	Result string
 	Reason string
@@ -127,31 +127,31 @@ func Decide(held Held, a Arrival) Decision {
 	audit := a.Item.Revision.Audit
 	n := len(audit)
 	if n == 0 { // Check refuses it first; never index an empty chain
-		return Decision{Result: dsync.Rejected, Reason: "the record comes without its audit chain"}
+		return Decision{Result: protocol.Rejected, Reason: "the record comes without its audit chain"}
 	}
 	head := audit[n-1].Hash
 	if s := held.Same; s != nil {
 		if s.Head == head {
-			return Decision{Result: dsync.Duplicate, Receipt: *s}
+			return Decision{Result: protocol.Duplicate, Receipt: *s}
 		}
-		return Decision{Result: dsync.Rejected, Reason: record.ErrConflict.Error()}
+		return Decision{Result: protocol.Rejected, Reason: record.ErrConflict.Error()}
 	}
 	if l := held.Latest; l != nil && len(l.Heads) > 0 {
 		have := len(l.Heads)
 		if n <= have {
 			if l.Heads[n-1] == head {
-				return Decision{Result: dsync.Stale}
+				return Decision{Result: protocol.Stale}
 			}
-			return Decision{Result: dsync.Rejected, Reason: record.ErrConflict.Error()}
+			return Decision{Result: protocol.Rejected, Reason: record.ErrConflict.Error()}
 		}
 		if audit[have-1].Hash != l.Heads[have-1] {
-			return Decision{Result: dsync.Rejected, Reason: record.ErrConflict.Error()}
+			return Decision{Result: protocol.Rejected, Reason: record.ErrConflict.Error()}
 		}
 	}
 	if len(a.Missing) > 0 {
-		return Decision{Result: dsync.Rejected, Retry: true, Reason: fmt.Sprintf("photo %.8s has not been uploaded", a.Missing[0])}
+		return Decision{Result: protocol.Rejected, Retry: true, Reason: fmt.Sprintf("photo %.8s has not been uploaded", a.Missing[0])}
 	}
-	d := Decision{Result: dsync.Stored}
+	d := Decision{Result: protocol.Stored}
 	if held.Latest == nil {
 		d.DuplicateOf = held.Others
 	}

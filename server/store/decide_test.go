@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // signedChain is a completed, signed record with n answers and its linked chain.
@@ -39,14 +39,14 @@ func signedChain(n int) record.Revision {
 }
 
 func arrival(rev record.Revision) Arrival {
-	return Arrival{Item: dsync.PushItem{Seq: 7, Revision: rev, Case: dsync.Case{Subject: rev.Record.Subject, Village: "王庄村"}}}
+	return Arrival{Item: protocol.PushItem{Seq: 7, Revision: rev, Case: protocol.Case{Subject: rev.Record.Subject, Village: "王庄村"}}}
 }
 
 func TestCheck(t *testing.T) {
-	e001 := dsync.User{Code: "E001", Role: "enumerator", Villages: []string{"王庄村"}}
+	e001 := protocol.User{Code: "E001", Role: "enumerator", Villages: []string{"王庄村"}}
 	tests := []struct {
 		name   string
-		from   dsync.User
+		from   protocol.User
 		change func(a *Arrival)
 		want   string // "" passes; else a part of the reason
 	}{
@@ -55,7 +55,7 @@ func TestCheck(t *testing.T) {
 		{"no id", e001, func(a *Arrival) { a.Item.Revision.Record.ID = "" }, "does not say what it is"},
 		{"no village", e001, func(a *Arrival) { a.Item.Case.Village = "" }, "does not say what it is"},
 		{"another village", e001, func(a *Arrival) { a.Item.Case.Village = "新华社区" }, "not one of E001's villages"},
-		{"whole district", dsync.User{Code: "L9", Villages: []string{"*"}}, func(a *Arrival) { a.Item.Case.Village = "新华社区" }, ""},
+		{"whole district", protocol.User{Code: "L9", Villages: []string{"*"}}, func(a *Arrival) { a.Item.Case.Village = "新华社区" }, ""},
 		{"case not the record's", e001, func(a *Arrival) { a.Item.Case.Subject = "X" }, "does not match the case"},
 		{"village form elsewhere", e001, func(a *Arrival) {
 			a.Item.Revision.Record.Village = "新华社区"
@@ -81,7 +81,7 @@ func TestCheck(t *testing.T) {
 				}
 				return
 			}
-			if ok || res.Result != dsync.Rejected || !strings.Contains(res.Reason, tt.want) || res.Seq != 7 {
+			if ok || res.Result != protocol.Rejected || !strings.Contains(res.Reason, tt.want) || res.Seq != 7 {
 				t.Fatalf("Check = %+v, %v; want rejected with %q", res, ok, tt.want)
 			}
 		})
@@ -102,21 +102,21 @@ func TestDecide(t *testing.T) {
 		missing []string
 		want    Decision
 	}{
-		{"new", Held{}, full, nil, Decision{Result: dsync.Stored}},
+		{"new", Held{}, full, nil, Decision{Result: protocol.Stored}},
 		{"resent", Held{Latest: &HeldLatest{6, heads}, Same: &HeldRevision{heads[5], "s-1", received}}, full, nil,
-			Decision{Result: dsync.Duplicate, Receipt: HeldRevision{heads[5], "s-1", received}}},
+			Decision{Result: protocol.Duplicate, Receipt: HeldRevision{heads[5], "s-1", received}}},
 		{"same revision, another chain", Held{Latest: &HeldLatest{6, otherHeads[:6]}, Same: &HeldRevision{Head: otherHeads[5]}}, full, nil,
-			Decision{Result: dsync.Rejected, Reason: record.ErrConflict.Error()}},
-		{"older than held", Held{Latest: &HeldLatest{6, heads}}, short, nil, Decision{Result: dsync.Stale}},
+			Decision{Result: protocol.Rejected, Reason: record.ErrConflict.Error()}},
+		{"older than held", Held{Latest: &HeldLatest{6, heads}}, short, nil, Decision{Result: protocol.Stale}},
 		{"shorter, parted", Held{Latest: &HeldLatest{7, otherHeads}}, full, nil,
-			Decision{Result: dsync.Rejected, Reason: record.ErrConflict.Error()}},
-		{"extends held", Held{Latest: &HeldLatest{4, heads[:4]}}, full, nil, Decision{Result: dsync.Stored}},
+			Decision{Result: protocol.Rejected, Reason: record.ErrConflict.Error()}},
+		{"extends held", Held{Latest: &HeldLatest{4, heads[:4]}}, full, nil, Decision{Result: protocol.Stored}},
 		{"longer, parted", Held{Latest: &HeldLatest{2, []string{heads[0], "x"}}}, full, nil,
-			Decision{Result: dsync.Rejected, Reason: record.ErrConflict.Error()}},
-		{"photo missing", Held{}, full, []string{"abcdef0123456789"}, Decision{Result: dsync.Rejected, Retry: true, Reason: "photo abcdef01 has not been uploaded"}},
-		{"photo missing but resent", Held{Same: &HeldRevision{Head: heads[5]}}, full, []string{"abcdef01"}, Decision{Result: dsync.Duplicate, Receipt: HeldRevision{Head: heads[5]}}},
-		{"second interview of the person", Held{Others: []string{"rec-0"}}, full, nil, Decision{Result: dsync.Stored, DuplicateOf: []string{"rec-0"}}},
-		{"a later revision of a duplicate", Held{Latest: &HeldLatest{4, heads[:4]}, Others: []string{"rec-0"}}, full, nil, Decision{Result: dsync.Stored}},
+			Decision{Result: protocol.Rejected, Reason: record.ErrConflict.Error()}},
+		{"photo missing", Held{}, full, []string{"abcdef0123456789"}, Decision{Result: protocol.Rejected, Retry: true, Reason: "photo abcdef01 has not been uploaded"}},
+		{"photo missing but resent", Held{Same: &HeldRevision{Head: heads[5]}}, full, []string{"abcdef01"}, Decision{Result: protocol.Duplicate, Receipt: HeldRevision{Head: heads[5]}}},
+		{"second interview of the person", Held{Others: []string{"rec-0"}}, full, nil, Decision{Result: protocol.Stored, DuplicateOf: []string{"rec-0"}}},
+		{"a later revision of a duplicate", Held{Latest: &HeldLatest{4, heads[:4]}, Others: []string{"rec-0"}}, full, nil, Decision{Result: protocol.Stored}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

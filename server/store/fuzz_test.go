@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	dsync "github.com/doorstep-survey/doorstep/sync"
+	"github.com/doorstep-survey/doorstep/protocol"
 )
 
 // FuzzCheckDecide: whatever a laptop sends, and whatever the server holds, judging it
@@ -15,12 +15,12 @@ func FuzzCheckDecide(f *testing.F) {
 	f.Add([]byte(`{"revision":{"record":{"id":"x","status":"completed","audit_len":1},"audit":[{}]},"case":{"village":"v","subject":""}}`), 0, "x")
 	f.Add([]byte(`{}`), 5, "y")
 	f.Fuzz(func(t *testing.T, data []byte, heads int, head string) {
-		var it dsync.PushItem
+		var it protocol.PushItem
 		if json.Unmarshal(data, &it) != nil {
 			return
 		}
 		a := Arrival{Item: it}
-		u := dsync.User{Code: "E001", Role: "enumerator", Villages: []string{"*"}}
+		u := protocol.User{Code: "E001", Role: "enumerator", Villages: []string{"*"}}
 		if _, ok := Check(u, a); !ok {
 			return
 		}

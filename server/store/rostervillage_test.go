@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	dsync "github.com/doorstep-survey/doorstep/sync"
+	"github.com/doorstep-survey/doorstep/protocol"
 )
 
 func TestInRosterVillage(t *testing.T) {
@@ -17,7 +17,7 @@ func TestInRosterVillage(t *testing.T) {
 		{"the roster puts the person elsewhere", "王庄村", "新华社区", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a := Arrival{Item: dsync.PushItem{Case: dsync.Case{Village: tc.label}}}
+			a := Arrival{Item: protocol.PushItem{Case: protocol.Case{Village: tc.label}}}
 			reason := InRosterVillage(Held{RosterVillage: tc.roster}, a)
 			if (reason != "") != tc.refused {
 				t.Fatalf("reason %q, refused %v", reason, tc.refused)

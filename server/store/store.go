@@ -6,9 +6,9 @@ import (
 	"errors"
 	"time"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/roster"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // Store is the district server's data: users and their devices, the records laptops
@@ -28,12 +28,12 @@ type Store interface {
 
 	// AddEnrolment keeps (or updates) the user and makes a one-time enrolment code for
 	// one of their laptops, valid for a week.
-	AddEnrolment(ctx context.Context, u dsync.User) (code string, err error)
+	AddEnrolment(ctx context.Context, u protocol.User) (code string, err error)
 	// Enroll spends a one-time code (case-blind, spaces trimmed) for a device token,
 	// keeping with the device the user's public signing key on that laptop (nil: a
 	// laptop from before signatures, whose entries are then refused). A wrong, used
 	// or expired code is ErrBadCode. Only hashes of codes and tokens are kept.
-	Enroll(ctx context.Context, code, device string, key ed25519.PublicKey) (token string, u dsync.User, err error)
+	Enroll(ctx context.Context, code, device string, key ed25519.PublicKey) (token string, u protocol.User, err error)
 	// Authenticate is the user of a device token: ErrBadToken when unknown,
 	// ErrRevoked when revoked. Anything else is a fault, not a verdict on the token.
 	Authenticate(ctx context.Context, token string) (Caller, error)
@@ -46,7 +46,7 @@ type Store interface {
 	// each arrival first, then Decide each over what is held, in order (an item can
 	// be decided against one stored earlier in the same batch). The results answer
 	// the items in order. err is a fault: then nothing of the batch was stored.
-	PutBatch(ctx context.Context, from Caller, items []Arrival) ([]dsync.PushResult, error)
+	PutBatch(ctx context.Context, from Caller, items []Arrival) ([]protocol.PushResult, error)
 
 	// Pull is what the user's laptop gets after cursor, in log order, at most limit
 	// entries: revisions of the user's villages that others pushed (an enumerator:
@@ -54,7 +54,7 @@ type Store interface {
 	// team's), roster cases of their villages imported or changed, and withdrawals
 	// of records of their villages. It reads an index of the user's villages, never
 	// the whole log. Cursor is the last log position returned; More says call again.
-	Pull(ctx context.Context, u dsync.User, cursor uint64, limit int) (dsync.PullResponse, error)
+	Pull(ctx context.Context, u protocol.User, cursor uint64, limit int) (protocol.PullResponse, error)
 
 	// ImportRoster keeps the district's roster rows (by roster.Row.Key): a row new or
 	// changed goes into the pull log; an unchanged one is left alone. The import
@@ -121,7 +121,7 @@ var (
 
 // Caller is who sent a request: the user of a device token, and that device.
 type Caller struct {
-	User   dsync.User
+	User   protocol.User
 	Device string // the name the laptop gave at enrolment
 	// Office is the district's own console, in the server's process (never a
 	// token): the decisions it appends in its user's name carry no laptop's
@@ -131,7 +131,7 @@ type Caller struct {
 
 // UserRow is an enrolled user and their devices.
 type UserRow struct {
-	dsync.User
+	protocol.User
 	Devices []Device `json:"devices,omitempty"`
 }
 
@@ -197,7 +197,7 @@ type RecordRow struct {
 // StoredRevision is one revision in full, as exported.
 type StoredRevision struct {
 	Revision record.Revision `json:"revision"`
-	Case     dsync.Case      `json:"case"`
+	Case     protocol.Case   `json:"case"`
 	From     string          `json:"from"`
 	Device   string          `json:"device,omitempty"`
 	Received time.Time       `json:"received"`

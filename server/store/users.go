@@ -6,14 +6,14 @@ import (
 	"strings"
 	"time"
 
-	dsync "github.com/doorstep-survey/doorstep/sync"
+	"github.com/doorstep-survey/doorstep/protocol"
 )
 
 // EnrolmentValid is how long a one-time enrolment code works.
 const EnrolmentValid = 7 * 24 * time.Hour
 
 // ValidUser is the rule for a user the district enrols, for every backend.
-func ValidUser(u dsync.User) error {
+func ValidUser(u protocol.User) error {
 	if u.Code == "" || u.Name == "" || (u.Role != "enumerator" && u.Role != "leader") || len(u.Villages) == 0 {
 		return errors.New("enrol: a user needs a code, a name, a role (enumerator or leader) and villages")
 	}

@@ -20,8 +20,10 @@ import (
 	"time"
 
 	"github.com/doorstep-survey/doorstep/demo"
+	"github.com/doorstep-survey/doorstep/demo/seed"
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/attachments"
 	"github.com/doorstep-survey/doorstep/server/store"
@@ -116,7 +118,7 @@ func (d *District) Restart() {
 // Enrol adds a user and returns a one-time code.
 func (d *District) Enrol(code, name, role string, villages ...string) string {
 	d.T.Helper()
-	c, err := d.Store.AddEnrolment(context.Background(), dsync.User{Code: code, Name: name, Role: role, Villages: villages})
+	c, err := d.Store.AddEnrolment(context.Background(), protocol.User{Code: code, Name: name, Role: role, Villages: villages})
 	if err != nil {
 		d.T.Fatal(err)
 	}
@@ -125,7 +127,7 @@ func (d *District) Enrol(code, name, role string, villages ...string) string {
 
 // EnrolKey enrols a device of u straight at the store with the signing key of the
 // laptop s, as the laptop's enrolment does: the entries s signs are then u's.
-func (d *District) EnrolKey(u dsync.User, s *localstore.Session) {
+func (d *District) EnrolKey(u protocol.User, s *localstore.Session) {
 	d.T.Helper()
 	if err := EnrolKey(d.Store, u, s); err != nil {
 		d.T.Fatal(err)
@@ -133,7 +135,7 @@ func (d *District) EnrolKey(u dsync.User, s *localstore.Session) {
 }
 
 // EnrolKey enrols a device of u at st with the signing key of the laptop s.
-func EnrolKey(st store.Store, u dsync.User, s *localstore.Session) error {
+func EnrolKey(st store.Store, u protocol.User, s *localstore.Session) error {
 	ctx := context.Background()
 	code, err := st.AddEnrolment(ctx, u)
 	if err != nil {
@@ -149,13 +151,13 @@ func EnrolKey(st store.Store, u dsync.User, s *localstore.Session) error {
 
 // EnrollRequest is the laptop s's enrolment under code: its user's signing key and
 // key card, as doorstep sync enrol sends them.
-func EnrollRequest(s *localstore.Session, code, device string) (dsync.EnrollRequest, error) {
+func EnrollRequest(s *localstore.Session, code, device string) (protocol.EnrollRequest, error) {
 	keys, err := s.BundleKeys()
 	if err != nil {
-		return dsync.EnrollRequest{}, err
+		return protocol.EnrollRequest{}, err
 	}
 	card := keys.Card()
-	return dsync.EnrollRequest{Code: code, Device: device,
+	return protocol.EnrollRequest{Code: code, Device: device,
 		SigningKey: base64.StdEncoding.EncodeToString(card.Verify), Card: card.String()}, nil
 }
 
@@ -176,9 +178,9 @@ func (d *District) Rows(f store.RecordFilter) []store.RecordRow {
 }
 
 // Put pushes one item as u, straight to the store (the handler's arrival included).
-func (d *District) Put(u dsync.User, item dsync.PushItem) dsync.PushResult {
+func (d *District) Put(u protocol.User, item protocol.PushItem) protocol.PushResult {
 	d.T.Helper()
-	res, err := d.Store.PutBatch(context.Background(), store.Caller{User: u, Device: "test"}, server.Arrivals([]dsync.PushItem{item}, d.Att))
+	res, err := d.Store.PutBatch(context.Background(), store.Caller{User: u, Device: "test"}, server.Arrivals([]protocol.PushItem{item}, d.Att))
 	if err != nil {
 		d.T.Fatal(err)
 	}
@@ -209,10 +211,10 @@ func LaptopOf(t testing.TB, cases, k int, user string) *localstore.Session {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := demo.Seed(db, demo.SeedOptions{Form: PersonForm(t), Options: demo.Options{Seed: 5, Cases: cases, Villages: 2}, Completed: k}); err != nil {
+	if _, err := seed.Fill(db, seed.Options{Form: PersonForm(t), Options: demo.Options{Seed: 5, Cases: cases, Villages: 2}, Completed: k}); err != nil {
 		t.Fatal(err)
 	}
-	s, err := db.Unlock(user, demo.DemoPassphrase)
+	s, err := db.Unlock(user, seed.Passphrase)
 	if err != nil {
 		t.Fatal(err)
 	}

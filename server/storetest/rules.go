@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/server/store"
@@ -54,16 +55,16 @@ func Run(t *testing.T, b Backend) {
 	}
 }
 
-var whole = dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}
+var whole = protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}
 
 // item is a laptop's record as it is pushed.
-func item(t testing.TB, s *localstore.Session, id string, seq uint64) dsync.PushItem {
+func item(t testing.TB, s *localstore.Session, id string, seq uint64) protocol.PushItem {
 	t.Helper()
 	rev, err := s.Revision(id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := dsync.Case{Subject: rev.Record.Subject, Village: rev.Record.Village}
+	c := protocol.Case{Subject: rev.Record.Subject, Village: rev.Record.Village}
 	if rev.Record.CaseID != "" {
 		cs, err := s.Case(rev.Record.CaseID)
 		if err != nil {
@@ -73,7 +74,7 @@ func item(t testing.TB, s *localstore.Session, id string, seq uint64) dsync.Push
 	}
 	rev.Photos = nil
 	rev.Audit = record.Unlinked(rev.Audit)
-	return dsync.PushItem{Seq: seq, Revision: rev, Case: c}
+	return protocol.PushItem{Seq: seq, Revision: rev, Case: c}
 }
 
 // handOver moves a record from one laptop to another, as a bundle on a USB stick does.
@@ -112,7 +113,7 @@ func testStaleAndConflict(t *testing.T, b Backend) {
 	enum := Laptop(t, 1, "E001")
 	lead := Laptop(t, 0, "L001")
 	lead2 := Laptop(t, 0, "L001")
-	leader := dsync.User{Code: "L001", Name: "王建军", Role: "leader", Villages: []string{"*"}}
+	leader := protocol.User{Code: "L001", Name: "王建军", Role: "leader", Villages: []string{"*"}}
 	d.EnrolKey(whole, enum)
 	d.EnrolKey(leader, lead)
 	d.EnrolKey(leader, lead2)
@@ -125,16 +126,16 @@ func testStaleAndConflict(t *testing.T, b Backend) {
 	if _, err := lead2.Return(rec.ID, []localstore.Comment{{Question: "R3", Text: "请核实"}}); err != nil {
 		t.Fatal(err)
 	}
-	if res := d.Put(leader, item(t, lead, rec.ID, 1)); res.Result != dsync.Stored {
+	if res := d.Put(leader, item(t, lead, rec.ID, 1)); res.Result != protocol.Stored {
 		t.Fatalf("the approval: %+v", res)
 	}
-	if res := d.Put(whole, item(t, enum, rec.ID, 2)); res.Result != dsync.Stale {
+	if res := d.Put(whole, item(t, enum, rec.ID, 2)); res.Result != protocol.Stale {
 		t.Errorf("the completed revision after the approval: %+v", res)
 	}
-	if res := d.Put(leader, item(t, lead2, rec.ID, 3)); res.Result != dsync.Rejected || !strings.Contains(res.Reason, record.ErrConflict.Error()) {
+	if res := d.Put(leader, item(t, lead2, rec.ID, 3)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, record.ErrConflict.Error()) {
 		t.Errorf("a return after another laptop's approval: %+v", res)
 	}
-	if res := d.Put(leader, item(t, lead, rec.ID, 4)); res.Result != dsync.Duplicate || res.ServerID == "" {
+	if res := d.Put(leader, item(t, lead, rec.ID, 4)); res.Result != protocol.Duplicate || res.ServerID == "" {
 		t.Errorf("the approval again: %+v", res)
 	}
 	rows := d.Rows(store.RecordFilter{All: true})
@@ -238,7 +239,7 @@ func testDuplicateInterview(t *testing.T, b Backend) {
 	}
 	// The withdrawal reaches the enumerator's laptops and the leader, and no one
 	// else's.
-	for _, u := range []dsync.User{whole, {Code: "L001", Role: "leader", Villages: []string{g.Records[0].Village}}} {
+	for _, u := range []protocol.User{whole, {Code: "L001", Role: "leader", Villages: []string{g.Records[0].Village}}} {
 		resp, err := d.Store.Pull(ctx, u, 0, 1000)
 		if err != nil {
 			t.Fatal(err)
@@ -247,7 +248,7 @@ func testDuplicateInterview(t *testing.T, b Backend) {
 			t.Errorf("%s pulled withdrawals %+v", u.Code, resp.Withdrawn)
 		}
 	}
-	other := dsync.User{Code: "E007", Role: "enumerator", Villages: []string{"*"}}
+	other := protocol.User{Code: "E007", Role: "enumerator", Villages: []string{"*"}}
 	if resp, _ := d.Store.Pull(ctx, other, 0, 1000); len(resp.Withdrawn) != 0 {
 		t.Errorf("another enumerator pulled %+v", resp.Withdrawn)
 	}
@@ -260,12 +261,12 @@ func testDuplicateInterview(t *testing.T, b Backend) {
 		}
 	}
 	lead := Laptop(t, 0, "L001")
-	d.EnrolKey(dsync.User{Code: "L001", Name: "王建军", Role: "leader", Villages: []string{"*"}}, lead)
+	d.EnrolKey(protocol.User{Code: "L001", Name: "王建军", Role: "leader", Villages: []string{"*"}}, lead)
 	handOver(t, onOne, lead, keep)
 	if _, err := lead.Approve(keep); err != nil {
 		t.Fatal(err)
 	}
-	if res := d.Put(dsync.User{Code: "L001", Role: "leader", Villages: []string{"*"}}, item(t, lead, keep, 1)); res.Result != dsync.Stored {
+	if res := d.Put(protocol.User{Code: "L001", Role: "leader", Villages: []string{"*"}}, item(t, lead, keep, 1)); res.Result != protocol.Stored {
 		t.Fatalf("the approval of the record that stands: %+v", res)
 	}
 	if open, _ := d.Store.Duplicates(ctx, false); len(open) != 1 {
@@ -397,13 +398,13 @@ func testWhoMaySayWhat(t *testing.T, b Backend) {
 		t.Fatal(err)
 	}
 	cs, _ := enum.Case(rev.Record.CaseID)
-	item := func(rev record.Revision) dsync.PushItem {
+	item := func(rev record.Revision) protocol.PushItem {
 		rev.Photos = nil
 		rev.Audit = record.Unlinked(rev.Audit)
-		return dsync.PushItem{Seq: 1, Revision: rev, Case: dsync.Case{Subject: rev.Record.Subject, Name: cs.Row.Name, Village: cs.Row.Village}}
+		return protocol.PushItem{Seq: 1, Revision: rev, Case: protocol.Case{Subject: rev.Record.Subject, Name: cs.Row.Name, Village: cs.Row.Village}}
 	}
-	e002 := dsync.User{Code: "E002", Role: "enumerator", Villages: []string{"*"}}
-	if res := d.Put(e002, item(rev)); res.Result != dsync.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "E002") {
+	e002 := protocol.User{Code: "E002", Role: "enumerator", Villages: []string{"*"}}
+	if res := d.Put(e002, item(rev)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "E002") {
 		t.Errorf("a record by E001 pushed from E002's laptop: %+v", res)
 	}
 	Round(t, es)
@@ -415,8 +416,8 @@ func testWhoMaySayWhat(t *testing.T, b Backend) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e001 := dsync.User{Code: "E001", Role: "enumerator", Villages: []string{"*"}}
-	if res := d.Put(e001, item(approved)); res.Result != dsync.Rejected || !strings.Contains(res.Reason, "L001") {
+	e001 := protocol.User{Code: "E001", Role: "enumerator", Villages: []string{"*"}}
+	if res := d.Put(e001, item(approved)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "L001") {
 		t.Errorf("the leader's approval pushed from E001's laptop: %+v", res)
 	}
 	// E001 approves their own record: the entry renamed, the chain relinked.
@@ -429,7 +430,7 @@ func testWhoMaySayWhat(t *testing.T, b Backend) {
 	}
 	record.Relink(self.Audit)
 	self.Record.AuditHead = self.Audit[len(self.Audit)-1].Hash
-	if res := d.Put(e001, item(self)); res.Result != dsync.Rejected || !strings.Contains(res.Reason, "leader") {
+	if res := d.Put(e001, item(self)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "leader") {
 		t.Errorf("a self-approved record: %+v", res)
 	}
 	if rep := Round(t, ls); rep.Pushed != 1 {

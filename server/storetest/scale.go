@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // Scale is every backend's BenchmarkScale: it fills st with DOORSTEP_SCALE synthetic
@@ -30,7 +30,7 @@ func Scale(b *testing.B, st store.Store, size func() string) {
 	items, _ := s.Outbox(0)
 	base, _ := s.Revision(items[0].Record.ID)
 	ctx := context.Background()
-	caller := store.Caller{User: dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}, Device: "bench"}
+	caller := store.Caller{User: protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}, Device: "bench"}
 	if err := EnrolKey(st, caller.User, s); err != nil {
 		b.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func Scale(b *testing.B, st store.Store, size func() string) {
 	tenth := max(n/10, batch)
 	start := time.Now()
 	for i := 0; i < n; i += batch {
-		var push []dsync.PushItem
+		var push []protocol.PushItem
 		for j := i; j < min(i+batch, n); j++ {
 			push = append(push, Synthetic(base, j, fmt.Sprintf("村%03d", j%villages), key))
 		}
@@ -56,7 +56,7 @@ func Scale(b *testing.B, st store.Store, size func() string) {
 		}
 	}
 	b.Logf("%d records: ingest %.0f records/s in the first tenth, %.0f in the last; %s", n, firstRate, lastRate, size())
-	newLaptop := dsync.User{Code: "E777", Role: "enumerator", Villages: []string{"村007"}}
+	newLaptop := protocol.User{Code: "E777", Role: "enumerator", Villages: []string{"村007"}}
 	b.Run("pull-new-laptop", func(b *testing.B) {
 		for b.Loop() {
 			resp, err := st.Pull(ctx, newLaptop, 0, 200)
@@ -65,7 +65,7 @@ func Scale(b *testing.B, st store.Store, size func() string) {
 			}
 		}
 	})
-	leader := dsync.User{Code: "L777", Role: "leader", Villages: []string{"村007"}}
+	leader := protocol.User{Code: "L777", Role: "leader", Villages: []string{"村007"}}
 	b.Run("pull-leader-first-page", func(b *testing.B) {
 		for b.Loop() {
 			resp, err := st.Pull(ctx, leader, 0, 200)

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/server/store"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // testSignedEntries: the district takes an audit entry in a user's name only when a
@@ -20,8 +20,8 @@ func testSignedEntries(t *testing.T, b Backend) {
 	d := NewDistrict(t, b, nil)
 	enum := Laptop(t, 2, "E001")
 	lead := Laptop(t, 0, "L001")
-	e002 := dsync.User{Code: "E002", Name: "张伟", Role: "enumerator", Villages: []string{"*"}}
-	leader := dsync.User{Code: "L001", Name: "王建军", Role: "leader", Villages: []string{"*"}}
+	e002 := protocol.User{Code: "E002", Name: "张伟", Role: "enumerator", Villages: []string{"*"}}
+	leader := protocol.User{Code: "L001", Name: "王建军", Role: "leader", Villages: []string{"*"}}
 	d.EnrolKey(whole, enum)
 	e002Pub, e002Key, err := ed25519.GenerateKey(nil)
 	if err != nil {
@@ -37,7 +37,7 @@ func testSignedEntries(t *testing.T, b Backend) {
 	}
 	id := recs[0].ID
 	good := item(t, enum, id, 1)
-	resign := func(key ed25519.PrivateKey) dsync.PushItem {
+	resign := func(key ed25519.PrivateKey) protocol.PushItem {
 		rev, err := enum.Revision(id)
 		if err != nil {
 			t.Fatal(err)
@@ -54,13 +54,13 @@ func testSignedEntries(t *testing.T, b Backend) {
 		it.Revision.Audit = record.Unlinked(audit)
 		return it
 	}
-	if res := d.Put(whole, resign(e002Key)); res.Result != dsync.Rejected || !strings.Contains(res.Reason, "E001") {
+	if res := d.Put(whole, resign(e002Key)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") {
 		t.Errorf("E001's record signed with E002's key: %+v", res)
 	}
-	if res := d.Put(whole, resign(nil)); res.Result != dsync.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "not signed") {
+	if res := d.Put(whole, resign(nil)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "not signed") {
 		t.Errorf("an unsigned record: %+v", res)
 	}
-	if res := d.Put(whole, good); res.Result != dsync.Stored {
+	if res := d.Put(whole, good); res.Result != protocol.Stored {
 		t.Fatalf("a record signed by its enumerator: %+v", res)
 	}
 
@@ -70,7 +70,7 @@ func testSignedEntries(t *testing.T, b Backend) {
 	if _, err := lead.Approve(carried); err != nil {
 		t.Fatal(err)
 	}
-	if res := d.Put(leader, item(t, lead, carried, 2)); res.Result != dsync.Stored {
+	if res := d.Put(leader, item(t, lead, carried, 2)); res.Result != protocol.Stored {
 		t.Errorf("the leader carrying E001's signed record with the approval: %+v", res)
 	}
 	if rows := d.Rows(store.RecordFilter{All: true}); len(rows) != 2 {
@@ -82,7 +82,7 @@ func testSignedEntries(t *testing.T, b Backend) {
 	if _, _, err := old.Store.Enroll(context.Background(), old.Enrol("E001", "李晓梅", "enumerator", "*"), "old laptop", nil); err != nil {
 		t.Fatal(err)
 	}
-	if res := old.Put(whole, item(t, enum, id, 1)); res.Result != dsync.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "enrol the laptop again") {
+	if res := old.Put(whole, item(t, enum, id, 1)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "enrol the laptop again") {
 		t.Errorf("a record from a laptop enrolled without a key: %+v", res)
 	}
 }

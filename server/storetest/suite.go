@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/doorstep-survey/doorstep/demo"
+	"github.com/doorstep-survey/doorstep/demo/seed"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/server"
@@ -295,9 +297,9 @@ func testDraftRejected(t *testing.T, b Backend) {
 		t.Fatal(err)
 	}
 	rev, _ := s.Revision(r.ID)
-	res := d.Put(dsync.User{Code: "E001", Role: "enumerator", Villages: []string{"*"}}, dsync.PushItem{Seq: 1, Revision: rev,
-		Case: dsync.Case{Subject: r.Subject, Village: cases[0].Row.Village}})
-	if res.Result != dsync.Rejected || !strings.Contains(res.Reason, "draft") {
+	res := d.Put(protocol.User{Code: "E001", Role: "enumerator", Villages: []string{"*"}}, protocol.PushItem{Seq: 1, Revision: rev,
+		Case: protocol.Case{Subject: r.Subject, Village: cases[0].Row.Village}})
+	if res.Result != protocol.Rejected || !strings.Contains(res.Reason, "draft") {
 		t.Errorf("a draft: %+v", res)
 	}
 }
@@ -308,9 +310,9 @@ func testTamperedRevisionRejected(t *testing.T, b Backend) {
 	items, _ := s.Outbox(0)
 	rev := record.Revision{Record: items[0].Record, Audit: items[0].Audit}
 	rev.Record.Answers["R3"] = []byte("99")
-	u := dsync.User{Code: "E001", Role: "enumerator", Villages: []string{"*"}}
-	res := d.Put(u, dsync.PushItem{Seq: 1, Revision: rev, Case: dsync.Case{Subject: rev.Record.Subject, Village: "x"}})
-	if res.Result != dsync.Rejected || !strings.Contains(res.Reason, "R3") {
+	u := protocol.User{Code: "E001", Role: "enumerator", Villages: []string{"*"}}
+	res := d.Put(u, protocol.PushItem{Seq: 1, Revision: rev, Case: protocol.Case{Subject: rev.Record.Subject, Village: "x"}})
+	if res.Result != protocol.Rejected || !strings.Contains(res.Reason, "R3") {
 		t.Errorf("tampered: %+v", res)
 	}
 }
@@ -322,10 +324,10 @@ func testClockAYearWrong(t *testing.T, b Backend) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := demo.Seed(db, demo.SeedOptions{Form: PersonForm(t), Options: demo.Options{Seed: 5, Cases: 20, Villages: 2}, Completed: 3}); err != nil {
+	if _, err := seed.Fill(db, seed.Options{Form: PersonForm(t), Options: demo.Options{Seed: 5, Cases: 20, Villages: 2}, Completed: 3}); err != nil {
 		t.Fatal(err)
 	}
-	s, _ := db.Unlock("E001", demo.DemoPassphrase)
+	s, _ := db.Unlock("E001", seed.Passphrase)
 	sy := Enrolled(t, d, s, d.Enrol("E001", "李晓梅", "enumerator", "*"))
 	if rep := Round(t, sy); rep.Pushed != 3 {
 		t.Errorf("round %+v", rep)
@@ -442,9 +444,9 @@ func testPhotoUploadResumes(t *testing.T, b Backend) {
 		t.Fatal(err)
 	}
 	fresh := NewDistrict(t, b, nil)
-	res := fresh.Put(dsync.User{Code: "E001", Role: "enumerator", Villages: []string{"*"}}, dsync.PushItem{Seq: 9,
-		Revision: record.Revision{Record: withPhoto(r, strings.Repeat("ab", 32)), Audit: own.Audit}, Case: dsync.Case{Subject: r.Subject, Village: "x"}})
-	if res.Result != dsync.Rejected || !res.Retry || !strings.Contains(res.Reason, "photo") {
+	res := fresh.Put(protocol.User{Code: "E001", Role: "enumerator", Villages: []string{"*"}}, protocol.PushItem{Seq: 9,
+		Revision: record.Revision{Record: withPhoto(r, strings.Repeat("ab", 32)), Audit: own.Audit}, Case: protocol.Case{Subject: r.Subject, Village: "x"}})
+	if res.Result != protocol.Rejected || !res.Retry || !strings.Contains(res.Reason, "photo") {
 		t.Errorf("a record with a missing photo: %+v", res)
 	}
 }
@@ -478,7 +480,7 @@ func testEnrolmentCodeExpires(t *testing.T, b Backend) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	code, err := st.AddEnrolment(ctx, dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
+	code, err := st.AddEnrolment(ctx, protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -486,7 +488,7 @@ func testEnrolmentCodeExpires(t *testing.T, b Backend) {
 	if _, _, err := st.Enroll(ctx, code, "x", nil); !errors.Is(err, store.ErrBadCode) {
 		t.Errorf("a code a week old enrolled: %v", err)
 	}
-	code, _ = st.AddEnrolment(ctx, dsync.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
+	code, _ = st.AddEnrolment(ctx, protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
 	tok, u, err := st.Enroll(ctx, " "+strings.ToLower(code), "x", nil) // typed in lower case
 	if err != nil || u.Code != "E001" {
 		t.Fatalf("enrol: %v", err)
@@ -500,7 +502,7 @@ func testEnrolmentCodeExpires(t *testing.T, b Backend) {
 	if _, _, err := st.Enroll(ctx, code, "y", nil); !errors.Is(err, store.ErrBadCode) {
 		t.Errorf("a code enrolled twice: %v", err)
 	}
-	if _, err := st.AddEnrolment(ctx, dsync.User{Code: "E002", Role: "enumerator"}); err == nil {
+	if _, err := st.AddEnrolment(ctx, protocol.User{Code: "E002", Role: "enumerator"}); err == nil {
 		t.Error("a user without a name or villages was enrolled")
 	}
 }

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
-	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // Synthetic is the i-th synthetic copy of a completed revision, as a laptop would push
@@ -19,7 +19,7 @@ import (
 // chain is signed anew with key, the signing key of the laptop base comes from (whose
 // user wrote every entry of it): the last entry of each author's run, which vouches
 // for the run.
-func Synthetic(base record.Revision, i int, village string, key ed25519.PrivateKey) dsync.PushItem {
+func Synthetic(base record.Revision, i int, village string, key ed25519.PrivateKey) protocol.PushItem {
 	r := base.Record
 	r.ID = fmt.Sprintf("syn-%012d", i)
 	r.Subject = fmt.Sprintf("4101881950%010d", i)
@@ -47,8 +47,8 @@ func Synthetic(base record.Revision, i int, village string, key ed25519.PrivateK
 		}
 	}
 	r.AuditLen, r.AuditHead = uint64(len(audit)), audit[len(audit)-1].Hash
-	return dsync.PushItem{Seq: uint64(i), Revision: record.Revision{Record: r, Audit: record.Unlinked(audit)},
-		Case: dsync.Case{Subject: r.Subject, Name: fmt.Sprintf("合成%d", i), Village: village}}
+	return protocol.PushItem{Seq: uint64(i), Revision: record.Revision{Record: r, Audit: record.Unlinked(audit)},
+		Case: protocol.Case{Subject: r.Subject, Name: fmt.Sprintf("合成%d", i), Village: village}}
 }
 
 // SigningKey is the private signing key of the laptop s's user, for Synthetic.

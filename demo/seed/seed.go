@@ -1,4 +1,8 @@
-package demo
+// Package seed fills a laptop's data file with the demo district: the demo users, the
+// roster, and interviews done the way the program does them. It is the laptop's half
+// of the demo; the district's half (package demo: the generated roster and answers)
+// links no laptop store, so the server can use it.
+package seed
 
 import (
 	"encoding/json"
@@ -6,23 +10,24 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/survey"
 )
 
-// DemoPassphrase is the passphrase of both demo users; the demo command prints it.
-const DemoPassphrase = "demo1234"
+// Passphrase is the passphrase of both demo users; the demo command prints it.
+const Passphrase = "demo1234"
 
 // The demo users: an enumerator and the team's leader.
 var (
-	DemoEnumerator = localstore.User{Code: "E001", Name: "李晓梅", Role: localstore.RoleEnumerator, Team: "第一调查组"}
-	DemoLeader     = localstore.User{Code: "L001", Name: "王建军", Role: localstore.RoleLeader, Team: "第一调查组"}
+	Enumerator = localstore.User{Code: "E001", Name: "李晓梅", Role: localstore.RoleEnumerator, Team: "第一调查组"}
+	Leader     = localstore.User{Code: "L001", Name: "王建军", Role: localstore.RoleLeader, Team: "第一调查组"}
 )
 
-// SeedOptions say what Seed writes.
-type SeedOptions struct {
-	Options
+// Options say what Fill writes.
+type Options struct {
+	demo.Options
 	// Form is the person form the interviews fill: the configured one, resolved by the
 	// caller (the demo's answers follow person-2021 and fall back to generic ones for
 	// questions a district's form changed).
@@ -32,64 +37,64 @@ type SeedOptions struct {
 	Completed int
 }
 
-// SeedReport says what Seed wrote.
-type SeedReport struct {
-	District  District
+// Report says what Fill wrote.
+type Report struct {
+	District  demo.District
 	Completed int
 }
 
-// Seed fills a new data file: the two demo users (both villages' worth of work for the
+// Fill fills a new data file: the two demo users (both villages' worth of work for the
 // enumerator), the district's roster, and Completed interviews done the way the program
 // does them — answers saved with their audit entries, sections confirmed at read-back,
 // signatures (a proxy's marked “(代)”), completion — so everything downstream (lists,
 // verify, sync, reports) sees real records.
-func Seed(db *localstore.DB, o SeedOptions) (SeedReport, error) {
+func Fill(db *localstore.DB, o Options) (Report, error) {
 	f := o.Form
 	if f == nil {
-		return SeedReport{}, errors.New("demo: no person form given")
+		return Report{}, errors.New("demo: no person form given")
 	}
-	d := Generate(o.Options)
+	d := demo.Generate(o.Options)
 	villages := make([]string, len(d.Villages))
 	for i, v := range d.Villages {
 		villages[i] = v.Name
 	}
-	leader := DemoLeader
+	leader := Leader
 	leader.Villages = villages
-	enumerator := DemoEnumerator
+	enumerator := Enumerator
 	enumerator.Villages = villages
-	ls, err := db.Setup(leader, DemoPassphrase)
+	ls, err := db.Setup(leader, Passphrase)
 	if err != nil {
-		return SeedReport{}, fmt.Errorf("demo: %w", err)
+		return Report{}, fmt.Errorf("demo: %w", err)
 	}
-	if err := ls.AddUser(enumerator, DemoPassphrase); err != nil {
-		return SeedReport{}, fmt.Errorf("demo: %w", err)
+	if err := ls.AddUser(enumerator, Passphrase); err != nil {
+		return Report{}, fmt.Errorf("demo: %w", err)
 	}
 	if _, err := ls.ImportRoster(d.Rows, "demo"); err != nil {
-		return SeedReport{}, fmt.Errorf("demo: %w", err)
+		return Report{}, fmt.Errorf("demo: %w", err)
 	}
-	es, err := db.Unlock(enumerator.Code, DemoPassphrase)
+	es, err := db.Unlock(enumerator.Code, Passphrase)
 	if err != nil {
-		return SeedReport{}, fmt.Errorf("demo: %w", err)
+		return Report{}, fmt.Errorf("demo: %w", err)
 	}
 	cases, err := es.Cases(localstore.CaseFilter{})
 	if err != nil {
-		return SeedReport{}, err
+		return Report{}, err
 	}
-	rng := NewRand(o.Seed + 1)
+	rng := demo.NewRand(o.Seed + 1)
 	order := rng.Perm(len(cases))[:min(o.Completed, len(cases))]
 	slices.Sort(order)
 	for _, i := range order {
 		c := cases[i]
-		iv := Answer(f, c.Row, rng, o.Reference)
+		iv := demo.Answer(f, c.Row, rng, o.Reference)
 		if err := complete(es, f, c, iv); err != nil {
-			return SeedReport{}, fmt.Errorf("demo: case %d (%s): %w", c.Seq, c.Row.Name, err)
+			return Report{}, fmt.Errorf("demo: case %d (%s): %w", c.Seq, c.Row.Name, err)
 		}
 	}
-	return SeedReport{District: d, Completed: len(order)}, nil
+	return Report{District: d, Completed: len(order)}, nil
 }
 
 // complete takes one case through the steps the screens take.
-func complete(s *localstore.Session, f *forms.Form, c localstore.Case, iv Interview) error {
+func complete(s *localstore.Session, f *forms.Form, c localstore.Case, iv demo.Interview) error {
 	r, err := s.StartRecord(c.ID, f.ID, f.Version)
 	if err != nil {
 		return err
@@ -97,7 +102,7 @@ func complete(s *localstore.Session, f *forms.Form, c localstore.Case, iv Interv
 	if r, err = s.SetCaseHeader(r.ID, iv.Method, iv.Outcome, iv.Note); err != nil {
 		return err
 	}
-	if iv.Outcome == OutcomeInterviewed {
+	if iv.Outcome == demo.OutcomeInterviewed {
 		var changes []localstore.AnswerChange
 		for _, q := range f.Questions() {
 			v, ok := iv.Answers[q.ID]

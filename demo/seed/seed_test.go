@@ -1,8 +1,9 @@
-package demo
+package seed
 
 import (
 	"testing"
 
+	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/localstore"
@@ -11,14 +12,14 @@ import (
 
 func TestSeed(t *testing.T) {
 	db := localstoretest.Open(t)
-	rep, err := Seed(db, SeedOptions{Form: formstest.Person2021(t), Options: Options{Seed: 7, Cases: 60}, Completed: 12})
+	rep, err := Fill(db, Options{Form: formstest.Person2021(t), Options: demo.Options{Seed: 7, Cases: 60}, Completed: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rep.Completed != 12 || len(rep.District.Rows) != 60 {
 		t.Fatalf("report %+v", rep)
 	}
-	s, err := db.Unlock("L001", DemoPassphrase)
+	s, err := db.Unlock("L001", Passphrase)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +56,7 @@ func TestSeed(t *testing.T) {
 		t.Error("no interviews among 12 completed cases")
 	}
 	// A second seed into the same file is refused: the demo never mixes districts.
-	if _, err := Seed(db, SeedOptions{Form: formstest.Person2021(t), Options: Options{Seed: 8, Cases: 5}}); err == nil {
+	if _, err := Fill(db, Options{Form: formstest.Person2021(t), Options: demo.Options{Seed: 8, Cases: 5}}); err == nil {
 		t.Error("seeded twice")
 	}
 }
