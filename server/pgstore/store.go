@@ -4,13 +4,17 @@
 //
 // Tables (migrations/*.sql):
 //
-//	doorstep_meta  key → value: program, schema_version, server_id, epoch
+//	doorstep_meta  key → value: program, schema_version, server_id, epoch, keycheck
 //	log            seq → a record revision or a roster case, with its village: what
 //	               laptops pull, numbered in commit order (log.go)
 //
+// Personal data is sealed under the server's data key (seal.go, and migration 0003
+// says which column holds what): no column holds a name, ID or certificate number as
+// text.
+//
 // It must never change a database that is not doorstep-server's (tables present but
-// no doorstep_meta, or a newer schema than it knows), and never put a password in a
-// message.
+// no doorstep_meta, or a newer schema than it knows), never put a password in a
+// message, and never open a sealed database without its key.
 package pgstore
 
 import (
