@@ -98,6 +98,7 @@ func (o *opts) openStore() (store.Store, *attachments.Dir, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	att.Sealer = sealer
 	if url != "" {
 		st, err := openPostgres(url, sealer)
 		if err != nil {
@@ -169,6 +170,12 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
+	// Photos kept plain by an earlier version are sealed before anyone is served.
+	if n, err := att.SealAll(); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("photos sealed under the data key", "count", n)
+	}
 	m := metrics.New()
 	counted := m.Store(st)
 	h := &server.Handler{Store: counted, Attachments: att, Forms: shelf, Log: log}

@@ -71,7 +71,9 @@ func openFixture(t *testing.T, name string) (*boltstore.Store, *attachments.Dir,
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := boltstore.Open(dir, boltstore.Options{Attachments: att, Sealer: seal.New(seal.NewKey())})
+	sealer := seal.New(seal.NewKey())
+	att.Sealer = sealer // the photo moves out of the file sealed
+	st, err := boltstore.Open(dir, boltstore.Options{Attachments: att, Sealer: sealer})
 	if err != nil {
 		t.Fatal(err)
 	}
