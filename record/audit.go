@@ -1,6 +1,7 @@
 package record
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -49,7 +50,11 @@ type AuditEntry struct {
 // ComputeHash is sha256 over the entry's JSON with Hash and Sig empty: what Hash must be.
 func (e AuditEntry) ComputeHash() string {
 	e.Hash, e.Sig = "", nil
-	data, _ := json.Marshal(e)
+	var buf [512]byte
+	data, ok := hashJSON(buf[:0], &e)
+	if !ok {
+		data, _ = json.Marshal(e)
+	}
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
 }
@@ -71,7 +76,7 @@ func Verify(r *Record, entries []AuditEntry) []string {
 func verify(r *Record, entries []AuditEntry, hashes bool) []string {
 	var msgs []string
 	prev := ""
-	answers := map[string]string{}
+	answers := map[string]json.RawMessage{} // as the chain last wrote them; compacted only to compare
 	for i, e := range entries {
 		if e.Seq != uint64(i+1) {
 			msgs = append(msgs, fmt.Sprintf("audit entry %d is numbered %d: entries are missing or reordered", i+1, e.Seq))
@@ -87,7 +92,7 @@ func verify(r *Record, entries []AuditEntry, hashes bool) []string {
 			if e.New == nil {
 				delete(answers, e.Question)
 			} else {
-				answers[e.Question] = compactJSON(e.New)
+				answers[e.Question] = e.New
 			}
 		}
 	}
@@ -99,7 +104,7 @@ func verify(r *Record, entries []AuditEntry, hashes bool) []string {
 		msgs = append(msgs, fmt.Sprintf("the record does not end its audit chain (%d entries, record says %d)", len(entries), r.AuditLen))
 	}
 	for q, v := range r.Answers {
-		if answers[q] != compactJSON(v) {
+		if a, ok := answers[q]; !(ok && bytes.Equal(a, v)) && compactJSON(a) != compactJSON(v) {
 			msgs = append(msgs, fmt.Sprintf("answer %s is not the one the audit chain recorded", q))
 		}
 	}
@@ -109,10 +114,11 @@ func verify(r *Record, entries []AuditEntry, hashes bool) []string {
 		}
 	}
 	if r.Status.Locked() && r.Outcome == OutcomeInterviewed {
-		if _, ok := r.RespondentSignature(); !ok {
+		hash := r.ContentHash() // once: it is the costly part of finding a current signature
+		if _, ok := r.signedWith(hash, SignerRespondent, SignerProxy); !ok {
 			msgs = append(msgs, "the respondent's signature does not match the record's content")
 		}
-		if _, ok := r.SignedBy(SignerEnumerator); !ok {
+		if _, ok := r.signedWith(hash, SignerEnumerator); !ok {
 			msgs = append(msgs, "the enumerator's signature does not match the record's content")
 		}
 	}

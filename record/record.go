@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"time"
 )
 
@@ -192,22 +193,19 @@ func (r *Record) ContentHash() string {
 
 // SignedBy returns the current (not stale) signature of the role, if any.
 func (r *Record) SignedBy(role SignerRole) (Signature, bool) {
-	hash := r.ContentHash()
-	for i := len(r.Signatures) - 1; i >= 0; i-- {
-		s := r.Signatures[i]
-		if s.Role == role && s.ContentHash == hash {
-			return s, true
-		}
-	}
-	return Signature{}, false
+	return r.signedWith(r.ContentHash(), role)
 }
 
 // RespondentSignature returns the current signature of the respondent or their proxy.
 func (r *Record) RespondentSignature() (Signature, bool) {
-	hash := r.ContentHash()
+	return r.signedWith(r.ContentHash(), SignerRespondent, SignerProxy)
+}
+
+// signedWith returns the last signature of one of the roles over content hash.
+func (r *Record) signedWith(hash string, roles ...SignerRole) (Signature, bool) {
 	for i := len(r.Signatures) - 1; i >= 0; i-- {
 		s := r.Signatures[i]
-		if (s.Role == SignerRespondent || s.Role == SignerProxy) && s.ContentHash == hash {
+		if slices.Contains(roles, s.Role) && s.ContentHash == hash {
 			return s, true
 		}
 	}

@@ -140,6 +140,12 @@ func TestFirstServerFileOpens(t *testing.T) {
 	if resp, _ := st.Pull(ctx, enum.User, 0, 1000); len(resp.Revisions) != 1 || resp.Revisions[0].Record.Status != "approved" {
 		t.Errorf("the enumerator pulled %d revisions", len(resp.Revisions))
 	}
+	// The same enumerator with every village pulls through the log by enumerator,
+	// which the migration to schema 4 built from the log.
+	everywhere := protocol.User{Code: enum.User.Code, Role: "enumerator", Villages: []string{"*"}}
+	if resp, _ := st.Pull(ctx, everywhere, 0, 1000); len(resp.Revisions) != 1 || len(resp.Roster) != fx.Roster {
+		t.Errorf("the enumerator of every village pulled %d revisions and %d roster cases", len(resp.Revisions), len(resp.Roster))
+	}
 	if resp, _ := st.Pull(ctx, lead.User, 0, 1000); len(resp.Revisions) != fx.Records {
 		t.Errorf("the leader pulled %d revisions, want %d", len(resp.Revisions), fx.Records)
 	}

@@ -103,7 +103,37 @@ func (w writer) log(seq uint64, e logEntry) error {
 	if err := log.Put(u64(seq), data); err != nil {
 		return err
 	}
-	return w.tx.Bucket(bktVLog).Put(append(cat(e.Village), u64(seq)...), data)
+	if err := w.tx.Bucket(bktVLog).Put(append(cat(e.Village), u64(seq)...), data); err != nil {
+		return err
+	}
+	return w.userLog(seq, e, data)
+}
+
+// userLog files a log entry under each enumerator it names, a roster case under ""
+// (every enumerator's): what an enumerator of every village pulls, without reading
+// every village's records. A revision is not filed under the enumerator who pushed it
+// (a pull never sends it back to them), so what an enumerator reads is the decisions
+// on their records, not their own work. Schema 2's migration runs before ulog/ exists;
+// schema 4's files the whole log.
+func (w writer) userLog(seq uint64, e logEntry, data []byte) error {
+	ulog := w.tx.Bucket(bktULog)
+	if ulog == nil {
+		return nil
+	}
+	ulog.FillPercent = appendFill
+	names := e.Enumerators
+	if e.Kind == kindRoster {
+		names = []string{""}
+	}
+	for i, n := range names {
+		if slices.Contains(names[:i], n) || e.Kind == kindRevision && n == e.From {
+			continue
+		}
+		if err := ulog.Put(append(cat(n), u64(seq)...), data); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // othersOf are the other records of the person and form.
@@ -267,8 +297,25 @@ func held(tx *bolt.Tx, c codec, a store.Arrival) (store.Held, error) {
 			return h, err
 		}
 		h.RosterVillage = row.Village
+		h.Roster = row.Village != "" || hasRoster(tx)
+	}
+	if h.Latest == nil {
+		open, same, err := queued(tx, c, r.ID, r.Revision)
+		if err != nil {
+			return h, err
+		}
+		h.Queued = open
+		if h.Same == nil {
+			h.Same = same
+		}
 	}
 	return h, nil
+}
+
+// hasRoster reports whether the district has imported a roster.
+func hasRoster(tx *bolt.Tx) bool {
+	k, _ := tx.Bucket(bktRoster).Cursor().First()
+	return k != nil
 }
 
 // PutBatch judges (store.Check, then store.Decide) and stores a batch in one
@@ -293,7 +340,11 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 	authors := store.AuthorsOf(items)
 	err := s.db.Batch(func(tx *bolt.Tx) error {
 		w := writer{tx: tx, c: s.c}
-		keys, err := keysOf(tx, authors)
+		keys, revoked, err := keysOf(tx, authors)
+		if err != nil {
+			return err
+		}
+		users, err := usersOf(tx, authors)
 		if err != nil {
 			return err
 		}
@@ -305,16 +356,26 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 			if err != nil {
 				return err
 			}
-			h.Keys = keys
-			if from.Office {
-				h.Office = from.User.Code
-			}
+			h.Keys, h.Users, h.Revoked = keys, users, revoked
+			h.District = s.district
 			d := store.DecideFrom(from.User, h, a)
 			res := protocol.PushResult{Seq: a.Item.Seq, RecordID: a.Item.Revision.Record.ID, Result: d.Result, Reason: d.Reason, Retry: d.Retry}
 			switch d.Result {
 			case protocol.Duplicate:
 				res.ServerID, res.Received = d.Receipt.ServerID, d.Receipt.Received
 			case protocol.Stored:
+				res.Review = d.Review
+				if d.Review {
+					rev := a.Item.Revision
+					rev.Photos = nil
+					st, err := s.hold(tx, store.StoredRevision{Revision: rev, Case: a.Item.Case, From: from.User.Code, Device: from.Device,
+						Received: s.now().UTC()}, packed[i], d.Reason)
+					if err != nil {
+						return err
+					}
+					res.ServerID, res.Received = st.ServerID, st.Received
+					break
+				}
 				seq, err := tx.Bucket(bktLog).NextSequence()
 				if err != nil {
 					return err
@@ -364,16 +425,16 @@ func (s *Store) Pull(ctx context.Context, u protocol.User, cursor uint64, limit 
 	return resp, nil
 }
 
-// logCursor walks the log entries of the user's villages after cursor, in order:
-// the whole log for a user of every village, else a merge of each village's part of
-// vlog.
+// logCursor walks the log entries for the user after cursor, in order: the whole log
+// for a leader of every village; for an enumerator of every village, a merge of their
+// part of ulog and the roster cases'; else a merge of each village's part of vlog.
 func logCursor(tx *bolt.Tx, u protocol.User, cursor uint64) func() (uint64, logEntry, bool, error) {
 	decode := func(k, v []byte) (uint64, logEntry, bool, error) {
 		var e logEntry
 		err := json.Unmarshal(v, &e)
 		return fromU64(k[len(k)-8:]), e, true, err
 	}
-	if u.AllVillages() {
+	if u.AllVillages() && u.Role == "leader" {
 		c := tx.Bucket(bktLog).Cursor()
 		k, v := c.Seek(u64(cursor + 1))
 		return func() (uint64, logEntry, bool, error) {
@@ -385,21 +446,25 @@ func logCursor(tx *bolt.Tx, u protocol.User, cursor uint64) func() (uint64, logE
 			return seq, e, ok, err
 		}
 	}
+	bucket, parts := bktVLog, slices.Compact(slices.Sorted(slices.Values(u.Villages)))
+	if u.AllVillages() {
+		bucket, parts = bktULog, []string{u.Code, ""}
+	}
 	type head struct {
 		c      *bolt.Cursor
 		prefix []byte
 		k, v   []byte
 	}
 	var heads []*head
-	for _, village := range slices.Compact(slices.Sorted(slices.Values(u.Villages))) {
-		h := &head{c: tx.Bucket(bktVLog).Cursor(), prefix: cat(village)}
+	for _, part := range parts {
+		h := &head{c: tx.Bucket(bucket).Cursor(), prefix: cat(part)}
 		h.k, h.v = h.c.Seek(append(bytes.Clone(h.prefix), u64(cursor+1)...))
 		heads = append(heads, h)
 	}
 	return func() (uint64, logEntry, bool, error) {
 		var best *head
 		for _, h := range heads {
-			if h.k == nil || !bytes.HasPrefix(h.k, h.prefix) {
+			if h.k == nil || !bytes.HasPrefix(h.k, h.prefix) || len(h.k) != len(h.prefix)+8 {
 				continue
 			}
 			if best == nil || fromU64(h.k[len(h.k)-8:]) < fromU64(best.k[len(best.k)-8:]) {

@@ -26,16 +26,28 @@ const revPacked = 0x01
 
 // packRevision is the revision part, made before the transaction.
 func packRevision(rev record.Revision) ([]byte, error) {
-	rev.Photos = nil
-	rev.Audit = record.Unlinked(rev.Audit)
-	data, err := json.Marshal(rev)
+	scratch := jsonBufs.Get().(*[]byte)
+	defer jsonBufs.Put(scratch)
+	data, err := rev.AppendJSON((*scratch)[:0]) // photos left out, the chain unlinked
 	if err != nil {
 		return nil, err
 	}
+	*scratch = data
 	var buf bytes.Buffer
-	zw := writers.Get().(*flate.Writer)
-	defer writers.Put(zw)
-	zw.Reset(&buf)
+	buf.Grow(len(data) / 3)
+	var zw *flate.Writer
+	select {
+	case zw = <-writers:
+		zw.Reset(&buf)
+	default:
+		zw, _ = flate.NewWriter(&buf, flate.BestSpeed)
+	}
+	defer func() {
+		select {
+		case writers <- zw:
+		default:
+		}
+	}()
 	zw.Write(data)
 	if err := zw.Close(); err != nil {
 		return nil, err
@@ -43,13 +55,14 @@ func packRevision(rev record.Revision) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// A compressor holds about a megabyte of state: made once, not per revision.
+// A compressor holds about a megabyte of state: made once, not per revision, and kept
+// in a list of its own rather than a sync.Pool, which drops them at every collection
+// (an ingest made them again and again). The JSON of a revision is made in a buffer
+// used again.
 var (
-	writers = gosync.Pool{New: func() any {
-		zw, _ := flate.NewWriter(nil, flate.BestSpeed)
-		return zw
-	}}
-	readers = gosync.Pool{New: func() any { return flate.NewReader(nil) }}
+	writers  = make(chan *flate.Writer, 8)
+	readers  = gosync.Pool{New: func() any { return flate.NewReader(nil) }}
+	jsonBufs = gosync.Pool{New: func() any { return new([]byte) }}
 )
 
 // storedHeader is a stored revision's fields beside the revision.

@@ -26,6 +26,8 @@ var migrations = []migration{
 		return create(tx, bktMeta, bktEnroll, bktTokens, bktUsers, bktRevisions, bktLatestV1, bktLog, bktRoster, bktAttachV1, bktPartialV1)
 	}},
 	{"indexes, compact rows, duplicate interviews, photos as files", migrateIndexes},
+	{"records held for the district's review", func(tx *bolt.Tx, _ *attachments.Dir) error { return create(tx, bktReview) }},
+	{"the log by enumerator", migrateUserLog},
 }
 
 // SchemaVersion is the version this program writes: the migrations above, then
@@ -138,6 +140,37 @@ func migrateIndexes(tx *bolt.Tx, att *attachments.Dir) error {
 			if err := tx.DeleteBucket(b); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// migrateUserLog files every log entry in ulog/ as writer.log does from schema 4 on.
+func migrateUserLog(tx *bolt.Tx, _ *attachments.Dir) error {
+	if err := create(tx, bktULog); err != nil {
+		return err
+	}
+	type entry struct {
+		seq  uint64
+		e    logEntry
+		data []byte
+	}
+	var entries []entry // collected first: no writes while a cursor walks
+	err := tx.Bucket(bktLog).ForEach(func(k, v []byte) error {
+		var e logEntry
+		if err := json.Unmarshal(v, &e); err != nil {
+			return fmt.Errorf("log entry %d: %w", fromU64(k), err)
+		}
+		entries = append(entries, entry{fromU64(k), e, bytes.Clone(v)})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	w := writer{tx: tx}
+	for _, e := range entries {
+		if err := w.userLog(e.seq, e.e, e.data); err != nil {
+			return err
 		}
 	}
 	return nil

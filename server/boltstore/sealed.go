@@ -54,6 +54,15 @@ func (c codec) get(tx *bolt.Tx, bucket, key []byte, v any) (bool, error) {
 	return true, json.Unmarshal(data, v)
 }
 
+// decode opens the value v at key of bucket and reads its JSON into x.
+func (c codec) decode(bucket, key, v []byte, x any) error {
+	data, err := c.open(bucket, key, v)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(data, x)
+}
+
 // put writes v as JSON at key of bucket.
 func (c codec) put(b *bolt.Bucket, bucket, key []byte, v any) error {
 	data, err := json.Marshal(v)

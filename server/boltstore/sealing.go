@@ -93,6 +93,7 @@ var sealSteps = []sealStep{
 	{bktRoster, moveRoster},
 	{bktLog, moveLogEntry},
 	{bktVLog, moveLogEntry},
+	{bktULog, moveLogEntry},
 	{bktIdx, moveIdx},
 	{bktPersons, movePerson},
 	{bktDups, moveDup},
@@ -100,6 +101,7 @@ var sealSteps = []sealStep{
 	{bktRows, sealValue(bktRows)},
 	{bktRecords, sealValue(bktRecords)},
 	{bktWithdrawn, sealValue(bktWithdrawn)},
+	{bktReview, sealValue(bktReview)},
 }
 
 func isBlind(s []byte) bool { return bytes.HasPrefix(s, []byte(seal.BlindPrefix)) }

@@ -1,7 +1,7 @@
 // Package boltstore is the district server's embedded backend: store.Store in one
 // bbolt file (server.db in the data folder), nothing to install.
 //
-// The bucket tree (schema 3; keys that order are big-endian uint64, written u64; "sealed"
+// The bucket tree (schema 5; keys that order are big-endian uint64, written u64; "sealed"
 // is a value sealed under the server's data key for its bucket and key, server/seal;
 // blind(subject) is the keyed hash that stands for a certificate or ID number):
 //
@@ -17,6 +17,9 @@
 //	            in the order stored; seq is the pull cursor and the server order; a
 //	            roster case's key is its blind key
 //	vlog/       village "\x00" u64(seq) → JSON logEntry: the log by village (pull)
+//	ulog/       enumerator "\x00" u64(seq) → JSON logEntry: the log by the enumerators an
+//	            entry names, roster cases under "" (every enumerator's): the pull of an
+//	            enumerator of every village (schema 4)
 //	rows/       u64(seq) → sealed JSON row: a stored revision, compact (listing, receipts)
 //	revseq/     record id "/" u64(revision) → u64(seq): a revision's row
 //	idx/        "v\x00" village | "e\x00" enumerator | "s\x00" blind(subject), "\x00" u64(seq)
@@ -28,6 +31,8 @@
 //	withdrawn/  record id → sealed JSON protocol.Withdrawal
 //	roster/     blind(roster.Row.Key) → sealed JSON roster.Row
 //	rosterlog/  u64(n) → JSON store.RosterImport
+//	review/     record id "/" u64(revision) → JSON heldRev: a revision held for the
+//	            district's review (a person the roster does not know), out of the log
 //
 // Users, devices and the roster log (enumerators' names and codes, file names) are not
 // sealed: they are the district's staff, not the persons surveyed.
@@ -46,6 +51,7 @@
 package boltstore
 
 import (
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
@@ -72,6 +78,7 @@ var (
 	bktRevisions = []byte("revisions")
 	bktLog       = []byte("log")
 	bktVLog      = []byte("vlog")
+	bktULog      = []byte("ulog")
 	bktRows      = []byte("rows")
 	bktRevSeq    = []byte("revseq")
 	bktIdx       = []byte("idx")
@@ -82,6 +89,7 @@ var (
 	bktWithdrawn = []byte("withdrawn")
 	bktRoster    = []byte("roster")
 	bktRosterLog = []byte("rosterlog")
+	bktReview    = []byte("review")
 
 	// Schema 1's, moved or rebuilt by the migration to schema 2.
 	bktLatestV1  = []byte("latest")
@@ -109,6 +117,9 @@ type Options struct {
 	// packages' tests only; doorstep-server always gives one. An encrypted file opened
 	// without it, or with another key, is refused (seal.ErrNoKey, seal.ErrWrongKey).
 	Sealer *seal.Sealer
+	// District is the district's public signing key, which signs the decisions of the
+	// district office's console (store.Held.District; nil: they are refused).
+	District ed25519.PublicKey
 }
 
 // Store is store.Store in a bbolt file.
@@ -118,6 +129,7 @@ type Store struct {
 	epoch    string
 	now      func() time.Time
 	c        codec
+	district ed25519.PublicKey
 }
 
 var _ store.Store = (*Store)(nil)
@@ -146,7 +158,7 @@ func Open(dir string, opts Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	s := &Store{db: db, now: opts.Now, c: codec{opts.Sealer}}
+	s := &Store{db: db, now: opts.Now, c: codec{opts.Sealer}, district: opts.District}
 	err = s.migrate(att)
 	if err == nil {
 		err = s.compactSealed(bopts)

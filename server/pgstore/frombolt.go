@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -227,6 +226,9 @@ func (s *Store) copyUsers(ctx context.Context, db *bolt.DB) error {
 			Created time.Time `json:"created"`
 			Revoked bool      `json:"revoked"`
 			Key     []byte    `json:"key"` // the device's signing key; none before signatures
+			// RevokedAt: when (zero: revoked before the time was kept, NULL here).
+			RevokedAt time.Time `json:"revoked_at"`
+			Card      string    `json:"card"` // the user's key card on the device
 		}
 		if err := json.Unmarshal(v, &t); err != nil {
 			return err
@@ -235,8 +237,12 @@ func (s *Store) copyUsers(ctx context.Context, db *bolt.DB) error {
 		if len(t.Key) > 0 {
 			key = t.Key
 		}
-		b.Queue(`INSERT INTO tokens (token_hash, user_code, device, created, revoked, signing_key) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-			k, t.User, t.Device, t.Created, t.Revoked, key)
+		var revokedAt *time.Time
+		if !t.RevokedAt.IsZero() {
+			revokedAt = &t.RevokedAt
+		}
+		b.Queue(`INSERT INTO tokens (token_hash, user_code, device, created, revoked, signing_key, revoked_at, card) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+			k, t.User, t.Device, t.Created, t.Revoked, key, revokedAt, nullable(t.Card))
 		return nil
 	})
 }
@@ -299,9 +305,11 @@ func (s *Store) copyRevisions(ctx context.Context, db *bolt.DB) error {
 		for i, p := range r.Photos {
 			photos[i] = p.Hash
 		}
-		head := ""
+		head := []byte{} // a revision without a chain (none is stored): an empty hash, as migration 0006 makes it
 		if n := len(st.Revision.Audit); n > 0 {
-			head = st.Revision.Audit[n-1].Hash
+			if head, err = hashBytes(st.Revision.Audit[n-1].Hash); err != nil {
+				return fmt.Errorf("revision %s: %w", st.ServerID, err)
+			}
 		}
 		b.Queue(`INSERT INTO revisions (seq, record_id, revision, latest, server_id, subject_blind, person, village, form_id, enumerator,
 			from_user, device, status, photos, head, received, data) VALUES ($1, $2, $3, false, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
@@ -332,12 +340,12 @@ func (s *Store) copyRecords(ctx context.Context, db *bolt.DB) error {
 		if err := json.Unmarshal(v, &m); err != nil {
 			return err
 		}
-		var heads []string
-		var withdrawal []byte
+		var heads, withdrawal []byte
 		err = db.View(func(tx *bolt.Tx) error {
-			raw := tx.Bucket([]byte("heads")).Get(k)
-			for i := 0; i+32 <= len(raw); i += 32 {
-				heads = append(heads, hex.EncodeToString(raw[i:i+32]))
+			raw := tx.Bucket([]byte("heads")).Get(k) // the same bytes records.heads keeps
+			heads = bytes.Clone(raw[:len(raw)/32*32])
+			if heads == nil {
+				heads = []byte{}
 			}
 			if w := tx.Bucket([]byte("withdrawn")).Get(k); w != nil {
 				plain, err := s.c.open("withdrawn", k, w)

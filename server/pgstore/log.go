@@ -142,15 +142,30 @@ func readLog(ctx context.Context, q querier, f logFilter, cursor uint64, limit i
 		AND (kind = 'roster' OR $4 OR $3 = ANY(enumerators))
 		ORDER BY seq LIMIT $5`
 	const withData = `SELECT l.seq, l.kind, l.village, coalesce(l.record_id, ''), coalesce(l.subject, ''), l.from_user, l.enumerators,
-		rv.data, ro.data, c.withdrawal
+		rv.data, ro.data, coalesce(c.withdrawal, q.withdrawal)
 		FROM (%s) l
 		LEFT JOIN revisions rv ON l.kind = 'revision' AND rv.seq = l.seq
 		LEFT JOIN roster ro ON l.kind = 'roster' AND ro.key = l.subject
 		LEFT JOIN records c ON l.kind = 'withdrawal' AND c.record_id = l.record_id
+		LEFT JOIN LATERAL (SELECT withdrawal FROM review WHERE l.kind = 'withdrawal' AND record_id = l.record_id
+			AND withdrawal IS NOT NULL LIMIT 1) q ON true
 		ORDER BY l.seq`
+	// An enumerator of every village: the roster cases and what names them, each
+	// through its index (migration 0007), merged; the user's own pushes are not in the
+	// second index.
+	const enumerator = `(SELECT seq, kind, village, record_id, subject, from_user, enumerators FROM log
+		WHERE kind = 'roster' AND seq > $1 AND seq <= $2 ORDER BY seq LIMIT $4)
+		UNION ALL
+		(SELECT seq, kind, village, record_id, subject, from_user, enumerators FROM log
+		WHERE enumerators @> ARRAY[$3::text] AND (kind <> 'revision' OR NOT (from_user = ANY (enumerators)))
+		AND kind <> 'roster' AND seq > $1 AND seq <= $2 AND (kind <> 'revision' OR from_user <> $3)
+		ORDER BY seq LIMIT $4)
+		ORDER BY seq LIMIT $4`
 	var rows pgx.Rows
 	var err error
-	if f.Villages == nil {
+	if f.Villages == nil && !f.Leader {
+		rows, err = q.Query(ctx, fmt.Sprintf(withData, enumerator), int64(cursor), hi, f.User, limit+1)
+	} else if f.Villages == nil {
 		rows, err = q.Query(ctx, fmt.Sprintf(withData, fmt.Sprintf(page, "")), int64(cursor), hi, f.User, f.Leader, limit+1)
 	} else {
 		rows, err = q.Query(ctx, fmt.Sprintf(withData, fmt.Sprintf(page, "AND village = ANY($6)")), int64(cursor), hi, f.User, f.Leader, limit+1, f.Villages)

@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -47,8 +48,12 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 		}
 		packed[i] = data
 	}
+	decide := func(h store.Held, a store.Arrival) store.Decision {
+		h.District = s.district
+		return store.DecideFrom(from.User, h, a)
+	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		return s.put(ctx, tx, from, items, checked, packed, results)
+		return s.put(ctx, tx, from, items, checked, packed, results, decide)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store a batch of %d: %w", len(items), err)
@@ -66,13 +71,24 @@ type revKey struct {
 type batchHeld struct {
 	latest  map[string]*store.HeldLatest
 	same    map[revKey]*store.HeldRevision
-	persons map[string][]string // person key → record ids
-	keys    record.Authors      // the signing keys of the batch's authors
-	village map[string]string   // blind subject → the roster's village
+	persons map[string][]string            // person key → record ids
+	keys    record.Authors                 // the signing keys of the batch's authors
+	village map[string]string              // blind subject → the roster's village
+	roster  bool                           // the district has imported a roster
+	users   map[string]protocol.User       // the batch's authors the district knows
+	revoked map[string][]store.RevokedKey  // the keys of the authors' revoked devices
+	queued  map[string]bool                // record id → a revision of it is held open for review
+	held    map[revKey]*store.HeldRevision // revisions held for review
 }
 
 func (h *batchHeld) of(id string, rev uint64, person string) store.Held {
-	held := store.Held{Latest: h.latest[id], Same: h.same[revKey{id, rev}], Keys: h.keys}
+	held := store.Held{Latest: h.latest[id], Same: h.same[revKey{id, rev}], Keys: h.keys, Users: h.users, Revoked: h.revoked, Roster: h.roster}
+	if held.Latest == nil {
+		held.Queued = h.queued[id]
+		if held.Same == nil {
+			held.Same = h.held[revKey{id, rev}]
+		}
+	}
 	for _, other := range h.persons[person] {
 		if other != id {
 			held.Others = append(held.Others, other)
@@ -97,7 +113,7 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 		}
 	}
 	h := &batchHeld{latest: map[string]*store.HeldLatest{}, same: map[revKey]*store.HeldRevision{}, persons: map[string][]string{},
-		keys: record.Authors{}, village: map[string]string{}}
+		keys: record.Authors{}, village: map[string]string{}, queued: map[string]bool{}, users: map[string]protocol.User{}, revoked: map[string][]store.RevokedKey{}, held: map[revKey]*store.HeldRevision{}}
 	b := &pgx.Batch{}
 	b.Queue(`SELECT u.code, u.data, array_agg(t.signing_key) FROM tokens t JOIN users u ON u.code = t.user_code
 		WHERE t.user_code = ANY($1) AND NOT t.revoked AND t.signing_key IS NOT NULL GROUP BY u.code, u.data`, store.AuthorsOf(items)).
@@ -117,15 +133,44 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 			}
 			return rows.Err()
 		})
+	b.Queue(`SELECT user_code, signing_key, coalesce(revoked_at, 'epoch'::timestamptz), device FROM tokens
+		WHERE user_code = ANY($1) AND revoked AND signing_key IS NOT NULL`, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var code string
+			var rk store.RevokedKey
+			var key []byte
+			if err := rows.Scan(&code, &key, &rk.At, &rk.Device); err != nil {
+				return err
+			}
+			if rk.At.Equal(time.Unix(0, 0)) {
+				rk.At = time.Time{}
+			}
+			rk.Key = key
+			h.revoked[code] = append(h.revoked[code], rk)
+		}
+		return rows.Err()
+	})
+	b.Queue(`SELECT code, data FROM users WHERE code = ANY($1)`, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var code string
+			var u protocol.User
+			if err := rows.Scan(&code, &u); err != nil {
+				return err
+			}
+			h.users[code] = u
+		}
+		return rows.Err()
+	})
 	b.Queue(`SELECT record_id, revision, heads FROM records WHERE record_id = ANY($1)`, ids).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var id string
 			var l store.HeldLatest
 			var rev int64
-			if err := rows.Scan(&id, &rev, &l.Heads); err != nil {
+			var heads []byte
+			if err := rows.Scan(&id, &rev, &heads); err != nil {
 				return err
 			}
-			l.Revision = uint64(rev)
+			l.Revision, l.Heads = uint64(rev), unpackHeads(heads)
 			h.latest[id] = &l
 		}
 		return rows.Err()
@@ -137,9 +182,11 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 				var id string
 				var rev int64
 				var hr store.HeldRevision
-				if err := rows.Scan(&id, &rev, &hr.Head, &hr.ServerID, &hr.Received); err != nil {
+				var head []byte
+				if err := rows.Scan(&id, &rev, &head, &hr.ServerID, &hr.Received); err != nil {
 					return err
 				}
+				hr.Head = hex.EncodeToString(head)
 				hr.Received = hr.Received.UTC()
 				h.same[revKey{id, uint64(rev)}] = &hr
 			}
@@ -155,6 +202,20 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 		}
 		return rows.Err()
 	})
+	b.Queue(`SELECT record_id, revision, item, head, open FROM review WHERE record_id = ANY($1)`, ids).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var head string
+			var open bool
+			it, err := s.c.scanItem(rows, &head, &open)
+			if err != nil {
+				return err
+			}
+			h.queued[it.RecordID] = h.queued[it.RecordID] || open
+			h.held[revKey{it.RecordID, it.Revision}] = &store.HeldRevision{Head: head, ServerID: it.ServerID, Received: it.ReceivedAt.UTC()}
+		}
+		return rows.Err()
+	})
+	b.Queue(`SELECT EXISTS (SELECT 1 FROM roster)`).QueryRow(func(row pgx.Row) error { return row.Scan(&h.roster) })
 	b.Queue(`SELECT person_key, record_id FROM records WHERE person_key = ANY($1) ORDER BY record_id`, persons).
 		Query(func(rows pgx.Rows) error {
 			for rows.Next() {
@@ -202,7 +263,10 @@ type recordState struct {
 	person   string
 }
 
-func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte, results []protocol.PushResult) error {
+// put stores the checked items of a batch as decide says, in tx: PutBatch's rules, or
+// the exactly-once rule alone for records the district accepted from review.
+func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte,
+	results []protocol.PushResult, decide func(store.Held, store.Arrival) store.Decision) error {
 	last, err := lockLog(ctx, tx)
 	if err != nil {
 		return err
@@ -233,16 +297,30 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		if r.Village == "" {
 			h.RosterVillage = held.village[s.c.blind(a.Item.Case.Subject)]
 		}
-		if from.Office {
-			h.Office = from.User.Code
-		}
-		d := store.DecideFrom(from.User, h, a)
+		d := decide(h, a)
 		res := &results[i]
-		res.Result, res.Reason, res.Retry = d.Result, d.Reason, d.Retry
+		res.Result, res.Reason, res.Retry, res.Review = d.Result, d.Reason, d.Retry, d.Review
 		if d.Result == protocol.Duplicate {
 			res.ServerID, res.Received = d.Receipt.ServerID, d.Receipt.Received
 		}
 		if d.Result != protocol.Stored {
+			continue
+		}
+		if d.Review {
+			item := store.ReviewItem{Reason: d.Reason, RecordRow: store.RecordRow{RecordID: r.ID, Revision: r.Revision, Subject: a.Item.Case.Subject,
+				Name: a.Item.Case.Name, Village: a.Item.Case.Village, FormID: r.FormID, Enumerator: r.Enumerator, From: from.User.Code,
+				Device: from.Device, Status: string(r.Status), ReceivedAt: now}}
+			for _, p := range r.Photos {
+				item.Photos = append(item.Photos, p.Hash)
+			}
+			head := rev.Audit[len(rev.Audit)-1].Hash
+			id, err := s.hold(ctx, tx, item, head, packed[i])
+			if err != nil {
+				return err
+			}
+			held.held[revKey{r.ID, r.Revision}] = &store.HeldRevision{Head: head, ServerID: id, Received: now}
+			held.queued[r.ID] = true
+			res.ServerID, res.Received = id, now
 			continue
 		}
 		last++
@@ -253,13 +331,17 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 			photos[j] = p.Hash
 		}
 		head := rev.Audit[len(rev.Audit)-1].Hash
+		headBytes, err := hashBytes(head)
+		if err != nil {
+			return fmt.Errorf("record %s: %w", r.ID, err)
+		}
 		if j, ok := latestIdx[r.ID]; ok {
 			revRows[j][3] = false
 		}
 		latestIdx[r.ID] = len(revRows)
 		revRows = append(revRows, []any{int64(seq), r.ID, int64(r.Revision), true, serverID, s.c.blind(a.Item.Case.Subject),
 			s.c.sealWho(seq, a.Item.Case.Subject, a.Item.Case.Name), a.Item.Case.Village, r.FormID, r.Enumerator, from.User.Code,
-			from.Device, string(r.Status), photos, head, now, s.c.seal(colRevisionData, seqKey(seq), packed[i])})
+			from.Device, string(r.Status), photos, headBytes, now, s.c.seal(colRevisionData, seqKey(seq), packed[i])})
 		heads := record.Heads(rev.Audit)
 		isNew := held.latest[r.ID] == nil
 		held.latest[r.ID] = &store.HeldLatest{Revision: r.Revision, Heads: heads}
@@ -298,9 +380,13 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 	b := &pgx.Batch{}
 	for _, id := range recordList {
 		rs := records[id]
+		heads, err := packHeads(rs.heads)
+		if err != nil {
+			return fmt.Errorf("record %s: %w", id, err)
+		}
 		b.Queue(`INSERT INTO records (record_id, revision, heads, person_key) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (record_id) DO UPDATE SET revision = excluded.revision, heads = excluded.heads, person_key = excluded.person_key`,
-			id, int64(rs.revision), rs.heads, nullable(rs.person))
+			id, int64(rs.revision), heads, nullable(rs.person))
 	}
 	for pk, ids := range dupMarks {
 		subject := s.c.seal(colDupSubject, []byte(pk), []byte(dupWho[pk][0]))

@@ -28,6 +28,10 @@ const (
 	colWithdrawal   = "records.withdrawal"
 	colDupSubject   = "duplicates.subject_sealed"
 	colRosterData   = "roster.data"
+	// review's, by record id "/" revision (reviewKey); its withdrawal is sealed as
+	// records' (colWithdrawal, by record id): a pull reads either
+	colReviewItem = "review.item"
+	colReviewData = "review.data"
 )
 
 func (c codec) blind(subject string) string {
@@ -229,7 +233,38 @@ func (s *Store) sealDatabase(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("roster: %w", err)
 		}
+		type held struct {
+			id            string
+			rev           int64
+			item, data, w []byte
+		}
+		var review []held
+		rows, err := tx.Query(ctx, `SELECT record_id, revision, item, data, withdrawal FROM review`)
+		if err != nil {
+			return fmt.Errorf("review: %w", err)
+		}
+		for rows.Next() {
+			var h held
+			if err := rows.Scan(&h.id, &h.rev, &h.item, &h.data, &h.w); err != nil {
+				rows.Close()
+				return fmt.Errorf("review: %w", err)
+			}
+			review = append(review, h)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("review: %w", err)
+		}
 		b := &pgx.Batch{}
+		for _, h := range review {
+			k := reviewKey(h.id, uint64(h.rev))
+			var w []byte
+			if h.w != nil {
+				w = c.seal(colWithdrawal, []byte(h.id), h.w)
+			}
+			b.Queue(`UPDATE review SET item = $3, data = $4, withdrawal = $5 WHERE record_id = $1 AND revision = $2`, h.id, h.rev,
+				c.seal(colReviewItem, k, h.item), c.seal(colReviewData, k, h.data), w)
+		}
 		for _, r := range recs {
 			b.Queue(`UPDATE records SET withdrawal = $2 WHERE record_id = $1`, r.old, r.v)
 		}

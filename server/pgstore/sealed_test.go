@@ -186,7 +186,7 @@ func TestSchema2Sealed(t *testing.T) {
 	execSQL(t, url, `INSERT INTO revisions (seq, record_id, revision, latest, server_id, subject, name, village, form_id, enumerator,
 		from_user, device, status, photos, head, received, data) VALUES
 		(1, 'r1', 1, true, 's-1', '11010119500307123643', '欧阳秀英', '王家庄村', 'person-2021', 'E001', 'E001', 'laptop', 'completed',
-		'{}', 'h', now(), '\x00');
+		'{}', 'abababababababababababababababababababababababababababababababab', now(), '\x00');
 		INSERT INTO records (record_id, revision, heads, person_key, duplicate) VALUES ('r1', 1, '{}', '["11010119500307123643","person-2021"]', true);
 		INSERT INTO duplicates (person_key, subject, form_id, found) VALUES ('["11010119500307123643","person-2021"]', '11010119500307123643', 'person-2021', 1);
 		INSERT INTO log (seq, kind, village, record_id, from_user) VALUES (1, 'revision', '王家庄村', 'r1', 'E001')`)

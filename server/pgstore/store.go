@@ -19,6 +19,7 @@ package pgstore
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -41,6 +42,7 @@ type Store struct {
 	epoch    string
 	now      func() time.Time
 	c        codec
+	district ed25519.PublicKey
 }
 
 // Options shape a Store; the zero value is the production one.
@@ -59,6 +61,9 @@ type Options struct {
 	// doorstep-server always gives one. A sealed database opened without it, or with
 	// another key, is refused (seal.ErrNoKey, seal.ErrWrongKey).
 	Sealer *seal.Sealer
+	// District is the district's public signing key, which signs the decisions of the
+	// district office's console (store.Held.District; nil: they are refused).
+	District ed25519.PublicKey
 }
 
 // Open connects to the database at url, checks that it is doorstep-server's (or
@@ -84,7 +89,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("PostgreSQL %s: %w", where, err)
 	}
-	s := &Store{pool: pool, where: where, now: opts.Now, c: codec{opts.Sealer}}
+	s := &Store{pool: pool, where: where, now: opts.Now, c: codec{opts.Sealer}, district: opts.District}
 	if err := s.open(ctx, opts); err != nil {
 		pool.Close()
 		return nil, err

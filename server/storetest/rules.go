@@ -49,6 +49,11 @@ func Run(t *testing.T, b Backend) {
 		{"WhoMaySayWhat", testWhoMaySayWhat},
 		{"SignedEntries", testSignedEntries},
 		{"RosterVillageDecides", testRosterVillageDecides},
+		{"ReviewQueue", testReviewQueue},
+		{"LeaderOfTheTeam", testLeaderOfTheTeam},
+		{"RevokedLaptop", testRevokedLaptop},
+		{"KeyCardKept", testKeyCardKept},
+		{"WholeDistrictPull", testWholeDistrictPull},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, b) })
@@ -154,7 +159,7 @@ func testClosedStoreIsAFault(t *testing.T, b Backend) {
 		t.Fatal(err)
 	}
 	code, _ := st.AddEnrolment(ctx, whole)
-	tok, _, err := st.Enroll(ctx, code, "x", nil)
+	tok, _, err := st.Enroll(ctx, code, "x", nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -448,14 +453,14 @@ func testRevokeSpendsCodes(t *testing.T, b Backend) {
 	if _, err := d.Store.Revoke(ctx, "E001"); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := d.Store.Enroll(ctx, code, "a laptop", nil); !errors.Is(err, store.ErrBadCode) {
+	if _, _, err := d.Store.Enroll(ctx, code, "a laptop", nil, ""); !errors.Is(err, store.ErrBadCode) {
 		t.Errorf("a revoked user's code still enrols: %v", err)
 	}
-	if _, _, err := d.Store.Enroll(ctx, other, "a laptop", nil); err != nil {
+	if _, _, err := d.Store.Enroll(ctx, other, "a laptop", nil, ""); err != nil {
 		t.Errorf("another user's code: %v", err)
 	}
 	// A new code made after the revocation works: the district enrols them again.
-	if _, _, err := d.Store.Enroll(ctx, d.Enrol("E001", "李晓梅", "enumerator", "王庄村"), "a new laptop", nil); err != nil {
+	if _, _, err := d.Store.Enroll(ctx, d.Enrol("E001", "李晓梅", "enumerator", "王庄村"), "a new laptop", nil, ""); err != nil {
 		t.Errorf("a code made after the revocation: %v", err)
 	}
 }
@@ -465,7 +470,7 @@ func testUsersAndDevices(t *testing.T, b Backend) {
 	ctx := context.Background()
 	d := NewDistrict(t, b, nil)
 	for _, dev := range []string{"笔记本一", "笔记本二"} {
-		if _, _, err := d.Store.Enroll(ctx, d.Enrol("E001", "李晓梅", "enumerator", "王庄村"), dev, nil); err != nil {
+		if _, _, err := d.Store.Enroll(ctx, d.Enrol("E001", "李晓梅", "enumerator", "王庄村"), dev, nil, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -478,6 +483,80 @@ func testUsersAndDevices(t *testing.T, b Backend) {
 	for _, u := range users {
 		if u.Code == "E001" && (len(u.Devices) != 2 || !u.Devices[0].Revoked || u.Devices[0].Name == "") {
 			t.Errorf("E001's devices %+v", u.Devices)
+		}
+	}
+}
+
+// testWholeDistrictPull: a user of every village pulls what a user of some villages
+// would, through an index rather than the whole log: an enumerator gets every roster
+// case and the decisions on their own records, never another's records nor their own
+// pushes back; a leader every record pushed by others. Page by page, the cursor never
+// skips nor repeats.
+func testWholeDistrictPull(t *testing.T, b Backend) {
+	d := NewDistrict(t, b, nil)
+	ctx := context.Background()
+	enum := Laptop(t, 3, "E001")
+	lead := Laptop(t, 0, "L001")
+	es := Enrolled(t, d, enum, d.Enrol("E001", "李晓梅", "enumerator", "*"))
+	ls := Enrolled(t, d, lead, d.Enrol("L001", "王建军", "leader", "*"))
+	cases, _ := enum.Cases(localstore.CaseFilter{})
+	var rows []roster.Row
+	for _, c := range cases {
+		rows = append(rows, c.Row)
+	}
+	if _, err := d.Store.ImportRoster(ctx, rows, store.RosterImport{}); err != nil {
+		t.Fatal(err)
+	}
+	Round(t, es)
+	Round(t, ls)
+	recs, _ := lead.Records()
+	if len(recs) != 3 {
+		t.Fatalf("the leader pulled %d records", len(recs))
+	}
+	if _, err := lead.Approve(recs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lead.Return(recs[1].ID, []localstore.Comment{{Question: "R3", Text: "请核实"}}); err != nil {
+		t.Fatal(err)
+	}
+	if rep := Round(t, ls); rep.Pushed != 2 {
+		t.Fatalf("the leader pushed %+v", rep)
+	}
+	pullAll := func(u protocol.User) (ids []string, roster int) {
+		t.Helper()
+		var cursor uint64
+		for range 1000 {
+			resp, err := d.Store.Pull(ctx, u, cursor, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.Cursor < cursor || resp.More && resp.Cursor == cursor {
+				t.Fatalf("%s: the cursor went from %d to %d", u.Code, cursor, resp.Cursor)
+			}
+			for _, r := range resp.Revisions {
+				ids = append(ids, r.Record.ID)
+			}
+			roster += len(resp.Roster)
+			if cursor = resp.Cursor; !resp.More {
+				return ids, roster
+			}
+		}
+		t.Fatalf("%s: the pull did not end", u.Code)
+		return nil, 0
+	}
+	for _, tt := range []struct {
+		user protocol.User
+		want []string
+	}{
+		{whole, []string{recs[0].ID, recs[1].ID}},
+		{protocol.User{Code: "E009", Role: "enumerator", Villages: []string{"*"}}, nil},
+		{protocol.User{Code: "L002", Role: "leader", Villages: []string{"*"}}, []string{recs[0].ID, recs[1].ID, recs[2].ID, recs[0].ID, recs[1].ID}},
+	} {
+		ids, n := pullAll(tt.user)
+		slices.Sort(ids)
+		slices.Sort(tt.want)
+		if !slices.Equal(ids, tt.want) || n != len(rows) {
+			t.Errorf("%s %s pulled records %v (want %v) and %d roster cases (want %d)", tt.user.Role, tt.user.Code, ids, tt.want, n, len(rows))
 		}
 	}
 }

@@ -1,4 +1,4 @@
--- Version 3: personal data sealed at rest (seal.go). This step moves the columns into
+-- Version 8: personal data sealed at rest (seal.go). This step moves the columns into
 -- their new shape, still plain; the server then seals them under its data key in one
 -- transaction of its own (sealDatabase) and keeps the key's check value in
 -- doorstep_meta ('keycheck'). After both, no column holds a name, an ID number or a
@@ -21,3 +21,7 @@ CREATE INDEX revisions_subject ON revisions (subject_blind, seq);
 ALTER TABLE duplicates ADD COLUMN subject_sealed bytea;
 UPDATE duplicates SET subject_sealed = convert_to(subject, 'UTF8');
 ALTER TABLE duplicates ALTER COLUMN subject_sealed SET NOT NULL, DROP COLUMN subject;
+
+-- Records held for review: the item (store.ReviewItem, with the person's name and
+-- number) as bytes, sealed with data and withdrawal by record id "/" revision.
+ALTER TABLE review ALTER COLUMN item TYPE bytea USING convert_to(item::text, 'UTF8');
