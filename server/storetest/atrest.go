@@ -14,7 +14,8 @@ var KnownPerson = roster.Row{Name: "欧阳秀英", IDNumber: "110101195003071236
 	Village: "王家庄村", CurrentAddress: "王家庄村三组十七号", Phone: "13912345678"}
 
 // Personal fills a district the way a survey does — records pushed from two laptops of
-// the same persons (a duplicate interview, resolved), a roster imported — and returns
+// the same persons (a duplicate interview, resolved), a roster imported, records of
+// persons it does not know held for review (one refused) — and returns
 // what of it is personal: every name, 18-digit ID number and certificate number the
 // district holds. A backend's test then reads its raw data (the file, a dump of the
 // database) for them.
@@ -47,6 +48,20 @@ func Personal(t testing.TB, d *District) []string {
 		return nil
 	})
 	if err != nil {
+		t.Fatal(err)
+	}
+	// A third laptop of the same persons, now that the roster knows only one other:
+	// its records are held for the district's review, one refused.
+	Round(t, Enrolled(t, d, Laptop(t, 3, "E001"), d.Enrol("E001", "李晓梅", "enumerator", "*")))
+	held, err := d.Store.Review(ctx, false)
+	if err != nil || len(held) < 2 {
+		t.Fatalf("held for review: %d %v", len(held), err)
+	}
+	for _, h := range held {
+		add(h.Name)
+		add(h.Subject)
+	}
+	if _, err := d.Store.DecideReview(ctx, store.ReviewDecision{RecordID: held[0].RecordID, Refuse: "不在底册", By: "office"}); err != nil {
 		t.Fatal(err)
 	}
 	groups, err := d.Store.Duplicates(ctx, false)
