@@ -13,7 +13,7 @@ import (
 	"github.com/doorstep-survey/doorstep/server/seal"
 )
 
-// Sealing a file is the step to schema 3, and what a plain file of schema 3 (opened
+// Sealing a file is the step to schema 5, and what a plain file of schema 5 (opened
 // once without a key) goes through when it is first opened with one. It runs in steps
 // of sealChunk entries, each its own transaction with its progress in meta/sealing:
 // a district's file of a million revisions is sealed without holding it all in one
@@ -37,11 +37,11 @@ var sealChunk = 2000
 type sealProgress struct {
 	Step   int    `json:"step"`
 	After  []byte `json:"after,omitempty"`
-	Sealed bool   `json:"sealed"` // under a key; false: the plain layout of schema 3
+	Sealed bool   `json:"sealed"` // under a key; false: the plain layout of schema 5
 }
 
 // checkKey compares the key given with the file's and says whether the file is to be
-// sealed (or brought to schema 3's layout) now; it starts that sealing.
+// sealed (or brought to schema 5's layout) now; it starts that sealing.
 func (s *Store) checkKey(meta *bolt.Bucket, have uint64) (bool, error) {
 	kc := meta.Get(keyCheck)
 	switch {
@@ -83,7 +83,7 @@ func (s *Store) checkKey(meta *bolt.Bucket, have uint64) (bool, error) {
 }
 
 // sealStep is one bucket's part of sealing: move gives an entry's key and value in
-// schema 3 under c, or keep when it has them already (or nothing changes).
+// schema 5 under c, or keep when it has them already (or nothing changes).
 type sealStep struct {
 	bucket []byte
 	move   func(c codec, k, v []byte) (nk, nv []byte, keep bool, err error)

@@ -31,7 +31,7 @@
 //	withdrawn/  record id → sealed JSON protocol.Withdrawal
 //	roster/     blind(roster.Row.Key) → sealed JSON roster.Row
 //	rosterlog/  u64(n) → JSON store.RosterImport
-//	review/     record id "/" u64(revision) → JSON heldRev: a revision held for the
+//	review/     record id "/" u64(revision) → sealed JSON heldRev: a revision held for the
 //	            district's review (a person the roster does not know), out of the log
 //
 // Users, devices and the roster log (enumerators' names and codes, file names) are not

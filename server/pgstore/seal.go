@@ -121,7 +121,7 @@ func (s *Store) keyCheck(ctx context.Context, q querier) ([]byte, error) {
 	return hex.DecodeString(v)
 }
 
-// sealDatabase seals a plain database (schema 3's layout) under the key, in one
+// sealDatabase seals a plain database (schema 8's layout) under the key, in one
 // transaction: interrupted, it leaves the database plain, and the next start seals it
 // again from the beginning. The log's writers wait meanwhile (logLock); laptops'
 // pushes are answered once it commits.

@@ -8,7 +8,7 @@
 //	log            seq → a record revision or a roster case, with its village: what
 //	               laptops pull, numbered in commit order (log.go)
 //
-// Personal data is sealed under the server's data key (seal.go, and migration 0003
+// Personal data is sealed under the server's data key (seal.go, and migration 0008
 // says which column holds what): no column holds a name, ID or certificate number as
 // text.
 //

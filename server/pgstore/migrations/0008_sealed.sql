@@ -9,7 +9,8 @@
 --   records.person_key       ["blind index", "form"]; records.withdrawal sealed;
 --   duplicates.person_key    as records'; duplicates.subject_sealed the sealed subject;
 --   roster.key               the blind index of roster.Row.Key; roster.data sealed;
---   log.subject              a roster case's blind key.
+--   log.subject              a roster case's blind key;
+--   review.item, data        sealed (withdrawal as records'), by record id "/" revision.
 ALTER TABLE revisions ADD COLUMN subject_blind text, ADD COLUMN person bytea;
 UPDATE revisions SET subject_blind = subject,
 	person = convert_to(json_build_object('subject', subject, 'name', name)::text, 'UTF8');
