@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
 	"github.com/doorstep-survey/doorstep/server/seal"
 )
@@ -107,4 +108,32 @@ func TestDevServerKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.Close()
+}
+
+// TestServeRefusesWithoutKey: the server itself does not start on a folder without a
+// key, nor with a key that is not its data's, and says why before it listens.
+func TestServeRefusesWithoutKey(t *testing.T) {
+	t.Setenv(seal.EnvKey, "")
+	root := t.TempDir()
+	data := filepath.Join(root, "data")
+	cert, key, err := server.EnsureDevCert(data, []string{"localhost"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--data", data, "--tls-cert", cert, "--tls-key", key, "--listen", "127.0.0.1:0"}
+	if _, err := run(t, args...); err == nil || !strings.Contains(err.Error(), "no data key") {
+		t.Errorf("serve without a key: %v", err)
+	}
+	good, other := filepath.Join(root, "good.key"), filepath.Join(root, "other.key")
+	for _, k := range []string{good, other} {
+		if _, err := seal.WriteKeyFile(k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := run(t, "enroll", "--data", data, "--data-key-file", good, "--user", "E002", "--name", "张伟", "--villages", "王庄村"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run(t, append(args, "--data-key-file", other)...); err == nil || !strings.Contains(err.Error(), "not the one its data was encrypted with") {
+		t.Errorf("serve with another key: %v", err)
+	}
 }
