@@ -108,6 +108,7 @@ func (s *Store) FromBolt(ctx context.Context, path string, progress func(string)
 		{"the roster and its imports", s.copyRoster},
 		{"revisions", s.copyRevisions},
 		{"records and duplicate interviews", s.copyRecords},
+		{"records held for review", s.copyReview},
 		{"the log", s.copyLog},
 	}
 	for _, st := range steps {
@@ -397,6 +398,74 @@ func (s *Store) copyRecords(ctx context.Context, db *bolt.DB) error {
 	})
 }
 
+// copyReview copies the revisions held for the district's review, decided or not, with
+// the withdrawal a refused one's laptop pulls, and goes on numbering their receipts
+// after the file's.
+func (s *Store) copyReview(ctx context.Context, db *bolt.DB) error {
+	err := eachChunk(ctx, s, db, "review", func(_ pgx.Tx, b *pgx.Batch, k, v []byte) error {
+		v, err := s.c.open("review", k, v)
+		if err != nil {
+			return err
+		}
+		var h struct {
+			Item   store.ReviewItem `json:"item"`
+			Head   string           `json:"head"`
+			Stored []byte           `json:"stored"`
+		}
+		if err := json.Unmarshal(v, &h); err != nil {
+			return err
+		}
+		st, err := boltstore.DecodeRevision(h.Stored)
+		if err != nil {
+			return err
+		}
+		data, err := packRevision(st.Revision)
+		if err != nil {
+			return err
+		}
+		item, err := s.c.sealItem(h.Item)
+		if err != nil {
+			return err
+		}
+		var withdrawal []byte
+		if h.Item.Refused != "" {
+			err := db.View(func(tx *bolt.Tx) error {
+				id := []byte(h.Item.RecordID)
+				if w := tx.Bucket([]byte("withdrawn")).Get(id); w != nil {
+					plain, err := s.c.open("withdrawn", id, w)
+					if err != nil {
+						return err
+					}
+					withdrawal = s.c.seal(colWithdrawal, id, plain)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		b.Queue(`INSERT INTO review (record_id, revision, head, open, item, data, withdrawal) VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT DO NOTHING`, h.Item.RecordID, int64(h.Item.Revision), h.Head, h.Item.Open(), item,
+			s.c.seal(colReviewData, reviewKey(h.Item.RecordID, h.Item.Revision), data), withdrawal)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var n uint64
+	db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket([]byte("review")); b != nil {
+			n = b.Sequence()
+		}
+		return nil
+	})
+	if n == 0 {
+		return nil
+	}
+	_, err = s.pool.Exec(ctx, `SELECT setval('review_seq', $1)`, int64(n))
+	return err
+}
+
 // boltKinds are boltstore's log kinds.
 var boltKinds = map[string]string{"r": kindRevision, "o": kindRoster, "w": kindWithdrawal}
 
@@ -442,7 +511,9 @@ func (s *Store) verify(ctx context.Context, db *bolt.DB, rep *MigrationReport) e
 		{"records", "records", `SELECT count(*) FROM records`},
 		{"latest revisions", "records", `SELECT count(*) FROM revisions WHERE latest`},
 		{"duplicate interviews", "dups", `SELECT count(*) FROM duplicates`},
-		{"withdrawals", "withdrawn", `SELECT count(*) FROM records WHERE withdrawal IS NOT NULL`},
+		{"withdrawals", "withdrawn", `SELECT count(*) FROM (SELECT record_id FROM records WHERE withdrawal IS NOT NULL
+			UNION SELECT record_id FROM review WHERE withdrawal IS NOT NULL) w`},
+		{"revisions held for review", "review", `SELECT count(*) FROM review`},
 		{"log entries", "log", `SELECT count(*) FROM log`},
 	}
 	var bad []string

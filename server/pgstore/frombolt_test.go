@@ -27,6 +27,7 @@ type snapshot struct {
 	users      []store.UserRow
 	duplicates []store.DuplicateGroup
 	rosterLog  []store.RosterImport
+	review     []store.ReviewItem
 }
 
 func snap(t *testing.T, st store.Store, leader protocol.User) snapshot {
@@ -69,6 +70,13 @@ func snap(t *testing.T, st store.Store, leader protocol.User) snapshot {
 	}
 	if s.rosterLog, err = st.RosterLog(ctx); err != nil {
 		t.Fatal(err)
+	}
+	if s.review, err = st.Review(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	for i := range s.review {
+		s.review[i].ReceivedAt = s.review[i].ReceivedAt.Truncate(time.Microsecond)
+		s.review[i].DecidedAt = s.review[i].DecidedAt.Truncate(time.Microsecond)
 	}
 	return s
 }
@@ -124,6 +132,20 @@ func TestMigrateFromBolt(t *testing.T) {
 	}
 	if _, err := bs.ImportRoster(ctx, []roster.Row{{Name: "王芳", CertificateNumber: "41018819500101002X21", Village: villages[0]},
 		{Name: "李强", CertificateNumber: "41018819600101003X12", Village: villages[0]}}, store.RosterImport{By: "office", File: "底册.xlsx"}); err != nil {
+		t.Fatal(err)
+	}
+	// Now that the district has a roster, persons it does not know are held for
+	// review; the district refuses one.
+	unknown, _, key3 := arrivals(t, 2)
+	enrolKey(t, bs, e, key3)
+	if _, err := bs.PutBatch(ctx, from, unknown); err != nil {
+		t.Fatal(err)
+	}
+	held, err := bs.Review(ctx, false)
+	if err != nil || len(held) == 0 {
+		t.Fatalf("held for review: %d %v", len(held), err)
+	}
+	if _, err := bs.DecideReview(ctx, store.ReviewDecision{RecordID: held[0].RecordID, Refuse: "不在底册", By: "office"}); err != nil {
 		t.Fatal(err)
 	}
 	before := snap(t, bs, l)
