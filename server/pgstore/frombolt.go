@@ -108,7 +108,7 @@ func (s *Store) FromBolt(ctx context.Context, path string, progress func(string)
 		{"the roster and its imports", s.copyRoster},
 		{"revisions", s.copyRevisions},
 		{"records and duplicate interviews", s.copyRecords},
-		{"records held for review", s.copyReview},
+		{"records held for the district's review", s.copyReview},
 		{"the log", s.copyLog},
 	}
 	for _, st := range steps {

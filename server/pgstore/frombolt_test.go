@@ -134,21 +134,19 @@ func TestMigrateFromBolt(t *testing.T) {
 		{Name: "李强", CertificateNumber: "41018819600101003X12", Village: villages[0]}}, store.RosterImport{By: "office", File: "底册.xlsx"}); err != nil {
 		t.Fatal(err)
 	}
-	// Now that the district has a roster, persons it does not know are held for
-	// review; the district refuses one.
-	unknown, _, key3 := arrivals(t, 2)
+	// With a roster, persons not on it are held for review: one refused, one open.
+	held, _, key3 := arrivals(t, 2)
 	enrolKey(t, bs, e, key3)
-	if _, err := bs.PutBatch(ctx, from, unknown); err != nil {
-		t.Fatal(err)
+	if res, err := bs.PutBatch(ctx, from, held); err != nil || !res[0].Review || !res[1].Review {
+		t.Fatalf("held for review: %+v %v", res, err)
 	}
-	held, err := bs.Review(ctx, false)
-	if err != nil || len(held) == 0 {
-		t.Fatalf("held for review: %d %v", len(held), err)
-	}
-	if _, err := bs.DecideReview(ctx, store.ReviewDecision{RecordID: held[0].RecordID, Refuse: "不在底册", By: "office"}); err != nil {
+	if _, err := bs.DecideReview(ctx, store.ReviewDecision{RecordID: held[0].Item.Revision.Record.ID, Refuse: "不在本区", By: "office"}); err != nil {
 		t.Fatal(err)
 	}
 	before := snap(t, bs, l)
+	if len(before.review) != 2 || len(before.pull.Withdrawn) != 2 {
+		t.Fatalf("before the move: %d held, %d withdrawals", len(before.review), len(before.pull.Withdrawn))
+	}
 	bs.Close()
 
 	url := pgtest.DB(t)
@@ -197,7 +195,7 @@ func TestMigrateFromBolt(t *testing.T) {
 			a, b any
 		}{{"id", before.id, after.id}, {"rows", before.rows, after.rows}, {"export", before.export, after.export},
 			{"pull", before.pull, after.pull}, {"users", before.users, after.users}, {"duplicates", before.duplicates, after.duplicates},
-			{"roster log", before.rosterLog, after.rosterLog}} {
+			{"roster log", before.rosterLog, after.rosterLog}, {"review", before.review, after.review}} {
 			if !reflect.DeepEqual(f.a, f.b) {
 				t.Errorf("%s differ:\nbolt     %+v\npostgres %+v", f.name, f.a, f.b)
 			}
