@@ -135,7 +135,13 @@ func (p *plain) caseLine(k localstore.Case) string {
 	case 2:
 		sex = p.t("female") + p.t("comma")
 	}
-	return p.t("case.line", c(k.Row.Name), sex, c(k.Row.Village), num, p.statusName(k.Status))
+	status := p.statusName(k.Status)
+	if k.Withdrawn != "" {
+		// The district withdrew the case's record: said with its reason, whatever the
+		// record's status.
+		status = p.t("status.withdrawn", c(k.Withdrawn))
+	}
+	return p.t("case.line", c(k.Row.Name), sex, c(k.Row.Village), num, status)
 }
 
 func (p *plain) statusName(s localstore.Status) string {

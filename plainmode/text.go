@@ -40,6 +40,7 @@ var text = map[string][2]string{
 	"status.submitted":      {"已上报", "submitted"},
 	"status.approved":       {"已审核通过", "approved"},
 	"status.returned":       {"被退回", "returned"},
+	"status.withdrawn":      {"已被区县撤销，不计入统计（%s）", "withdrawn by the district, counted nowhere (%s)"},
 	"comment":               {"组长意见 %s：%s", "Leader's comment %s: %s"},
 	"back.hint":             {"直接回车返回。", "Just enter goes back."},
 	"method":                {"调查方式", "Collection method"},

@@ -128,7 +128,8 @@ func (s *caseScreen) View(width, height int) string {
 		{"category", categoryName(lang, r.Category)}, {"level", levelName(lang, r.Level)},
 		{"town", r.Town}, {"village", r.Village}, {"villagecode", r.VillageCode},
 		{"address", r.HouseholdAddress}, {"current", r.CurrentAddress}, {"phone", r.Phone},
-		{"guardian", r.Guardian}, {"guardianphone", r.GuardianPhone}, {"status", statusName(lang, s.c.Status)},
+		{"guardian", r.Guardian}, {"guardianphone", r.GuardianPhone}, {"status", statusName(lang, listStatus(*s.c))},
+		{"withdrawnwhy", s.c.Withdrawn},
 	}
 	labelW := 0
 	for _, kv := range rows {

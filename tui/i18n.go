@@ -85,6 +85,7 @@ var text = map[string][2]string{
 	"st.submitted":  {"已上报", "submitted"},
 	"st.approved":   {"已审核", "approved"},
 	"st.returned":   {"已退回", "returned"},
+	"withdrawnwhy":  {"撤销原因", "Why withdrawn"},
 	"st.withdrawn":  {"已撤销", "withdrawn"},
 	"withdrawn.n":   {"区县撤销的记录 %d 条（不计入统计）：", "%d records the district withdrew (counted nowhere):"},
 	"withdrawn.why": {"区县已撤销这条记录，不计入统计：", "The district withdrew this record; it counts nowhere: "},

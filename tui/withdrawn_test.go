@@ -51,4 +51,9 @@ func TestWithdrawnRecordShown(t *testing.T) {
 	if text := screenText(m); !strings.Contains(text, "withdrawn") || !strings.Contains(text, "The district withdrew this record") {
 		t.Errorf("in English:\n%s", text)
 	}
+	// The case's page says it too, with the reason.
+	m = press(t, m, "f2", "enter")
+	if text := screenText(m); !strings.Contains(text, "撤销原因") || !strings.Contains(text, why) || !strings.Contains(text, "已撤销") {
+		t.Errorf("the case's page does not say the record was withdrawn:\n%s", text)
+	}
 }
