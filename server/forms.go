@@ -95,6 +95,21 @@ type FormShelf struct {
 	digests           []string
 }
 
+// Has reports whether the district can read a record of the form id@version: the
+// shelf holds it, or it is one built into this program (a laptop's record started with
+// the official form before the district chose another). A record of any other form —
+// one a laptop's own forms folder had — is held until the district adds it
+// (store.Arrival.UnknownForm).
+func (s *FormShelf) Has(id, version string) bool {
+	for _, f := range s.forms {
+		if f.ID == id && f.Version == version {
+			return true
+		}
+	}
+	f, err := forms.Builtin(id)
+	return err == nil && f.Version == version
+}
+
 // PublicKey is the district's key as laptops keep it (base64).
 func (s *FormShelf) PublicKey() string {
 	return base64.StdEncoding.EncodeToString(s.key.Public().(ed25519.PublicKey))

@@ -16,9 +16,10 @@ import (
 // computed once so that a keystroke is one substring test per case.
 type caseEntry struct {
 	c       localstore.Case
-	name    string // cleaned
-	village string // cleaned
-	number  string // the certificate (or ID) number, masked in the middle
+	status  localstore.Status // as the list says it: statusWithdrawn for a withdrawn case
+	name    string            // cleaned
+	village string            // cleaned
+	number  string            // the certificate (or ID) number, masked in the middle
 	// haystack is the lower-case name, its pinyin spellings and initials, and the
 	// certificate and ID numbers, separated by NUL so that no match spans two of them.
 	haystack string
@@ -53,7 +54,20 @@ var sortKeys = [numSorts]string{"sort.roster", "sort.name", "sort.status"}
 
 // statusOrder is the order statuses are counted and filtered in.
 var statusOrder = []localstore.Status{"", localstore.StatusDraft, localstore.StatusReturned, localstore.StatusReadBack,
-	localstore.StatusSigned, localstore.StatusCompleted, localstore.StatusSubmitted, localstore.StatusApproved}
+	localstore.StatusSigned, localstore.StatusCompleted, localstore.StatusSubmitted, localstore.StatusApproved, statusWithdrawn}
+
+// statusWithdrawn is how the list says a case whose record the district withdrew (a
+// duplicate interview: another record of the person stands), whatever the record's
+// status: it is counted apart, as no count of the surveyed takes it.
+const statusWithdrawn localstore.Status = "withdrawn"
+
+// listStatus is a case's status as the list says it.
+func listStatus(c localstore.Case) localstore.Status {
+	if c.Withdrawn != "" {
+		return statusWithdrawn
+	}
+	return c.Status
+}
 
 // statusRank sorts work still to do first: returned, then in progress, then not
 // started, then done.
@@ -73,6 +87,8 @@ func statusRank(s localstore.Status) int {
 		return 5
 	case localstore.StatusSubmitted:
 		return 6
+	case statusWithdrawn:
+		return 8
 	}
 	return 7
 }
@@ -116,8 +132,9 @@ func buildIndex(cases []localstore.Case, myVillages []string, prev *caseIndex) *
 			ix.counts[e.village] = map[localstore.Status]int{}
 			ix.villages = append(ix.villages, e.village)
 		}
-		ix.counts[e.village][c.Status]++
-		ix.counts[""][c.Status]++
+		e.status = listStatus(c)
+		ix.counts[e.village][e.status]++
+		ix.counts[""][e.status]++
 	}
 	n := len(ix.entries)
 	for o := range ix.orders {
@@ -132,13 +149,13 @@ func buildIndex(cases []localstore.Case, myVillages []string, prev *caseIndex) *
 		return cmp.Or(strings.Compare(ea.spelling, eb.spelling), strings.Compare(ea.name, eb.name))
 	})
 	slices.SortStableFunc(ix.orders[sortStatus], func(a, b int32) int {
-		return cmp.Compare(statusRank(ix.entries[a].c.Status), statusRank(ix.entries[b].c.Status))
+		return cmp.Compare(statusRank(ix.entries[a].status), statusRank(ix.entries[b].status))
 	})
 	// A record the leader returned is work to do first, in every order.
 	if ix.counts[""][localstore.StatusReturned] > 0 {
 		for o := range ix.orders {
 			slices.SortStableFunc(ix.orders[o], func(a, b int32) int {
-				ra, rb := ix.entries[a].c.Status == localstore.StatusReturned, ix.entries[b].c.Status == localstore.StatusReturned
+				ra, rb := ix.entries[a].status == localstore.StatusReturned, ix.entries[b].status == localstore.StatusReturned
 				switch {
 				case ra && !rb:
 					return -1
@@ -265,7 +282,7 @@ func (ix *caseIndex) filter(dst []int32, query, village string, status *localsto
 		if village != "" && e.village != village {
 			continue
 		}
-		if status != nil && e.c.Status != *status {
+		if status != nil && e.status != *status {
 			continue
 		}
 		if query != "" && !strings.Contains(e.haystack, query) {

@@ -22,7 +22,10 @@ type Syncer interface {
 // SyncResult is what one round did.
 type SyncResult struct {
 	Pushed, Duplicates, Rejected, Pulled, Queued int
-	// Rejections are the server's reasons for the records it refused, in words.
+	// Refused are the records the server refused or held, by reason code.
+	Refused []Refusal
+	// Rejections are the round's other notes, in both languages (records pulled and
+	// not kept, withdrawals, forms refused).
 	Rejections []string
 }
 

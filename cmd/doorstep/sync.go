@@ -80,10 +80,15 @@ func newSyncCmd(a *app) *cobra.Command {
 					return speak(a, err)
 				}
 				rep, err := sy.Round(cmd.Context())
+				var said []string // the refusals in the configured language, then the other notes
+				for _, no := range refusals(rep) {
+					said = append(said, no.Text(a.cfg.Language))
+				}
+				said = append(said, rep.Reasons...)
 				if asJSON {
 					out := map[string]any{"pushed": rep.Pushed, "duplicates": rep.Duplicates, "stale": rep.Stale,
 						"rejected": rep.Rejected, "held": rep.Held, "pulled": rep.Pulled, "roster": rep.Roster, "queued": rep.Queued,
-						"reasons": append([]string{}, rep.Reasons...), "bytes_sent": rep.Bytes, "forms": rep.Forms}
+						"reasons": append([]string{}, said...), "refused": append([]dsync.Refusal{}, rep.Refused...), "bytes_sent": rep.Bytes, "forms": rep.Forms}
 					if err != nil {
 						out["error"] = err.Error()
 					}
@@ -96,7 +101,7 @@ func newSyncCmd(a *app) *cobra.Command {
 					if rep.Forms > 0 {
 						fmt.Fprintf(a.stdout, "received %d forms from the district (in use from the next start)\n", rep.Forms)
 					}
-					for _, r := range rep.Reasons {
+					for _, r := range said {
 						fmt.Fprintln(a.stdout, r)
 					}
 				}
@@ -158,7 +163,16 @@ func (t tuiSyncer) Round(ctx context.Context) (tui.SyncResult, error) {
 	t.policy.Resume()
 	rep, err := t.s.Round(ctx)
 	return tui.SyncResult{Pushed: rep.Pushed, Duplicates: rep.Duplicates, Rejected: rep.Rejected,
-		Pulled: rep.Pulled + rep.Roster, Queued: rep.Queued, Rejections: rep.Reasons}, err
+		Pulled: rep.Pulled + rep.Roster, Queued: rep.Queued, Refused: refusals(rep), Rejections: rep.Reasons}, err
+}
+
+// refusals are the round's refused and held records as the screens say them.
+func refusals(rep dsync.Report) []tui.Refusal {
+	var out []tui.Refusal
+	for _, no := range rep.Refused {
+		out = append(out, tui.Refusal{RecordID: no.RecordID, Code: no.Code, Args: no.Args, Server: no.Server, Held: no.Held, Review: no.Review})
+	}
+	return out
 }
 
 func (t tuiSyncer) Next(err error) (time.Duration, bool) { return t.policy.After(err) }

@@ -352,7 +352,8 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 			h.Keys, h.Users, h.Revoked = keys, users, revoked
 			h.District = s.district
 			d := store.DecideFrom(from.User, h, a)
-			res := protocol.PushResult{Seq: a.Item.Seq, RecordID: a.Item.Revision.Record.ID, Result: d.Result, Reason: d.Reason, Retry: d.Retry}
+			res := protocol.PushResult{Seq: a.Item.Seq, RecordID: a.Item.Revision.Record.ID, Result: d.Result,
+				Code: d.Code, Args: d.Args, Reason: d.Reason, Retry: d.Retry}
 			switch d.Result {
 			case protocol.Duplicate:
 				res.ServerID, res.Received = d.Receipt.ServerID, d.Receipt.Received

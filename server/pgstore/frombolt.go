@@ -96,6 +96,7 @@ func (s *Store) FromBolt(ctx context.Context, path string, progress func(string)
 		{"the roster and its imports", s.copyRoster},
 		{"revisions", s.copyRevisions},
 		{"records and duplicate interviews", s.copyRecords},
+		{"records held for the district's review", s.copyReview},
 		{"the log", s.copyLog},
 	}
 	for _, st := range steps {
@@ -362,6 +363,40 @@ func (s *Store) copyRecords(ctx context.Context, db *bolt.DB) error {
 	})
 }
 
+// copyReview copies the revisions held for the district's review, with the district's
+// refusal a laptop pulls, and moves the review's numbering past them.
+func (s *Store) copyReview(ctx context.Context, db *bolt.DB) error {
+	err := eachChunk(ctx, s, db, "review", func(_ pgx.Tx, b *pgx.Batch, _, v []byte) error {
+		var h struct {
+			Item   store.ReviewItem `json:"item"`
+			Head   string           `json:"head"`
+			Stored []byte           `json:"stored"`
+		}
+		if err := json.Unmarshal(v, &h); err != nil {
+			return err
+		}
+		_, data, err := revisionData(h.Stored)
+		if err != nil {
+			return err
+		}
+		var withdrawal []byte
+		if h.Item.Refused != "" {
+			db.View(func(tx *bolt.Tx) error {
+				withdrawal = bytes.Clone(tx.Bucket([]byte("withdrawn")).Get([]byte(h.Item.RecordID)))
+				return nil
+			})
+		}
+		b.Queue(`INSERT INTO review (record_id, revision, head, open, item, data, withdrawal) VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT DO NOTHING`, h.Item.RecordID, int64(h.Item.Revision), h.Head, h.Item.Open(), h.Item, data, withdrawal)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	_, err = s.pool.Exec(ctx, `SELECT setval('review_seq', greatest((SELECT count(*) FROM review), 1))`)
+	return err
+}
+
 // boltKinds are boltstore's log kinds.
 var boltKinds = map[string]string{"r": kindRevision, "o": kindRoster, "w": kindWithdrawal}
 
@@ -407,7 +442,9 @@ func (s *Store) verify(ctx context.Context, db *bolt.DB, rep *MigrationReport) e
 		{"records", "records", `SELECT count(*) FROM records`},
 		{"latest revisions", "records", `SELECT count(*) FROM revisions WHERE latest`},
 		{"duplicate interviews", "dups", `SELECT count(*) FROM duplicates`},
-		{"withdrawals", "withdrawn", `SELECT count(*) FROM records WHERE withdrawal IS NOT NULL`},
+		{"withdrawals", "withdrawn", `SELECT (SELECT count(*) FROM records WHERE withdrawal IS NOT NULL) +
+			(SELECT count(DISTINCT record_id) FROM review WHERE withdrawal IS NOT NULL)`},
+		{"revisions held for review", "review", `SELECT count(*) FROM review`},
 		{"log entries", "log", `SELECT count(*) FROM log`},
 	}
 	var bad []string

@@ -26,6 +26,7 @@ type snapshot struct {
 	users      []store.UserRow
 	duplicates []store.DuplicateGroup
 	rosterLog  []store.RosterImport
+	review     []store.ReviewItem
 }
 
 func snap(t *testing.T, st store.Store, leader protocol.User) snapshot {
@@ -68,6 +69,13 @@ func snap(t *testing.T, st store.Store, leader protocol.User) snapshot {
 	}
 	if s.rosterLog, err = st.RosterLog(ctx); err != nil {
 		t.Fatal(err)
+	}
+	if s.review, err = st.Review(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	for i := range s.review {
+		s.review[i].ReceivedAt = s.review[i].ReceivedAt.Truncate(time.Microsecond)
+		s.review[i].DecidedAt = s.review[i].DecidedAt.Truncate(time.Microsecond)
 	}
 	return s
 }
@@ -124,7 +132,19 @@ func TestMigrateFromBolt(t *testing.T) {
 		{Name: "李强", CertificateNumber: "41018819600101003X12", Village: villages[0]}}, store.RosterImport{By: "office", File: "底册.xlsx"}); err != nil {
 		t.Fatal(err)
 	}
+	// With a roster, persons not on it are held for review: one refused, one open.
+	held, _, key3 := arrivals(t, 2)
+	enrolKey(t, bs, e, key3)
+	if res, err := bs.PutBatch(ctx, from, held); err != nil || !res[0].Review || !res[1].Review {
+		t.Fatalf("held for review: %+v %v", res, err)
+	}
+	if _, err := bs.DecideReview(ctx, store.ReviewDecision{RecordID: held[0].Item.Revision.Record.ID, Refuse: "不在本区", By: "office"}); err != nil {
+		t.Fatal(err)
+	}
 	before := snap(t, bs, l)
+	if len(before.review) != 2 || len(before.pull.Withdrawn) != 2 {
+		t.Fatalf("before the move: %d held, %d withdrawals", len(before.review), len(before.pull.Withdrawn))
+	}
 	bs.Close()
 
 	url := pgtest.DB(t)
@@ -173,7 +193,7 @@ func TestMigrateFromBolt(t *testing.T) {
 			a, b any
 		}{{"id", before.id, after.id}, {"rows", before.rows, after.rows}, {"export", before.export, after.export},
 			{"pull", before.pull, after.pull}, {"users", before.users, after.users}, {"duplicates", before.duplicates, after.duplicates},
-			{"roster log", before.rosterLog, after.rosterLog}} {
+			{"roster log", before.rosterLog, after.rosterLog}, {"review", before.review, after.review}} {
 			if !reflect.DeepEqual(f.a, f.b) {
 				t.Errorf("%s differ:\nbolt     %+v\npostgres %+v", f.name, f.a, f.b)
 			}

@@ -29,7 +29,7 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 	for i, a := range items {
 		res, ok := store.Check(from.User, a)
 		if ok && hasNUL(from, a) {
-			res.Reason, ok = "the record holds a NUL character (\\u0000), which the district's database cannot keep", false
+			res.Code, res.Reason, ok = protocol.ReasonUnstorable, "the record holds a NUL character (\\u0000), which the district's database cannot keep", false
 		}
 		results[i] = res
 		if ok {
@@ -296,7 +296,6 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		recordList []string
 		entries    []logEntry
 		dupMarks   = map[string][]string{} // person key → every record of it
-		reopen     = map[string]bool{}     // person key → a new record joined it
 		dupFirst   = map[string]int64{}
 		// PostgreSQL keeps microseconds: a receipt given now reads back the same later.
 		now = s.now().UTC().Truncate(time.Microsecond)
@@ -312,7 +311,7 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		}
 		d := decide(h, a)
 		res := &results[i]
-		res.Result, res.Reason, res.Retry, res.Review = d.Result, d.Reason, d.Retry, d.Review
+		res.Result, res.Code, res.Args, res.Reason, res.Retry, res.Review = d.Result, d.Code, d.Args, d.Reason, d.Retry, d.Review
 		if d.Result == protocol.Duplicate {
 			res.ServerID, res.Received = d.Receipt.ServerID, d.Receipt.Received
 		}
@@ -356,7 +355,6 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 			a.Item.Case.Name, a.Item.Case.Village, r.FormID, r.Enumerator, from.User.Code, from.Device, string(r.Status),
 			photos, headBytes, now, packed[i]})
 		heads := record.Heads(rev.Audit)
-		isNew := held.latest[r.ID] == nil
 		held.latest[r.ID] = &store.HeldLatest{Revision: r.Revision, Heads: heads}
 		held.same[revKey{r.ID, r.Revision}] = &store.HeldRevision{Head: head, ServerID: serverID, Received: now}
 		if pk != "" && !slices.Contains(held.persons[pk], r.ID) {
@@ -368,7 +366,6 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		records[r.ID] = &recordState{revision: r.Revision, heads: heads, person: pk}
 		if len(d.DuplicateOf) > 0 {
 			dupMarks[pk] = append(append([]string(nil), d.DuplicateOf...), r.ID)
-			reopen[pk] = reopen[pk] || isNew
 			if _, ok := dupFirst[pk]; !ok {
 				dupFirst[pk] = int64(seq)
 			}
@@ -403,15 +400,11 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 	for pk, ids := range dupMarks {
 		subject, form := splitPersonKey(pk)
 		b.Queue(`UPDATE records SET duplicate = true WHERE record_id = ANY($1)`, ids)
-		if reopen[pk] {
-			// A new record of a person the district had decided on: decide again.
-			b.Queue(`INSERT INTO duplicates (person_key, subject, form_id, found) VALUES ($1, $2, $3, $4)
-				ON CONFLICT (person_key) DO UPDATE SET kept = '', resolved_by = '', resolved_at = NULL`,
-				pk, subject, form, dupFirst[pk])
-		} else {
-			b.Queue(`INSERT INTO duplicates (person_key, subject, form_id, found) VALUES ($1, $2, $3, $4)
-				ON CONFLICT (person_key) DO NOTHING`, pk, subject, form, dupFirst[pk])
-		}
+		// Opened, or reopened if the district had chosen (store.Decision.DuplicateOf:
+		// only a record new to the server comes with it).
+		b.Queue(`INSERT INTO duplicates (person_key, subject, form_id, found) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (person_key) DO UPDATE SET kept = '', resolved_by = '', resolved_at = NULL`,
+			pk, subject, form, dupFirst[pk])
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("store records: %w", err)

@@ -3,6 +3,7 @@ package store
 import (
 	"crypto/ed25519"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -61,8 +62,11 @@ func TestSigned(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := Signed(protocol.User{Code: "E001", Role: "enumerator"}, tt.held, arrival(tt.rev))
-			if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, tt.want) {
-				t.Errorf("Signed = %q, want %q", got, tt.want)
+			if tt.want == "" && got.Code != "" || tt.want != "" && !strings.Contains(got.Text, tt.want) {
+				t.Errorf("Signed = %+v, want %q", got, tt.want)
+			}
+			if tt.want != "" && !slices.Contains(protocol.ReasonCodes, got.Code) {
+				t.Errorf("Signed refuses with code %q, which is not one of protocol.ReasonCodes", got.Code)
 			}
 		})
 	}
@@ -97,8 +101,11 @@ func TestSignedRevoked(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := Signed(tt.from, tt.held, arrival(keyed(key1)))
-			if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, tt.want) {
-				t.Errorf("Signed = %q, want %q", got, tt.want)
+			if tt.want == "" && got.Code != "" || tt.want != "" && !strings.Contains(got.Text, tt.want) {
+				t.Errorf("Signed = %+v, want %q", got, tt.want)
+			}
+			if tt.want != "" && !slices.Contains(protocol.ReasonCodes, got.Code) {
+				t.Errorf("Signed refuses with code %q, which is not one of protocol.ReasonCodes", got.Code)
 			}
 		})
 	}
@@ -134,8 +141,11 @@ func TestSignedOffice(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := Signed(office, tt.held, arrival(tt.rev))
-			if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, tt.want) {
-				t.Errorf("Signed = %q, want %q", got, tt.want)
+			if tt.want == "" && got.Code != "" || tt.want != "" && !strings.Contains(got.Text, tt.want) {
+				t.Errorf("Signed = %+v, want %q", got, tt.want)
+			}
+			if tt.want != "" && !slices.Contains(protocol.ReasonCodes, got.Code) {
+				t.Errorf("Signed refuses with code %q, which is not one of protocol.ReasonCodes", got.Code)
 			}
 		})
 	}

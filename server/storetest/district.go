@@ -52,6 +52,9 @@ type District struct {
 	Pin     string
 	// Now is the store's clock (nil: time.Now); set before Start.
 	Now func() time.Time
+	// Forms is the district's form shelf (nil: none, every form known); set before
+	// Start or Restart.
+	Forms *server.FormShelf
 
 	open    Opener
 	current atomic.Pointer[server.Handler]
@@ -82,7 +85,7 @@ func (d *District) Start() {
 		d.T.Fatal(err)
 	}
 	d.Store = st
-	d.Handler = &server.Handler{Store: st, Attachments: d.Att, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), RetryAfter: time.Second}
+	d.Handler = &server.Handler{Store: st, Attachments: d.Att, Forms: d.Forms, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), RetryAfter: time.Second}
 	d.current.Store(d.Handler)
 	if d.Srv != nil {
 		return
