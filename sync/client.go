@@ -400,13 +400,11 @@ type Report struct {
 	// Reasons are the round's other notes, in both languages: records pulled and not
 	// kept, withdrawals, forms refused.
 	Reasons []string `json:"reasons,omitempty"`
-	// Bytes are the compressed batches sent, resends included (a batch cut short
-	// counted whole); Delivered those of the batches the server answered; Resent the
-	// share of Bytes that were records sent before (each record's share of its
-	// batch, by its JSON size); PhotoBytes the photos uploaded.
+	// Bytes are the compressed batches sent, resends included; Delivered those of the
+	// batches the server answered (the payload: what a perfect link would carry);
+	// PhotoBytes the photos uploaded.
 	Bytes      int64 `json:"bytes_sent"`
 	Delivered  int64 `json:"bytes_delivered"`
-	Resent     int64 `json:"bytes_resent"`
 	PhotoBytes int64 `json:"photo_bytes_sent"`
 
 	// Withdrawn are the district's withdrawals of this laptop's records (a duplicate
@@ -433,8 +431,6 @@ type Syncer struct {
 	// uploaded are the photos the server has whole, learnt this round: a batch sent
 	// again after a reset does not ask about them again.
 	uploaded map[string]bool
-	// tried are the outbox entries sent and not answered yet (Report.Resent).
-	tried map[uint64]bool
 }
 
 // Batches are sized in bytes, to take about batchAirtime on the link as it has shown
@@ -694,7 +690,6 @@ func (s *Syncer) pushBatch(ctx context.Context, a *pushAttempt, rep *Report, lat
 		return err
 	}
 	rep.Bytes += int64(len(body))
-	rep.Resent += s.sentBefore(a.items, len(body), plain)
 	var resp protocol.PushResponse
 	start := time.Now()
 	r, err := s.Client.do(ctx, http.MethodPost, "/v1/push", body, true, map[string]string{protocol.PushID: a.id}, &resp)
@@ -706,22 +701,6 @@ func (s *Syncer) pushBatch(ctx context.Context, a *pushAttempt, rep *Report, lat
 	s.link.answered(len(body), plain, time.Since(start))
 	rep.Delivered += int64(len(body))
 	return s.takeResults(a, resp.Results, rep, later)
-}
-
-// sentBefore is the share of a batch of body bytes (plain JSON) that are records sent
-// before and not answered, and notes the batch's records as sent.
-func (s *Syncer) sentBefore(items []localstore.OutboxItem, body, plain int) int64 {
-	if s.tried == nil {
-		s.tried = map[uint64]bool{}
-	}
-	var again int
-	for _, it := range items {
-		if s.tried[it.Seq] {
-			again += revisionSize(it)
-		}
-		s.tried[it.Seq] = true
-	}
-	return int64(float64(body) * float64(again) / float64(max(plain, 1)))
 }
 
 // askPush asks the server what it took of a push whose answer did not come, and takes
@@ -753,7 +732,6 @@ func (s *Syncer) takeResults(a *pushAttempt, results []protocol.PushResult, rep 
 			continue
 		}
 		a.answered[r.Seq] = true
-		delete(s.tried, r.Seq)
 		switch r.Result {
 		case protocol.Stored, protocol.Duplicate:
 			if r.Result == protocol.Stored {
