@@ -114,6 +114,13 @@ func TestScreensFitAndMatchGolden(t *testing.T) {
 			m = press(t, selectWaiting(t, m, id), "enter", "down", "down")
 			return press(t, m, "f4", "请核实户口性质", "enter")
 		}, false},
+		{"sync-newform", func(t *testing.T, env *Env, w, h int) Model {
+			env.SyncNow, env.SyncServer = func() {}, "https://doorstep.example.gov.cn"
+			m := unlocked(t, env, testEnumerator, w, h)
+			set := nextYear(t, env)
+			m = send(t, m, syncDoneMsg{at: env.Now(), result: SyncResult{Pushed: 2, Pulled: 1, Forms: &set}})
+			return press(t, m, "f5")
+		}, false},
 		{"dialog", func(t *testing.T, env *Env, w, h int) Model {
 			m := unlocked(t, env, testEnumerator, w, h)
 			return send(t, m, openOverlayMsg{errorDialog(env, both("err.cases"), fmt.Errorf("list cases: %w", localstore.ErrCorrupt))})
