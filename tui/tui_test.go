@@ -18,6 +18,7 @@ import (
 
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/namesearch"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
@@ -790,7 +791,7 @@ func TestUnlockShowsNotice(t *testing.T) {
 }
 
 func TestHostileNamesAreCleaned(t *testing.T) {
-	e := newEntry(localstore.Case{ID: "x", Row: person("\x1b[2J\x1b]0;pwn\x07张\u202e三", "王庄\x1b[5m村", "19800101", 11, 1, 1)}, pinyinCache{})
+	e := newEntry(localstore.Case{ID: "x", Row: person("\x1b[2J\x1b]0;pwn\x07张\u202e三", "王庄\x1b[5m村", "19800101", 11, 1, 1)}, namesearch.Speller{})
 	if e.name != "张三" || e.village != "王庄村" || strings.ContainsAny(e.haystack, "\x1b\u202e") {
 		t.Errorf("entry %+v", e)
 	}
