@@ -18,7 +18,7 @@ func TestFinds(t *testing.T) {
 		{"张三", "ＺＳ", nil, true}, // full-width, from an input method
 		{"张三", "张", nil, true},
 		{"张三", "zx", nil, false},
-		{"曾小梅", "zxm", nil, true},   // the surname's own reading
+		{"曾小梅", "zxm", nil, true}, // the surname's own reading
 		{"单田芳", "shantianfang", nil, true},
 		{"吕小红", "lvxiaohong", nil, true},
 		{"吕小红", "luxiaohong", nil, true}, // ü typed u
