@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/width"
 
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/namesearch"
 	"github.com/doorstep-survey/doorstep/survey"
 )
 
@@ -47,7 +48,7 @@ func (p *plain) cases() error {
 			listed = nil
 			continue
 		}
-		listed = match(all, l)
+		listed = match(p.speller, all, l)
 		switch len(listed) {
 		case 0:
 			p.say("cases.none", c(l))
@@ -96,10 +97,12 @@ func (p *plain) myCases() ([]localstore.Case, error) {
 	return mine, nil
 }
 
-// match finds cases by part of the name or of the certificate or ID number; an empty
-// query lists the cases not yet done, returned ones first.
-func match(all []localstore.Case, q string) []localstore.Case {
-	q = strings.ToUpper(width.Narrow.String(strings.TrimSpace(q)))
+// match finds cases as the screens' search does (namesearch): part of the name, its
+// pinyin whole or as initials (zhangsan, zs), part of the certificate or ID number; an
+// empty query lists the cases not yet done, returned ones first. sp keeps the readings
+// met, so that the next search looks up only new characters.
+func match(sp namesearch.Speller, all []localstore.Case, q string) []localstore.Case {
+	q = namesearch.Query(strings.TrimSpace(q))
 	var out []localstore.Case
 	if q == "" {
 		for _, k := range all {
@@ -115,7 +118,7 @@ func match(all []localstore.Case, q string) []localstore.Case {
 		return out
 	}
 	for _, k := range all {
-		if strings.Contains(k.Row.Name, q) || strings.Contains(k.Row.CertificateNumber, q) || strings.Contains(k.Row.IDNumber, q) {
+		if hay, _ := sp.Haystack(c(k.Row.Name), k.Row.CertificateNumber, k.Row.IDNumber); namesearch.Match(hay, q) {
 			out = append(out, k)
 		}
 	}
