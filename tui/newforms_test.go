@@ -180,3 +180,34 @@ func lastLine(s string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	return lines[len(lines)-1]
 }
+
+// The respondent's view of a record begun before a new form arrived reads it back with
+// its own form, not the one new interviews now take.
+func TestRespondentViewKeepsTheRecordsForm(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	env.SyncServer = "https://doorstep.example.gov.cn"
+	old := env.PersonForm
+	m := toReadBack(t, env, 80, 24)
+	set := nextYear(t, env)
+	m = send(t, m, syncDoneMsg{at: env.Now(), result: SyncResult{Forms: &set}})
+	if m.env.PersonForm != set.PersonForm {
+		t.Fatal("the new form was not taken")
+	}
+	m = press(t, m, "v")
+	rs, ok := m.screen.(*respondentScreen)
+	if !ok {
+		t.Fatalf("v does not open the respondent's view:\n%s", screenText(m))
+	}
+	var want, got []string
+	for _, sec := range old.ReadBack(rs.iv.answers, rs.iv.ctx, "zh") {
+		for _, l := range sec.Lines {
+			want = append(want, clean(l.Text))
+		}
+	}
+	for _, s := range rs.sentences() {
+		got = append(got, s.text)
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("read back with another form:\n got %q\nwant %q", got, want)
+	}
+}
