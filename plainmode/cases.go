@@ -11,6 +11,7 @@ import (
 
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/namesearch"
+	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/survey"
 )
 
@@ -48,7 +49,7 @@ func (p *plain) cases() error {
 			listed = nil
 			continue
 		}
-		listed = match(p.speller, all, l)
+		listed = p.find.match(all, l)
 		switch len(listed) {
 		case 0:
 			p.say("cases.none", c(l))
@@ -97,11 +98,25 @@ func (p *plain) myCases() ([]localstore.Case, error) {
 	return mine, nil
 }
 
-// match finds cases as the screens' search does (namesearch): part of the name, its
-// pinyin whole or as initials (zhangsan, zs), part of the certificate or ID number; an
-// empty query lists the cases not yet done, returned ones first. sp keeps the readings
-// met, so that the next search looks up only new characters.
-func match(sp namesearch.Speller, all []localstore.Case, q string) []localstore.Case {
+// finder finds cases as the screens' search does (namesearch): part of the name, its
+// pinyin whole or as initials (zhangsan, zs), part of the certificate or ID number. It
+// keeps each case's search text while its roster row stays the same, so that a search
+// after the first works out no pinyin.
+type finder struct {
+	sp  namesearch.Speller
+	hay map[string]haystack
+}
+
+type haystack struct {
+	row roster.Row
+	hay string
+}
+
+func newFinder() *finder { return &finder{sp: namesearch.Speller{}, hay: map[string]haystack{}} }
+
+// match finds the cases of all that q names; an empty query lists the cases not yet
+// done, returned ones first.
+func (f *finder) match(all []localstore.Case, q string) []localstore.Case {
 	q = namesearch.Query(strings.TrimSpace(q))
 	var out []localstore.Case
 	if q == "" {
@@ -118,7 +133,13 @@ func match(sp namesearch.Speller, all []localstore.Case, q string) []localstore.
 		return out
 	}
 	for _, k := range all {
-		if hay, _ := sp.Haystack(c(k.Row.Name), k.Row.CertificateNumber, k.Row.IDNumber); namesearch.Match(hay, q) {
+		h, ok := f.hay[k.ID]
+		if !ok || h.row != k.Row {
+			h.row = k.Row
+			h.hay, _ = f.sp.Haystack(c(k.Row.Name), k.Row.CertificateNumber, k.Row.IDNumber)
+			f.hay[k.ID] = h
+		}
+		if namesearch.Match(h.hay, q) {
 			out = append(out, k)
 		}
 	}

@@ -24,7 +24,6 @@ import (
 	"github.com/doorstep-survey/doorstep/cleantext"
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
-	"github.com/doorstep-survey/doorstep/namesearch"
 )
 
 // Options is what plain mode runs on.
@@ -57,8 +56,8 @@ type plain struct {
 	ctx   context.Context
 	lang  string
 	sess  *localstore.Session
-	// speller keeps the pinyin readings the case search has met.
-	speller namesearch.Speller
+	// find is the case search, with what it worked out before.
+	find *finder
 }
 
 // Run reads lines until the input ends or the user quits. Everything typed is saved as
@@ -67,7 +66,7 @@ func Run(ctx context.Context, o Options) error {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	p := &plain{o: o, ctx: ctx, lang: o.Lang, reqs: make(chan struct{}), lines: make(chan string), speller: namesearch.Speller{}}
+	p := &plain{o: o, ctx: ctx, lang: o.Lang, reqs: make(chan struct{}), lines: make(chan string), find: newFinder()}
 	if p.lang != "en" {
 		p.lang = "zh"
 	}

@@ -1,8 +1,10 @@
 package plainmode
 
 import (
+	"strconv"
 	"testing"
 
+	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/namesearch"
@@ -30,12 +32,40 @@ func TestMatchByPinyinAndInitials(t *testing.T) {
 		{"", "123"}, // not done: the completed one is not listed
 	} {
 		got := ""
-		for _, k := range match(namesearch.Speller{}, all, tc.typed) {
+		for _, k := range newFinder().match(all, tc.typed) {
 			got += k.ID
 		}
 		if got != tc.want {
 			t.Errorf("%q found %q, want %q", tc.typed, got, tc.want)
 		}
+	}
+}
+
+// A case whose roster row changed (a new roster) is found by its new name.
+func TestMatchAfterTheRowChanged(t *testing.T) {
+	f := newFinder()
+	all := []localstore.Case{{ID: "1", Row: roster.Row{Name: "张三"}}}
+	if len(f.match(all, "zs")) != 1 {
+		t.Fatal("zs")
+	}
+	all[0].Row.Name = "李四"
+	if len(f.match(all, "zs")) != 0 || len(f.match(all, "ls")) != 1 {
+		t.Error("the old name's search text was kept")
+	}
+}
+
+// BenchmarkMatch20000: a search over 20 000 cases after the first.
+func BenchmarkMatch20000(b *testing.B) {
+	rows := demo.Generate(demo.Options{Seed: 1, Cases: 20000, Villages: 40}).Rows
+	all := make([]localstore.Case, len(rows))
+	for i, r := range rows {
+		all[i] = localstore.Case{ID: strconv.Itoa(i), Row: r}
+	}
+	f := newFinder()
+	f.match(all, "zs")
+	b.ResetTimer()
+	for b.Loop() {
+		f.match(all, "zhangs")
 	}
 }
 
