@@ -11,7 +11,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -514,7 +513,7 @@ func (h *Handler) attachment(w http.ResponseWriter, r *http.Request, c request) 
 
 // photoOpener is an Attachments that can hand a whole photo back (attachments.Dir).
 type photoOpener interface {
-	Open(hash string) (*os.File, error)
+	Open(hash string) (io.ReadSeekCloser, error)
 }
 
 // photo sends a whole photo to a user who may see a record naming it: a leader, the

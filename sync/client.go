@@ -584,7 +584,8 @@ func (s *Syncer) push(ctx context.Context, rep *Report) error {
 			return err
 		default:
 			if unsure == nil {
-				// Refused or failed with an answer: the next batch is smaller.
+				// Answered with a failure, or failed before the batch went (a photo):
+				// the next batch is smaller.
 				batch = max(1, batch/2)
 				s.link.failed()
 			}

@@ -14,14 +14,18 @@ import (
 	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server/attachments"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
+	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/store"
 	"github.com/doorstep-survey/doorstep/server/storetest"
 )
 
+// backend is the conformance suite's: sealed under a key of its own, as
+// doorstep-server runs it.
 func backend(t testing.TB) storetest.Opener {
 	dir := t.TempDir()
+	sealer := seal.New(seal.NewKey())
 	return func(now func() time.Time) (store.Store, error) {
-		return boltstore.Open(dir, boltstore.Options{Now: now})
+		return boltstore.Open(dir, boltstore.Options{Now: now, Sealer: sealer})
 	}
 }
 
@@ -46,7 +50,8 @@ type fixture struct {
 	Villages        []string `json:"villages"`
 }
 
-// openFixture copies a testdata file to a temporary data folder and opens it.
+// openFixture copies a testdata file to a temporary data folder and opens it with a
+// new key, as doorstep-server does: it is migrated and sealed.
 func openFixture(t *testing.T, name string) (*boltstore.Store, *attachments.Dir, fixture) {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("testdata", name+".db"))
@@ -66,7 +71,9 @@ func openFixture(t *testing.T, name string) (*boltstore.Store, *attachments.Dir,
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := boltstore.Open(dir, boltstore.Options{Attachments: att})
+	sealer := seal.New(seal.NewKey())
+	att.Sealer = sealer // the photo moves out of the file sealed
+	st, err := boltstore.Open(dir, boltstore.Options{Attachments: att, Sealer: sealer})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,15 +6,18 @@ import (
 	"time"
 
 	"github.com/doorstep-survey/doorstep/server/pgtest"
+	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/store"
 	"github.com/doorstep-survey/doorstep/server/storetest"
 )
 
-// backend is a fresh database on the test binary's PostgreSQL.
+// backend is a fresh database on the test binary's PostgreSQL, sealed under a key of
+// its own, as doorstep-server runs it.
 func backend(t testing.TB) storetest.Opener {
 	url := pgtest.DB(t)
+	sealer := seal.New(seal.NewKey())
 	return func(now func() time.Time) (store.Store, error) {
-		return Open(context.Background(), url, Options{Now: now})
+		return Open(context.Background(), url, Options{Now: now, Sealer: sealer})
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
 	"github.com/doorstep-survey/doorstep/server/pgtest"
+	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/store"
 )
 
@@ -87,7 +88,8 @@ func snap(t *testing.T, st store.Store, leader protocol.User) snapshot {
 func TestMigrateFromBolt(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	bs, err := boltstore.Open(dir, boltstore.Options{})
+	sealer := seal.New(seal.NewKey()) // both sides: the server's one key
+	bs, err := boltstore.Open(dir, boltstore.Options{Sealer: sealer})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +150,7 @@ func TestMigrateFromBolt(t *testing.T) {
 	bs.Close()
 
 	url := pgtest.DB(t)
-	ps, err := Open(ctx, url, Options{})
+	ps, err := Open(ctx, url, Options{Sealer: sealer})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,10 +166,10 @@ func TestMigrateFromBolt(t *testing.T) {
 		t.Fatal("the interrupted migration said it was done")
 	}
 	ps.Close()
-	if _, err := Open(ctx, url, Options{}); !errors.Is(err, ErrMigrating) {
+	if _, err := Open(ctx, url, Options{Sealer: sealer}); !errors.Is(err, ErrMigrating) {
 		t.Fatalf("a half-filled database was opened to serve: %v", err)
 	}
-	ps, err = Open(ctx, url, Options{Migrating: true})
+	ps, err = Open(ctx, url, Options{Migrating: true, Sealer: sealer})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +187,7 @@ func TestMigrateFromBolt(t *testing.T) {
 		t.Errorf("%d compared by hash, want %d revisions and 2 roster cases", rep.Hashed, len(before.export))
 	}
 
-	ps = openTest(t, url)
+	ps = openSealed(t, url, sealer)
 	after := snap(t, ps, l)
 	if !reflect.DeepEqual(before, after) {
 		for _, f := range []struct {
@@ -225,7 +227,7 @@ func TestMigrateFromBolt(t *testing.T) {
 	}
 
 	// Into a database that holds another district: refused.
-	bs2, err := boltstore.Open(t.TempDir(), boltstore.Options{})
+	bs2, err := boltstore.Open(t.TempDir(), boltstore.Options{Sealer: sealer})
 	if err != nil {
 		t.Fatal(err)
 	}

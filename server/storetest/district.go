@@ -26,6 +26,7 @@ import (
 	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/attachments"
+	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/store"
 	dsync "github.com/doorstep-survey/doorstep/sync"
 )
@@ -70,6 +71,7 @@ func NewDistrict(t testing.TB, b Backend, wrap func(http.Handler) http.Handler) 
 	if err != nil {
 		t.Fatal(err)
 	}
+	att.Sealer = seal.New(seal.NewKey()) // photos sealed, as doorstep-server keeps them
 	d.Att = att
 	d.Start()
 	t.Cleanup(d.Stop)
