@@ -6,6 +6,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
@@ -15,11 +16,13 @@ import (
 	"github.com/doorstep-survey/doorstep/protocol"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -613,6 +616,27 @@ func usersCmd(o *opts, stdout io.Writer) *cobra.Command {
 	return cmd
 }
 
+// openBySender sums the open held records by the user who sent them, most first: an
+// enumerator who invents certificate numbers by the thousand fills the queue, and the
+// district should see who at a glance rather than page through the rows.
+func openBySender(items []store.ReviewItem) string {
+	n := map[string]int{}
+	for _, it := range items {
+		if it.Open() {
+			n[it.From]++
+		}
+	}
+	from := slices.Collect(maps.Keys(n))
+	slices.SortFunc(from, func(a, b string) int { return cmp.Or(n[b]-n[a], strings.Compare(a, b)) })
+	parts := make([]string, len(from))
+	total := 0
+	for i, f := range from {
+		parts[i] = fmt.Sprintf("%s %d", f, n[f])
+		total += n[f]
+	}
+	return fmt.Sprintf("open 待审核: %d — by sender 按发送人: %s", total, strings.Join(parts, ", "))
+}
+
 // reviewCmd is the district's review queue: records of persons its roster does not
 // know, kept out of the villages' counts until the district accepts or refuses them.
 func reviewCmd(o *opts, stdout io.Writer) *cobra.Command {
@@ -654,7 +678,11 @@ func reviewCmd(o *opts, stdout io.Writer) *cobra.Command {
 					tw.row(c(it.Subject), c(it.Name), c(it.Village), c(it.Enumerator), c(it.From+"/"+it.Device), c(it.Status),
 						it.ReceivedAt.Local().Format("2006-01-02 15:04"), c(it.RecordID), c(decision))
 				}
-				return tw.flush()
+				if err := tw.flush(); err != nil {
+					return err
+				}
+				fmt.Fprintln(stdout, cleantext.Line(openBySender(items)))
+				return nil
 			})
 		},
 	}

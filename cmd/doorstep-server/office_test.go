@@ -170,7 +170,7 @@ func TestOfficeReview(t *testing.T) {
 	st.Close()
 
 	out, err := run(t, "review", "list", "--data", dir)
-	if err != nil || strings.Count(out, "open 待审核") != 2 {
+	if err != nil || strings.Count(out, "open 待审核") != 3 || !strings.Contains(out, "open 待审核: 2 — by sender 按发送人: E001 2") {
 		t.Fatalf("review list:\n%s %v", out, err)
 	}
 	ids := regexp.MustCompile(`[0-9a-f]{32}`).FindAllString(out, -1)
