@@ -14,6 +14,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/pgstore"
 	"github.com/doorstep-survey/doorstep/server/seal"
 )
@@ -127,6 +128,16 @@ func (o *opts) sealer() (*seal.Sealer, error) {
 		return seal.New(k), nil
 	}
 	return nil, errNoKey
+}
+
+// signingKey is the district's signing key, kept sealed under the data key in the data
+// folder (made on first start; a plain one of an earlier version sealed in place).
+func (o *opts) signingKey() (ed25519.PrivateKey, error) {
+	sealer, err := o.sealer()
+	if err != nil {
+		return nil, err
+	}
+	return server.LoadSigningKey(o.data, sealer)
 }
 
 // openPostgres opens the PostgreSQL store, waiting at most a minute for it. Photos

@@ -97,15 +97,15 @@ func (o *opts) openStore() (store.Store, *attachments.Dir, error) {
 	}
 	// The district's key signs the office console's decisions; the store checks them
 	// against its public half, as laptops do.
-	key, err := server.LoadSigningKey(o.data)
-	if err != nil {
-		return nil, nil, err
-	}
-	district := key.Public().(ed25519.PublicKey)
 	sealer, err := o.sealer()
 	if err != nil {
 		return nil, nil, err
 	}
+	key, err := server.LoadSigningKey(o.data, sealer)
+	if err != nil {
+		return nil, nil, err
+	}
+	district := key.Public().(ed25519.PublicKey)
 	att.Sealer = sealer
 	if url != "" {
 		st, err := openPostgres(url, district, sealer)
