@@ -35,13 +35,15 @@ func newCaseScreen(c common, id string) *caseScreen {
 }
 
 func (s *caseScreen) Init() tea.Cmd {
-	sess, id, formID := s.env.Session, s.id, s.env.PersonForm.ID
+	sess, id, f := s.env.Session, s.id, s.env.PersonForm
 	return s.do(func() tea.Msg {
 		c, err := sess.Case(id)
 		if err != nil {
 			return caseMsg{id: id, err: err}
 		}
-		rec, err := sess.RecordFor(id, formID)
+		// A draft of the form the new one carries from is this case's too (a new form
+		// arrived while it was under way): it resumes, with its own form.
+		rec, err := sess.RecordFor(id, f.ID, f.Carries.From...)
 		if errors.Is(err, localstore.ErrNotFound) {
 			return caseMsg{id: id, c: c}
 		}

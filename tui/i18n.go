@@ -320,6 +320,8 @@ var text = map[string][2]string{
 	"bar.syncfail":           {"同步失败", "sync failed"},
 	"receipt":                {"区县已收到（回执 %s，%s）", "the district has it (receipt %s, %s)"},
 	"bar.synced":             {"已同步%s", "synced %s"},
+	"bar.newform":            {"新表式 %s", "new form %s"},
+	"newform":                {"收到新表式 %s，新调查将使用它；已开始的记录仍用原来的表式。", "New form %s received: new interviews will use it; records already started keep their own form."},
 	// Reports
 	"reports":               {"报表", "Reports"},
 	"key.reports":           {"报表", "reports"},

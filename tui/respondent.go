@@ -51,7 +51,7 @@ func (s *respondentScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s
 
 func (s *respondentScreen) sentences() []respondentSentence {
 	var out []respondentSentence
-	for _, sec := range s.env.PersonForm.ReadBack(s.iv.answers, s.iv.ctx, s.env.Lang) {
+	for _, sec := range s.iv.form.ReadBack(s.iv.answers, s.iv.ctx, s.env.Lang) {
 		for _, l := range sec.Lines {
 			out = append(out, respondentSentence{clean(sec.Title), clean(l.Text), l.Question})
 		}

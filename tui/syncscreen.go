@@ -96,6 +96,9 @@ func (s *syncScreen) View(width, height int) string {
 			add(st.OK.Render, fmt.Sprintf(tr(lang, "syncok"), when))
 			add(st.Section.Render, fmt.Sprintf(tr(lang, "syncresult"), r.Pushed, r.Duplicates, r.Rejected, r.Pulled, r.Queued))
 		}
+		for _, id := range s.env.sync.newForms {
+			add(st.OK.Render, fmt.Sprintf(tr(lang, "newform"), clean(id)))
+		}
 		for _, no := range r.Refused {
 			add(st.Error.Render, "✗ "+no.Text(lang))
 		}

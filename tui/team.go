@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/namesearch"
 	"github.com/doorstep-survey/doorstep/survey"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
@@ -97,10 +98,9 @@ func (s *teamScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		}
 		s.day = &msg.day
 		s.hay = make([]string, len(s.day.waiting))
-		pc := pinyinCache{}
+		sp := namesearch.Speller{}
 		for i, w := range s.day.waiting {
-			full, initials := pc.spellings(clean(w.name))
-			s.hay[i] = strings.ToLower(strings.Join(append(append([]string{clean(w.name), clean(w.village), w.enumerator}, full...), initials...), "\x00"))
+			s.hay[i], _ = sp.Haystack(clean(w.name), clean(w.village), w.enumerator)
 		}
 		s.refilter()
 	case tea.KeyPressMsg:
@@ -172,10 +172,10 @@ func (s *teamScreen) refilter() {
 	if s.day == nil {
 		return
 	}
-	q := normalizeQuery(s.search.Value())
+	q := namesearch.Query(s.search.Value())
 	s.shown = s.shown[:0]
 	for i := range s.day.waiting {
-		if q == "" || strings.Contains(s.hay[i], q) {
+		if namesearch.Match(s.hay[i], q) {
 			s.shown = append(s.shown, i)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/namesearch"
 	"github.com/doorstep-survey/doorstep/survey"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
@@ -178,7 +179,7 @@ func (s *todayScreen) refilter() {
 	if s.status > 0 {
 		status = &statusOrder[s.status-1]
 	}
-	s.shown = s.ix.filter(s.shown[:0], normalizeQuery(s.search.Value()), s.villageName(), status, s.sort)
+	s.shown = s.ix.filter(s.shown[:0], namesearch.Query(s.search.Value()), s.villageName(), status, s.sort)
 	s.cursor, s.top = 0, 0
 }
 

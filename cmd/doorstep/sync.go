@@ -99,7 +99,7 @@ func newSyncCmd(a *app) *cobra.Command {
 					fmt.Fprintf(a.stdout, "sent %d, already there %d, refused %d, held by the server %d; received %d records and %d roster cases; %d still queued\n",
 						rep.Pushed, rep.Duplicates, rep.Rejected, rep.Held, rep.Pulled, rep.Roster, rep.Queued)
 					if rep.Forms > 0 {
-						fmt.Fprintf(a.stdout, "received %d forms from the district (in use from the next start)\n", rep.Forms)
+						fmt.Fprintf(a.stdout, "received %d forms from the district (the screens, running or started next, use them for new interviews)\n", rep.Forms)
 					}
 					for _, r := range said {
 						fmt.Fprintln(a.stdout, r)
@@ -155,6 +155,8 @@ func speak(a *app, err error) error {
 type tuiSyncer struct {
 	s      *dsync.Syncer
 	policy *dsync.Policy
+	// forms loads the program's forms again when a round brings some; nil: never.
+	forms *liveForms
 }
 
 func (t tuiSyncer) Round(ctx context.Context) (tui.SyncResult, error) {
@@ -162,8 +164,12 @@ func (t tuiSyncer) Round(ctx context.Context) (tui.SyncResult, error) {
 	// this round is that person acting.
 	t.policy.Resume()
 	rep, err := t.s.Round(ctx)
+	var fs *tui.FormSet
+	if t.forms != nil {
+		fs = t.forms.after(&rep) // forms are kept as they come, also in a round that fails later
+	}
 	return tui.SyncResult{Pushed: rep.Pushed, Duplicates: rep.Duplicates, Rejected: rep.Rejected,
-		Pulled: rep.Pulled + rep.Roster, Queued: rep.Queued, Refused: refusals(rep), Rejections: rep.Reasons}, err
+		Pulled: rep.Pulled + rep.Roster, Queued: rep.Queued, Refused: refusals(rep), Rejections: rep.Reasons, Forms: fs}, err
 }
 
 // refusals are the round's refused and held records as the screens say them.
