@@ -164,7 +164,8 @@ func removePlainKey(path string, sealed ed25519.PrivateKey) error {
 	if !plain.Equal(sealed) {
 		return fmt.Errorf("district signing key: %s holds another key than the sealed %s: keep the one the laptops enrolled with and move the other away", path, SigningKeyFile)
 	}
-	if err := os.Remove(path); err != nil {
+	// Another start sealing at the same time may have removed it first.
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("district signing key: remove the plain copy %s: %w", path, err)
 	}
 	return atomicfile.SyncDir(filepath.Dir(path))

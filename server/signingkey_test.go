@@ -10,6 +10,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/doorstep-survey/doorstep/server"
@@ -186,5 +187,39 @@ func TestSigningKeyRefused(t *testing.T) {
 	os.WriteFile(filepath.Join(other, server.SigningKeyFile), good, 0o600)
 	if _, err := server.LoadSigningKey(other, seal.New(seal.NewKey())); !errors.Is(err, seal.ErrWrongKey) {
 		t.Errorf("moved to another server: %v, want %v", err, seal.ErrWrongKey)
+	}
+}
+
+// TestSigningKeyMadeOnce: starts at once on a new folder, or on a folder with a plain
+// key to seal, keep one key between them (a second would sign forms the laptops refuse).
+func TestSigningKeyMadeOnce(t *testing.T) {
+	t.Run("new", func(t *testing.T) { startsAtOnce(t, t.TempDir(), nil) })
+	t.Run("sealing", func(t *testing.T) {
+		dir := t.TempDir()
+		startsAtOnce(t, dir, writePlainKey(t, dir))
+	})
+}
+
+func startsAtOnce(t *testing.T, dir string, want ed25519.PrivateKey) {
+	s := seal.New(seal.NewKey())
+	const n = 8
+	keys := make([]ed25519.PrivateKey, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			keys[i], errs[i] = server.LoadSigningKey(dir, s)
+		}()
+	}
+	wg.Wait()
+	if want == nil {
+		want = keys[0]
+	}
+	for i := range n {
+		if errs[i] != nil || !keys[i].Equal(want) {
+			t.Errorf("start %d: %v (same key: %v)", i, errs[i], keys[i].Equal(want))
+		}
 	}
 }
