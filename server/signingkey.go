@@ -41,62 +41,118 @@ var signingKeyID = []byte("ed25519 pkcs8")
 // LoadSigningKey reads the district's signing key, sealed under s in the data folder;
 // a plain key file left by an earlier version is sealed in place (the same key: laptops
 // learnt its public half at enrolment), and a new server makes one. Without a data key,
-// or with another than the key was sealed with, it is refused.
+// or with another than the key was sealed with, it is refused. It is ReadSigningKey
+// and Keep, for a caller that knows s is the data's key.
 func LoadSigningKey(dataDir string, s *seal.Sealer) (ed25519.PrivateKey, error) {
+	for range 2 {
+		k, err := ReadSigningKey(dataDir, s)
+		if err != nil {
+			return nil, err
+		}
+		err = k.Keep()
+		if errors.Is(err, ErrKeyMadeMeanwhile) {
+			continue // the other start's key is the one: read it
+		}
+		if err != nil {
+			return nil, err
+		}
+		return k.Key, nil
+	}
+	return nil, fmt.Errorf("district signing key %s: %w", filepath.Join(dataDir, SigningKeyFile), ErrKeyMadeMeanwhile)
+}
+
+// ErrKeyMadeMeanwhile is a new key Keep could not keep: another start of the server
+// on the same folder made one first.
+var ErrKeyMadeMeanwhile = errors.New("another start of the server on this folder made the district's signing key at the same time: start one server only")
+
+// SigningKey is the district's signing key as read from the data folder.
+type SigningKey struct {
+	Key ed25519.PrivateKey
+	// Pending says the key is not yet kept sealed in the folder: new, or a plain key
+	// of an earlier version (Keep seals it).
+	Pending bool
+
+	dir    string
+	sealer *seal.Sealer
+}
+
+// ReadSigningKey reads the district's signing key without writing anything: the
+// sealed key, else the plain key of an earlier version, else a new key (Pending in
+// both). The data key is not yet known to be the data's when a server starts: the
+// caller opens its data with it first, and only then Keeps the key — sealing a plain
+// key under a mistyped data key would lose it.
+func ReadSigningKey(dataDir string, s *seal.Sealer) (*SigningKey, error) {
 	path := filepath.Join(dataDir, SigningKeyFile)
 	plainPath := filepath.Join(dataDir, PlainSigningKeyFile)
-	for range 2 {
-		data, err := os.ReadFile(path)
-		if err == nil {
-			key, err := openSigningKey(path, data, s)
-			if err != nil {
-				return nil, err
-			}
-			// A start that stopped between writing the sealed key and removing the
-			// plain one: the plain one goes now, if it is the same key.
-			if err := removePlainKey(plainPath, key); err != nil {
-				return nil, err
-			}
-			return key, nil
-		}
-		if !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("district signing key: %w", err)
-		}
-		if s == nil {
-			return nil, fmt.Errorf("district signing key %s: %w: it cannot be opened or made without its key", path, seal.ErrNoKey)
-		}
-		key, err := readPlainKey(plainPath)
-		if errors.Is(err, fs.ErrNotExist) {
-			_, key, err = ed25519.GenerateKey(rand.Reader)
-		}
+	data, err := os.ReadFile(path)
+	if err == nil {
+		key, err := openSigningKey(path, data, s)
 		if err != nil {
 			return nil, err
 		}
-		if err := os.MkdirAll(dataDir, 0o700); err != nil {
-			return nil, fmt.Errorf("district signing key: %w", err)
-		}
-		der, err := x509.MarshalPKCS8PrivateKey(key)
-		if err != nil {
-			return nil, fmt.Errorf("district signing key: %w", err)
-		}
-		block := &pem.Block{Type: sealedKeyBlock, Headers: map[string]string{"Key-Check": hex.EncodeToString(s.Check())},
-			Bytes: s.Seal(signingKeyPlace, signingKeyID, der)}
-		// Never over a key another start made meanwhile: that one is read instead.
-		err = atomicfile.WriteNew(path, pem.EncodeToMemory(block))
-		if errors.Is(err, fs.ErrExist) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("district signing key: seal into %s: %w", path, err)
-		}
-		// The sealed key is durable (WriteNew synced its folder): only now does the
-		// plain one go.
-		if err := removePlainKey(plainPath, key); err != nil {
-			return nil, err
-		}
-		return key, nil
+		// A start that stopped between writing the sealed key and removing the plain
+		// one: Keep removes the plain one, if it is the same key.
+		_, perr := os.Stat(plainPath)
+		return &SigningKey{Key: key, Pending: perr == nil, dir: dataDir, sealer: s}, nil
 	}
-	return nil, fmt.Errorf("district signing key %s: made and removed while the server started: is another one starting on this folder?", path)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("district signing key: %w", err)
+	}
+	if s == nil {
+		return nil, fmt.Errorf("district signing key %s: %w: it cannot be opened or made without its key", path, seal.ErrNoKey)
+	}
+	key, err := readPlainKey(plainPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		_, key, err = ed25519.GenerateKey(rand.Reader)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &SigningKey{Key: key, Pending: true, dir: dataDir, sealer: s}, nil
+}
+
+// Keep seals a pending key into the data folder — written whole, never over a key
+// another start made meanwhile — and only then removes the plain key file.
+func (k *SigningKey) Keep() error {
+	if !k.Pending {
+		return nil
+	}
+	path := filepath.Join(k.dir, SigningKeyFile)
+	plainPath := filepath.Join(k.dir, PlainSigningKeyFile)
+	if err := os.MkdirAll(k.dir, 0o700); err != nil {
+		return fmt.Errorf("district signing key: %w", err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(k.Key)
+	if err != nil {
+		return fmt.Errorf("district signing key: %w", err)
+	}
+	block := &pem.Block{Type: sealedKeyBlock, Headers: map[string]string{"Key-Check": hex.EncodeToString(k.sealer.Check())},
+		Bytes: k.sealer.Seal(signingKeyPlace, signingKeyID, der)}
+	err = atomicfile.WriteNew(path, pem.EncodeToMemory(block))
+	if errors.Is(err, fs.ErrExist) {
+		// Another start kept one meanwhile (or this one was read sealed, with a plain
+		// copy left beside it): it must be this key.
+		data, rerr := os.ReadFile(path)
+		if rerr != nil {
+			return fmt.Errorf("district signing key: %w", rerr)
+		}
+		kept, oerr := openSigningKey(path, data, k.sealer)
+		if oerr != nil {
+			return oerr
+		}
+		if !kept.Equal(k.Key) {
+			return fmt.Errorf("district signing key %s: %w", path, ErrKeyMadeMeanwhile)
+		}
+	} else if err != nil {
+		return fmt.Errorf("district signing key: seal into %s: %w", path, err)
+	}
+	// The sealed key is durable (WriteNew synced its folder): only now does the plain
+	// one go.
+	if err := removePlainKey(plainPath, k.Key); err != nil {
+		return err
+	}
+	k.Pending = false
+	return nil
 }
 
 // openSigningKey opens the sealed key file's contents.

@@ -223,3 +223,31 @@ func startsAtOnce(t *testing.T, dir string, want ed25519.PrivateKey) {
 		}
 	}
 }
+
+// TestReadSigningKeyWritesNothing: reading the key before the data key is proven (the
+// store not yet opened with it) neither makes a key nor seals the plain one.
+func TestReadSigningKeyWritesNothing(t *testing.T) {
+	s := seal.New(seal.NewKey())
+	empty := t.TempDir()
+	if k, err := server.ReadSigningKey(empty, s); err != nil || !k.Pending {
+		t.Fatalf("a new folder: %v", err)
+	}
+	if entries, _ := os.ReadDir(empty); len(entries) != 0 {
+		t.Errorf("reading made %d files", len(entries))
+	}
+	dir := t.TempDir()
+	old := writePlainKey(t, dir)
+	k, err := server.ReadSigningKey(dir, s)
+	if err != nil || !k.Pending || !k.Key.Equal(old) {
+		t.Fatalf("a plain key: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, server.SigningKeyFile)); err == nil {
+		t.Error("reading sealed the plain key")
+	}
+	if err := k.Keep(); err != nil {
+		t.Fatal(err)
+	}
+	if k, err := server.ReadSigningKey(dir, s); err != nil || k.Pending || !k.Key.Equal(old) {
+		t.Errorf("kept: %v", err)
+	}
+}

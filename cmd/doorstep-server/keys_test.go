@@ -147,16 +147,44 @@ func TestServeRefusesWithoutKey(t *testing.T) {
 // TestSigningKeySealedAtStart: the district's signing key of a data folder from before
 // sealing (a plain PEM file) is sealed under the data key at the next run, the same key
 // — laptops learnt its public half at enrolment — and nothing in the data folder holds
-// a private key in the clear afterwards; a --dev folder's key is sealed too.
+// a private key in the clear afterwards; a run with another data key than the data's
+// seals nothing (the key would be lost with it); a --dev folder's key is sealed too.
 func TestSigningKeySealedAtStart(t *testing.T) {
-	sealer := testKey(t)
+	t.Setenv(seal.EnvKey, "")
 	data := t.TempDir()
+	keys := t.TempDir()
+	good, other := filepath.Join(keys, "good.key"), filepath.Join(keys, "other.key")
+	for _, f := range []string{good, other} {
+		if _, err := run(t, "keygen", "--data", data, "--out", f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	k, err := seal.ReadKeyFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealer := seal.New(k)
+	if _, err := run(t, "records", "list", "--data", data, "--data-key-file", good); err != nil {
+		t.Fatal(err)
+	}
+	// The folder as an earlier version left it: the data sealed, the key plain.
+	os.Remove(filepath.Join(data, server.SigningKeyFile))
 	_, old, _ := ed25519.GenerateKey(rand.Reader)
 	der, _ := x509.MarshalPKCS8PrivateKey(old)
 	if err := os.WriteFile(filepath.Join(data, server.PlainSigningKeyFile), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := run(t, "records", "list", "--data", data); err != nil {
+	// A start with another data key than the data's is refused and seals nothing.
+	if _, err := run(t, "records", "list", "--data", data, "--data-key-file", other); err == nil || !strings.Contains(err.Error(), "not the one its data was encrypted with") {
+		t.Errorf("another data key: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(data, server.SigningKeyFile)); err == nil {
+		t.Error("the plain key was sealed under a data key that is not the data's")
+	}
+	if _, err := os.Stat(filepath.Join(data, server.PlainSigningKeyFile)); err != nil {
+		t.Fatalf("a refused start lost the plain key: %v", err)
+	}
+	if _, err := run(t, "records", "list", "--data", data, "--data-key-file", good); err != nil {
 		t.Fatal(err)
 	}
 	key, err := server.LoadSigningKey(data, sealer)
@@ -177,7 +205,6 @@ func TestSigningKeySealedAtStart(t *testing.T) {
 	}
 	clearKey(data)
 
-	t.Setenv(seal.EnvKey, "")
 	dev := t.TempDir()
 	st, _, err := (&opts{data: dev, dev: true}).openStore()
 	if err != nil {
