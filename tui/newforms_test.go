@@ -211,3 +211,14 @@ func TestRespondentViewKeepsTheRecordsForm(t *testing.T) {
 		t.Errorf("read back with another form:\n got %q\nwant %q", got, want)
 	}
 }
+
+// The respondent's view draws before its record is loaded (the program draws between
+// messages): "loading", not a crash on the form not yet known.
+func TestRespondentViewBeforeLoaded(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	m := unlocked(t, env, testEnumerator, 80, 24)
+	s := newRespondentScreen(m.nextCommon(), "x", "")
+	if out := s.View(80, 20); !strings.Contains(out, tr("zh", "loading")) {
+		t.Errorf("before loading:\n%s", out)
+	}
+}

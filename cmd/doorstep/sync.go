@@ -99,7 +99,7 @@ func newSyncCmd(a *app) *cobra.Command {
 					fmt.Fprintf(a.stdout, "sent %d, already there %d, refused %d, held by the server %d; received %d records and %d roster cases; %d still queued\n",
 						rep.Pushed, rep.Duplicates, rep.Rejected, rep.Held, rep.Pulled, rep.Roster, rep.Queued)
 					if rep.Forms > 0 {
-						fmt.Fprintf(a.stdout, "received %d forms from the district (the screens, running or started next, use them for new interviews)\n", rep.Forms)
+						fmt.Fprintf(a.stdout, "received %d forms from the district (new interviews use them)\n", rep.Forms)
 					}
 					for _, r := range said {
 						fmt.Fprintln(a.stdout, r)
