@@ -14,6 +14,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/pgstore"
 	"github.com/doorstep-survey/doorstep/server/seal"
 )
@@ -127,6 +128,24 @@ func (o *opts) sealer() (*seal.Sealer, error) {
 		return seal.New(k), nil
 	}
 	return nil, errNoKey
+}
+
+// signingKey is the district's signing key, kept sealed under the data key in the data
+// folder by openStore (made on first start; a plain one of an earlier version sealed in
+// place), which must have run.
+func (o *opts) signingKey() (ed25519.PrivateKey, error) {
+	sealer, err := o.sealer()
+	if err != nil {
+		return nil, err
+	}
+	k, err := server.ReadSigningKey(o.data, sealer)
+	if err != nil {
+		return nil, err
+	}
+	if k.Pending {
+		return nil, errors.New("the district's signing key was read before the server's data was opened: it is kept only once the data key is known to be the data's")
+	}
+	return k.Key, nil
 }
 
 // openPostgres opens the PostgreSQL store, waiting at most a minute for it. Photos

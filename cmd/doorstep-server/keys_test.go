@@ -1,6 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -136,4 +142,77 @@ func TestServeRefusesWithoutKey(t *testing.T) {
 	if _, err := run(t, append(args, "--data-key-file", other)...); err == nil || !strings.Contains(err.Error(), "not the one its data was encrypted with") {
 		t.Errorf("serve with another key: %v", err)
 	}
+}
+
+// TestSigningKeySealedAtStart: the district's signing key of a data folder from before
+// sealing (a plain PEM file) is sealed under the data key at the next run, the same key
+// — laptops learnt its public half at enrolment — and nothing in the data folder holds
+// a private key in the clear afterwards; a run with another data key than the data's
+// seals nothing (the key would be lost with it); a --dev folder's key is sealed too.
+func TestSigningKeySealedAtStart(t *testing.T) {
+	t.Setenv(seal.EnvKey, "")
+	data := t.TempDir()
+	keys := t.TempDir()
+	good, other := filepath.Join(keys, "good.key"), filepath.Join(keys, "other.key")
+	for _, f := range []string{good, other} {
+		if _, err := run(t, "keygen", "--data", data, "--out", f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	k, err := seal.ReadKeyFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealer := seal.New(k)
+	if _, err := run(t, "records", "list", "--data", data, "--data-key-file", good); err != nil {
+		t.Fatal(err)
+	}
+	// The folder as an earlier version left it: the data sealed, the key plain.
+	os.Remove(filepath.Join(data, server.SigningKeyFile))
+	_, old, _ := ed25519.GenerateKey(rand.Reader)
+	der, _ := x509.MarshalPKCS8PrivateKey(old)
+	if err := os.WriteFile(filepath.Join(data, server.PlainSigningKeyFile), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// A start with another data key than the data's is refused and seals nothing.
+	if _, err := run(t, "records", "list", "--data", data, "--data-key-file", other); err == nil || !strings.Contains(err.Error(), "not the one its data was encrypted with") {
+		t.Errorf("another data key: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(data, server.SigningKeyFile)); err == nil {
+		t.Error("the plain key was sealed under a data key that is not the data's")
+	}
+	if _, err := os.Stat(filepath.Join(data, server.PlainSigningKeyFile)); err != nil {
+		t.Fatalf("a refused start lost the plain key: %v", err)
+	}
+	if _, err := run(t, "records", "list", "--data", data, "--data-key-file", good); err != nil {
+		t.Fatal(err)
+	}
+	key, err := server.LoadSigningKey(data, sealer)
+	if err != nil || !key.Equal(old) {
+		t.Fatalf("the district's key after sealing: %v (same: %v)", err, key.Equal(old))
+	}
+	clearKey := func(dir string) {
+		t.Helper()
+		filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			if b, _ := os.ReadFile(path); bytes.Contains(b, []byte("PRIVATE KEY")) {
+				t.Errorf("%s holds a private key in the clear", path)
+			}
+			return nil
+		})
+	}
+	clearKey(data)
+
+	dev := t.TempDir()
+	st, _, err := (&opts{data: dev, dev: true}).openStore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if _, err := os.Stat(filepath.Join(dev, server.SigningKeyFile)); err != nil {
+		t.Errorf("--dev made no sealed signing key: %v", err)
+	}
+	clearKey(dev)
 }

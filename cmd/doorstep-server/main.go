@@ -100,25 +100,30 @@ func (o *opts) openStore() (store.Store, *attachments.Dir, error) {
 	}
 	// The district's key signs the office console's decisions; the store checks them
 	// against its public half, as laptops do.
-	key, err := server.LoadSigningKey(o.data)
-	if err != nil {
-		return nil, nil, err
-	}
-	district := key.Public().(ed25519.PublicKey)
 	sealer, err := o.sealer()
 	if err != nil {
 		return nil, nil, err
 	}
-	att.Sealer = sealer
-	if url != "" {
-		st, err := openPostgres(url, district, sealer)
-		if err != nil {
-			return nil, nil, err
-		}
-		return st, att, nil
-	}
-	st, err := boltstore.Open(o.data, boltstore.Options{Attachments: att, District: district, Sealer: sealer})
+	key, err := server.ReadSigningKey(o.data, sealer)
 	if err != nil {
+		return nil, nil, err
+	}
+	district := key.Key.Public().(ed25519.PublicKey)
+	att.Sealer = sealer
+	var st store.Store
+	if url != "" {
+		st, err = openPostgres(url, district, sealer)
+	} else {
+		st, err = boltstore.Open(o.data, boltstore.Options{Attachments: att, District: district, Sealer: sealer})
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	// Only now, the data opened with it, is the data key known to be the data's: a new
+	// signing key, or the plain one of an earlier version, is sealed under it (a
+	// mistyped key would have lost the district's key with it).
+	if err := key.Keep(); err != nil {
+		st.Close()
 		return nil, nil, err
 	}
 	return st, att, nil
@@ -173,15 +178,16 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	shelf, err := o.formShelf(stderr)
-	if err != nil {
-		return err
-	}
+	// The store first: it proves the data key before the signing key is sealed under it.
 	st, att, err := o.openStore()
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	shelf, err := o.formShelf(stderr)
+	if err != nil {
+		return err
+	}
 	// Photos kept plain by an earlier version are sealed before anyone is served.
 	if n, err := att.SealAll(); err != nil {
 		return err

@@ -24,6 +24,7 @@ import (
 	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
+	"github.com/doorstep-survey/doorstep/server/seal"
 	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
@@ -65,7 +66,7 @@ func newDistrictWithForms(t *testing.T) *districtWithForms {
 	}
 	person, _ := reg.Named("person-2022")
 	community, _ := reg.Named("community-2021")
-	key, err := server.LoadSigningKey(data)
+	key, err := server.LoadSigningKey(data, seal.New(seal.NewKey()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package boltstore_test
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"os"
@@ -19,17 +20,20 @@ import (
 	"github.com/doorstep-survey/doorstep/server/storetest"
 )
 
-// backend is the conformance suite's: sealed under a key of its own, as
-// doorstep-server runs it.
-func backend(t testing.TB) storetest.Opener {
+// keyed is the conformance suite's: sealed under a key of its own, as
+// doorstep-server runs it, with the district's public signing key.
+func keyed(t testing.TB, district ed25519.PublicKey) storetest.Opener {
 	dir := t.TempDir()
 	sealer := seal.New(seal.NewKey())
 	return func(now func() time.Time) (store.Store, error) {
-		return boltstore.Open(dir, boltstore.Options{Now: now, Sealer: sealer})
+		return boltstore.Open(dir, boltstore.Options{Now: now, Sealer: sealer, District: district})
 	}
 }
 
-func TestConformance(t *testing.T) { storetest.Run(t, backend) }
+// backend is keyed without a district key.
+func backend(t testing.TB) storetest.Opener { return keyed(t, nil) }
+
+func TestConformance(t *testing.T) { storetest.Run(t, keyed) }
 
 // TestServerRestartedMidway is the conformance case on its own, to run it many times:
 // go test -count=500 -run TestServerRestartedMidway ./server/boltstore/

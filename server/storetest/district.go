@@ -9,6 +9,7 @@ package storetest
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/base64"
 	"io"
 	"log"
@@ -36,6 +37,17 @@ import (
 // server) and must then give the same data. A backend that needs a service (a database
 // server) starts it in Backend, stops it with t.Cleanup, and skips when it is missing.
 type Backend func(t testing.TB) Opener
+
+// KeyedBackend is a Backend whose store can be opened with the district's public
+// signing key (the backend's Options.District), which signs the office console's
+// decisions; nil opens it without one, as Backend does. The conformance suite (Run)
+// takes one, so the office's signed decisions are run on every backend.
+type KeyedBackend func(t testing.TB, district ed25519.PublicKey) Opener
+
+// Plain is the backend opened without a district key.
+func (k KeyedBackend) Plain() Backend {
+	return func(t testing.TB) Opener { return k(t, nil) }
+}
 
 // Opener opens the store with the clock now (nil: time.Now).
 type Opener func(now func() time.Time) (store.Store, error)

@@ -22,8 +22,9 @@ import (
 // and straight to the store where the rule is the store's. Call it from a test of the
 // backend's package:
 //
-//	func TestConformance(t *testing.T) { storetest.Run(t, myBackend) }
-func Run(t *testing.T, b Backend) {
+//	func TestConformance(t *testing.T) { storetest.Run(t, myKeyedBackend) }
+func Run(t *testing.T, kb KeyedBackend) {
+	b := kb.Plain()
 	tests := []struct {
 		name string
 		fn   func(*testing.T, Backend)
@@ -63,6 +64,7 @@ func Run(t *testing.T, b Backend) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, b) })
 	}
+	t.Run("OfficeDecisionsSigned", func(t *testing.T) { testOfficeDecisionsSigned(t, kb) })
 }
 
 var whole = protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}

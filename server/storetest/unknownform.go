@@ -14,6 +14,7 @@ import (
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server"
+	"github.com/doorstep-survey/doorstep/server/seal"
 )
 
 // testUnknownFormHeld: a record of a form the district does not hold on its form shelf
@@ -22,7 +23,7 @@ import (
 func testUnknownFormHeld(t *testing.T, b Backend) {
 	d := NewDistrict(t, b, nil)
 	dataDir, formsDir := t.TempDir(), t.TempDir()
-	key, err := server.LoadSigningKey(dataDir)
+	key, err := server.LoadSigningKey(dataDir, seal.New(seal.NewKey()))
 	if err != nil {
 		t.Fatal(err)
 	}
