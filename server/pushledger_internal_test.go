@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/doorstep-survey/doorstep/protocol"
 )
@@ -37,4 +38,40 @@ func TestLedgerStaysSmall(t *testing.T) {
 	if len(l.last) != 1 || l.held != 0 {
 		t.Errorf("after ledgerKeep: %d pushes, %d results held", len(l.last), l.held)
 	}
+}
+
+// TestClip: a refusal's words are cut at a character's start, within the bound, and
+// say they were cut; short ones are left alone.
+func TestClip(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"exactly10!", 10, "exactly10!"},
+		{"abcdefghijk", 10, "abcdefg…"},
+		{"名名名名名", 10, "名名…"},
+	} {
+		if got := clip(tt.in, tt.n); got != tt.want {
+			t.Errorf("clip(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}
+
+func FuzzClip(f *testing.F) {
+	f.Add("名名名名名名", 7)
+	f.Add("abc", 2)
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		if n < 4 || n > 1<<12 {
+			return
+		}
+		got := clip(s, n)
+		if len(got) > n {
+			t.Errorf("clip(%q, %d) is %d bytes", s, n, len(got))
+		}
+		if utf8.ValidString(s) && !utf8.ValidString(got) {
+			t.Errorf("clip(%q, %d) = %q cuts a character", s, n, got)
+		}
+	})
 }
