@@ -176,3 +176,35 @@ func enrolAnother(t *testing.T, h *server.Handler, code string) string {
 	}
 	return tok
 }
+
+// TestCutBodyStoresNoMoreThanAWholeOne: a named push that would be refused whole (more
+// than MaxItems records) is refused whole when its link drops in the record past the
+// cap too — a body cut short keeps what arrived only of a batch the server would have
+// taken, never a prefix of one it refuses.
+func TestCutBodyStoresNoMoreThanAWholeOne(t *testing.T) {
+	h, _, tok := attacked(t)
+	var raw bytes.Buffer
+	raw.WriteString(`{"items":[{}`)
+	raw.Write(bytes.Repeat([]byte(`,{}`), server.MaxItems-1))
+	raw.WriteString(`,{"seq":`) // the link drops in the record past the cap
+	const id = "cccccccccccccccccccccccccccccccc"
+	r := httptest.NewRequest(http.MethodPost, "/v1/push", io.MultiReader(bytes.NewReader(raw.Bytes()), dropped{}))
+	r.Header.Set("Authorization", "Bearer "+tok)
+	r.Header.Set(protocol.PushID, id)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("a batch past the cap, cut: %d %.200s", w.Code, w.Body)
+	}
+	w = serve(h, http.MethodGet, "/v1/push/"+id, tok, nil, false)
+	var resp protocol.PushResponse
+	json.Unmarshal(w.Body.Bytes(), &resp)
+	if len(resp.Results) != 0 {
+		t.Errorf("the push's question answered %d results of a batch refused whole", len(resp.Results))
+	}
+}
+
+// dropped is a link that drops.
+type dropped struct{}
+
+func (dropped) Read([]byte) (int, error) { return 0, io.ErrUnexpectedEOF }
