@@ -314,7 +314,18 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 		return results, nil
 	}
 	authors := store.AuthorsOf(items)
-	err := s.db.Batch(func(tx *bolt.Tx) error {
+	// The signatures are verified before the write transaction, which one batch at a
+	// time holds; it reads the keys again and decides by them.
+	var verdicts *store.Verdicts
+	err := s.db.View(func(tx *bolt.Tx) error {
+		keys, err := keysOf(tx, authors)
+		verdicts = store.PreVerify(items, ok, keys)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store a batch: %w", err)
+	}
+	err = s.db.Batch(func(tx *bolt.Tx) error {
 		w := writer{tx: tx}
 		keys, err := keysOf(tx, authors)
 		if err != nil {
@@ -328,7 +339,7 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 			if err != nil {
 				return err
 			}
-			h.Keys = keys
+			h.Keys, h.Verdicts = keys, verdicts
 			if from.Office {
 				h.Office = from.User.Code
 			}

@@ -49,8 +49,12 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 		}
 		packed[i] = data
 	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		return s.put(ctx, tx, from, items, checked, packed, results)
+	verdicts, err := s.preVerify(ctx, items, checked)
+	if err != nil {
+		return nil, fmt.Errorf("store a batch of %d: %w", len(items), err)
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		return s.put(ctx, tx, from, items, checked, packed, verdicts, results)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store a batch of %d: %w", len(items), err)
@@ -101,24 +105,7 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 	h := &batchHeld{latest: map[string]*store.HeldLatest{}, same: map[revKey]*store.HeldRevision{}, persons: map[string][]string{},
 		keys: record.Authors{}, village: map[string]string{}}
 	b := &pgx.Batch{}
-	b.Queue(`SELECT u.code, u.data, array_agg(t.signing_key) FROM tokens t JOIN users u ON u.code = t.user_code
-		WHERE t.user_code = ANY($1) AND NOT t.revoked AND t.signing_key IS NOT NULL GROUP BY u.code, u.data`, store.AuthorsOf(items)).
-		Query(func(rows pgx.Rows) error {
-			for rows.Next() {
-				var code string
-				var u protocol.User
-				var keys [][]byte
-				if err := rows.Scan(&code, &u, &keys); err != nil {
-					return err
-				}
-				uk := store.UserKeys{Code: code, Name: u.Name, Role: u.Role}
-				for _, k := range keys {
-					uk.Keys = append(uk.Keys, k)
-				}
-				store.KeysOf(h.keys, uk)
-			}
-			return rows.Err()
-		})
+	b.Queue(keysQuery, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error { return scanKeys(rows, h.keys) })
 	b.Queue(`SELECT record_id, revision, heads FROM records WHERE record_id = ANY($1)`, ids).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var id string
@@ -177,6 +164,48 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 	return h, nil
 }
 
+// keysQuery reads the signing keys enrolled with the devices not revoked of the users
+// $1 names, for scanKeys.
+const keysQuery = `SELECT u.code, u.data, array_agg(t.signing_key) FROM tokens t JOIN users u ON u.code = t.user_code
+	WHERE t.user_code = ANY($1) AND NOT t.revoked AND t.signing_key IS NOT NULL GROUP BY u.code, u.data`
+
+func scanKeys(rows pgx.Rows, out record.Authors) error {
+	for rows.Next() {
+		var code string
+		var u protocol.User
+		var keys [][]byte
+		if err := rows.Scan(&code, &u, &keys); err != nil {
+			return err
+		}
+		uk := store.UserKeys{Code: code, Name: u.Name, Role: u.Role}
+		for _, k := range keys {
+			uk.Keys = append(uk.Keys, k)
+		}
+		store.KeysOf(out, uk)
+	}
+	return rows.Err()
+}
+
+// preVerify verifies the batch's signatures against the keys enrolled now, before the
+// transaction holds the log: under it, the keys are read again and decide (a verdict
+// worked out here is only the cryptography, which does not change).
+func (s *Store) preVerify(ctx context.Context, items []store.Arrival, checked []int) (*store.Verdicts, error) {
+	rows, err := s.pool.Query(ctx, keysQuery, store.AuthorsOf(items))
+	if err != nil {
+		return nil, fmt.Errorf("read the signing keys: %w", err)
+	}
+	defer rows.Close()
+	keys := record.Authors{}
+	if err := scanKeys(rows, keys); err != nil {
+		return nil, fmt.Errorf("read the signing keys: %w", err)
+	}
+	ok := make([]bool, len(items))
+	for _, i := range checked {
+		ok[i] = true
+	}
+	return store.PreVerify(items, ok, keys), nil
+}
+
 // personKey is store.PersonKey as the database keeps it: PostgreSQL's text holds no
 // NUL, so the pair is written as a JSON array.
 func personKey(a store.Arrival) string {
@@ -219,7 +248,7 @@ type recordState struct {
 	person   string
 }
 
-func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte, results []protocol.PushResult) error {
+func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte, verdicts *store.Verdicts, results []protocol.PushResult) error {
 	last, err := lockLog(ctx, tx)
 	if err != nil {
 		return err
@@ -252,6 +281,7 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		if from.Office {
 			h.Office = from.User.Code
 		}
+		h.Verdicts = verdicts
 		d := store.DecideFrom(from.User, h, a)
 		res := &results[i]
 		res.Result, res.Reason, res.Retry = d.Result, d.Reason, d.Retry

@@ -80,6 +80,9 @@ type Held struct {
 	// RosterVillage is the village the district's roster gives the record's person
 	// ("": not on the roster, or a village's own record).
 	RosterVillage string
+	// Verdicts are the batch's signatures verified before the write lock (PreVerify);
+	// nil: Signed verifies them itself.
+	Verdicts *Verdicts
 }
 
 // HeldLatest is the latest stored revision of a record: enough to judge a later chain

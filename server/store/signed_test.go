@@ -66,6 +66,38 @@ func TestSigned(t *testing.T) {
 			if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, tt.want) {
 				t.Errorf("Signed = %q, want %q", got, tt.want)
 			}
+			// With the verdicts worked out before the lock, by the keys enrolled then
+			// (which may differ from those read under it): the same judgement.
+			a := arrival(tt.rev)
+			held := tt.held
+			held.Verdicts = PreVerify([]Arrival{a}, []bool{true}, enrolled)
+			if again := Signed(held, a); again != got {
+				t.Errorf("with verdicts worked out before: %q, without: %q", again, got)
+			}
 		})
+	}
+}
+
+func TestVerdicts(t *testing.T) {
+	pub, key, _ := ed25519.GenerateKey(nil)
+	other, _, _ := ed25519.GenerateKey(nil)
+	a := arrival(keyed(key))
+	v := PreVerify([]Arrival{a}, []bool{true}, record.Authors{"E001": {{Code: "E001", Key: other}, {Code: "E001", Key: pub}}})
+	e := a.Item.Revision.Audit[0]
+	msg := record.AuditMessage(a.Item.Revision.Record.ID, e.Hash)
+	if len(v.ok) != 2*len(a.Item.Revision.Audit) {
+		t.Errorf("%d verdicts, want both keys tried for each of %d signatures", len(v.ok), len(a.Item.Revision.Audit))
+	}
+	for _, tt := range []struct {
+		key  ed25519.PublicKey
+		sig  []byte
+		want bool
+	}{{pub, e.Sig, true}, {other, e.Sig, false}, {pub, append([]byte{1}, e.Sig[1:]...), false}} {
+		if got := v.Verify(tt.key, msg, tt.sig); got != tt.want || (*Verdicts)(nil).Verify(tt.key, msg, tt.sig) != tt.want {
+			t.Errorf("Verify = %v, want %v", got, tt.want)
+		}
+	}
+	if PreVerify([]Arrival{a}, []bool{false}, record.Authors{"E001": {{Key: pub}}}).ok[verdictKey{string(pub), string(msg), string(e.Sig)}] {
+		t.Error("an arrival Check refused was verified")
 	}
 }
