@@ -1,6 +1,8 @@
 package localstore
 
 import (
+	"crypto/ed25519"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"time"
@@ -154,6 +156,17 @@ func (s *Session) authorsAndCheck(tx *bolt.Tx) (record.Authors, record.AuthorChe
 	authors := record.Authors{}
 	for _, c := range cards {
 		authors[c.Code] = append(authors[c.Code], record.Author{Code: c.Code, Name: c.Name, Role: c.Role, Key: c.Verify})
+	}
+	// The district's key, learnt at enrolment, signs the district office's decisions
+	// (a town's return): pulled, carried in a bundle or verified, they are checked
+	// against it like any other entry.
+	var st SyncState
+	if ok, err := s.keys.getSealed(tx.Bucket(bucketSync), string(bucketSync), keySyncState, &st); err != nil {
+		return nil, record.AuthorCheck{}, err
+	} else if ok && st.DistrictKey != "" {
+		if k, err := base64.StdEncoding.DecodeString(st.DistrictKey); err == nil && len(k) == ed25519.PublicKeySize {
+			authors[record.RoleDistrict] = append(authors[record.RoleDistrict], record.Author{Code: record.RoleDistrict, Name: "区县 district", Role: record.RoleDistrict, Key: k})
+		}
 	}
 	var check record.AuthorCheck
 	if v := tx.Bucket(bucketMeta).Get(keySignedSince); v != nil {

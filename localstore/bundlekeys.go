@@ -32,29 +32,35 @@ func (s *Session) TrustCard(c bundle.Card) error {
 }
 
 func (s *Session) keepCard(tx *bolt.Tx, c bundle.Card) error {
-	b := tx.Bucket(bucketCards)
-	// Before schema 4 a card was kept under its code alone: it is moved under its key.
-	var old string
-	found, err := s.keys.getSealed(b, string(bucketCards), []byte(c.Code), &old)
-	if err != nil {
-		return err
-	}
-	if found {
-		if oc, err := bundle.ParseCard(old); err == nil && !bytes.Equal(oc.Verify, c.Verify) {
-			if err := s.keys.putSealed(b, string(bucketCards), cardKey(oc), old); err != nil {
+	return s.keys.putSealed(tx.Bucket(bucketCards), string(bucketCards), s.cardKey(c), c.String())
+}
+
+// cardKey is where a card is kept: a keyed hash of its code and signing key, so the
+// file does not say whose cards it keeps.
+func (s *Session) cardKey(c bundle.Card) []byte {
+	return s.keys.lookup("card", c.Code+"/"+hex.EncodeToString(c.Verify))
+}
+
+// moveCards moves the cards a file from before schema 6 keeps under their code and key
+// in the clear to their keyed names, and removes the old bucket. It needs the data
+// key, so it runs at unlock; until it has, cardsIn reads both buckets.
+func (s *Session) moveCards() error {
+	return s.update(func(tx *bolt.Tx) error {
+		old := tx.Bucket(bucketPlainCards)
+		if old == nil {
+			return nil
+		}
+		cards, err := s.cardsOf(tx, bucketPlainCards)
+		if err != nil {
+			return err
+		}
+		for _, c := range cards {
+			if err := s.keepCard(tx, c); err != nil {
 				return err
 			}
 		}
-		if err := b.Delete([]byte(c.Code)); err != nil {
-			return err
-		}
-	}
-	return s.keys.putSealed(b, string(bucketCards), cardKey(c), c.String())
-}
-
-// cardKey is where a card is kept: its code, then its signing key.
-func cardKey(c bundle.Card) []byte {
-	return []byte(c.Code + "/" + hex.EncodeToString(c.Verify))
+		return tx.DeleteBucket(bucketPlainCards)
+	})
 }
 
 // Cards returns the trusted key cards, by user code.
@@ -64,21 +70,51 @@ func (s *Session) Cards() ([]bundle.Card, error) {
 		out, err = s.cardsIn(tx)
 		return err
 	})
-	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
 	return out, err
 }
 
-// cardsIn reads the kept key cards, in key order.
+// cardsIn reads the kept key cards, by user code and then signing key: those of
+// key_cards, and those of a file from before schema 6 not moved yet.
 func (s *Session) cardsIn(tx *bolt.Tx) ([]bundle.Card, error) {
+	out, err := s.cardsOf(tx, bucketCards)
+	if err != nil {
+		return nil, err
+	}
+	if tx.Bucket(bucketPlainCards) != nil {
+		old, err := s.cardsOf(tx, bucketPlainCards)
+		if err != nil {
+			return nil, err
+		}
+		seen := map[string]bool{}
+		for _, c := range out {
+			seen[c.Code+"/"+string(c.Verify)] = true
+		}
+		for _, c := range old {
+			if !seen[c.Code+"/"+string(c.Verify)] {
+				out = append(out, c)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Code != out[j].Code {
+			return out[i].Code < out[j].Code
+		}
+		return bytes.Compare(out[i].Verify, out[j].Verify) < 0
+	})
+	return out, nil
+}
+
+// cardsOf reads the cards of one bucket.
+func (s *Session) cardsOf(tx *bolt.Tx, bucket []byte) ([]bundle.Card, error) {
 	var out []bundle.Card
-	err := tx.Bucket(bucketCards).ForEach(func(k, v []byte) error {
+	err := tx.Bucket(bucket).ForEach(func(k, v []byte) error {
 		var line string
-		if err := s.keys.decode(string(bucketCards), k, v, &line); err != nil {
+		if err := s.keys.decode(string(bucket), k, v, &line); err != nil {
 			return err
 		}
 		c, err := bundle.ParseCard(line)
 		if err != nil {
-			return fmt.Errorf("%w: key card of %s: %v", ErrCorrupt, k, err)
+			return fmt.Errorf("%w: key card %x: %v", ErrCorrupt, k, err)
 		}
 		out = append(out, c)
 		return nil

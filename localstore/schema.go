@@ -25,7 +25,7 @@ var migrations = []migration{
 		return nil
 	}},
 	{"keys and key cards for bundles", func(tx *bolt.Tx, _ time.Time) error {
-		for _, b := range [][]byte{bucketBundleKeys, bucketCards} {
+		for _, b := range [][]byte{bucketBundleKeys, bucketPlainCards} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -49,6 +49,18 @@ var migrations = []migration{
 		// needed to wrap them); here the file only notes from when every audit entry
 		// must be signed: entries written before by an older Doorstep carry none.
 		return tx.Bucket(bucketMeta).Put(keySignedSince, []byte(now.UTC().Format(time.RFC3339Nano)))
+	}},
+	{"key cards under keyed names", func(tx *bolt.Tx, _ time.Time) error {
+		// The cards themselves were sealed, but their bbolt keys said whose card and
+		// which signing key. They move under a keyed hash at the next unlock (the data
+		// key is needed: moveCards); a file that keeps none loses the old bucket now.
+		if _, err := tx.CreateBucketIfNotExists(bucketCards); err != nil {
+			return err
+		}
+		if k, _ := tx.Bucket(bucketPlainCards).Cursor().First(); k == nil {
+			return tx.DeleteBucket(bucketPlainCards)
+		}
+		return nil
 	}},
 }
 

@@ -1,6 +1,7 @@
 package localstore
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"os"
 	"path/filepath"
@@ -9,11 +10,16 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/doorstep-survey/doorstep/bundle"
 	"github.com/doorstep-survey/doorstep/record"
 )
 
+// fixtureMate is the teammate whose card the fixtures keep from schema 5 on.
+var fixtureMate = bundle.Card{Code: "E207", Name: "欧阳秀芝", Role: "enumerator"}
+
 // The fixtures in testdata are data files written by each released schema version, with
-// user L001 / "leader-pass" (test KDF), the two testRows cases and one completed record.
+// user L001 / "leader-pass" (test KDF), the two testRows cases and one completed record;
+// from schema 5 on, the key card of a teammate (fixtureMate) too.
 // Every migration must open them; regenerate the current one with
 //
 //	DOORSTEP_WRITE_FIXTURE=1 go test -run TestWriteFixture ./localstore/
@@ -32,6 +38,13 @@ func TestWriteFixture(t *testing.T) {
 	}
 	cases := importTest(t, s)
 	interview(t, s, cases[0].ID)
+	mate, err := bundle.NewKeys(fixtureMate.Code, fixtureMate.Name, fixtureMate.Role)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.TrustCard(mate.Card()); err != nil {
+		t.Fatal(err)
+	}
 	db.Close()
 	data, err := os.ReadFile(filepath.Join(dir, FileName))
 	if err != nil {
@@ -94,6 +107,36 @@ func TestFixturesOpen(t *testing.T) {
 				return nil
 			}); err != nil || version != SchemaVersion() {
 				t.Fatalf("schema %d after open, want %d (%v)", version, SchemaVersion(), err)
+			}
+			// The kept cards moved to their keyed names at the unlock: the same cards,
+			// and no bbolt key says whose they are.
+			cards, err := s.Cards()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]string{"L001": "王组长"}
+			if fx >= "testdata/schema-v5" {
+				want[fixtureMate.Code] = fixtureMate.Name
+			}
+			got := map[string]string{}
+			for _, c := range cards {
+				got[c.Code] = c.Name
+			}
+			if len(got) != len(want) || got["L001"] != want["L001"] || got[fixtureMate.Code] != want[fixtureMate.Code] {
+				t.Errorf("cards after the migration %v, want %v", got, want)
+			}
+			if err := db.bolt.View(func(tx *bolt.Tx) error {
+				if tx.Bucket(bucketPlainCards) != nil {
+					t.Error("the cards under their codes are still there")
+				}
+				return tx.Bucket(bucketCards).ForEach(func(k, _ []byte) error {
+					if bytes.Contains(k, []byte("L001")) || bytes.Contains(k, []byte(fixtureMate.Code)) {
+						t.Errorf("a card is kept under %q", k)
+					}
+					return nil
+				})
+			}); err != nil {
+				t.Fatal(err)
 			}
 		})
 	}

@@ -42,9 +42,15 @@ import (
 //	  <seq uint64>      sealed JSON OutboxEntry: a record revision waiting to be sent
 //	bundle_keys/        (schema 2; emptied as each user unlocks under schema 4)
 //	  <user code>       sealed secret of the user's bundle keys (age identity, Ed25519)
-//	bundle_cards/       (schema 2)
-//	  <user code>       sealed key card of a team member, a user of this laptop or the
-//	                    district, trusted for bundles and audit signatures
+//	bundle_cards/       (schema 2; emptied into key_cards at the first unlock under
+//	                    schema 6, then removed)
+//	  <code>/<hex key>  sealed key card, under its user's code and signing key in the
+//	                    clear (<code> alone before schema 4)
+//	key_cards/          (schema 6)
+//	  <lookup(card)>    sealed key card of a team member, a user of this laptop or the
+//	                    district, trusted for bundles and audit signatures; card is
+//	                    "<code>/<hex signing key>", so a card with a new key is another
+//	                    entry and one with a corrected name replaces its own
 //	sync/               (schema 3)
 //	  state             sealed JSON SyncState: server, device token, pin, cursor
 //	rejected/           (schema 3)
@@ -66,7 +72,8 @@ var (
 	bucketAttachments = []byte("attachments")
 	bucketOutbox      = []byte("outbox")
 	bucketBundleKeys  = []byte("bundle_keys")
-	bucketCards       = []byte("bundle_cards")
+	bucketPlainCards  = []byte("bundle_cards")
+	bucketCards       = []byte("key_cards")
 	bucketSync        = []byte("sync")
 	bucketRejected    = []byte("rejected")
 	bucketPlaces      = []byte("places")

@@ -266,6 +266,9 @@ func (db *DB) Unlock(code, passphrase string) (*Session, error) {
 	// A wrap that could not be redone (a full disk) leaves the old one, which still
 	// opens: the unlock goes on, and the next one tries again.
 	_ = db.rewrapStale(&rec, passphrase, dataKey, s.own)
+	// Cards of a file from before schema 6 move to their keyed names; if they cannot
+	// now (a full disk), they are read where they are and moved at the next unlock.
+	_ = s.moveCards()
 	return s, nil
 }
 

@@ -136,6 +136,7 @@ func TestBrowser(t *testing.T) {
 
 	run("the other pages", chromedp.Navigate(base+"/office/cancellations"), chromedp.WaitVisible(chromedp.CSS("h1")), shot("07-cancellations"),
 		chromedp.Navigate(base+"/office/duplicates"), chromedp.WaitVisible(chromedp.CSS("h1")), shot("08-duplicates"),
+		chromedp.Navigate(base+"/office/held"), chromedp.WaitVisible(chromedp.ID("held-none")), shot("08-held"),
 		chromedp.Navigate(base+"/office/roster"), chromedp.WaitVisible(chromedp.ID("e-user")),
 		chromedp.SendKeys(chromedp.ID("e-user"), "E002"), chromedp.SendKeys(chromedp.ID("e-name"), "赵六"),
 		chromedp.SendKeys(chromedp.ID("e-villages"), f.district.Villages[0].Name), chromedp.Submit(chromedp.ID("e-villages")),

@@ -2,6 +2,7 @@ package office
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/base64"
 	"io"
 	"log"
@@ -89,9 +90,11 @@ type fixture struct {
 	srv      *httptest.Server
 	pin      string
 	district demo.District
-	laptop   *localstore.Session // the enumerator E001
-	leader   *localstore.Session // the team leader L001, same laptop
-	syncer   *dsync.Syncer
+	// districtKey signs the console's decisions; the laptops learn its public half.
+	districtKey ed25519.PrivateKey
+	laptop      *localstore.Session // the enumerator E001
+	leader      *localstore.Session // the team leader L001, same laptop
+	syncer      *dsync.Syncer
 	// towns: the first town's account sees only it.
 	town, otherTown string
 }
@@ -130,7 +133,12 @@ func newFixture(t testing.TB, o fixtureOpts) *fixture {
 	if f.att, err = attachments.Open(filepath.Join(f.dir, "attachments")); err != nil {
 		t.Fatal(err)
 	}
-	st, err := boltstore.Open(f.dir, boltstore.Options{Attachments: f.att})
+	districtPub, districtKey, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.districtKey = districtKey
+	st, err := boltstore.Open(f.dir, boltstore.Options{Attachments: f.att, District: districtPub})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +151,7 @@ func newFixture(t testing.TB, o fixtureOpts) *fixture {
 	f.office, err = New(Options{Dir: f.dir, Source: StoreSource{Store: f.store, Attachments: f.att}, Forms: formRegistry, PersonForm: personForm,
 		Unit: "测试区残联", Start: start, Deadlines: []Deadline{{Key: "deadline.collect", Date: start.AddDate(0, 0, 35)},
 			{Key: "deadline.report", Date: start.AddDate(0, 0, 40)}},
-		Now: f.clock.now, Log: quietLog, EnrolURL: "https://district.example:8443", Fingerprint: "AB:CD"})
+		Now: f.clock.now, Log: quietLog, EnrolURL: "https://district.example:8443", Fingerprint: "AB:CD", Signer: districtKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +232,8 @@ func (f *fixture) enrolAs(s *localstore.Session, device string, u protocol.User)
 		f.t.Fatal(err)
 	}
 	if err := s.SetSyncState(localstore.SyncState{Server: f.srv.URL, Fingerprint: f.pin, Token: resp.Token,
-		User: resp.User.Code, ServerID: resp.ServerID, Epoch: resp.Epoch}); err != nil {
+		User: resp.User.Code, ServerID: resp.ServerID, Epoch: resp.Epoch,
+		DistrictKey: base64.StdEncoding.EncodeToString(f.districtKey.Public().(ed25519.PublicKey))}); err != nil {
 		f.t.Fatal(err)
 	}
 	c.Token = resp.Token

@@ -2,6 +2,7 @@ package office
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"embed"
 	"errors"
 	"fmt"
@@ -45,9 +46,13 @@ type Options struct {
 	Idle time.Duration
 	// EnrolURL and Fingerprint make the enrolment line a laptop runs.
 	EnrolURL, Fingerprint string
-	Now                   func() time.Time
-	Location              *time.Location // the district's day (China Standard Time when nil)
-	Log                   *slog.Logger
+	// Signer is the district's signing key (server.LoadSigningKey): it signs the
+	// console's decisions (a return), which laptops and the server check against the
+	// district's public key like any other entry. Without it a return is refused.
+	Signer   ed25519.PrivateKey
+	Now      func() time.Time
+	Location *time.Location // the district's day (China Standard Time when nil)
+	Log      *slog.Logger
 }
 
 // DefaultDeadlines are the work plan's for a survey year with reference date ref
@@ -186,6 +191,8 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /office/cancellations/{id}", h.authed(h.markSent))
 	m.HandleFunc("GET /office/duplicates", h.authed(h.duplicatesPage))
 	m.HandleFunc("POST /office/duplicates", h.authed(h.resolveDuplicate))
+	m.HandleFunc("GET /office/held", h.authed(h.heldPage))
+	m.HandleFunc("POST /office/held", h.authed(h.decideHeld))
 	m.HandleFunc("GET /office/photo/{id}/{hash}", h.authed(h.photo))
 	m.HandleFunc("GET /office/reports", h.authed(h.reportsPage))
 	m.HandleFunc("GET /office/reports/{file}", h.authed(h.reportFile))

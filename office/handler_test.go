@@ -535,6 +535,13 @@ func TestEnrolmentCode(t *testing.T) {
 		!strings.Contains(res.body, "doorstep enroll https://district.example:8443 ") {
 		t.Errorf("enrolment: %d %.500s", res.code, res.body)
 	}
+	keys, err := f.laptop.BundleKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page := b.get("/office/roster").body; !strings.Contains(page, keys.Card().Fingerprint()) {
+		t.Errorf("the laptops page does not show the laptop's key card fingerprint %s", keys.Card().Fingerprint())
+	}
 	tok = b.csrf("/office/roster")
 	if res := b.post("/office/laptops/revoke", url.Values{"csrf": {tok}, "user": {"E001"}}); res.code != 200 || !strings.Contains(res.body, "已吊销 E001 的 1 台电脑") {
 		t.Errorf("revoke: %d", res.code)

@@ -2,7 +2,9 @@ package office
 
 import (
 	"cmp"
+	"crypto/ed25519"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -284,9 +286,9 @@ func (h *Handler) decide(c *call) {
 				question = ""
 			}
 		}
-		next, err := returned(rev, "office:"+c.acc.User, h.o.Now(), record.Comment{Question: question, Text: comment})
+		next, err := returned(rev, record.OfficePrefix+c.acc.User, h.o.Now(), h.o.Signer, record.Comment{Question: question, Text: comment})
 		if err == nil {
-			err = h.o.Source.PutOffice("office:"+c.acc.User, next, protocol.Case{Subject: cr.row.Key(), Name: cr.row.Name, Village: cr.row.Village})
+			err = h.o.Source.PutOffice(record.OfficePrefix+c.acc.User, next, protocol.Case{Subject: cr.row.Key(), Name: cr.row.Name, Village: cr.row.Village})
 		}
 		if err != nil {
 			h.o.Log.Error("office: return", "record", id, "err", err)
@@ -302,8 +304,12 @@ func (h *Handler) decide(c *call) {
 
 // returned is the revision after an office return: the leader's Return (localstore)
 // done on the server's copy — the comments added, the status returned, the read-back
-// to be done again — with its audit entry chained to the record's.
-func returned(rev record.Revision, by string, now time.Time, comments ...record.Comment) (record.Revision, error) {
+// to be done again — with its audit entry chained to the record's and signed with the
+// district's key, as the laptops and the server check it.
+func returned(rev record.Revision, by string, now time.Time, signer ed25519.PrivateKey, comments ...record.Comment) (record.Revision, error) {
+	if len(signer) != ed25519.PrivateKeySize {
+		return rev, errors.New("the console has no district signing key to sign the return with")
+	}
 	r := rev.Record
 	now = now.UTC()
 	for i := range comments {
@@ -320,6 +326,7 @@ func returned(rev record.Revision, by string, now time.Time, comments ...record.
 	audit := append(slices.Clone(rev.Audit), record.AuditEntry{Seq: r.AuditLen + 1, User: by, At: now,
 		Action: record.ActionReturn, New: data})
 	record.Relink(audit)
+	audit[len(audit)-1].Sign(r.ID, signer)
 	r.AuditLen, r.AuditHead = uint64(len(audit)), audit[len(audit)-1].Hash
 	r.Revision++
 	r.UpdatedAt = now

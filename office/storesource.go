@@ -87,7 +87,7 @@ func (s StoreSource) PutOffice(officeUser string, rev record.Revision, cs protoc
 	defer cancel()
 	u := protocol.User{Code: officeUser, Name: officeUser, Role: "leader", Villages: []string{"*"}}
 	items := []protocol.PushItem{{Revision: rev, Case: cs}}
-	res, err := s.Store.PutBatch(c, store.Caller{User: u, Device: "office console", Office: true}, server.Arrivals(items, s.Attachments))
+	res, err := s.Store.PutBatch(c, store.Caller{User: u, Device: "office console"}, server.Arrivals(items, s.Attachments))
 	if err != nil {
 		return err
 	}
@@ -137,6 +137,21 @@ func (s StoreSource) ResolveDuplicate(r store.Resolution) error {
 	c, cancel := ctx()
 	defer cancel()
 	_, err := s.Store.ResolveDuplicate(c, r)
+	return err
+}
+
+// Held implements Source.
+func (s StoreSource) Held() ([]store.ReviewItem, error) {
+	c, cancel := ctx()
+	defer cancel()
+	return s.Store.Review(c, true)
+}
+
+// DecideHeld implements Source.
+func (s StoreSource) DecideHeld(d store.ReviewDecision) error {
+	c, cancel := ctx()
+	defer cancel()
+	_, err := s.Store.DecideReview(c, d)
 	return err
 }
 

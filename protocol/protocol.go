@@ -103,6 +103,13 @@ type Case struct {
 	Village string `json:"village"`
 }
 
+// PushID is the header that names a push (16 to 64 lower-case hex characters, the
+// laptop's choice): when the link drops before the answer arrives, GET /v1/push/ID
+// answers what the server stored of it — what arrived whole of a body cut short, or
+// the whole batch when only the answer was lost — so the laptop sends again only the
+// rest.
+const PushID = "Push-Id"
+
 // PushRequest is a batch, sent gzip-compressed.
 type PushRequest struct {
 	Items []PushItem `json:"items"`
@@ -127,6 +134,10 @@ type PushResult struct {
 	// Retry is set on a rejection that is not the record's fault (a photo not yet
 	// uploaded): send it again later.
 	Retry bool `json:"retry,omitempty"`
+	// Review, on stored, says the district holds the record for its review (a person
+	// its roster does not know; Reason says so): kept, nothing to send again, and the
+	// district's refusal, if it comes, arrives as a withdrawal.
+	Review bool `json:"review,omitempty"`
 }
 
 // PushResponse answers a batch, item by item.
@@ -151,7 +162,8 @@ type PullResponse struct {
 }
 
 // Withdrawal is the district's word that a record does not stand: the same person was
-// interviewed twice for the same form, and the district chose the other record.
+// interviewed twice for the same form, and the district chose the other record (Kept);
+// or, with Kept "", a record held for the district's review that it refused.
 type Withdrawal struct {
 	RecordID string    `json:"record_id"`
 	Subject  string    `json:"subject"`

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -52,6 +53,18 @@ func (a Authors) signer(code string, msg, sig []byte, verify func(ed25519.Public
 		}
 	}
 	return Author{}, false
+}
+
+// hasDistrict reports whether the district's key is kept.
+func (a Authors) hasDistrict() bool {
+	for _, who := range a {
+		for _, x := range who {
+			if x.Role == RoleDistrict {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // auditMessage is what an entry's signature covers: the record it belongs to and the
@@ -113,8 +126,16 @@ func CheckAuthors(r *Record, entries []AuditEntry, from int, authors Authors, c 
 		}
 		who, ok := v.who, v.ok
 		switch {
-		case ok && who.Code != e.User:
+		case ok && who.Code != e.User && !(who.Role == RoleDistrict && IsOffice(e.User)):
 			msgs = append(msgs, fmt.Sprintf("audit entry %d says it is by %s but was signed with the key of %s %s: forged, refused", e.Seq, e.User, who.Code, who.Name))
+			continue
+		case !ok && IsOffice(e.User) && authors.hasDistrict():
+			// The district's key is the only one an office entry may carry: known
+			// here, nothing is left to the server.
+			msgs = append(msgs, fmt.Sprintf("audit entry %d says it is a decision of the district office (%s) but is not signed with the district's key: forged, refused", e.Seq, e.User))
+			continue
+		case !ok && c.NeedCard && IsOffice(e.User):
+			msgs = append(msgs, fmt.Sprintf("audit entry %d is a decision of the district office (%s), but the district's key is not kept here: enrol the laptop again", e.Seq, e.User))
 			continue
 		case !ok && c.NeedCard && len(authors[e.User]) == 0:
 			msgs = append(msgs, fmt.Sprintf("audit entry %d is by %s, whose key card is not kept here: add their key card and try again", e.Seq, e.User))
@@ -193,7 +214,7 @@ func roleProblems(r *Record, e AuditEntry, who Author) []string {
 		}
 	case e.Action == ActionStatus && statusOf(e) == StatusCompleted && e.User != r.Enumerator:
 		msgs = append(msgs, fmt.Sprintf("audit entry %d: %s completed a record of %s; only its enumerator does: refused", e.Seq, e.User, r.Enumerator))
-	case (e.Action == ActionStatus && statusOf(e) == StatusApproved || e.Action == ActionReturn) && who.Role != "leader":
+	case (e.Action == ActionStatus && statusOf(e) == StatusApproved || e.Action == ActionReturn) && who.Role != "leader" && who.Role != RoleDistrict:
 		verb := "approved"
 		if e.Action == ActionReturn {
 			verb = "returned"
@@ -202,6 +223,20 @@ func roleProblems(r *Record, e AuditEntry, who Author) []string {
 	}
 	return msgs
 }
+
+// RoleDistrict is the role of the district's own key (a laptop learns it at enrolment;
+// the server holds its private half): it signs the decisions the district office's
+// console makes, whose author is an office user (IsOffice).
+const RoleDistrict = "district"
+
+// OfficePrefix starts the user code of the district office's console users in an
+// audit entry ("office:qu"): their entries are signed by the district's key, not by a
+// key of their own.
+const OfficePrefix = "office:"
+
+// IsOffice reports whether the user code is one of the district office's console
+// users, whose entries the district's key signs.
+func IsOffice(code string) bool { return strings.HasPrefix(code, OfficePrefix) }
 
 // EnumeratorKeyText is how a signature and its audit entry name the enumerator's key.
 func EnumeratorKeyText(k ed25519.PublicKey) string { return base64.StdEncoding.EncodeToString(k) }

@@ -18,8 +18,9 @@ func TestCheckAuthors(t *testing.T) {
 		return key{code, role, priv}
 	}
 	e1, e2, l1, stranger := newKey("E001", "enumerator"), newKey("E002", "enumerator"), newKey("L001", "leader"), newKey("E001", "enumerator")
+	district, forger := newKey("district", RoleDistrict), newKey("district", RoleDistrict)
 	authors := Authors{}
-	for _, k := range []key{e1, e2, l1} {
+	for _, k := range []key{e1, e2, l1, district} {
 		authors[k.code] = append(authors[k.code], Author{Code: k.code, Name: k.code, Role: k.role, Key: k.priv.Public().(ed25519.PublicKey)})
 	}
 	since := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
@@ -44,6 +45,12 @@ func TestCheckAuthors(t *testing.T) {
 		{"a return by an enumerator", &e2, "E002", ActionReturn, `[]`, since, true, "E002 returned the record"},
 		{"completed by another", &e2, "E002", ActionStatus, `"completed"`, since, true, "E002 completed a record of E001"},
 		{"a signature binding another key", &e1, "E001", ActionSign, `{"enumerator_key":"` + EnumeratorKeyText(e2.priv.Public().(ed25519.PublicKey)) + `"}`, since, true, "does not bind the key of E001"},
+		{"the district office's return, signed by the district", &district, "office:qu", ActionReturn, `[]`, since, true, ""},
+		{"the district office's return, forged with another key", &forger, "office:qu", ActionReturn, `[]`, since, true, "not signed with the district's key: forged"},
+		{"the district office's return, signed by a leader", &l1, "office:qu", ActionReturn, `[]`, since, false, "signed with the key of L001"},
+		{"the district office's return, unsigned", nil, "office:qu", ActionReturn, `[]`, since, false, "by office:qu but is not signed"},
+		{"the district office's return forged, from the server", &forger, "office:qu", ActionReturn, `[]`, since, false, "not signed with the district's key: forged"},
+		{"the district's key vouches only for the office", &district, "E001", ActionAnswer, `"x"`, since, false, "signed with the key of district"},
 		{"a signature binding its key", &e1, "E001", ActionSign, `{"enumerator_key":"` + EnumeratorKeyText(e1.priv.Public().(ed25519.PublicKey)) + `"}`, since, true, ""},
 	}
 	for _, tt := range tests {

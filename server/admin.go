@@ -36,6 +36,8 @@ type Office interface {
 	RosterLog(ctx context.Context) ([]store.RosterImport, error)
 	Duplicates(ctx context.Context, all bool) ([]store.DuplicateGroup, error)
 	ResolveDuplicate(ctx context.Context, r store.Resolution) (store.DuplicateGroup, error)
+	Review(ctx context.Context, all bool) ([]store.ReviewItem, error)
+	DecideReview(ctx context.Context, d store.ReviewDecision) ([]store.ReviewItem, error)
 }
 
 var (
@@ -117,6 +119,17 @@ func AdminHandler(o Office) http.Handler {
 		if body(w, r, &res) {
 			g, err := o.ResolveDuplicate(r.Context(), res)
 			reply(w, g, err)
+		}
+	})
+	mux.HandleFunc("GET /review", func(w http.ResponseWriter, r *http.Request) {
+		items, err := o.Review(r.Context(), r.URL.Query().Get("all") == "true")
+		reply(w, items, err)
+	})
+	mux.HandleFunc("POST /review/decide", func(w http.ResponseWriter, r *http.Request) {
+		var d store.ReviewDecision
+		if body(w, r, &d) {
+			items, err := o.DecideReview(r.Context(), d)
+			reply(w, items, err)
 		}
 	})
 	return mux
@@ -241,6 +254,16 @@ func (a adminClient) Duplicates(ctx context.Context, all bool) (out []store.Dupl
 
 func (a adminClient) ResolveDuplicate(ctx context.Context, r store.Resolution) (out store.DuplicateGroup, err error) {
 	err = a.call(ctx, http.MethodPost, "/duplicates/resolve", r, &out)
+	return out, err
+}
+
+func (a adminClient) Review(ctx context.Context, all bool) (out []store.ReviewItem, err error) {
+	err = a.call(ctx, http.MethodGet, "/review?all="+strconv.FormatBool(all), nil, &out)
+	return out, err
+}
+
+func (a adminClient) DecideReview(ctx context.Context, d store.ReviewDecision) (out []store.ReviewItem, err error) {
+	err = a.call(ctx, http.MethodPost, "/review/decide", d, &out)
 	return out, err
 }
 

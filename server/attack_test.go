@@ -43,7 +43,7 @@ func attacked(t *testing.T) (*server.Handler, *bytes.Buffer, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, _, err := st.Enroll(context.Background(), code, "laptop", nil)
+	tok, _, err := st.Enroll(context.Background(), code, "laptop", nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -124,7 +124,7 @@ func benchIngest(b *testing.B, backend storetest.Backend, bodies [][][]byte, key
 		tokens := make([]string, clients)
 		for i := range conns {
 			conns[i] = &http.Client{Transport: &http.Transport{TLSClientConfig: tls, MaxIdleConnsPerHost: 1}}
-			tok, _, err := d.Store.Enroll(context.Background(), d.Enrol("E001", "李晓梅", "enumerator", "*"), fmt.Sprint("laptop ", i), key)
+			tok, _, err := d.Store.Enroll(context.Background(), d.Enrol("E001", "李晓梅", "enumerator", "*"), fmt.Sprint("laptop ", i), key, "")
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -85,7 +85,7 @@ func TestFormShelf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, _, err := st.Enroll(t.Context(), code, "laptop", nil)
+	tok, _, err := st.Enroll(t.Context(), code, "laptop", nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func BenchmarkFormsEveryRound(b *testing.B) {
 	}
 	defer st.Close()
 	code, _ := st.AddEnrolment(b.Context(), protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
-	tok, _, err := st.Enroll(b.Context(), code, "laptop", nil)
+	tok, _, err := st.Enroll(b.Context(), code, "laptop", nil, "")
 	if err != nil {
 		b.Fatal(err)
 	}

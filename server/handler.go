@@ -54,6 +54,8 @@ type Handler struct {
 	// MaxPushing).
 	once               gosync.Once
 	enrolling, pushing chan struct{}
+	// ledger keeps each device's last named push (pushledger.go).
+	ledger pushLedger
 	// inflight counts requests being handled, so that a shutdown finishes them.
 	inflight gosync.WaitGroup
 }
@@ -81,6 +83,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		gw := gzipAnswer(w, r)
 		defer gw.Close()
 		h.authed(gw, r, h.push)
+	case strings.HasPrefix(path, "/v1/push/") && r.Method == http.MethodGet:
+		gw := gzipAnswer(w, r)
+		defer gw.Close()
+		h.authed(gw, r, h.pushAnswer)
 	case path == "/v1/pull" && r.Method == http.MethodGet:
 		gw := gzipAnswer(w, r)
 		defer gw.Close()
@@ -169,8 +175,16 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 		}
 		key = k
 	}
-	tok, u, err := h.Store.Enroll(r.Context(), req.Code, req.Device, key)
+	if len(req.Card) > MaxField {
+		fail(w, http.StatusBadRequest, "bad_request", "the key card is too long")
+		return
+	}
+	tok, u, err := h.Store.Enroll(r.Context(), req.Code, req.Device, key, req.Card)
 	switch {
+	case errors.Is(err, store.ErrBadCard):
+		h.Log.Warn("enrolment refused: key card", "device", echo(req.Device), "err", echo(err.Error()))
+		fail(w, http.StatusBadRequest, "bad_card", err.Error())
+		return
 	case errors.Is(err, store.ErrBadCode):
 		h.Log.Warn("enrolment refused", "device", echo(req.Device))
 		fail(w, http.StatusForbidden, "bad_code", store.ErrBadCode.Error())
@@ -264,8 +278,20 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request, c request) {
 	case <-r.Context().Done():
 		return
 	}
+	// A named push is kept in the ledger, for a laptop whose link drops before the
+	// answer arrives (pushledger.go).
+	var run *pushRun
+	var results []protocol.PushResult
+	if id := r.Header.Get(protocol.PushID); pushIDRE.MatchString(id) {
+		run = h.ledger.start(c.owner, id)
+		defer func() { run.finish(results) }()
+	}
 	items, err := decodePush(w, r)
 	if err != nil {
+		if run != nil && len(items) > 0 && cutShort(err) {
+			results = h.commitCut(r, c, items)
+			return
+		}
 		if errors.Is(err, errTooLarge) || errors.Is(err, errTooMany) {
 			fail(w, http.StatusRequestEntityTooLarge, "too_large", "batch too large: send fewer records at a time")
 			return
@@ -273,7 +299,18 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request, c request) {
 		fail(w, http.StatusBadRequest, "bad_request", "unreadable batch")
 		return
 	}
-	// A record with a text past MaxField is refused alone; the rest go on.
+	results, err = h.putItems(r.Context(), c, items)
+	if err != nil {
+		results = nil
+		h.unavailable(w, "push", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, protocol.PushResponse{Envelope: protocol.Envelope{Doorstep: protocol.Version}, Results: results})
+}
+
+// putItems stores a batch: a record with a text past MaxField is refused alone, the
+// rest go to the store in one batch.
+func (h *Handler) putItems(ctx context.Context, c request, items []protocol.PushItem) ([]protocol.PushResult, error) {
 	var refused []protocol.PushResult
 	kept := items[:0]
 	for _, it := range items {
@@ -284,10 +321,9 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request, c request) {
 		}
 		kept = append(kept, it)
 	}
-	results, err := h.Store.PutBatch(r.Context(), c.Caller, Arrivals(kept, h.Attachments))
+	results, err := h.Store.PutBatch(ctx, c.Caller, Arrivals(kept, h.Attachments))
 	if err != nil {
-		h.unavailable(w, "push", err)
-		return
+		return nil, err
 	}
 	results = append(results, refused...)
 	for _, res := range results {
@@ -295,7 +331,7 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request, c request) {
 			h.Log.Warn("record rejected", "user", c.User.Code, "record", echo(res.RecordID), "reason", echo(res.Reason))
 		}
 	}
-	writeJSON(w, http.StatusOK, protocol.PushResponse{Envelope: protocol.Envelope{Doorstep: protocol.Version}, Results: results})
+	return results, nil
 }
 
 // Arrivals are pushed items with the photos each names that att does not hold whole.

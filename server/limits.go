@@ -158,6 +158,7 @@ func (c *counter) Read(b []byte) (int, error) {
 
 // decodePush reads a push batch item by item: at most MaxItems, each at most
 // maxItemBytes, the whole at most MaxBody decompressed; nothing is read whole first.
+// With an error it returns the items read whole before it (a body cut short).
 func decodePush(w http.ResponseWriter, r *http.Request) ([]protocol.PushItem, error) {
 	in, done, err := body(w, r, MaxBody)
 	if err != nil {
@@ -194,7 +195,7 @@ func decodePush(w http.ResponseWriter, r *http.Request) ([]protocol.PushItem, er
 			item.reset()
 			var it protocol.PushItem
 			if err := dec.Decode(&it); err != nil {
-				return nil, err
+				return items, err
 			}
 			items = append(items, it)
 		}

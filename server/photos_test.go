@@ -43,7 +43,7 @@ func TestPhotosReachTheLeader(t *testing.T) {
 	vs := storetest.Villages(t, enum)
 	es := storetest.Enrolled(t, d, enum, d.Enrol("E001", "李晓梅", "enumerator", vs...))
 	ls := storetest.Enrolled(t, d, lead, d.Enrol("L001", "王建军", "leader", "*"))
-	otherTok, _, err := d.Store.Enroll(context.Background(), d.Enrol("E002", "张伟", "enumerator", "*"), "another laptop", nil)
+	otherTok, _, err := d.Store.Enroll(context.Background(), d.Enrol("E002", "张伟", "enumerator", "*"), "another laptop", nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -68,8 +69,8 @@ func (o *opts) databaseURL() (string, error) {
 
 // openPostgres opens the PostgreSQL store, waiting at most a minute for it. Photos
 // stay files in the attachments folder, as with bbolt.
-func openPostgres(url string) (*pgstore.Store, error) {
+func openPostgres(url string, district ed25519.PublicKey) (*pgstore.Store, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	return pgstore.Open(ctx, url, pgstore.Options{})
+	return pgstore.Open(ctx, url, pgstore.Options{District: district})
 }

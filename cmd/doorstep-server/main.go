@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -92,14 +93,21 @@ func (o *opts) openStore() (store.Store, *attachments.Dir, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	// The district's key signs the office console's decisions; the store checks them
+	// against its public half, as laptops do.
+	key, err := server.LoadSigningKey(o.data)
+	if err != nil {
+		return nil, nil, err
+	}
+	district := key.Public().(ed25519.PublicKey)
 	if url != "" {
-		st, err := openPostgres(url)
+		st, err := openPostgres(url, district)
 		if err != nil {
 			return nil, nil, err
 		}
 		return st, att, nil
 	}
-	st, err := boltstore.Open(o.data, boltstore.Options{Attachments: att})
+	st, err := boltstore.Open(o.data, boltstore.Options{Attachments: att, District: district})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -132,7 +140,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.BoolVar(&o.dev, "dev", false, "make a self-signed certificate on first start, and print its fingerprint and an enrolment code for the demo's E001")
 	addOfficeFlags(f, &o.office)
 	root.AddCommand(enrollCmd(o, stdout), fingerprintCmd(o, stdout), recordsCmd(o, stdout), revokeCmd(o, stdout), rosterCmd(o, stdout),
-		duplicatesCmd(o, stdout), officeCmd(o, stdout), backupCmd(o, stdout), migrateCmd(o, stdout))
+		duplicatesCmd(o, stdout), reviewCmd(o, stdout), usersCmd(o, stdout), officeCmd(o, stdout), backupCmd(o, stdout), migrateCmd(o, stdout))
 	return root
 }
 
@@ -540,6 +548,140 @@ func duplicatesCmd(o *opts, stdout io.Writer) *cobra.Command {
 	resolve.Flags().StringVar(&res.Reason, "reason", "", "why the others are withdrawn, for the enumerators")
 	resolve.Flags().StringVar(&res.By, "by", "", "who decided (default: the login name)")
 	cmd.AddCommand(resolve)
+	return cmd
+}
+
+// usersCmd lists the enrolled users and their laptops, with the fingerprint of each
+// laptop's key card: the district reads it aloud to the enumerator, who compares it
+// with the one the laptop shows, so a card sent by someone else is found.
+func usersCmd(o *opts, stdout io.Writer) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "users [--json]",
+		Short: "The enrolled users and their laptops, with each laptop's key card fingerprint",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withOffice(o, func(a server.Office) error {
+				users, err := a.Users(cmd.Context())
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					if users == nil {
+						users = []store.UserRow{}
+					}
+					return json.NewEncoder(stdout).Encode(users)
+				}
+				tw := newTable(stdout, "USER", "NAME", "ROLE", "VILLAGES", "LAPTOP", "ENROLLED", "STATUS", "FINGERPRINT 指纹")
+				c := cleantext.Line
+				for _, u := range users {
+					if len(u.Devices) == 0 {
+						tw.row(c(u.Code), c(u.Name), c(u.Role), c(strings.Join(u.Villages, ",")), "-", "-", "not enrolled 未登记", "")
+					}
+					for _, d := range u.Devices {
+						status, fp := "active 使用中", d.Fingerprint()
+						if d.Revoked {
+							status = "revoked 已吊销"
+						}
+						if fp == "" {
+							fp = "no key card 无密钥卡"
+						}
+						tw.row(c(u.Code), c(u.Name), c(u.Role), c(strings.Join(u.Villages, ",")), c(d.Name),
+							d.Created.Local().Format("2006-01-02 15:04"), status, fp)
+					}
+				}
+				return tw.flush()
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "JSON")
+	return cmd
+}
+
+// reviewCmd is the district's review queue: records of persons its roster does not
+// know, kept out of the villages' counts until the district accepts or refuses them.
+func reviewCmd(o *opts, stdout io.Writer) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "review",
+		Short: "Records of persons the district's roster does not know, held for the district's review",
+	}
+	var all, asJSON bool
+	list := &cobra.Command{
+		Use:   "list [--all] [--json]",
+		Short: "List the records held for review (open ones unless --all)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withOffice(o, func(a server.Office) error {
+				items, err := a.Review(cmd.Context(), all)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					if items == nil {
+						items = []store.ReviewItem{}
+					}
+					return json.NewEncoder(stdout).Encode(items)
+				}
+				if len(items) == 0 {
+					fmt.Fprintln(stdout, "no records held for review 没有待审核的记录")
+					return nil
+				}
+				tw := newTable(stdout, "CASE", "NAME", "LABELLED", "ENUMERATOR", "FROM", "STATUS", "RECEIVED", "RECORD", "DECISION")
+				for _, it := range items {
+					decision := "open 待审核"
+					switch {
+					case it.Accepted != "":
+						decision = "accepted into 已归入 " + it.Accepted
+					case it.Refused != "":
+						decision = "refused 不予收录: " + it.Refused
+					}
+					c := cleantext.Line
+					tw.row(c(it.Subject), c(it.Name), c(it.Village), c(it.Enumerator), c(it.From+"/"+it.Device), c(it.Status),
+						it.ReceivedAt.Local().Format("2006-01-02 15:04"), c(it.RecordID), c(decision))
+				}
+				return tw.flush()
+			})
+		},
+	}
+	list.Flags().BoolVar(&all, "all", false, "decided ones too")
+	list.Flags().BoolVar(&asJSON, "json", false, "JSON")
+	decide := func(use, short string, set func(d *store.ReviewDecision, v string), flag, help string) *cobra.Command {
+		var d store.ReviewDecision
+		var v string
+		c := &cobra.Command{
+			Use:   use,
+			Short: short,
+			Args:  cobra.ExactArgs(1),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				d.RecordID = args[0]
+				set(&d, v)
+				if d.By == "" {
+					d.By = os.Getenv("USER")
+				}
+				return withOffice(o, func(a server.Office) error {
+					items, err := a.DecideReview(cmd.Context(), d)
+					if err != nil {
+						return err
+					}
+					it := items[len(items)-1]
+					if it.Accepted != "" {
+						fmt.Fprintf(stdout, "record %s accepted into %s; %s joins the roster there\n", it.RecordID, it.Accepted, it.Subject)
+					} else {
+						fmt.Fprintf(stdout, "record %s refused; the enumerator's laptop is told: %s\n", it.RecordID, it.Refused)
+					}
+					return nil
+				})
+			},
+		}
+		c.Flags().StringVar(&v, flag, "", help)
+		c.Flags().StringVar(&d.By, "by", "", "who decided (default: the login name)")
+		return c
+	}
+	cmd.AddCommand(list,
+		decide("accept RECORD --village VILLAGE", "File a held record under a village: the person joins the district's roster there",
+			func(d *store.ReviewDecision, v string) { d.Village = v }, "village", "the village the person belongs to"),
+		decide("refuse RECORD --reason TEXT", "Refuse a held record; the reason reaches the enumerator's laptop",
+			func(d *store.ReviewDecision, v string) { d.Refuse = v }, "reason", "why, for the enumerator"))
 	return cmd
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/office"
+	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/store"
 )
 
@@ -72,7 +73,11 @@ func newOffice(o *opts, src office.Source, url, fingerprint string, log *slog.Lo
 		}
 		d.set(t)
 	}
-	return office.New(office.Options{Dir: o.data, Source: src, PersonForm: person, Unit: o.office.unit,
+	signer, err := server.LoadSigningKey(o.data)
+	if err != nil {
+		return nil, err
+	}
+	return office.New(office.Options{Dir: o.data, Source: src, PersonForm: person, Unit: o.office.unit, Signer: signer,
 		Forms: reg,
 		Start: start, Deadlines: deadlines, Idle: o.office.idle, EnrolURL: url, Fingerprint: fingerprint, Log: log})
 }

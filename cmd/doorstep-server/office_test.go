@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/doorstep-survey/doorstep/protocol"
+	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
 	"github.com/doorstep-survey/doorstep/server/store"
@@ -133,5 +134,85 @@ func TestDevUserMadeOnce(t *testing.T) {
 	users, _ := st.Users(ctx)
 	if len(users) != 1 || len(users[0].Villages) != 1 || users[0].Villages[0] != "王庄村" {
 		t.Errorf("E001 after a second start: %+v", users)
+	}
+}
+
+// TestOfficeReview: records of persons the district's roster does not know are listed
+// for review; the office accepts one into a village (it then appears in records list)
+// and refuses the other with a reason.
+func TestOfficeReview(t *testing.T) {
+	dir := t.TempDir()
+	st, err := boltstore.Open(dir, boltstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := st.ImportRoster(ctx, []roster.Row{{Name: "某人", CertificateNumber: "11010119800101001X11", Village: "王庄村"}}, store.RosterImport{}); err != nil {
+		t.Fatal(err)
+	}
+	u := protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}
+	s := storetest.Laptop(t, 2, "E001")
+	if err := storetest.EnrolKey(st, u, s); err != nil {
+		t.Fatal(err)
+	}
+	items, _ := s.Outbox(0)
+	var push []protocol.PushItem
+	for _, it := range items {
+		rev, _ := s.Revision(it.Record.ID)
+		cs, _ := s.Case(it.Record.CaseID)
+		rev.Photos = nil
+		push = append(push, protocol.PushItem{Seq: it.Seq, Revision: rev, Case: protocol.Case{Subject: rev.Record.Subject, Name: cs.Row.Name, Village: cs.Row.Village}})
+	}
+	res, err := st.PutBatch(ctx, store.Caller{User: u, Device: "笔记本"}, server.Arrivals(push, nil))
+	if err != nil || len(res) != 2 || !res[0].Review || !res[1].Review {
+		t.Fatalf("%+v %v", res, err)
+	}
+	st.Close()
+
+	out, err := run(t, "review", "list", "--data", dir)
+	if err != nil || strings.Count(out, "open 待审核") != 2 {
+		t.Fatalf("review list:\n%s %v", out, err)
+	}
+	ids := regexp.MustCompile(`[0-9a-f]{32}`).FindAllString(out, -1)
+	if len(ids) != 2 {
+		t.Fatalf("record ids in %q", out)
+	}
+	if _, err := run(t, "review", "refuse", ids[1], "--data", dir); err == nil {
+		t.Error("refused without a reason")
+	}
+	if out, err := run(t, "review", "accept", ids[0], "--village", "柳树沟村", "--data", dir); err != nil || !strings.Contains(out, "accepted into 柳树沟村") {
+		t.Fatalf("accept: %s %v", out, err)
+	}
+	if out, err := run(t, "review", "refuse", ids[1], "--reason", "户籍不在本区", "--data", dir); err != nil || !strings.Contains(out, "户籍不在本区") {
+		t.Fatalf("refuse: %s %v", out, err)
+	}
+	if out, _ := run(t, "records", "list", "--data", dir); !strings.Contains(out, ids[0]) || strings.Contains(out, ids[1]) {
+		t.Errorf("records list after the review:\n%s", out)
+	}
+	if out, _ := run(t, "review", "list", "--all", "--data", dir); !strings.Contains(out, "accepted into 已归入 柳树沟村") || !strings.Contains(out, "refused 不予收录: 户籍不在本区") {
+		t.Errorf("review list --all:\n%s", out)
+	}
+}
+
+// TestUsersShowFingerprint: doorstep-server users shows each laptop's key card
+// fingerprint, the one the laptop itself shows, for the district to read aloud.
+func TestUsersShowFingerprint(t *testing.T) {
+	dir := t.TempDir()
+	st, err := boltstore.Open(dir, boltstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := storetest.Laptop(t, 0, "E001")
+	if err := storetest.EnrolKey(st, protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"王庄村"}}, s); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	keys, err := s.BundleKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := run(t, "users", "--data", dir)
+	if err != nil || !strings.Contains(out, keys.Card().Fingerprint()) || !strings.Contains(out, "active 使用中") {
+		t.Errorf("users:\n%s %v\nwant the fingerprint %s", out, err, keys.Card().Fingerprint())
 	}
 }

@@ -134,7 +134,7 @@ func TestFirstServerFileOpens(t *testing.T) {
 		t.Errorf("the enumerator pulled %d revisions", len(resp.Revisions))
 	}
 	// The same enumerator with every village pulls through the log by enumerator,
-	// which the migration to schema 3 built from the log.
+	// which the migration to schema 4 built from the log.
 	everywhere := protocol.User{Code: enum.User.Code, Role: "enumerator", Villages: []string{"*"}}
 	if resp, _ := st.Pull(ctx, everywhere, 0, 1000); len(resp.Revisions) != 1 || len(resp.Roster) != fx.Roster {
 		t.Errorf("the enumerator of every village pulled %d revisions and %d roster cases", len(resp.Revisions), len(resp.Roster))

@@ -108,7 +108,7 @@ func (w writer) log(seq uint64, e logEntry) error {
 // every village's records. A revision is not filed under the enumerator who pushed it
 // (a pull never sends it back to them), so what an enumerator reads is the decisions
 // on their records, not their own work. Schema 2's migration runs before ulog/ exists;
-// schema 3's files the whole log.
+// schema 4's files the whole log.
 func (w writer) userLog(seq uint64, e logEntry, data []byte) error {
 	ulog := w.tx.Bucket(bktULog)
 	if ulog == nil {
@@ -290,8 +290,25 @@ func held(tx *bolt.Tx, a store.Arrival) (store.Held, error) {
 			return h, err
 		}
 		h.RosterVillage = row.Village
+		h.Roster = row.Village != "" || hasRoster(tx)
+	}
+	if h.Latest == nil {
+		open, same, err := queued(tx, r.ID, r.Revision)
+		if err != nil {
+			return h, err
+		}
+		h.Queued = open
+		if h.Same == nil {
+			h.Same = same
+		}
 	}
 	return h, nil
+}
+
+// hasRoster reports whether the district has imported a roster.
+func hasRoster(tx *bolt.Tx) bool {
+	k, _ := tx.Bucket(bktRoster).Cursor().First()
+	return k != nil
 }
 
 // PutBatch judges (store.Check, then store.Decide) and stores a batch in one
@@ -318,7 +335,7 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 	// time holds; it reads the keys again and decides by them.
 	var verdicts *store.Verdicts
 	err := s.db.View(func(tx *bolt.Tx) error {
-		keys, err := keysOf(tx, authors)
+		keys, _, err := keysOf(tx, authors)
 		verdicts = store.PreVerify(items, ok, keys)
 		return err
 	})
@@ -327,7 +344,11 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 	}
 	err = s.db.Batch(func(tx *bolt.Tx) error {
 		w := writer{tx: tx}
-		keys, err := keysOf(tx, authors)
+		keys, revoked, err := keysOf(tx, authors)
+		if err != nil {
+			return err
+		}
+		users, err := usersOf(tx, authors)
 		if err != nil {
 			return err
 		}
@@ -339,16 +360,26 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 			if err != nil {
 				return err
 			}
-			h.Keys, h.Verdicts = keys, verdicts
-			if from.Office {
-				h.Office = from.User.Code
-			}
+			h.Keys, h.Users, h.Revoked, h.Verdicts = keys, users, revoked, verdicts
+			h.District = s.district
 			d := store.DecideFrom(from.User, h, a)
 			res := protocol.PushResult{Seq: a.Item.Seq, RecordID: a.Item.Revision.Record.ID, Result: d.Result, Reason: d.Reason, Retry: d.Retry}
 			switch d.Result {
 			case protocol.Duplicate:
 				res.ServerID, res.Received = d.Receipt.ServerID, d.Receipt.Received
 			case protocol.Stored:
+				res.Review = d.Review
+				if d.Review {
+					rev := a.Item.Revision
+					rev.Photos = nil
+					st, err := s.hold(tx, store.StoredRevision{Revision: rev, Case: a.Item.Case, From: from.User.Code, Device: from.Device,
+						Received: s.now().UTC()}, packed[i], d.Reason)
+					if err != nil {
+						return err
+					}
+					res.ServerID, res.Received = st.ServerID, st.Received
+					break
+				}
 				seq, err := tx.Bucket(bktLog).NextSequence()
 				if err != nil {
 					return err

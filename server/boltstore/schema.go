@@ -26,6 +26,7 @@ var migrations = []migration{
 		return create(tx, bktMeta, bktEnroll, bktTokens, bktUsers, bktRevisions, bktLatestV1, bktLog, bktRoster, bktAttachV1, bktPartialV1)
 	}},
 	{"indexes, compact rows, duplicate interviews, photos as files", migrateIndexes},
+	{"records held for the district's review", func(tx *bolt.Tx, _ *attachments.Dir) error { return create(tx, bktReview) }},
 	{"the log by enumerator", migrateUserLog},
 }
 
@@ -134,7 +135,7 @@ func migrateIndexes(tx *bolt.Tx, att *attachments.Dir) error {
 	return nil
 }
 
-// migrateUserLog files every log entry in ulog/ as writer.log does from schema 3 on.
+// migrateUserLog files every log entry in ulog/ as writer.log does from schema 4 on.
 func migrateUserLog(tx *bolt.Tx, _ *attachments.Dir) error {
 	if err := create(tx, bktULog); err != nil {
 		return err

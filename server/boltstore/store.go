@@ -1,7 +1,7 @@
 // Package boltstore is the district server's embedded backend: store.Store in one
 // bbolt file (server.db in the data folder), nothing to install.
 //
-// The bucket tree (schema 3; keys that order are big-endian uint64, written u64):
+// The bucket tree (schema 4; keys that order are big-endian uint64, written u64):
 //
 //	meta/       server_id, epoch: random at creation; schema: u64 version of the file
 //	enroll/     sha256(one-time code) → JSON enrolment (user, expiry)
@@ -14,7 +14,7 @@
 //	vlog/       village "\x00" u64(seq) → JSON logEntry: the log by village (pull)
 //	ulog/       enumerator "\x00" u64(seq) → JSON logEntry: the log by the enumerators an
 //	            entry names, roster cases under "" (every enumerator's): the pull of an
-//	            enumerator of every village (schema 3)
+//	            enumerator of every village (schema 4)
 //	rows/       u64(seq) → JSON row: a stored revision, compact (listing, receipts)
 //	revseq/     record id "/" u64(revision) → u64(seq): a revision's row
 //	idx/        "v\x00" village | "e\x00" enumerator | "s\x00" subject, "\x00" u64(seq)
@@ -26,6 +26,8 @@
 //	withdrawn/  record id → JSON protocol.Withdrawal
 //	roster/     subject → JSON roster.Row
 //	rosterlog/  u64(n) → JSON store.RosterImport
+//	review/     record id "/" u64(revision) → JSON heldRev: a revision held for the
+//	            district's review (a person the roster does not know), out of the log
 //
 // Photos are files (server/attachments); schema 1 kept them in attachments/ and
 // partial/, and the migration to schema 2 moves them out. Codes and tokens are kept only
@@ -41,6 +43,7 @@
 package boltstore
 
 import (
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
@@ -77,6 +80,7 @@ var (
 	bktWithdrawn = []byte("withdrawn")
 	bktRoster    = []byte("roster")
 	bktRosterLog = []byte("rosterlog")
+	bktReview    = []byte("review")
 
 	// Schema 1's, moved or rebuilt by the migration to schema 2.
 	bktLatestV1  = []byte("latest")
@@ -99,6 +103,9 @@ type Options struct {
 	// Attachments is where photos are kept; a file of schema 1 moves its photos there
 	// (nil: the folder "attachments" in the data folder).
 	Attachments *attachments.Dir
+	// District is the district's public signing key, which signs the decisions of the
+	// district office's console (store.Held.District; nil: they are refused).
+	District ed25519.PublicKey
 }
 
 // Store is store.Store in a bbolt file.
@@ -107,6 +114,7 @@ type Store struct {
 	serverID string
 	epoch    string
 	now      func() time.Time
+	district ed25519.PublicKey
 }
 
 var _ store.Store = (*Store)(nil)
@@ -134,7 +142,7 @@ func Open(dir string, opts Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	s := &Store{db: db, now: opts.Now}
+	s := &Store{db: db, now: opts.Now, district: opts.District}
 	if err := s.migrate(att); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("server data %s: %w", filepath.Join(dir, File), err)

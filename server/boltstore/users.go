@@ -26,9 +26,13 @@ type token struct {
 	Device  string    `json:"device"`
 	Created time.Time `json:"created"`
 	Revoked bool      `json:"revoked,omitempty"`
+	// RevokedAt is when (zero: revoked before the time was kept).
+	RevokedAt time.Time `json:"revoked_at,omitzero"`
 	// Key is the user's public signing key on the device (none: enrolled before
 	// signatures).
 	Key []byte `json:"key,omitempty"`
+	// Card is the user's key card on the device, as sent at enrolment.
+	Card string `json:"card,omitempty"`
 }
 
 // AddEnrolment keeps the user and makes a one-time code, valid for a week.
@@ -50,7 +54,7 @@ func (s *Store) AddEnrolment(ctx context.Context, u protocol.User) (string, erro
 }
 
 // Enroll spends a one-time code for a device token.
-func (s *Store) Enroll(ctx context.Context, code, device string, key ed25519.PublicKey) (string, protocol.User, error) {
+func (s *Store) Enroll(ctx context.Context, code, device string, key ed25519.PublicKey, card string) (string, protocol.User, error) {
 	var tok string
 	var u protocol.User
 	err := s.db.Update(func(tx *bolt.Tx) error {
@@ -63,6 +67,9 @@ func (s *Store) Enroll(ctx context.Context, code, device string, key ed25519.Pub
 			}
 			return store.ErrBadCode
 		}
+		if err := store.CardFor(card, e.User, key); err != nil {
+			return err // the code is not spent
+		}
 		if err := b.Delete(k); err != nil {
 			return err
 		}
@@ -71,7 +78,7 @@ func (s *Store) Enroll(ctx context.Context, code, device string, key ed25519.Pub
 		}
 		u = e.User
 		tok = randomHex(32)
-		return putJSON(tx.Bucket(bktTokens), hashKey(tok), token{User: u.Code, Device: device, Created: s.now().UTC(), Key: key})
+		return putJSON(tx.Bucket(bktTokens), hashKey(tok), token{User: u.Code, Device: device, Created: s.now().UTC(), Key: key, Card: card})
 	})
 	if err == nil && tok == "" {
 		err = store.ErrBadCode
@@ -124,7 +131,7 @@ func (s *Store) Revoke(ctx context.Context, userCode string) (int, error) {
 			return err
 		}
 		for i, k := range keys {
-			vals[i].Revoked = true
+			vals[i].Revoked, vals[i].RevokedAt = true, s.now().UTC()
 			if err := putJSON(b, k, vals[i]); err != nil {
 				return err
 			}
@@ -176,7 +183,7 @@ func (s *Store) Users(ctx context.Context) ([]store.UserRow, error) {
 				return err
 			}
 			if i, ok := at[t.User]; ok {
-				out[i].Devices = append(out[i].Devices, store.Device{Name: t.Device, Created: t.Created, Revoked: t.Revoked})
+				out[i].Devices = append(out[i].Devices, store.Device{Name: t.Device, Created: t.Created, Revoked: t.Revoked, Card: t.Card})
 			}
 			return nil
 		})
@@ -187,35 +194,55 @@ func (s *Store) Users(ctx context.Context) ([]store.UserRow, error) {
 	return out, err
 }
 
-// keysOf are the signing keys of the users' devices not revoked, for store.Held.Keys.
-// It reads every token: a district has hundreds of devices, and a batch is decided
-// once.
-func keysOf(tx *bolt.Tx, codes []string) (record.Authors, error) {
+// usersOf are the users of the codes the district knows, for store.Held.Users.
+func usersOf(tx *bolt.Tx, codes []string) (map[string]protocol.User, error) {
+	out := map[string]protocol.User{}
+	b := tx.Bucket(bktUsers)
+	for _, c := range codes {
+		var u protocol.User
+		if ok, err := getJSON(b, []byte(c), &u); err != nil {
+			return nil, fmt.Errorf("read the users: %w", err)
+		} else if ok {
+			out[c] = u
+		}
+	}
+	return out, nil
+}
+
+// keysOf are the signing keys of the users' devices not revoked, for store.Held.Keys,
+// and those of their revoked devices with when, for store.Held.Revoked. It reads every
+// token: a district has hundreds of devices, and a batch is decided once.
+func keysOf(tx *bolt.Tx, codes []string) (record.Authors, map[string][]store.RevokedKey, error) {
 	want := map[string]bool{}
 	for _, c := range codes {
 		want[c] = true
 	}
 	byUser := map[string][]ed25519.PublicKey{}
+	revoked := map[string][]store.RevokedKey{}
 	err := tx.Bucket(bktTokens).ForEach(func(_, v []byte) error {
 		var t token
 		if err := json.Unmarshal(v, &t); err != nil {
 			return err
 		}
-		if want[t.User] && !t.Revoked && len(t.Key) > 0 {
+		switch {
+		case !want[t.User] || len(t.Key) == 0:
+		case t.Revoked:
+			revoked[t.User] = append(revoked[t.User], store.RevokedKey{Key: t.Key, At: t.RevokedAt, Device: t.Device})
+		default:
 			byUser[t.User] = append(byUser[t.User], t.Key)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read the signing keys: %w", err)
+		return nil, nil, fmt.Errorf("read the signing keys: %w", err)
 	}
 	keys := record.Authors{}
 	for code, ks := range byUser {
 		var u protocol.User
 		if _, err := getJSON(tx.Bucket(bktUsers), []byte(code), &u); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		store.KeysOf(keys, store.UserKeys{Code: code, Name: u.Name, Role: u.Role, Keys: ks})
 	}
-	return keys, nil
+	return keys, revoked, nil
 }

@@ -74,7 +74,7 @@ func unpackRevision(data []byte) (record.Revision, error) {
 	return rev, nil
 }
 
-// Chain hashes are kept as their bytes (migration 0003): sha256 hex strings in memory,
+// Chain hashes are kept as their bytes (migration 0006): sha256 hex strings in memory,
 // as store.Held and record.Heads have them.
 
 // hashBytes is a hash as kept; a hash that is not sha256 hex is an error (every hash the

@@ -214,6 +214,9 @@ func (s *Store) copyUsers(ctx context.Context, db *bolt.DB) error {
 			Created time.Time `json:"created"`
 			Revoked bool      `json:"revoked"`
 			Key     []byte    `json:"key"` // the device's signing key; none before signatures
+			// RevokedAt: when (zero: revoked before the time was kept, NULL here).
+			RevokedAt time.Time `json:"revoked_at"`
+			Card      string    `json:"card"` // the user's key card on the device
 		}
 		if err := json.Unmarshal(v, &t); err != nil {
 			return err
@@ -222,8 +225,12 @@ func (s *Store) copyUsers(ctx context.Context, db *bolt.DB) error {
 		if len(t.Key) > 0 {
 			key = t.Key
 		}
-		b.Queue(`INSERT INTO tokens (token_hash, user_code, device, created, revoked, signing_key) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-			k, t.User, t.Device, t.Created, t.Revoked, key)
+		var revokedAt *time.Time
+		if !t.RevokedAt.IsZero() {
+			revokedAt = &t.RevokedAt
+		}
+		b.Queue(`INSERT INTO tokens (token_hash, user_code, device, created, revoked, signing_key, revoked_at, card) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+			k, t.User, t.Device, t.Created, t.Revoked, key, revokedAt, nullable(t.Card))
 		return nil
 	})
 }
@@ -276,7 +283,7 @@ func (s *Store) copyRevisions(ctx context.Context, db *bolt.DB) error {
 		for i, p := range r.Photos {
 			photos[i] = p.Hash
 		}
-		head := []byte{} // a revision without a chain (none is stored): an empty hash, as migration 0003 makes it
+		head := []byte{} // a revision without a chain (none is stored): an empty hash, as migration 0006 makes it
 		if n := len(st.Revision.Audit); n > 0 {
 			if head, err = hashBytes(st.Revision.Audit[n-1].Hash); err != nil {
 				return fmt.Errorf("revision %s: %w", st.ServerID, err)

@@ -96,7 +96,7 @@ func TestMigrateFromBolt(t *testing.T) {
 		if u.Code == e.Code {
 			k = key
 		}
-		if tokens[u.Code], _, err = bs.Enroll(ctx, code, "laptop of "+u.Code, k); err != nil {
+		if tokens[u.Code], _, err = bs.Enroll(ctx, code, "laptop of "+u.Code, k, ""); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/doorstep-survey/doorstep/server/store"
 )
 
-// A database made before migration 0003, holding chain hashes as hex text, opens with
+// A database made before migration 0006, holding chain hashes as hex text, opens with
 // them as bytes, and the server judges the next push of the record by them as before.
 func TestHashesMigrateToBytes(t *testing.T) {
 	ctx := context.Background()

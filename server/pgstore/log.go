@@ -142,14 +142,16 @@ func readLog(ctx context.Context, q querier, f logFilter, cursor uint64, limit i
 		AND (kind = 'roster' OR $4 OR $3 = ANY(enumerators))
 		ORDER BY seq LIMIT $5`
 	const withData = `SELECT l.seq, l.kind, l.village, coalesce(l.record_id, ''), coalesce(l.subject, ''), l.from_user, l.enumerators,
-		rv.data, ro.data, c.withdrawal
+		rv.data, ro.data, coalesce(c.withdrawal, q.withdrawal)
 		FROM (%s) l
 		LEFT JOIN revisions rv ON l.kind = 'revision' AND rv.seq = l.seq
 		LEFT JOIN roster ro ON l.kind = 'roster' AND ro.key = l.subject
 		LEFT JOIN records c ON l.kind = 'withdrawal' AND c.record_id = l.record_id
+		LEFT JOIN LATERAL (SELECT withdrawal FROM review WHERE l.kind = 'withdrawal' AND record_id = l.record_id
+			AND withdrawal IS NOT NULL LIMIT 1) q ON true
 		ORDER BY l.seq`
 	// An enumerator of every village: the roster cases and what names them, each
-	// through its index (migration 0004), merged; the user's own pushes are not in the
+	// through its index (migration 0007), merged; the user's own pushes are not in the
 	// second index.
 	const enumerator = `(SELECT seq, kind, village, record_id, subject, from_user, enumerators FROM log
 		WHERE kind = 'roster' AND seq > $1 AND seq <= $2 ORDER BY seq LIMIT $4)

@@ -53,8 +53,12 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 	if err != nil {
 		return nil, fmt.Errorf("store a batch of %d: %w", len(items), err)
 	}
+	decide := func(h store.Held, a store.Arrival) store.Decision {
+		h.District, h.Verdicts = s.district, verdicts
+		return store.DecideFrom(from.User, h, a)
+	}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		return s.put(ctx, tx, from, items, checked, packed, verdicts, results)
+		return s.put(ctx, tx, from, items, checked, packed, results, decide)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store a batch of %d: %w", len(items), err)
@@ -72,13 +76,24 @@ type revKey struct {
 type batchHeld struct {
 	latest  map[string]*store.HeldLatest
 	same    map[revKey]*store.HeldRevision
-	persons map[string][]string // person key → record ids
-	keys    record.Authors      // the signing keys of the batch's authors
-	village map[string]string   // subject → the roster's village
+	persons map[string][]string            // person key → record ids
+	keys    record.Authors                 // the signing keys of the batch's authors
+	village map[string]string              // subject → the roster's village
+	roster  bool                           // the district has imported a roster
+	users   map[string]protocol.User       // the batch's authors the district knows
+	revoked map[string][]store.RevokedKey  // the keys of the authors' revoked devices
+	queued  map[string]bool                // record id → a revision of it is held open for review
+	held    map[revKey]*store.HeldRevision // revisions held for review
 }
 
 func (h *batchHeld) of(id string, rev uint64, person string) store.Held {
-	held := store.Held{Latest: h.latest[id], Same: h.same[revKey{id, rev}], Keys: h.keys}
+	held := store.Held{Latest: h.latest[id], Same: h.same[revKey{id, rev}], Keys: h.keys, Users: h.users, Revoked: h.revoked, Roster: h.roster}
+	if held.Latest == nil {
+		held.Queued = h.queued[id]
+		if held.Same == nil {
+			held.Same = h.held[revKey{id, rev}]
+		}
+	}
 	for _, other := range h.persons[person] {
 		if other != id {
 			held.Others = append(held.Others, other)
@@ -103,9 +118,37 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 		}
 	}
 	h := &batchHeld{latest: map[string]*store.HeldLatest{}, same: map[revKey]*store.HeldRevision{}, persons: map[string][]string{},
-		keys: record.Authors{}, village: map[string]string{}}
+		keys: record.Authors{}, village: map[string]string{}, queued: map[string]bool{}, users: map[string]protocol.User{}, revoked: map[string][]store.RevokedKey{}, held: map[revKey]*store.HeldRevision{}}
 	b := &pgx.Batch{}
 	b.Queue(keysQuery, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error { return scanKeys(rows, h.keys) })
+	b.Queue(`SELECT user_code, signing_key, coalesce(revoked_at, 'epoch'::timestamptz), device FROM tokens
+		WHERE user_code = ANY($1) AND revoked AND signing_key IS NOT NULL`, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var code string
+			var rk store.RevokedKey
+			var key []byte
+			if err := rows.Scan(&code, &key, &rk.At, &rk.Device); err != nil {
+				return err
+			}
+			if rk.At.Equal(time.Unix(0, 0)) {
+				rk.At = time.Time{}
+			}
+			rk.Key = key
+			h.revoked[code] = append(h.revoked[code], rk)
+		}
+		return rows.Err()
+	})
+	b.Queue(`SELECT code, data FROM users WHERE code = ANY($1)`, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var code string
+			var u protocol.User
+			if err := rows.Scan(&code, &u); err != nil {
+				return err
+			}
+			h.users[code] = u
+		}
+		return rows.Err()
+	})
 	b.Queue(`SELECT record_id, revision, heads FROM records WHERE record_id = ANY($1)`, ids).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var id string
@@ -147,6 +190,21 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 		}
 		return rows.Err()
 	})
+	b.Queue(`SELECT record_id, revision, head, open, item FROM review WHERE record_id = ANY($1)`, ids).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var id, head string
+			var rev int64
+			var open bool
+			var it store.ReviewItem
+			if err := rows.Scan(&id, &rev, &head, &open, &it); err != nil {
+				return err
+			}
+			h.queued[id] = h.queued[id] || open
+			h.held[revKey{id, uint64(rev)}] = &store.HeldRevision{Head: head, ServerID: it.ServerID, Received: it.ReceivedAt.UTC()}
+		}
+		return rows.Err()
+	})
+	b.Queue(`SELECT EXISTS (SELECT 1 FROM roster)`).QueryRow(func(row pgx.Row) error { return row.Scan(&h.roster) })
 	b.Queue(`SELECT person_key, record_id FROM records WHERE person_key = ANY($1) ORDER BY record_id`, persons).
 		Query(func(rows pgx.Rows) error {
 			for rows.Next() {
@@ -248,7 +306,10 @@ type recordState struct {
 	person   string
 }
 
-func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte, verdicts *store.Verdicts, results []protocol.PushResult) error {
+// put stores the checked items of a batch as decide says, in tx: PutBatch's rules, or
+// the exactly-once rule alone for records the district accepted from review.
+func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte,
+	results []protocol.PushResult, decide func(store.Held, store.Arrival) store.Decision) error {
 	last, err := lockLog(ctx, tx)
 	if err != nil {
 		return err
@@ -278,17 +339,30 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		if r.Village == "" {
 			h.RosterVillage = held.village[a.Item.Case.Subject]
 		}
-		if from.Office {
-			h.Office = from.User.Code
-		}
-		h.Verdicts = verdicts
-		d := store.DecideFrom(from.User, h, a)
+		d := decide(h, a)
 		res := &results[i]
-		res.Result, res.Reason, res.Retry = d.Result, d.Reason, d.Retry
+		res.Result, res.Reason, res.Retry, res.Review = d.Result, d.Reason, d.Retry, d.Review
 		if d.Result == protocol.Duplicate {
 			res.ServerID, res.Received = d.Receipt.ServerID, d.Receipt.Received
 		}
 		if d.Result != protocol.Stored {
+			continue
+		}
+		if d.Review {
+			item := store.ReviewItem{Reason: d.Reason, RecordRow: store.RecordRow{RecordID: r.ID, Revision: r.Revision, Subject: a.Item.Case.Subject,
+				Name: a.Item.Case.Name, Village: a.Item.Case.Village, FormID: r.FormID, Enumerator: r.Enumerator, From: from.User.Code,
+				Device: from.Device, Status: string(r.Status), ReceivedAt: now}}
+			for _, p := range r.Photos {
+				item.Photos = append(item.Photos, p.Hash)
+			}
+			head := rev.Audit[len(rev.Audit)-1].Hash
+			id, err := s.hold(ctx, tx, item, head, packed[i])
+			if err != nil {
+				return err
+			}
+			held.held[revKey{r.ID, r.Revision}] = &store.HeldRevision{Head: head, ServerID: id, Received: now}
+			held.queued[r.ID] = true
+			res.ServerID, res.Received = id, now
 			continue
 		}
 		last++

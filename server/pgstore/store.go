@@ -15,6 +15,7 @@ package pgstore
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -34,6 +35,7 @@ type Store struct {
 	serverID string
 	epoch    string
 	now      func() time.Time
+	district ed25519.PublicKey
 }
 
 // Options shape a Store; the zero value is the production one.
@@ -47,6 +49,9 @@ type Options struct {
 	// Migrating opens a database that a migration from bbolt has not finished
 	// filling (doorstep-server migrate, to go on with it); a server never does.
 	Migrating bool
+	// District is the district's public signing key, which signs the decisions of the
+	// district office's console (store.Held.District; nil: they are refused).
+	District ed25519.PublicKey
 }
 
 // Open connects to the database at url, checks that it is doorstep-server's (or
@@ -72,7 +77,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("PostgreSQL %s: %w", where, err)
 	}
-	s := &Store{pool: pool, where: where, now: opts.Now}
+	s := &Store{pool: pool, where: where, now: opts.Now, district: opts.District}
 	if err := s.open(ctx, opts); err != nil {
 		pool.Close()
 		return nil, err

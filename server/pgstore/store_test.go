@@ -57,7 +57,7 @@ func enrolKey(t testing.TB, s store.Store, u protocol.User, key ed25519.PublicKe
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, _, err := s.Enroll(context.Background(), code, "laptop", key)
+	tok, _, err := s.Enroll(context.Background(), code, "laptop", key, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,7 +47,7 @@ func (s *Store) AddEnrolment(ctx context.Context, u protocol.User) (string, erro
 }
 
 // Enroll spends a one-time code for a device token.
-func (s *Store) Enroll(ctx context.Context, code, device string, key ed25519.PublicKey) (string, protocol.User, error) {
+func (s *Store) Enroll(ctx context.Context, code, device string, key ed25519.PublicKey, card string) (string, protocol.User, error) {
 	var u protocol.User
 	tok := randomHex(32)
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -68,16 +68,19 @@ func (s *Store) Enroll(ctx context.Context, code, device string, key ed25519.Pub
 		if err := tx.QueryRow(ctx, `SELECT data FROM users WHERE code = $1`, user).Scan(&u); err != nil {
 			return err
 		}
+		if err := store.CardFor(card, u, key); err != nil {
+			return err // rolled back: the code is not spent
+		}
 		var k []byte // NULL, not an empty key, for a laptop from before signatures
 		if len(key) > 0 {
 			k = key
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO tokens (token_hash, user_code, device, created, signing_key) VALUES ($1, $2, $3, $4, $5)`,
-			hashKey(tok), user, device, s.now().UTC(), k)
+		_, err = tx.Exec(ctx, `INSERT INTO tokens (token_hash, user_code, device, created, signing_key, card) VALUES ($1, $2, $3, $4, $5, $6)`,
+			hashKey(tok), user, device, s.now().UTC(), k, nullable(card))
 		return err
 	})
 	switch {
-	case errors.Is(err, store.ErrBadCode):
+	case errors.Is(err, store.ErrBadCode), errors.Is(err, store.ErrBadCard):
 		return "", protocol.User{}, err
 	case err != nil:
 		return "", protocol.User{}, fmt.Errorf("enroll: %w", err)
@@ -108,8 +111,8 @@ func (s *Store) Revoke(ctx context.Context, user string) (int, error) {
 	// no laptop with one afterwards. One statement, one transaction.
 	var n int
 	err := s.pool.QueryRow(ctx, `WITH spent AS (DELETE FROM enrolments WHERE user_code = $1),
-		revoked AS (UPDATE tokens SET revoked = true WHERE user_code = $1 AND NOT revoked RETURNING 1)
-		SELECT count(*) FROM revoked`, user).Scan(&n)
+		revoked AS (UPDATE tokens SET revoked = true, revoked_at = $2 WHERE user_code = $1 AND NOT revoked RETURNING 1)
+		SELECT count(*) FROM revoked`, user, s.now().UTC()).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("revoke %s: %w", user, err)
 	}
@@ -118,7 +121,7 @@ func (s *Store) Revoke(ctx context.Context, user string) (int, error) {
 
 // Users lists the enrolled users with their devices, by user code.
 func (s *Store) Users(ctx context.Context) ([]store.UserRow, error) {
-	rows, err := s.pool.Query(ctx, `SELECT u.data, t.device, t.created, t.revoked FROM users u
+	rows, err := s.pool.Query(ctx, `SELECT u.data, t.device, t.created, t.revoked, coalesce(t.card, '') FROM users u
 		LEFT JOIN tokens t ON t.user_code = u.code ORDER BY u.code, t.created, t.device`)
 	if err != nil {
 		return nil, fmt.Errorf("users: %w", err)
@@ -130,7 +133,8 @@ func (s *Store) Users(ctx context.Context) ([]store.UserRow, error) {
 		var device *string
 		var created *time.Time
 		var revoked *bool
-		if err := rows.Scan(&u, &device, &created, &revoked); err != nil {
+		var card string
+		if err := rows.Scan(&u, &device, &created, &revoked, &card); err != nil {
 			return nil, fmt.Errorf("users: %w", err)
 		}
 		if len(out) == 0 || out[len(out)-1].Code != u.Code {
@@ -138,7 +142,7 @@ func (s *Store) Users(ctx context.Context) ([]store.UserRow, error) {
 		}
 		if device != nil {
 			last := &out[len(out)-1]
-			last.Devices = append(last.Devices, store.Device{Name: *device, Created: created.UTC(), Revoked: *revoked})
+			last.Devices = append(last.Devices, store.Device{Name: *device, Created: created.UTC(), Revoked: *revoked, Card: card})
 		}
 	}
 	return out, rows.Err()

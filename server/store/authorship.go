@@ -22,16 +22,40 @@ func DecideFrom(from protocol.User, held Held, a Arrival) Decision {
 	if reason := Authorship(from, held, a); reason != "" {
 		return Decision{Result: protocol.Rejected, Reason: reason}
 	}
-	if reason := Signed(held, a); reason != "" {
+	if reason := Signed(from, held, a); reason != "" {
 		return Decision{Result: protocol.Rejected, Reason: reason}
 	}
+	if reason := ForReview(held, a); reason != "" {
+		d.Review, d.Reason, d.DuplicateOf = true, reason, nil
+	}
 	return d
+}
+
+// ForReview: a person the district's roster does not know is kept, but held for the
+// district's review, not filed under the village the record's own label names — the
+// label is the sender's word, and an enumerator could otherwise count anyone as their
+// village's. The district then accepts the record into a village (the person joins
+// the roster, and the record the pull log) or refuses it with a reason that reaches
+// the sending laptop (DecideReview). A village's own form has no person: never held.
+// A later revision of a held record is held with it. The reason is what the laptop is
+// told ("" when the record is not held).
+func ForReview(held Held, a Arrival) string {
+	subject := a.Item.Case.Subject
+	switch {
+	case held.Queued:
+		return fmt.Sprintf("held for the district's review: an earlier revision of this record is waiting for the district's decision on %s", subject)
+	case subject == "" || a.Item.Revision.Record.Village != "" || held.Latest != nil:
+		return ""
+	case held.Roster && held.RosterVillage == "":
+		return fmt.Sprintf("held for the district's review: certificate number %s is not on the district's roster; the district decides whether the record is filed under %s", subject, a.Item.Case.Village)
+	}
+	return ""
 }
 
 // InRosterVillage: a person's record is filed under the village the district's roster
 // gives that person, not under the label the record carries — otherwise an enumerator
 // of one village could file another village's person as their own, and be believed.
-// A person the roster does not know is judged by the label alone (Check).
+// A person the roster does not know is held for the district's review (ForReview).
 func InRosterVillage(held Held, a Arrival) string {
 	if held.RosterVillage == "" || a.Item.Case.Village == held.RosterVillage {
 		return ""
@@ -45,7 +69,10 @@ func InRosterVillage(held Held, a Arrival) string {
 //   - an entry by user X comes from X's own laptop, or from a team leader carrying it
 //     (review on the leader's laptop, records brought by USB);
 //   - an approval or a return comes from a team leader, never from an enumerator's
-//     laptop, whoever the entry names.
+//     laptop, whoever the entry names;
+//   - a leader carries entries only of their own team, and approves or returns only
+//     records of their team's enumerators (InTeam); the village is the record's
+//     (Check, and the roster's: InRosterVillage).
 //
 // The refusal names the user the entry claims and the sender. The entries' signatures
 // are Signed's to check.
@@ -55,6 +82,7 @@ func Authorship(from protocol.User, held Held, a Arrival) string {
 	if held.Latest != nil {
 		have = min(len(held.Latest.Heads), len(audit))
 	}
+	enumerator := a.Item.Revision.Record.Enumerator
 	for _, e := range audit[have:] {
 		leader := from.Role == "leader"
 		switch {
@@ -62,6 +90,40 @@ func Authorship(from protocol.User, held Held, a Arrival) string {
 			return fmt.Sprintf("audit entry %d says it is by %s, but came from %s's laptop: forged, refused", e.Seq, e.User, from.Code)
 		case !leader && decides(e):
 			return fmt.Sprintf("audit entry %d: %s %s the record from an enumerator's laptop; only a team leader approves or returns: refused", e.Seq, e.User, verb(e))
+		case e.User != from.Code:
+			if reason := InTeam(from, e.User, held.Users); reason != "" {
+				return fmt.Sprintf("audit entry %d by %s, carried by %s: %s", e.Seq, e.User, from.Code, reason)
+			}
+		case decides(e):
+			if reason := InTeam(from, enumerator, held.Users); reason != "" {
+				return fmt.Sprintf("audit entry %d: %s %s a record of %s: %s", e.Seq, e.User, verb(e), enumerator, reason)
+			}
+		}
+	}
+	return ""
+}
+
+// InTeam says why the user code is not in the leader's team ("" when they are): the
+// district knows the user, the villages the leader leads contain every village the
+// user works in (only a leader of the whole district leads a user of the whole
+// district), and where both name a team it is the same. A leader carries, approves and
+// returns only their own team's records: a leader of one village cannot vouch for an
+// enumerator of others. The reason names the user.
+func InTeam(leader protocol.User, code string, users map[string]protocol.User) string {
+	u, ok := users[code]
+	switch {
+	case !ok:
+		return fmt.Sprintf("%s is not a user the district enrolled, so not in %s's team: refused", code, leader.Code)
+	case leader.Team != "" && u.Team != "" && leader.Team != u.Team:
+		return fmt.Sprintf("%s is in team %s, not in %s's team %s: refused", code, u.Team, leader.Code, leader.Team)
+	case leader.AllVillages():
+		return ""
+	case u.AllVillages():
+		return fmt.Sprintf("%s works in every village of the district, not only in those %s leads: not in %s's team, refused", code, leader.Code, leader.Code)
+	}
+	for _, v := range u.Villages {
+		if !leader.MayVillage(v) {
+			return fmt.Sprintf("%s works in %s, which %s does not lead: not in %s's team, refused", code, v, leader.Code, leader.Code)
 		}
 	}
 	return ""

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"crypto/ed25519"
 	"fmt"
 	"strings"
 	"time"
@@ -74,12 +75,28 @@ type Held struct {
 	// by user code, with the user's name and role: of at least the authors the
 	// arriving chain names (AuthorsOf). Signed checks the new entries against them.
 	Keys record.Authors
-	// Office is the user of the office console that sent the arrival (Caller.Office),
-	// else "": its entries at the end of the chain are taken without a signature.
-	Office string
+	// Revoked are the signing keys of the authors' revoked devices, with when each was
+	// revoked (a device revoked before the time was kept: the zero time): a leader
+	// carrying what an enumerator signed before losing the laptop is believed (Signed).
+	Revoked map[string][]RevokedKey
+	// Users are the district's users the arriving chain names (AuthorsOf), as it
+	// enrolled them: whose team a carried entry's author, or an approved record's
+	// enumerator, is in (InTeam). A user the district does not know is absent.
+	Users map[string]protocol.User
+	// District is the district's public signing key (nil: none configured): it signs
+	// the decisions of the district office's console, whose authors are office users
+	// (record.IsOffice), as laptops check them too. No one else may sign as them.
+	District ed25519.PublicKey
 	// RosterVillage is the village the district's roster gives the record's person
 	// ("": not on the roster, or a village's own record).
 	RosterVillage string
+	// Roster says the district has imported a roster (any row): only then is a person
+	// it does not know held for review (ForReview) — a server without a roster believes
+	// the laptops' labels, as before there was one.
+	Roster bool
+	// Queued says an earlier revision of the record is held for the district's review
+	// (ForReview): a later one waits with it.
+	Queued bool
 	// Verdicts are the batch's signatures verified before the write lock (PreVerify);
 	// nil: Signed verifies them itself.
 	Verdicts *Verdicts
@@ -109,6 +126,9 @@ type Decision struct {
 	Retry  bool
 	// Receipt is the first receipt of a duplicate.
 	Receipt HeldRevision
+	// Review, on Stored, is a record kept for the district's review, not put into the
+	// pull log (ForReview; Reason says why): the laptop is answered with its receipt.
+	Review bool
 	// DuplicateOf, on Stored of a record the server did not have, are the other
 	// records of the same person and form: the backend marks (or reopens) the
 	// person's duplicate interview. A later revision of a record already held leaves

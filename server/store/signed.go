@@ -3,8 +3,11 @@ package store
 import (
 	"crypto/ed25519"
 	"fmt"
+	"maps"
 	"slices"
+	"time"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
 )
 
@@ -37,35 +40,103 @@ type UserKeys struct {
 	Keys             []ed25519.PublicKey
 }
 
+// RevokedKey is the signing key of a device the district revoked, and when.
+type RevokedKey struct {
+	Key    ed25519.PublicKey
+	At     time.Time
+	Device string
+}
+
 // Signed judges the audit entries new to the server (past the chain it holds) by their
 // signatures, record.CheckAuthors over the keys the users enrolled (Held.Keys): each
 // entry signed, by itself or by its author's next entry, with a key enrolled for the
 // user it names; an approval or a return by a team leader's key; the enumerator's
 // signatures binding their key. The record cannot vouch for itself: a key is the
 // district's only when a one-time code enrolled it. A user whose devices were all
-// enrolled before signatures has no key here, and is told to enrol again. The office
-// console's decisions at the chain's end (Held.Office) are the district's own.
-func Signed(held Held, a Arrival) string {
+// enrolled before signatures has no key here, and is told to enrol again. The district
+// office console's decisions are signed by the district's key (Held.District), and
+// checked against it as laptops check them.
+//
+// A revoked device's key (Held.Revoked: a lost laptop) still vouches for what it
+// signed before the revocation, when someone else — the author's leader, who had the
+// records by USB — carries it: the enumerator's work done before the loss is not lost
+// with the laptop. Nothing signed at or after the revocation is taken, and nothing
+// the author sends themselves (their revoked laptop has no token; a new laptop signs
+// with its own key). The time is the entry's own, which the revoked key signed.
+func Signed(from protocol.User, held Held, a Arrival) string {
 	audit := a.Item.Revision.Audit
 	have := 0
 	if held.Latest != nil {
 		have = min(len(held.Latest.Heads), len(audit))
 	}
-	end := len(audit)
-	for held.Office != "" && end > have && audit[end-1].User == held.Office {
-		end-- // the office console's decision, written in the server's own process
+	keys := held.Keys
+	cloned := false
+	if held.District != nil {
+		keys, cloned = maps.Clone(held.Keys), true
+		if keys == nil {
+			keys = record.Authors{}
+		}
+		keys[record.RoleDistrict] = []record.Author{{Code: record.RoleDistrict, Name: "district", Role: record.RoleDistrict, Key: held.District}}
 	}
-	audit = audit[:end]
+	for code, rks := range held.Revoked {
+		if code == from.Code {
+			continue
+		}
+		if !cloned {
+			keys, cloned = maps.Clone(held.Keys), true
+			if keys == nil {
+				keys = record.Authors{}
+			}
+		}
+		for _, rk := range rks {
+			if who, ok := authorOf(held, code); ok && len(rk.Key) == ed25519.PublicKeySize {
+				who.Key = rk.Key
+				keys[code] = append(slices.Clip(keys[code]), who)
+			}
+		}
+	}
 	for _, e := range audit[have:] {
-		if len(held.Keys[e.User]) == 0 {
+		switch {
+		case len(keys[e.User]) > 0:
+		case record.IsOffice(e.User) && held.District == nil:
+			return fmt.Sprintf("audit entry %d is a decision of the district office (%s), but the server has no district key to check it: refused", e.Seq, e.User)
+		case record.IsOffice(e.User):
+		case len(held.Revoked[e.User]) > 0:
+			return fmt.Sprintf("audit entry %d by %s is signed only by keys of %s's revoked laptops: what a revoked laptop signed is taken only when %s's leader carries it, signed before the revocation; refused", e.Seq, e.User, e.User, e.User)
+		default:
 			return fmt.Sprintf("audit entry %d by %s is not signed by a key enrolled for %s: no laptop of %s enrolled a signing key (enrolled before signatures); enrol the laptop again with a new code: refused", e.Seq, e.User, e.User, e.User)
 		}
 	}
 	r := a.Item.Revision.Record
-	if msgs := record.CheckAuthors(&r, audit, have, held.Keys, record.AuthorCheck{NeedCard: true, Verify: held.Verdicts.Verify}); len(msgs) > 0 {
+	if msgs := record.CheckAuthors(&r, audit, have, keys, record.AuthorCheck{NeedCard: true, Verify: held.Verdicts.Verify}); len(msgs) > 0 {
 		return msgs[0]
 	}
+	if len(held.Revoked) > 0 {
+		for _, e := range audit[have:] {
+			if len(e.Sig) == 0 || e.User == from.Code {
+				continue
+			}
+			for _, rk := range held.Revoked[e.User] {
+				if ed25519.Verify(rk.Key, record.AuditMessage(r.ID, e.Hash), e.Sig) && !e.At.Before(rk.At) {
+					return fmt.Sprintf("audit entry %d by %s was signed at %s with the key of %s's laptop %q, revoked at %s: signed after the revocation, refused",
+						e.Seq, e.User, e.At.UTC().Format(time.RFC3339), e.User, rk.Device, rk.At.UTC().Format(time.RFC3339))
+				}
+			}
+		}
+	}
 	return ""
+}
+
+// authorOf is the user code as an author (name, role): from an enrolled key or the
+// district's users.
+func authorOf(held Held, code string) (record.Author, bool) {
+	if ks := held.Keys[code]; len(ks) > 0 {
+		return record.Author{Code: code, Name: ks[0].Name, Role: ks[0].Role}, true
+	}
+	if u, ok := held.Users[code]; ok {
+		return record.Author{Code: code, Name: u.Name, Role: u.Role}, true
+	}
+	return record.Author{}, false
 }
 
 // Verdicts are the ed25519 verdicts on a batch's signatures, worked out before a

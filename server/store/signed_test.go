@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
 )
 
@@ -56,13 +57,11 @@ func TestSigned(t *testing.T) {
 		{"no key enrolled for the author", keyed(key1), Held{Keys: record.Authors{"E002": enrolled["E002"]}}, "enrol the laptop again"},
 		{"a key not enrolled", keyed(key1), Held{Keys: record.Authors{"E001": enrolled["E002"]}}, "E001"},
 		{"held entries are not judged again", keyed(nil), Held{Latest: &HeldLatest{Heads: record.Heads(keyed(nil).Audit)}}, ""},
-		{"the office console's decision", keyed(key1, "zhen"), Held{Keys: enrolled, Office: "zhen"}, ""},
-		{"an unsigned decision not from the office", keyed(key1, "zhen"), Held{Keys: enrolled}, "zhen"},
-		{"the office vouches only for its own", keyed(nil, "zhen"), Held{Keys: enrolled, Office: "zhen"}, "E001"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Signed(tt.held, arrival(tt.rev))
+			from := protocol.User{Code: "E001", Role: "enumerator"}
+			got := Signed(from, tt.held, arrival(tt.rev))
 			if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, tt.want) {
 				t.Errorf("Signed = %q, want %q", got, tt.want)
 			}
@@ -71,7 +70,88 @@ func TestSigned(t *testing.T) {
 			a := arrival(tt.rev)
 			held := tt.held
 			held.Verdicts = PreVerify([]Arrival{a}, []bool{true}, enrolled)
-			if again := Signed(held, a); again != got {
+			if again := Signed(from, held, a); again != got {
+				t.Errorf("with verdicts worked out before: %q, without: %q", again, got)
+			}
+		})
+	}
+}
+
+// TestSignedRevoked: a lost laptop's key vouches for what it signed before its
+// revocation, when the author's leader carries it; never for what it signed after,
+// nor when the author sends it.
+func TestSignedRevoked(t *testing.T) {
+	pub1, key1, _ := ed25519.GenerateKey(nil)
+	pubL, _, _ := ed25519.GenerateKey(nil)
+	keys := record.Authors{"L001": {{Code: "L001", Role: "leader", Key: pubL}}}
+	users := map[string]protocol.User{"E001": {Code: "E001", Name: "李晓梅", Role: "enumerator"}}
+	signedAt := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC) // keyed's entries: 09:00:00–02
+	leader := protocol.User{Code: "L001", Role: "leader"}
+	e001 := protocol.User{Code: "E001", Role: "enumerator"}
+	revoked := func(at time.Time) map[string][]RevokedKey {
+		return map[string][]RevokedKey{"E001": {{Key: pub1, At: at, Device: "旧笔记本"}}}
+	}
+	tests := []struct {
+		name string
+		from protocol.User
+		held Held
+		want string
+	}{
+		{"carried by the leader, signed before the revocation", leader, Held{Keys: keys, Users: users, Revoked: revoked(signedAt.Add(time.Hour))}, ""},
+		{"carried by the leader, signed after the revocation", leader, Held{Keys: keys, Users: users, Revoked: revoked(signedAt.Add(time.Second))}, "revoked"},
+		{"revoked before keeping the time", leader, Held{Keys: keys, Users: users, Revoked: revoked(time.Time{})}, "revoked"},
+		{"sent by the author", e001, Held{Keys: keys, Users: users, Revoked: revoked(signedAt.Add(time.Hour))}, "revoked"},
+		{"no revocation: the key is not the district's", leader, Held{Keys: keys, Users: users}, "E001"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Signed(tt.from, tt.held, arrival(keyed(key1)))
+			if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, tt.want) {
+				t.Errorf("Signed = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestSignedOffice: the district office console's decisions are signed by the district's
+// key and checked against it like any other entry; an office entry unsigned, or signed
+// by anyone else, is refused — there is no bypass for the office.
+func TestSignedOffice(t *testing.T) {
+	pub1, key1, _ := ed25519.GenerateKey(nil)
+	dpub, dkey, _ := ed25519.GenerateKey(nil)
+	pubL, keyL, _ := ed25519.GenerateKey(nil)
+	enrolled := record.Authors{"E001": {{Code: "E001", Role: "enumerator", Key: pub1}}, "L001": {{Code: "L001", Role: "leader", Key: pubL}}}
+	office := protocol.User{Code: "office:qu", Role: "leader", Villages: []string{"*"}}
+	returned := func(key ed25519.PrivateKey) record.Revision {
+		rev := keyed(key1, "office:qu")
+		if key != nil {
+			rev.Audit[len(rev.Audit)-1].Sign(rev.Record.ID, key)
+		}
+		return rev
+	}
+	tests := []struct {
+		name string
+		rev  record.Revision
+		held Held
+		want string
+	}{
+		{"signed by the district's key", returned(dkey), Held{Keys: enrolled, District: dpub}, ""},
+		{"unsigned", returned(nil), Held{Keys: enrolled, District: dpub}, "office:qu but is not signed"},
+		{"signed by a leader's key", returned(keyL), Held{Keys: enrolled, District: dpub}, "signed with the key of L001"},
+		{"the server has no district key", returned(dkey), Held{Keys: enrolled}, "no district key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Signed(office, tt.held, arrival(tt.rev))
+			if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, tt.want) {
+				t.Errorf("Signed = %q, want %q", got, tt.want)
+			}
+			// With the verdicts worked out before the lock, by the keys enrolled then
+			// (which may differ from those read under it): the same judgement.
+			a := arrival(tt.rev)
+			held := tt.held
+			held.Verdicts = PreVerify([]Arrival{a}, []bool{true}, enrolled)
+			if again := Signed(office, held, a); again != got {
 				t.Errorf("with verdicts worked out before: %q, without: %q", again, got)
 			}
 		})

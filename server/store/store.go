@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/ed25519"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
+	"github.com/doorstep-survey/doorstep/keycard"
 	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/roster"
@@ -31,9 +34,12 @@ type Store interface {
 	AddEnrolment(ctx context.Context, u protocol.User) (code string, err error)
 	// Enroll spends a one-time code (case-blind, spaces trimmed) for a device token,
 	// keeping with the device the user's public signing key on that laptop (nil: a
-	// laptop from before signatures, whose entries are then refused). A wrong, used
-	// or expired code is ErrBadCode. Only hashes of codes and tokens are kept.
-	Enroll(ctx context.Context, code, device string, key ed25519.PublicKey) (token string, u protocol.User, err error)
+	// laptop from before signatures, whose entries are then refused) and the user's
+	// key card there (keycard.Card.String; "": none sent), whose fingerprint the
+	// district reads aloud to the enumerator. A wrong, used or expired code is
+	// ErrBadCode; a card of another user, or not carrying key, is refused (CardFor)
+	// and the code is not spent. Only hashes of codes and tokens are kept.
+	Enroll(ctx context.Context, code, device string, key ed25519.PublicKey, card string) (token string, u protocol.User, err error)
 	// Authenticate is the user of a device token: ErrBadToken when unknown,
 	// ErrRevoked when revoked. Anything else is a fault, not a verdict on the token.
 	Authenticate(ctx context.Context, token string) (Caller, error)
@@ -81,6 +87,17 @@ type Store interface {
 	// is not part of an open duplicate interview.
 	ResolveDuplicate(ctx context.Context, r Resolution) (DuplicateGroup, error)
 
+	// Review lists the records held for the district's review (ForReview): persons
+	// the roster does not know, one row per held revision, oldest first; open ones
+	// only unless all.
+	Review(ctx context.Context, all bool) ([]ReviewItem, error)
+	// DecideReview is the district's decision on a held record (every held revision of
+	// it): accepted into a village, the person joins the roster there and the record
+	// the pull log; refused, the reason reaches the sending laptop (as a withdrawal)
+	// and the record stays out of the log, kept. ErrNotFound when the record is not
+	// held open.
+	DecideReview(ctx context.Context, d ReviewDecision) ([]ReviewItem, error)
+
 	// Close releases the store; calls after it return errors (faults).
 	Close() error
 }
@@ -106,6 +123,9 @@ var (
 	ErrBadToken = errors.New("the device token is not known")
 	ErrRevoked  = errors.New("the device token was revoked")
 	ErrNotFound = errors.New("not found")
+	// ErrBadCard is a key card sent at enrolment that is damaged, another user's, or
+	// without the laptop's signing key: the code is not spent.
+	ErrBadCard = errors.New("the laptop's key card does not match")
 	// ErrBusy is a data file (or database) held by a running server.
 	ErrBusy = errors.New("the server's data is in use by a running doorstep-server")
 	// ErrOffset is an upload resumed at an offset that is not where it stands.
@@ -123,10 +143,6 @@ var (
 type Caller struct {
 	User   protocol.User
 	Device string // the name the laptop gave at enrolment
-	// Office is the district's own console, in the server's process (never a
-	// token): the decisions it appends in its user's name carry no laptop's
-	// signature, and are taken as the district's (Held.Office).
-	Office bool
 }
 
 // UserRow is an enrolled user and their devices.
@@ -140,6 +156,38 @@ type Device struct {
 	Name    string    `json:"name"`
 	Created time.Time `json:"created"`
 	Revoked bool      `json:"revoked,omitempty"`
+	// Card is the user's key card on the laptop, as sent at enrolment ("": none).
+	Card string `json:"card,omitempty"`
+}
+
+// Fingerprint is the fingerprint of the device's key card, for the district to read
+// aloud to the enumerator, who compares it with the one their laptop shows ("": no
+// card).
+func (d Device) Fingerprint() string {
+	c, err := keycard.Parse(d.Card)
+	if err != nil {
+		return ""
+	}
+	return c.Fingerprint()
+}
+
+// CardFor checks the key card a laptop sends at enrolment against the user the code
+// was made for and the signing key it sends: a card of someone else, or with another
+// key, would have the district read out a fingerprint that vouches for nothing.
+func CardFor(card string, u protocol.User, key ed25519.PublicKey) error {
+	if card == "" {
+		return nil
+	}
+	c, err := keycard.Parse(card)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%w: %v", ErrBadCard, err)
+	case c.Code != u.Code || c.Role != u.Role:
+		return fmt.Errorf("%w: the card is of %s (%s), the code was made for %s (%s)", ErrBadCard, c.Code, c.Role, u.Code, u.Role)
+	case key != nil && !c.Verify.Equal(key):
+		return fmt.Errorf("%w: the card does not carry the laptop's signing key", ErrBadCard)
+	}
+	return nil
 }
 
 // RosterImport is one import of the district's roster.
@@ -225,6 +273,49 @@ type Resolution struct {
 	Reason string    `json:"reason"` // why the others are withdrawn, for both laptops
 	By     string    `json:"by,omitempty"`
 	At     time.Time `json:"at"`
+}
+
+// ReviewItem is one revision held for the district's review.
+type ReviewItem struct {
+	RecordRow
+	// Reason is why it is held, as the laptop was told.
+	Reason string `json:"reason"`
+	// Accepted is the village the district filed it under; Refused the district's
+	// reason; both "" while open.
+	Accepted  string    `json:"accepted,omitempty"`
+	Refused   string    `json:"refused,omitempty"`
+	DecidedBy string    `json:"decided_by,omitempty"`
+	DecidedAt time.Time `json:"decided_at,omitzero"`
+}
+
+// Open reports whether the district has not decided on the item yet.
+func (r ReviewItem) Open() bool { return r.Accepted == "" && r.Refused == "" }
+
+// ReviewDecision is the district's word on a held record: Village to accept it there,
+// or Refuse with the reason for the sending laptop.
+type ReviewDecision struct {
+	RecordID string    `json:"record_id"`
+	Village  string    `json:"village,omitempty"`
+	Refuse   string    `json:"refuse,omitempty"`
+	By       string    `json:"by,omitempty"`
+	At       time.Time `json:"at"`
+}
+
+// Valid says what is wrong with a decision, for the district's officer to read.
+func (d ReviewDecision) Valid() error {
+	switch {
+	case d.RecordID == "":
+		return errors.New("review: say which record (its id)")
+	case (d.Village == "") == (strings.TrimSpace(d.Refuse) == ""):
+		return errors.New("review: either accept the record into a village or refuse it with a reason the enumerator will read")
+	}
+	return nil
+}
+
+// RosterRowOf is the roster row an accepted record adds: the person as the record's
+// case names them, in the village the district chose.
+func RosterRowOf(row RecordRow, village string) roster.Row {
+	return roster.Row{Name: row.Name, CertificateNumber: row.Subject, Village: village}
 }
 
 // PersonKey is how a duplicate interview is found: the same subject (certificate

@@ -145,7 +145,7 @@ func EnrolKey(st store.Store, u protocol.User, s *localstore.Session) error {
 	if err != nil {
 		return err
 	}
-	_, _, err = st.Enroll(ctx, code, "laptop of "+u.Code, keys.Card().Verify)
+	_, _, err = st.Enroll(ctx, code, "laptop of "+u.Code, keys.Card().Verify, keys.Card().String())
 	return err
 }
 

@@ -49,6 +49,10 @@ func Run(t *testing.T, b Backend) {
 		{"WhoMaySayWhat", testWhoMaySayWhat},
 		{"SignedEntries", testSignedEntries},
 		{"RosterVillageDecides", testRosterVillageDecides},
+		{"ReviewQueue", testReviewQueue},
+		{"LeaderOfTheTeam", testLeaderOfTheTeam},
+		{"RevokedLaptop", testRevokedLaptop},
+		{"KeyCardKept", testKeyCardKept},
 		{"WholeDistrictPull", testWholeDistrictPull},
 	}
 	for _, tt := range tests {
@@ -155,7 +159,7 @@ func testClosedStoreIsAFault(t *testing.T, b Backend) {
 		t.Fatal(err)
 	}
 	code, _ := st.AddEnrolment(ctx, whole)
-	tok, _, err := st.Enroll(ctx, code, "x", nil)
+	tok, _, err := st.Enroll(ctx, code, "x", nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -449,14 +453,14 @@ func testRevokeSpendsCodes(t *testing.T, b Backend) {
 	if _, err := d.Store.Revoke(ctx, "E001"); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := d.Store.Enroll(ctx, code, "a laptop", nil); !errors.Is(err, store.ErrBadCode) {
+	if _, _, err := d.Store.Enroll(ctx, code, "a laptop", nil, ""); !errors.Is(err, store.ErrBadCode) {
 		t.Errorf("a revoked user's code still enrols: %v", err)
 	}
-	if _, _, err := d.Store.Enroll(ctx, other, "a laptop", nil); err != nil {
+	if _, _, err := d.Store.Enroll(ctx, other, "a laptop", nil, ""); err != nil {
 		t.Errorf("another user's code: %v", err)
 	}
 	// A new code made after the revocation works: the district enrols them again.
-	if _, _, err := d.Store.Enroll(ctx, d.Enrol("E001", "李晓梅", "enumerator", "王庄村"), "a new laptop", nil); err != nil {
+	if _, _, err := d.Store.Enroll(ctx, d.Enrol("E001", "李晓梅", "enumerator", "王庄村"), "a new laptop", nil, ""); err != nil {
 		t.Errorf("a code made after the revocation: %v", err)
 	}
 }
@@ -466,7 +470,7 @@ func testUsersAndDevices(t *testing.T, b Backend) {
 	ctx := context.Background()
 	d := NewDistrict(t, b, nil)
 	for _, dev := range []string{"笔记本一", "笔记本二"} {
-		if _, _, err := d.Store.Enroll(ctx, d.Enrol("E001", "李晓梅", "enumerator", "王庄村"), dev, nil); err != nil {
+		if _, _, err := d.Store.Enroll(ctx, d.Enrol("E001", "李晓梅", "enumerator", "王庄村"), dev, nil, ""); err != nil {
 			t.Fatal(err)
 		}
 	}

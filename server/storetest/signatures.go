@@ -27,7 +27,7 @@ func testSignedEntries(t *testing.T, b Backend) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := d.Store.Enroll(context.Background(), d.Enrol(e002.Code, e002.Name, e002.Role, "*"), "E002's laptop", e002Pub); err != nil {
+	if _, _, err := d.Store.Enroll(context.Background(), d.Enrol(e002.Code, e002.Name, e002.Role, "*"), "E002's laptop", e002Pub, ""); err != nil {
 		t.Fatal(err)
 	}
 	d.EnrolKey(leader, lead)
@@ -79,7 +79,7 @@ func testSignedEntries(t *testing.T, b Backend) {
 
 	// A laptop enrolled before signatures (no key) is told to enrol again.
 	old := NewDistrict(t, b, nil)
-	if _, _, err := old.Store.Enroll(context.Background(), old.Enrol("E001", "李晓梅", "enumerator", "*"), "old laptop", nil); err != nil {
+	if _, _, err := old.Store.Enroll(context.Background(), old.Enrol("E001", "李晓梅", "enumerator", "*"), "old laptop", nil, ""); err != nil {
 		t.Fatal(err)
 	}
 	if res := old.Put(whole, item(t, enum, id, 1)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "enrol the laptop again") {

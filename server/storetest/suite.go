@@ -485,11 +485,11 @@ func testEnrolmentCodeExpires(t *testing.T, b Backend) {
 		t.Fatal(err)
 	}
 	now = now.Add(8 * 24 * time.Hour)
-	if _, _, err := st.Enroll(ctx, code, "x", nil); !errors.Is(err, store.ErrBadCode) {
+	if _, _, err := st.Enroll(ctx, code, "x", nil, ""); !errors.Is(err, store.ErrBadCode) {
 		t.Errorf("a code a week old enrolled: %v", err)
 	}
 	code, _ = st.AddEnrolment(ctx, protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
-	tok, u, err := st.Enroll(ctx, " "+strings.ToLower(code), "x", nil) // typed in lower case
+	tok, u, err := st.Enroll(ctx, " "+strings.ToLower(code), "x", nil, "") // typed in lower case
 	if err != nil || u.Code != "E001" {
 		t.Fatalf("enrol: %v", err)
 	}
@@ -499,7 +499,7 @@ func testEnrolmentCodeExpires(t *testing.T, b Backend) {
 	if _, err := st.Authenticate(ctx, tok+"0"); !errors.Is(err, store.ErrBadToken) {
 		t.Errorf("a made-up token: %v", err)
 	}
-	if _, _, err := st.Enroll(ctx, code, "y", nil); !errors.Is(err, store.ErrBadCode) {
+	if _, _, err := st.Enroll(ctx, code, "y", nil, ""); !errors.Is(err, store.ErrBadCode) {
 		t.Errorf("a code enrolled twice: %v", err)
 	}
 	if _, err := st.AddEnrolment(ctx, protocol.User{Code: "E002", Role: "enumerator"}); err == nil {

@@ -33,10 +33,13 @@ type Proxy struct {
 	mu     sync.Mutex
 	link   Link
 	conns  map[net.Conn]bool
-	// Bytes counts what crossed the proxy, both ways.
-	Bytes  atomic.Int64
-	Resets atomic.Int64
-	closed atomic.Bool
+	// Bytes counts what crossed the proxy, both ways; Up what went from the client to
+	// the target, Down what came back; the chunk a reset cut counts, as it took its
+	// airtime.
+	Bytes    atomic.Int64
+	Up, Down atomic.Int64
+	Resets   atomic.Int64
+	closed   atomic.Bool
 }
 
 // Start listens on a free loopback port and forwards to target.
@@ -130,7 +133,7 @@ func (p *Proxy) serve(in net.Conn) {
 		data []byte
 		due  time.Time
 	}
-	pipe := func(dst, src net.Conn) {
+	pipe := func(dst, src net.Conn, dir *atomic.Int64) {
 		defer func() { done <- struct{}{} }()
 		q := make(chan chunk, 4096)
 		go func() {
@@ -159,6 +162,7 @@ func (p *Proxy) serve(in net.Conn) {
 			}
 			total := crossed.Add(int64(len(c.data)))
 			p.Bytes.Add(int64(len(c.data)))
+			dir.Add(int64(len(c.data)))
 			if link.ResetEvery > 0 && total > link.ResetEvery {
 				reset()
 				for range q {
@@ -175,8 +179,8 @@ func (p *Proxy) serve(in net.Conn) {
 			tc.CloseWrite()
 		}
 	}
-	go pipe(out, in)
-	go pipe(in, out)
+	go pipe(out, in, &p.Up)
+	go pipe(in, out, &p.Down)
 	<-done
 	<-done
 }

@@ -1,0 +1,60 @@
+package office
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/doorstep-survey/doorstep/demo"
+	"github.com/doorstep-survey/doorstep/demo/seed"
+	"github.com/doorstep-survey/doorstep/localstore/localstoretest"
+	"github.com/doorstep-survey/doorstep/protocol"
+)
+
+// TestHeldForReview: records of persons the district's roster does not know are listed
+// for the district, not counted; it files one under a village (it then counts) and
+// refuses the other; a town's account sees none and cannot decide.
+func TestHeldForReview(t *testing.T) {
+	f := newFixture(t, fixtureOpts{cases: 40, completed: 6})
+	db := localstoretest.Open(t)
+	if _, err := seed.Fill(db, seed.Options{Options: demo.Options{Seed: 99, Cases: 4, Villages: 1}, Form: personForm, Completed: 2}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := db.Unlock("E001", seed.Passphrase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sy := f.enrolAs(s, "another laptop", protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}})
+	if rep, err := sy.Round(context.Background()); err != nil || rep.Review != 2 {
+		t.Fatalf("the other laptop's round: %+v %v", rep, err)
+	}
+	b := f.signedIn("qu")
+	page := b.get("/office/held").body
+	ids := regexp.MustCompile(`id="accept-([0-9a-f]{32})"`).FindAllStringSubmatch(page, -1)
+	if len(ids) != 2 {
+		t.Fatalf("the district sees %d held records, want 2: %.800s", len(ids), page)
+	}
+	if z := f.signedIn("zhen"); strings.Contains(z.get("/office/held").body, ids[0][1]) {
+		t.Error("a town's account sees the district's held records")
+	} else if res := z.post("/office/held", url.Values{"csrf": {z.csrf("/office/held")}, "id": {ids[0][1]}, "action": {"accept"}, "village": {"某村"}}); res.code != http.StatusNotFound {
+		t.Errorf("a town's account decided: %d", res.code)
+	}
+	village := f.district.Villages[0].Name
+	res := b.post("/office/held", url.Values{"csrf": {b.csrf("/office/held")}, "id": {ids[0][1]}, "action": {"accept"}, "village": {village}})
+	if res.code != http.StatusSeeOther {
+		t.Fatalf("accept: %d %.400s", res.code, res.body)
+	}
+	res = b.post("/office/held", url.Values{"csrf": {b.csrf("/office/held")}, "id": {ids[1][1]}, "action": {"refuse"}, "reason": {"户籍不在本区"}})
+	if res.code != http.StatusSeeOther {
+		t.Fatalf("refuse: %d %.400s", res.code, res.body)
+	}
+	if page := b.get("/office/held").body; !strings.Contains(page, "已归入："+village) || !strings.Contains(page, "不予收录：户籍不在本区") {
+		t.Errorf("after the decisions: %.1500s", page)
+	}
+	if rep, err := sy.Round(context.Background()); err != nil || rep.Withdrawn != 1 {
+		t.Errorf("the refusal did not reach the laptop: %+v %v", rep, err)
+	}
+}

@@ -1,0 +1,192 @@
+package boltstore
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/doorstep-survey/doorstep/protocol"
+	"github.com/doorstep-survey/doorstep/server/store"
+)
+
+// held is one revision held for the district's review (review/): what the listing
+// shows, and the revision in full, packed as revisions/ keeps it.
+type heldRev struct {
+	Item   store.ReviewItem `json:"item"`
+	Head   string           `json:"head"`
+	Stored []byte           `json:"stored"` // encodeStored
+}
+
+// queued reads what review/ holds of a record: whether a revision of it waits open,
+// and the revision rev if held.
+func queued(tx *bolt.Tx, recordID string, rev uint64) (open bool, same *store.HeldRevision, err error) {
+	prefix := []byte(recordID + "/")
+	c := tx.Bucket(bktReview).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+8; k, v = c.Next() {
+		var h heldRev
+		if err := json.Unmarshal(v, &h); err != nil {
+			return false, nil, err
+		}
+		open = open || h.Item.Open()
+		if fromU64(k[len(prefix):]) == rev {
+			same = &store.HeldRevision{Head: h.Head, ServerID: h.Item.ServerID, Received: h.Item.ReceivedAt}
+		}
+	}
+	return open, same, nil
+}
+
+// hold keeps a revision for the district's review, out of the log.
+func (s *Store) hold(tx *bolt.Tx, st store.StoredRevision, packed []byte, reason string) (store.StoredRevision, error) {
+	n, err := tx.Bucket(bktReview).NextSequence()
+	if err != nil {
+		return st, err
+	}
+	st.ServerID = fmt.Sprintf("%s-r%d", s.serverID, n)
+	r := st.Revision.Record
+	item := store.ReviewItem{Reason: reason, RecordRow: store.RecordRow{RecordID: r.ID, Revision: r.Revision, Subject: st.Case.Subject,
+		Name: st.Case.Name, Village: st.Case.Village, FormID: r.FormID, Enumerator: r.Enumerator, From: st.From, Device: st.Device,
+		Status: string(r.Status), ServerID: st.ServerID, ReceivedAt: st.Received}}
+	for _, p := range r.Photos {
+		item.Photos = append(item.Photos, p.Hash)
+	}
+	if packed == nil {
+		if packed, err = packRevision(st.Revision); err != nil {
+			return st, err
+		}
+	}
+	value, err := encodeStored(st, packed)
+	if err != nil {
+		return st, err
+	}
+	h := heldRev{Item: item, Head: st.Revision.Audit[len(st.Revision.Audit)-1].Hash, Stored: value}
+	return st, putJSON(tx.Bucket(bktReview), revKey(r.ID, r.Revision), h)
+}
+
+// Review lists the revisions held for the district's review, oldest first.
+func (s *Store) Review(ctx context.Context, all bool) ([]store.ReviewItem, error) {
+	var out []store.ReviewItem
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bktReview).ForEach(func(_, v []byte) error {
+			var h heldRev
+			if err := json.Unmarshal(v, &h); err != nil {
+				return err
+			}
+			if all || h.Item.Open() {
+				out = append(out, h.Item)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list the records held for review: %w", err)
+	}
+	slices.SortStableFunc(out, func(a, b store.ReviewItem) int { return a.ReceivedAt.Compare(b.ReceivedAt) })
+	return out, nil
+}
+
+// DecideReview accepts a held record into a village (the person joins the roster, the
+// record the log) or refuses it (a withdrawal in the log for the sending laptop).
+func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]store.ReviewItem, error) {
+	if err := d.Valid(); err != nil {
+		return nil, err
+	}
+	if d.At.IsZero() {
+		d.At = s.now().UTC()
+	}
+	var out []store.ReviewItem
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bktReview)
+		prefix := []byte(d.RecordID + "/")
+		var keys [][]byte
+		var open []heldRev
+		c := b.Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+8; k, v = c.Next() {
+			var h heldRev
+			if err := json.Unmarshal(v, &h); err != nil {
+				return err
+			}
+			if h.Item.Open() {
+				keys, open = append(keys, bytes.Clone(k)), append(open, h)
+			}
+		}
+		if len(open) == 0 {
+			return fmt.Errorf("record %s is not held for review: %w", d.RecordID, store.ErrNotFound)
+		}
+		w := writer{tx: tx}
+		log := tx.Bucket(bktLog)
+		last := open[len(open)-1].Item
+		if d.Refuse != "" {
+			wd := protocol.Withdrawal{RecordID: d.RecordID, Subject: last.Subject, FormID: last.FormID, Reason: d.Refuse, At: d.At}
+			if err := putJSON(tx.Bucket(bktWithdrawn), []byte(d.RecordID), wd); err != nil {
+				return err
+			}
+			seq, err := log.NextSequence()
+			if err != nil {
+				return err
+			}
+			// For the laptop that sent it (and its village's leader): the label's village.
+			if err := w.log(seq, logEntry{Kind: kindWithdraw, Key: d.RecordID, Village: last.Village,
+				Enumerators: []string{last.Enumerator, last.From}}); err != nil {
+				return err
+			}
+		} else {
+			row := store.RosterRowOf(last.RecordRow, d.Village)
+			data, err := json.Marshal(row)
+			if err != nil {
+				return err
+			}
+			if !bytes.Equal(tx.Bucket(bktRoster).Get([]byte(row.Key())), data) {
+				if err := tx.Bucket(bktRoster).Put([]byte(row.Key()), data); err != nil {
+					return err
+				}
+				seq, err := log.NextSequence()
+				if err != nil {
+					return err
+				}
+				if err := w.log(seq, logEntry{Kind: kindRoster, Key: row.Key(), Village: row.Village}); err != nil {
+					return err
+				}
+			}
+			for _, h := range open {
+				st, err := decodeStored(h.Stored)
+				if err != nil {
+					return fmt.Errorf("held revision %s: %w", h.Item.ServerID, err)
+				}
+				st.Case.Village = d.Village
+				var others []string
+				if tx.Bucket(bktRecords).Get([]byte(d.RecordID)) == nil {
+					others = othersOf(tx, store.PersonKey(st.Case.Subject, st.Revision.Record.FormID), d.RecordID)
+				}
+				seq, err := log.NextSequence()
+				if err != nil {
+					return err
+				}
+				st.Seq = seq
+				if _, err := w.revision(seq, st, nil, others); err != nil {
+					return err
+				}
+			}
+		}
+		for i, h := range open {
+			h.Item.DecidedBy, h.Item.DecidedAt = d.By, d.At
+			if d.Refuse != "" {
+				h.Item.Refused = d.Refuse
+			} else {
+				h.Item.Accepted = d.Village
+			}
+			if err := putJSON(b, keys[i], h); err != nil {
+				return err
+			}
+			out = append(out, h.Item)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("decide on a record held for review: %w", err)
+	}
+	return out, nil
+}

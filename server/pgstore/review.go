@@ -1,0 +1,152 @@
+package pgstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/doorstep-survey/doorstep/protocol"
+	"github.com/doorstep-survey/doorstep/server/store"
+)
+
+// hold keeps a revision for the district's review, out of the log; its receipt's
+// server id is its own ("-r" and a number).
+func (s *Store) hold(ctx context.Context, tx pgx.Tx, item store.ReviewItem, head string, packed []byte) (string, error) {
+	var n int64
+	if err := tx.QueryRow(ctx, `SELECT nextval('review_seq')`).Scan(&n); err != nil {
+		return "", fmt.Errorf("hold for review: %w", err)
+	}
+	item.ServerID = fmt.Sprintf("%s-r%d", s.serverID, n)
+	if _, err := tx.Exec(ctx, `INSERT INTO review (record_id, revision, head, item, data) VALUES ($1, $2, $3, $4, $5)`,
+		item.RecordID, int64(item.Revision), head, item, packed); err != nil {
+		return "", fmt.Errorf("hold for review: %w", err)
+	}
+	return item.ServerID, nil
+}
+
+// Review lists the revisions held for the district's review, oldest first.
+func (s *Store) Review(ctx context.Context, all bool) ([]store.ReviewItem, error) {
+	rows, err := s.pool.Query(ctx, `SELECT item FROM review WHERE open OR $1`, all)
+	if err != nil {
+		return nil, fmt.Errorf("list the records held for review: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[store.ReviewItem])
+	if err != nil {
+		return nil, fmt.Errorf("list the records held for review: %w", err)
+	}
+	slices.SortStableFunc(out, func(a, b store.ReviewItem) int { return a.ReceivedAt.Compare(b.ReceivedAt) })
+	return out, nil
+}
+
+// DecideReview accepts a held record into a village (the person joins the roster, the
+// record the log, stored as a batch is) or refuses it (a withdrawal in the log for the
+// sending laptop).
+func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]store.ReviewItem, error) {
+	if err := d.Valid(); err != nil {
+		return nil, err
+	}
+	if d.At.IsZero() {
+		d.At = s.now().UTC()
+	}
+	var out []store.ReviewItem
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		out = nil
+		rows, err := tx.Query(ctx, `SELECT item, data FROM review WHERE record_id = $1 AND open ORDER BY revision FOR UPDATE`, d.RecordID)
+		if err != nil {
+			return err
+		}
+		var datas [][]byte
+		for rows.Next() {
+			var it store.ReviewItem
+			var data []byte
+			if err := rows.Scan(&it, &data); err != nil {
+				return err
+			}
+			out, datas = append(out, it), append(datas, data)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(out) == 0 {
+			return fmt.Errorf("record %s is not held for review: %w", d.RecordID, store.ErrNotFound)
+		}
+		last := out[len(out)-1]
+		var withdrawal []byte
+		if d.Refuse != "" {
+			if withdrawal, err = json.Marshal(protocol.Withdrawal{RecordID: d.RecordID, Subject: last.Subject, FormID: last.FormID, Reason: d.Refuse, At: d.At}); err != nil {
+				return err
+			}
+			// For the laptop that sent it (and its village's leader): the label's village.
+			if err := appendLog(ctx, tx, []logEntry{{Kind: kindWithdrawal, Village: last.Village, RecordID: d.RecordID,
+				Enumerators: []string{last.Enumerator, last.From}}}); err != nil {
+				return err
+			}
+		} else if err := s.accept(ctx, tx, d, out, datas); err != nil {
+			return err
+		}
+		for i := range out {
+			out[i].DecidedBy, out[i].DecidedAt = d.By, d.At
+			if d.Refuse != "" {
+				out[i].Refused = d.Refuse
+			} else {
+				out[i].Accepted = d.Village
+			}
+			if _, err := tx.Exec(ctx, `UPDATE review SET open = false, item = $3, withdrawal = $4 WHERE record_id = $1 AND revision = $2`,
+				d.RecordID, int64(out[i].Revision), out[i], withdrawal); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("decide on a record held for review: %w", err)
+	}
+	return out, nil
+}
+
+// accept files the held revisions under the district's village: the person's roster
+// row first, then each revision stored as its sender's, judged only by the
+// exactly-once rule (its authors were checked when it arrived).
+func (s *Store) accept(ctx context.Context, tx pgx.Tx, d store.ReviewDecision, held []store.ReviewItem, datas [][]byte) error {
+	row := store.RosterRowOf(held[len(held)-1].RecordRow, d.Village)
+	data, err := json.Marshal(row)
+	if err != nil {
+		return err
+	}
+	tag, err := tx.Exec(ctx, `INSERT INTO roster (key, village, data) VALUES ($1, $2, $3)
+		ON CONFLICT (key) DO UPDATE SET village = excluded.village, data = excluded.data
+		WHERE roster.data <> excluded.data`, row.Key(), row.Village, data)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() > 0 {
+		if err := appendLog(ctx, tx, []logEntry{{Kind: kindRoster, Village: row.Village, Subject: row.Key()}}); err != nil {
+			return err
+		}
+	}
+	for i, it := range held {
+		rev, err := unpackRevision(datas[i])
+		if err != nil {
+			return err
+		}
+		a := store.Arrival{Item: protocol.PushItem{Seq: uint64(i), Revision: rev, Case: protocol.Case{Subject: it.Subject, Name: it.Name, Village: d.Village}}}
+		from := store.Caller{User: protocol.User{Code: it.From}, Device: it.Device}
+		results := make([]protocol.PushResult, 1)
+		decide := func(h store.Held, a store.Arrival) store.Decision {
+			if h.Latest == nil {
+				h.Same = nil // the receipt of the review itself: not yet in the log
+			}
+			return store.Decide(h, a)
+		}
+		if err := s.put(ctx, tx, from, []store.Arrival{a}, []int{0}, map[int][]byte{0: datas[i]}, results, decide); err != nil {
+			return err
+		}
+		if r := results[0].Result; r != protocol.Stored && r != protocol.Duplicate && r != protocol.Stale {
+			return fmt.Errorf("record %s revision %d: %s", it.RecordID, it.Revision, results[0].Reason)
+		}
+	}
+	return nil
+}
