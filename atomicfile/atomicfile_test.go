@@ -2,6 +2,7 @@ package atomicfile
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -47,5 +48,24 @@ func TestWrite(t *testing.T) {
 func TestWriteIntoMissingFolder(t *testing.T) {
 	if err := WriteBytes(filepath.Join(t.TempDir(), "no", "such", "f"), []byte("x")); err == nil {
 		t.Error("writing into a folder that does not exist succeeded")
+	}
+}
+
+// TestWriteNew: a new file is written; an existing one is never replaced (fs.ErrExist),
+// and no temporary file is left either way.
+func TestWriteNew(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "key")
+	if err := WriteNew(path, []byte("first")); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteNew(path, []byte("second")); !errors.Is(err, fs.ErrExist) {
+		t.Errorf("a second WriteNew: %v, want fs.ErrExist", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "first" {
+		t.Errorf("the file holds %q, want the first", got)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("%d files in the folder, want 1 (no temporary file left)", len(entries))
 	}
 }

@@ -20,8 +20,11 @@ type Case struct {
 	Seq uint64     `json:"seq"` // roster order
 	Row roster.Row `json:"row"`
 	// Status is the status of the case's person-form record, "" before it is started.
-	Status     Status    `json:"status,omitempty"`
-	Outcome    int       `json:"outcome,omitempty"`
+	Status  Status `json:"status,omitempty"`
+	Outcome int    `json:"outcome,omitempty"`
+	// Withdrawn is the district's reason when it withdrew the case's person-form
+	// record (a duplicate interview: another record of the person stands); "" else.
+	Withdrawn  string    `json:"withdrawn,omitempty"`
 	ImportedAt time.Time `json:"imported_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
 	Source     string    `json:"source"` // the roster file it last came from

@@ -2,6 +2,7 @@ package localstore
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -28,6 +29,7 @@ type (
 	Comment    = record.Comment
 	Record     = record.Record
 	Receipt    = record.Receipt
+	Withdrawal = record.Withdrawal
 )
 
 // Record statuses.
@@ -221,10 +223,14 @@ func (s *Session) putRecord(tx *bolt.Tx, r *Record, mirror bool) error {
 	if err != nil {
 		return err
 	}
-	if c.Status == r.Status && c.Outcome == r.Outcome {
+	withdrawn := ""
+	if r.Withdrawn != nil {
+		withdrawn = cmp.Or(r.Withdrawn.Reason, "-")
+	}
+	if c.Status == r.Status && c.Outcome == r.Outcome && c.Withdrawn == withdrawn {
 		return nil
 	}
-	c.Status, c.Outcome = r.Status, r.Outcome
+	c.Status, c.Outcome, c.Withdrawn = r.Status, r.Outcome, withdrawn
 	key, _ := hex.DecodeString(c.ID)
 	return s.keys.putSealed(tx.Bucket(bucketCases), string(bucketCases), key, c)
 }

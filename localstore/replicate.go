@@ -131,8 +131,16 @@ func (s *Session) receive(rev Revision, needCard bool) (ReceiveResult, string, e
 		}
 		idx := tx.Bucket(bucketRecordIndex)
 		if id := idx.Get(ik); id != nil && string(id) != r.ID {
-			result, reason = Rejected, fmt.Sprintf("%v: this laptop has another record of the same case and form", ErrConflict)
-			return nil
+			// The record the district kept takes the place of the one it withdrew for
+			// the case; any other second record is a conflict.
+			other, err := s.loadRecord(tx, string(id))
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
+			if other == nil || other.Withdrawn == nil || other.Withdrawn.Kept != r.ID {
+				result, reason = Rejected, fmt.Sprintf("%v: this laptop has another record of the same case and form", ErrConflict)
+				return nil
+			}
 		}
 		local, err := s.loadRecord(tx, r.ID)
 		var have []AuditEntry
@@ -196,6 +204,10 @@ func (s *Session) receive(rev Revision, needCard bool) (ReceiveResult, string, e
 				return err
 			}
 		}
+		r.Withdrawn = nil // the district says it in pull, never the record
+		if local != nil {
+			r.Withdrawn = local.Withdrawn
+		}
 		return s.saveRecord(tx, &r)
 	})
 	if errors.Is(err, errRefused) {
@@ -230,4 +242,32 @@ func (s *Session) caseBySubject(tx *bolt.Tx, subject string) (*Case, error) {
 		return nil, fmt.Errorf("case %s: %w", shortID(subject), ErrNotFound)
 	}
 	return &c, nil
+}
+
+// MarkWithdrawn keeps the district's withdrawal of a record (pulled: a duplicate
+// interview resolved for the other record) on the record and its case, so the lists say
+// it and no count takes it (survey.Surveyed). It reports whether this laptop has the
+// record; a withdrawal of a record it has not is nothing to keep. Marking it again
+// changes nothing.
+func (s *Session) MarkWithdrawn(recordID string, w Withdrawal) (bool, error) {
+	found := false
+	err := s.update(func(tx *bolt.Tx) error {
+		r, err := s.loadRecord(tx, recordID)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		found = true
+		if o := r.Withdrawn; o != nil && o.Kept == w.Kept && o.Reason == w.Reason && o.At.Equal(w.At) {
+			return nil
+		}
+		r.Withdrawn = &w
+		return s.saveRecord(tx, r)
+	})
+	if err != nil {
+		return false, fmt.Errorf("mark record %s withdrawn: %w", shortID(recordID), err)
+	}
+	return found, nil
 }

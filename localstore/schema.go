@@ -64,6 +64,11 @@ var migrations = []migration{
 	}},
 }
 
+// maxSchemaAhead is how far ahead of this program a newer one's schema can plausibly
+// be; a file that claims more was damaged, and is told to be restored rather than
+// opened with a newer program.
+const maxSchemaAhead = 1000
+
 // SchemaVersion is the version this program writes.
 func SchemaVersion() uint64 { return uint64(len(migrations)) }
 
@@ -73,8 +78,13 @@ func (db *DB) migrate() error {
 		if err != nil {
 			return err
 		}
-		have := fromU64(meta.Get(keySchema))
-		if have > SchemaVersion() {
+		raw := meta.Get(keySchema)
+		have := fromU64(raw)
+		switch {
+		case raw != nil && len(raw) != 8, have > SchemaVersion()+maxSchemaAhead:
+			// Not a number any Doorstep wrote: damage, not a newer program.
+			return fmt.Errorf("%w: meta/schema is %x", ErrCorrupt, raw)
+		case have > SchemaVersion():
 			return fmt.Errorf("%w (file schema %d, this program %d): use the newer program; the file has not been changed", ErrNewerSchema, have, SchemaVersion())
 		}
 		for v := have; v < SchemaVersion(); v++ {

@@ -76,6 +76,25 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	}
 }
 
+// TestDamagedSchemaIsNotANewerProgram: a schema number no Doorstep wrote — damage —
+// says the file is damaged (restore from a backup), not "use the newer program", and
+// is never migrated as if the file were new.
+func TestDamagedSchemaIsNotANewerProgram(t *testing.T) {
+	for _, bad := range [][]byte{{0x00, 0x36, 0x14, 0xcb, 0, 0, 0, 6}, {0, 0, 6}} {
+		dir := t.TempDir()
+		db := openTest(t, dir)
+		if err := db.bolt.Update(func(tx *bolt.Tx) error {
+			return tx.Bucket(bucketMeta).Put(keySchema, bad)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		if _, err := Open(dir, Options{}); !errors.Is(err, ErrCorrupt) || errors.Is(err, ErrNewerSchema) {
+			t.Errorf("schema %x: %v, want the file damaged", bad, err)
+		}
+	}
+}
+
 func TestOpenRefusesDamagedFile(t *testing.T) {
 	tests := []struct {
 		name   string

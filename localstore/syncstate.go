@@ -51,7 +51,11 @@ type PushAck struct {
 	Seq      uint64
 	RecordID string
 	Receipt  *Receipt // stored or a duplicate: the district has it
-	Reason   string   // rejected: why, in words; the entry moves aside
+	// Code is the server's reason code for a refusal (protocol.Reason*), Args its
+	// particulars, Reason the server's words: the entry moves aside with them.
+	Code   string
+	Args   []string
+	Reason string
 	// Drop removes the entry and keeps nothing: the district already has a later
 	// revision of the record.
 	Drop bool
@@ -60,7 +64,9 @@ type PushAck struct {
 // RejectedEntry is an outbox entry the server refused, kept with the reason.
 type RejectedEntry struct {
 	OutboxEntry
-	Reason     string    `json:"reason"`
+	Code       string    `json:"code,omitempty"` // the server's reason code; "" before codes
+	Args       []string  `json:"args,omitempty"`
+	Reason     string    `json:"reason"` // the server's words, for a code the laptop does not know
 	RejectedAt time.Time `json:"rejected_at"`
 }
 
@@ -87,7 +93,7 @@ func (s *Session) Acknowledge(acks []PushAck) error {
 				continue
 			}
 			if a.Receipt == nil {
-				re := RejectedEntry{OutboxEntry: e, Reason: a.Reason, RejectedAt: s.db.opts.Now()}
+				re := RejectedEntry{OutboxEntry: e, Code: a.Code, Args: a.Args, Reason: a.Reason, RejectedAt: s.db.opts.Now()}
 				if err := s.keys.putSealed(rej, string(bucketRejected), u64(a.Seq), &re); err != nil {
 					return err
 				}

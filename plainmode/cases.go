@@ -10,6 +10,8 @@ import (
 	"golang.org/x/text/width"
 
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/namesearch"
+	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/survey"
 )
 
@@ -47,7 +49,7 @@ func (p *plain) cases() error {
 			listed = nil
 			continue
 		}
-		listed = match(all, l)
+		listed = p.find.match(all, l)
 		switch len(listed) {
 		case 0:
 			p.say("cases.none", c(l))
@@ -96,10 +98,26 @@ func (p *plain) myCases() ([]localstore.Case, error) {
 	return mine, nil
 }
 
-// match finds cases by part of the name or of the certificate or ID number; an empty
-// query lists the cases not yet done, returned ones first.
-func match(all []localstore.Case, q string) []localstore.Case {
-	q = strings.ToUpper(width.Narrow.String(strings.TrimSpace(q)))
+// finder finds cases as the screens' search does (namesearch): part of the name, its
+// pinyin whole or as initials (zhangsan, zs), part of the certificate or ID number. It
+// keeps each case's search text while its roster row stays the same, so that a search
+// after the first works out no pinyin.
+type finder struct {
+	sp  namesearch.Speller
+	hay map[string]haystack
+}
+
+type haystack struct {
+	row roster.Row
+	hay string
+}
+
+func newFinder() *finder { return &finder{sp: namesearch.Speller{}, hay: map[string]haystack{}} }
+
+// match finds the cases of all that q names; an empty query lists the cases not yet
+// done, returned ones first.
+func (f *finder) match(all []localstore.Case, q string) []localstore.Case {
+	q = namesearch.Query(strings.TrimSpace(q))
 	var out []localstore.Case
 	if q == "" {
 		for _, k := range all {
@@ -115,7 +133,13 @@ func match(all []localstore.Case, q string) []localstore.Case {
 		return out
 	}
 	for _, k := range all {
-		if strings.Contains(k.Row.Name, q) || strings.Contains(k.Row.CertificateNumber, q) || strings.Contains(k.Row.IDNumber, q) {
+		h, ok := f.hay[k.ID]
+		if !ok || h.row != k.Row {
+			h.row = k.Row
+			h.hay, _ = f.sp.Haystack(c(k.Row.Name), k.Row.CertificateNumber, k.Row.IDNumber)
+			f.hay[k.ID] = h
+		}
+		if namesearch.Match(h.hay, q) {
 			out = append(out, k)
 		}
 	}
@@ -135,7 +159,13 @@ func (p *plain) caseLine(k localstore.Case) string {
 	case 2:
 		sex = p.t("female") + p.t("comma")
 	}
-	return p.t("case.line", c(k.Row.Name), sex, c(k.Row.Village), num, p.statusName(k.Status))
+	status := p.statusName(k.Status)
+	if k.Withdrawn != "" {
+		// The district withdrew the case's record: said with its reason, whatever the
+		// record's status.
+		status = p.t("status.withdrawn", c(k.Withdrawn))
+	}
+	return p.t("case.line", c(k.Row.Name), sex, c(k.Row.Village), num, status)
 }
 
 func (p *plain) statusName(s localstore.Status) string {

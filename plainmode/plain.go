@@ -56,6 +56,8 @@ type plain struct {
 	ctx   context.Context
 	lang  string
 	sess  *localstore.Session
+	// find is the case search, with what it worked out before.
+	find *finder
 }
 
 // Run reads lines until the input ends or the user quits. Everything typed is saved as
@@ -64,7 +66,7 @@ func Run(ctx context.Context, o Options) error {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	p := &plain{o: o, ctx: ctx, lang: o.Lang, reqs: make(chan struct{}), lines: make(chan string)}
+	p := &plain{o: o, ctx: ctx, lang: o.Lang, reqs: make(chan struct{}), lines: make(chan string), find: newFinder()}
 	if p.lang != "en" {
 		p.lang = "zh"
 	}

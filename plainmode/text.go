@@ -25,8 +25,8 @@ var text = map[string][2]string{
 	"male":            {"男", "male"},
 	"female":          {"女", "female"},
 
-	"cases.prompt":          {"调查对象共 %d 户，未完成 %d 户。输入姓名或证号的一部分查找；直接回车列出未完成的；q 退出。", "%d cases, %d not done. Type part of a name or number to find one; just enter lists those not done; q quits."},
-	"help.cases":            {"输入姓名（如 张三）或证号、身份证号的几位查找。找到多户时读出列表，输入列表里的编号打开。", "Type a name or some digits of the certificate or ID number. When several match they are read out; type a list number to open one."},
+	"cases.prompt":          {"调查对象共 %d 户，未完成 %d 户。输入姓名、拼音或证号的一部分查找；直接回车列出未完成的；q 退出。", "%d cases, %d not done. Type part of a name, its pinyin or a number to find one; just enter lists those not done; q quits."},
+	"help.cases":            {"输入姓名（如 张三）、拼音（zhangsan）或拼音首字母（zs），或证号、身份证号的几位查找。找到多户时读出列表，输入列表里的编号打开。", "Type a name (张三), its pinyin (zhangsan) or initials (zs), or some digits of the certificate or ID number. When several match they are read out; type a list number to open one."},
 	"cases.none":            {"没有找到“%s”。", "Nothing found for “%s”."},
 	"cases.found":           {"找到 %d 户：", "Found %d:"},
 	"cases.more":            {"还有 %d 户没有读出，请输入更多的字缩小范围。", "%d more not read out; type more to narrow it down."},
@@ -40,6 +40,7 @@ var text = map[string][2]string{
 	"status.submitted":      {"已上报", "submitted"},
 	"status.approved":       {"已审核通过", "approved"},
 	"status.returned":       {"被退回", "returned"},
+	"status.withdrawn":      {"已被区县撤销，不计入统计（%s）", "withdrawn by the district, counted nowhere (%s)"},
 	"comment":               {"组长意见 %s：%s", "Leader's comment %s: %s"},
 	"back.hint":             {"直接回车返回。", "Just enter goes back."},
 	"method":                {"调查方式", "Collection method"},

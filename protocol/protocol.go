@@ -125,9 +125,14 @@ const (
 
 // PushResult answers one item.
 type PushResult struct {
-	Seq      uint64    `json:"seq"`
-	RecordID string    `json:"record_id"`
-	Result   string    `json:"result"`
+	Seq      uint64 `json:"seq"`
+	RecordID string `json:"record_id"`
+	Result   string `json:"result"`
+	// Code says why a record was refused or held (Reason* in reasons.go), Args the
+	// particulars the laptop names with it; Reason is the server's own sentence, for a
+	// laptop that does not know the code.
+	Code     string    `json:"code,omitempty"`
+	Args     []string  `json:"args,omitempty"`
 	Reason   string    `json:"reason,omitempty"`
 	ServerID string    `json:"server_id,omitempty"` // receipt: stored and duplicate
 	Received time.Time `json:"received_at,omitzero"`

@@ -132,6 +132,19 @@ type Record struct {
 	// Receipts are the district server's acknowledgements of revisions it stored: proof
 	// of what the district has. Not content: they change no hash and no chain.
 	Receipts []Receipt `json:"receipts,omitempty"`
+	// Withdrawn is the district's word, kept on a laptop, that this record does not
+	// stand: the person was interviewed twice for the same form and the district chose
+	// the other record. Not content either, and only a laptop's own: it is never sent,
+	// and a record received never brings it (the district says it in pull, by record
+	// id). A withdrawn record counts nowhere (survey.Surveyed).
+	Withdrawn *Withdrawal `json:"withdrawn,omitempty"`
+}
+
+// Withdrawal is why the district withdrew a record.
+type Withdrawal struct {
+	Kept   string    `json:"kept"` // the record that stands
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
 }
 
 // Receipt is the district server's word that it stored one revision of a record.

@@ -128,8 +128,8 @@ type Listed struct {
 
 // Assemble joins what a store reads — the roster's cases in roster order, the records,
 // the users' names by code — into a report's input: each case with its person record,
-// of whichever form and year (the latest changed, should a case have two), each read
-// with its own form. It takes the shared record types, not a store's, so the district
+// of whichever form and year (the latest changed, should a case have two; one the
+// district withdrew only when none stands), each read with its own form. It takes the shared record types, not a store's, so the district
 // server's reports link no laptop store.
 func Assemble(reg *forms.Registry, cases []Listed, records []*record.Record, users map[string]string) Input {
 	byCase := map[string]*record.Record{}
@@ -137,7 +137,12 @@ func Assemble(reg *forms.Registry, cases []Listed, records []*record.Record, use
 		if r.CaseID == "" || r.Village != "" {
 			continue
 		}
-		if prev := byCase[r.CaseID]; prev == nil || r.UpdatedAt.After(prev.UpdatedAt) {
+		// A record the district withdrew gives way to any that stands.
+		prev := byCase[r.CaseID]
+		switch {
+		case prev == nil,
+			r.Withdrawn == nil && prev.Withdrawn != nil,
+			(r.Withdrawn == nil) == (prev.Withdrawn == nil) && r.UpdatedAt.After(prev.UpdatedAt):
 			byCase[r.CaseID] = r
 		}
 	}

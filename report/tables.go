@@ -22,7 +22,7 @@ func validationTable(in Input) *table {
 	n := 0
 	for _, c := range in.cases() {
 		r := c.Record
-		if r == nil || r.Outcome != record.OutcomeInterviewed || r.Status == record.StatusDraft && len(r.Answers) == 0 {
+		if r == nil || r.Withdrawn != nil || r.Outcome != record.OutcomeInterviewed || r.Status == record.StatusDraft && len(r.Answers) == 0 {
 			continue
 		}
 		rd, err := survey.Read(in.Forms, r, survey.About{Row: c.Row})

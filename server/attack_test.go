@@ -151,6 +151,11 @@ func TestPushFieldTooLong(t *testing.T) {
 
 // TestEnrolmentsAtOnceAreCapped: the endpoint anyone may call holds MaxEnrolling
 // requests at once; the next is told to come back, not queued.
+//
+// The test waits for the limiter's own count of places held, not for a probe request
+// to be refused: a probe holds a place while it runs, so one of the held requests
+// arriving meanwhile was the one refused, and the house never filled (it failed so
+// under load, 403 for 5 s).
 func TestEnrolmentsAtOnceAreCapped(t *testing.T) {
 	h, _, _ := attacked(t)
 	var writers []*io.PipeWriter
@@ -160,17 +165,17 @@ func TestEnrolmentsAtOnceAreCapped(t *testing.T) {
 		writers = append(writers, pw)
 		go func() { done <- serve(h, http.MethodPost, "/v1/enroll", "", pr, false).Code }()
 	}
-	// Wait for each to hold its place: a held place is a request reading its body.
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		w := serve(h, http.MethodPost, "/v1/enroll", "", strings.NewReader(`{"code":"x","device":"y"}`), false)
-		if w.Code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") != "" {
-			break
+	// A held place is a request reading its body, which none has yet.
+	for h.EnrolmentsInFlight() < server.MaxEnrolling {
+		select {
+		case c := <-done:
+			t.Fatalf("an enrolment ended %d before its body was sent", c)
+		case <-time.After(time.Millisecond):
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("with %d enrolments in flight, one more: %d", server.MaxEnrolling, w.Code)
-		}
-		time.Sleep(10 * time.Millisecond)
+	}
+	w := serve(h, http.MethodPost, "/v1/enroll", "", strings.NewReader(`{"code":"x","device":"y"}`), false)
+	if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" {
+		t.Fatalf("with %d enrolments in flight, one more: %d, Retry-After %q", server.MaxEnrolling, w.Code, w.Header().Get("Retry-After"))
 	}
 	for _, pw := range writers {
 		pw.Write([]byte(`{"code":"x","device":"y"}`))

@@ -21,15 +21,22 @@ import (
 	"github.com/doorstep-survey/doorstep/server/boltstore"
 	"github.com/doorstep-survey/doorstep/server/pgstore"
 	"github.com/doorstep-survey/doorstep/server/pgtest"
+	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/store"
 	"github.com/doorstep-survey/doorstep/server/storetest"
 	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
-func boltBackend(t testing.TB) storetest.Opener {
-	dir := t.TempDir()
-	return func(now func() time.Time) (store.Store, error) {
-		return boltstore.Open(dir, boltstore.Options{Now: now})
+// boltBackend is a sealed bbolt file, as doorstep-server keeps it.
+func boltBackend(t testing.TB) storetest.Opener { return boltOf(seal.New(seal.NewKey()))(t) }
+
+// boltOf is a bbolt backend under the key (nil: plain, to measure what sealing costs).
+func boltOf(sealer *seal.Sealer) storetest.Backend {
+	return func(t testing.TB) storetest.Opener {
+		dir := t.TempDir()
+		return func(now func() time.Time) (store.Store, error) {
+			return boltstore.Open(dir, boltstore.Options{Now: now, Sealer: sealer})
+		}
 	}
 }
 
@@ -97,18 +104,31 @@ func pushBodies(b *testing.B, clients, each, batch int) ([][][]byte, ed25519.Pub
 func BenchmarkIngest(b *testing.B) {
 	const clients, each, batch = 20, 100, 25
 	bodies, key := pushBodies(b, clients, each, batch)
-	b.Run("bbolt", func(b *testing.B) { benchIngest(b, boltBackend, bodies, key, clients, each) })
+	// Sealed, as doorstep-server keeps its data, and plain beside it: what sealing costs.
+	for _, mode := range []struct {
+		name   string
+		sealer *seal.Sealer
+	}{{"sealed", seal.New(seal.NewKey())}, {"plain", nil}} {
+		b.Run("bbolt/"+mode.name, func(b *testing.B) { benchIngest(b, boltOf(mode.sealer), bodies, key, clients, each) })
+	}
 	b.Run("postgres", func(b *testing.B) {
 		c := pgtest.Own(b, pgtest.Options{Durable: true})
-		benchIngest(b, func(t testing.TB) storetest.Opener {
-			url, err := c.CreateDatabase(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			return func(now func() time.Time) (store.Store, error) {
-				return pgstore.Open(context.Background(), url, pgstore.Options{Now: now})
-			}
-		}, bodies, key, clients, each)
+		for _, mode := range []struct {
+			name   string
+			sealer *seal.Sealer
+		}{{"sealed", seal.New(seal.NewKey())}, {"plain", nil}} {
+			b.Run(mode.name, func(b *testing.B) {
+				benchIngest(b, func(t testing.TB) storetest.Opener {
+					url, err := c.CreateDatabase(context.Background())
+					if err != nil {
+						t.Fatal(err)
+					}
+					return func(now func() time.Time) (store.Store, error) {
+						return pgstore.Open(context.Background(), url, pgstore.Options{Now: now, Sealer: mode.sealer})
+					}
+				}, bodies, key, clients, each)
+			})
+		}
 	})
 }
 

@@ -7,8 +7,12 @@
 // stay outside store.Store so that every backend serves them alike.
 //
 // Adding a backend: implement store.Store, call store.Check and store.Decide in
-// PutBatch as server/store's package comment says, and run the conformance suite
-// (server/storetest.Run) against it from a test of the backend's package.
+// PutBatch as server/store's package comment says, seal what is personal with
+// server/seal (each value bound to where it lives, certificate numbers in keys as
+// blind indexes, the key's check value kept with the data), and run the conformance
+// suite (server/storetest.Run) against it, sealed, from a test of the backend's
+// package; storetest.Personal fills a district whose raw data the backend's test then
+// searches for names and numbers.
 //
 // It must never:
 //   - be linked into the laptop's binary (cmd/doorstep): the laptop imports sync, the

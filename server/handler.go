@@ -11,7 +11,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -284,7 +283,7 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request, c request) {
 	var results []protocol.PushResult
 	if id := r.Header.Get(protocol.PushID); pushIDRE.MatchString(id) {
 		run = h.ledger.start(c.owner, id)
-		defer func() { run.finish(results) }()
+		defer func() { h.ledger.finish(run, results) }()
 	}
 	items, err := decodePush(w, r)
 	if err != nil {
@@ -316,12 +315,19 @@ func (h *Handler) putItems(ctx context.Context, c request, items []protocol.Push
 	for _, it := range items {
 		if f := fieldsTooLong(it); f != "" {
 			refused = append(refused, protocol.PushResult{Seq: it.Seq, RecordID: echo(it.Revision.Record.ID), Result: protocol.Rejected,
-				Reason: "the record's " + f + " is longer than " + strconv.Itoa(MaxField) + " bytes"})
+				Code: protocol.ReasonFieldTooLong, Args: []string{f}, Reason: "the record's " + f + " is longer than " + strconv.Itoa(MaxField) + " bytes"})
 			continue
 		}
 		kept = append(kept, it)
 	}
-	results, err := h.Store.PutBatch(ctx, c.Caller, Arrivals(kept, h.Attachments))
+	arrivals := Arrivals(kept, h.Attachments)
+	if h.Forms != nil {
+		for i := range arrivals {
+			rec := arrivals[i].Item.Revision.Record
+			arrivals[i].UnknownForm = !h.Forms.Has(rec.FormID, rec.FormVersion)
+		}
+	}
+	results, err := h.Store.PutBatch(ctx, c.Caller, arrivals)
 	if err != nil {
 		return nil, err
 	}
@@ -338,6 +344,10 @@ func (h *Handler) putItems(ctx context.Context, c request, items []protocol.Push
 func Arrivals(items []protocol.PushItem, att store.Attachments) []store.Arrival {
 	out := make([]store.Arrival, len(items))
 	for i, it := range items {
+		// A laptop's note that the district withdrew a record is the laptop's own:
+		// the district's withdrawals are its duplicates' resolutions, never a record's
+		// say, so a record cannot hide itself from the counts.
+		it.Revision.Record.Withdrawn = nil
 		out[i].Item = it
 		for _, p := range it.Revision.Record.Photos {
 			if att == nil || !att.Has(p.Hash) {
@@ -430,7 +440,7 @@ func (h *Handler) attachment(w http.ResponseWriter, r *http.Request, c request) 
 
 // photoOpener is an Attachments that can hand a whole photo back (attachments.Dir).
 type photoOpener interface {
-	Open(hash string) (*os.File, error)
+	Open(hash string) (io.ReadSeekCloser, error)
 }
 
 // photo sends a whole photo to a user who may see a record naming it: a leader, the

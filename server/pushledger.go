@@ -37,37 +37,93 @@ const cutCommitTime = 30 * time.Second
 // again and again about a push it keeps open holds no more than these places.
 const maxAsking = 32
 
+// A laptop asks within seconds of losing its answer; what it has not asked for by
+// ledgerKeep it learns as duplicates. The ledger holds at most ledgerResults results in
+// all (some 200 bytes each), the oldest pushes forgotten first, whatever the devices
+// send.
+var (
+	ledgerKeep    = 10 * time.Minute
+	ledgerResults = 100_000
+)
+
 // pushLedger keeps, per device, its last named push: one entry a device, replaced by
-// the next, so it is as large as the district's laptops, whatever they send.
+// the next.
 type pushLedger struct {
 	mu     gosync.Mutex
 	last   map[string]*pushRun // by request.owner
+	held   int                 // results held in all
 	asking chan struct{}
 }
 
 // pushRun is a named push: done closes when its results are final.
 type pushRun struct {
-	id      string
-	done    chan struct{}
-	results []protocol.PushResult
+	id, owner string
+	at        time.Time
+	done      chan struct{}
+	results   []protocol.PushResult
 }
 
 // start notes that owner's push id began, replacing the device's previous one.
 func (l *pushLedger) start(owner, id string) *pushRun {
-	run := &pushRun{id: id, done: make(chan struct{})}
+	run := &pushRun{id: id, owner: owner, at: time.Now(), done: make(chan struct{})}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.last == nil {
 		l.last = map[string]*pushRun{}
 	}
+	l.forget(l.last[owner])
+	delete(l.last, owner)
+	for o, old := range l.last {
+		if run.at.Sub(old.at) > ledgerKeep {
+			l.forget(old)
+			delete(l.last, o)
+		}
+	}
 	l.last[owner] = run
 	return run
 }
 
-// finish makes the results final: what the store took (nil: nothing).
-func (run *pushRun) finish(results []protocol.PushResult) {
+// finish makes the results final: what the store took (nil: nothing). When the ledger
+// holds too many, the oldest pushes go.
+func (l *pushLedger) finish(run *pushRun, results []protocol.PushResult) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	run.results = results
 	close(run.done)
+	if l.last[run.owner] != run {
+		return // replaced or forgotten meanwhile: not held
+	}
+	l.held += len(results)
+	for l.held > ledgerResults {
+		oldest := ""
+		for o, r := range l.last {
+			if isDone(r) && (oldest == "" || r.at.Before(l.last[oldest].at)) {
+				oldest = o
+			}
+		}
+		if oldest == "" {
+			return
+		}
+		l.forget(l.last[oldest])
+		delete(l.last, oldest)
+	}
+}
+
+// forget drops a finished run's results from the count (a run still arriving holds
+// none yet).
+func (l *pushLedger) forget(run *pushRun) {
+	if run != nil && isDone(run) {
+		l.held -= len(run.results)
+	}
+}
+
+func isDone(run *pushRun) bool {
+	select {
+	case <-run.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // find is owner's push id, or nil when the server does not know it (never arrived,

@@ -11,10 +11,12 @@ import (
 // has returned since, or that its enumerator has reopened to fix, still counts, by its
 // method and outcome: the visit happened, and a correction in progress must not make
 // the case vanish from the register, the statistics or the leader's home-visit rate.
+// A record the district withdrew (a duplicate interview resolved for the other record)
+// does not count, here as on the district's server, which leaves it out of its cases.
 // Every count of surveyed cases — the reports, the team's day — starts here.
 func Surveyed(r *record.Record, asOf time.Time) bool {
-	if r == nil {
-		return false
+	if r == nil || r.Withdrawn != nil {
+		return false // not started; or withdrawn by the district: another record stands
 	}
 	if r.CompletedAt.IsZero() {
 		// Records completed before the completion time was kept.

@@ -365,6 +365,19 @@ func refusal(code string) (zh, en string) {
 	return "服务器拒绝了请求（" + code + "），请联系区县技术人员", "The server refused the request (" + code + "): call the district's IT officer"
 }
 
+// Refusal is one record the server refused (moved aside on the laptop), held (sent
+// again next round) or kept for its review, by its reason code (protocol.Reason*).
+type Refusal struct {
+	RecordID string   `json:"record_id"`
+	Code     string   `json:"code,omitempty"`
+	Args     []string `json:"args,omitempty"`   // cleaned
+	Server   string   `json:"server,omitempty"` // the server's words, cleaned
+	Held     bool     `json:"held,omitempty"`
+	// Review: not refused but stored, and kept for the district's review (a person its
+	// roster does not know).
+	Review bool `json:"review,omitempty"`
+}
+
 // Report is what one round did.
 type Report struct {
 	Pushed     int `json:"pushed"`
@@ -377,9 +390,15 @@ type Report struct {
 	// Held are records the server did not take yet, not for their fault (a photo not
 	// there yet, its disk full): they stay queued, and Reasons says why.
 	Held int `json:"held"`
+	// Refused are the records the server refused, held or kept for its review this
+	// round, each with the server's reason code: the screens say it in their language
+	// (the server's own words, cleaned, only for a code this laptop does not know).
+	Refused []Refusal `json:"refused,omitempty"`
 	// Review are records the district keeps for its review (persons its roster does
-	// not know): delivered, and Reasons says so.
-	Review  int      `json:"review"`
+	// not know): delivered, and Refused says so.
+	Review int `json:"review"`
+	// Reasons are the round's other notes, in both languages: records pulled and not
+	// kept, withdrawals, forms refused.
 	Reasons []string `json:"reasons,omitempty"`
 	// Bytes are the compressed batches sent, resends included; Delivered those of the
 	// batches the server answered (the payload: what a perfect link would carry);
@@ -409,6 +428,9 @@ type Syncer struct {
 	Forms *FormInbox
 
 	link linkEstimate
+	// uploaded are the photos the server has whole, learnt this round: a batch sent
+	// again after a reset does not ask about them again.
+	uploaded map[string]bool
 }
 
 // Batches are sized in bytes, to take about batchAirtime on the link as it has shown
@@ -515,6 +537,7 @@ func (s *Syncer) push(ctx context.Context, rep *Report) error {
 	}
 	retry := requestPolicy()
 	sent := map[uint64]bool{} // entries the server asked to send again later
+	s.uploaded = map[string]bool{}
 	// The outbox is read once a round (each entry's chain decrypted once), then sent
 	// from in order: a revision queued meanwhile goes in the next round.
 	queue, err := s.Session.Outbox(0)
@@ -561,7 +584,8 @@ func (s *Syncer) push(ctx context.Context, rep *Report) error {
 			return err
 		default:
 			if unsure == nil {
-				// Refused or failed with an answer: the next batch is smaller.
+				// Answered with a failure, or failed before the batch went (a photo):
+				// the next batch is smaller.
 				batch = max(1, batch/2)
 				s.link.failed()
 			}
@@ -643,6 +667,7 @@ func (s *Syncer) pushRequest(items []localstore.OutboxItem) (protocol.PushReques
 				c.Subject = cs.Row.Key()
 			}
 		}
+		rec.Withdrawn = nil // this laptop's note of the district's word, not the record's
 		req.Items = append(req.Items, protocol.PushItem{Seq: it.Seq, Revision: localstore.Revision{Record: rec, Audit: record.Compact(it.Audit)}, Case: c})
 	}
 	return req, nil
@@ -713,7 +738,9 @@ func (s *Syncer) takeResults(a *pushAttempt, results []protocol.PushResult, rep 
 				rep.Pushed++
 				if r.Review {
 					rep.Review++
-					rep.Reasons = append(rep.Reasons, fmt.Sprintf("记录 %.8s 已送达，由区县审核后归档：%s", r.RecordID, serverWords(r.Reason)))
+					no := refusalOf(r, false)
+					no.Review = true
+					rep.Refused = append(rep.Refused, no)
 				}
 			} else {
 				rep.Duplicates++
@@ -729,13 +756,13 @@ func (s *Syncer) takeResults(a *pushAttempt, results []protocol.PushResult, rep 
 				// Held, not refused: said, and sent again next round.
 				later[r.Seq] = true
 				rep.Held++
-				rep.Reasons = append(rep.Reasons, fmt.Sprintf("服务器暂未收下记录 %.8s，下次同步自动重发：%s", r.RecordID, serverWords(r.Reason)))
+				rep.Refused = append(rep.Refused, refusalOf(r, true))
 				continue
 			}
 			rep.Rejected++
-			reason := fmt.Sprintf("服务器拒绝了记录 %.8s：%s", r.RecordID, serverWords(r.Reason))
-			rep.Reasons = append(rep.Reasons, reason)
-			acks = append(acks, localstore.PushAck{Seq: r.Seq, RecordID: r.RecordID, Reason: r.Reason})
+			no := refusalOf(r, false)
+			rep.Refused = append(rep.Refused, no)
+			acks = append(acks, localstore.PushAck{Seq: r.Seq, RecordID: r.RecordID, Code: no.Code, Args: no.Args, Reason: no.Server})
 		default:
 			delete(a.answered, r.Seq) // a result this laptop does not know: sent again
 		}
@@ -743,13 +770,27 @@ func (s *Syncer) takeResults(a *pushAttempt, results []protocol.PushResult, rep 
 	return s.Session.Acknowledge(acks)
 }
 
+// refusalOf is a refused or held push result as the laptop keeps it: everything the
+// server said is cleaned of control characters and paths before it is kept or shown.
+func refusalOf(r protocol.PushResult, held bool) Refusal {
+	no := Refusal{RecordID: serverWords(r.RecordID), Code: serverWords(r.Code), Server: serverWords(r.Reason), Held: held}
+	for _, a := range r.Args[:min(len(r.Args), 4)] {
+		no.Args = append(no.Args, serverWords(a))
+	}
+	return no
+}
+
 // upload sends a photo, resuming from what the server already has.
 func (s *Syncer) upload(ctx context.Context, hash string, rep *Report) error {
+	if s.uploaded[hash] {
+		return nil
+	}
 	resp, err := s.Client.do(ctx, http.MethodGet, "/v1/attachments/"+hash, nil, false, nil, nil)
 	if err != nil {
 		return err
 	}
 	if resp.Header.Get("Upload-Complete") == "true" {
+		s.uploaded[hash] = true
 		return nil
 	}
 	off, _ := strconv.ParseInt(resp.Header.Get(protocol.UploadOffset), 10, 64)
@@ -771,6 +812,7 @@ func (s *Syncer) upload(ctx context.Context, hash string, rep *Report) error {
 		rep.PhotoBytes += end - off
 		off = end
 	}
+	s.uploaded[hash] = true
 	return nil
 }
 
@@ -812,12 +854,19 @@ func (s *Syncer) pull(ctx context.Context, st *localstore.SyncState, rep *Report
 			}
 		}
 		for _, w := range resp.Withdrawn {
+			// Kept on the record when this laptop has it; said either way, since the
+			// laptop with the record that stands learns the matter is settled.
+			if _, err := s.Session.MarkWithdrawn(w.RecordID, localstore.Withdrawal{Kept: w.Kept, Reason: cleantext.Line(w.Reason), At: w.At}); err != nil {
+				return err
+			}
 			rep.Withdrawn++
 			if w.Kept == "" { // a record held for review that the district refused
-				rep.Reasons = append(rep.Reasons, fmt.Sprintf("记录 %.8s 未被区县收下（此人不在区县底册上）：%s", w.RecordID, serverWords(w.Reason)))
+				rep.Reasons = append(rep.Reasons, fmt.Sprintf("记录 %.8s 未被区县收下（此人不在区县底册上）：%s / record %.8s was not accepted by the district (the person is not on its roster): %s",
+					w.RecordID, serverWords(w.Reason), w.RecordID, serverWords(w.Reason)))
 				continue
 			}
-			rep.Reasons = append(rep.Reasons, fmt.Sprintf("记录 %.8s 已被区县撤销（同一人重复调查，保留记录 %.8s）：%s", w.RecordID, w.Kept, w.Reason))
+			rep.Reasons = append(rep.Reasons, fmt.Sprintf("记录 %.8s 已被区县撤销（同一人重复调查，保留记录 %.8s）：%s / record %.8s was withdrawn by the district (the person was interviewed twice; record %.8s stands): %s",
+				w.RecordID, w.Kept, serverWords(w.Reason), w.RecordID, w.Kept, serverWords(w.Reason)))
 		}
 		if held {
 			return nil

@@ -8,9 +8,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	gosync "sync"
+	"sync/atomic"
 	"testing"
 
+	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server/storetest"
 	. "github.com/doorstep-survey/doorstep/sync" //nolint:revive // see linksim_test.go
@@ -144,4 +147,50 @@ func rounds(t *testing.T, sy *Syncer) Report {
 	}
 	t.Fatal("the outbox did not empty in 5 rounds")
 	return all
+}
+
+// TestPhotoNotAskedAgain: a batch sent again after a reset does not ask the server
+// again about the photos it uploaded before it — a round trip each on a slow link.
+func TestPhotoNotAskedAgain(t *testing.T) {
+	var asked atomic.Int32
+	var p pushes
+	wrap := p.wrap(func(next http.Handler, w http.ResponseWriter, r *http.Request) {
+		r.Body = io.NopCloser(&cutAt{r: r.Body}) // nothing of the batch arrives
+		next.ServeHTTP(httptest.NewRecorder(), r)
+		drop(w)
+	})
+	d := storetest.NewDistrict(t, backend, func(next http.Handler) http.Handler {
+		inner := wrap(next)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v1/attachments/") {
+				asked.Add(1)
+			}
+			inner.ServeHTTP(w, r)
+		})
+	})
+	s := laptop(t, 1, "E001")
+	cases, _ := s.Cases(localstore.CaseFilter{Status: localstore.StatusNew})
+	r, err := s.StartRecord(cases[0].ID, "person-2021", "2021.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []func() (*localstore.Record, error){
+		func() (*localstore.Record, error) { return s.SetCaseHeader(r.ID, 1, 3, "空挂户，村委会证实") },
+		func() (*localstore.Record, error) {
+			return s.AddPhoto(r.ID, bytes.Repeat([]byte("入户照片 "), 3000), "image/jpeg")
+		},
+		func() (*localstore.Record, error) { return s.Complete(r.ID) },
+	} {
+		if r, err = step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sy := enrolled(t, d, s, d.Enrol("E001", "李晓梅", "enumerator", villages(t, s)...))
+	rep := rounds(t, sy)
+	if n, _ := s.DB().OutboxLen(); n != 0 || rep.Pushed != 2 {
+		t.Fatalf("queued %d, %+v", n, rep)
+	}
+	if n := asked.Load(); n != 1 {
+		t.Errorf("the server was asked %d times about the photo, want once", n)
+	}
 }

@@ -35,13 +35,15 @@ func newCaseScreen(c common, id string) *caseScreen {
 }
 
 func (s *caseScreen) Init() tea.Cmd {
-	sess, id, formID := s.env.Session, s.id, s.env.PersonForm.ID
+	sess, id, f := s.env.Session, s.id, s.env.PersonForm
 	return s.do(func() tea.Msg {
 		c, err := sess.Case(id)
 		if err != nil {
 			return caseMsg{id: id, err: err}
 		}
-		rec, err := sess.RecordFor(id, formID)
+		// A draft of the form the new one carries from is this case's too (a new form
+		// arrived while it was under way): it resumes, with its own form.
+		rec, err := sess.RecordFor(id, f.ID, f.Carries.From...)
 		if errors.Is(err, localstore.ErrNotFound) {
 			return caseMsg{id: id, c: c}
 		}
@@ -128,7 +130,8 @@ func (s *caseScreen) View(width, height int) string {
 		{"category", categoryName(lang, r.Category)}, {"level", levelName(lang, r.Level)},
 		{"town", r.Town}, {"village", r.Village}, {"villagecode", r.VillageCode},
 		{"address", r.HouseholdAddress}, {"current", r.CurrentAddress}, {"phone", r.Phone},
-		{"guardian", r.Guardian}, {"guardianphone", r.GuardianPhone}, {"status", statusName(lang, s.c.Status)},
+		{"guardian", r.Guardian}, {"guardianphone", r.GuardianPhone}, {"status", statusName(lang, listStatus(*s.c))},
+		{"withdrawnwhy", s.c.Withdrawn},
 	}
 	labelW := 0
 	for _, kv := range rows {

@@ -49,9 +49,13 @@ func (s *respondentScreen) ShortHelp() []key.Binding {
 }
 func (s *respondentScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
 
+// sentences are the record's read-back with its own form; none before it is loaded.
 func (s *respondentScreen) sentences() []respondentSentence {
+	if s.iv.form == nil {
+		return nil
+	}
 	var out []respondentSentence
-	for _, sec := range s.env.PersonForm.ReadBack(s.iv.answers, s.iv.ctx, s.env.Lang) {
+	for _, sec := range s.iv.form.ReadBack(s.iv.answers, s.iv.ctx, s.env.Lang) {
 		for _, l := range sec.Lines {
 			out = append(out, respondentSentence{clean(sec.Title), clean(l.Text), l.Question})
 		}

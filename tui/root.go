@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
@@ -102,6 +103,23 @@ func (m Model) queuedCmd() tea.Cmd {
 	}
 }
 
+// useForms swaps the program's forms for those a sync round loaded: screens opened from
+// now on start new records with them. Screens already open keep the form they were
+// built with, and every record is read with its own (fs.Forms holds the old forms too).
+// Only the root changes env, in Update: the sync goroutine hands over a FormSet it
+// no longer touches, so nothing is shared while it changes.
+func (m *Model) useForms(fs FormSet) {
+	if fs.Forms == nil || fs.PersonForm == nil {
+		return // a set not whole is not swapped in: new interviews need a form
+	}
+	for _, f := range []struct{ old, now *forms.Form }{{m.env.PersonForm, fs.PersonForm}, {m.env.CommunityForm, fs.CommunityForm}} {
+		if f.now != nil && (f.old == nil || f.old.ID != f.now.ID || f.old.Version != f.now.Version) {
+			m.env.sync.newForms = append(m.env.sync.newForms, f.now.ID)
+		}
+	}
+	m.env.Forms, m.env.PersonForm, m.env.CommunityForm = fs.Forms, fs.PersonForm, fs.CommunityForm
+}
+
 // Update routes: messages for the root, then keys (overlay first, then global keys,
 // then the active screen), then everything else to the active screen.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -133,6 +151,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case syncDoneMsg:
 		m.env.sync.running, m.env.sync.last = false, &msg
+		m.env.sync.newForms = nil
+		if fs := msg.result.Forms; fs != nil {
+			m.useForms(*fs)
+		}
 		if msg.err == nil {
 			m.env.sync.lastOK = msg.at
 		}
@@ -531,6 +553,9 @@ func (m Model) statusBar() string {
 			left += " " + m.env.Styles.Error.Render(tr(lang, "bar.syncfail"))
 		case !m.env.sync.lastOK.IsZero():
 			left += " " + fmt.Sprintf(tr(lang, "bar.synced"), m.env.sync.lastOK.In(m.now.Location()).Format("15:04"))
+		}
+		if nf := m.env.sync.newForms; len(nf) > 0 && m.env.SyncServer != "" {
+			left += " " + m.env.Styles.OK.Render(fmt.Sprintf(tr(lang, "bar.newform"), clean(strings.Join(nf, "、"))))
 		}
 	}
 	lock := tr(lang, "locked")

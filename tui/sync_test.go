@@ -105,14 +105,15 @@ func TestSyncStatusAndScreen(t *testing.T) {
 		t.Errorf("enter asked for %d rounds", asked)
 	}
 	m = send(t, m, syncDoneMsg{at: env.Now(), result: SyncResult{Pushed: 3, Rejected: 1, Queued: 0,
-		Rejections: []string{"服务器拒绝了记录 1a2b3c4d: 审计链断裂"}}})
+		Refused: []Refusal{{RecordID: "1a2b3c4d5e6f", Code: "audit_chain", Server: "audit entry 3 does not link"}}}})
 	text := screenText(m)
-	if !strings.Contains(text, "上报 3 条") || !strings.Contains(text, "服务器拒绝了记录 1a2b3c4d") || !strings.Contains(text, "已同步09:30") {
+	if !strings.Contains(text, "上报 3 条") || !strings.Contains(text, "服务器拒绝了记录 1a2b3c4d：记录的修改记录") || !strings.Contains(text, "已同步09:30") ||
+		strings.Contains(text, "does not link") {
 		t.Errorf("the result is not shown:\n%s", text)
 	}
 	m = press(t, m, "f2")
-	if !strings.Contains(screenText(m), "3 sent") {
-		t.Errorf("in English:\n%s", screenText(m))
+	if text := screenText(m); !strings.Contains(text, "3 sent") || !strings.Contains(text, "refused record 1a2b3c4d: the record's audit chain") {
+		t.Errorf("in English:\n%s", text)
 	}
 }
 
@@ -132,12 +133,17 @@ func TestSyncScreenShowsRefused(t *testing.T) {
 	if err != nil || len(items) != 1 {
 		t.Fatal(err)
 	}
-	if err := m.env.Session.Acknowledge([]localstore.PushAck{{Seq: items[0].Seq, RecordID: items[0].RecordID, Reason: "王庄村 is not one of E001's villages"}}); err != nil {
+	if err := m.env.Session.Acknowledge([]localstore.PushAck{{Seq: items[0].Seq, RecordID: items[0].RecordID,
+		Code: "wrong_village", Args: []string{"王庄村", "E001"}, Reason: "王庄村 is not one of E001's villages"}}); err != nil {
 		t.Fatal(err)
 	}
 	m = press(t, m, "f5")
 	text := screenText(m)
-	if !strings.Contains(text, "服务器拒收的记录 1 条") || !strings.Contains(text, "not one of E001's villages") {
+	if !strings.Contains(text, "服务器拒收的记录 1 条") || !strings.Contains(text, "王庄村 不是用户 E001 负责的村") {
 		t.Errorf("the refused record is not shown:\n%s", text)
+	}
+	m = press(t, m, "f2")
+	if text := screenText(m); !strings.Contains(text, "王庄村 is not one of E001's villages") {
+		t.Errorf("the refused record is not shown in English:\n%s", text)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/doorstep-survey/doorstep/forms"
 )
 
 // Syncer runs one round of sync with the district: push what is queued, pull
@@ -22,8 +24,24 @@ type Syncer interface {
 // SyncResult is what one round did.
 type SyncResult struct {
 	Pushed, Duplicates, Rejected, Pulled, Queued int
-	// Rejections are the server's reasons for the records it refused, in words.
+	// Refused are the records the server refused or held, by reason code.
+	Refused []Refusal
+	// Rejections are the round's other notes, in both languages (records pulled and
+	// not kept, withdrawals, forms refused).
 	Rejections []string
+	// Forms, when not nil, are the program's forms from this round on: the district
+	// sent forms, or named others for new records, and the program loaded its forms
+	// again. The screens swap to them at once; a record already started keeps its own
+	// form and version, which Forms.Forms still holds.
+	Forms *FormSet
+}
+
+// FormSet is the forms a running program has: every one, by id and version (each
+// record is read with its own), and the two new records are started with. It is made
+// whole outside the model and never changed after it is sent.
+type FormSet struct {
+	Forms                     *forms.Registry
+	PersonForm, CommunityForm *forms.Form
 }
 
 // Speaker is an error that can say what went wrong in the screen's language
@@ -50,6 +68,9 @@ type syncState struct {
 	running bool
 	last    *syncDoneMsg
 	lastOK  time.Time
+	// newForms names the forms for new records that the last round brought
+	// ("person-2022"), for the status bar and the sync screen; empty when it brought none.
+	newForms []string
 }
 
 // SyncLoop runs rounds in the background until ctx ends: the first soon after start,

@@ -96,6 +96,12 @@ func (s *syncScreen) View(width, height int) string {
 			add(st.OK.Render, fmt.Sprintf(tr(lang, "syncok"), when))
 			add(st.Section.Render, fmt.Sprintf(tr(lang, "syncresult"), r.Pushed, r.Duplicates, r.Rejected, r.Pulled, r.Queued))
 		}
+		for _, id := range s.env.sync.newForms {
+			add(st.OK.Render, fmt.Sprintf(tr(lang, "newform"), clean(id)))
+		}
+		for _, no := range r.Refused {
+			add(st.Error.Render, "✗ "+no.Text(lang))
+		}
 		for _, reason := range r.Rejections {
 			add(st.Error.Render, "✗ "+clean(reason))
 		}
@@ -105,7 +111,7 @@ func (s *syncScreen) View(width, height int) string {
 		add(st.Warning.Render, fmt.Sprintf(tr(lang, "refused.n"), n))
 		for i := n - 1; i >= 0 && i >= n-5; i-- {
 			e := s.refused[i]
-			add(st.Faint.Render, fmt.Sprintf("%.8s  %s", e.RecordID, clean(e.Reason)))
+			add(st.Faint.Render, fmt.Sprintf("%.8s  %s", clean(e.RecordID), reasonText(lang, e.Code, e.Args, e.Reason)))
 		}
 	}
 	lines = append(lines, "")

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/namesearch"
 	"github.com/doorstep-survey/doorstep/survey"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
@@ -97,10 +98,9 @@ func (s *teamScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		}
 		s.day = &msg.day
 		s.hay = make([]string, len(s.day.waiting))
-		pc := pinyinCache{}
+		sp := namesearch.Speller{}
 		for i, w := range s.day.waiting {
-			full, initials := pc.spellings(clean(w.name))
-			s.hay[i] = strings.ToLower(strings.Join(append(append([]string{clean(w.name), clean(w.village), w.enumerator}, full...), initials...), "\x00"))
+			s.hay[i], _ = sp.Haystack(clean(w.name), clean(w.village), w.enumerator)
 		}
 		s.refilter()
 	case tea.KeyPressMsg:
@@ -172,10 +172,10 @@ func (s *teamScreen) refilter() {
 	if s.day == nil {
 		return
 	}
-	q := normalizeQuery(s.search.Value())
+	q := namesearch.Query(s.search.Value())
 	s.shown = s.shown[:0]
 	for i := range s.day.waiting {
-		if q == "" || strings.Contains(s.hay[i], q) {
+		if namesearch.Match(s.hay[i], q) {
 			s.shown = append(s.shown, i)
 		}
 	}
@@ -261,15 +261,16 @@ func (s *teamScreen) View(width, height int) string {
 	search := st.Label.Render(tr(lang, "search")+colon(lang)) + textwidth.PadRight(s.search.View(), 19)
 	lines = append(lines, "", "  "+st.Section.Render(found)+"  "+search)
 	lines = append(lines, "  "+st.Faint.Render(textwidth.Truncate(tr(lang, "waitlegend"), width-4)))
+	gone := s.withdrawnLines(width, height-len(lines)-2)
 	if len(s.shown) == 0 {
 		key := "nowaiting"
 		if len(d.waiting) > 0 {
 			key = "nocases"
 		}
 		lines = append(lines, "  "+st.Faint.Render(tr(lang, key)))
-		return strings.Join(lines, "\n")
+		return strings.Join(append(lines, gone...), "\n")
 	}
-	room := max(1, height-len(lines))
+	room := max(1, height-len(lines)-len(gone))
 	first := min(max(0, s.cursor-room/2), max(0, len(s.shown)-room))
 	for i := first; i < len(s.shown) && i < first+room; i++ {
 		w := d.waiting[s.shown[i]]
@@ -298,5 +299,30 @@ func (s *teamScreen) View(width, height int) string {
 		}
 		lines = append(lines, head+mark+again+" "+line)
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(append(lines, gone...), "\n")
+}
+
+// withdrawnLines are the team's records the district withdrew, each with its reason,
+// in at most room lines (none when there are none): below the records to review, which
+// they are not.
+func (s *teamScreen) withdrawnLines(width, room int) []string {
+	d, lang, st := s.day, s.env.Lang, s.env.Styles
+	if len(d.withdrawn) == 0 || room < 2 || s.search.Value() != "" {
+		return nil
+	}
+	lines := []string{"", "  " + st.Section.Render(fmt.Sprintf(tr(lang, "withdrawn.n"), len(d.withdrawn)))}
+	shown := min(len(d.withdrawn), min(room, 6)-len(lines))
+	if shown < len(d.withdrawn) {
+		shown-- // the last line says how many more
+	}
+	for _, w := range d.withdrawn[:max(0, shown)] {
+		line := "⊘ " + textwidth.PadRight(textwidth.Truncate(clean(w.name), 11), 12) +
+			textwidth.PadRight(textwidth.Truncate(clean(w.village), 13), 14) +
+			textwidth.PadRight(clean(w.enumerator), 8) + clean(w.reason)
+		lines = append(lines, "  "+st.Faint.Render(textwidth.Truncate(line, width-4)))
+	}
+	if rest := len(d.withdrawn) - max(0, shown); rest > 0 {
+		lines = append(lines, "  "+st.Faint.Render(fmt.Sprintf(tr(lang, "andmore.rows"), rest)))
+	}
+	return lines
 }

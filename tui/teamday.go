@@ -15,6 +15,9 @@ import (
 type teamDay struct {
 	rows    []teamRow
 	waiting []reviewItem
+	// withdrawn are the team's records the district withdrew (duplicate interviews
+	// resolved for the other record), with its reason: not to review, counted nowhere.
+	withdrawn []withdrawnItem
 	// total is the whole team's finished cases (any day), for the home-visit rate.
 	total teamRow
 	// villages are the team's villages in roster order, with their community form.
@@ -70,6 +73,11 @@ func (r teamRow) homeRate() (rate float64, ok bool) {
 }
 
 // reviewItem is a record waiting for the leader.
+// withdrawnItem is a record the district withdrew, as the leader's review lists it.
+type withdrawnItem struct {
+	name, village, enumerator, reason string
+}
+
 type reviewItem struct {
 	recordID   string
 	name       string
@@ -102,6 +110,10 @@ func buildTeamDay(reg *forms.Registry, cases []localstore.Case, records []*local
 	for _, r := range records {
 		c := caseByID[r.CaseID]
 		if c == nil || len(villages) > 0 && !slices.Contains(villages, c.Row.Village) {
+			continue
+		}
+		if r.Withdrawn != nil {
+			out.withdrawn = append(out.withdrawn, withdrawnItem{name: c.Row.Name, village: c.Row.Village, enumerator: r.Enumerator, reason: r.Withdrawn.Reason})
 			continue
 		}
 		// Finished as the reports count it: a returned record being fixed still counts
@@ -148,6 +160,9 @@ func buildTeamDay(reg *forms.Registry, cases []localstore.Case, records []*local
 	}
 	slices.SortFunc(out.rows, func(a, b teamRow) int {
 		return cmp.Or(cmp.Compare(a.enumerator, b.enumerator), cmp.Compare(a.village, b.village))
+	})
+	slices.SortFunc(out.withdrawn, func(a, b withdrawnItem) int {
+		return cmp.Or(cmp.Compare(a.village, b.village), cmp.Compare(a.name, b.name))
 	})
 	// Flagged records first, then the oldest: what most needs the leader's eye.
 	slices.SortFunc(out.waiting, func(a, b reviewItem) int {

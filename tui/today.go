@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/namesearch"
 	"github.com/doorstep-survey/doorstep/survey"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
@@ -178,7 +179,7 @@ func (s *todayScreen) refilter() {
 	if s.status > 0 {
 		status = &statusOrder[s.status-1]
 	}
-	s.shown = s.ix.filter(s.shown[:0], normalizeQuery(s.search.Value()), s.villageName(), status, s.sort)
+	s.shown = s.ix.filter(s.shown[:0], namesearch.Query(s.search.Value()), s.villageName(), status, s.sort)
 	s.cursor, s.top = 0, 0
 }
 
@@ -220,6 +221,10 @@ func (s *todayScreen) View(width, height int) string {
 	switch returned := s.ix.counts[""][localstore.StatusReturned]; {
 	case s.ix.notMine:
 		lines = append(lines, " "+st.Warning.Render(textwidth.Truncate(tr(lang, "notmine"), width-1)))
+	case s.cursor < len(s.shown) && s.ix.entries[s.shown[s.cursor]].c.Withdrawn != "":
+		// The selected case's record was withdrawn: the district's reason, in its words.
+		why := tr(lang, "withdrawn.why") + clean(s.ix.entries[s.shown[s.cursor]].c.Withdrawn)
+		lines = append(lines, " "+st.Warning.Render(textwidth.Truncate(why, width-1)))
 	case returned > 0 && s.search.Value() == "":
 		lines = append(lines, " "+st.Warning.Render(textwidth.Truncate(fmt.Sprintf(tr(lang, "returned.n"), returned), width-1)))
 	case s.search.Value() == "":
@@ -272,9 +277,9 @@ func (s *todayScreen) View(width, height int) string {
 			kind = kindName(lang, e.c.Row.Category, e.c.Row.Level)
 		}
 		if i == s.cursor {
-			lines = append(lines, st.Selected.Render(row("▸", e.name, e.number, e.village, kind, statusName(lang, e.c.Status))))
+			lines = append(lines, st.Selected.Render(row("▸", e.name, e.number, e.village, kind, statusName(lang, e.status))))
 		} else {
-			lines = append(lines, row(" ", e.name, e.number, e.village, kind, statusName(lang, e.c.Status)))
+			lines = append(lines, row(" ", e.name, e.number, e.village, kind, statusName(lang, e.status)))
 		}
 	}
 	return strings.Join(lines, "\n")
@@ -329,6 +334,9 @@ func (s *todayScreen) summary(width int) []string {
 	for _, status := range statusOrder {
 		if n := counts[status]; n > 0 {
 			total += n
+			if status == statusWithdrawn {
+				continue // rare, and no count of work: the list and its filter show them
+			}
 			parts = append(parts, statusName(lang, status)+" "+st.Count.Render(fmt.Sprint(n)))
 		}
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/namesearch"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
@@ -113,6 +114,13 @@ func TestScreensFitAndMatchGolden(t *testing.T) {
 			m = switchUser(t, finishInterview(t, m), testLeader)
 			m = press(t, selectWaiting(t, m, id), "enter", "down", "down")
 			return press(t, m, "f4", "请核实户口性质", "enter")
+		}, false},
+		{"sync-newform", func(t *testing.T, env *Env, w, h int) Model {
+			env.SyncNow, env.SyncServer = func() {}, "https://doorstep.example.gov.cn"
+			m := unlocked(t, env, testEnumerator, w, h)
+			set := nextYear(t, env)
+			m = send(t, m, syncDoneMsg{at: env.Now(), result: SyncResult{Pushed: 2, Pulled: 1, Forms: &set}})
+			return press(t, m, "f5")
 		}, false},
 		{"dialog", func(t *testing.T, env *Env, w, h int) Model {
 			m := unlocked(t, env, testEnumerator, w, h)
@@ -783,7 +791,7 @@ func TestUnlockShowsNotice(t *testing.T) {
 }
 
 func TestHostileNamesAreCleaned(t *testing.T) {
-	e := newEntry(localstore.Case{ID: "x", Row: person("\x1b[2J\x1b]0;pwn\x07张\u202e三", "王庄\x1b[5m村", "19800101", 11, 1, 1)}, pinyinCache{})
+	e := newEntry(localstore.Case{ID: "x", Row: person("\x1b[2J\x1b]0;pwn\x07张\u202e三", "王庄\x1b[5m村", "19800101", 11, 1, 1)}, namesearch.Speller{})
 	if e.name != "张三" || e.village != "王庄村" || strings.ContainsAny(e.haystack, "\x1b\u202e") {
 		t.Errorf("entry %+v", e)
 	}

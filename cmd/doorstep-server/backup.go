@@ -24,6 +24,8 @@ func backupCmd(o *opts, stdout io.Writer) *cobra.Command {
 		Short: "Copy the bbolt data file to FILE, while the server runs; the copy is checked page by page",
 		Long: "Copy the bbolt data file to FILE, while the server runs (laptops' pushes go on meanwhile).\n" +
 			"Restore by stopping the server and putting the copy in place of server.db in --data.\n" +
+			"The copy is encrypted as the file is: it opens only with the server's data key, which is\n" +
+			"kept apart from it (--data-key-file); keep a copy of the key where the backups are not.\n" +
 			"Photos are files in the attachments folder: copy that folder too (any file copy will do;\n" +
 			"a photo's name is its SHA-256, so a copy is checked by its name).\n" +
 			"On PostgreSQL, back up with PostgreSQL's own tools (pg_dump).",
@@ -61,7 +63,11 @@ func backupCmd(o *opts, stdout io.Writer) *cobra.Command {
 // backup copies the data file itself when no server holds it, else through the
 // running server's admin socket.
 func backup(ctx context.Context, o *opts, w io.Writer) (int64, error) {
-	st, err := boltstore.Open(o.data, boltstore.Options{})
+	sealer, err := o.sealer()
+	if err != nil {
+		return 0, err
+	}
+	st, err := boltstore.Open(o.data, boltstore.Options{Sealer: sealer})
 	if err == nil {
 		defer st.Close()
 		return st.Backup(ctx, w)

@@ -28,7 +28,7 @@ func (o *opts) formShelf(w io.Writer) (*server.FormShelf, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--community-form: %w", err)
 	}
-	key, err := server.LoadSigningKey(o.data)
+	key, err := o.signingKey()
 	if err != nil {
 		return nil, err
 	}

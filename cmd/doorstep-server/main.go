@@ -34,6 +34,7 @@ import (
 	"github.com/doorstep-survey/doorstep/server/attachments"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
 	"github.com/doorstep-survey/doorstep/server/metrics"
+	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/store"
 )
 
@@ -50,6 +51,7 @@ func main() {
 type opts struct {
 	data, listen, cert, key, photos string
 	database, config, metrics       string
+	dataKeyFile                     string
 	dev                             bool
 	office                          officeOpts
 	// formsDir and personForm are the district's form files and the form of new
@@ -95,20 +97,30 @@ func (o *opts) openStore() (store.Store, *attachments.Dir, error) {
 	}
 	// The district's key signs the office console's decisions; the store checks them
 	// against its public half, as laptops do.
-	key, err := server.LoadSigningKey(o.data)
+	sealer, err := o.sealer()
 	if err != nil {
 		return nil, nil, err
 	}
-	district := key.Public().(ed25519.PublicKey)
-	if url != "" {
-		st, err := openPostgres(url, district)
-		if err != nil {
-			return nil, nil, err
-		}
-		return st, att, nil
-	}
-	st, err := boltstore.Open(o.data, boltstore.Options{Attachments: att, District: district})
+	key, err := server.ReadSigningKey(o.data, sealer)
 	if err != nil {
+		return nil, nil, err
+	}
+	district := key.Key.Public().(ed25519.PublicKey)
+	att.Sealer = sealer
+	var st store.Store
+	if url != "" {
+		st, err = openPostgres(url, district, sealer)
+	} else {
+		st, err = boltstore.Open(o.data, boltstore.Options{Attachments: att, District: district, Sealer: sealer})
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	// Only now, the data opened with it, is the data key known to be the data's: a new
+	// signing key, or the plain one of an earlier version, is sealed under it (a
+	// mistyped key would have lost the district's key with it).
+	if err := key.Keep(); err != nil {
+		st.Close()
 		return nil, nil, err
 	}
 	return st, att, nil
@@ -127,6 +139,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	pf := root.PersistentFlags()
 	pf.StringVar(&o.data, "data", "doorstep-server-data", "the server's data folder (its data file, certificate, admin socket)")
 	pf.StringVar(&o.database, "database", "", "a PostgreSQL URL (postgres://user:password@host:5432/dbname) to keep the data in, instead of the bbolt file in --data; also "+EnvDatabase+" or database: in "+ConfigFile)
+	pf.StringVar(&o.dataKeyFile, "data-key-file", "", "the server's data key (doorstep-server keygen makes one), outside --data and readable by the server's user alone; also "+seal.EnvKey+" (the key itself) or data_key_file: in "+ConfigFile)
 	pf.StringVar(&o.config, "config", "", "the server's configuration file (default: "+ConfigFile+" in --data, if there is one)")
 	pf.StringVar(&o.formsDir, "forms-dir", "", "also load the form files in `DIR`, besides the built-in forms")
 	pf.StringVar(&o.personForm, "person-form", "person-2021", "the form of new person records: `ID` or ID@VERSION (its reference date checks the roster's birth dates)")
@@ -137,10 +150,11 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.cert, "tls-cert", "", "the server's certificate (PEM)")
 	f.StringVar(&o.key, "tls-key", "", "the certificate's key (PEM)")
 	f.StringVar(&o.metrics, "metrics-listen", "", "also serve /metrics and /healthz on this address (e.g. 127.0.0.1:9090), for Prometheus on the district's own network; they are always on the admin socket")
-	f.BoolVar(&o.dev, "dev", false, "make a self-signed certificate on first start, and print its fingerprint and an enrolment code for the demo's E001")
+	f.BoolVar(&o.dev, "dev", false, "make a self-signed certificate and a data key ("+DevKeyFile+") in --data on first start, and print the certificate's fingerprint and an enrolment code for the demo's E001")
 	addOfficeFlags(f, &o.office)
 	root.AddCommand(enrollCmd(o, stdout), fingerprintCmd(o, stdout), recordsCmd(o, stdout), revokeCmd(o, stdout), rosterCmd(o, stdout),
-		duplicatesCmd(o, stdout), reviewCmd(o, stdout), usersCmd(o, stdout), officeCmd(o, stdout), backupCmd(o, stdout), migrateCmd(o, stdout))
+		duplicatesCmd(o, stdout), reviewCmd(o, stdout), usersCmd(o, stdout), officeCmd(o, stdout), backupCmd(o, stdout), migrateCmd(o, stdout),
+		keygenCmd(o, stdout))
 	return root
 }
 
@@ -161,15 +175,22 @@ func serve(ctx context.Context, o *opts, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	shelf, err := o.formShelf(stderr)
-	if err != nil {
-		return err
-	}
+	// The store first: it proves the data key before the signing key is sealed under it.
 	st, att, err := o.openStore()
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	shelf, err := o.formShelf(stderr)
+	if err != nil {
+		return err
+	}
+	// Photos kept plain by an earlier version are sealed before anyone is served.
+	if n, err := att.SealAll(); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("photos sealed under the data key", "count", n)
+	}
 	m := metrics.New()
 	counted := m.Store(st)
 	h := &server.Handler{Store: counted, Attachments: att, Forms: shelf, Log: log}

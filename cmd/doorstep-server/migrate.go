@@ -44,9 +44,13 @@ func migrateCmd(o *opts, stdout io.Writer) *cobra.Command {
 			if _, err := os.Stat(file); err != nil {
 				return fmt.Errorf("no bbolt data file to move in %s: %w", o.data, err)
 			}
-			// Opening the file brings it to this program's schema, and says when a
-			// server holds it.
-			bs, err := boltstore.Open(o.data, boltstore.Options{})
+			sealer, err := o.sealer()
+			if err != nil {
+				return err
+			}
+			// Opening the file brings it to this program's schema (sealed under the
+			// key), and says when a server holds it.
+			bs, err := boltstore.Open(o.data, boltstore.Options{Sealer: sealer})
 			if errors.Is(err, store.ErrBusy) {
 				return errors.New("a doorstep-server is running on " + o.data + ": stop it first, so that nothing arrives during the move")
 			}
@@ -55,7 +59,7 @@ func migrateCmd(o *opts, stdout io.Writer) *cobra.Command {
 			}
 			bs.Close()
 			ctx, cancel := context.WithTimeout(cmd.Context(), time.Minute)
-			ps, err := pgstore.Open(ctx, url, pgstore.Options{Migrating: true})
+			ps, err := pgstore.Open(ctx, url, pgstore.Options{Migrating: true, Sealer: sealer})
 			cancel()
 			if err != nil {
 				return err

@@ -21,7 +21,6 @@ import (
 	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/office"
-	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/store"
 )
 
@@ -73,7 +72,7 @@ func newOffice(o *opts, src office.Source, url, fingerprint string, log *slog.Lo
 		}
 		d.set(t)
 	}
-	signer, err := server.LoadSigningKey(o.data)
+	signer, err := o.signingKey()
 	if err != nil {
 		return nil, err
 	}

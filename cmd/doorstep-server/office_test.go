@@ -19,7 +19,7 @@ import (
 // the listings and the export say so; each person counts once with --standing.
 func TestOfficeDuplicates(t *testing.T) {
 	dir := t.TempDir()
-	st, err := boltstore.Open(dir, boltstore.Options{})
+	st, err := boltstore.Open(dir, boltstore.Options{Sealer: testKey(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestOfficeDuplicates(t *testing.T) {
 // bidi controls or its line breaks; the FROM column names user and device.
 func TestRecordsListIsCleaned(t *testing.T) {
 	dir := t.TempDir()
-	st, err := boltstore.Open(dir, boltstore.Options{})
+	st, err := boltstore.Open(dir, boltstore.Options{Sealer: testKey(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestDevUserMadeOnce(t *testing.T) {
 // and refuses the other with a reason.
 func TestOfficeReview(t *testing.T) {
 	dir := t.TempDir()
-	st, err := boltstore.Open(dir, boltstore.Options{})
+	st, err := boltstore.Open(dir, boltstore.Options{Sealer: testKey(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +198,7 @@ func TestOfficeReview(t *testing.T) {
 // fingerprint, the one the laptop itself shows, for the district to read aloud.
 func TestUsersShowFingerprint(t *testing.T) {
 	dir := t.TempDir()
-	st, err := boltstore.Open(dir, boltstore.Options{})
+	st, err := boltstore.Open(dir, boltstore.Options{Sealer: testKey(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -146,6 +146,7 @@ func TestDatabaseChoiceAndBadInput(t *testing.T) {
 	}
 
 	empty := t.TempDir()
+	testKey(t)
 	_, err := run(t, "records", "list", "--data", empty, "--database", fmt.Sprintf("postgres://doorstep:pw@%s/x?sslmode=disable&connect_timeout=3", freeAddr(t)))
 	if err == nil || !strings.Contains(err.Error(), "does not answer") {
 		t.Errorf("an unreachable database: %v", err)
@@ -188,7 +189,11 @@ func TestBackupWhileServing(t *testing.T) {
 	restored := t.TempDir()
 	data, _ := os.ReadFile(dest)
 	os.WriteFile(filepath.Join(restored, "server.db"), data, 0o600)
-	if users, err := run(t, "records", "list", "--data", restored); err != nil || !strings.Contains(users, "RECEIVED") {
+	// It opens with the server's key alone.
+	if _, err := run(t, "records", "list", "--data", restored); err == nil || !strings.Contains(err.Error(), "no data key") {
+		t.Errorf("the restored copy without its key: %v", err)
+	}
+	if users, err := run(t, "records", "list", "--data", restored, "--data-key-file", filepath.Join(dir, DevKeyFile)); err != nil || !strings.Contains(users, "RECEIVED") {
 		t.Errorf("the restored copy: %q %v", users, err)
 	}
 	cancel()
@@ -206,6 +211,7 @@ func TestBackupWhileServing(t *testing.T) {
 // server then runs on the database with the same users; a second move is refused.
 func TestMigrateCommand(t *testing.T) {
 	dir := t.TempDir()
+	testKey(t)
 	if _, err := run(t, "enroll", "--data", dir, "--user", "E002", "--name", "张伟", "--role", "enumerator", "--villages", "王庄村"); err != nil {
 		t.Fatal(err)
 	}

@@ -8,10 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	gosync "sync"
 
 	"github.com/doorstep-survey/doorstep/config"
 	"github.com/doorstep-survey/doorstep/forms"
 	dsync "github.com/doorstep-survey/doorstep/sync"
+	"github.com/doorstep-survey/doorstep/tui"
 )
 
 // formSet is the forms resolved once from the configuration and handed down: every
@@ -85,6 +87,42 @@ func receivedFormsDir(cfg config.Config) string {
 // has, so that a received form that clashes with one of them is refused.
 func formInbox(cfg config.Config, reg *forms.Registry) *dsync.FormInbox {
 	return &dsync.FormInbox{Dir: receivedFormsDir(cfg), Have: reg}
+}
+
+// liveForms loads the program's forms again after a round that received the district's
+// forms or a new choice of them, for the running screens to take at once. It reads the
+// same files a start would (resolveForms), so a running program and a restarted one
+// use the same forms.
+type liveForms struct {
+	cfg config.Config
+	mu  gosync.Mutex // rounds of an old and a new user's loop may overlap
+	// choice is the district's choice as last loaded.
+	choice dsync.DistrictChoice
+}
+
+func newLiveForms(cfg config.Config) *liveForms {
+	l := &liveForms{cfg: cfg}
+	l.choice, _, _ = dsync.ReadDistrictChoice(receivedFormsDir(cfg))
+	return l
+}
+
+// after is the forms the screens use from this round on; nil when the round changed
+// nothing. A set that does not load is said in the round's reasons: the screens go on
+// with the forms they have, and the next start says why in full.
+func (l *liveForms) after(rep *dsync.Report) *tui.FormSet {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	choice, _, err := dsync.ReadDistrictChoice(receivedFormsDir(l.cfg))
+	if rep.Forms == 0 && (err != nil || choice == l.choice) {
+		return nil
+	}
+	l.choice = choice
+	fs, err := resolveForms(l.cfg)
+	if err != nil {
+		rep.Reasons = append(rep.Reasons, "收到的表单要到下次启动才能使用："+err.Error()+" / the forms received are used from the next start: "+err.Error())
+		return nil
+	}
+	return &tui.FormSet{Forms: fs.reg, PersonForm: fs.person, CommunityForm: fs.community}
 }
 
 // loadRegistry is resolveForms without naming the forms for new records: what the

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/doorstep-survey/doorstep/config"
 	"github.com/doorstep-survey/doorstep/demo/seed"
@@ -23,6 +24,8 @@ import (
 	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
+	"github.com/doorstep-survey/doorstep/server/seal"
+	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
 // districtWithForms is a real TLS server whose district installed person-2022 (the
@@ -63,7 +66,7 @@ func newDistrictWithForms(t *testing.T) *districtWithForms {
 	}
 	person, _ := reg.Named("person-2022")
 	community, _ := reg.Named("community-2021")
-	key, err := server.LoadSigningKey(data)
+	key, err := server.LoadSigningKey(data, seal.New(seal.NewKey()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,5 +259,56 @@ func TestDistrictSendsForms(t *testing.T) {
 	}
 	if rep, err := sy.Round(t.Context()); err != nil || len(rep.Reasons) != 0 || d.sent.Load() != 0 {
 		t.Errorf("a round of a program started before: %v %+v, sent %d forms", err, rep, d.sent.Load())
+	}
+}
+
+// TestRunningScreensTakeDistrictForms: the screens' sync (tuiSyncer over the real
+// client and server) hands the running program the forms a round received — next
+// year's named for new interviews, this year's still there for the records begun with
+// it — once; a round that brings nothing hands over nothing.
+func TestRunningScreensTakeDistrictForms(t *testing.T) {
+	d := newDistrictWithForms(t)
+	d.withForms.Store(true)
+	lap := laptop(t, "5")
+	env := as(lap, "E001")
+	must(t, env, "enroll", d.url, d.enrol("E001"), "--fingerprint", d.pin)
+	cfg := config.Config{DataDir: lap}
+
+	db, err := localstore.Open(lap, localstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s, err := db.Unlock("E001", seed.Passphrase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, err := resolveForms(cfg) // what the program started with
+	if err != nil {
+		t.Fatal(err)
+	}
+	sy, err := newSyncer(s, "", formInbox(cfg, start.reg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := tuiSyncer{sy, dsync.RoundPolicy(time.Minute), newLiveForms(cfg)}
+	res, err := ts.Round(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Forms == nil || res.Forms.PersonForm == nil {
+		t.Fatalf("the round brought no forms to the screens: %+v", res)
+	}
+	if got := res.Forms.PersonForm.ID + "@" + res.Forms.PersonForm.Version; got != "person-2022@2022.1" {
+		t.Errorf("new interviews would start on %s", got)
+	}
+	if _, err := res.Forms.Forms.Form("person-2021", "2021.1"); err != nil {
+		t.Errorf("the records begun with 2021 lost their form: %v", err)
+	}
+	if res.Forms.Forms == start.reg {
+		t.Error("the registry the screens hold was changed in place, not replaced")
+	}
+	if again, err := ts.Round(t.Context()); err != nil || again.Forms != nil {
+		t.Errorf("a round that brought nothing handed the screens forms: %v %+v", err, again.Forms)
 	}
 }

@@ -80,10 +80,15 @@ func newSyncCmd(a *app) *cobra.Command {
 					return speak(a, err)
 				}
 				rep, err := sy.Round(cmd.Context())
+				var said []string // the refusals in the configured language, then the other notes
+				for _, no := range refusals(rep) {
+					said = append(said, no.Text(a.cfg.Language))
+				}
+				said = append(said, rep.Reasons...)
 				if asJSON {
 					out := map[string]any{"pushed": rep.Pushed, "duplicates": rep.Duplicates, "stale": rep.Stale,
 						"rejected": rep.Rejected, "held": rep.Held, "pulled": rep.Pulled, "roster": rep.Roster, "queued": rep.Queued,
-						"reasons": append([]string{}, rep.Reasons...), "bytes_sent": rep.Bytes, "forms": rep.Forms}
+						"reasons": append([]string{}, said...), "refused": append([]dsync.Refusal{}, rep.Refused...), "bytes_sent": rep.Bytes, "forms": rep.Forms}
 					if err != nil {
 						out["error"] = err.Error()
 					}
@@ -94,9 +99,9 @@ func newSyncCmd(a *app) *cobra.Command {
 					fmt.Fprintf(a.stdout, "sent %d, already there %d, refused %d, held by the server %d; received %d records and %d roster cases; %d still queued\n",
 						rep.Pushed, rep.Duplicates, rep.Rejected, rep.Held, rep.Pulled, rep.Roster, rep.Queued)
 					if rep.Forms > 0 {
-						fmt.Fprintf(a.stdout, "received %d forms from the district (in use from the next start)\n", rep.Forms)
+						fmt.Fprintf(a.stdout, "received %d forms from the district (new interviews use them)\n", rep.Forms)
 					}
-					for _, r := range rep.Reasons {
+					for _, r := range said {
 						fmt.Fprintln(a.stdout, r)
 					}
 				}
@@ -150,6 +155,8 @@ func speak(a *app, err error) error {
 type tuiSyncer struct {
 	s      *dsync.Syncer
 	policy *dsync.Policy
+	// forms loads the program's forms again when a round brings some; nil: never.
+	forms *liveForms
 }
 
 func (t tuiSyncer) Round(ctx context.Context) (tui.SyncResult, error) {
@@ -157,8 +164,21 @@ func (t tuiSyncer) Round(ctx context.Context) (tui.SyncResult, error) {
 	// this round is that person acting.
 	t.policy.Resume()
 	rep, err := t.s.Round(ctx)
+	var fs *tui.FormSet
+	if t.forms != nil {
+		fs = t.forms.after(&rep) // forms are kept as they come, also in a round that fails later
+	}
 	return tui.SyncResult{Pushed: rep.Pushed, Duplicates: rep.Duplicates, Rejected: rep.Rejected,
-		Pulled: rep.Pulled + rep.Roster, Queued: rep.Queued, Rejections: rep.Reasons}, err
+		Pulled: rep.Pulled + rep.Roster, Queued: rep.Queued, Refused: refusals(rep), Rejections: rep.Reasons, Forms: fs}, err
+}
+
+// refusals are the round's refused and held records as the screens say them.
+func refusals(rep dsync.Report) []tui.Refusal {
+	var out []tui.Refusal
+	for _, no := range rep.Refused {
+		out = append(out, tui.Refusal{RecordID: no.RecordID, Code: no.Code, Args: no.Args, Server: no.Server, Held: no.Held, Review: no.Review})
+	}
+	return out
 }
 
 func (t tuiSyncer) Next(err error) (time.Duration, bool) { return t.policy.After(err) }

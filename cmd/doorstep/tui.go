@@ -78,7 +78,7 @@ func runTUI(cmd *cobra.Command, a *app, dir string, notice [2]string) error {
 	p := tea.NewProgram(tui.New(env, has, codes), tea.WithContext(cmd.Context()), tea.WithInput(in), tea.WithOutput(out))
 	ctx, cancel := context.WithCancel(cmd.Context())
 	defer cancel()
-	go superviseSync(ctx, sessions, trigger, formInbox(a.cfg, fs.reg), p.Send)
+	go superviseSync(ctx, sessions, trigger, formInbox(a.cfg, fs.reg), newLiveForms(a.cfg), p.Send)
 	_, err = p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) && cmd.Context().Err() != nil {
 		return cmd.Context().Err()
@@ -88,7 +88,8 @@ func runTUI(cmd *cobra.Command, a *app, dir string, notice [2]string) error {
 
 // superviseSync runs the sync loop for the latest unlocked user: a new user stops the
 // previous loop; a laptop not enrolled for them runs none, and the screens say so.
-func superviseSync(ctx context.Context, sessions <-chan *localstore.Session, trigger <-chan struct{}, inbox *dsync.FormInbox, send func(tea.Msg)) {
+// The forms a round brings reach the screens with its result (live).
+func superviseSync(ctx context.Context, sessions <-chan *localstore.Session, trigger <-chan struct{}, inbox *dsync.FormInbox, live *liveForms, send func(tea.Msg)) {
 	stop := func() {}
 	defer func() { stop() }()
 	for {
@@ -106,7 +107,7 @@ func superviseSync(ctx context.Context, sessions <-chan *localstore.Session, tri
 			send(tui.SyncConfigMsg{Server: sy.Client.Base})
 			loopCtx, cancel := context.WithCancel(ctx)
 			stop = cancel
-			go tui.SyncLoop(loopCtx, tuiSyncer{sy, dsync.RoundPolicy(5 * time.Minute)}, 5*time.Minute, trigger, send)
+			go tui.SyncLoop(loopCtx, tuiSyncer{sy, dsync.RoundPolicy(5 * time.Minute), live}, 5*time.Minute, trigger, send)
 		}
 	}
 }

@@ -3,7 +3,8 @@
 //
 // The folder:
 //
-//	<dir>/ab/abcdef…(64 hex)          a whole attachment, named by the sha256 of its bytes
+//	<dir>/ab/abcdef…(64 hex)          a whole attachment, named by the sha256 of its bytes;
+//	                                  sealed under the server's data key (sealed.go)
 //	<dir>/partial/<hash>.<owner>      an upload in progress, one per owner (a device)
 //
 // A whole file appears by rename, after fsync, so a crash leaves either the whole file
@@ -28,6 +29,7 @@ import (
 	gosync "sync"
 	"time"
 
+	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/store"
 )
 
@@ -37,6 +39,10 @@ type Dir struct {
 	mu  gosync.Mutex // one append at a time: they are small (1 MB chunks)
 	// OwnerQuota caps the bytes of one owner's unfinished uploads (0: DefaultQuota).
 	OwnerQuota int64
+	// Sealer is the server's data key: whole photos are kept sealed under it
+	// (sealed.go). nil keeps them plain — for other packages' tests only;
+	// doorstep-server always sets it, and calls SealAll at start.
+	Sealer *seal.Sealer
 }
 
 // DefaultQuota is an owner's share of the disk for unfinished uploads: a few whole
@@ -130,13 +136,31 @@ func (d *Dir) Has(hash string) bool {
 	return err == nil
 }
 
+// wholeSize is the size of the whole attachment (its photo's, when sealed); false when
+// there is none.
+func (d *Dir) wholeSize(hash string) (int64, bool) {
+	f, err := os.Open(d.Path(hash))
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	if sealed, size, err := isSealed(f); err == nil && sealed {
+		return size, true
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return 0, false
+	}
+	return fi.Size(), true
+}
+
 // Offset is how much of the attachment the owner has uploaded.
 func (d *Dir) Offset(hash, owner string) (int64, bool, error) {
 	if err := check(hash, owner); err != nil {
 		return 0, false, err
 	}
-	if fi, err := os.Stat(d.Path(hash)); err == nil {
-		return fi.Size(), true, nil
+	if n, ok := d.wholeSize(hash); ok {
+		return n, true, nil
 	}
 	fi, err := os.Stat(d.partial(hash, owner))
 	if errors.Is(err, os.ErrNotExist) {
@@ -156,8 +180,8 @@ func (d *Dir) Append(hash, owner string, offset int64, data []byte, max int64) (
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if fi, err := os.Stat(d.Path(hash)); err == nil {
-		return fi.Size(), true, nil
+	if n, ok := d.wholeSize(hash); ok {
+		return n, true, nil
 	}
 	part := d.partial(hash, owner)
 	f, err := os.OpenFile(part, os.O_RDWR|os.O_CREATE, 0o600)
@@ -216,7 +240,7 @@ func (d *Dir) Append(hash, owner string, offset int64, data []byte, max int64) (
 	if err := f.Close(); err != nil { // before the rename: Windows renames no open file
 		return n, false, err
 	}
-	if err := d.put(hash, part); err != nil {
+	if err := d.keep(hash, part); err != nil {
 		return n, false, err
 	}
 	return n, true, nil
@@ -250,7 +274,15 @@ func (d *Dir) Put(hash string, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return d.put(hash, tmp.Name())
+	return d.keep(hash, tmp.Name())
+}
+
+// keep puts a whole, checked file in place: sealed when the folder has a key.
+func (d *Dir) keep(hash, from string) error {
+	if d.Sealer != nil {
+		return d.sealFile(hash, from)
+	}
+	return d.put(hash, from)
 }
 
 // put renames a complete file into place and makes the rename durable.
@@ -269,8 +301,9 @@ func (d *Dir) put(hash, from string) error {
 	return nil
 }
 
-// Open opens a whole attachment for reading.
-func (d *Dir) Open(hash string) (*os.File, error) {
+// Open opens a whole attachment for reading: its photo's bytes, opened as they are
+// read when it is sealed.
+func (d *Dir) Open(hash string) (io.ReadSeekCloser, error) {
 	if !hashRE.MatchString(hash) {
 		return nil, store.ErrNotFound
 	}
@@ -278,5 +311,20 @@ func (d *Dir) Open(hash string) (*os.File, error) {
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, store.ErrNotFound
 	}
-	return f, err
+	if err != nil {
+		return nil, err
+	}
+	sealed, size, err := isSealed(f)
+	if err != nil || !sealed {
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		return f, nil
+	}
+	if d.Sealer == nil {
+		f.Close()
+		return nil, fmt.Errorf("photo %.8s: %w", hash, seal.ErrNoKey)
+	}
+	return &sealedFile{f: f, s: d.Sealer, hash: hash, size: size, seg: -1}, nil
 }

@@ -2,6 +2,7 @@ package boltstore_test
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"os"
@@ -14,18 +15,25 @@ import (
 	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server/attachments"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
+	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/store"
 	"github.com/doorstep-survey/doorstep/server/storetest"
 )
 
-func backend(t testing.TB) storetest.Opener {
+// keyed is the conformance suite's: sealed under a key of its own, as
+// doorstep-server runs it, with the district's public signing key.
+func keyed(t testing.TB, district ed25519.PublicKey) storetest.Opener {
 	dir := t.TempDir()
+	sealer := seal.New(seal.NewKey())
 	return func(now func() time.Time) (store.Store, error) {
-		return boltstore.Open(dir, boltstore.Options{Now: now})
+		return boltstore.Open(dir, boltstore.Options{Now: now, Sealer: sealer, District: district})
 	}
 }
 
-func TestConformance(t *testing.T) { storetest.Run(t, backend) }
+// backend is keyed without a district key.
+func backend(t testing.TB) storetest.Opener { return keyed(t, nil) }
+
+func TestConformance(t *testing.T) { storetest.Run(t, keyed) }
 
 // TestServerRestartedMidway is the conformance case on its own, to run it many times:
 // go test -count=500 -run TestServerRestartedMidway ./server/boltstore/
@@ -46,7 +54,8 @@ type fixture struct {
 	Villages        []string `json:"villages"`
 }
 
-// openFixture copies a testdata file to a temporary data folder and opens it.
+// openFixture copies a testdata file to a temporary data folder and opens it with a
+// new key, as doorstep-server does: it is migrated and sealed.
 func openFixture(t *testing.T, name string) (*boltstore.Store, *attachments.Dir, fixture) {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("testdata", name+".db"))
@@ -66,7 +75,9 @@ func openFixture(t *testing.T, name string) (*boltstore.Store, *attachments.Dir,
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := boltstore.Open(dir, boltstore.Options{Attachments: att})
+	sealer := seal.New(seal.NewKey())
+	att.Sealer = sealer // the photo moves out of the file sealed
+	st, err := boltstore.Open(dir, boltstore.Options{Attachments: att, Sealer: sealer})
 	if err != nil {
 		t.Fatal(err)
 	}

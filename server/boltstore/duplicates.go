@@ -17,19 +17,18 @@ import (
 )
 
 // group reads one duplicate interview: the latest row of each of its records.
-func group(tx *bolt.Tx, person string, d dupMeta) (store.DuplicateGroup, error) {
-	subject, formID, _ := strings.Cut(person, "\x00")
-	g := store.DuplicateGroup{Subject: subject, FormID: formID, Kept: d.Kept, Reason: d.Reason, ResolvedBy: d.ResolvedBy}
+func group(tx *bolt.Tx, c codec, person string, d dupMeta) (store.DuplicateGroup, error) {
+	g := store.DuplicateGroup{Subject: d.Subject, FormID: d.FormID, Kept: d.Kept, Reason: d.Reason, ResolvedBy: d.ResolvedBy}
 	g.ResolvedAt, _ = time.Parse(time.RFC3339Nano, d.ResolvedAt)
 	prefix := cat(person)
-	c := tx.Bucket(bktPersons).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+	cur := tx.Bucket(bktPersons).Cursor()
+	for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
 		var meta recordMeta
-		if _, err := getJSON(tx.Bucket(bktRecords), k[len(prefix):], &meta); err != nil {
+		if _, err := c.get(tx, bktRecords, k[len(prefix):], &meta); err != nil {
 			return g, err
 		}
 		var rw row
-		if _, err := getJSON(tx.Bucket(bktRows), u64(meta.Seq), &rw); err != nil {
+		if _, err := c.get(tx, bktRows, u64(meta.Seq), &rw); err != nil {
 			return g, err
 		}
 		rw.Duplicate, rw.Withdrawn = meta.Duplicate, meta.Withdrawn
@@ -44,14 +43,18 @@ func (s *Store) Duplicates(ctx context.Context, all bool) ([]store.DuplicateGrou
 	var out []store.DuplicateGroup
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bktDups).ForEach(func(k, v []byte) error {
+			data, err := s.c.open(bktDups, k, v)
+			if err != nil {
+				return err
+			}
 			var d dupMeta
-			if err := json.Unmarshal(v, &d); err != nil {
+			if err := json.Unmarshal(data, &d); err != nil {
 				return err
 			}
 			if d.Kept != "" && !all {
 				return nil
 			}
-			g, err := group(tx, string(k), d)
+			g, err := group(tx, s.c, string(k), d)
 			out = append(out, g)
 			return err
 		})
@@ -75,22 +78,23 @@ func (s *Store) ResolveDuplicate(ctx context.Context, res store.Resolution) (sto
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		records := tx.Bucket(bktRecords)
 		var kept recordMeta
-		if ok, err := getJSON(records, []byte(res.Keep), &kept); err != nil || !ok || !kept.Duplicate {
+		if ok, err := s.c.get(tx, bktRecords, []byte(res.Keep), &kept); err != nil || !ok || !kept.Duplicate {
 			if err != nil {
 				return err
 			}
 			return fmt.Errorf("record %s is not one of a duplicate interview: %w", res.Keep, store.ErrNotFound)
 		}
-		person := store.PersonKey(kept.Subject, kept.FormID)
-		d := dupMeta{Kept: res.Keep, Reason: res.Reason, ResolvedBy: res.By, ResolvedAt: res.At.Format(time.RFC3339Nano)}
-		if err := putJSON(tx.Bucket(bktDups), []byte(person), d); err != nil {
+		person := s.c.person(kept.Subject, kept.FormID)
+		d := dupMeta{Subject: kept.Subject, FormID: kept.FormID, Kept: res.Keep, Reason: res.Reason, ResolvedBy: res.By,
+			ResolvedAt: res.At.Format(time.RFC3339Nano)}
+		if err := s.c.put(tx.Bucket(bktDups), bktDups, []byte(person), d); err != nil {
 			return err
 		}
-		w := writer{tx: tx}
+		w := writer{tx: tx, c: s.c}
 		log := tx.Bucket(bktLog)
 		for _, id := range append([]string{res.Keep}, othersOf(tx, person, res.Keep)...) {
 			var m recordMeta
-			if _, err := getJSON(records, []byte(id), &m); err != nil {
+			if _, err := s.c.get(tx, bktRecords, []byte(id), &m); err != nil {
 				return err
 			}
 			if id == res.Keep {
@@ -101,7 +105,7 @@ func (s *Store) ResolveDuplicate(ctx context.Context, res store.Resolution) (sto
 			} else {
 				m.Withdrawn = res.Reason
 				wd := protocol.Withdrawal{RecordID: id, Subject: m.Subject, FormID: m.FormID, Kept: res.Keep, Reason: res.Reason, At: res.At}
-				if err := putJSON(tx.Bucket(bktWithdrawn), []byte(id), wd); err != nil {
+				if err := s.c.put(tx.Bucket(bktWithdrawn), bktWithdrawn, []byte(id), wd); err != nil {
 					return err
 				}
 				seq, err := log.NextSequence()
@@ -113,12 +117,12 @@ func (s *Store) ResolveDuplicate(ctx context.Context, res store.Resolution) (sto
 					return err
 				}
 			}
-			if err := putJSON(records, []byte(id), m); err != nil {
+			if err := s.c.put(records, bktRecords, []byte(id), m); err != nil {
 				return err
 			}
 		}
 		var err error
-		g, err = group(tx, person, d)
+		g, err = group(tx, s.c, person, d)
 		return err
 	})
 	if err != nil {

@@ -54,8 +54,11 @@ type row struct {
 	Head string `json:"head"`
 }
 
-// dupMeta is a duplicate interview: open until the district keeps one record.
+// dupMeta is a duplicate interview: open until the district keeps one record. Its key
+// is the person's blind key; the person is in the (sealed) value.
 type dupMeta struct {
+	Subject    string `json:"subject,omitempty"`
+	FormID     string `json:"form_id,omitempty"`
 	Kept       string `json:"kept,omitempty"`
 	Reason     string `json:"reason,omitempty"`
 	ResolvedBy string `json:"resolved_by,omitempty"`
@@ -85,7 +88,10 @@ const appendFill = 0.95
 
 // writer writes stored revisions and log entries in one transaction, for PutBatch and
 // for the migration that rebuilds schema 1's log.
-type writer struct{ tx *bolt.Tx }
+type writer struct {
+	tx *bolt.Tx
+	c  codec
+}
 
 func (w writer) log(seq uint64, e logEntry) error {
 	data, err := json.Marshal(e)
@@ -173,26 +179,27 @@ func (w writer) revision(seq uint64, st store.StoredRevision, packed []byte, oth
 	if err != nil {
 		return rw, err
 	}
-	if err := tx.Bucket(bktRevisions).Put(revKey(r.ID, r.Revision), value); err != nil {
+	rk := revKey(r.ID, r.Revision)
+	if err := tx.Bucket(bktRevisions).Put(rk, w.c.seal(bktRevisions, rk, value)); err != nil {
 		return rw, err
 	}
 	rows := tx.Bucket(bktRows)
 	rows.FillPercent = appendFill
-	if err := putJSON(rows, u64(seq), rw); err != nil {
+	if err := w.c.put(rows, bktRows, u64(seq), rw); err != nil {
 		return rw, err
 	}
 	if err := tx.Bucket(bktRevSeq).Put(revKey(r.ID, r.Revision), u64(seq)); err != nil {
 		return rw, err
 	}
 	idx := tx.Bucket(bktIdx)
-	for _, k := range [][]byte{cat("v", rw.Village), cat("e", rw.Enumerator), cat("s", rw.Subject)} {
+	for _, k := range [][]byte{cat("v", rw.Village), cat("e", rw.Enumerator), cat("s", w.c.blind(rw.Subject))} {
 		if err := idx.Put(append(k, u64(seq)...), nil); err != nil {
 			return rw, err
 		}
 	}
 	records := tx.Bucket(bktRecords)
 	var meta recordMeta
-	if _, err := getJSON(records, []byte(r.ID), &meta); err != nil {
+	if _, err := w.c.get(tx, bktRecords, []byte(r.ID), &meta); err != nil {
 		return rw, err
 	}
 	if r.Revision >= meta.Revision {
@@ -210,7 +217,7 @@ func (w writer) revision(seq uint64, st store.StoredRevision, packed []byte, oth
 			return rw, err
 		}
 	}
-	person := store.PersonKey(rw.Subject, r.FormID)
+	person := w.c.person(rw.Subject, r.FormID)
 	if person != "" {
 		if err := tx.Bucket(bktPersons).Put(append(cat(person), r.ID...), nil); err != nil {
 			return rw, err
@@ -218,11 +225,11 @@ func (w writer) revision(seq uint64, st store.StoredRevision, packed []byte, oth
 	}
 	if len(others) > 0 {
 		meta.Duplicate = true
-		if err := w.markDuplicate(person, others); err != nil {
+		if err := w.markDuplicate(person, rw.Subject, r.FormID, others); err != nil {
 			return rw, err
 		}
 	}
-	if err := putJSON(records, []byte(r.ID), meta); err != nil {
+	if err := w.c.put(records, bktRecords, []byte(r.ID), meta); err != nil {
 		return rw, err
 	}
 	return rw, w.log(seq, logEntry{Kind: kindRevision, Key: r.ID, Revision: r.Revision, Village: rw.Village,
@@ -232,27 +239,27 @@ func (w writer) revision(seq uint64, st store.StoredRevision, packed []byte, oth
 // markDuplicate opens the person's duplicate interview (if not open or resolved
 // already) and marks the other records. A record arriving after the district chose
 // reopens it: the district chooses again among all of them.
-func (w writer) markDuplicate(person string, others []string) error {
+func (w writer) markDuplicate(person, subject, formID string, others []string) error {
 	dups := w.tx.Bucket(bktDups)
 	var d dupMeta
-	if _, err := getJSON(dups, []byte(person), &d); err != nil {
+	if _, err := w.c.get(w.tx, bktDups, []byte(person), &d); err != nil {
 		return err
 	}
-	d = dupMeta{Kept: "", Reason: d.Reason}
-	if err := putJSON(dups, []byte(person), d); err != nil {
+	d = dupMeta{Subject: subject, FormID: formID, Kept: "", Reason: d.Reason}
+	if err := w.c.put(dups, bktDups, []byte(person), d); err != nil {
 		return err
 	}
 	records := w.tx.Bucket(bktRecords)
 	for _, id := range others {
 		var m recordMeta
-		if ok, err := getJSON(records, []byte(id), &m); err != nil || !ok || m.Duplicate {
+		if ok, err := w.c.get(w.tx, bktRecords, []byte(id), &m); err != nil || !ok || m.Duplicate {
 			if err != nil {
 				return err
 			}
 			continue
 		}
 		m.Duplicate = true
-		if err := putJSON(records, []byte(id), m); err != nil {
+		if err := w.c.put(records, bktRecords, []byte(id), m); err != nil {
 			return err
 		}
 	}
@@ -260,11 +267,11 @@ func (w writer) markDuplicate(person string, others []string) error {
 }
 
 // held is what the store holds of an arriving record, for store.Decide.
-func held(tx *bolt.Tx, a store.Arrival) (store.Held, error) {
+func held(tx *bolt.Tx, c codec, a store.Arrival) (store.Held, error) {
 	r := a.Item.Revision.Record
 	var h store.Held
 	var meta recordMeta
-	ok, err := getJSON(tx.Bucket(bktRecords), []byte(r.ID), &meta)
+	ok, err := c.get(tx, bktRecords, []byte(r.ID), &meta)
 	if err != nil {
 		return h, err
 	}
@@ -277,23 +284,23 @@ func held(tx *bolt.Tx, a store.Arrival) (store.Held, error) {
 		h.Latest = l
 		if seq := tx.Bucket(bktRevSeq).Get(revKey(r.ID, r.Revision)); seq != nil {
 			var rw row
-			if _, err := getJSON(tx.Bucket(bktRows), seq, &rw); err != nil {
+			if _, err := c.get(tx, bktRows, seq, &rw); err != nil {
 				return h, err
 			}
 			h.Same = &store.HeldRevision{Head: rw.Head, ServerID: rw.ServerID, Received: rw.ReceivedAt}
 		}
 	}
-	h.Others = othersOf(tx, store.PersonKey(a.Item.Case.Subject, r.FormID), r.ID)
+	h.Others = othersOf(tx, c.person(a.Item.Case.Subject, r.FormID), r.ID)
 	if subject := a.Item.Case.Subject; subject != "" && r.Village == "" {
 		var row roster.Row
-		if _, err := getJSON(tx.Bucket(bktRoster), []byte(subject), &row); err != nil {
+		if _, err := c.get(tx, bktRoster, []byte(c.blind(subject)), &row); err != nil {
 			return h, err
 		}
 		h.RosterVillage = row.Village
 		h.Roster = row.Village != "" || hasRoster(tx)
 	}
 	if h.Latest == nil {
-		open, same, err := queued(tx, r.ID, r.Revision)
+		open, same, err := queued(tx, c, r.ID, r.Revision)
 		if err != nil {
 			return h, err
 		}
@@ -343,7 +350,7 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 		return nil, fmt.Errorf("store a batch: %w", err)
 	}
 	err = s.db.Batch(func(tx *bolt.Tx) error {
-		w := writer{tx: tx}
+		w := writer{tx: tx, c: s.c}
 		keys, revoked, err := keysOf(tx, authors)
 		if err != nil {
 			return err
@@ -356,14 +363,15 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 			if !ok[i] {
 				continue
 			}
-			h, err := held(tx, a)
+			h, err := held(tx, s.c, a)
 			if err != nil {
 				return err
 			}
 			h.Keys, h.Users, h.Revoked, h.Verdicts = keys, users, revoked, verdicts
 			h.District = s.district
 			d := store.DecideFrom(from.User, h, a)
-			res := protocol.PushResult{Seq: a.Item.Seq, RecordID: a.Item.Revision.Record.ID, Result: d.Result, Reason: d.Reason, Retry: d.Retry}
+			res := protocol.PushResult{Seq: a.Item.Seq, RecordID: a.Item.Revision.Record.ID, Result: d.Result,
+				Code: d.Code, Args: d.Args, Reason: d.Reason, Retry: d.Retry}
 			switch d.Result {
 			case protocol.Duplicate:
 				res.ServerID, res.Received = d.Receipt.ServerID, d.Receipt.Received
@@ -495,7 +503,7 @@ func (s *Store) pullEntry(tx *bolt.Tx, u protocol.User, e logEntry, resp *protoc
 	switch e.Kind {
 	case kindRoster:
 		var row roster.Row
-		if _, err := getJSON(tx.Bucket(bktRoster), []byte(e.Key), &row); err != nil {
+		if _, err := s.c.get(tx, bktRoster, []byte(e.Key), &row); err != nil {
 			return err
 		}
 		resp.Roster = append(resp.Roster, row)
@@ -503,7 +511,12 @@ func (s *Store) pullEntry(tx *bolt.Tx, u protocol.User, e logEntry, resp *protoc
 		if e.From == u.Code || !mine {
 			return nil
 		}
-		st, err := decodeStored(tx.Bucket(bktRevisions).Get(revKey(e.Key, e.Revision)))
+		rk := revKey(e.Key, e.Revision)
+		v, err := s.c.open(bktRevisions, rk, tx.Bucket(bktRevisions).Get(rk))
+		if err != nil {
+			return err
+		}
+		st, err := decodeStored(v)
 		if err != nil {
 			return err
 		}
@@ -513,7 +526,7 @@ func (s *Store) pullEntry(tx *bolt.Tx, u protocol.User, e logEntry, resp *protoc
 			return nil
 		}
 		var w protocol.Withdrawal
-		ok, err := getJSON(tx.Bucket(bktWithdrawn), []byte(e.Key), &w)
+		ok, err := s.c.get(tx, bktWithdrawn, []byte(e.Key), &w)
 		if err != nil || !ok { // withdrawn, then kept after all: nothing to say
 			return err
 		}
@@ -524,35 +537,34 @@ func (s *Store) pullEntry(tx *bolt.Tx, u protocol.User, e logEntry, resp *protoc
 
 // rowSource is where a listing reads its rows: an index when the filter names a
 // subject, village or enumerator, else every row.
-func rowSource(tx *bolt.Tx, f store.RecordFilter, after uint64) func() (uint64, bool) {
+func rowSource(tx *bolt.Tx, c codec, f store.RecordFilter, after uint64) func() (uint64, bool) {
 	var prefix []byte
 	b := tx.Bucket(bktRows)
 	switch {
 	case f.Subject != "":
-		prefix, b = cat("s", f.Subject), tx.Bucket(bktIdx)
+		prefix, b = cat("s", c.blind(f.Subject)), tx.Bucket(bktIdx)
 	case f.Village != "":
 		prefix, b = cat("v", f.Village), tx.Bucket(bktIdx)
 	case f.Enumerator != "":
 		prefix, b = cat("e", f.Enumerator), tx.Bucket(bktIdx)
 	}
-	c := b.Cursor()
-	k, _ := c.Seek(append(bytes.Clone(prefix), u64(after+1)...))
+	cur := b.Cursor()
+	k, _ := cur.Seek(append(bytes.Clone(prefix), u64(after+1)...))
 	return func() (uint64, bool) {
 		if k == nil || !bytes.HasPrefix(k, prefix) || len(k) != len(prefix)+8 {
 			return 0, false
 		}
 		seq := fromU64(k[len(prefix):])
-		k, _ = c.Next()
+		k, _ = cur.Next()
 		return seq, true
 	}
 }
 
 // listRows walks the rows a filter selects, in server order, with the record's
 // duplicate and withdrawal marks; fn returns false to stop.
-func listRows(tx *bolt.Tx, f store.RecordFilter, fn func(seq uint64, rw row) (bool, error)) error {
+func listRows(tx *bolt.Tx, c codec, f store.RecordFilter, fn func(seq uint64, rw row) (bool, error)) error {
 	after, _ := strconv.ParseUint(f.After, 10, 64)
-	next := rowSource(tx, f, after)
-	rows, records := tx.Bucket(bktRows), tx.Bucket(bktRecords)
+	next := rowSource(tx, c, f, after)
 	metas := map[string]recordMeta{} // a record's revisions are listed together rarely; a small cache
 	for {
 		seq, ok := next()
@@ -560,7 +572,7 @@ func listRows(tx *bolt.Tx, f store.RecordFilter, fn func(seq uint64, rw row) (bo
 			return nil
 		}
 		var rw row
-		if _, err := getJSON(rows, u64(seq), &rw); err != nil {
+		if _, err := c.get(tx, bktRows, u64(seq), &rw); err != nil {
 			return err
 		}
 		if f.Village != "" && rw.Village != f.Village || f.Enumerator != "" && rw.Enumerator != f.Enumerator ||
@@ -569,7 +581,7 @@ func listRows(tx *bolt.Tx, f store.RecordFilter, fn func(seq uint64, rw row) (bo
 		}
 		meta, ok := metas[rw.RecordID]
 		if !ok {
-			if _, err := getJSON(records, []byte(rw.RecordID), &meta); err != nil {
+			if _, err := c.get(tx, bktRecords, []byte(rw.RecordID), &meta); err != nil {
 				return err
 			}
 			if len(metas) > 1024 {
@@ -593,7 +605,7 @@ func (s *Store) Records(ctx context.Context, f store.RecordFilter) ([]store.Reco
 	var next string
 	var last uint64
 	err := s.db.View(func(tx *bolt.Tx) error {
-		return listRows(tx, f, func(seq uint64, rw row) (bool, error) {
+		return listRows(tx, s.c, f, func(seq uint64, rw row) (bool, error) {
 			if f.Limit > 0 && len(out) == f.Limit {
 				next = strconv.FormatUint(last, 10)
 				return false, nil
@@ -613,8 +625,13 @@ func (s *Store) Records(ctx context.Context, f store.RecordFilter) ([]store.Reco
 func (s *Store) Export(ctx context.Context, f store.RecordFilter, fn func(store.StoredRevision) error) error {
 	err := s.db.View(func(tx *bolt.Tx) error {
 		revs := tx.Bucket(bktRevisions)
-		return listRows(tx, f, func(seq uint64, rw row) (bool, error) {
-			st, err := decodeStored(revs.Get(revKey(rw.RecordID, rw.Revision)))
+		return listRows(tx, s.c, f, func(seq uint64, rw row) (bool, error) {
+			rk := revKey(rw.RecordID, rw.Revision)
+			v, err := s.c.open(bktRevisions, rk, revs.Get(rk))
+			if err != nil {
+				return false, fmt.Errorf("revision %s: %w", rw.ServerID, err)
+			}
+			st, err := decodeStored(v)
 			if err != nil {
 				return false, fmt.Errorf("revision %s: %w", rw.ServerID, err)
 			}

@@ -23,12 +23,12 @@ type heldRev struct {
 
 // queued reads what review/ holds of a record: whether a revision of it waits open,
 // and the revision rev if held.
-func queued(tx *bolt.Tx, recordID string, rev uint64) (open bool, same *store.HeldRevision, err error) {
+func queued(tx *bolt.Tx, c codec, recordID string, rev uint64) (open bool, same *store.HeldRevision, err error) {
 	prefix := []byte(recordID + "/")
-	c := tx.Bucket(bktReview).Cursor()
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+8; k, v = c.Next() {
+	cur := tx.Bucket(bktReview).Cursor()
+	for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+8; k, v = cur.Next() {
 		var h heldRev
-		if err := json.Unmarshal(v, &h); err != nil {
+		if err := c.decode(bktReview, k, v, &h); err != nil {
 			return false, nil, err
 		}
 		open = open || h.Item.Open()
@@ -63,16 +63,16 @@ func (s *Store) hold(tx *bolt.Tx, st store.StoredRevision, packed []byte, reason
 		return st, err
 	}
 	h := heldRev{Item: item, Head: st.Revision.Audit[len(st.Revision.Audit)-1].Hash, Stored: value}
-	return st, putJSON(tx.Bucket(bktReview), revKey(r.ID, r.Revision), h)
+	return st, s.c.put(tx.Bucket(bktReview), bktReview, revKey(r.ID, r.Revision), h)
 }
 
 // Review lists the revisions held for the district's review, oldest first.
 func (s *Store) Review(ctx context.Context, all bool) ([]store.ReviewItem, error) {
 	var out []store.ReviewItem
 	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bktReview).ForEach(func(_, v []byte) error {
+		return tx.Bucket(bktReview).ForEach(func(k, v []byte) error {
 			var h heldRev
-			if err := json.Unmarshal(v, &h); err != nil {
+			if err := s.c.decode(bktReview, k, v, &h); err != nil {
 				return err
 			}
 			if all || h.Item.Open() {
@@ -103,10 +103,10 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 		prefix := []byte(d.RecordID + "/")
 		var keys [][]byte
 		var open []heldRev
-		c := b.Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+8; k, v = c.Next() {
+		cur := b.Cursor()
+		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+8; k, v = cur.Next() {
 			var h heldRev
-			if err := json.Unmarshal(v, &h); err != nil {
+			if err := s.c.decode(bktReview, k, v, &h); err != nil {
 				return err
 			}
 			if h.Item.Open() {
@@ -116,12 +116,12 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 		if len(open) == 0 {
 			return fmt.Errorf("record %s is not held for review: %w", d.RecordID, store.ErrNotFound)
 		}
-		w := writer{tx: tx}
+		w := writer{tx: tx, c: s.c}
 		log := tx.Bucket(bktLog)
 		last := open[len(open)-1].Item
 		if d.Refuse != "" {
 			wd := protocol.Withdrawal{RecordID: d.RecordID, Subject: last.Subject, FormID: last.FormID, Reason: d.Refuse, At: d.At}
-			if err := putJSON(tx.Bucket(bktWithdrawn), []byte(d.RecordID), wd); err != nil {
+			if err := s.c.put(tx.Bucket(bktWithdrawn), bktWithdrawn, []byte(d.RecordID), wd); err != nil {
 				return err
 			}
 			seq, err := log.NextSequence()
@@ -139,15 +139,20 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 			if err != nil {
 				return err
 			}
-			if !bytes.Equal(tx.Bucket(bktRoster).Get([]byte(row.Key())), data) {
-				if err := tx.Bucket(bktRoster).Put([]byte(row.Key()), data); err != nil {
+			key := []byte(s.c.blind(row.Key()))
+			old, err := s.c.open(bktRoster, key, tx.Bucket(bktRoster).Get(key))
+			if err != nil {
+				return err
+			}
+			if !bytes.Equal(old, data) {
+				if err := tx.Bucket(bktRoster).Put(key, s.c.seal(bktRoster, key, data)); err != nil {
 					return err
 				}
 				seq, err := log.NextSequence()
 				if err != nil {
 					return err
 				}
-				if err := w.log(seq, logEntry{Kind: kindRoster, Key: row.Key(), Village: row.Village}); err != nil {
+				if err := w.log(seq, logEntry{Kind: kindRoster, Key: string(key), Village: row.Village}); err != nil {
 					return err
 				}
 			}
@@ -159,7 +164,7 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 				st.Case.Village = d.Village
 				var others []string
 				if tx.Bucket(bktRecords).Get([]byte(d.RecordID)) == nil {
-					others = othersOf(tx, store.PersonKey(st.Case.Subject, st.Revision.Record.FormID), d.RecordID)
+					others = othersOf(tx, s.c.person(st.Case.Subject, st.Revision.Record.FormID), d.RecordID)
 				}
 				seq, err := log.NextSequence()
 				if err != nil {
@@ -178,7 +183,7 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 			} else {
 				h.Item.Accepted = d.Village
 			}
-			if err := putJSON(b, keys[i], h); err != nil {
+			if err := s.c.put(b, bktReview, keys[i], h); err != nil {
 				return err
 			}
 			out = append(out, h.Item)

@@ -20,14 +20,17 @@ func (s *Store) ImportRoster(ctx context.Context, rows []roster.Row, imp store.R
 	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		b, log := tx.Bucket(bktRoster), tx.Bucket(bktLog)
-		w := writer{tx: tx}
+		w := writer{tx: tx, c: s.c}
 		for _, r := range rows {
 			data, err := json.Marshal(r)
 			if err != nil {
 				return err
 			}
-			key := []byte(r.Key())
-			old := b.Get(key)
+			key := []byte(s.c.blind(r.Key()))
+			old, err := s.c.open(bktRoster, key, b.Get(key))
+			if err != nil {
+				return err
+			}
 			switch {
 			case old == nil:
 				imp.New++
@@ -37,14 +40,14 @@ func (s *Store) ImportRoster(ctx context.Context, rows []roster.Row, imp store.R
 			default:
 				imp.Changed++
 			}
-			if err := b.Put(key, data); err != nil {
+			if err := b.Put(key, s.c.seal(bktRoster, key, data)); err != nil {
 				return err
 			}
 			seq, err := log.NextSequence()
 			if err != nil {
 				return err
 			}
-			if err := w.log(seq, logEntry{Kind: kindRoster, Key: r.Key(), Village: r.Village}); err != nil {
+			if err := w.log(seq, logEntry{Kind: kindRoster, Key: string(key), Village: r.Village}); err != nil {
 				return err
 			}
 		}

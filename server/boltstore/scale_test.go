@@ -9,6 +9,7 @@ import (
 	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
+	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/store"
 	"github.com/doorstep-survey/doorstep/server/storetest"
 )
@@ -43,7 +44,7 @@ func whole() protocol.User {
 //	DOORSTEP_SCALE=1000000 go test -run XXX -bench Scale -benchtime 20x ./server/boltstore/
 func BenchmarkScale(b *testing.B) {
 	dir := b.TempDir()
-	st, err := boltstore.Open(dir, boltstore.Options{})
+	st, err := boltstore.Open(dir, boltstore.Options{Sealer: seal.New(seal.NewKey())}) // as doorstep-server keeps it
 	if err != nil {
 		b.Fatal(err)
 	}

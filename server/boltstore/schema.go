@@ -30,8 +30,9 @@ var migrations = []migration{
 	{"the log by enumerator", migrateUserLog},
 }
 
-// SchemaVersion is the version this program writes.
-func SchemaVersion() uint64 { return uint64(len(migrations)) }
+// SchemaVersion is the version this program writes: the migrations above, then
+// sealing (sealing.go), which runs in steps of its own transactions.
+func SchemaVersion() uint64 { return uint64(len(migrations)) + 1 }
 
 func create(tx *bolt.Tx, names ...[]byte) error {
 	for _, b := range names {
@@ -43,16 +44,21 @@ func create(tx *bolt.Tx, names ...[]byte) error {
 }
 
 func (s *Store) migrate(att *attachments.Dir) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	var have uint64
+	var seal bool
+	err := s.db.Update(func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucketIfNotExists(bktMeta)
 		if err != nil {
 			return err
 		}
-		have := fromU64(meta.Get(keySchema))
+		have = fromU64(meta.Get(keySchema))
 		if have > SchemaVersion() {
 			return fmt.Errorf("%w (file schema %d, this program %d): run the newer doorstep-server; the file has not been changed", ErrNewerSchema, have, SchemaVersion())
 		}
-		for v := have; v < SchemaVersion(); v++ {
+		if seal, err = s.checkKey(meta, have); err != nil {
+			return err
+		}
+		for v := have; v < uint64(len(migrations)); v++ {
 			if err := migrations[v].run(tx, att); err != nil {
 				return fmt.Errorf("migrate the data file to schema %d (%s): %w", v+1, migrations[v].name, err)
 			}
@@ -65,11 +71,15 @@ func (s *Store) migrate(att *attachments.Dir) error {
 			}
 		}
 		s.serverID, s.epoch = string(meta.Get([]byte("server_id"))), string(meta.Get([]byte("epoch")))
-		if have == SchemaVersion() {
+		if have >= uint64(len(migrations)) {
 			return nil
 		}
-		return meta.Put(keySchema, u64(SchemaVersion()))
+		return meta.Put(keySchema, u64(uint64(len(migrations))))
 	})
+	if err != nil || !seal && have == SchemaVersion() {
+		return err
+	}
+	return s.sealFile()
 }
 
 // migrateIndexes rebuilds schema 1's log as schema 2's: every stored revision gets its

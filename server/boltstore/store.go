@@ -1,33 +1,41 @@
 // Package boltstore is the district server's embedded backend: store.Store in one
 // bbolt file (server.db in the data folder), nothing to install.
 //
-// The bucket tree (schema 4; keys that order are big-endian uint64, written u64):
+// The bucket tree (schema 5; keys that order are big-endian uint64, written u64; "sealed"
+// is a value sealed under the server's data key for its bucket and key, server/seal;
+// blind(subject) is the keyed hash that stands for a certificate or ID number):
 //
-//	meta/       server_id, epoch: random at creation; schema: u64 version of the file
+//	meta/       server_id, epoch: random at creation; schema: u64 version of the file;
+//	            keycheck: the data key's check value (none: a plain file); sealing:
+//	            JSON progress of sealing the file, while it runs
 //	enroll/     sha256(one-time code) → JSON enrolment (user, expiry)
 //	tokens/     sha256(device token) → JSON token (user code, device, created, revoked)
 //	users/      user code → JSON protocol.User
-//	revisions/  record id "/" u64(revision) → a stored revision in full, packed
+//	revisions/  record id "/" u64(revision) → sealed: a stored revision in full, packed
 //	            (revcodec.go: its chain without hashes, deflated)
 //	log/        u64(seq) → JSON logEntry: every revision, roster case and withdrawal,
-//	            in the order stored; seq is the pull cursor and the server order
+//	            in the order stored; seq is the pull cursor and the server order; a
+//	            roster case's key is its blind key
 //	vlog/       village "\x00" u64(seq) → JSON logEntry: the log by village (pull)
 //	ulog/       enumerator "\x00" u64(seq) → JSON logEntry: the log by the enumerators an
 //	            entry names, roster cases under "" (every enumerator's): the pull of an
 //	            enumerator of every village (schema 4)
-//	rows/       u64(seq) → JSON row: a stored revision, compact (listing, receipts)
+//	rows/       u64(seq) → sealed JSON row: a stored revision, compact (listing, receipts)
 //	revseq/     record id "/" u64(revision) → u64(seq): a revision's row
-//	idx/        "v\x00" village | "e\x00" enumerator | "s\x00" subject, "\x00" u64(seq)
+//	idx/        "v\x00" village | "e\x00" enumerator | "s\x00" blind(subject), "\x00" u64(seq)
 //	            → nothing: the rows by village, enumerator and subject
-//	records/    record id → JSON recordMeta: its latest revision, compact
+//	records/    record id → sealed JSON recordMeta: its latest revision, compact
 //	heads/      record id → the 32-byte hashes of its latest chain's entries
-//	persons/    store.PersonKey "\x00" record id → nothing: the records of a person
-//	dups/       store.PersonKey → JSON dupMeta: a duplicate interview, resolved or not
-//	withdrawn/  record id → JSON protocol.Withdrawal
-//	roster/     subject → JSON roster.Row
+//	persons/    blind(subject) "\x00" form "\x00" record id → nothing: a person's records
+//	dups/       blind(subject) "\x00" form → sealed JSON dupMeta: a duplicate interview
+//	withdrawn/  record id → sealed JSON protocol.Withdrawal
+//	roster/     blind(roster.Row.Key) → sealed JSON roster.Row
 //	rosterlog/  u64(n) → JSON store.RosterImport
-//	review/     record id "/" u64(revision) → JSON heldRev: a revision held for the
+//	review/     record id "/" u64(revision) → sealed JSON heldRev: a revision held for the
 //	            district's review (a person the roster does not know), out of the log
+//
+// Users, devices and the roster log (enumerators' names and codes, file names) are not
+// sealed: they are the district's staff, not the persons surveyed.
 //
 // Photos are files (server/attachments); schema 1 kept them in attachments/ and
 // partial/, and the migration to schema 2 moves them out. Codes and tokens are kept only
@@ -58,6 +66,7 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/doorstep-survey/doorstep/server/attachments"
+	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/store"
 )
 
@@ -103,6 +112,11 @@ type Options struct {
 	// Attachments is where photos are kept; a file of schema 1 moves its photos there
 	// (nil: the folder "attachments" in the data folder).
 	Attachments *attachments.Dir
+	// Sealer is the server's data key: personal data is sealed under it, and a plain
+	// file is sealed in place at open. nil keeps a plain file plain — for other
+	// packages' tests only; doorstep-server always gives one. An encrypted file opened
+	// without it, or with another key, is refused (seal.ErrNoKey, seal.ErrWrongKey).
+	Sealer *seal.Sealer
 	// District is the district's public signing key, which signs the decisions of the
 	// district office's console (store.Held.District; nil: they are refused).
 	District ed25519.PublicKey
@@ -114,6 +128,7 @@ type Store struct {
 	serverID string
 	epoch    string
 	now      func() time.Time
+	c        codec
 	district ed25519.PublicKey
 }
 
@@ -128,7 +143,8 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("server data: %w", err)
 	}
-	db, err := bolt.Open(filepath.Join(dir, File), 0o600, &bolt.Options{Timeout: 500 * time.Millisecond})
+	bopts := &bolt.Options{Timeout: 500 * time.Millisecond}
+	db, err := bolt.Open(filepath.Join(dir, File), 0o600, bopts)
 	if err != nil {
 		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, store.ErrBusy
@@ -142,13 +158,20 @@ func Open(dir string, opts Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	s := &Store{db: db, now: opts.Now, district: opts.District}
-	if err := s.migrate(att); err != nil {
-		db.Close()
+	s := &Store{db: db, now: opts.Now, c: codec{opts.Sealer}, district: opts.District}
+	err = s.migrate(att)
+	if err == nil {
+		err = s.compactSealed(bopts)
+	}
+	if err != nil {
+		s.db.Close()
 		return nil, fmt.Errorf("server data %s: %w", filepath.Join(dir, File), err)
 	}
 	return s, nil
 }
+
+// Path is the data file's.
+func (s *Store) Path() string { return s.db.Path() }
 
 // Close closes the data file.
 func (s *Store) Close() error { return s.db.Close() }

@@ -1,5 +1,5 @@
 // Package metrics counts what the district server does, in Prometheus' text format:
-// records received (by result), records refused (by a small set of reasons), request
+// records received (by result), records refused (by reason code), request
 // latency (by endpoint) and the laptops active in the last quarter hour. It wraps a
 // store.Store and the API handler, so neither knows it is counted; its page is served
 // on the admin side only, never on the laptops' port.
@@ -10,6 +10,7 @@ package metrics
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	gosync "sync"
 	"time"
@@ -58,8 +59,8 @@ func New() *Metrics {
 	for _, r := range []string{protocol.Stored, protocol.Duplicate, protocol.Stale, protocol.Rejected} {
 		m.received.WithLabelValues(r)
 	}
-	for _, r := range reasons {
-		m.refused.WithLabelValues(r.label)
+	for _, code := range protocol.ReasonCodes {
+		m.refused.WithLabelValues(code)
 	}
 	m.refused.WithLabelValues("other")
 	return m
@@ -86,26 +87,11 @@ func (m *Metrics) Active() int {
 	return n
 }
 
-// reasons classify a refusal's free text into a label; the first that matches wins.
-var reasons = []struct{ match, label string }{
-	{"changed differently on two laptops", "conflict"},
-	{"has not been uploaded", "photo_missing"},
-	{"is not one of", "wrong_village"},
-	{"is not sent to the district", "not_completed"},
-	{"could not store", "server"},
-	{"signature", "signature"},
-	{"audit", "audit_chain"},
-	{"chain", "audit_chain"},
-	{"does not match", "case_mismatch"},
-	{"does not say", "incomplete"},
-}
-
-// Reason is the label of a refusal's reason.
-func Reason(text string) string {
-	for _, r := range reasons {
-		if strings.Contains(text, r.match) {
-			return r.label
-		}
+// Reason is the label of a refusal: its code (protocol.ReasonCodes), else "other" —
+// never the free text, which names users and records.
+func Reason(res protocol.PushResult) string {
+	if slices.Contains(protocol.ReasonCodes, res.Code) {
+		return res.Code
 	}
 	return "other"
 }
@@ -133,7 +119,7 @@ func (c *counted) PutBatch(ctx context.Context, from store.Caller, items []store
 	for _, r := range res {
 		c.m.received.WithLabelValues(r.Result).Inc()
 		if r.Result == protocol.Rejected {
-			c.m.refused.WithLabelValues(Reason(r.Reason)).Inc()
+			c.m.refused.WithLabelValues(Reason(r)).Inc()
 		}
 	}
 	return res, err

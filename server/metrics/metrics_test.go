@@ -43,10 +43,10 @@ func TestCountsResultsReasonsLatencyAndLaptops(t *testing.T) {
 	m.now = func() time.Time { return now }
 	s := m.Store(fakeStore{results: []protocol.PushResult{
 		{Result: protocol.Stored}, {Result: protocol.Stored}, {Result: protocol.Duplicate},
-		{Result: protocol.Rejected, Reason: "the record was changed differently on two laptops"},
-		{Result: protocol.Rejected, Reason: "photo 0123abcd has not been uploaded"},
-		{Result: protocol.Rejected, Reason: "V9 is not one of E001's villages"},
-		{Result: protocol.Rejected, Reason: "E001's secret text"},
+		{Result: protocol.Rejected, Code: protocol.ReasonConflict, Reason: "the record was changed differently on two laptops"},
+		{Result: protocol.Rejected, Code: protocol.ReasonPhotoMissing, Reason: "photo 0123abcd has not been uploaded"},
+		{Result: protocol.Rejected, Code: protocol.ReasonWrongVillage, Reason: "V9 is not one of E001's villages"},
+		{Result: protocol.Rejected, Code: "E001's secret code", Reason: "E001's secret text"},
 	}})
 	ctx := context.Background()
 	for _, tok := range []string{"E001", "E002", "E001", "bad"} {

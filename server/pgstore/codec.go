@@ -58,8 +58,18 @@ var (
 	jsonBufs = gosync.Pool{New: func() any { return new([]byte) }}
 )
 
-// unpackRevision reads a revision's data, its chain linked again.
-func unpackRevision(data []byte) (record.Revision, error) {
+// unpackRevision opens and reads the data of the revision at seq, its chain linked
+// again.
+func (s *Store) unpackRevision(seq uint64, data []byte) (record.Revision, error) {
+	data, err := s.c.open(colRevisionData, seqKey(seq), data)
+	if err != nil {
+		return record.Revision{}, fmt.Errorf("a stored revision: %w", err)
+	}
+	return unpackPlain(data)
+}
+
+// unpackPlain reads a revision's data once opened.
+func unpackPlain(data []byte) (record.Revision, error) {
 	var rev record.Revision
 	zr := flate.NewReader(bytes.NewReader(data))
 	defer zr.Close()

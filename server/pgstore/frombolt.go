@@ -16,8 +16,8 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/doorstep-survey/doorstep/protocol"
-	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
+	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/store"
 )
 
@@ -76,8 +76,20 @@ func (s *Store) FromBolt(ctx context.Context, path string, progress func(string)
 		if meta == nil {
 			return fmt.Errorf("%s is not a doorstep-server data file", path)
 		}
-		if v := meta.Get([]byte("schema")); len(v) != 8 || binary.BigEndian.Uint64(v) != boltstore.SchemaVersion() {
+		if v := meta.Get([]byte("schema")); len(v) != 8 || binary.BigEndian.Uint64(v) != boltstore.SchemaVersion() || meta.Get([]byte("sealing")) != nil {
 			return fmt.Errorf("%s is not at schema %d: start this doorstep-server on it once (it brings the file up to date), stop it, and migrate", path, boltstore.SchemaVersion())
+		}
+		// The file's values are sealed under the key this database is given: the
+		// same key, so blind indexes carry over as they are.
+		switch kc := meta.Get([]byte("keycheck")); {
+		case kc != nil && s.c.s == nil:
+			return fmt.Errorf("%s: %w", path, seal.ErrNoKey)
+		case kc != nil:
+			if err := s.c.s.Verify(kc); err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+		case s.c.s != nil:
+			return fmt.Errorf("%s is not encrypted: open it once with the server's data key (start the server, or run any office command, on it), then migrate", path)
 		}
 		rep.ServerID, rep.Epoch = string(meta.Get([]byte("server_id"))), string(meta.Get([]byte("epoch")))
 		return nil
@@ -96,6 +108,7 @@ func (s *Store) FromBolt(ctx context.Context, path string, progress func(string)
 		{"the roster and its imports", s.copyRoster},
 		{"revisions", s.copyRevisions},
 		{"records and duplicate interviews", s.copyRecords},
+		{"records held for the district's review", s.copyReview},
 		{"the log", s.copyLog},
 	}
 	for _, st := range steps {
@@ -237,13 +250,18 @@ func (s *Store) copyUsers(ctx context.Context, db *bolt.DB) error {
 
 func (s *Store) copyRoster(ctx context.Context, db *bolt.DB) error {
 	err := eachChunk(ctx, s, db, "roster", func(_ pgx.Tx, b *pgx.Batch, k, v []byte) error {
+		v, err := s.c.open("roster", k, v)
+		if err != nil {
+			return err
+		}
 		var row struct {
 			Village string `json:"village"`
 		}
 		if err := json.Unmarshal(v, &row); err != nil {
 			return err
 		}
-		b.Queue(`INSERT INTO roster (key, village, data) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, string(k), row.Village, v)
+		b.Queue(`INSERT INTO roster (key, village, data) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, string(k), row.Village,
+			s.c.seal(colRosterData, k, v))
 		return nil
 	})
 	if err != nil {
@@ -260,8 +278,13 @@ func (s *Store) copyRoster(ctx context.Context, db *bolt.DB) error {
 	return err
 }
 
-// revisionData is a bbolt revision and its data as this store keeps it (codec.go).
-func revisionData(v []byte) (store.StoredRevision, []byte, error) {
+// revisionData is a bbolt revision and its data as this store packs it (codec.go),
+// before it is sealed.
+func (s *Store) revisionData(k, v []byte) (store.StoredRevision, []byte, error) {
+	v, err := s.c.open("revisions", k, v)
+	if err != nil {
+		return store.StoredRevision{}, nil, err
+	}
 	st, err := boltstore.DecodeRevision(v)
 	if err != nil {
 		return st, nil, err
@@ -273,8 +296,8 @@ func revisionData(v []byte) (store.StoredRevision, []byte, error) {
 // copyRevisions copies every stored revision with the columns a listing reads; which
 // is each record's latest is set by copyRecords.
 func (s *Store) copyRevisions(ctx context.Context, db *bolt.DB) error {
-	return eachChunk(ctx, s, db, "revisions", func(_ pgx.Tx, b *pgx.Batch, _, v []byte) error {
-		st, data, err := revisionData(v)
+	return eachChunk(ctx, s, db, "revisions", func(_ pgx.Tx, b *pgx.Batch, k, v []byte) error {
+		st, data, err := s.revisionData(k, v)
 		if err != nil {
 			return err
 		}
@@ -289,11 +312,12 @@ func (s *Store) copyRevisions(ctx context.Context, db *bolt.DB) error {
 				return fmt.Errorf("revision %s: %w", st.ServerID, err)
 			}
 		}
-		b.Queue(`INSERT INTO revisions (seq, record_id, revision, latest, server_id, subject, name, village, form_id, enumerator,
+		b.Queue(`INSERT INTO revisions (seq, record_id, revision, latest, server_id, subject_blind, person, village, form_id, enumerator,
 			from_user, device, status, photos, head, received, data) VALUES ($1, $2, $3, false, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 			ON CONFLICT DO NOTHING`,
-			int64(st.Seq), r.ID, int64(r.Revision), st.ServerID, st.Case.Subject, st.Case.Name, st.Case.Village, r.FormID, r.Enumerator,
-			st.From, st.Device, string(r.Status), photos, head, st.Received, data)
+			int64(st.Seq), r.ID, int64(r.Revision), st.ServerID, s.c.blind(st.Case.Subject), s.c.sealWho(st.Seq, st.Case.Subject, st.Case.Name),
+			st.Case.Village, r.FormID, r.Enumerator, st.From, st.Device, string(r.Status), photos, head, st.Received,
+			s.c.seal(colRevisionData, seqKey(st.Seq), data))
 		return nil
 	})
 }
@@ -302,6 +326,10 @@ func (s *Store) copyRevisions(ctx context.Context, db *bolt.DB) error {
 // revision, and the duplicate interviews.
 func (s *Store) copyRecords(ctx context.Context, db *bolt.DB) error {
 	err := eachChunk(ctx, s, db, "records", func(_ pgx.Tx, b *pgx.Batch, k, v []byte) error {
+		v, err := s.c.open("records", k, v)
+		if err != nil {
+			return err
+		}
 		var m struct {
 			Revision  uint64 `json:"rev"`
 			Seq       uint64 `json:"seq"`
@@ -314,22 +342,25 @@ func (s *Store) copyRecords(ctx context.Context, db *bolt.DB) error {
 			return err
 		}
 		var heads, withdrawal []byte
-		err := db.View(func(tx *bolt.Tx) error {
+		err = db.View(func(tx *bolt.Tx) error {
 			raw := tx.Bucket([]byte("heads")).Get(k) // the same bytes records.heads keeps
 			heads = bytes.Clone(raw[:len(raw)/32*32])
 			if heads == nil {
 				heads = []byte{}
 			}
 			if w := tx.Bucket([]byte("withdrawn")).Get(k); w != nil {
-				withdrawal = bytes.Clone(w)
+				plain, err := s.c.open("withdrawn", k, w)
+				if err != nil {
+					return err
+				}
+				withdrawal = s.c.seal(colWithdrawal, k, plain)
 			}
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		pk := personKey(store.Arrival{Item: protocol.PushItem{Case: protocol.Case{Subject: m.Subject},
-			Revision: record.Revision{Record: record.Record{FormID: m.FormID}}}})
+		pk := s.c.personKey(m.Subject, m.FormID)
 		b.Queue(`INSERT INTO records (record_id, revision, heads, person_key, duplicate, withdrawn, withdrawal)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
 			string(k), int64(m.Revision), heads, nullable(pk), m.Duplicate, m.Withdrawn, withdrawal)
@@ -340,7 +371,13 @@ func (s *Store) copyRecords(ctx context.Context, db *bolt.DB) error {
 		return err
 	}
 	return eachChunk(ctx, s, db, "dups", func(_ pgx.Tx, b *pgx.Batch, k, v []byte) error {
+		v, err := s.c.open("dups", k, v)
+		if err != nil {
+			return err
+		}
 		var d struct {
+			Subject    string `json:"subject"`
+			FormID     string `json:"form_id"`
 			Kept       string `json:"kept"`
 			Reason     string `json:"reason"`
 			ResolvedBy string `json:"resolved_by"`
@@ -349,17 +386,84 @@ func (s *Store) copyRecords(ctx context.Context, db *bolt.DB) error {
 		if err := json.Unmarshal(v, &d); err != nil {
 			return err
 		}
-		subject, form, _ := strings.Cut(string(k), "\x00")
-		pk := personKey(store.Arrival{Item: protocol.PushItem{Case: protocol.Case{Subject: subject},
-			Revision: record.Revision{Record: record.Record{FormID: form}}}})
+		pk := s.c.personKey(d.Subject, d.FormID)
 		var at *time.Time
 		if t, err := time.Parse(time.RFC3339Nano, d.ResolvedAt); err == nil {
 			at = &t
 		}
-		b.Queue(`INSERT INTO duplicates (person_key, subject, form_id, found, kept, reason, resolved_by, resolved_at)
-			VALUES ($1, $2, $3, 0, $4, $5, $6, $7) ON CONFLICT DO NOTHING`, pk, subject, form, d.Kept, d.Reason, d.ResolvedBy, at)
+		b.Queue(`INSERT INTO duplicates (person_key, subject_sealed, form_id, found, kept, reason, resolved_by, resolved_at)
+			VALUES ($1, $2, $3, 0, $4, $5, $6, $7) ON CONFLICT DO NOTHING`, pk, s.c.seal(colDupSubject, []byte(pk), []byte(d.Subject)),
+			d.FormID, d.Kept, d.Reason, d.ResolvedBy, at)
 		return nil
 	})
+}
+
+// copyReview copies the revisions held for the district's review, decided or not, with
+// the withdrawal a refused one's laptop pulls, and goes on numbering their receipts
+// after the file's.
+func (s *Store) copyReview(ctx context.Context, db *bolt.DB) error {
+	err := eachChunk(ctx, s, db, "review", func(_ pgx.Tx, b *pgx.Batch, k, v []byte) error {
+		v, err := s.c.open("review", k, v)
+		if err != nil {
+			return err
+		}
+		var h struct {
+			Item   store.ReviewItem `json:"item"`
+			Head   string           `json:"head"`
+			Stored []byte           `json:"stored"`
+		}
+		if err := json.Unmarshal(v, &h); err != nil {
+			return err
+		}
+		st, err := boltstore.DecodeRevision(h.Stored)
+		if err != nil {
+			return err
+		}
+		data, err := packRevision(st.Revision)
+		if err != nil {
+			return err
+		}
+		item, err := s.c.sealItem(h.Item)
+		if err != nil {
+			return err
+		}
+		var withdrawal []byte
+		if h.Item.Refused != "" {
+			err := db.View(func(tx *bolt.Tx) error {
+				id := []byte(h.Item.RecordID)
+				if w := tx.Bucket([]byte("withdrawn")).Get(id); w != nil {
+					plain, err := s.c.open("withdrawn", id, w)
+					if err != nil {
+						return err
+					}
+					withdrawal = s.c.seal(colWithdrawal, id, plain)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		b.Queue(`INSERT INTO review (record_id, revision, head, open, item, data, withdrawal) VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT DO NOTHING`, h.Item.RecordID, int64(h.Item.Revision), h.Head, h.Item.Open(), item,
+			s.c.seal(colReviewData, reviewKey(h.Item.RecordID, h.Item.Revision), data), withdrawal)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var n uint64
+	db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket([]byte("review")); b != nil {
+			n = b.Sequence()
+		}
+		return nil
+	})
+	if n == 0 {
+		return nil
+	}
+	_, err = s.pool.Exec(ctx, `SELECT setval('review_seq', $1)`, int64(n))
+	return err
 }
 
 // boltKinds are boltstore's log kinds.
@@ -407,7 +511,9 @@ func (s *Store) verify(ctx context.Context, db *bolt.DB, rep *MigrationReport) e
 		{"records", "records", `SELECT count(*) FROM records`},
 		{"latest revisions", "records", `SELECT count(*) FROM revisions WHERE latest`},
 		{"duplicate interviews", "dups", `SELECT count(*) FROM duplicates`},
-		{"withdrawals", "withdrawn", `SELECT count(*) FROM records WHERE withdrawal IS NOT NULL`},
+		{"withdrawals", "withdrawn", `SELECT count(*) FROM (SELECT record_id FROM records WHERE withdrawal IS NOT NULL
+			UNION SELECT record_id FROM review WHERE withdrawal IS NOT NULL) w`},
+		{"revisions held for review", "review", `SELECT count(*) FROM review`},
 		{"log entries", "log", `SELECT count(*) FROM log`},
 	}
 	var bad []string
@@ -431,23 +537,29 @@ func (s *Store) verify(ctx context.Context, db *bolt.DB, rep *MigrationReport) e
 	if len(bad) > 0 {
 		return fmt.Errorf("the copy does not match the file (run migrate again to finish it): %s", strings.Join(bad, "; "))
 	}
-	// Hash by hash: the revisions by their log position, the roster by its key.
-	err := compareHashes(ctx, s, db, rep, "revisions", `SELECT seq, sha256(data) FROM revisions WHERE seq = ANY($1)`,
-		func(_, v []byte) (int64, []byte, error) {
-			st, data, err := revisionData(v)
+	// Hash by hash, opened: the revisions by their log position, the roster by its key.
+	err := compareHashes(ctx, s, db, rep, "revisions", `SELECT seq, data FROM revisions WHERE seq = ANY($1)`,
+		func(k, v []byte) (int64, []byte, error) {
+			st, data, err := s.revisionData(k, v)
 			return int64(st.Seq), data, err
+		}, func(seq int64, data []byte) ([]byte, error) {
+			return s.c.open(colRevisionData, seqKey(uint64(seq)), data)
 		})
 	if err != nil {
 		return err
 	}
-	return compareHashes(ctx, s, db, rep, "roster", `SELECT key, sha256(data) FROM roster WHERE key = ANY($1)`,
-		func(k, v []byte) (string, []byte, error) { return string(k), v, nil })
+	return compareHashes(ctx, s, db, rep, "roster", `SELECT key, data FROM roster WHERE key = ANY($1)`,
+		func(k, v []byte) (string, []byte, error) {
+			v, err := s.c.open("roster", k, v)
+			return string(k), v, err
+		}, func(k string, data []byte) ([]byte, error) { return s.c.open(colRosterData, []byte(k), data) })
 }
 
 // compareHashes compares each value of a bucket (as value gives it: its key here and
-// its bytes as this store keeps them) with the row sql finds by that key, by SHA-256, a
-// chunk at a time.
-func compareHashes[K comparable](ctx context.Context, s *Store, db *bolt.DB, rep *MigrationReport, bucket, sql string, value func(k, v []byte) (K, []byte, error)) error {
+// its plain bytes as this store keeps them) with the row sql finds by that key (as
+// open gives its plain bytes), by SHA-256, a chunk at a time.
+func compareHashes[K comparable](ctx context.Context, s *Store, db *bolt.DB, rep *MigrationReport, bucket, sql string,
+	value func(k, v []byte) (K, []byte, error), open func(k K, data []byte) ([]byte, error)) error {
 	var after []byte
 	for {
 		var keys []K
@@ -481,12 +593,18 @@ func compareHashes[K comparable](ctx context.Context, s *Store, db *bolt.DB, rep
 		have := map[K][]byte{}
 		for rows.Next() {
 			var k K
-			var h []byte
-			if err := rows.Scan(&k, &h); err != nil {
+			var data []byte
+			if err := rows.Scan(&k, &data); err != nil {
 				rows.Close()
 				return fmt.Errorf("check %s: %w", bucket, err)
 			}
-			have[k] = h
+			plain, err := open(k, data)
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("check %s: %w", bucket, err)
+			}
+			sum := sha256.Sum256(plain)
+			have[k] = sum[:]
 		}
 		rows.Close()
 		for i, k := range keys {

@@ -14,6 +14,7 @@ import (
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
 	"github.com/doorstep-survey/doorstep/server/pgtest"
+	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/store"
 )
 
@@ -26,6 +27,7 @@ type snapshot struct {
 	users      []store.UserRow
 	duplicates []store.DuplicateGroup
 	rosterLog  []store.RosterImport
+	review     []store.ReviewItem
 }
 
 func snap(t *testing.T, st store.Store, leader protocol.User) snapshot {
@@ -69,6 +71,13 @@ func snap(t *testing.T, st store.Store, leader protocol.User) snapshot {
 	if s.rosterLog, err = st.RosterLog(ctx); err != nil {
 		t.Fatal(err)
 	}
+	if s.review, err = st.Review(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	for i := range s.review {
+		s.review[i].ReceivedAt = s.review[i].ReceivedAt.Truncate(time.Microsecond)
+		s.review[i].DecidedAt = s.review[i].DecidedAt.Truncate(time.Microsecond)
+	}
 	return s
 }
 
@@ -79,7 +88,8 @@ func snap(t *testing.T, st store.Store, leader protocol.User) snapshot {
 func TestMigrateFromBolt(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	bs, err := boltstore.Open(dir, boltstore.Options{})
+	sealer := seal.New(seal.NewKey()) // both sides: the server's one key
+	bs, err := boltstore.Open(dir, boltstore.Options{Sealer: sealer})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,11 +134,23 @@ func TestMigrateFromBolt(t *testing.T) {
 		{Name: "李强", CertificateNumber: "41018819600101003X12", Village: villages[0]}}, store.RosterImport{By: "office", File: "底册.xlsx"}); err != nil {
 		t.Fatal(err)
 	}
+	// With a roster, persons not on it are held for review: one refused, one open.
+	held, _, key3 := arrivals(t, 2)
+	enrolKey(t, bs, e, key3)
+	if res, err := bs.PutBatch(ctx, from, held); err != nil || !res[0].Review || !res[1].Review {
+		t.Fatalf("held for review: %+v %v", res, err)
+	}
+	if _, err := bs.DecideReview(ctx, store.ReviewDecision{RecordID: held[0].Item.Revision.Record.ID, Refuse: "不在本区", By: "office"}); err != nil {
+		t.Fatal(err)
+	}
 	before := snap(t, bs, l)
+	if len(before.review) != 2 || len(before.pull.Withdrawn) != 2 {
+		t.Fatalf("before the move: %d held, %d withdrawals", len(before.review), len(before.pull.Withdrawn))
+	}
 	bs.Close()
 
 	url := pgtest.DB(t)
-	ps, err := Open(ctx, url, Options{})
+	ps, err := Open(ctx, url, Options{Sealer: sealer})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,10 +166,10 @@ func TestMigrateFromBolt(t *testing.T) {
 		t.Fatal("the interrupted migration said it was done")
 	}
 	ps.Close()
-	if _, err := Open(ctx, url, Options{}); !errors.Is(err, ErrMigrating) {
+	if _, err := Open(ctx, url, Options{Sealer: sealer}); !errors.Is(err, ErrMigrating) {
 		t.Fatalf("a half-filled database was opened to serve: %v", err)
 	}
-	ps, err = Open(ctx, url, Options{Migrating: true})
+	ps, err = Open(ctx, url, Options{Migrating: true, Sealer: sealer})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +187,7 @@ func TestMigrateFromBolt(t *testing.T) {
 		t.Errorf("%d compared by hash, want %d revisions and 2 roster cases", rep.Hashed, len(before.export))
 	}
 
-	ps = openTest(t, url)
+	ps = openSealed(t, url, sealer)
 	after := snap(t, ps, l)
 	if !reflect.DeepEqual(before, after) {
 		for _, f := range []struct {
@@ -173,7 +195,7 @@ func TestMigrateFromBolt(t *testing.T) {
 			a, b any
 		}{{"id", before.id, after.id}, {"rows", before.rows, after.rows}, {"export", before.export, after.export},
 			{"pull", before.pull, after.pull}, {"users", before.users, after.users}, {"duplicates", before.duplicates, after.duplicates},
-			{"roster log", before.rosterLog, after.rosterLog}} {
+			{"roster log", before.rosterLog, after.rosterLog}, {"review", before.review, after.review}} {
 			if !reflect.DeepEqual(f.a, f.b) {
 				t.Errorf("%s differ:\nbolt     %+v\npostgres %+v", f.name, f.a, f.b)
 			}
@@ -205,7 +227,7 @@ func TestMigrateFromBolt(t *testing.T) {
 	}
 
 	// Into a database that holds another district: refused.
-	bs2, err := boltstore.Open(t.TempDir(), boltstore.Options{})
+	bs2, err := boltstore.Open(t.TempDir(), boltstore.Options{Sealer: sealer})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -151,7 +151,7 @@ func readLog(ctx context.Context, q querier, f logFilter, cursor uint64, limit i
 			AND withdrawal IS NOT NULL LIMIT 1) q ON true
 		ORDER BY l.seq`
 	// An enumerator: the roster cases (of their villages) and what names them, each
-	// through its index (migrations 0007, 0008), merged; the user's own pushes are not
+	// through its index (migrations 0007, 0009), merged; the user's own pushes are not
 	// in the second index. Neither reads the entries of other enumerators' records.
 	const enumerator = `(SELECT seq, kind, village, record_id, subject, from_user, enumerators FROM log
 		WHERE kind = 'roster' AND seq > $1 AND seq <= $2 %[1]s ORDER BY seq LIMIT $4)

@@ -13,13 +13,17 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/doorstep-survey/doorstep/server/pgtest"
+	"github.com/doorstep-survey/doorstep/server/seal"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
-func openTest(t *testing.T, url string) *Store {
+func openTest(t *testing.T, url string) *Store { return openSealed(t, url, nil) }
+
+// openSealed opens the database under a key (nil: plain).
+func openSealed(t *testing.T, url string, sealer *seal.Sealer) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), url, Options{})
+	s, err := Open(context.Background(), url, Options{Sealer: sealer})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func (s *Store) Pull(ctx context.Context, u protocol.User, cursor uint64, limit 
 	for _, e := range entries {
 		switch e.Kind {
 		case kindRevision:
-			rev, err := unpackRevision(e.Revision)
+			rev, err := s.unpackRevision(e.Seq, e.Revision)
 			if err != nil {
 				return protocol.PullResponse{}, fmt.Errorf("pull: revision at %d: %w", e.Seq, err)
 			}
@@ -37,7 +37,11 @@ func (s *Store) Pull(ctx context.Context, u protocol.User, cursor uint64, limit 
 				continue
 			}
 			var row roster.Row
-			if err := json.Unmarshal(e.Roster, &row); err != nil {
+			data, err := s.c.open(colRosterData, []byte(e.Subject), e.Roster)
+			if err == nil {
+				err = json.Unmarshal(data, &row)
+			}
+			if err != nil {
 				return protocol.PullResponse{}, fmt.Errorf("pull: roster case at %d: %w", e.Seq, err)
 			}
 			resp.Roster = append(resp.Roster, row)
@@ -46,7 +50,11 @@ func (s *Store) Pull(ctx context.Context, u protocol.User, cursor uint64, limit 
 				continue // withdrawn, then kept after all: nothing to say
 			}
 			var w protocol.Withdrawal
-			if err := json.Unmarshal(e.Withdrawal, &w); err != nil {
+			data, err := s.c.open(colWithdrawal, []byte(e.RecordID), e.Withdrawal)
+			if err == nil {
+				err = json.Unmarshal(data, &w)
+			}
+			if err != nil {
 				return protocol.PullResponse{}, fmt.Errorf("pull: withdrawal at %d: %w", e.Seq, err)
 			}
 			resp.Withdrawn = append(resp.Withdrawn, w)
@@ -68,7 +76,7 @@ func (s *Store) ImportRoster(ctx context.Context, rows []roster.Row, imp store.R
 		if err != nil {
 			return imp, err
 		}
-		keys[i], datas[i] = r.Key(), data
+		keys[i], datas[i] = s.c.blind(r.Key()), data
 	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		have := map[string][]byte{}
@@ -80,6 +88,9 @@ func (s *Store) ImportRoster(ctx context.Context, rows []roster.Row, imp store.R
 			var k string
 			var d []byte
 			if err := q.Scan(&k, &d); err != nil {
+				return err
+			}
+			if d, err = s.c.open(colRosterData, []byte(k), d); err != nil {
 				return err
 			}
 			have[k] = d
@@ -105,7 +116,7 @@ func (s *Store) ImportRoster(ctx context.Context, rows []roster.Row, imp store.R
 			}
 			have[k] = datas[i]
 			b.Queue(`INSERT INTO roster (key, village, data) VALUES ($1, $2, $3)
-				ON CONFLICT (key) DO UPDATE SET village = excluded.village, data = excluded.data`, k, r.Village, datas[i])
+				ON CONFLICT (key) DO UPDATE SET village = excluded.village, data = excluded.data`, k, r.Village, s.c.seal(colRosterData, []byte(k), datas[i]))
 			entries = append(entries, logEntry{Kind: kindRoster, Village: r.Village, Subject: k})
 		}
 		data, err := json.Marshal(imp)

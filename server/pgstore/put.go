@@ -3,7 +3,6 @@ package pgstore
 import (
 	"context"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -29,7 +28,7 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 	for i, a := range items {
 		res, ok := store.Check(from.User, a)
 		if ok && hasNUL(from, a) {
-			res.Reason, ok = "the record holds a NUL character (\\u0000), which the district's database cannot keep", false
+			res.Code, res.Reason, ok = protocol.ReasonUnstorable, "the record holds a NUL character (\\u0000), which the district's database cannot keep", false
 		}
 		results[i] = res
 		if ok {
@@ -78,7 +77,7 @@ type batchHeld struct {
 	same    map[revKey]*store.HeldRevision
 	persons map[string][]string            // person key → record ids
 	keys    record.Authors                 // the signing keys of the batch's authors
-	village map[string]string              // subject → the roster's village
+	village map[string]string              // blind subject → the roster's village
 	roster  bool                           // the district has imported a roster
 	users   map[string]protocol.User       // the batch's authors the district knows
 	revoked map[string][]store.RevokedKey  // the keys of the authors' revoked devices
@@ -110,11 +109,11 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 		r := items[i].Item.Revision.Record
 		ids = append(ids, r.ID)
 		revIDs, revNums = append(revIDs, r.ID), append(revNums, int64(r.Revision))
-		if pk := personKey(items[i]); pk != "" {
+		if pk := s.personKey(items[i]); pk != "" {
 			persons = append(persons, pk)
 		}
 		if subject := items[i].Item.Case.Subject; subject != "" {
-			subjects = append(subjects, subject)
+			subjects = append(subjects, s.c.blind(subject))
 		}
 	}
 	h := &batchHeld{latest: map[string]*store.HeldLatest{}, same: map[revKey]*store.HeldRevision{}, persons: map[string][]string{},
@@ -190,17 +189,16 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 		}
 		return rows.Err()
 	})
-	b.Queue(`SELECT record_id, revision, head, open, item FROM review WHERE record_id = ANY($1)`, ids).Query(func(rows pgx.Rows) error {
+	b.Queue(`SELECT record_id, revision, item, head, open FROM review WHERE record_id = ANY($1)`, ids).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
-			var id, head string
-			var rev int64
+			var head string
 			var open bool
-			var it store.ReviewItem
-			if err := rows.Scan(&id, &rev, &head, &open, &it); err != nil {
+			it, err := s.c.scanItem(rows, &head, &open)
+			if err != nil {
 				return err
 			}
-			h.queued[id] = h.queued[id] || open
-			h.held[revKey{id, uint64(rev)}] = &store.HeldRevision{Head: head, ServerID: it.ServerID, Received: it.ReceivedAt.UTC()}
+			h.queued[it.RecordID] = h.queued[it.RecordID] || open
+			h.held[revKey{it.RecordID, it.Revision}] = &store.HeldRevision{Head: head, ServerID: it.ServerID, Received: it.ReceivedAt.UTC()}
 		}
 		return rows.Err()
 	})
@@ -264,21 +262,9 @@ func (s *Store) preVerify(ctx context.Context, items []store.Arrival, checked []
 	return store.PreVerify(items, ok, keys), nil
 }
 
-// personKey is store.PersonKey as the database keeps it: PostgreSQL's text holds no
-// NUL, so the pair is written as a JSON array.
-func personKey(a store.Arrival) string {
-	subject, form := a.Item.Case.Subject, a.Item.Revision.Record.FormID
-	if store.PersonKey(subject, form) == "" {
-		return ""
-	}
-	data, _ := json.Marshal([2]string{subject, form})
-	return string(data)
-}
-
-func splitPersonKey(pk string) (subject, form string) {
-	var pair [2]string
-	json.Unmarshal([]byte(pk), &pair)
-	return pair[0], pair[1]
+// personKey is an arrival's person as the database keeps it (codec.personKey).
+func (s *Store) personKey(a store.Arrival) string {
+	return s.c.personKey(a.Item.Case.Subject, a.Item.Revision.Record.FormID)
 }
 
 // hasNUL reports whether a field the database keeps as text holds a NUL character
@@ -325,8 +311,8 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		recordList []string
 		entries    []logEntry
 		dupMarks   = map[string][]string{} // person key → every record of it
-		reopen     = map[string]bool{}     // person key → a new record joined it
 		dupFirst   = map[string]int64{}
+		dupWho     = map[string][2]string{} // person key → subject, form
 		// PostgreSQL keeps microseconds: a receipt given now reads back the same later.
 		now = s.now().UTC().Truncate(time.Microsecond)
 	)
@@ -334,14 +320,14 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		a := items[i]
 		rev := a.Item.Revision
 		r := rev.Record
-		pk := personKey(a)
+		pk := s.personKey(a)
 		h := held.of(r.ID, r.Revision, pk)
 		if r.Village == "" {
-			h.RosterVillage = held.village[a.Item.Case.Subject]
+			h.RosterVillage = held.village[s.c.blind(a.Item.Case.Subject)]
 		}
 		d := decide(h, a)
 		res := &results[i]
-		res.Result, res.Reason, res.Retry, res.Review = d.Result, d.Reason, d.Retry, d.Review
+		res.Result, res.Code, res.Args, res.Reason, res.Retry, res.Review = d.Result, d.Code, d.Args, d.Reason, d.Retry, d.Review
 		if d.Result == protocol.Duplicate {
 			res.ServerID, res.Received = d.Receipt.ServerID, d.Receipt.Received
 		}
@@ -381,11 +367,10 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 			revRows[j][3] = false
 		}
 		latestIdx[r.ID] = len(revRows)
-		revRows = append(revRows, []any{int64(seq), r.ID, int64(r.Revision), true, serverID, a.Item.Case.Subject,
-			a.Item.Case.Name, a.Item.Case.Village, r.FormID, r.Enumerator, from.User.Code, from.Device, string(r.Status),
-			photos, headBytes, now, packed[i]})
+		revRows = append(revRows, []any{int64(seq), r.ID, int64(r.Revision), true, serverID, s.c.blind(a.Item.Case.Subject),
+			s.c.sealWho(seq, a.Item.Case.Subject, a.Item.Case.Name), a.Item.Case.Village, r.FormID, r.Enumerator, from.User.Code,
+			from.Device, string(r.Status), photos, headBytes, now, s.c.seal(colRevisionData, seqKey(seq), packed[i])})
 		heads := record.Heads(rev.Audit)
-		isNew := held.latest[r.ID] == nil
 		held.latest[r.ID] = &store.HeldLatest{Revision: r.Revision, Heads: heads}
 		held.same[revKey{r.ID, r.Revision}] = &store.HeldRevision{Head: head, ServerID: serverID, Received: now}
 		if pk != "" && !slices.Contains(held.persons[pk], r.ID) {
@@ -397,7 +382,7 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		records[r.ID] = &recordState{revision: r.Revision, heads: heads, person: pk}
 		if len(d.DuplicateOf) > 0 {
 			dupMarks[pk] = append(append([]string(nil), d.DuplicateOf...), r.ID)
-			reopen[pk] = reopen[pk] || isNew
+			dupWho[pk] = [2]string{a.Item.Case.Subject, r.FormID}
 			if _, ok := dupFirst[pk]; !ok {
 				dupFirst[pk] = int64(seq)
 			}
@@ -414,7 +399,7 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		return fmt.Errorf("store revisions: %w", err)
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"revisions"}, []string{"seq", "record_id", "revision", "latest", "server_id",
-		"subject", "name", "village", "form_id", "enumerator", "from_user", "device", "status", "photos", "head", "received", "data"},
+		"subject_blind", "person", "village", "form_id", "enumerator", "from_user", "device", "status", "photos", "head", "received", "data"},
 		pgx.CopyFromRows(revRows)); err != nil {
 		return fmt.Errorf("store revisions: %w", err)
 	}
@@ -430,17 +415,14 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 			id, int64(rs.revision), heads, nullable(rs.person))
 	}
 	for pk, ids := range dupMarks {
-		subject, form := splitPersonKey(pk)
+		subject := s.c.seal(colDupSubject, []byte(pk), []byte(dupWho[pk][0]))
+		form := dupWho[pk][1]
 		b.Queue(`UPDATE records SET duplicate = true WHERE record_id = ANY($1)`, ids)
-		if reopen[pk] {
-			// A new record of a person the district had decided on: decide again.
-			b.Queue(`INSERT INTO duplicates (person_key, subject, form_id, found) VALUES ($1, $2, $3, $4)
-				ON CONFLICT (person_key) DO UPDATE SET kept = '', resolved_by = '', resolved_at = NULL`,
-				pk, subject, form, dupFirst[pk])
-		} else {
-			b.Queue(`INSERT INTO duplicates (person_key, subject, form_id, found) VALUES ($1, $2, $3, $4)
-				ON CONFLICT (person_key) DO NOTHING`, pk, subject, form, dupFirst[pk])
-		}
+		// Opened, or reopened if the district had chosen (store.Decision.DuplicateOf:
+		// only a record new to the server comes with it).
+		b.Queue(`INSERT INTO duplicates (person_key, subject_sealed, form_id, found) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (person_key) DO UPDATE SET kept = '', resolved_by = '', resolved_at = NULL`,
+			pk, subject, form, dupFirst[pk])
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("store records: %w", err)

@@ -17,25 +17,30 @@ import (
 
 // rowCols are a listing's columns: never data, so a listing decodes nothing it does
 // not show.
-const rowCols = `r.seq, r.record_id, r.revision, r.subject, r.name, r.village, r.form_id, r.enumerator, r.from_user,
+const rowCols = `r.seq, r.record_id, r.revision, r.person, r.village, r.form_id, r.enumerator, r.from_user,
 	r.device, r.status, r.photos, r.server_id, r.received, c.duplicate, c.withdrawn`
 
-func scanRow(rows pgx.Rows, extra ...any) (uint64, store.RecordRow, error) {
+func (s *Store) scanRow(rows pgx.Rows, extra ...any) (uint64, store.RecordRow, error) {
 	var row store.RecordRow
 	var seq, rev int64
-	dest := append([]any{&seq, &row.RecordID, &rev, &row.Subject, &row.Name, &row.Village, &row.FormID, &row.Enumerator,
+	var person []byte
+	dest := append([]any{&seq, &row.RecordID, &rev, &person, &row.Village, &row.FormID, &row.Enumerator,
 		&row.From, &row.Device, &row.Status, &row.Photos, &row.ServerID, &row.ReceivedAt, &row.Duplicate, &row.Withdrawn}, extra...)
-	err := rows.Scan(dest...)
+	if err := rows.Scan(dest...); err != nil {
+		return 0, row, err
+	}
 	row.Revision, row.ReceivedAt = uint64(rev), row.ReceivedAt.UTC()
 	if len(row.Photos) == 0 {
 		row.Photos = nil
 	}
+	w, err := s.c.openWho(uint64(seq), person)
+	row.Subject, row.Name = w.Subject, w.Name
 	return uint64(seq), row, err
 }
 
-// where turns a filter into a WHERE clause over revisions r joined to records c; each
+// filter turns a filter into a WHERE clause over revisions r joined to records c; each
 // of village, enumerator and subject has an index that leads with it and ends in seq.
-func where(f store.RecordFilter, after uint64) (string, []any) {
+func (s *Store) filter(f store.RecordFilter, after uint64) (string, []any) {
 	var conds []string
 	var args []any
 	add := func(cond string, arg any) {
@@ -52,7 +57,7 @@ func where(f store.RecordFilter, after uint64) (string, []any) {
 		add("r.enumerator = $%d", f.Enumerator)
 	}
 	if f.Subject != "" {
-		add("r.subject = $%d", f.Subject)
+		add("r.subject_blind = $%d", s.c.blind(f.Subject))
 	}
 	if f.Status != "" {
 		add("r.status = $%d", f.Status)
@@ -89,7 +94,7 @@ func (s *Store) Records(ctx context.Context, f store.RecordFilter) ([]store.Reco
 	if err != nil {
 		return nil, "", err
 	}
-	cond, args := where(f, after)
+	cond, args := s.filter(f, after)
 	q := `SELECT ` + rowCols + ` FROM revisions r JOIN records c ON c.record_id = r.record_id` + cond + ` ORDER BY r.seq`
 	if f.Limit > 0 {
 		args = append(args, f.Limit+1)
@@ -103,7 +108,7 @@ func (s *Store) Records(ctx context.Context, f store.RecordFilter) ([]store.Reco
 	var out []store.RecordRow
 	var seqs []uint64
 	for rows.Next() {
-		seq, row, err := scanRow(rows)
+		seq, row, err := s.scanRow(rows)
 		if err != nil {
 			return nil, "", fmt.Errorf("records: %w", err)
 		}
@@ -130,9 +135,9 @@ func (s *Store) Export(ctx context.Context, f store.RecordFilter, fn func(store.
 	}
 	sent := 0
 	for {
-		cond, args := where(f, after)
+		cond, args := s.filter(f, after)
 		args = append(args, exportPage)
-		rows, err := s.pool.Query(ctx, `SELECT r.seq, r.data, c.withdrawn, r.subject, r.name, r.village, r.from_user, r.device, r.received,
+		rows, err := s.pool.Query(ctx, `SELECT r.seq, r.data, c.withdrawn, r.person, r.village, r.from_user, r.device, r.received,
 			r.server_id FROM revisions r JOIN records c ON c.record_id = r.record_id`+
 			cond+fmt.Sprintf(" ORDER BY r.seq LIMIT $%d", len(args)), args...)
 		if err != nil {
@@ -141,15 +146,19 @@ func (s *Store) Export(ctx context.Context, f store.RecordFilter, fn func(store.
 		var page []store.StoredRevision
 		for rows.Next() {
 			var seq int64
-			var data []byte
+			var data, person []byte
 			var st store.StoredRevision
-			if err := rows.Scan(&seq, &data, &st.Withdrawn, &st.Case.Subject, &st.Case.Name, &st.Case.Village, &st.From, &st.Device,
+			if err := rows.Scan(&seq, &data, &st.Withdrawn, &person, &st.Case.Village, &st.From, &st.Device,
 				&st.Received, &st.ServerID); err != nil {
 				rows.Close()
 				return fmt.Errorf("export: %w", err)
 			}
-			var err error
-			if st.Revision, err = unpackRevision(data); err != nil {
+			w, err := s.c.openWho(uint64(seq), person)
+			if err == nil {
+				st.Case.Subject, st.Case.Name = w.Subject, w.Name
+				st.Revision, err = s.unpackRevision(uint64(seq), data)
+			}
+			if err != nil {
 				rows.Close()
 				return fmt.Errorf("export: revision at %d: %w", seq, err)
 			}
@@ -178,7 +187,7 @@ func (s *Store) Export(ctx context.Context, f store.RecordFilter, fn func(store.
 
 // Duplicates lists the duplicate interviews, in the order they were found.
 func (s *Store) Duplicates(ctx context.Context, all bool) ([]store.DuplicateGroup, error) {
-	q := `SELECT person_key, subject, form_id, kept, reason, resolved_by, resolved_at FROM duplicates`
+	q := `SELECT person_key, subject_sealed, form_id, kept, reason, resolved_by, resolved_at FROM duplicates`
 	if !all {
 		q += ` WHERE kept = ''`
 	}
@@ -195,11 +204,18 @@ func (s *Store) duplicates(ctx context.Context, q querier, sql string, args ...a
 	for rows.Next() {
 		var g store.DuplicateGroup
 		var pk string
+		var subject []byte
 		var at *time.Time
-		if err := rows.Scan(&pk, &g.Subject, &g.FormID, &g.Kept, &g.Reason, &g.ResolvedBy, &at); err != nil {
+		if err := rows.Scan(&pk, &subject, &g.FormID, &g.Kept, &g.Reason, &g.ResolvedBy, &at); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("duplicates: %w", err)
 		}
+		plain, err := s.c.open(colDupSubject, []byte(pk), subject)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("duplicates: %w", err)
+		}
+		g.Subject = string(plain)
 		if at != nil {
 			g.ResolvedAt = at.UTC()
 		}
@@ -224,7 +240,7 @@ func (s *Store) duplicates(ctx context.Context, q querier, sql string, args ...a
 	defer rows.Close()
 	for rows.Next() {
 		var pk string
-		_, row, err := scanRow(rows, &pk)
+		_, row, err := s.scanRow(rows, &pk)
 		if err != nil {
 			return nil, fmt.Errorf("duplicates: %w", err)
 		}
@@ -251,14 +267,19 @@ func (s *Store) ResolveDuplicate(ctx context.Context, r store.Resolution) (store
 		if err != nil {
 			return err
 		}
-		var pk, subject, form, keptEnum string
-		err = tx.QueryRow(ctx, `SELECT d.person_key, d.subject, d.form_id, r.enumerator FROM records c
+		var pk, form, keptEnum string
+		var sealedSubject []byte
+		err = tx.QueryRow(ctx, `SELECT d.person_key, d.subject_sealed, d.form_id, r.enumerator FROM records c
 			JOIN duplicates d ON d.person_key = c.person_key
 			JOIN revisions r ON r.record_id = c.record_id AND r.latest
-			WHERE c.record_id = $1 AND c.duplicate`, r.Keep).Scan(&pk, &subject, &form, &keptEnum)
+			WHERE c.record_id = $1 AND c.duplicate`, r.Keep).Scan(&pk, &sealedSubject, &form, &keptEnum)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("record %s is not one of a duplicate interview: %w", r.Keep, store.ErrNotFound)
 		}
+		if err != nil {
+			return err
+		}
+		subject, err := s.c.open(colDupSubject, []byte(pk), sealedSubject)
 		if err != nil {
 			return err
 		}
@@ -281,12 +302,12 @@ func (s *Store) ResolveDuplicate(ctx context.Context, r store.Resolution) (store
 				rows.Close()
 				return err
 			}
-			w, err := json.Marshal(protocol.Withdrawal{RecordID: id, Subject: subject, FormID: form, Kept: r.Keep, Reason: r.Reason, At: r.At})
+			w, err := json.Marshal(protocol.Withdrawal{RecordID: id, Subject: string(subject), FormID: form, Kept: r.Keep, Reason: r.Reason, At: r.At})
 			if err != nil {
 				rows.Close()
 				return err
 			}
-			b.Queue(`UPDATE records SET withdrawn = $2, withdrawal = $3 WHERE record_id = $1`, id, r.Reason, w)
+			b.Queue(`UPDATE records SET withdrawn = $2, withdrawal = $3 WHERE record_id = $1`, id, r.Reason, s.c.seal(colWithdrawal, []byte(id), w))
 			last++
 			entries = append(entries, logEntry{Seq: last, Kind: kindWithdrawal, Village: village, RecordID: id,
 				Enumerators: []string{enum, keptEnum}})
@@ -301,7 +322,7 @@ func (s *Store) ResolveDuplicate(ctx context.Context, r store.Resolution) (store
 		if err := insertLog(ctx, tx, entries); err != nil {
 			return err
 		}
-		groups, err := s.duplicates(ctx, tx, `SELECT person_key, subject, form_id, kept, reason, resolved_by, resolved_at
+		groups, err := s.duplicates(ctx, tx, `SELECT person_key, subject_sealed, form_id, kept, reason, resolved_by, resolved_at
 			FROM duplicates WHERE person_key = $1`, pk)
 		if err != nil {
 			return err

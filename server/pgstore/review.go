@@ -1,8 +1,10 @@
 package pgstore
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -20,20 +22,51 @@ func (s *Store) hold(ctx context.Context, tx pgx.Tx, item store.ReviewItem, head
 		return "", fmt.Errorf("hold for review: %w", err)
 	}
 	item.ServerID = fmt.Sprintf("%s-r%d", s.serverID, n)
+	sealed, err := s.c.sealItem(item)
+	if err != nil {
+		return "", fmt.Errorf("hold for review: %w", err)
+	}
+	k := reviewKey(item.RecordID, item.Revision)
 	if _, err := tx.Exec(ctx, `INSERT INTO review (record_id, revision, head, item, data) VALUES ($1, $2, $3, $4, $5)`,
-		item.RecordID, int64(item.Revision), head, item, packed); err != nil {
+		item.RecordID, int64(item.Revision), head, sealed, s.c.seal(colReviewData, k, packed)); err != nil {
 		return "", fmt.Errorf("hold for review: %w", err)
 	}
 	return item.ServerID, nil
 }
 
+// reviewKey is what a held revision's sealed values are bound to.
+func reviewKey(recordID string, revision uint64) []byte {
+	return fmt.Appendf(nil, "%s/%d", recordID, revision)
+}
+
+func (c codec) sealItem(item store.ReviewItem) ([]byte, error) {
+	data, err := json.Marshal(item)
+	return c.seal(colReviewItem, reviewKey(item.RecordID, item.Revision), data), err
+}
+
+// scanItem reads review's record_id, revision and item.
+func (c codec) scanItem(rows interface{ Scan(...any) error }, extra ...any) (store.ReviewItem, error) {
+	var it store.ReviewItem
+	var id string
+	var rev int64
+	var sealed []byte
+	if err := rows.Scan(append([]any{&id, &rev, &sealed}, extra...)...); err != nil {
+		return it, err
+	}
+	data, err := c.open(colReviewItem, reviewKey(id, uint64(rev)), sealed)
+	if err == nil {
+		err = json.Unmarshal(data, &it)
+	}
+	return it, err
+}
+
 // Review lists the revisions held for the district's review, oldest first.
 func (s *Store) Review(ctx context.Context, all bool) ([]store.ReviewItem, error) {
-	rows, err := s.pool.Query(ctx, `SELECT item FROM review WHERE open OR $1`, all)
+	rows, err := s.pool.Query(ctx, `SELECT record_id, revision, item FROM review WHERE open OR $1`, all)
 	if err != nil {
 		return nil, fmt.Errorf("list the records held for review: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, pgx.RowTo[store.ReviewItem])
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.ReviewItem, error) { return s.c.scanItem(r) })
 	if err != nil {
 		return nil, fmt.Errorf("list the records held for review: %w", err)
 	}
@@ -54,15 +87,19 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 	var out []store.ReviewItem
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		out = nil
-		rows, err := tx.Query(ctx, `SELECT item, data FROM review WHERE record_id = $1 AND open ORDER BY revision FOR UPDATE`, d.RecordID)
+		rows, err := tx.Query(ctx, `SELECT record_id, revision, item, data FROM review WHERE record_id = $1 AND open ORDER BY revision FOR UPDATE`, d.RecordID)
 		if err != nil {
 			return err
 		}
 		var datas [][]byte
 		for rows.Next() {
-			var it store.ReviewItem
 			var data []byte
-			if err := rows.Scan(&it, &data); err != nil {
+			it, err := s.c.scanItem(rows, &data)
+			if err == nil {
+				data, err = s.c.open(colReviewData, reviewKey(it.RecordID, it.Revision), data)
+			}
+			if err != nil {
+				rows.Close()
 				return err
 			}
 			out, datas = append(out, it), append(datas, data)
@@ -94,8 +131,16 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 			} else {
 				out[i].Accepted = d.Village
 			}
+			item, err := s.c.sealItem(out[i])
+			if err != nil {
+				return err
+			}
+			var w []byte
+			if withdrawal != nil {
+				w = s.c.seal(colWithdrawal, []byte(d.RecordID), withdrawal) // as records' (pull reads either)
+			}
 			if _, err := tx.Exec(ctx, `UPDATE review SET open = false, item = $3, withdrawal = $4 WHERE record_id = $1 AND revision = $2`,
-				d.RecordID, int64(out[i].Revision), out[i], withdrawal); err != nil {
+				d.RecordID, int64(out[i].Revision), item, w); err != nil {
 				return err
 			}
 		}
@@ -116,19 +161,29 @@ func (s *Store) accept(ctx context.Context, tx pgx.Tx, d store.ReviewDecision, h
 	if err != nil {
 		return err
 	}
-	tag, err := tx.Exec(ctx, `INSERT INTO roster (key, village, data) VALUES ($1, $2, $3)
-		ON CONFLICT (key) DO UPDATE SET village = excluded.village, data = excluded.data
-		WHERE roster.data <> excluded.data`, row.Key(), row.Village, data)
-	if err != nil {
+	// Compared opened: a sealed value differs each time it is sealed.
+	key := s.c.blind(row.Key())
+	var old []byte
+	if err := tx.QueryRow(ctx, `SELECT data FROM roster WHERE key = $1`, key).Scan(&old); err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return err
 	}
-	if tag.RowsAffected() > 0 {
-		if err := appendLog(ctx, tx, []logEntry{{Kind: kindRoster, Village: row.Village, Subject: row.Key()}}); err != nil {
+	if old != nil {
+		if old, err = s.c.open(colRosterData, []byte(key), old); err != nil {
+			return err
+		}
+	}
+	if !bytes.Equal(old, data) {
+		if _, err := tx.Exec(ctx, `INSERT INTO roster (key, village, data) VALUES ($1, $2, $3)
+			ON CONFLICT (key) DO UPDATE SET village = excluded.village, data = excluded.data`,
+			key, row.Village, s.c.seal(colRosterData, []byte(key), data)); err != nil {
+			return err
+		}
+		if err := appendLog(ctx, tx, []logEntry{{Kind: kindRoster, Village: row.Village, Subject: key}}); err != nil {
 			return err
 		}
 	}
 	for i, it := range held {
-		rev, err := unpackRevision(datas[i])
+		rev, err := unpackPlain(datas[i])
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/doorstep-survey/doorstep/server/pgtest"
+	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/storetest"
 )
 
@@ -20,7 +21,7 @@ func BenchmarkScale(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	st, err := Open(ctx, url, Options{})
+	st, err := Open(ctx, url, Options{Sealer: seal.New(seal.NewKey())}) // as doorstep-server keeps it
 	if err != nil {
 		b.Fatal(err)
 	}

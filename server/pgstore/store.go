@@ -4,13 +4,17 @@
 //
 // Tables (migrations/*.sql):
 //
-//	doorstep_meta  key → value: program, schema_version, server_id, epoch
+//	doorstep_meta  key → value: program, schema_version, server_id, epoch, keycheck
 //	log            seq → a record revision or a roster case, with its village: what
 //	               laptops pull, numbered in commit order (log.go)
 //
+// Personal data is sealed under the server's data key (seal.go, and migration 0008
+// says which column holds what): no column holds a name, ID or certificate number as
+// text.
+//
 // It must never change a database that is not doorstep-server's (tables present but
-// no doorstep_meta, or a newer schema than it knows), and never put a password in a
-// message.
+// no doorstep_meta, or a newer schema than it knows), never put a password in a
+// message, and never open a sealed database without its key.
 package pgstore
 
 import (
@@ -26,6 +30,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/doorstep-survey/doorstep/server/seal"
 )
 
 // Store is the district server's data in one PostgreSQL database.
@@ -35,6 +41,7 @@ type Store struct {
 	serverID string
 	epoch    string
 	now      func() time.Time
+	c        codec
 	district ed25519.PublicKey
 }
 
@@ -49,6 +56,11 @@ type Options struct {
 	// Migrating opens a database that a migration from bbolt has not finished
 	// filling (doorstep-server migrate, to go on with it); a server never does.
 	Migrating bool
+	// Sealer is the server's data key: personal data is sealed under it (seal.go).
+	// nil keeps a plain database plain — for other packages' tests only;
+	// doorstep-server always gives one. A sealed database opened without it, or with
+	// another key, is refused (seal.ErrNoKey, seal.ErrWrongKey).
+	Sealer *seal.Sealer
 	// District is the district's public signing key, which signs the decisions of the
 	// district office's console (store.Held.District; nil: they are refused).
 	District ed25519.PublicKey
@@ -77,7 +89,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("PostgreSQL %s: %w", where, err)
 	}
-	s := &Store{pool: pool, where: where, now: opts.Now, district: opts.District}
+	s := &Store{pool: pool, where: where, now: opts.Now, c: codec{opts.Sealer}, district: opts.District}
 	if err := s.open(ctx, opts); err != nil {
 		pool.Close()
 		return nil, err
@@ -115,6 +127,9 @@ func (s *Store) open(ctx context.Context, opts Options) error {
 	}
 	if migrating && !opts.Migrating {
 		return fmt.Errorf("PostgreSQL %s: %w", s.where, ErrMigrating)
+	}
+	if err := s.checkKey(ctx); err != nil {
+		return fmt.Errorf("PostgreSQL %s: %w", s.where, err)
 	}
 	return nil
 }

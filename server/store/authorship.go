@@ -17,18 +17,33 @@ func DecideFrom(from protocol.User, held Held, a Arrival) Decision {
 		return d
 	}
 	if reason := InRosterVillage(held, a); reason != "" {
-		return Decision{Result: protocol.Rejected, Reason: reason}
+		return Decision{Result: protocol.Rejected, Code: protocol.ReasonRosterVillage,
+			Args: []string{held.RosterVillage, a.Item.Case.Village}, Reason: reason}
 	}
-	if reason := Authorship(from, held, a); reason != "" {
-		return Decision{Result: protocol.Rejected, Reason: reason}
+	if no := Authorship(from, held, a); no.Code != "" {
+		return no.Decision()
 	}
-	if reason := Signed(from, held, a); reason != "" {
-		return Decision{Result: protocol.Rejected, Reason: reason}
+	if no := Signed(from, held, a); no.Code != "" {
+		return no.Decision()
 	}
 	if reason := ForReview(held, a); reason != "" {
-		d.Review, d.Reason, d.DuplicateOf = true, reason, nil
+		d.Review, d.Code, d.Reason, d.DuplicateOf = true, protocol.ReasonReview, reason, nil
 	}
 	return d
+}
+
+// Refusal is why an arrival is refused: a code (protocol.Reason*), the particulars
+// the laptop names with it, and the server's sentence. The zero Refusal refuses
+// nothing.
+type Refusal struct {
+	Code string
+	Args []string
+	Text string
+}
+
+// Decision is the refusal as a decision.
+func (r Refusal) Decision() Decision {
+	return Decision{Result: protocol.Rejected, Code: r.Code, Args: r.Args, Reason: r.Text}
 }
 
 // ForReview: a person the district's roster does not know is kept, but held for the
@@ -76,7 +91,7 @@ func InRosterVillage(held Held, a Arrival) string {
 //
 // The refusal names the user the entry claims and the sender. The entries' signatures
 // are Signed's to check.
-func Authorship(from protocol.User, held Held, a Arrival) string {
+func Authorship(from protocol.User, held Held, a Arrival) Refusal {
 	audit := a.Item.Revision.Audit
 	have := 0
 	if held.Latest != nil {
@@ -87,20 +102,24 @@ func Authorship(from protocol.User, held Held, a Arrival) string {
 		leader := from.Role == "leader"
 		switch {
 		case e.User != from.Code && !leader:
-			return fmt.Sprintf("audit entry %d says it is by %s, but came from %s's laptop: forged, refused", e.Seq, e.User, from.Code)
+			return Refusal{protocol.ReasonForgedAuthor, []string{e.User, from.Code},
+				fmt.Sprintf("audit entry %d says it is by %s, but came from %s's laptop: forged, refused", e.Seq, e.User, from.Code)}
 		case !leader && decides(e):
-			return fmt.Sprintf("audit entry %d: %s %s the record from an enumerator's laptop; only a team leader approves or returns: refused", e.Seq, e.User, verb(e))
+			return Refusal{protocol.ReasonLeaderOnly, []string{e.User},
+				fmt.Sprintf("audit entry %d: %s %s the record from an enumerator's laptop; only a team leader approves or returns: refused", e.Seq, e.User, verb(e))}
 		case e.User != from.Code:
 			if reason := InTeam(from, e.User, held.Users); reason != "" {
-				return fmt.Sprintf("audit entry %d by %s, carried by %s: %s", e.Seq, e.User, from.Code, reason)
+				return Refusal{protocol.ReasonNotInTeam, []string{e.User, from.Code},
+					fmt.Sprintf("audit entry %d by %s, carried by %s: %s", e.Seq, e.User, from.Code, reason)}
 			}
 		case decides(e):
 			if reason := InTeam(from, enumerator, held.Users); reason != "" {
-				return fmt.Sprintf("audit entry %d: %s %s a record of %s: %s", e.Seq, e.User, verb(e), enumerator, reason)
+				return Refusal{protocol.ReasonNotInTeam, []string{enumerator, from.Code},
+					fmt.Sprintf("audit entry %d: %s %s a record of %s: %s", e.Seq, e.User, verb(e), enumerator, reason)}
 			}
 		}
 	}
-	return ""
+	return Refusal{}
 }
 
 // InTeam says why the user code is not in the leader's team ("" when they are): the

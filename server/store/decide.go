@@ -16,6 +16,10 @@ type Arrival struct {
 	// Missing are the photos the record names that the attachment folder does not hold
 	// whole when the batch arrives (the handler asks Attachments.Has).
 	Missing []string
+	// UnknownForm is set when the district's form shelf does not hold the record's
+	// form (id@version): the district cannot read the record until it adds the form
+	// (the handler asks its FormShelf; a server without a shelf knows every form).
+	UnknownForm bool
 }
 
 // Check is what can be judged of an arrival from the sender and the item alone: it
@@ -31,19 +35,21 @@ func Check(from protocol.User, a Arrival) (res protocol.PushResult, ok bool) {
 	res = protocol.PushResult{Seq: a.Item.Seq, RecordID: r.ID, Result: protocol.Rejected}
 	switch {
 	case r.ID == "" || a.Item.Case.Village == "":
-		res.Reason = "the record does not say what it is or where"
+		res.Code, res.Reason = protocol.ReasonIncomplete, "the record does not say what it is or where"
 	case !from.MayVillage(a.Item.Case.Village):
+		res.Code, res.Args = protocol.ReasonWrongVillage, []string{a.Item.Case.Village, from.Code}
 		res.Reason = fmt.Sprintf("%s is not one of %s's villages", a.Item.Case.Village, from.Code)
 	case r.Village == "" && (a.Item.Case.Subject == "" || a.Item.Case.Subject != r.Subject):
-		res.Reason = "the record's case does not match the case it is sent with"
+		res.Code, res.Reason = protocol.ReasonCaseMismatch, "the record's case does not match the case it is sent with"
 	case r.Village != "" && r.Village != a.Item.Case.Village:
-		res.Reason = "the record's village does not match the case it is sent with"
+		res.Code, res.Reason = protocol.ReasonCaseMismatch, "the record's village does not match the case it is sent with"
 	case !r.Status.Locked() && r.Status != record.StatusReturned:
 		// A laptop queues a record when it is completed, returned or approved; a
 		// draft sent anyway is not the district's yet.
+		res.Code, res.Args = protocol.ReasonNotCompleted, []string{string(r.Status)}
 		res.Reason = fmt.Sprintf("a %s record is not sent to the district: only completed, returned or approved ones", r.Status)
 	case len(rev.Audit) == 0:
-		res.Reason = "the record comes without its audit chain"
+		res.Code, res.Reason = protocol.ReasonNoAuditChain, "the record comes without its audit chain"
 	default:
 		verify := record.VerifyRevision
 		if rev.Audit[0].Hash == "" {
@@ -51,9 +57,9 @@ func Check(from protocol.User, a Arrival) (res protocol.PushResult, ok bool) {
 			verify = record.VerifyRelinked
 		}
 		if msgs := verify(rev); len(msgs) > 0 {
-			res.Reason = strings.Join(msgs, "; ")
+			res.Code, res.Reason = protocol.ReasonAuditChain, strings.Join(msgs, "; ")
 		} else if uint64(len(rev.Audit)) != r.AuditLen {
-			res.Reason = "the audit chain does not end where the record says"
+			res.Code, res.Reason = protocol.ReasonAuditChain, "the audit chain does not end where the record says"
 		} else {
 			return res, true
 		}
@@ -120,9 +126,11 @@ type HeldRevision struct {
 // Decision is what to do with a checked arrival.
 type Decision struct {
 	// Result is protocol.Stored (write it), Duplicate (answer with Receipt), Stale or
-	// Rejected (Reason; Retry when it is not the record's fault).
+	// Rejected (Code, Args and Reason; Retry when it is not the record's fault).
 	Result string
-	Reason string
+	Code   string   // protocol.Reason*
+	Args   []string // the particulars the laptop names with Code
+	Reason string   // the server's sentence
 	Retry  bool
 	// Receipt is the first receipt of a duplicate.
 	Receipt HeldRevision
@@ -130,11 +138,17 @@ type Decision struct {
 	// pull log (ForReview; Reason says why): the laptop is answered with its receipt.
 	Review bool
 	// DuplicateOf, on Stored of a record the server did not have, are the other
-	// records of the same person and form: the backend marks (or reopens) the
-	// person's duplicate interview. A later revision of a record already held leaves
-	// the district's decision alone.
+	// records of the same person and form. The backend marks them all and opens the
+	// person's duplicate interview — or reopens it when the district had chosen, for
+	// the district has not weighed this record: it chooses again among all of them,
+	// those it withdrew staying withdrawn until it does. A later revision of a record
+	// already held (the kept one approved, the withdrawn one revised) never comes with
+	// it, and leaves the district's decision alone. The backend judges nothing more.
 	DuplicateOf []string
 }
+
+// conflict is a chain that does not extend the one held.
+var conflict = Decision{Result: protocol.Rejected, Code: protocol.ReasonConflict, Reason: record.ErrConflict.Error()}
 
 // Decide is the exactly-once rule over what is held and what arrives (already through
 // Check):
@@ -142,7 +156,8 @@ type Decision struct {
 //     first receipt; with another chain it is a conflict;
 //   - a chain no longer than the held one is stale when it is the held chain's start,
 //     else a conflict; a longer chain must extend the held one, else a conflict;
-//   - a record whose photos are not all uploaded is rejected, to be sent again (Retry);
+//   - a record of a form the district does not hold, or whose photos are not all
+//     uploaded, is rejected, to be sent again (Retry): held, not refused;
 //   - anything else is stored, and if it is a record new to the server whose person
 //     already has another record of the same form, it is a duplicate interview
 //     (DuplicateOf): both are kept.
@@ -150,14 +165,14 @@ func Decide(held Held, a Arrival) Decision {
 	audit := a.Item.Revision.Audit
 	n := len(audit)
 	if n == 0 { // Check refuses it first; never index an empty chain
-		return Decision{Result: protocol.Rejected, Reason: "the record comes without its audit chain"}
+		return Decision{Result: protocol.Rejected, Code: protocol.ReasonNoAuditChain, Reason: "the record comes without its audit chain"}
 	}
 	head := audit[n-1].Hash
 	if s := held.Same; s != nil {
 		if s.Head == head {
 			return Decision{Result: protocol.Duplicate, Receipt: *s}
 		}
-		return Decision{Result: protocol.Rejected, Reason: record.ErrConflict.Error()}
+		return conflict
 	}
 	if l := held.Latest; l != nil && len(l.Heads) > 0 {
 		have := len(l.Heads)
@@ -165,14 +180,22 @@ func Decide(held Held, a Arrival) Decision {
 			if l.Heads[n-1] == head {
 				return Decision{Result: protocol.Stale}
 			}
-			return Decision{Result: protocol.Rejected, Reason: record.ErrConflict.Error()}
+			return conflict
 		}
 		if audit[have-1].Hash != l.Heads[have-1] {
-			return Decision{Result: protocol.Rejected, Reason: record.ErrConflict.Error()}
+			return conflict
 		}
 	}
+	if a.UnknownForm {
+		r := a.Item.Revision.Record
+		form := r.FormID + "@" + r.FormVersion
+		return Decision{Result: protocol.Rejected, Retry: true, Code: protocol.ReasonFormUnknown, Args: []string{form},
+			Reason: "form " + form + " is not one the district holds: the record waits on the laptop until the district adds it"}
+	}
 	if len(a.Missing) > 0 {
-		return Decision{Result: protocol.Rejected, Retry: true, Reason: fmt.Sprintf("photo %.8s has not been uploaded", a.Missing[0])}
+		short := fmt.Sprintf("%.8s", a.Missing[0])
+		return Decision{Result: protocol.Rejected, Retry: true, Code: protocol.ReasonPhotoMissing, Args: []string{short},
+			Reason: "photo " + short + " has not been uploaded"}
 	}
 	d := Decision{Result: protocol.Stored}
 	if held.Latest == nil {

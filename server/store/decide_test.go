@@ -49,26 +49,27 @@ func TestCheck(t *testing.T) {
 		from   protocol.User
 		change func(a *Arrival)
 		want   string // "" passes; else a part of the reason
+		code   string
 	}{
-		{"whole", e001, func(a *Arrival) {}, ""},
-		{"sent without hashes", e001, func(a *Arrival) { a.Item.Revision.Audit = record.Unlinked(a.Item.Revision.Audit) }, ""},
-		{"no id", e001, func(a *Arrival) { a.Item.Revision.Record.ID = "" }, "does not say what it is"},
-		{"no village", e001, func(a *Arrival) { a.Item.Case.Village = "" }, "does not say what it is"},
-		{"another village", e001, func(a *Arrival) { a.Item.Case.Village = "新华社区" }, "not one of E001's villages"},
-		{"whole district", protocol.User{Code: "L9", Villages: []string{"*"}}, func(a *Arrival) { a.Item.Case.Village = "新华社区" }, ""},
-		{"case not the record's", e001, func(a *Arrival) { a.Item.Case.Subject = "X" }, "does not match the case"},
+		{"whole", e001, func(a *Arrival) {}, "", ""},
+		{"sent without hashes", e001, func(a *Arrival) { a.Item.Revision.Audit = record.Unlinked(a.Item.Revision.Audit) }, "", ""},
+		{"no id", e001, func(a *Arrival) { a.Item.Revision.Record.ID = "" }, "does not say what it is", protocol.ReasonIncomplete},
+		{"no village", e001, func(a *Arrival) { a.Item.Case.Village = "" }, "does not say what it is", protocol.ReasonIncomplete},
+		{"another village", e001, func(a *Arrival) { a.Item.Case.Village = "新华社区" }, "not one of E001's villages", protocol.ReasonWrongVillage},
+		{"whole district", protocol.User{Code: "L9", Villages: []string{"*"}}, func(a *Arrival) { a.Item.Case.Village = "新华社区" }, "", ""},
+		{"case not the record's", e001, func(a *Arrival) { a.Item.Case.Subject = "X" }, "does not match the case", protocol.ReasonCaseMismatch},
 		{"village form elsewhere", e001, func(a *Arrival) {
 			a.Item.Revision.Record.Village = "新华社区"
-		}, "village does not match"},
-		{"draft", e001, func(a *Arrival) { a.Item.Revision.Record.Status = record.StatusDraft }, "a draft record is not sent"},
-		{"no chain", e001, func(a *Arrival) { a.Item.Revision.Audit = nil }, "without its audit chain"},
-		{"answer forged", e001, func(a *Arrival) { a.Item.Revision.Record.Answers["A"] = json.RawMessage(`2`) }, "answer A is not the one"},
+		}, "village does not match", protocol.ReasonCaseMismatch},
+		{"draft", e001, func(a *Arrival) { a.Item.Revision.Record.Status = record.StatusDraft }, "a draft record is not sent", protocol.ReasonNotCompleted},
+		{"no chain", e001, func(a *Arrival) { a.Item.Revision.Audit = nil }, "without its audit chain", protocol.ReasonNoAuditChain},
+		{"answer forged", e001, func(a *Arrival) { a.Item.Revision.Record.Answers["A"] = json.RawMessage(`2`) }, "answer A is not the one", protocol.ReasonAuditChain},
 		{"entry forged, sent without hashes", e001, func(a *Arrival) {
 			w := record.Unlinked(a.Item.Revision.Audit)
 			w[0].New = json.RawMessage(`2`)
 			a.Item.Revision.Audit = w
-		}, "does not end its audit chain"},
-		{"chain longer than the record says", e001, func(a *Arrival) { a.Item.Revision.Record.AuditLen-- }, "does not end"},
+		}, "does not end its audit chain", protocol.ReasonAuditChain},
+		{"chain longer than the record says", e001, func(a *Arrival) { a.Item.Revision.Record.AuditLen-- }, "does not end", protocol.ReasonAuditChain},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,8 +82,8 @@ func TestCheck(t *testing.T) {
 				}
 				return
 			}
-			if ok || res.Result != protocol.Rejected || !strings.Contains(res.Reason, tt.want) || res.Seq != 7 {
-				t.Fatalf("Check = %+v, %v; want rejected with %q", res, ok, tt.want)
+			if ok || res.Result != protocol.Rejected || !strings.Contains(res.Reason, tt.want) || res.Seq != 7 || res.Code != tt.code {
+				t.Fatalf("Check = %+v, %v; want rejected with %q (%s)", res, ok, tt.want, tt.code)
 			}
 		})
 	}
@@ -106,17 +107,21 @@ func TestDecide(t *testing.T) {
 		{"resent", Held{Latest: &HeldLatest{6, heads}, Same: &HeldRevision{heads[5], "s-1", received}}, full, nil,
 			Decision{Result: protocol.Duplicate, Receipt: HeldRevision{heads[5], "s-1", received}}},
 		{"same revision, another chain", Held{Latest: &HeldLatest{6, otherHeads[:6]}, Same: &HeldRevision{Head: otherHeads[5]}}, full, nil,
-			Decision{Result: protocol.Rejected, Reason: record.ErrConflict.Error()}},
+			Decision{Result: protocol.Rejected, Code: protocol.ReasonConflict, Reason: record.ErrConflict.Error()}},
 		{"older than held", Held{Latest: &HeldLatest{6, heads}}, short, nil, Decision{Result: protocol.Stale}},
 		{"shorter, parted", Held{Latest: &HeldLatest{7, otherHeads}}, full, nil,
-			Decision{Result: protocol.Rejected, Reason: record.ErrConflict.Error()}},
+			Decision{Result: protocol.Rejected, Code: protocol.ReasonConflict, Reason: record.ErrConflict.Error()}},
 		{"extends held", Held{Latest: &HeldLatest{4, heads[:4]}}, full, nil, Decision{Result: protocol.Stored}},
 		{"longer, parted", Held{Latest: &HeldLatest{2, []string{heads[0], "x"}}}, full, nil,
-			Decision{Result: protocol.Rejected, Reason: record.ErrConflict.Error()}},
-		{"photo missing", Held{}, full, []string{"abcdef0123456789"}, Decision{Result: protocol.Rejected, Retry: true, Reason: "photo abcdef01 has not been uploaded"}},
+			Decision{Result: protocol.Rejected, Code: protocol.ReasonConflict, Reason: record.ErrConflict.Error()}},
+		{"photo missing", Held{}, full, []string{"abcdef0123456789"}, Decision{Result: protocol.Rejected, Retry: true, Code: protocol.ReasonPhotoMissing, Args: []string{"abcdef01"}, Reason: "photo abcdef01 has not been uploaded"}},
 		{"photo missing but resent", Held{Same: &HeldRevision{Head: heads[5]}}, full, []string{"abcdef01"}, Decision{Result: protocol.Duplicate, Receipt: HeldRevision{Head: heads[5]}}},
 		{"second interview of the person", Held{Others: []string{"rec-0"}}, full, nil, Decision{Result: protocol.Stored, DuplicateOf: []string{"rec-0"}}},
 		{"a later revision of a duplicate", Held{Latest: &HeldLatest{4, heads[:4]}, Others: []string{"rec-0"}}, full, nil, Decision{Result: protocol.Stored}},
+		// The duplicate-reopen rule: a third record of the person comes with the other
+		// two, whatever the district chose; a revision of the withdrawn one does not.
+		{"a third interview of the person", Held{Others: []string{"rec-0", "rec-2"}}, full, nil, Decision{Result: protocol.Stored, DuplicateOf: []string{"rec-0", "rec-2"}}},
+		{"a revision of the withdrawn record", Held{Latest: &HeldLatest{5, heads[:5]}, Others: []string{"rec-0", "rec-2"}}, full, nil, Decision{Result: protocol.Stored}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -124,10 +129,28 @@ func TestDecide(t *testing.T) {
 			a.Missing = tt.missing
 			got := Decide(tt.held, a)
 			if got.Result != tt.want.Result || got.Reason != tt.want.Reason || got.Retry != tt.want.Retry ||
+				got.Code != tt.want.Code || strings.Join(got.Args, ",") != strings.Join(tt.want.Args, ",") ||
 				got.Receipt != tt.want.Receipt || strings.Join(got.DuplicateOf, ",") != strings.Join(tt.want.DuplicateOf, ",") {
 				t.Errorf("Decide = %+v, want %+v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestDecideUnknownForm: a record of a form the district does not hold is held, named
+// by its form, not refused; a revision stored before is still a duplicate.
+func TestDecideUnknownForm(t *testing.T) {
+	full := signedChain(3)
+	a := arrival(full)
+	a.UnknownForm = true
+	got := Decide(Held{}, a)
+	form := full.Record.FormID + "@" + full.Record.FormVersion
+	if got.Result != protocol.Rejected || !got.Retry || got.Code != protocol.ReasonFormUnknown || len(got.Args) != 1 || got.Args[0] != form {
+		t.Errorf("Decide = %+v", got)
+	}
+	heads := record.Heads(full.Audit)
+	if got := Decide(Held{Latest: &HeldLatest{6, heads}, Same: &HeldRevision{Head: heads[5]}}, a); got.Result != protocol.Duplicate {
+		t.Errorf("a resend of a stored revision: %+v", got)
 	}
 }
 

@@ -63,7 +63,7 @@ type RevokedKey struct {
 // with the laptop. Nothing signed at or after the revocation is taken, and nothing
 // the author sends themselves (their revoked laptop has no token; a new laptop signs
 // with its own key). The time is the entry's own, which the revoked key signed.
-func Signed(from protocol.User, held Held, a Arrival) string {
+func Signed(from protocol.User, held Held, a Arrival) Refusal {
 	audit := a.Item.Revision.Audit
 	have := 0
 	if held.Latest != nil {
@@ -99,17 +99,18 @@ func Signed(from protocol.User, held Held, a Arrival) string {
 		switch {
 		case len(keys[e.User]) > 0:
 		case record.IsOffice(e.User) && held.District == nil:
-			return fmt.Sprintf("audit entry %d is a decision of the district office (%s), but the server has no district key to check it: refused", e.Seq, e.User)
+			return Refusal{protocol.ReasonNoDistrictKey, []string{e.User},
+				fmt.Sprintf("audit entry %d is a decision of the district office (%s), but the server has no district key to check it: refused", e.Seq, e.User)}
 		case record.IsOffice(e.User):
 		case len(held.Revoked[e.User]) > 0:
-			return fmt.Sprintf("audit entry %d by %s is signed only by keys of %s's revoked laptops: what a revoked laptop signed is taken only when %s's leader carries it, signed before the revocation; refused", e.Seq, e.User, e.User, e.User)
+			return Refusal{protocol.ReasonRevokedKey, []string{e.User}, fmt.Sprintf("audit entry %d by %s is signed only by keys of %s's revoked laptops: what a revoked laptop signed is taken only when %s's leader carries it, signed before the revocation; refused", e.Seq, e.User, e.User, e.User)}
 		default:
-			return fmt.Sprintf("audit entry %d by %s is not signed by a key enrolled for %s: no laptop of %s enrolled a signing key (enrolled before signatures); enrol the laptop again with a new code: refused", e.Seq, e.User, e.User, e.User)
+			return Refusal{protocol.ReasonNoSigningKey, []string{e.User}, fmt.Sprintf("audit entry %d by %s is not signed by a key enrolled for %s: no laptop of %s enrolled a signing key (enrolled before signatures); enrol the laptop again with a new code: refused", e.Seq, e.User, e.User, e.User)}
 		}
 	}
 	r := a.Item.Revision.Record
 	if msgs := record.CheckAuthors(&r, audit, have, keys, record.AuthorCheck{NeedCard: true, Verify: held.Verdicts.Verify}); len(msgs) > 0 {
-		return msgs[0]
+		return Refusal{Code: protocol.ReasonSignature, Text: msgs[0]}
 	}
 	if len(held.Revoked) > 0 {
 		for _, e := range audit[have:] {
@@ -118,13 +119,13 @@ func Signed(from protocol.User, held Held, a Arrival) string {
 			}
 			for _, rk := range held.Revoked[e.User] {
 				if ed25519.Verify(rk.Key, record.AuditMessage(r.ID, e.Hash), e.Sig) && !e.At.Before(rk.At) {
-					return fmt.Sprintf("audit entry %d by %s was signed at %s with the key of %s's laptop %q, revoked at %s: signed after the revocation, refused",
-						e.Seq, e.User, e.At.UTC().Format(time.RFC3339), e.User, rk.Device, rk.At.UTC().Format(time.RFC3339))
+					return Refusal{protocol.ReasonRevokedKey, []string{e.User}, fmt.Sprintf("audit entry %d by %s was signed at %s with the key of %s's laptop %q, revoked at %s: signed after the revocation, refused",
+						e.Seq, e.User, e.At.UTC().Format(time.RFC3339), e.User, rk.Device, rk.At.UTC().Format(time.RFC3339))}
 				}
 			}
 		}
 	}
-	return ""
+	return Refusal{}
 }
 
 // authorOf is the user code as an author (name, role): from an enrolled key or the

@@ -3,6 +3,8 @@ package store
 import (
 	"crypto/ed25519"
 	"encoding/json"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -62,16 +64,19 @@ func TestSigned(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			from := protocol.User{Code: "E001", Role: "enumerator"}
 			got := Signed(from, tt.held, arrival(tt.rev))
-			if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, tt.want) {
-				t.Errorf("Signed = %q, want %q", got, tt.want)
+			if tt.want == "" && got.Code != "" || tt.want != "" && !strings.Contains(got.Text, tt.want) {
+				t.Errorf("Signed = %+v, want %q", got, tt.want)
+			}
+			if tt.want != "" && !slices.Contains(protocol.ReasonCodes, got.Code) {
+				t.Errorf("Signed refuses with code %q, which is not one of protocol.ReasonCodes", got.Code)
 			}
 			// With the verdicts worked out before the lock, by the keys enrolled then
 			// (which may differ from those read under it): the same judgement.
 			a := arrival(tt.rev)
 			held := tt.held
 			held.Verdicts = PreVerify([]Arrival{a}, []bool{true}, enrolled)
-			if again := Signed(from, held, a); again != got {
-				t.Errorf("with verdicts worked out before: %q, without: %q", again, got)
+			if again := Signed(from, held, a); !reflect.DeepEqual(again, got) {
+				t.Errorf("with verdicts worked out before: %+v, without: %+v", again, got)
 			}
 		})
 	}
@@ -106,8 +111,11 @@ func TestSignedRevoked(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := Signed(tt.from, tt.held, arrival(keyed(key1)))
-			if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, tt.want) {
-				t.Errorf("Signed = %q, want %q", got, tt.want)
+			if tt.want == "" && got.Code != "" || tt.want != "" && !strings.Contains(got.Text, tt.want) {
+				t.Errorf("Signed = %+v, want %q", got, tt.want)
+			}
+			if tt.want != "" && !slices.Contains(protocol.ReasonCodes, got.Code) {
+				t.Errorf("Signed refuses with code %q, which is not one of protocol.ReasonCodes", got.Code)
 			}
 		})
 	}
@@ -143,16 +151,19 @@ func TestSignedOffice(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := Signed(office, tt.held, arrival(tt.rev))
-			if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, tt.want) {
-				t.Errorf("Signed = %q, want %q", got, tt.want)
+			if tt.want == "" && got.Code != "" || tt.want != "" && !strings.Contains(got.Text, tt.want) {
+				t.Errorf("Signed = %+v, want %q", got, tt.want)
+			}
+			if tt.want != "" && !slices.Contains(protocol.ReasonCodes, got.Code) {
+				t.Errorf("Signed refuses with code %q, which is not one of protocol.ReasonCodes", got.Code)
 			}
 			// With the verdicts worked out before the lock, by the keys enrolled then
 			// (which may differ from those read under it): the same judgement.
 			a := arrival(tt.rev)
 			held := tt.held
 			held.Verdicts = PreVerify([]Arrival{a}, []bool{true}, enrolled)
-			if again := Signed(office, held, a); again != got {
-				t.Errorf("with verdicts worked out before: %q, without: %q", again, got)
+			if again := Signed(office, held, a); !reflect.DeepEqual(again, got) {
+				t.Errorf("with verdicts worked out before: %+v, without: %+v", again, got)
 			}
 		})
 	}

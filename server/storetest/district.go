@@ -9,6 +9,7 @@ package storetest
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/base64"
 	"io"
 	"log"
@@ -26,6 +27,7 @@ import (
 	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/attachments"
+	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/store"
 	dsync "github.com/doorstep-survey/doorstep/sync"
 )
@@ -35,6 +37,17 @@ import (
 // server) and must then give the same data. A backend that needs a service (a database
 // server) starts it in Backend, stops it with t.Cleanup, and skips when it is missing.
 type Backend func(t testing.TB) Opener
+
+// KeyedBackend is a Backend whose store can be opened with the district's public
+// signing key (the backend's Options.District), which signs the office console's
+// decisions; nil opens it without one, as Backend does. The conformance suite (Run)
+// takes one, so the office's signed decisions are run on every backend.
+type KeyedBackend func(t testing.TB, district ed25519.PublicKey) Opener
+
+// Plain is the backend opened without a district key.
+func (k KeyedBackend) Plain() Backend {
+	return func(t testing.TB) Opener { return k(t, nil) }
+}
 
 // Opener opens the store with the clock now (nil: time.Now).
 type Opener func(now func() time.Time) (store.Store, error)
@@ -52,6 +65,9 @@ type District struct {
 	Pin     string
 	// Now is the store's clock (nil: time.Now); set before Start.
 	Now func() time.Time
+	// Forms is the district's form shelf (nil: none, every form known); set before
+	// Start or Restart.
+	Forms *server.FormShelf
 
 	open    Opener
 	current atomic.Pointer[server.Handler]
@@ -67,6 +83,7 @@ func NewDistrict(t testing.TB, b Backend, wrap func(http.Handler) http.Handler) 
 	if err != nil {
 		t.Fatal(err)
 	}
+	att.Sealer = seal.New(seal.NewKey()) // photos sealed, as doorstep-server keeps them
 	d.Att = att
 	d.Start()
 	t.Cleanup(d.Stop)
@@ -82,7 +99,7 @@ func (d *District) Start() {
 		d.T.Fatal(err)
 	}
 	d.Store = st
-	d.Handler = &server.Handler{Store: st, Attachments: d.Att, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), RetryAfter: time.Second}
+	d.Handler = &server.Handler{Store: st, Attachments: d.Att, Forms: d.Forms, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), RetryAfter: time.Second}
 	d.current.Store(d.Handler)
 	if d.Srv != nil {
 		return

@@ -46,8 +46,8 @@ func testReviewQueue(t *testing.T, b Backend) {
 	if rep.Pushed != 3 || rep.Review != 2 || rep.Rejected != 0 || rep.Queued != 0 {
 		t.Fatalf("the enumerator's round: %+v", rep)
 	}
-	if len(rep.Reasons) != 2 || !strings.Contains(rep.Reasons[0], "review") {
-		t.Errorf("the laptop is not told its records are held for review: %q", rep.Reasons)
+	if len(rep.Refused) != 2 || !rep.Refused[0].Review || rep.Refused[0].Code != protocol.ReasonReview || !strings.Contains(rep.Refused[0].Server, "review") {
+		t.Errorf("the laptop is not told its records are held for review: %+v", rep.Refused)
 	}
 	if rep := Round(t, es); rep.Pushed+rep.Duplicates+rep.Rejected != 0 {
 		t.Errorf("held records sent again: %+v", rep)

@@ -6,12 +6,14 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/server/store"
+	"github.com/doorstep-survey/doorstep/survey"
 	dsync "github.com/doorstep-survey/doorstep/sync"
 )
 
@@ -20,8 +22,9 @@ import (
 // and straight to the store where the rule is the store's. Call it from a test of the
 // backend's package:
 //
-//	func TestConformance(t *testing.T) { storetest.Run(t, myBackend) }
-func Run(t *testing.T, b Backend) {
+//	func TestConformance(t *testing.T) { storetest.Run(t, myKeyedBackend) }
+func Run(t *testing.T, kb KeyedBackend) {
+	b := kb.Plain()
 	tests := []struct {
 		name string
 		fn   func(*testing.T, Backend)
@@ -42,6 +45,8 @@ func Run(t *testing.T, b Backend) {
 		{"StaleAndConflict", testStaleAndConflict},
 		{"ClosedStoreIsAFault", testClosedStoreIsAFault},
 		{"DuplicateInterview", testDuplicateInterview},
+		{"DuplicateReopen", testDuplicateReopen},
+		{"UnknownFormHeld", testUnknownFormHeld},
 		{"ListingsAndExport", testListingsAndExport},
 		{"RosterLog", testRosterLog},
 		{"UsersAndDevices", testUsersAndDevices},
@@ -58,6 +63,7 @@ func Run(t *testing.T, b Backend) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, b) })
 	}
+	t.Run("OfficeDecisionsSigned", func(t *testing.T) { testOfficeDecisionsSigned(t, kb) })
 }
 
 var whole = protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}
@@ -284,6 +290,41 @@ func testDuplicateInterview(t *testing.T, b Backend) {
 			t.Errorf("a laptop's round after the withdrawal: %+v", rep)
 		}
 	}
+	// The laptop with the withdrawn record marks it, with the district's reason, on
+	// the record and its case; it no longer counts there. The other laptop's stand.
+	for _, s := range []*localstore.Session{one, two} {
+		wantWithdrawn := 0
+		if _, err := s.Record(drop); err == nil {
+			wantWithdrawn = 1
+		}
+		withdrawn, surveyed := 0, 0
+		records, err := s.Records()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range records {
+			if r.Withdrawn != nil {
+				withdrawn++
+				if r.ID != drop || r.Withdrawn.Kept != keep || r.Withdrawn.Reason != "重复入户，保留先到的记录" {
+					t.Errorf("marked withdrawn: %s %+v", r.ID, r.Withdrawn)
+				}
+				c, err := s.Case(r.CaseID)
+				if err != nil || c.Withdrawn != "重复入户，保留先到的记录" {
+					t.Errorf("the withdrawn record's case: %+v, %v", c, err)
+				}
+			}
+			if survey.Surveyed(r, time.Time{}) {
+				surveyed++
+			}
+		}
+		if withdrawn != wantWithdrawn || surveyed != 2-wantWithdrawn {
+			t.Errorf("a laptop after the withdrawal: %d withdrawn (want %d), %d surveyed", withdrawn, wantWithdrawn, surveyed)
+		}
+		// Again: nothing changes, nothing is counted twice.
+		if rep := Round(t, map[*localstore.Session]*dsync.Syncer{one: syOne, two: syTwo}[s]); rep.Withdrawn != 0 {
+			t.Errorf("the withdrawal pulled again: %+v", rep)
+		}
+	}
 }
 
 // testListingsAndExport: listings filter by village, enumerator, subject and status,
@@ -409,7 +450,8 @@ func testWhoMaySayWhat(t *testing.T, b Backend) {
 		return protocol.PushItem{Seq: 1, Revision: rev, Case: protocol.Case{Subject: rev.Record.Subject, Name: cs.Row.Name, Village: cs.Row.Village}}
 	}
 	e002 := protocol.User{Code: "E002", Role: "enumerator", Villages: []string{"*"}}
-	if res := d.Put(e002, item(rev)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "E002") {
+	if res := d.Put(e002, item(rev)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "E002") ||
+		res.Code != protocol.ReasonForgedAuthor || strings.Join(res.Args, " ") != "E001 E002" {
 		t.Errorf("a record by E001 pushed from E002's laptop: %+v", res)
 	}
 	Round(t, es)
@@ -422,7 +464,7 @@ func testWhoMaySayWhat(t *testing.T, b Backend) {
 		t.Fatal(err)
 	}
 	e001 := protocol.User{Code: "E001", Role: "enumerator", Villages: []string{"*"}}
-	if res := d.Put(e001, item(approved)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "L001") {
+	if res := d.Put(e001, item(approved)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "L001") || res.Code != protocol.ReasonForgedAuthor {
 		t.Errorf("the leader's approval pushed from E001's laptop: %+v", res)
 	}
 	// E001 approves their own record: the entry renamed, the chain relinked.
@@ -435,7 +477,7 @@ func testWhoMaySayWhat(t *testing.T, b Backend) {
 	}
 	record.Relink(self.Audit)
 	self.Record.AuditHead = self.Audit[len(self.Audit)-1].Hash
-	if res := d.Put(e001, item(self)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "leader") {
+	if res := d.Put(e001, item(self)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "leader") || res.Code != protocol.ReasonLeaderOnly {
 		t.Errorf("a self-approved record: %+v", res)
 	}
 	if rep := Round(t, ls); rep.Pushed != 1 {

@@ -54,7 +54,7 @@ func testSignedEntries(t *testing.T, b Backend) {
 		it.Revision.Audit = record.Unlinked(audit)
 		return it
 	}
-	if res := d.Put(whole, resign(e002Key)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") {
+	if res := d.Put(whole, resign(e002Key)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") || res.Code != protocol.ReasonSignature {
 		t.Errorf("E001's record signed with E002's key: %+v", res)
 	}
 	if res := d.Put(whole, resign(nil)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "not signed") {
@@ -82,7 +82,8 @@ func testSignedEntries(t *testing.T, b Backend) {
 	if _, _, err := old.Store.Enroll(context.Background(), old.Enrol("E001", "李晓梅", "enumerator", "*"), "old laptop", nil, ""); err != nil {
 		t.Fatal(err)
 	}
-	if res := old.Put(whole, item(t, enum, id, 1)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "enrol the laptop again") {
+	if res := old.Put(whole, item(t, enum, id, 1)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "enrol the laptop again") ||
+		res.Code != protocol.ReasonNoSigningKey {
 		t.Errorf("a record from a laptop enrolled without a key: %+v", res)
 	}
 }

@@ -125,14 +125,15 @@ func testWrongVillageRejected(t *testing.T, b Backend) {
 	s := Laptop(t, 3, "E001")
 	sy := Enrolled(t, d, s, d.Enrol("E001", "李晓梅", "enumerator", "别的村"))
 	rep := Round(t, sy)
-	if rep.Rejected != 3 || rep.Queued != 0 || !strings.Contains(rep.Reasons[0], "别的村") && !strings.Contains(rep.Reasons[0], "villages") {
+	if rep.Rejected != 3 || rep.Queued != 0 || len(rep.Refused) != 3 || rep.Refused[0].Code != protocol.ReasonWrongVillage ||
+		len(rep.Refused[0].Args) != 2 || rep.Refused[0].Args[1] != "E001" || rep.Refused[0].Held {
 		t.Fatalf("round %+v", rep)
 	}
 	if d.Count() != 0 {
 		t.Error("records of a village not the user's were stored")
 	}
 	rej, _ := s.Rejected()
-	if len(rej) != 3 || rej[0].Reason == "" {
+	if len(rej) != 3 || rej[0].Reason == "" || rej[0].Code != protocol.ReasonWrongVillage {
 		t.Errorf("refused entries not kept aside with their reason: %+v", rej)
 	}
 }
@@ -537,8 +538,8 @@ func testRosterVillageDecides(t *testing.T, b Backend) {
 			t.Errorf("with the true roster: %+v, %d stored", rep, d.Count())
 		case moved && (rep.Rejected != 3 || d.Count() != 0):
 			t.Errorf("with the roster's persons in another village: %+v, %d stored", rep, d.Count())
-		case moved && (len(rep.Reasons) == 0 || !strings.Contains(rep.Reasons[0], "王庄村")):
-			t.Errorf("the refusal does not name the roster's village: %q", rep.Reasons)
+		case moved && (len(rep.Refused) == 0 || rep.Refused[0].Code != protocol.ReasonRosterVillage || rep.Refused[0].Args[0] != "王庄村"):
+			t.Errorf("the refusal does not name the roster's village: %+v", rep.Refused)
 		}
 	}
 }

@@ -48,7 +48,7 @@ func testLeaderOfTheTeam(t *testing.T, b Backend) {
 		switch {
 		case inTeam && res.Result != protocol.Stored:
 			t.Errorf("the leader carrying a record of their team: %+v", res)
-		case !inTeam && (res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "team")):
+		case !inTeam && (res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "team") || res.Code != protocol.ReasonNotInTeam):
 			t.Errorf("the leader carrying a record of an enumerator not of their team: %+v", res)
 		}
 		// The enumerator pushes the other; the leader returns it.
@@ -64,7 +64,7 @@ func testLeaderOfTheTeam(t *testing.T, b Backend) {
 		switch {
 		case inTeam && res.Result != protocol.Stored:
 			t.Errorf("the leader returning a record of their team: %+v", res)
-		case !inTeam && (res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "returned")):
+		case !inTeam && (res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "returned") || res.Code != protocol.ReasonNotInTeam):
 			t.Errorf("the leader returning a record of an enumerator not of their team: %+v", res)
 		}
 	}

@@ -1,0 +1,33 @@
+package boltstore
+
+import (
+	"path/filepath"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/doorstep-survey/doorstep/server/seal"
+)
+
+// SealStep runs one step of sealing the file in dir (of n entries) as Open would, and
+// stops: an interrupted sealing, for the test that resumes it.
+func SealStep(dir string, sealer *seal.Sealer, n int) (done bool, err error) {
+	old := sealChunk
+	sealChunk = n
+	defer func() { sealChunk = old }()
+	db, err := bolt.Open(filepath.Join(dir, File), 0o600, nil)
+	if err != nil {
+		return false, err
+	}
+	defer db.Close()
+	s := &Store{db: db, c: codec{sealer}}
+	var start bool
+	err = db.Update(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bktMeta)
+		start, err = s.checkKey(meta, fromU64(meta.Get(keySchema)))
+		return err
+	})
+	if err != nil || !start {
+		return !start, err
+	}
+	return s.sealSome()
+}
