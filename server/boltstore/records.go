@@ -338,7 +338,18 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 		return results, nil
 	}
 	authors := store.AuthorsOf(items)
-	err := s.db.Batch(func(tx *bolt.Tx) error {
+	// The signatures are verified before the write transaction, which one batch at a
+	// time holds; it reads the keys again and decides by them.
+	var verdicts *store.Verdicts
+	err := s.db.View(func(tx *bolt.Tx) error {
+		keys, _, err := keysOf(tx, authors)
+		verdicts = store.PreVerify(items, ok, keys)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store a batch: %w", err)
+	}
+	err = s.db.Batch(func(tx *bolt.Tx) error {
 		w := writer{tx: tx, c: s.c}
 		keys, revoked, err := keysOf(tx, authors)
 		if err != nil {
@@ -356,7 +367,7 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 			if err != nil {
 				return err
 			}
-			h.Keys, h.Users, h.Revoked = keys, users, revoked
+			h.Keys, h.Users, h.Revoked, h.Verdicts = keys, users, revoked, verdicts
 			h.District = s.district
 			d := store.DecideFrom(from.User, h, a)
 			res := protocol.PushResult{Seq: a.Item.Seq, RecordID: a.Item.Revision.Record.ID, Result: d.Result,

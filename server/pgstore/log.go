@@ -150,21 +150,23 @@ func readLog(ctx context.Context, q querier, f logFilter, cursor uint64, limit i
 		LEFT JOIN LATERAL (SELECT withdrawal FROM review WHERE l.kind = 'withdrawal' AND record_id = l.record_id
 			AND withdrawal IS NOT NULL LIMIT 1) q ON true
 		ORDER BY l.seq`
-	// An enumerator of every village: the roster cases and what names them, each
-	// through its index (migration 0007), merged; the user's own pushes are not in the
-	// second index.
+	// An enumerator: the roster cases (of their villages) and what names them, each
+	// through its index (migrations 0007, 0009), merged; the user's own pushes are not
+	// in the second index. Neither reads the entries of other enumerators' records.
 	const enumerator = `(SELECT seq, kind, village, record_id, subject, from_user, enumerators FROM log
-		WHERE kind = 'roster' AND seq > $1 AND seq <= $2 ORDER BY seq LIMIT $4)
+		WHERE kind = 'roster' AND seq > $1 AND seq <= $2 %[1]s ORDER BY seq LIMIT $4)
 		UNION ALL
 		(SELECT seq, kind, village, record_id, subject, from_user, enumerators FROM log
 		WHERE enumerators @> ARRAY[$3::text] AND (kind <> 'revision' OR NOT (from_user = ANY (enumerators)))
-		AND kind <> 'roster' AND seq > $1 AND seq <= $2 AND (kind <> 'revision' OR from_user <> $3)
+		AND kind <> 'roster' AND seq > $1 AND seq <= $2 AND (kind <> 'revision' OR from_user <> $3) %[1]s
 		ORDER BY seq LIMIT $4)
 		ORDER BY seq LIMIT $4`
 	var rows pgx.Rows
 	var err error
 	if f.Villages == nil && !f.Leader {
-		rows, err = q.Query(ctx, fmt.Sprintf(withData, enumerator), int64(cursor), hi, f.User, limit+1)
+		rows, err = q.Query(ctx, fmt.Sprintf(withData, fmt.Sprintf(enumerator, "")), int64(cursor), hi, f.User, limit+1)
+	} else if !f.Leader {
+		rows, err = q.Query(ctx, fmt.Sprintf(withData, fmt.Sprintf(enumerator, "AND village = ANY($5)")), int64(cursor), hi, f.User, limit+1, f.Villages)
 	} else if f.Villages == nil {
 		rows, err = q.Query(ctx, fmt.Sprintf(withData, fmt.Sprintf(page, "")), int64(cursor), hi, f.User, f.Leader, limit+1)
 	} else {

@@ -48,11 +48,15 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 		}
 		packed[i] = data
 	}
+	verdicts, err := s.preVerify(ctx, items, checked)
+	if err != nil {
+		return nil, fmt.Errorf("store a batch of %d: %w", len(items), err)
+	}
 	decide := func(h store.Held, a store.Arrival) store.Decision {
-		h.District = s.district
+		h.District, h.Verdicts = s.district, verdicts
 		return store.DecideFrom(from.User, h, a)
 	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		return s.put(ctx, tx, from, items, checked, packed, results, decide)
 	})
 	if err != nil {
@@ -126,24 +130,7 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 	h := &batchHeld{latest: map[string]*store.HeldLatest{}, same: map[revKey]*store.HeldRevision{}, persons: map[string][]string{},
 		keys: record.Authors{}, village: map[string]string{}, queued: map[string]bool{}, users: map[string]protocol.User{}, revoked: map[string][]store.RevokedKey{}, held: map[revKey]*store.HeldRevision{}, latestQ: map[string]revKey{}}
 	b := &pgx.Batch{}
-	b.Queue(`SELECT u.code, u.data, array_agg(t.signing_key) FROM tokens t JOIN users u ON u.code = t.user_code
-		WHERE t.user_code = ANY($1) AND NOT t.revoked AND t.signing_key IS NOT NULL GROUP BY u.code, u.data`, store.AuthorsOf(items)).
-		Query(func(rows pgx.Rows) error {
-			for rows.Next() {
-				var code string
-				var u protocol.User
-				var keys [][]byte
-				if err := rows.Scan(&code, &u, &keys); err != nil {
-					return err
-				}
-				uk := store.UserKeys{Code: code, Name: u.Name, Role: u.Role}
-				for _, k := range keys {
-					uk.Keys = append(uk.Keys, k)
-				}
-				store.KeysOf(h.keys, uk)
-			}
-			return rows.Err()
-		})
+	b.Queue(keysQuery, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error { return scanKeys(rows, h.keys) })
 	b.Queue(`SELECT user_code, signing_key, coalesce(revoked_at, 'epoch'::timestamptz), device FROM tokens
 		WHERE user_code = ANY($1) AND revoked AND signing_key IS NOT NULL`, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
@@ -243,6 +230,48 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 		return nil, fmt.Errorf("read what is held: %w", err)
 	}
 	return h, nil
+}
+
+// keysQuery reads the signing keys enrolled with the devices not revoked of the users
+// $1 names, for scanKeys.
+const keysQuery = `SELECT u.code, u.data, array_agg(t.signing_key) FROM tokens t JOIN users u ON u.code = t.user_code
+	WHERE t.user_code = ANY($1) AND NOT t.revoked AND t.signing_key IS NOT NULL GROUP BY u.code, u.data`
+
+func scanKeys(rows pgx.Rows, out record.Authors) error {
+	for rows.Next() {
+		var code string
+		var u protocol.User
+		var keys [][]byte
+		if err := rows.Scan(&code, &u, &keys); err != nil {
+			return err
+		}
+		uk := store.UserKeys{Code: code, Name: u.Name, Role: u.Role}
+		for _, k := range keys {
+			uk.Keys = append(uk.Keys, k)
+		}
+		store.KeysOf(out, uk)
+	}
+	return rows.Err()
+}
+
+// preVerify verifies the batch's signatures against the keys enrolled now, before the
+// transaction holds the log: under it, the keys are read again and decide (a verdict
+// worked out here is only the cryptography, which does not change).
+func (s *Store) preVerify(ctx context.Context, items []store.Arrival, checked []int) (*store.Verdicts, error) {
+	rows, err := s.pool.Query(ctx, keysQuery, store.AuthorsOf(items))
+	if err != nil {
+		return nil, fmt.Errorf("read the signing keys: %w", err)
+	}
+	defer rows.Close()
+	keys := record.Authors{}
+	if err := scanKeys(rows, keys); err != nil {
+		return nil, fmt.Errorf("read the signing keys: %w", err)
+	}
+	ok := make([]bool, len(items))
+	for _, i := range checked {
+		ok[i] = true
+	}
+	return store.PreVerify(items, ok, keys), nil
 }
 
 // personKey is an arrival's person as the database keeps it (codec.personKey).

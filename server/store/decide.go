@@ -107,6 +107,9 @@ type Held struct {
 	// review, open or refused, when the log holds none of it ("": none held): a later
 	// revision extends that chain, as one of a record in the log extends Latest's.
 	QueuedHead string
+	// Verdicts are the batch's signatures verified before the write lock (PreVerify);
+	// nil: Signed verifies them itself.
+	Verdicts *Verdicts
 }
 
 // HeldLatest is the latest stored revision of a record: enough to judge a later chain

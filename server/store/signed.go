@@ -109,7 +109,7 @@ func Signed(from protocol.User, held Held, a Arrival) Refusal {
 		}
 	}
 	r := a.Item.Revision.Record
-	if msgs := record.CheckAuthors(&r, audit, have, keys, record.AuthorCheck{NeedCard: true}); len(msgs) > 0 {
+	if msgs := record.CheckAuthors(&r, audit, have, keys, record.AuthorCheck{NeedCard: true, Verify: held.Verdicts.Verify}); len(msgs) > 0 {
 		return Refusal{Code: protocol.ReasonSignature, Text: msgs[0]}
 	}
 	if len(held.Revoked) > 0 {
@@ -138,4 +138,54 @@ func authorOf(held Held, code string) (record.Author, bool) {
 		return record.Author{Code: code, Name: u.Name, Role: u.Role}, true
 	}
 	return record.Author{}, false
+}
+
+// Verdicts are the ed25519 verdicts on a batch's signatures, worked out before a
+// backend takes its write lock (PreVerify), so that the lock is held for deciding, not
+// for cryptography. A verdict depends only on key, message and signature: one worked
+// out early is the one Signed would work out under the lock; a signature or key it did
+// not see (keys changed in between) is verified then.
+type Verdicts struct{ ok map[verdictKey]bool }
+
+type verdictKey struct{ key, msg, sig string }
+
+// PreVerify works out the verdicts Signed will ask for: each signature of the checked
+// arrivals (ok[i], after Check relinked their chains) against the keys enrolled for the
+// user its entry names, in the order Signed tries them, up to the one that made it.
+func PreVerify(items []Arrival, ok []bool, keys record.Authors) *Verdicts {
+	v := &Verdicts{ok: map[verdictKey]bool{}}
+	for i, a := range items {
+		if !ok[i] {
+			continue
+		}
+		id := a.Item.Revision.Record.ID
+		for _, e := range a.Item.Revision.Audit {
+			if len(e.Sig) == 0 {
+				continue
+			}
+			msg := record.AuditMessage(id, e.Hash)
+			for _, who := range keys[e.User] {
+				k := verdictKey{string(who.Key), string(msg), string(e.Sig)}
+				good, seen := v.ok[k]
+				if !seen {
+					good = ed25519.Verify(who.Key, msg, e.Sig)
+					v.ok[k] = good
+				}
+				if good {
+					break
+				}
+			}
+		}
+	}
+	return v
+}
+
+// Verify is ed25519.Verify, answered from the verdicts worked out before when it can.
+func (v *Verdicts) Verify(key ed25519.PublicKey, msg, sig []byte) bool {
+	if v != nil {
+		if good, seen := v.ok[verdictKey{string(key), string(msg), string(sig)}]; seen {
+			return good
+		}
+	}
+	return ed25519.Verify(key, msg, sig)
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"crypto/ed25519"
 	"encoding/json"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -61,12 +62,21 @@ func TestSigned(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Signed(protocol.User{Code: "E001", Role: "enumerator"}, tt.held, arrival(tt.rev))
+			from := protocol.User{Code: "E001", Role: "enumerator"}
+			got := Signed(from, tt.held, arrival(tt.rev))
 			if tt.want == "" && got.Code != "" || tt.want != "" && !strings.Contains(got.Text, tt.want) {
 				t.Errorf("Signed = %+v, want %q", got, tt.want)
 			}
 			if tt.want != "" && !slices.Contains(protocol.ReasonCodes, got.Code) {
 				t.Errorf("Signed refuses with code %q, which is not one of protocol.ReasonCodes", got.Code)
+			}
+			// With the verdicts worked out before the lock, by the keys enrolled then
+			// (which may differ from those read under it): the same judgement.
+			a := arrival(tt.rev)
+			held := tt.held
+			held.Verdicts = PreVerify([]Arrival{a}, []bool{true}, enrolled)
+			if again := Signed(from, held, a); !reflect.DeepEqual(again, got) {
+				t.Errorf("with verdicts worked out before: %+v, without: %+v", again, got)
 			}
 		})
 	}
@@ -147,6 +157,38 @@ func TestSignedOffice(t *testing.T) {
 			if tt.want != "" && !slices.Contains(protocol.ReasonCodes, got.Code) {
 				t.Errorf("Signed refuses with code %q, which is not one of protocol.ReasonCodes", got.Code)
 			}
+			// With the verdicts worked out before the lock, by the keys enrolled then
+			// (which may differ from those read under it): the same judgement.
+			a := arrival(tt.rev)
+			held := tt.held
+			held.Verdicts = PreVerify([]Arrival{a}, []bool{true}, enrolled)
+			if again := Signed(office, held, a); !reflect.DeepEqual(again, got) {
+				t.Errorf("with verdicts worked out before: %+v, without: %+v", again, got)
+			}
 		})
+	}
+}
+
+func TestVerdicts(t *testing.T) {
+	pub, key, _ := ed25519.GenerateKey(nil)
+	other, _, _ := ed25519.GenerateKey(nil)
+	a := arrival(keyed(key))
+	v := PreVerify([]Arrival{a}, []bool{true}, record.Authors{"E001": {{Code: "E001", Key: other}, {Code: "E001", Key: pub}}})
+	e := a.Item.Revision.Audit[0]
+	msg := record.AuditMessage(a.Item.Revision.Record.ID, e.Hash)
+	if len(v.ok) != 2*len(a.Item.Revision.Audit) {
+		t.Errorf("%d verdicts, want both keys tried for each of %d signatures", len(v.ok), len(a.Item.Revision.Audit))
+	}
+	for _, tt := range []struct {
+		key  ed25519.PublicKey
+		sig  []byte
+		want bool
+	}{{pub, e.Sig, true}, {other, e.Sig, false}, {pub, append([]byte{1}, e.Sig[1:]...), false}} {
+		if got := v.Verify(tt.key, msg, tt.sig); got != tt.want || (*Verdicts)(nil).Verify(tt.key, msg, tt.sig) != tt.want {
+			t.Errorf("Verify = %v, want %v", got, tt.want)
+		}
+	}
+	if PreVerify([]Arrival{a}, []bool{false}, record.Authors{"E001": {{Key: pub}}}).ok[verdictKey{string(pub), string(msg), string(e.Sig)}] {
+		t.Error("an arrival Check refused was verified")
 	}
 }
