@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"runtime/pprof"
 	"sync"
 	"testing"
 	"time"
@@ -185,6 +187,7 @@ func benchIngest(b *testing.B, backend storetest.Backend, bodies [][][]byte, key
 		}
 		handshakes := all(func(i int) error { return do(i, http.MethodGet, "/healthz", nil) })
 		b.StartTimer()
+		stopProfile := profileWindow(b)
 		cpu := cpuTime()
 		took := all(func(i int) error {
 			for _, body := range bodies[i] {
@@ -196,6 +199,7 @@ func benchIngest(b *testing.B, backend storetest.Backend, bodies [][][]byte, key
 		})
 		b.StopTimer()
 		cpu = cpuTime() - cpu
+		stopProfile()
 		if n := d.Count(); n != clients*each {
 			b.Fatalf("stored %d", n)
 		}
@@ -209,5 +213,29 @@ func benchIngest(b *testing.B, backend storetest.Backend, bodies [][][]byte, key
 			b.ReportMetric(float64(clients*each)/cpu.Seconds(), "records/cpu-s")
 		}
 		b.StartTimer()
+	}
+}
+
+// profileWindow profiles the timed ingest only when DOORSTEP_INGEST_PROFILE names a
+// file: -cpuprofile would mostly show the laptops' stores being made beforehand.
+// Each timed window overwrites the file; run with -benchtime=1x (or a long one) and
+// one sub-benchmark at a time.
+func profileWindow(b *testing.B) func() {
+	path := os.Getenv("DOORSTEP_INGEST_PROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
