@@ -64,6 +64,16 @@ func (s *Store) hold(tx *bolt.Tx, st store.StoredRevision, packed []byte, reason
 		return st, err
 	}
 	h := heldRev{Item: item, Head: st.Revision.Audit[len(st.Revision.Audit)-1].Hash, Stored: value}
+	// A record with no revision open yet opens in the queue: it counts against its sender.
+	open, _, _, err := queued(tx, s.c, r.ID, r.Revision)
+	if err != nil {
+		return st, err
+	}
+	if !open {
+		if err := addOpenHeld(tx, s.c, st.From, 1); err != nil {
+			return st, err
+		}
+	}
 	return st, s.c.put(tx.Bucket(bktReview), bktReview, revKey(r.ID, r.Revision), h)
 }
 
@@ -116,6 +126,9 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 		}
 		if len(open) == 0 {
 			return fmt.Errorf("record %s is not held for review: %w", d.RecordID, store.ErrNotFound)
+		}
+		if err := addOpenHeld(tx, s.c, open[0].Item.From, -1); err != nil {
+			return err
 		}
 		w := writer{tx: tx, c: s.c}
 		log := tx.Bucket(bktLog)
@@ -195,4 +208,66 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 		return nil, fmt.Errorf("decide on a record held for review: %w", err)
 	}
 	return out, nil
+}
+
+// openHeld is how many records the sender has held open for review (reviewopen/).
+func openHeld(tx *bolt.Tx, c codec, sender string) (int, error) {
+	k := []byte(c.blind(sender))
+	v, err := c.open(bktOpenHeld, k, tx.Bucket(bktOpenHeld).Get(k))
+	if err != nil {
+		return 0, fmt.Errorf("open held records of %s: %w", sender, err)
+	}
+	return int(fromU64(v)), nil
+}
+
+// addOpenHeld moves the sender's count of records held open by delta.
+func addOpenHeld(tx *bolt.Tx, c codec, sender string, delta int) error {
+	n, err := openHeld(tx, c, sender)
+	if err != nil {
+		return err
+	}
+	k := []byte(c.blind(sender))
+	return tx.Bucket(bktOpenHeld).Put(k, c.seal(bktOpenHeld, k, u64(uint64(max(n+delta, 0)))))
+}
+
+// countOpenHeld is the step to schema 6, and what follows every sealing: reviewopen/
+// counted afresh from review/ — a record open for review counts against the sender of
+// its first open revision (keys order by record, then revision) — under the file's key.
+func (s *Store) countOpenHeld() error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bktOpenHeld) != nil {
+			if err := tx.DeleteBucket(bktOpenHeld); err != nil {
+				return err
+			}
+		}
+		if err := create(tx, bktOpenHeld); err != nil {
+			return err
+		}
+		counts := map[string]int{}
+		var last string // the record whose open revision was counted last
+		err := tx.Bucket(bktReview).ForEach(func(k, v []byte) error {
+			var h heldRev
+			if err := s.c.decode(bktReview, k, v, &h); err != nil {
+				return err
+			}
+			if h.Item.Open() && h.Item.RecordID != last {
+				counts[h.Item.From]++
+				last = h.Item.RecordID
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for sender, n := range counts {
+			if err := addOpenHeld(tx, s.c, sender, n); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bktMeta).Put(keySchema, u64(SchemaVersion()))
+	})
+	if err != nil {
+		return fmt.Errorf("count the records held open for review by sender (schema %d): %w", SchemaVersion(), err)
+	}
+	return nil
 }
