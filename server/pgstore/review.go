@@ -15,8 +15,9 @@ import (
 )
 
 // hold keeps a revision for the district's review, out of the log; its receipt's
-// server id is its own ("-r" and a number).
-func (s *Store) hold(ctx context.Context, tx pgx.Tx, item store.ReviewItem, head string, packed []byte) (string, error) {
+// server id is its own ("-r" and a number). opens says it opens the record in the
+// queue: it counts against its sender (openHeld).
+func (s *Store) hold(ctx context.Context, tx pgx.Tx, item store.ReviewItem, head string, packed []byte, opens bool) (string, error) {
 	var n int64
 	if err := tx.QueryRow(ctx, `SELECT nextval('review_seq')`).Scan(&n); err != nil {
 		return "", fmt.Errorf("hold for review: %w", err)
@@ -27,11 +28,69 @@ func (s *Store) hold(ctx context.Context, tx pgx.Tx, item store.ReviewItem, head
 		return "", fmt.Errorf("hold for review: %w", err)
 	}
 	k := reviewKey(item.RecordID, item.Revision)
-	if _, err := tx.Exec(ctx, `INSERT INTO review (record_id, revision, head, item, data) VALUES ($1, $2, $3, $4, $5)`,
-		item.RecordID, int64(item.Revision), head, sealed, s.c.seal(colReviewData, k, packed)); err != nil {
+	opener := ""
+	if opens {
+		opener = s.c.blind(item.From)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO review (record_id, revision, head, item, data, opener) VALUES ($1, $2, $3, $4, $5, $6)`,
+		item.RecordID, int64(item.Revision), head, sealed, s.c.seal(colReviewData, k, packed), opener); err != nil {
 		return "", fmt.Errorf("hold for review: %w", err)
 	}
 	return item.ServerID, nil
+}
+
+// openHeld is how many records the sender has held open for review, through
+// review_open_opener.
+func (s *Store) openHeld(ctx context.Context, tx pgx.Tx, sender string) (int, error) {
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM review WHERE open AND opener = $1`, s.c.blind(sender)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("open held records of %s: %w", sender, err)
+	}
+	return n, nil
+}
+
+// fillOpeners fills in review.opener where it is NULL (rows held before schema 10, or
+// copied from a bbolt file): a record open for review counts against the sender of its
+// first open revision.
+func (s *Store) fillOpeners(ctx context.Context) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT record_id, revision, item, open FROM review WHERE opener IS NULL ORDER BY record_id, revision FOR UPDATE`)
+		if err != nil {
+			return err
+		}
+		type fill struct {
+			id     string
+			rev    int64
+			opener string
+		}
+		var fills []fill
+		last := ""
+		for rows.Next() {
+			var open bool
+			it, err := s.c.scanItem(rows, &open)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			f := fill{id: it.RecordID, rev: int64(it.Revision)}
+			if open && it.RecordID != last {
+				f.opener, last = s.c.blind(it.From), it.RecordID
+			}
+			fills = append(fills, f)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		b := &pgx.Batch{}
+		for _, f := range fills {
+			b.Queue(`UPDATE review SET opener = $3 WHERE record_id = $1 AND revision = $2`, f.id, f.rev, f.opener)
+		}
+		return tx.SendBatch(ctx, b).Close()
+	})
+	if err != nil {
+		return fmt.Errorf("count the records held open for review by sender: %w", err)
+	}
+	return nil
 }
 
 // reviewKey is what a held revision's sealed values are bound to.
