@@ -37,6 +37,9 @@ func TestHeldForReview(t *testing.T) {
 	if len(ids) != 2 {
 		t.Fatalf("the district sees %d held records, want 2: %.800s", len(ids), page)
 	}
+	if !strings.Contains(page, `id="held-bysender"`) || !strings.Contains(page, "E001 2") || strings.Contains(page, `id="held-next"`) {
+		t.Errorf("the open records by sender, on one page: %.1500s", page)
+	}
 	if z := f.signedIn("zhen"); strings.Contains(z.get("/office/held").body, ids[0][1]) {
 		t.Error("a town's account sees the district's held records")
 	} else if res := z.post("/office/held", url.Values{"csrf": {z.csrf("/office/held")}, "id": {ids[0][1]}, "action": {"accept"}, "village": {"某村"}}); res.code != http.StatusNotFound {

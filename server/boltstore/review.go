@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -77,26 +76,53 @@ func (s *Store) hold(tx *bolt.Tx, st store.StoredRevision, packed []byte, reason
 	return st, s.c.put(tx.Bucket(bktReview), bktReview, revKey(r.ID, r.Revision), h)
 }
 
-// Review lists the revisions held for the district's review, oldest first.
-func (s *Store) Review(ctx context.Context, all bool) ([]store.ReviewItem, error) {
-	var out []store.ReviewItem
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bktReview).ForEach(func(k, v []byte) error {
+// Review is a page of the revisions held for the district's review, in key order
+// (record id, then revision), from f.After; the open records by sender from
+// reviewopen/.
+func (s *Store) Review(ctx context.Context, f store.ReviewFilter) (store.ReviewPage, error) {
+	var page store.ReviewPage
+	id, rev, err := store.ParseReviewCursor(f.After)
+	if err != nil {
+		return page, err
+	}
+	limit := f.PageLimit()
+	err = s.db.View(func(tx *bolt.Tx) error {
+		cur := tx.Bucket(bktReview).Cursor()
+		k, v := cur.First()
+		if f.After != "" {
+			after := revKey(id, rev)
+			if k, v = cur.Seek(after); k != nil && bytes.Equal(k, after) {
+				k, v = cur.Next()
+			}
+		}
+		for ; k != nil; k, v = cur.Next() {
 			var h heldRev
 			if err := s.c.decode(bktReview, k, v, &h); err != nil {
 				return err
 			}
-			if all || h.Item.Open() {
-				out = append(out, h.Item)
+			if !f.All && !h.Item.Open() {
+				continue
 			}
-			return nil
+			if len(page.Items) == limit { // one more: the page is not the last
+				last := page.Items[limit-1]
+				page.Next = store.ReviewCursor(last.RecordID, last.Revision)
+				break
+			}
+			page.Items = append(page.Items, h.Item)
+		}
+		page.OpenBySender = map[string]int{}
+		return tx.Bucket(bktOpenHeld).ForEach(func(k, v []byte) error {
+			plain, err := s.c.open(bktOpenHeld, k, v)
+			if n := int(fromU64(plain)); err == nil && n > 0 {
+				page.OpenBySender[string(k)] = n
+			}
+			return err
 		})
 	})
 	if err != nil {
-		return nil, fmt.Errorf("list the records held for review: %w", err)
+		return store.ReviewPage{}, fmt.Errorf("list the records held for review: %w", err)
 	}
-	slices.SortStableFunc(out, func(a, b store.ReviewItem) int { return a.ReceivedAt.Compare(b.ReceivedAt) })
-	return out, nil
+	return page, nil
 }
 
 // DecideReview accepts a held record into a village (the person joins the roster, the
@@ -212,7 +238,7 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 
 // openHeld is how many records the sender has held open for review (reviewopen/).
 func openHeld(tx *bolt.Tx, c codec, sender string) (int, error) {
-	k := []byte(c.blind(sender))
+	k := []byte(sender)
 	v, err := c.open(bktOpenHeld, k, tx.Bucket(bktOpenHeld).Get(k))
 	if err != nil {
 		return 0, fmt.Errorf("open held records of %s: %w", sender, err)
@@ -226,7 +252,7 @@ func addOpenHeld(tx *bolt.Tx, c codec, sender string, delta int) error {
 	if err != nil {
 		return err
 	}
-	k := []byte(c.blind(sender))
+	k := []byte(sender)
 	return tx.Bucket(bktOpenHeld).Put(k, c.seal(bktOpenHeld, k, u64(uint64(max(n+delta, 0)))))
 }
 

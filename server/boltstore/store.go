@@ -33,7 +33,7 @@
 //	rosterlog/  u64(n) → JSON store.RosterImport
 //	review/     record id "/" u64(revision) → sealed JSON heldRev: a revision held for the
 //	            district's review (a person the roster does not know), out of the log
-//	reviewopen/ blind(sender's user code) → sealed u64: how many records the sender has
+//	reviewopen/ sender's user code → sealed u64: how many records the sender has
 //	            held open in review/, each counted against the sender of its first open
 //	            revision (store.Held.OpenHeld); derived from review/, rebuilt at schema 6
 //	            and whenever the file is sealed

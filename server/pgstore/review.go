@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -30,7 +29,7 @@ func (s *Store) hold(ctx context.Context, tx pgx.Tx, item store.ReviewItem, head
 	k := reviewKey(item.RecordID, item.Revision)
 	opener := ""
 	if opens {
-		opener = s.c.blind(item.From)
+		opener = item.From
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO review (record_id, revision, head, item, data, opener) VALUES ($1, $2, $3, $4, $5, $6)`,
 		item.RecordID, int64(item.Revision), head, sealed, s.c.seal(colReviewData, k, packed), opener); err != nil {
@@ -43,7 +42,7 @@ func (s *Store) hold(ctx context.Context, tx pgx.Tx, item store.ReviewItem, head
 // review_open_opener.
 func (s *Store) openHeld(ctx context.Context, tx pgx.Tx, sender string) (int, error) {
 	var n int
-	if err := tx.QueryRow(ctx, `SELECT count(*) FROM review WHERE open AND opener = $1`, s.c.blind(sender)).Scan(&n); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM review WHERE open AND opener = $1`, sender).Scan(&n); err != nil {
 		return 0, fmt.Errorf("open held records of %s: %w", sender, err)
 	}
 	return n, nil
@@ -74,7 +73,7 @@ func (s *Store) fillOpeners(ctx context.Context) error {
 			}
 			f := fill{id: it.RecordID, rev: int64(it.Revision)}
 			if open && it.RecordID != last {
-				f.opener, last = s.c.blind(it.From), it.RecordID
+				f.opener, last = it.From, it.RecordID
 			}
 			fills = append(fills, f)
 		}
@@ -119,18 +118,42 @@ func (c codec) scanItem(rows interface{ Scan(...any) error }, extra ...any) (sto
 	return it, err
 }
 
-// Review lists the revisions held for the district's review, oldest first.
-func (s *Store) Review(ctx context.Context, all bool) ([]store.ReviewItem, error) {
-	rows, err := s.pool.Query(ctx, `SELECT record_id, revision, item FROM review WHERE open OR $1`, all)
+// Review is a page of the revisions held for the district's review, in key order
+// (record id, then revision: the primary key), from f.After; the open records by
+// sender through review_open_opener.
+func (s *Store) Review(ctx context.Context, f store.ReviewFilter) (store.ReviewPage, error) {
+	var page store.ReviewPage
+	id, rev, err := store.ParseReviewCursor(f.After)
 	if err != nil {
-		return nil, fmt.Errorf("list the records held for review: %w", err)
+		return page, err
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.ReviewItem, error) { return s.c.scanItem(r) })
+	limit := f.PageLimit()
+	rows, err := s.pool.Query(ctx, `SELECT record_id, revision, item FROM review WHERE (open OR $1) AND (record_id, revision) > ($2, $3)
+		ORDER BY record_id, revision LIMIT $4`, f.All, id, int64(rev), limit+1)
 	if err != nil {
-		return nil, fmt.Errorf("list the records held for review: %w", err)
+		return page, fmt.Errorf("list the records held for review: %w", err)
 	}
-	slices.SortStableFunc(out, func(a, b store.ReviewItem) int { return a.ReceivedAt.Compare(b.ReceivedAt) })
-	return out, nil
+	page.Items, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.ReviewItem, error) { return s.c.scanItem(r) })
+	if err != nil {
+		return store.ReviewPage{}, fmt.Errorf("list the records held for review: %w", err)
+	}
+	if len(page.Items) > limit { // one more: the page is not the last
+		page.Items = page.Items[:limit]
+		last := page.Items[limit-1]
+		page.Next = store.ReviewCursor(last.RecordID, last.Revision)
+	}
+	page.OpenBySender = map[string]int{}
+	rows, err = s.pool.Query(ctx, `SELECT opener, count(*) FROM review WHERE open AND opener <> '' GROUP BY opener`)
+	if err != nil {
+		return store.ReviewPage{}, fmt.Errorf("list the records held for review: %w", err)
+	}
+	var from string
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&from, &n}, func() error { page.OpenBySender[from] = n; return nil })
+	if err != nil {
+		return store.ReviewPage{}, fmt.Errorf("list the records held for review: %w", err)
+	}
+	return page, nil
 }
 
 // DecideReview accepts a held record into a village (the person joins the roster, the

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/doorstep-survey/doorstep/protocol"
@@ -68,9 +69,34 @@ func testReviewQueueBounded(t *testing.T, b Backend) {
 	if held, full := reviewed(put(first+15, 1)); held != 0 || full != 1 {
 		t.Errorf("after a restart: %d held for review, %d held back, want 0 and 1", held, full)
 	}
-	open, err := d.Store.Review(ctx, false)
+	open, err := HeldAll(ctx, d.Store, false)
 	if err != nil || len(open) != store.MaxOpenHeld {
 		t.Fatalf("%d records open for review, want %d (%v)", len(open), store.MaxOpenHeld, err)
+	}
+	// The queue is read a page at a time, each with the whole queue's count by sender.
+	var paged []string
+	f := store.ReviewFilter{Limit: 70}
+	for pages := 0; ; pages++ {
+		page, err := d.Store.Review(ctx, f)
+		if err != nil || len(page.Items) > 70 || pages > 3 {
+			t.Fatalf("page %d: %d rows, %v", pages, len(page.Items), err)
+		}
+		if page.OpenBySender["E001"] != store.MaxOpenHeld || len(page.OpenBySender) != 1 {
+			t.Errorf("page %d: open by sender %v", pages, page.OpenBySender)
+		}
+		for _, it := range page.Items {
+			paged = append(paged, store.ReviewCursor(it.RecordID, it.Revision))
+		}
+		if page.Next == "" {
+			break
+		}
+		f.After = page.Next
+	}
+	if len(paged) != store.MaxOpenHeld || !slices.IsSorted(paged) || len(slices.Compact(slices.Clone(paged))) != len(paged) {
+		t.Errorf("paged through %d rows, want %d, each once, in order", len(paged), store.MaxOpenHeld)
+	}
+	if _, err := d.Store.Review(ctx, store.ReviewFilter{After: "no position"}); err == nil {
+		t.Error("a position that is none was taken")
 	}
 	// A later revision of a record already open is held with it, the bound reached.
 	if res := d.Put(whole, Synthetic(base, 0, "村000", key)); res.Result != protocol.Duplicate {
@@ -87,5 +113,25 @@ func testReviewQueueBounded(t *testing.T, b Backend) {
 	leader := protocol.User{Code: "L001", Name: "王建军", Role: "leader", Villages: []string{"*"}}
 	if res := d.Put(leader, Synthetic(base, 9000, "村000", key)); res.Result != protocol.Stored || !res.Review {
 		t.Errorf("another sender's invented person: %+v, want it held for review", res)
+	}
+	if page, err := d.Store.Review(ctx, store.ReviewFilter{Limit: 1}); err != nil || page.OpenBySender["L001"] != 1 || page.OpenBySender["E001"] != store.MaxOpenHeld || page.Next == "" {
+		t.Errorf("open by sender after the leader's: %v %q %v", page.OpenBySender, page.Next, err)
+	}
+}
+
+// HeldAll is every revision held for review (open ones unless all), page by page.
+func HeldAll(ctx context.Context, st store.Store, all bool) ([]store.ReviewItem, error) {
+	var out []store.ReviewItem
+	f := store.ReviewFilter{All: all}
+	for {
+		page, err := st.Review(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Items...)
+		if page.Next == "" {
+			return out, nil
+		}
+		f.After = page.Next
 	}
 }
