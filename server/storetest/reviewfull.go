@@ -102,12 +102,26 @@ func testReviewQueueBounded(t *testing.T, b Backend) {
 	if res := d.Put(whole, Synthetic(base, 0, "村000", key)); res.Result != protocol.Duplicate {
 		t.Errorf("a held record sent again: %+v", res)
 	}
-	// The district decides on one: a new invented person is kept again, one only.
+	// The enumerator's own laptop, its real record of a person not on the roster: held
+	// on the laptop, told why, neither sent aside nor lost.
+	sy := Enrolled(t, d, s, d.Enrol("E001", "李晓梅", "enumerator", "*"))
+	rep := Round(t, sy)
+	if rep.Pushed != 0 || rep.Held != 1 || rep.Queued != 1 || len(rep.Refused) != 1 || !rep.Refused[0].Held || rep.Refused[0].Code != protocol.ReasonReviewFull {
+		t.Errorf("the laptop's round, the queue full: %+v", rep)
+	}
+	if rej, _ := s.Rejected(); len(rej) != 0 {
+		t.Errorf("a record held back was moved aside: %+v", rej)
+	}
+	// The district decides on one: the laptop's record goes at its next round, and the
+	// bound holds again.
 	if _, err := d.Store.DecideReview(ctx, store.ReviewDecision{RecordID: open[0].RecordID, Refuse: "查无此人", By: "区残联"}); err != nil {
 		t.Fatal(err)
 	}
-	if held, full := reviewed(put(first+15, 2)); held != 1 || full != 1 {
-		t.Errorf("after one decision: %d held for review, %d held back, want 1 and 1", held, full)
+	if rep := Round(t, sy); rep.Review != 1 || rep.Held != 0 || rep.Queued != 0 {
+		t.Errorf("the laptop's round after one decision: %+v", rep)
+	}
+	if held, full := reviewed(put(first+15, 1)); held != 0 || full != 1 {
+		t.Errorf("after the laptop's record took the place: %d held for review, %d held back, want 0 and 1", held, full)
 	}
 	// Another sender's queue is their own: a team leader carrying E001's record.
 	leader := protocol.User{Code: "L001", Name: "王建军", Role: "leader", Villages: []string{"*"}}
