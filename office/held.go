@@ -1,7 +1,10 @@
 package office
 
 import (
+	"cmp"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/doorstep-survey/doorstep/server/store"
@@ -15,27 +18,52 @@ type heldRow struct {
 	Open                                                          bool
 }
 
+// heldPageSize is how many held revisions the page shows at once: the queue is read a
+// page at a time, never whole.
+const heldPageSize = 50
+
+// heldData is the page's: its rows, the link to the next page, and the open records by
+// sender over the whole queue.
+type heldData struct {
+	Rows     []heldRow
+	Next     string
+	BySender []senderCount
+}
+
+type senderCount struct {
+	From string
+	N    int
+}
+
 // heldPage lists the records held for the district's review (a person not on its
 // roster); the district accepts one into a village — the person joins the roster, the
 // record the counts — or refuses it with a reason that reaches the enumerator's laptop.
 // Only the district sees them: no town's roster holds these persons.
 func (h *Handler) heldPage(c *call) {
-	var rows []heldRow
+	var d heldData
 	if c.acc.Role == RoleDistrict {
-		items, err := h.o.Source.Held()
+		after := c.r.URL.Query().Get("after")
+		page, err := h.o.Source.Held(store.ReviewFilter{All: true, After: after, Limit: heldPageSize})
 		if err != nil {
 			h.o.Log.Error("office: held for review", "err", err)
 			h.fail(c, http.StatusInternalServerError, "err.server")
 			return
 		}
-		for _, it := range items {
-			rows = append(rows, heldRow{ID: it.RecordID, Number: h.number(c, it.Subject), Name: it.Name, Village: it.Village,
+		if page.Next != "" {
+			d.Next = "/office/held?" + url.Values{"after": {page.Next}}.Encode()
+		}
+		for from, n := range page.OpenBySender {
+			d.BySender = append(d.BySender, senderCount{from, n})
+		}
+		slices.SortFunc(d.BySender, func(a, b senderCount) int { return cmp.Or(b.N-a.N, strings.Compare(a.From, b.From)) })
+		for _, it := range page.Items {
+			d.Rows = append(d.Rows, heldRow{ID: it.RecordID, Number: h.number(c, it.Subject), Name: it.Name, Village: it.Village,
 				Enumerator: it.Enumerator, From: it.From + " / " + it.Device, Reason: it.Reason,
 				Received: it.ReceivedAt.In(h.o.Location).Format("2006-01-02 15:04"),
 				Accepted: it.Accepted, Refused: it.Refused, DecidedBy: it.DecidedBy, Open: it.Open()})
 		}
 	}
-	h.render(c, http.StatusOK, "held", "held", rows)
+	h.render(c, http.StatusOK, "held", "held", d)
 }
 
 // decideHeld is the district's decision on a held record.

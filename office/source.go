@@ -33,9 +33,9 @@ type Source interface {
 	Duplicates() ([]store.DuplicateGroup, error)
 	// ResolveDuplicate says which record of a duplicate interview stands.
 	ResolveDuplicate(r store.Resolution) error
-	// Held lists the records held for the district's review (persons its roster does
-	// not know), decided ones too.
-	Held() ([]store.ReviewItem, error)
+	// Held is a page of the records held for the district's review (persons its
+	// roster does not know), as store.Store.Review gives it.
+	Held(f store.ReviewFilter) (store.ReviewPage, error)
 	// DecideHeld accepts a held record into a village or refuses it.
 	DecideHeld(d store.ReviewDecision) error
 	// Photo opens a photo by its SHA-256.

@@ -141,10 +141,10 @@ func (s StoreSource) ResolveDuplicate(r store.Resolution) error {
 }
 
 // Held implements Source.
-func (s StoreSource) Held() ([]store.ReviewItem, error) {
+func (s StoreSource) Held(f store.ReviewFilter) (store.ReviewPage, error) {
 	c, cancel := ctx()
 	defer cancel()
-	return s.Store.Review(c, true)
+	return s.Store.Review(c, f)
 }
 
 // DecideHeld implements Source.

@@ -62,6 +62,11 @@ const (
 	// shelf. Held (Retry): sent again once the district adds the form.
 	// Args: the form, as id@version.
 	ReasonFormUnknown = "form_unknown"
+	// ReasonReviewFull: the record's person is not on the district's roster, and the
+	// sender already has the most records the server keeps open for the district's
+	// review (store.MaxOpenHeld). Held (Retry): sent again once the district has
+	// decided on some. Args: that most, as a number.
+	ReasonReviewFull = "review_full"
 )
 
 // ReasonCodes are every code a server of this version can send, for the laptop's
@@ -72,4 +77,5 @@ var ReasonCodes = []string{
 	ReasonRosterVillage, ReasonForgedAuthor, ReasonLeaderOnly, ReasonNoSigningKey,
 	ReasonSignature, ReasonFieldTooLong, ReasonUnstorable, ReasonFormUnknown,
 	ReasonRevokedKey, ReasonNotInTeam, ReasonNoDistrictKey, ReasonReview,
+	ReasonReviewFull,
 }

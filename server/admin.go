@@ -36,7 +36,7 @@ type Office interface {
 	RosterLog(ctx context.Context) ([]store.RosterImport, error)
 	Duplicates(ctx context.Context, all bool) ([]store.DuplicateGroup, error)
 	ResolveDuplicate(ctx context.Context, r store.Resolution) (store.DuplicateGroup, error)
-	Review(ctx context.Context, all bool) ([]store.ReviewItem, error)
+	Review(ctx context.Context, f store.ReviewFilter) (store.ReviewPage, error)
 	DecideReview(ctx context.Context, d store.ReviewDecision) ([]store.ReviewItem, error)
 }
 
@@ -121,9 +121,12 @@ func AdminHandler(o Office) http.Handler {
 			reply(w, g, err)
 		}
 	})
-	mux.HandleFunc("GET /review", func(w http.ResponseWriter, r *http.Request) {
-		items, err := o.Review(r.Context(), r.URL.Query().Get("all") == "true")
-		reply(w, items, err)
+	mux.HandleFunc("POST /review", func(w http.ResponseWriter, r *http.Request) {
+		var f store.ReviewFilter
+		if body(w, r, &f) {
+			page, err := o.Review(r.Context(), f)
+			reply(w, page, err)
+		}
 	})
 	mux.HandleFunc("POST /review/decide", func(w http.ResponseWriter, r *http.Request) {
 		var d store.ReviewDecision
@@ -257,8 +260,8 @@ func (a adminClient) ResolveDuplicate(ctx context.Context, r store.Resolution) (
 	return out, err
 }
 
-func (a adminClient) Review(ctx context.Context, all bool) (out []store.ReviewItem, err error) {
-	err = a.call(ctx, http.MethodGet, "/review?all="+strconv.FormatBool(all), nil, &out)
+func (a adminClient) Review(ctx context.Context, f store.ReviewFilter) (out store.ReviewPage, err error) {
+	err = a.call(ctx, http.MethodPost, "/review", f, &out)
 	return out, err
 }
 

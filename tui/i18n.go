@@ -316,6 +316,7 @@ var text = map[string][2]string{
 	"reason.not_in_team":     {"%[1]s 不在组长 %[2]s 的调查组里，组长不能代交、审核或退回其记录", "%[1]s is not in %[2]s's team: a leader carries, approves and returns only the team's records"},
 	"reason.no_district_key": {"区县审核意见（%[1]s）无法核验：服务器没有区县密钥，请联系区县技术人员", "the district office's decision (%[1]s) cannot be checked: the server has no district key; call the district's IT officer"},
 	"reason.review":          {"此人不在区县底册上，记录由区县审核后归档", "the person is not on the district's roster: the district files the record after its review"},
+	"reason.review_full":     {"区县待审核的不在底册人员记录已满（每人最多 %[1]s 条），这条留在本机，等区县审核后自动重发", "the district's queue of persons not on its roster is full for you (at most %[1]s records): this one stays on the laptop and is sent again once the district has reviewed some"},
 	"reason.form_unknown":    {"区县服务器没有表单 %[1]s，等区县加上这份表单后自动重发", "the district does not have form %[1]s; it is sent again once the district adds it"},
 	"bar.syncfail":           {"同步失败", "sync failed"},
 	"receipt":                {"区县已收到（回执 %s，%s）", "the district has it (receipt %s, %s)"},

@@ -10,8 +10,8 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/report"
+	"github.com/doorstep-survey/doorstep/report/laptopreport"
 	"github.com/doorstep-survey/doorstep/tui/textwidth"
 )
 
@@ -190,31 +190,11 @@ func (s *reportsScreen) make() tea.Cmd {
 	}
 	sess, reg, now := s.env.Session, s.env.Forms, s.env.Now()
 	return s.do(func() tea.Msg {
-		cases, err := sess.Cases(localstore.CaseFilter{})
+		in, err := laptopreport.Input(reg, sess)
 		if err != nil {
 			return reportWrittenMsg{err: err}
 		}
-		records, err := sess.Records()
-		if err != nil {
-			return reportWrittenMsg{err: err}
-		}
-		users, err := sess.Users()
-		if err != nil {
-			return reportWrittenMsg{err: err}
-		}
-		listed := make([]report.Listed, len(cases))
-		for i, c := range cases {
-			listed[i] = report.Listed{ID: c.ID, Row: c.Row}
-		}
-		names := map[string]string{}
-		for _, u := range users {
-			names[u.Code] = u.Name
-		}
-		in := report.Assemble(reg, listed, records, names)
-		in.AsOf, in.Villages = now, sess.User().Villages
-		if len(cases) > 0 {
-			in.Unit = cases[0].Row.Town
-		}
+		in.AsOf = now
 		name := fmt.Sprintf("%s-%s.%s", reportFileNames[kind], now.Format("20060102-1504"), format)
 		path := filepath.Join(dir, name)
 		// Through the data folder's scratch notes: a write killed half way is removed

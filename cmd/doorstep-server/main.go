@@ -622,16 +622,11 @@ func usersCmd(o *opts, stdout io.Writer) *cobra.Command {
 	return cmd
 }
 
-// openBySender sums the open held records by the user who sent them, most first: an
-// enumerator who invents certificate numbers by the thousand fills the queue, and the
-// district should see who at a glance rather than page through the rows.
-func openBySender(items []store.ReviewItem) string {
-	n := map[string]int{}
-	for _, it := range items {
-		if it.Open() {
-			n[it.From]++
-		}
-	}
+// openBySender says the open held records by the user who sent them, most first: an
+// enumerator who invents certificate numbers fills the queue (up to
+// store.MaxOpenHeld), and the district should see who at a glance rather than page
+// through the rows. n is the store's count over the whole queue.
+func openBySender(n map[string]int) string {
 	from := slices.Collect(maps.Keys(n))
 	slices.SortFunc(from, func(a, b string) int { return cmp.Or(n[b]-n[a], strings.Compare(a, b)) })
 	parts := make([]string, len(from))
@@ -657,37 +652,65 @@ func reviewCmd(o *opts, stdout io.Writer) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withOffice(o, func(a server.Office) error {
-				items, err := a.Review(cmd.Context(), all)
-				if err != nil {
-					return err
+				enc := json.NewEncoder(stdout)
+				var tw *table
+				if asJSON {
+					io.WriteString(stdout, "[")
+				} else {
+					tw = newTable(stdout, "CASE", "NAME", "LABELLED", "ENUMERATOR", "FROM", "STATUS", "RECEIVED", "RECORD", "DECISION")
+				}
+				// A page at a time (store.MaxReviewPage rows): memory stays flat however
+				// many records the queue holds.
+				f := store.ReviewFilter{All: all}
+				var bySender map[string]int
+				rows := 0
+				for {
+					page, err := a.Review(cmd.Context(), f)
+					if err != nil {
+						return err
+					}
+					bySender = page.OpenBySender
+					for _, it := range page.Items {
+						rows++
+						if asJSON {
+							if rows > 1 {
+								io.WriteString(stdout, ",")
+							}
+							if err := enc.Encode(it); err != nil {
+								return err
+							}
+							continue
+						}
+						decision := "open 待审核"
+						switch {
+						case it.Accepted != "":
+							decision = "accepted into 已归入 " + it.Accepted
+						case it.Refused != "":
+							decision = "refused 不予收录: " + it.Refused
+						}
+						c := cleantext.Line
+						tw.row(c(it.Subject), c(it.Name), c(it.Village), c(it.Enumerator), c(it.From+"/"+it.Device), c(it.Status),
+							it.ReceivedAt.Local().Format("2006-01-02 15:04"), c(it.RecordID), c(decision))
+					}
+					if tw != nil && len(page.Items) > 0 {
+						if err := tw.flush(); err != nil {
+							return err
+						}
+					}
+					if page.Next == "" {
+						break
+					}
+					f.After = page.Next
 				}
 				if asJSON {
-					if items == nil {
-						items = []store.ReviewItem{}
-					}
-					return json.NewEncoder(stdout).Encode(items)
+					_, err := io.WriteString(stdout, "]\n")
+					return err
 				}
-				if len(items) == 0 {
+				if rows == 0 {
 					fmt.Fprintln(stdout, "no records held for review 没有待审核的记录")
 					return nil
 				}
-				tw := newTable(stdout, "CASE", "NAME", "LABELLED", "ENUMERATOR", "FROM", "STATUS", "RECEIVED", "RECORD", "DECISION")
-				for _, it := range items {
-					decision := "open 待审核"
-					switch {
-					case it.Accepted != "":
-						decision = "accepted into 已归入 " + it.Accepted
-					case it.Refused != "":
-						decision = "refused 不予收录: " + it.Refused
-					}
-					c := cleantext.Line
-					tw.row(c(it.Subject), c(it.Name), c(it.Village), c(it.Enumerator), c(it.From+"/"+it.Device), c(it.Status),
-						it.ReceivedAt.Local().Format("2006-01-02 15:04"), c(it.RecordID), c(decision))
-				}
-				if err := tw.flush(); err != nil {
-					return err
-				}
-				fmt.Fprintln(stdout, cleantext.Line(openBySender(items)))
+				fmt.Fprintln(stdout, cleantext.Line(openBySender(bySender)))
 				return nil
 			})
 		},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/report"
+	"github.com/doorstep-survey/doorstep/report/laptopreport"
 )
 
 func newReportCmd(a *app) *cobra.Command {
@@ -68,32 +69,14 @@ It prints the file it wrote.`,
 			}
 			fs.warn(a.stderr)
 			return withSession(a, func(db *localstore.DB, s *localstore.Session) error {
-				cases, err := s.Cases(localstore.CaseFilter{})
+				in, err := laptopreport.Input(fs.reg, s)
 				if err != nil {
 					return err
 				}
-				records, err := s.Records()
-				if err != nil {
-					return err
+				in.AsOf, in.Unmasked = asOf, unmasked
+				if unit != "" {
+					in.Unit = unit
 				}
-				users, err := s.Users()
-				if err != nil {
-					return err
-				}
-				listed := make([]report.Listed, len(cases))
-				for i, c := range cases {
-					listed[i] = report.Listed{ID: c.ID, Row: c.Row}
-				}
-				names := map[string]string{}
-				for _, u := range users {
-					names[u.Code] = u.Name
-				}
-				in := report.Assemble(fs.reg, listed, records, names)
-				in.AsOf, in.Unmasked, in.Unit = asOf, unmasked, unit
-				if in.Unit == "" && len(cases) > 0 {
-					in.Unit = cases[0].Row.Town
-				}
-				in.Villages = s.User().Villages
 				if len(villages) > 0 {
 					for _, v := range villages {
 						if len(in.Villages) > 0 && !slices.Contains(in.Villages, v) {

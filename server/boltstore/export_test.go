@@ -31,3 +31,27 @@ func SealStep(dir string, sealer *seal.Sealer, n int) (done bool, err error) {
 	}
 	return s.sealSome()
 }
+
+// OpenHeldOf is reviewopen/'s count for the sender.
+func (s *Store) OpenHeldOf(sender string) (n int, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		n, err = openHeld(tx, s.c, sender)
+		return err
+	})
+	return n, err
+}
+
+// BackToSchema5 makes the file in dir one of schema 5, before reviewopen/ was kept.
+func BackToSchema5(dir string) error {
+	db, err := bolt.Open(filepath.Join(dir, File), 0o600, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return db.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(bktOpenHeld); err != nil {
+			return err
+		}
+		return tx.Bucket(bktMeta).Put(keySchema, u64(5))
+	})
+}

@@ -369,6 +369,9 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 			}
 			h.Keys, h.Users, h.Revoked, h.Verdicts = keys, users, revoked, verdicts
 			h.District = s.district
+			if h.OpenHeld, err = openHeld(tx, s.c, from.User.Code); err != nil {
+				return err
+			}
 			d := store.DecideFrom(from.User, h, a)
 			res := protocol.PushResult{Seq: a.Item.Seq, RecordID: a.Item.Revision.Record.ID, Result: d.Result,
 				Code: d.Code, Args: d.Args, Reason: d.Reason, Retry: d.Retry}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -64,29 +63,66 @@ func (s *Store) hold(tx *bolt.Tx, st store.StoredRevision, packed []byte, reason
 		return st, err
 	}
 	h := heldRev{Item: item, Head: st.Revision.Audit[len(st.Revision.Audit)-1].Hash, Stored: value}
+	// A record with no revision open yet opens in the queue: it counts against its sender.
+	open, _, _, err := queued(tx, s.c, r.ID, r.Revision)
+	if err != nil {
+		return st, err
+	}
+	if !open {
+		if err := addOpenHeld(tx, s.c, st.From, 1); err != nil {
+			return st, err
+		}
+	}
 	return st, s.c.put(tx.Bucket(bktReview), bktReview, revKey(r.ID, r.Revision), h)
 }
 
-// Review lists the revisions held for the district's review, oldest first.
-func (s *Store) Review(ctx context.Context, all bool) ([]store.ReviewItem, error) {
-	var out []store.ReviewItem
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bktReview).ForEach(func(k, v []byte) error {
+// Review is a page of the revisions held for the district's review, in key order
+// (record id, then revision), from f.After; the open records by sender from
+// reviewopen/.
+func (s *Store) Review(ctx context.Context, f store.ReviewFilter) (store.ReviewPage, error) {
+	var page store.ReviewPage
+	id, rev, err := store.ParseReviewCursor(f.After)
+	if err != nil {
+		return page, err
+	}
+	limit := f.PageLimit()
+	err = s.db.View(func(tx *bolt.Tx) error {
+		cur := tx.Bucket(bktReview).Cursor()
+		k, v := cur.First()
+		if f.After != "" {
+			after := revKey(id, rev)
+			if k, v = cur.Seek(after); k != nil && bytes.Equal(k, after) {
+				k, v = cur.Next()
+			}
+		}
+		for ; k != nil; k, v = cur.Next() {
 			var h heldRev
 			if err := s.c.decode(bktReview, k, v, &h); err != nil {
 				return err
 			}
-			if all || h.Item.Open() {
-				out = append(out, h.Item)
+			if !f.All && !h.Item.Open() {
+				continue
 			}
-			return nil
+			if len(page.Items) == limit { // one more: the page is not the last
+				last := page.Items[limit-1]
+				page.Next = store.ReviewCursor(last.RecordID, last.Revision)
+				break
+			}
+			page.Items = append(page.Items, h.Item)
+		}
+		page.OpenBySender = map[string]int{}
+		return tx.Bucket(bktOpenHeld).ForEach(func(k, v []byte) error {
+			plain, err := s.c.open(bktOpenHeld, k, v)
+			if n := int(fromU64(plain)); err == nil && n > 0 {
+				page.OpenBySender[string(k)] = n
+			}
+			return err
 		})
 	})
 	if err != nil {
-		return nil, fmt.Errorf("list the records held for review: %w", err)
+		return store.ReviewPage{}, fmt.Errorf("list the records held for review: %w", err)
 	}
-	slices.SortStableFunc(out, func(a, b store.ReviewItem) int { return a.ReceivedAt.Compare(b.ReceivedAt) })
-	return out, nil
+	return page, nil
 }
 
 // DecideReview accepts a held record into a village (the person joins the roster, the
@@ -116,6 +152,9 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 		}
 		if len(open) == 0 {
 			return fmt.Errorf("record %s is not held for review: %w", d.RecordID, store.ErrNotFound)
+		}
+		if err := addOpenHeld(tx, s.c, open[0].Item.From, -1); err != nil {
+			return err
 		}
 		w := writer{tx: tx, c: s.c}
 		log := tx.Bucket(bktLog)
@@ -195,4 +234,66 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 		return nil, fmt.Errorf("decide on a record held for review: %w", err)
 	}
 	return out, nil
+}
+
+// openHeld is how many records the sender has held open for review (reviewopen/).
+func openHeld(tx *bolt.Tx, c codec, sender string) (int, error) {
+	k := []byte(sender)
+	v, err := c.open(bktOpenHeld, k, tx.Bucket(bktOpenHeld).Get(k))
+	if err != nil {
+		return 0, fmt.Errorf("open held records of %s: %w", sender, err)
+	}
+	return int(fromU64(v)), nil
+}
+
+// addOpenHeld moves the sender's count of records held open by delta.
+func addOpenHeld(tx *bolt.Tx, c codec, sender string, delta int) error {
+	n, err := openHeld(tx, c, sender)
+	if err != nil {
+		return err
+	}
+	k := []byte(sender)
+	return tx.Bucket(bktOpenHeld).Put(k, c.seal(bktOpenHeld, k, u64(uint64(max(n+delta, 0)))))
+}
+
+// countOpenHeld is the step to schema 6, and what follows every sealing: reviewopen/
+// counted afresh from review/ — a record open for review counts against the sender of
+// its first open revision (keys order by record, then revision) — under the file's key.
+func (s *Store) countOpenHeld() error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bktOpenHeld) != nil {
+			if err := tx.DeleteBucket(bktOpenHeld); err != nil {
+				return err
+			}
+		}
+		if err := create(tx, bktOpenHeld); err != nil {
+			return err
+		}
+		counts := map[string]int{}
+		var last string // the record whose open revision was counted last
+		err := tx.Bucket(bktReview).ForEach(func(k, v []byte) error {
+			var h heldRev
+			if err := s.c.decode(bktReview, k, v, &h); err != nil {
+				return err
+			}
+			if h.Item.Open() && h.Item.RecordID != last {
+				counts[h.Item.From]++
+				last = h.Item.RecordID
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for sender, n := range counts {
+			if err := addOpenHeld(tx, s.c, sender, n); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bktMeta).Put(keySchema, u64(SchemaVersion()))
+	})
+	if err != nil {
+		return fmt.Errorf("count the records held open for review by sender (schema %d): %w", SchemaVersion(), err)
+	}
+	return nil
 }

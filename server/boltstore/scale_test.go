@@ -54,3 +54,14 @@ func BenchmarkScale(b *testing.B) {
 		return fmt.Sprintf("file %d MB", fi.Size()>>20)
 	})
 }
+
+// BenchmarkReviewQueue: holding records of persons the roster does not know (counted
+// by sender), and a page of the queue.
+func BenchmarkReviewQueue(b *testing.B) {
+	st, err := boltstore.Open(b.TempDir(), boltstore.Options{Sealer: seal.New(seal.NewKey())})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	storetest.ReviewQueue(b, st)
+}

@@ -31,8 +31,13 @@ var migrations = []migration{
 }
 
 // SchemaVersion is the version this program writes: the migrations above, then
-// sealing (sealing.go), which runs in steps of its own transactions.
-func SchemaVersion() uint64 { return uint64(len(migrations)) + 1 }
+// sealing (sealing.go), which runs in steps of its own transactions, then the count of
+// open held records by sender (countOpenHeld), which is read through the file's key
+// and so comes after sealing.
+func SchemaVersion() uint64 { return sealedSchema() + 1 }
+
+// sealedSchema is the schema sealing brings a file to (5).
+func sealedSchema() uint64 { return uint64(len(migrations)) + 1 }
 
 func create(tx *bolt.Tx, names ...[]byte) error {
 	for _, b := range names {
@@ -76,10 +81,18 @@ func (s *Store) migrate(att *attachments.Dir) error {
 		}
 		return meta.Put(keySchema, u64(uint64(len(migrations))))
 	})
-	if err != nil || !seal && have == SchemaVersion() {
+	if err != nil {
 		return err
 	}
-	return s.sealFile()
+	if seal || have < sealedSchema() {
+		if err := s.sealFile(); err != nil {
+			return err
+		}
+	}
+	if seal || have < SchemaVersion() {
+		return s.countOpenHeld()
+	}
+	return nil
 }
 
 // migrateIndexes rebuilds schema 1's log as schema 2's: every stored revision gets its

@@ -60,7 +60,7 @@ func (s *Store) checkKey(meta *bolt.Bucket, have uint64) (bool, error) {
 		}
 	}
 	plainToSeal := kc == nil && s.c.s != nil
-	if !running && have == SchemaVersion() && !plainToSeal {
+	if !running && have >= sealedSchema() && !plainToSeal {
 		return false, nil
 	}
 	if plainToSeal {
@@ -248,7 +248,7 @@ func (s *Store) sealSome() (done bool, err error) {
 			if err := meta.Delete(keySealing); err != nil {
 				return err
 			}
-			return meta.Put(keySchema, u64(SchemaVersion()))
+			return meta.Put(keySchema, u64(sealedSchema()))
 		}
 		data, _ := json.Marshal(p)
 		return meta.Put(keySealing, data)

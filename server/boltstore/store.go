@@ -33,6 +33,10 @@
 //	rosterlog/  u64(n) → JSON store.RosterImport
 //	review/     record id "/" u64(revision) → sealed JSON heldRev: a revision held for the
 //	            district's review (a person the roster does not know), out of the log
+//	reviewopen/ sender's user code → sealed u64: how many records the sender has
+//	            held open in review/, each counted against the sender of its first open
+//	            revision (store.Held.OpenHeld); derived from review/, rebuilt at schema 6
+//	            and whenever the file is sealed
 //
 // Users, devices and the roster log (enumerators' names and codes, file names) are not
 // sealed: they are the district's staff, not the persons surveyed.
@@ -90,6 +94,7 @@ var (
 	bktRoster    = []byte("roster")
 	bktRosterLog = []byte("rosterlog")
 	bktReview    = []byte("review")
+	bktOpenHeld  = []byte("reviewopen")
 
 	// Schema 1's, moved or rebuilt by the migration to schema 2.
 	bktLatestV1  = []byte("latest")

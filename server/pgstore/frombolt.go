@@ -452,6 +452,9 @@ func (s *Store) copyReview(ctx context.Context, db *bolt.DB) error {
 	if err != nil {
 		return err
 	}
+	if err := s.fillOpeners(ctx); err != nil { // copied without: each record's opener
+		return err
+	}
 	var n uint64
 	db.View(func(tx *bolt.Tx) error {
 		if b := tx.Bucket([]byte("review")); b != nil {

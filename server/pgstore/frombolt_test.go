@@ -16,6 +16,7 @@ import (
 	"github.com/doorstep-survey/doorstep/server/pgtest"
 	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/store"
+	"github.com/doorstep-survey/doorstep/server/storetest"
 )
 
 // snapshot is what a district and its laptops see of a server.
@@ -71,7 +72,7 @@ func snap(t *testing.T, st store.Store, leader protocol.User) snapshot {
 	if s.rosterLog, err = st.RosterLog(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if s.review, err = st.Review(ctx, true); err != nil {
+	if s.review, err = storetest.HeldAll(ctx, st, true); err != nil {
 		t.Fatal(err)
 	}
 	for i := range s.review {

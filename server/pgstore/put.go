@@ -82,12 +82,13 @@ type batchHeld struct {
 	users   map[string]protocol.User       // the batch's authors the district knows
 	revoked map[string][]store.RevokedKey  // the keys of the authors' revoked devices
 	queued  map[string]bool                // record id → a revision of it is held open for review
+	open    int                            // records the batch's sender has held open for review
 	held    map[revKey]*store.HeldRevision // revisions held for review
 	latestQ map[string]revKey              // record id → its latest revision held for review
 }
 
 func (h *batchHeld) of(id string, rev uint64, person string) store.Held {
-	held := store.Held{Latest: h.latest[id], Same: h.same[revKey{id, rev}], Keys: h.keys, Users: h.users, Revoked: h.revoked, Roster: h.roster}
+	held := store.Held{Latest: h.latest[id], Same: h.same[revKey{id, rev}], Keys: h.keys, Users: h.users, Revoked: h.revoked, Roster: h.roster, OpenHeld: h.open}
 	if held.Latest == nil {
 		held.Queued = h.queued[id]
 		if q, ok := h.latestQ[id]; ok {
@@ -316,6 +317,11 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 	if err != nil {
 		return err
 	}
+	if held.roster { // without a roster nothing is held for review
+		if held.open, err = s.openHeld(ctx, tx, from.User.Code); err != nil {
+			return err
+		}
+	}
 	var (
 		revRows    [][]any
 		latestIdx  = map[string]int{} // record id → its row in revRows that stays latest
@@ -354,9 +360,12 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 				item.Photos = append(item.Photos, p.Hash)
 			}
 			head := rev.Audit[len(rev.Audit)-1].Hash
-			id, err := s.hold(ctx, tx, item, head, packed[i])
+			id, err := s.hold(ctx, tx, item, head, packed[i], !h.Queued)
 			if err != nil {
 				return err
+			}
+			if !h.Queued {
+				held.open++
 			}
 			held.held[revKey{r.ID, r.Revision}] = &store.HeldRevision{Head: head, ServerID: id, Received: now}
 			held.queued[r.ID] = true

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -15,8 +14,9 @@ import (
 )
 
 // hold keeps a revision for the district's review, out of the log; its receipt's
-// server id is its own ("-r" and a number).
-func (s *Store) hold(ctx context.Context, tx pgx.Tx, item store.ReviewItem, head string, packed []byte) (string, error) {
+// server id is its own ("-r" and a number). opens says it opens the record in the
+// queue: it counts against its sender (openHeld).
+func (s *Store) hold(ctx context.Context, tx pgx.Tx, item store.ReviewItem, head string, packed []byte, opens bool) (string, error) {
 	var n int64
 	if err := tx.QueryRow(ctx, `SELECT nextval('review_seq')`).Scan(&n); err != nil {
 		return "", fmt.Errorf("hold for review: %w", err)
@@ -27,11 +27,69 @@ func (s *Store) hold(ctx context.Context, tx pgx.Tx, item store.ReviewItem, head
 		return "", fmt.Errorf("hold for review: %w", err)
 	}
 	k := reviewKey(item.RecordID, item.Revision)
-	if _, err := tx.Exec(ctx, `INSERT INTO review (record_id, revision, head, item, data) VALUES ($1, $2, $3, $4, $5)`,
-		item.RecordID, int64(item.Revision), head, sealed, s.c.seal(colReviewData, k, packed)); err != nil {
+	opener := ""
+	if opens {
+		opener = item.From
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO review (record_id, revision, head, item, data, opener) VALUES ($1, $2, $3, $4, $5, $6)`,
+		item.RecordID, int64(item.Revision), head, sealed, s.c.seal(colReviewData, k, packed), opener); err != nil {
 		return "", fmt.Errorf("hold for review: %w", err)
 	}
 	return item.ServerID, nil
+}
+
+// openHeld is how many records the sender has held open for review, through
+// review_open_opener.
+func (s *Store) openHeld(ctx context.Context, tx pgx.Tx, sender string) (int, error) {
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM review WHERE open AND opener = $1`, sender).Scan(&n); err != nil {
+		return 0, fmt.Errorf("open held records of %s: %w", sender, err)
+	}
+	return n, nil
+}
+
+// fillOpeners fills in review.opener where it is NULL (rows held before schema 10, or
+// copied from a bbolt file): a record open for review counts against the sender of its
+// first open revision.
+func (s *Store) fillOpeners(ctx context.Context) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT record_id, revision, item, open FROM review WHERE opener IS NULL ORDER BY record_id, revision FOR UPDATE`)
+		if err != nil {
+			return err
+		}
+		type fill struct {
+			id     string
+			rev    int64
+			opener string
+		}
+		var fills []fill
+		last := ""
+		for rows.Next() {
+			var open bool
+			it, err := s.c.scanItem(rows, &open)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			f := fill{id: it.RecordID, rev: int64(it.Revision)}
+			if open && it.RecordID != last {
+				f.opener, last = it.From, it.RecordID
+			}
+			fills = append(fills, f)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		b := &pgx.Batch{}
+		for _, f := range fills {
+			b.Queue(`UPDATE review SET opener = $3 WHERE record_id = $1 AND revision = $2`, f.id, f.rev, f.opener)
+		}
+		return tx.SendBatch(ctx, b).Close()
+	})
+	if err != nil {
+		return fmt.Errorf("count the records held open for review by sender: %w", err)
+	}
+	return nil
 }
 
 // reviewKey is what a held revision's sealed values are bound to.
@@ -60,18 +118,42 @@ func (c codec) scanItem(rows interface{ Scan(...any) error }, extra ...any) (sto
 	return it, err
 }
 
-// Review lists the revisions held for the district's review, oldest first.
-func (s *Store) Review(ctx context.Context, all bool) ([]store.ReviewItem, error) {
-	rows, err := s.pool.Query(ctx, `SELECT record_id, revision, item FROM review WHERE open OR $1`, all)
+// Review is a page of the revisions held for the district's review, in key order
+// (record id, then revision: the primary key), from f.After; the open records by
+// sender through review_open_opener.
+func (s *Store) Review(ctx context.Context, f store.ReviewFilter) (store.ReviewPage, error) {
+	var page store.ReviewPage
+	id, rev, err := store.ParseReviewCursor(f.After)
 	if err != nil {
-		return nil, fmt.Errorf("list the records held for review: %w", err)
+		return page, err
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.ReviewItem, error) { return s.c.scanItem(r) })
+	limit := f.PageLimit()
+	rows, err := s.pool.Query(ctx, `SELECT record_id, revision, item FROM review WHERE (open OR $1) AND (record_id, revision) > ($2, $3)
+		ORDER BY record_id, revision LIMIT $4`, f.All, id, int64(rev), limit+1)
 	if err != nil {
-		return nil, fmt.Errorf("list the records held for review: %w", err)
+		return page, fmt.Errorf("list the records held for review: %w", err)
 	}
-	slices.SortStableFunc(out, func(a, b store.ReviewItem) int { return a.ReceivedAt.Compare(b.ReceivedAt) })
-	return out, nil
+	page.Items, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.ReviewItem, error) { return s.c.scanItem(r) })
+	if err != nil {
+		return store.ReviewPage{}, fmt.Errorf("list the records held for review: %w", err)
+	}
+	if len(page.Items) > limit { // one more: the page is not the last
+		page.Items = page.Items[:limit]
+		last := page.Items[limit-1]
+		page.Next = store.ReviewCursor(last.RecordID, last.Revision)
+	}
+	page.OpenBySender = map[string]int{}
+	rows, err = s.pool.Query(ctx, `SELECT opener, count(*) FROM review WHERE open AND opener <> '' GROUP BY opener`)
+	if err != nil {
+		return store.ReviewPage{}, fmt.Errorf("list the records held for review: %w", err)
+	}
+	var from string
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&from, &n}, func() error { page.OpenBySender[from] = n; return nil })
+	if err != nil {
+		return store.ReviewPage{}, fmt.Errorf("list the records held for review: %w", err)
+	}
+	return page, nil
 }
 
 // DecideReview accepts a held record into a village (the person joins the roster, the

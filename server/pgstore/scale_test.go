@@ -33,3 +33,14 @@ func BenchmarkScale(b *testing.B) {
 		return fmt.Sprintf("database %d MB", size>>20)
 	})
 }
+
+// BenchmarkReviewQueue: holding records of persons the roster does not know (counted
+// by sender), and a page of the queue.
+func BenchmarkReviewQueue(b *testing.B) {
+	st, err := Open(context.Background(), pgtest.DB(b), Options{Sealer: seal.New(seal.NewKey())})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	storetest.ReviewQueue(b, st)
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
@@ -27,9 +28,34 @@ func DecideFrom(from protocol.User, held Held, a Arrival) Decision {
 		return no.Decision()
 	}
 	if reason := ForReview(held, a); reason != "" {
+		if full := QueueFull(from, held); full.Result != "" {
+			return full
+		}
 		d.Review, d.Code, d.Reason, d.DuplicateOf = true, protocol.ReasonReview, reason, nil
 	}
 	return d
+}
+
+// MaxOpenHeld is how many records one sender may have held open for the district's
+// review at once. A real enumerator meets a handful of persons missing from the
+// roster (a certificate issued after the roster was drawn, a person who moved in);
+// two hundred is far past that, and small enough that a sender inventing certificate
+// numbers cannot fill the server's disk or the district's queue: the queue of a
+// district of a hundred enumerators stays in the tens of thousands at worst.
+const MaxOpenHeld = 200
+
+// QueueFull is the decision on a record that would open a new held record for the
+// sender when the sender already has MaxOpenHeld open (the zero Decision otherwise):
+// not kept, and not refused either — a hold (Retry) the laptop keeps and sends again,
+// so nothing a real enumerator collected is lost once the district works through the
+// queue. A later revision of a record already held open adds nothing to the queue.
+func QueueFull(from protocol.User, held Held) Decision {
+	if held.Queued || held.OpenHeld < MaxOpenHeld {
+		return Decision{}
+	}
+	n := strconv.Itoa(MaxOpenHeld)
+	return Decision{Result: protocol.Rejected, Retry: true, Code: protocol.ReasonReviewFull, Args: []string{n},
+		Reason: fmt.Sprintf("held on the laptop: %s already has %s records of persons not on the district's roster waiting for the district's review; this one is sent again once the district has decided on some of them", from.Code, n)}
 }
 
 // Refusal is why an arrival is refused: a code (protocol.Reason*), the particulars

@@ -107,6 +107,10 @@ type Held struct {
 	// review, open or refused, when the log holds none of it ("": none held): a later
 	// revision extends that chain, as one of a record in the log extends Latest's.
 	QueuedHead string
+	// OpenHeld is how many records the sender has held open for the district's review
+	// (each counted against the sender of the revision that put it in the queue): past
+	// MaxOpenHeld a new one is not kept (ForReview).
+	OpenHeld int
 	// Verdicts are the batch's signatures verified before the write lock (PreVerify);
 	// nil: Signed verifies them itself.
 	Verdicts *Verdicts

@@ -63,21 +63,7 @@ func TestSigned(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			from := protocol.User{Code: "E001", Role: "enumerator"}
-			got := Signed(from, tt.held, arrival(tt.rev))
-			if tt.want == "" && got.Code != "" || tt.want != "" && !strings.Contains(got.Text, tt.want) {
-				t.Errorf("Signed = %+v, want %q", got, tt.want)
-			}
-			if tt.want != "" && !slices.Contains(protocol.ReasonCodes, got.Code) {
-				t.Errorf("Signed refuses with code %q, which is not one of protocol.ReasonCodes", got.Code)
-			}
-			// With the verdicts worked out before the lock, by the keys enrolled then
-			// (which may differ from those read under it): the same judgement.
-			a := arrival(tt.rev)
-			held := tt.held
-			held.Verdicts = PreVerify([]Arrival{a}, []bool{true}, enrolled)
-			if again := Signed(from, held, a); !reflect.DeepEqual(again, got) {
-				t.Errorf("with verdicts worked out before: %+v, without: %+v", again, got)
-			}
+			checkSigned(t, from, tt.held, arrival(tt.rev), enrolled, tt.want)
 		})
 	}
 }
@@ -110,13 +96,7 @@ func TestSignedRevoked(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Signed(tt.from, tt.held, arrival(keyed(key1)))
-			if tt.want == "" && got.Code != "" || tt.want != "" && !strings.Contains(got.Text, tt.want) {
-				t.Errorf("Signed = %+v, want %q", got, tt.want)
-			}
-			if tt.want != "" && !slices.Contains(protocol.ReasonCodes, got.Code) {
-				t.Errorf("Signed refuses with code %q, which is not one of protocol.ReasonCodes", got.Code)
-			}
+			checkSigned(t, tt.from, tt.held, arrival(keyed(key1)), keys, tt.want)
 		})
 	}
 }
@@ -150,22 +130,27 @@ func TestSignedOffice(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Signed(office, tt.held, arrival(tt.rev))
-			if tt.want == "" && got.Code != "" || tt.want != "" && !strings.Contains(got.Text, tt.want) {
-				t.Errorf("Signed = %+v, want %q", got, tt.want)
-			}
-			if tt.want != "" && !slices.Contains(protocol.ReasonCodes, got.Code) {
-				t.Errorf("Signed refuses with code %q, which is not one of protocol.ReasonCodes", got.Code)
-			}
-			// With the verdicts worked out before the lock, by the keys enrolled then
-			// (which may differ from those read under it): the same judgement.
-			a := arrival(tt.rev)
-			held := tt.held
-			held.Verdicts = PreVerify([]Arrival{a}, []bool{true}, enrolled)
-			if again := Signed(office, held, a); !reflect.DeepEqual(again, got) {
-				t.Errorf("with verdicts worked out before: %+v, without: %+v", again, got)
-			}
+			checkSigned(t, office, tt.held, arrival(tt.rev), enrolled, tt.want)
 		})
+	}
+}
+
+// checkSigned judges a by Signed and wants a refusal whose words hold want, with one of
+// the protocol's codes ("" wants none); and the same judgement with the signatures
+// verified before the lock (PreVerify) by the keys enrolled then, which may differ from
+// those read under it.
+func checkSigned(t *testing.T, from protocol.User, held Held, a Arrival, enrolled record.Authors, want string) {
+	t.Helper()
+	got := Signed(from, held, a)
+	if want == "" && got.Code != "" || want != "" && !strings.Contains(got.Text, want) {
+		t.Errorf("Signed = %+v, want %q", got, want)
+	}
+	if want != "" && !slices.Contains(protocol.ReasonCodes, got.Code) {
+		t.Errorf("Signed refuses with code %q, which is not one of protocol.ReasonCodes", got.Code)
+	}
+	held.Verdicts = PreVerify([]Arrival{a}, []bool{true}, enrolled)
+	if again := Signed(from, held, a); !reflect.DeepEqual(again, got) {
+		t.Errorf("with verdicts worked out before: %+v, without: %+v", again, got)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -87,10 +88,13 @@ type Store interface {
 	// is not part of an open duplicate interview.
 	ResolveDuplicate(ctx context.Context, r Resolution) (DuplicateGroup, error)
 
-	// Review lists the records held for the district's review (ForReview): persons
-	// the roster does not know, one row per held revision, oldest first; open ones
-	// only unless all.
-	Review(ctx context.Context, all bool) ([]ReviewItem, error)
+	// Review is a page of the records held for the district's review (ForReview):
+	// persons the roster does not know, one row per held revision, by record id and
+	// revision (a record's revisions together; a page stays put as the queue grows);
+	// open ones only unless f.All. Pass the page's Next as f.After for the next page.
+	// Every page carries the whole queue's open records by sender, from the count the
+	// backend keeps for the bound (MaxOpenHeld), not by reading the queue.
+	Review(ctx context.Context, f ReviewFilter) (ReviewPage, error)
 	// DecideReview is the district's decision on a held record (every held revision of
 	// it): accepted into a village, the person joins the roster there and the record
 	// the pull log; refused, the reason reaches the sending laptop (as a withdrawal)
@@ -286,6 +290,58 @@ type ReviewItem struct {
 	Refused   string    `json:"refused,omitempty"`
 	DecidedBy string    `json:"decided_by,omitempty"`
 	DecidedAt time.Time `json:"decided_at,omitzero"`
+}
+
+// ReviewFilter pages the review queue: All is decided revisions too; After is the
+// position a previous page returned (Next); Limit caps the page (0 or past
+// MaxReviewPage: MaxReviewPage).
+type ReviewFilter struct {
+	All   bool   `json:"all,omitempty"`
+	After string `json:"after,omitempty"`
+	Limit int    `json:"limit,omitempty"`
+}
+
+// MaxReviewPage is the most rows one page of the review queue holds: a listing never
+// loads the whole queue, however many persons senders invent.
+const MaxReviewPage = 500
+
+// PageLimit is f.Limit within (0, MaxReviewPage].
+func (f ReviewFilter) PageLimit() int {
+	if f.Limit <= 0 || f.Limit > MaxReviewPage {
+		return MaxReviewPage
+	}
+	return f.Limit
+}
+
+// ReviewPage is one page of the review queue.
+type ReviewPage struct {
+	Items []ReviewItem `json:"items"`
+	// Next is the position after the page's last row; "" after the last page.
+	Next string `json:"next,omitempty"`
+	// OpenBySender is how many records each sender has held open, over the whole
+	// queue (each counted against the sender of its first open revision).
+	OpenBySender map[string]int `json:"open_by_sender,omitempty"`
+}
+
+// ReviewCursor is the position of a held revision, as ReviewPage.Next gives it.
+func ReviewCursor(recordID string, revision uint64) string {
+	return fmt.Sprintf("%s/%d", recordID, revision)
+}
+
+// ParseReviewCursor reads a ReviewCursor ("": from the start).
+func ParseReviewCursor(after string) (recordID string, revision uint64, err error) {
+	if after == "" {
+		return "", 0, nil
+	}
+	i := strings.LastIndexByte(after, '/')
+	if i < 0 {
+		return "", 0, fmt.Errorf("review: %q is not a position in the queue", after)
+	}
+	n, err := strconv.ParseUint(after[i+1:], 10, 64)
+	if err != nil {
+		return "", 0, fmt.Errorf("review: %q is not a position in the queue", after)
+	}
+	return after[:i], n, nil
 }
 
 // Open reports whether the district has not decided on the item yet.

@@ -53,7 +53,7 @@ func Personal(t testing.TB, d *District) []string {
 	// A third laptop of the same persons, now that the roster knows only one other:
 	// its records are held for the district's review, one refused.
 	Round(t, Enrolled(t, d, Laptop(t, 3, "E001"), d.Enrol("E001", "李晓梅", "enumerator", "*")))
-	held, err := d.Store.Review(ctx, false)
+	held, err := HeldAll(ctx, d.Store, false)
 	if err != nil || len(held) < 2 {
 		t.Fatalf("held for review: %d %v", len(held), err)
 	}

@@ -55,7 +55,7 @@ func testReviewQueue(t *testing.T, b Backend) {
 	if n := d.Count(); n != 1 {
 		t.Errorf("the district lists %d records, want 1 (the roster's person)", n)
 	}
-	held, err := d.Store.Review(ctx, false)
+	held, err := HeldAll(ctx, d.Store, false)
 	if err != nil || len(held) != 2 {
 		t.Fatalf("held for review: %+v %v", held, err)
 	}
@@ -112,10 +112,10 @@ func testReviewQueue(t *testing.T, b Backend) {
 	if _, err := d.Store.DecideReview(ctx, store.ReviewDecision{RecordID: refuse.RecordID, Village: "王庄村"}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("deciding again on a refused record: %v", err)
 	}
-	if open, _ := d.Store.Review(ctx, false); len(open) != 0 {
+	if open, _ := HeldAll(ctx, d.Store, false); len(open) != 0 {
 		t.Errorf("still open: %+v", open)
 	}
-	if all, _ := d.Store.Review(ctx, true); len(all) != 2 || all[0].Open() || all[1].Open() {
+	if all, _ := HeldAll(ctx, d.Store, true); len(all) != 2 || all[0].Open() || all[1].Open() {
 		t.Errorf("every decision kept: %+v", all)
 	}
 }

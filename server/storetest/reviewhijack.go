@@ -58,7 +58,7 @@ func testHeldRecordNotTakenOver(t *testing.T, b Backend) {
 	if res := d.Put(other, theirs); res.Result != protocol.Rejected || res.Code != protocol.ReasonConflict {
 		t.Errorf("another enumerator's chain under a held record's id: %+v, want a conflict", res)
 	}
-	if held, _ := d.Store.Review(ctx, true); len(held) != 1 {
+	if held, _ := HeldAll(ctx, d.Store, true); len(held) != 1 {
 		t.Errorf("held for review: %+v, want E001's revision only", held)
 	}
 	// Refused, the record is still its chain's: another's is a conflict still.

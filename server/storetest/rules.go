@@ -55,6 +55,7 @@ func Run(t *testing.T, kb KeyedBackend) {
 		{"SignedEntries", testSignedEntries},
 		{"RosterVillageDecides", testRosterVillageDecides},
 		{"ReviewQueue", testReviewQueue},
+		{"ReviewQueueBounded", testReviewQueueBounded},
 		{"HeldRecordNotTakenOver", testHeldRecordNotTakenOver},
 		{"LeaderOfTheTeam", testLeaderOfTheTeam},
 		{"RevokedLaptop", testRevokedLaptop},
