@@ -148,6 +148,13 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("server data: %w", err)
 	}
+	// The freelist stays bbolt's default, an array synced at each commit. etcd's
+	// FreelistMapType with NoFreelistSync loses nothing on a crash (the list is found
+	// again by reading the whole file at open), but measured side by side on 200 000
+	// sealed records (1.1 GB, storetest.Scale, in both orders) it stored no faster —
+	// 3 639 then 3 243 records/s in the first and last tenth, against 3 818 and 3 286 —
+	// and opened in 0.4–0.6 s instead of 0.4 ms: an append-mostly file has a short
+	// freelist to write.
 	bopts := &bolt.Options{Timeout: 500 * time.Millisecond}
 	db, err := bolt.Open(filepath.Join(dir, File), 0o600, bopts)
 	if err != nil {
