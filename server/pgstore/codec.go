@@ -8,11 +8,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	gosync "sync"
 
 	kflate "github.com/klauspost/compress/flate"
 
 	"github.com/doorstep-survey/doorstep/record"
+	"github.com/doorstep-survey/doorstep/server/revpack"
 )
 
 // A revision's data is kept small: the record and its chain without the hashes (they
@@ -21,48 +21,7 @@ import (
 // else a stored revision says (its case, who sent it, its receipt) is in the columns.
 
 // packRevision is a revision's data, made before the transaction.
-func packRevision(rev record.Revision) ([]byte, error) {
-	scratch := jsonBufs.Get().(*[]byte)
-	defer jsonBufs.Put(scratch)
-	data, err := rev.AppendJSON((*scratch)[:0]) // photos left out, the chain unlinked
-	if err != nil {
-		return nil, err
-	}
-	*scratch = data
-	var buf bytes.Buffer
-	buf.Grow(len(data) / 3)
-	var zw *kflate.Writer
-	select {
-	case zw = <-writers:
-		zw.Reset(&buf)
-	default:
-		zw, _ = kflate.NewWriter(&buf, kflate.DefaultCompression)
-	}
-	defer func() {
-		select {
-		case writers <- zw:
-		default:
-		}
-	}()
-	zw.Write(data)
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// The compressor is klauspost/compress's deflate: the same format, read back by the
-// standard library's reader, in the same size, made in 61 µs for a person's record
-// where compress/flate took 106 µs at the same level.
-//
-// A compressor holds about a megabyte of state: made once, not per revision (making
-// it was a fifth of an ingest's CPU), and kept in a list of its own rather than a
-// sync.Pool, which drops them at every collection. The JSON of a revision is made in a
-// buffer used again.
-var (
-	writers  = make(chan *kflate.Writer, 8)
-	jsonBufs = gosync.Pool{New: func() any { return new([]byte) }}
-)
+var packRevision = revpack.New(kflate.DefaultCompression).Pack
 
 // unpackRevision opens and reads the data of the revision at seq, its chain linked
 // again.
