@@ -50,7 +50,7 @@ func TestHashesMigrateToBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback(ctx)
-	held, err := s.readHeld(ctx, tx, items, []int{0, 1})
+	held, err := s.readHeld(ctx, tx, items, []int{0, 1}, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -85,6 +85,7 @@ type batchHeld struct {
 	open    int                            // records the batch's sender has held open for review
 	held    map[revKey]*store.HeldRevision // revisions held for review
 	latestQ map[string]revKey              // record id → its latest revision held for review
+	last    uint64                         // the log's last seq committed (lockLog)
 }
 
 func (h *batchHeld) of(id string, rev uint64, person string) store.Held {
@@ -113,7 +114,10 @@ func (h *batchHeld) noteQueued(id string, rev uint64) {
 	}
 }
 
-func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, checked []int) (*batchHeld, error) {
+// readHeld makes tx the log's one writer (as lockLog) and reads what is held of the
+// batch's records, and how many records sender holds open for review, in one round
+// trip: the lock is taken first in it, so what follows reads every commit before it.
+func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, checked []int, sender string) (*batchHeld, error) {
 	var ids, persons, subjects []string
 	var revIDs []string
 	var revNums []int64
@@ -131,6 +135,15 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 	h := &batchHeld{latest: map[string]*store.HeldLatest{}, same: map[revKey]*store.HeldRevision{}, persons: map[string][]string{},
 		keys: record.Authors{}, village: map[string]string{}, queued: map[string]bool{}, users: map[string]protocol.User{}, revoked: map[string][]store.RevokedKey{}, held: map[revKey]*store.HeldRevision{}, latestQ: map[string]revKey{}}
 	b := &pgx.Batch{}
+	b.Queue("SELECT pg_advisory_xact_lock($1)", logLock)
+	b.Queue("SELECT coalesce(max(seq), 0) FROM log").QueryRow(func(row pgx.Row) error {
+		var last int64
+		err := row.Scan(&last)
+		h.last = uint64(last)
+		return err
+	})
+	var open int
+	b.Queue(`SELECT count(*) FROM review WHERE open AND opener = $1`, sender).QueryRow(func(row pgx.Row) error { return row.Scan(&open) })
 	b.Queue(keysQuery, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error { return scanKeys(rows, h.keys) })
 	b.Queue(`SELECT user_code, signing_key, coalesce(revoked_at, 'epoch'::timestamptz), device FROM tokens
 		WHERE user_code = ANY($1) AND revoked AND signing_key IS NOT NULL`, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error {
@@ -230,6 +243,9 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return nil, fmt.Errorf("read what is held: %w", err)
 	}
+	if h.roster { // without a roster nothing is held for review
+		h.open = open
+	}
 	return h, nil
 }
 
@@ -309,19 +325,12 @@ type recordState struct {
 // the exactly-once rule alone for records the district accepted from review.
 func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte,
 	results []protocol.PushResult, decide func(store.Held, store.Arrival) store.Decision) error {
-	last, err := lockLog(ctx, tx)
+	held, err := s.readHeld(ctx, tx, items, checked, from.User.Code)
 	if err != nil {
 		return err
 	}
-	held, err := s.readHeld(ctx, tx, items, checked)
-	if err != nil {
-		return err
-	}
-	if held.roster { // without a roster nothing is held for review
-		if held.open, err = s.openHeld(ctx, tx, from.User.Code); err != nil {
-			return err
-		}
-	}
+	last := held.last
+	before := last
 	var (
 		revRows    [][]any
 		latestIdx  = map[string]int{} // record id → its row in revRows that stays latest
@@ -416,16 +425,15 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 	if len(revRows) == 0 {
 		return nil
 	}
-	// The records' earlier revisions stop being their latest.
-	if _, err := tx.Exec(ctx, `UPDATE revisions SET latest = false WHERE latest AND record_id = ANY($1)`, recordList); err != nil {
-		return fmt.Errorf("store revisions: %w", err)
-	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"revisions"}, []string{"seq", "record_id", "revision", "latest", "server_id",
 		"subject_blind", "person", "village", "form_id", "enumerator", "from_user", "device", "status", "photos", "head", "received", "data"},
 		pgx.CopyFromRows(revRows)); err != nil {
 		return fmt.Errorf("store revisions: %w", err)
 	}
 	b := &pgx.Batch{}
+	// The records' earlier revisions stop being their latest: those stored before this
+	// batch (its own rows were copied with their flags right).
+	b.Queue(`UPDATE revisions SET latest = false WHERE latest AND record_id = ANY($1) AND seq <= $2`, recordList, int64(before))
 	for _, id := range recordList {
 		rs := records[id]
 		heads, err := packHeads(rs.heads)

@@ -15,7 +15,7 @@ import (
 
 // hold keeps a revision for the district's review, out of the log; its receipt's
 // server id is its own ("-r" and a number). opens says it opens the record in the
-// queue: it counts against its sender (openHeld).
+// queue: it counts against its sender (readHeld counts them).
 func (s *Store) hold(ctx context.Context, tx pgx.Tx, item store.ReviewItem, head string, packed []byte, opens bool) (string, error) {
 	var n int64
 	if err := tx.QueryRow(ctx, `SELECT nextval('review_seq')`).Scan(&n); err != nil {
@@ -36,16 +36,6 @@ func (s *Store) hold(ctx context.Context, tx pgx.Tx, item store.ReviewItem, head
 		return "", fmt.Errorf("hold for review: %w", err)
 	}
 	return item.ServerID, nil
-}
-
-// openHeld is how many records the sender has held open for review, through
-// review_open_opener.
-func (s *Store) openHeld(ctx context.Context, tx pgx.Tx, sender string) (int, error) {
-	var n int
-	if err := tx.QueryRow(ctx, `SELECT count(*) FROM review WHERE open AND opener = $1`, sender).Scan(&n); err != nil {
-		return 0, fmt.Errorf("open held records of %s: %w", sender, err)
-	}
-	return n, nil
 }
 
 // fillOpeners fills in review.opener where it is NULL (rows held before schema 10, or
