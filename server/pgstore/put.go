@@ -434,16 +434,20 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 	// The records' earlier revisions stop being their latest: those stored before this
 	// batch (its own rows were copied with their flags right).
 	b.Queue(`UPDATE revisions SET latest = false WHERE latest AND record_id = ANY($1) AND seq <= $2`, recordList, int64(before))
-	for _, id := range recordList {
+	// One statement for the batch's records (each once in recordList), not one each.
+	recRevs, recHeads, recPersons := make([]int64, len(recordList)), make([][]byte, len(recordList)), make([]string, len(recordList))
+	for j, id := range recordList {
 		rs := records[id]
 		heads, err := packHeads(rs.heads)
 		if err != nil {
 			return fmt.Errorf("record %s: %w", id, err)
 		}
-		b.Queue(`INSERT INTO records (record_id, revision, heads, person_key) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (record_id) DO UPDATE SET revision = excluded.revision, heads = excluded.heads, person_key = excluded.person_key`,
-			id, int64(rs.revision), heads, nullable(rs.person))
+		recRevs[j], recHeads[j], recPersons[j] = int64(rs.revision), heads, rs.person
 	}
+	b.Queue(`INSERT INTO records (record_id, revision, heads, person_key)
+		SELECT id, rev, heads, NULLIF(person, '') FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::text[]) AS r(id, rev, heads, person)
+		ON CONFLICT (record_id) DO UPDATE SET revision = excluded.revision, heads = excluded.heads, person_key = excluded.person_key`,
+		recordList, recRevs, recHeads, recPersons)
 	for pk, ids := range dupMarks {
 		subject := s.c.seal(colDupSubject, []byte(pk), []byte(dupWho[pk][0]))
 		form := dupWho[pk][1]
@@ -454,8 +458,9 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 			ON CONFLICT (person_key) DO UPDATE SET kept = '', resolved_by = '', resolved_at = NULL`,
 			pk, subject, form, dupFirst[pk])
 	}
+	queueRevisionLog(b, entries)
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("store records: %w", err)
 	}
-	return insertLog(ctx, tx, entries)
+	return nil
 }
