@@ -57,13 +57,34 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 		h.District, h.Verdicts = s.district, verdicts
 		return store.DecideFrom(from.User, h, a)
 	}
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		return s.put(ctx, tx, from, items, checked, packed, results, decide)
-	})
-	if err != nil {
+	if err := s.putTx(ctx, from, items, checked, packed, results, decide); err != nil {
 		return nil, fmt.Errorf("store a batch of %d: %w", len(items), err)
 	}
 	return results, nil
+}
+
+// putTx runs put in a transaction of its own, committed by put's write batch: the log
+// is held until the commit, and the commit costs no round trip of its own.
+func (s *Store) putTx(ctx context.Context, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte,
+	results []protocol.PushResult, decide func(store.Held, store.Arrival) store.Decision) error {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	// A connection left inside a transaction (a failure below) is closed, not reused.
+	defer conn.Release()
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	committed, err := s.put(ctx, tx, from, items, checked, packed, results, decide, true)
+	if err == nil && !committed {
+		err = tx.Commit(ctx)
+	}
+	if err != nil && conn.Conn().PgConn().TxStatus() != 'I' {
+		tx.Rollback(ctx)
+	}
+	return err
 }
 
 type revKey struct {
@@ -325,10 +346,10 @@ type recordState struct {
 // put stores the checked items of a batch as decide says, in tx: PutBatch's rules, or
 // the exactly-once rule alone for records the district accepted from review.
 func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte,
-	results []protocol.PushResult, decide func(store.Held, store.Arrival) store.Decision) error {
+	results []protocol.PushResult, decide func(store.Held, store.Arrival) store.Decision, commit bool) (committed bool, err error) {
 	held, err := s.readHeld(ctx, tx, items, checked, from.User.Code)
 	if err != nil {
-		return err
+		return false, err
 	}
 	last := held.last
 	before := last
@@ -372,7 +393,7 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 			head := rev.Audit[len(rev.Audit)-1].Hash
 			id, err := s.hold(ctx, tx, item, head, packed[i], !h.Queued)
 			if err != nil {
-				return err
+				return false, err
 			}
 			if !h.Queued {
 				held.open++
@@ -393,7 +414,7 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		head := rev.Audit[len(rev.Audit)-1].Hash
 		headBytes, err := hashBytes(head)
 		if err != nil {
-			return fmt.Errorf("record %s: %w", r.ID, err)
+			return false, fmt.Errorf("record %s: %w", r.ID, err)
 		}
 		if j, ok := latestIdx[r.ID]; ok {
 			revRows[j][3] = false
@@ -424,11 +445,11 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		res.ServerID, res.Received = serverID, now
 	}
 	if len(revRows) == 0 {
-		return nil
+		return false, nil
 	}
 	b := &pgx.Batch{}
 	if err := queueRevisions(b, revRows); err != nil {
-		return err
+		return false, err
 	}
 	// The records' earlier revisions stop being their latest: those stored before this
 	// batch (its own rows, inserted above, carry their flags right).
@@ -439,7 +460,7 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		rs := records[id]
 		heads, err := packHeads(rs.heads)
 		if err != nil {
-			return fmt.Errorf("record %s: %w", id, err)
+			return false, fmt.Errorf("record %s: %w", id, err)
 		}
 		recRevs[j], recHeads[j], recPersons[j] = int64(rs.revision), heads, rs.person
 	}
@@ -458,10 +479,13 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 			pk, subject, form, dupFirst[pk])
 	}
 	queueRevisionLog(b, entries)
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return fmt.Errorf("store records: %w", err)
+	if commit {
+		b.Queue("COMMIT")
 	}
-	return nil
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return false, fmt.Errorf("store records: %w", err)
+	}
+	return commit, nil
 }
 
 // queueRevisions queues in b the insertion of rows (put's revRows), as one statement
