@@ -404,14 +404,7 @@ func recordsCmd(o *opts, stdout io.Writer) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withOffice(o, func(a server.Office) error {
-				enc := json.NewEncoder(stdout)
-				var tw *table
-				if asJSON {
-					io.WriteString(stdout, "[")
-				} else {
-					tw = newTable(stdout, "RECEIVED", "VILLAGE", "NAME", "ENUMERATOR", "FROM", "STATUS", "REVISION", "RECORD", "NOTE")
-				}
-				first := true
+				l := newListing(stdout, asJSON, "RECEIVED", "VILLAGE", "NAME", "ENUMERATOR", "FROM", "STATUS", "REVISION", "RECORD", "NOTE")
 				f := f
 				f.Limit = 1000 // a page at a time: memory stays flat
 				for {
@@ -420,37 +413,26 @@ func recordsCmd(o *opts, stdout io.Writer) *cobra.Command {
 						return err
 					}
 					for _, r := range rows {
-						if asJSON {
-							if !first {
-								io.WriteString(stdout, ",")
-							}
-							first = false
-							if err := enc.Encode(r); err != nil {
-								return err
-							}
-							continue
-						}
-						// Everything a laptop sent is cleaned: escape sequences, OSC 52 and
-						// bidi controls never reach the office's terminal.
-						c := cleantext.Line
-						tw.row(r.ReceivedAt.Local().Format("2006-01-02 15:04"), c(r.Village), c(r.Name),
-							c(r.Enumerator), c(r.From+"/"+r.Device), c(r.Status), strconv.FormatUint(r.Revision, 10), c(r.RecordID), c(note(r)))
-					}
-					if tw != nil {
-						if err := tw.flush(); err != nil {
+						err := l.add(r, func() []string {
+							// Everything a laptop sent is cleaned: escape sequences, OSC 52
+							// and bidi controls never reach the office's terminal.
+							c := cleantext.Line
+							return []string{r.ReceivedAt.Local().Format("2006-01-02 15:04"), c(r.Village), c(r.Name),
+								c(r.Enumerator), c(r.From + "/" + r.Device), c(r.Status), strconv.FormatUint(r.Revision, 10), c(r.RecordID), c(note(r))}
+						})
+						if err != nil {
 							return err
 						}
+					}
+					if err := l.page(); err != nil {
+						return err
 					}
 					if next == "" {
 						break
 					}
 					f.After = next
 				}
-				if asJSON {
-					_, err := io.WriteString(stdout, "]\n")
-					return err
-				}
-				return nil
+				return l.end()
 			})
 		},
 	}
@@ -470,21 +452,11 @@ func recordsCmd(o *opts, stdout io.Writer) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withOffice(o, func(a server.Office) error {
-				io.WriteString(stdout, "[")
-				enc := json.NewEncoder(stdout)
-				first := true
-				err := a.Export(cmd.Context(), ef, func(s store.StoredRevision) error {
-					if !first {
-						io.WriteString(stdout, ",")
-					}
-					first = false
-					return enc.Encode(s)
-				})
-				if err != nil {
+				l := newListing(stdout, true)
+				if err := a.Export(cmd.Context(), ef, func(s store.StoredRevision) error { return l.add(s, nil) }); err != nil {
 					return err
 				}
-				_, err = io.WriteString(stdout, "]\n")
-				return err
+				return l.end()
 			})
 		},
 	}
@@ -652,18 +624,11 @@ func reviewCmd(o *opts, stdout io.Writer) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withOffice(o, func(a server.Office) error {
-				enc := json.NewEncoder(stdout)
-				var tw *table
-				if asJSON {
-					io.WriteString(stdout, "[")
-				} else {
-					tw = newTable(stdout, "CASE", "NAME", "LABELLED", "ENUMERATOR", "FROM", "STATUS", "RECEIVED", "RECORD", "DECISION")
-				}
+				l := newListing(stdout, asJSON, "CASE", "NAME", "LABELLED", "ENUMERATOR", "FROM", "STATUS", "RECEIVED", "RECORD", "DECISION")
 				// A page at a time (store.MaxReviewPage rows): memory stays flat however
 				// many records the queue holds.
 				f := store.ReviewFilter{All: all}
 				var bySender map[string]int
-				rows := 0
 				for {
 					page, err := a.Review(cmd.Context(), f)
 					if err != nil {
@@ -671,29 +636,24 @@ func reviewCmd(o *opts, stdout io.Writer) *cobra.Command {
 					}
 					bySender = page.OpenBySender
 					for _, it := range page.Items {
-						rows++
-						if asJSON {
-							if rows > 1 {
-								io.WriteString(stdout, ",")
+						err := l.add(it, func() []string {
+							decision := "open 待审核"
+							switch {
+							case it.Accepted != "":
+								decision = "accepted into 已归入 " + it.Accepted
+							case it.Refused != "":
+								decision = "refused 不予收录: " + it.Refused
 							}
-							if err := enc.Encode(it); err != nil {
-								return err
-							}
-							continue
+							c := cleantext.Line
+							return []string{c(it.Subject), c(it.Name), c(it.Village), c(it.Enumerator), c(it.From + "/" + it.Device), c(it.Status),
+								it.ReceivedAt.Local().Format("2006-01-02 15:04"), c(it.RecordID), c(decision)}
+						})
+						if err != nil {
+							return err
 						}
-						decision := "open 待审核"
-						switch {
-						case it.Accepted != "":
-							decision = "accepted into 已归入 " + it.Accepted
-						case it.Refused != "":
-							decision = "refused 不予收录: " + it.Refused
-						}
-						c := cleantext.Line
-						tw.row(c(it.Subject), c(it.Name), c(it.Village), c(it.Enumerator), c(it.From+"/"+it.Device), c(it.Status),
-							it.ReceivedAt.Local().Format("2006-01-02 15:04"), c(it.RecordID), c(decision))
 					}
-					if tw != nil && len(page.Items) > 0 {
-						if err := tw.flush(); err != nil {
+					if len(page.Items) > 0 {
+						if err := l.page(); err != nil {
 							return err
 						}
 					}
@@ -703,10 +663,9 @@ func reviewCmd(o *opts, stdout io.Writer) *cobra.Command {
 					f.After = page.Next
 				}
 				if asJSON {
-					_, err := io.WriteString(stdout, "]\n")
-					return err
+					return l.end()
 				}
-				if rows == 0 {
+				if l.n == 0 {
 					fmt.Fprintln(stdout, "no records held for review 没有待审核的记录")
 					return nil
 				}

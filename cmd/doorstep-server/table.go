@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"io"
 	"strings"
 
@@ -53,4 +54,56 @@ func (t *table) flush() error {
 	}
 	t.rows = t.rows[:0]
 	return nil
+}
+
+// listing writes a listing read a page at a time, either as one JSON array written an
+// element at a time or as a table flushed after each page: memory stays flat however
+// many rows the district holds.
+type listing struct {
+	w   io.Writer
+	enc *json.Encoder // nil: a table
+	tw  *table
+	n   int
+}
+
+// newListing starts a listing: a JSON array when asJSON, else a table of header.
+func newListing(w io.Writer, asJSON bool, header ...string) *listing {
+	l := &listing{w: w}
+	if asJSON {
+		l.enc = json.NewEncoder(w)
+		io.WriteString(w, "[")
+	} else {
+		l.tw = newTable(w, header...)
+	}
+	return l
+}
+
+// add writes v as the array's next element, or the table row cells makes of it.
+func (l *listing) add(v any, cells func() []string) error {
+	l.n++
+	if l.enc == nil {
+		l.tw.row(cells()...)
+		return nil
+	}
+	if l.n > 1 {
+		io.WriteString(l.w, ",")
+	}
+	return l.enc.Encode(v)
+}
+
+// page ends a page: a table writes its rows.
+func (l *listing) page() error {
+	if l.enc != nil {
+		return nil
+	}
+	return l.tw.flush()
+}
+
+// end closes a JSON array.
+func (l *listing) end() error {
+	if l.enc == nil {
+		return nil
+	}
+	_, err := io.WriteString(l.w, "]\n")
+	return err
 }
