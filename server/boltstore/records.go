@@ -624,11 +624,21 @@ func (s *Store) Records(ctx context.Context, f store.RecordFilter) ([]store.Reco
 	return out, next, nil
 }
 
-// Export streams full revisions, one decoded at a time.
+// releaseEvery is how many records a long read walks between giving back the pages it
+// mapped in (ReleaseMapped): some megabytes of the file, refaulted from the page cache
+// if touched again.
+const releaseEvery = 1000
+
+// Export streams full revisions, one decoded at a time, in flat memory: the pages of
+// the file it has read are given back as it goes (ReleaseMapped).
 func (s *Store) Export(ctx context.Context, f store.RecordFilter, fn func(store.StoredRevision) error) error {
 	err := s.db.View(func(tx *bolt.Tx) error {
 		revs := tx.Bucket(bktRevisions)
+		n := 0
 		return listRows(tx, s.c, f, func(seq uint64, rw row) (bool, error) {
+			if n++; n%releaseEvery == 0 {
+				ReleaseMapped(tx)
+			}
 			rk := revKey(rw.RecordID, rw.Revision)
 			v, err := s.c.open(bktRevisions, rk, revs.Get(rk))
 			if err != nil {

@@ -175,6 +175,7 @@ func eachChunk(ctx context.Context, s *Store, db *bolt.DB, bucket string, fn fun
 			for ; k != nil && len(keys) < chunk; k, v = c.Next() {
 				keys, vals = append(keys, bytes.Clone(k)), append(vals, bytes.Clone(v))
 			}
+			boltstore.ReleaseMapped(tx) // what was read is copied: the file stays out of memory
 			return nil
 		})
 		if err != nil || len(keys) == 0 {
@@ -526,6 +527,7 @@ func (s *Store) verify(ctx context.Context, db *bolt.DB, rep *MigrationReport) e
 			if b := tx.Bucket([]byte(c.bucket)); b != nil {
 				n = b.Stats().KeyN
 			}
+			boltstore.ReleaseMapped(tx) // counting walked every page of the bucket
 			return nil
 		})
 		var here int
@@ -584,6 +586,7 @@ func compareHashes[K comparable](ctx context.Context, s *Store, db *bolt.DB, rep
 				keys, sums = append(keys, id), append(sums, sha256.Sum256(data))
 				after = bytes.Clone(k)
 			}
+			boltstore.ReleaseMapped(tx)
 			return nil
 		})
 		if err != nil || len(keys) == 0 {
