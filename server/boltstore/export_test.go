@@ -1,10 +1,14 @@
 package boltstore
 
 import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
 	"path/filepath"
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/server/seal"
 )
 
@@ -54,4 +58,55 @@ func BackToSchema5(dir string) error {
 		}
 		return tx.Bucket(bktMeta).Put(keySchema, u64(5))
 	})
+}
+
+// AsSchema6Heads rewrites the records of the plain file in dir as schema 6 kept them:
+// every hash of the latest chain in heads/, none in records/.
+func AsSchema6Heads(dir string) error {
+	db, err := bolt.Open(filepath.Join(dir, File), 0o600, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return db.Update(func(tx *bolt.Tx) error {
+		type rec struct{ k, v []byte }
+		var recs []rec // collected first: no writes while a cursor walks
+		tx.Bucket(bktRecords).ForEach(func(k, v []byte) error {
+			recs = append(recs, rec{bytes.Clone(k), bytes.Clone(v)})
+			return nil
+		})
+		for _, r := range recs {
+			var m map[string]any
+			if err := json.Unmarshal(r.v, &m); err != nil {
+				return err
+			}
+			st, err := decodeStored(tx.Bucket(bktRevisions).Get(revKey(string(r.k), uint64(m["rev"].(float64)))))
+			if err != nil {
+				return err
+			}
+			var heads []byte
+			for _, h := range record.Heads(st.Revision.Audit) {
+				b, _ := hex.DecodeString(h)
+				heads = append(heads, b...)
+			}
+			delete(m, "chain")
+			delete(m, "head")
+			if err := putJSON(tx.Bucket(bktRecords), r.k, m); err != nil {
+				return err
+			}
+			if err := tx.Bucket(bktHeads).Put(r.k, heads); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// HeadsKept is how many records have their hashes in heads/ (schema 6's form).
+func (s *Store) HeadsKept() (n int) {
+	s.db.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bktHeads).Stats().KeyN
+		return nil
+	})
+	return n
 }

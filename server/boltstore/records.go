@@ -12,6 +12,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/doorstep-survey/doorstep/protocol"
+	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/server/store"
 )
@@ -46,6 +47,11 @@ type recordMeta struct {
 	Status     string `json:"status"`
 	Duplicate  bool   `json:"dup,omitempty"`
 	Withdrawn  string `json:"withdrawn,omitempty"`
+	// Chain is how many entries the revision's audit chain has, Head the last one's
+	// hash: what a later chain must pass through (heldHeads). Empty in a record last
+	// stored by schema 6, whose hashes are in heads/.
+	Chain int    `json:"chain,omitempty"`
+	Head  string `json:"head,omitempty"`
 }
 
 // row is a stored revision, compact, with the last hash of its chain.
@@ -205,17 +211,17 @@ func (w writer) revision(seq uint64, st store.StoredRevision, packed []byte, oth
 	if r.Revision >= meta.Revision {
 		meta.Revision, meta.Seq, meta.Subject, meta.FormID = r.Revision, seq, rw.Subject, r.FormID
 		meta.Village, meta.Enumerator, meta.Status = rw.Village, r.Enumerator, rw.Status
-		heads := make([]byte, 0, 32*len(rev.Audit))
 		for _, e := range rev.Audit {
-			h, err := hex.DecodeString(e.Hash)
-			if err != nil || len(h) != 32 {
+			if h, err := hex.DecodeString(e.Hash); err != nil || len(h) != 32 {
 				return rw, fmt.Errorf("record %s: audit entry %d has no sha256 hash", r.ID, e.Seq)
 			}
-			heads = append(heads, h...)
 		}
-		if err := tx.Bucket(bktHeads).Put([]byte(r.ID), heads); err != nil {
-			return rw, err
+		if meta.Head == "" && meta.Revision > 0 { // held in schema 6's form: its heads/ entry goes
+			if err := tx.Bucket(bktHeads).Delete([]byte(r.ID)); err != nil {
+				return rw, err
+			}
 		}
+		meta.Chain, meta.Head = len(rev.Audit), rw.Head
 	}
 	person := w.c.person(rw.Subject, r.FormID)
 	if person != "" {
@@ -276,10 +282,9 @@ func held(tx *bolt.Tx, c codec, a store.Arrival) (store.Held, error) {
 		return h, err
 	}
 	if ok {
-		raw := tx.Bucket(bktHeads).Get([]byte(r.ID))
-		l := &store.HeldLatest{Revision: meta.Revision, Heads: make([]string, len(raw)/32)}
-		for i := range l.Heads {
-			l.Heads[i] = hex.EncodeToString(raw[32*i : 32*i+32])
+		l := &store.HeldLatest{Revision: meta.Revision}
+		if l.Heads, err = heldHeads(tx, c, r.ID, meta, a.Item.Revision.Audit); err != nil {
+			return h, fmt.Errorf("record %s: %w", r.ID, err)
 		}
 		h.Latest = l
 		if seq := tx.Bucket(bktRevSeq).Get(revKey(r.ID, r.Revision)); seq != nil {
@@ -310,6 +315,41 @@ func held(tx *bolt.Tx, c codec, a store.Arrival) (store.Held, error) {
 		}
 	}
 	return h, nil
+}
+
+// heldHeads are the hashes of the held latest chain of a record (store.HeldLatest), for
+// an arrival whose chain is audit (through store.Check: linked, its hashes computed from
+// its entries). The file keeps only the chain's length and last hash (recordMeta): an
+// arrival that passes through that hash carries the held chain as its start — each hash
+// covers the one before it — so its own first hashes are the held ones. Any other (a
+// resend of an older revision, a conflict; rare) reads the held chain from the stored
+// revision. A record last stored by schema 6 has its hashes in heads/.
+func heldHeads(tx *bolt.Tx, c codec, id string, meta recordMeta, audit []record.AuditEntry) ([]string, error) {
+	if meta.Head == "" {
+		raw := tx.Bucket(bktHeads).Get([]byte(id))
+		heads := make([]string, len(raw)/32)
+		for i := range heads {
+			heads[i] = hex.EncodeToString(raw[32*i : 32*i+32])
+		}
+		return heads, nil
+	}
+	if n := meta.Chain; n > 0 && len(audit) > n && audit[n-1].Hash == meta.Head {
+		return record.Heads(audit[:n]), nil
+	}
+	rk := revKey(id, meta.Revision)
+	v, err := c.open(bktRevisions, rk, tx.Bucket(bktRevisions).Get(rk))
+	if err != nil {
+		return nil, err
+	}
+	st, err := decodeStored(v)
+	if err != nil {
+		return nil, fmt.Errorf("its latest revision: %w", err)
+	}
+	heads := record.Heads(st.Revision.Audit)
+	if len(heads) != meta.Chain || heads[len(heads)-1] != meta.Head {
+		return nil, fmt.Errorf("its latest revision's chain does not end where the record says (%d entries, head %.8s)", meta.Chain, meta.Head)
+	}
+	return heads, nil
 }
 
 // hasRoster reports whether the district has imported a roster.

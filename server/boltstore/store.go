@@ -24,8 +24,11 @@
 //	revseq/     record id "/" u64(revision) → u64(seq): a revision's row
 //	idx/        "v\x00" village | "e\x00" enumerator | "s\x00" blind(subject), "\x00" u64(seq)
 //	            → nothing: the rows by village, enumerator and subject
-//	records/    record id → sealed JSON recordMeta: its latest revision, compact
-//	heads/      record id → the 32-byte hashes of its latest chain's entries
+//	records/    record id → sealed JSON recordMeta: its latest revision, compact, with
+//	            its chain's length and last hash (what a later chain must pass through)
+//	heads/      record id → the 32-byte hashes of its latest chain's entries, for a
+//	            record last stored before the length and hash were in records/ (its
+//	            next revision deletes it); a third of the file when it held them all
 //	persons/    blind(subject) "\x00" form "\x00" record id → nothing: a person's records
 //	dups/       blind(subject) "\x00" form → sealed JSON dupMeta: a duplicate interview
 //	withdrawn/  record id → sealed JSON protocol.Withdrawal

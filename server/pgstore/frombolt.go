@@ -16,6 +16,7 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/doorstep-survey/doorstep/protocol"
+	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
 	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/store"
@@ -338,6 +339,7 @@ func (s *Store) copyRecords(ctx context.Context, db *bolt.DB) error {
 			FormID    string `json:"form_id"`
 			Duplicate bool   `json:"dup"`
 			Withdrawn string `json:"withdrawn"`
+			Head      string `json:"head"`
 		}
 		if err := json.Unmarshal(v, &m); err != nil {
 			return err
@@ -346,6 +348,22 @@ func (s *Store) copyRecords(ctx context.Context, db *bolt.DB) error {
 		err = db.View(func(tx *bolt.Tx) error {
 			raw := tx.Bucket([]byte("heads")).Get(k) // the same bytes records.heads keeps
 			heads = bytes.Clone(raw[:len(raw)/32*32])
+			if heads == nil && m.Head != "" {
+				// The file keeps only the chain's last hash (boltstore's recordMeta):
+				// the hashes are the latest revision's chain's.
+				rk := binary.BigEndian.AppendUint64([]byte(string(k)+"/"), m.Revision)
+				v, err := s.c.open("revisions", rk, tx.Bucket([]byte("revisions")).Get(rk))
+				if err != nil {
+					return fmt.Errorf("its latest revision: %w", err)
+				}
+				st, err := boltstore.DecodeRevision(v)
+				if err != nil {
+					return fmt.Errorf("its latest revision: %w", err)
+				}
+				if heads, err = packHeads(record.Heads(st.Revision.Audit)); err != nil {
+					return err
+				}
+			}
 			if heads == nil {
 				heads = []byte{}
 			}

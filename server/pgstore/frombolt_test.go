@@ -1,16 +1,19 @@
 package pgstore
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"errors"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/doorstep-survey/doorstep/protocol"
+	"github.com/doorstep-survey/doorstep/record"
 	"github.com/doorstep-survey/doorstep/roster"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
 	"github.com/doorstep-survey/doorstep/server/pgtest"
@@ -211,6 +214,16 @@ func TestMigrateFromBolt(t *testing.T) {
 	var keyed int
 	if err := ps.pool.QueryRow(ctx, `SELECT count(*) FROM tokens WHERE signing_key = ANY($1)`, [][]byte{key, key2}).Scan(&keyed); err != nil || keyed != 2 {
 		t.Errorf("%d devices keep their signing key after the move, want 2 (%v)", keyed, err)
+	}
+	// Each record's chain hashes, which the file keeps only the last of, moved whole.
+	for _, it := range items {
+		audit := slices.Clone(it.Item.Revision.Audit)
+		record.Relink(audit)
+		want, _ := packHeads(record.Heads(audit))
+		var got []byte
+		if err := ps.pool.QueryRow(ctx, `SELECT heads FROM records WHERE record_id = $1`, it.Item.Revision.Record.ID).Scan(&got); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("record %s's chain hashes after the move: %d bytes, want %d (%v)", it.Item.Revision.Record.ID, len(got), len(want), err)
+		}
 	}
 	again, err := ps.PutBatch(ctx, from, items[:1])
 	if err != nil || again[0].Result != protocol.Duplicate || again[0].ServerID != first[0].ServerID {
