@@ -67,6 +67,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -138,6 +139,9 @@ type Store struct {
 	now      func() time.Time
 	c        codec
 	district ed25519.PublicKey
+	// arrived counts the records stored since ingest last gave back the pages of the
+	// file it mapped in (PutBatch, ReleaseMapped).
+	arrived atomic.Int64
 }
 
 var _ store.Store = (*Store)(nil)
