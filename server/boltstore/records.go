@@ -109,7 +109,9 @@ func (w writer) log(seq uint64, e logEntry) error {
 	if err := log.Put(u64(seq), data); err != nil {
 		return err
 	}
-	if err := w.tx.Bucket(bktVLog).Put(append(cat(e.Village), u64(seq)...), data); err != nil {
+	vlog := w.tx.Bucket(bktVLog)
+	vlog.FillPercent = appendFill // each key the last of its village
+	if err := vlog.Put(append(cat(e.Village), u64(seq)...), data); err != nil {
 		return err
 	}
 	return w.userLog(seq, e, data)
@@ -198,7 +200,8 @@ func (w writer) revision(seq uint64, st store.StoredRevision, packed []byte, oth
 		return rw, err
 	}
 	idx := tx.Bucket(bktIdx)
-	for _, k := range [][]byte{cat("v", rw.Village), cat("e", rw.Enumerator), cat("s", w.c.blind(rw.Subject))} {
+	idx.FillPercent = appendFill // each key the last of its village or enumerator
+	for _, k := range [][]byte{cat("v", rw.Village), cat("e", rw.Enumerator)} {
 		if err := idx.Put(append(k, u64(seq)...), nil); err != nil {
 			return rw, err
 		}
@@ -600,7 +603,15 @@ func rowSource(tx *bolt.Tx, c codec, f store.RecordFilter, after uint64) func() 
 	b := tx.Bucket(bktRows)
 	switch {
 	case f.Subject != "":
-		prefix, b = cat("s", c.blind(f.Subject)), tx.Bucket(bktIdx)
+		seqs := subjectRows(tx, c, f.Subject, after)
+		return func() (uint64, bool) {
+			if len(seqs) == 0 {
+				return 0, false
+			}
+			seq := seqs[0]
+			seqs = seqs[1:]
+			return seq, true
+		}
 	case f.Village != "":
 		prefix, b = cat("v", f.Village), tx.Bucket(bktIdx)
 	case f.Enumerator != "":
@@ -616,6 +627,31 @@ func rowSource(tx *bolt.Tx, c codec, f store.RecordFilter, after uint64) func() 
 		k, _ = cur.Next()
 		return seq, true
 	}
+}
+
+// subjectRows are the rows of the records of a person after a position, in server
+// order: the person's records (persons/), then each one's revisions (revseq/). A
+// person has a few; listRows drops those of a revision that named another subject.
+// (Schema 6 and before also filed every row under its subject in idx/, a key at a
+// random place in the file for every revision stored; those keys are left unread.)
+func subjectRows(tx *bolt.Tx, c codec, subject string, after uint64) []uint64 {
+	var seqs []uint64
+	prefix := cat(c.blind(subject))
+	pc, rc := tx.Bucket(bktPersons).Cursor(), tx.Bucket(bktRevSeq).Cursor()
+	for k, _ := pc.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = pc.Next() {
+		_, id, ok := bytes.Cut(k[len(prefix):], []byte{0}) // form "\x00" record id
+		if !ok {
+			continue
+		}
+		revs := append(bytes.Clone(id), '/')
+		for rk, v := rc.Seek(revs); rk != nil && bytes.HasPrefix(rk, revs); rk, v = rc.Next() {
+			if seq := fromU64(v); len(rk) == len(revs)+8 && seq > after {
+				seqs = append(seqs, seq)
+			}
+		}
+	}
+	slices.Sort(seqs)
+	return slices.Compact(seqs)
 }
 
 // listRows walks the rows a filter selects, in server order, with the record's

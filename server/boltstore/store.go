@@ -22,8 +22,10 @@
 //	            enumerator of every village (schema 4)
 //	rows/       u64(seq) → sealed JSON row: a stored revision, compact (listing, receipts)
 //	revseq/     record id "/" u64(revision) → u64(seq): a revision's row
-//	idx/        "v\x00" village | "e\x00" enumerator | "s\x00" blind(subject), "\x00" u64(seq)
-//	            → nothing: the rows by village, enumerator and subject
+//	idx/        "v\x00" village | "e\x00" enumerator, u64(seq) → nothing: the rows by
+//	            village and enumerator (a person's are found through persons/ and
+//	            revseq/; schema 6 and before also wrote "s\x00" blind(subject) "\x00"
+//	            u64(seq), left unread)
 //	records/    record id → sealed JSON recordMeta: its latest revision, compact, with
 //	            its chain's length and last hash (what a later chain must pass through)
 //	heads/      record id → the 32-byte hashes of its latest chain's entries, for a
