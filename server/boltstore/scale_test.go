@@ -45,6 +45,8 @@ func whole() protocol.User {
 // BenchmarkScale is storetest.Scale on a bbolt file; it reports the file's size.
 //
 //	DOORSTEP_SCALE=1000000 go test -run XXX -bench Scale -benchtime 20x ./server/boltstore/
+//
+// DOORSTEP_SCALE_IDS=random gives the records random ids, as laptops make them.
 func BenchmarkScale(b *testing.B) {
 	dir := b.TempDir()
 	st, err := boltstore.Open(dir, boltstore.Options{Sealer: seal.New(seal.NewKey())}) // as doorstep-server keeps it
