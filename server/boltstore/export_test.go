@@ -80,7 +80,7 @@ func AsSchema6Heads(dir string) error {
 			if err := json.Unmarshal(r.v, &m); err != nil {
 				return err
 			}
-			st, err := decodeStored(tx.Bucket(bktRevisions).Get(revKey(string(r.k), uint64(m["rev"].(float64)))))
+			st, err := decodeStored(tx.Bucket(bktRevisions).Get(u64(uint64(m["seq"].(float64)))))
 			if err != nil {
 				return err
 			}
@@ -109,4 +109,52 @@ func (s *Store) HeadsKept() (n int) {
 		return nil
 	})
 	return n
+}
+
+// RekeyStep runs one step of keying revisions by log position (n log entries) on the
+// file in dir, as Open would, and stops: an interrupted upgrade, for the test that
+// resumes it.
+func RekeyStep(dir string, sealer *seal.Sealer, n int) (done bool, err error) {
+	old := rekeyChunk
+	rekeyChunk = n
+	defer func() { rekeyChunk = old }()
+	db, err := bolt.Open(filepath.Join(dir, File), 0o600, nil)
+	if err != nil {
+		return false, err
+	}
+	defer db.Close()
+	return (&Store{db: db, c: codec{sealer}}).rekeySome()
+}
+
+// RevisionKeys counts the keys of revisions/: by log position (schema 7), and by
+// record id and revision (before).
+func (s *Store) RevisionKeys() (bySeq, byRecord int, schema uint64) {
+	return revisionKeys(s.db)
+}
+
+// FileRevisionKeys is RevisionKeys of the file in dir, not opened as a store.
+func FileRevisionKeys(dir string) (bySeq, byRecord int, schema uint64, err error) {
+	db, err := bolt.Open(filepath.Join(dir, File), 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer db.Close()
+	bySeq, byRecord, schema = revisionKeys(db)
+	return bySeq, byRecord, schema, nil
+}
+
+func revisionKeys(db *bolt.DB) (bySeq, byRecord int, schema uint64) {
+	db.View(func(tx *bolt.Tx) error {
+		tx.Bucket(bktRevisions).ForEach(func(k, _ []byte) error {
+			if len(k) == 8 {
+				bySeq++
+			} else {
+				byRecord++
+			}
+			return nil
+		})
+		schema = fromU64(tx.Bucket(bktMeta).Get(keySchema))
+		return nil
+	})
+	return
 }

@@ -60,20 +60,7 @@ func TestHeadsOfSchema6(t *testing.T) {
 		t.Fatal(err)
 	}
 	put := func(u protocol.User, s *localstore.Session, id string, seq uint64) protocol.PushResult {
-		rev, err := s.Revision(id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := protocol.Case{Subject: rev.Record.Subject, Village: rev.Record.Village}
-		if rev.Record.CaseID != "" {
-			cs, err := s.Case(rev.Record.CaseID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			c.Village, c.Name = cs.Row.Village, cs.Row.Name
-		}
-		rev.Photos, rev.Audit = nil, record.Unlinked(rev.Audit)
-		return d.Put(u, protocol.PushItem{Seq: seq, Revision: rev, Case: c})
+		return pushOf(t, d, u, s, id, seq)
 	}
 	if res := put(leader, lead, a, 1); res.Result != protocol.Stored {
 		t.Fatalf("a's approval: %+v", res)

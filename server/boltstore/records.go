@@ -187,8 +187,9 @@ func (w writer) revision(seq uint64, st store.StoredRevision, packed []byte, oth
 	if err != nil {
 		return rw, err
 	}
-	rk := revKey(r.ID, r.Revision)
-	if err := tx.Bucket(bktRevisions).Put(rk, w.c.seal(bktRevisions, rk, value)); err != nil {
+	revs := tx.Bucket(bktRevisions)
+	revs.FillPercent = appendFill // keyed by seq (schema 7)
+	if err := revs.Put(u64(seq), w.c.seal(bktRevisions, u64(seq), value)); err != nil {
 		return rw, err
 	}
 	rows := tx.Bucket(bktRows)
@@ -339,8 +340,7 @@ func heldHeads(tx *bolt.Tx, c codec, id string, meta recordMeta, audit []record.
 	if n := meta.Chain; n > 0 && len(audit) > n && audit[n-1].Hash == meta.Head {
 		return record.Heads(audit[:n]), nil
 	}
-	rk := revKey(id, meta.Revision)
-	v, err := c.open(bktRevisions, rk, tx.Bucket(bktRevisions).Get(rk))
+	v, err := c.open(bktRevisions, u64(meta.Seq), tx.Bucket(bktRevisions).Get(u64(meta.Seq)))
 	if err != nil {
 		return nil, err
 	}
@@ -487,7 +487,7 @@ func (s *Store) Pull(ctx context.Context, u protocol.User, cursor uint64, limit 
 				return nil
 			}
 			resp.Cursor = seq
-			if err := s.pullEntry(tx, u, e, &resp); err != nil {
+			if err := s.pullEntry(tx, u, seq, e, &resp); err != nil {
 				return fmt.Errorf("log entry %d: %w", seq, err)
 			}
 		}
@@ -556,7 +556,7 @@ func logCursor(tx *bolt.Tx, u protocol.User, cursor uint64) func() (uint64, logE
 // pullEntry adds an entry to the answer when it is for the user: roster cases and
 // withdrawals of their villages; revisions others pushed, which for an enumerator are
 // only their own records (their leader's decisions), for a leader the team's.
-func (s *Store) pullEntry(tx *bolt.Tx, u protocol.User, e logEntry, resp *protocol.PullResponse) error {
+func (s *Store) pullEntry(tx *bolt.Tx, u protocol.User, seq uint64, e logEntry, resp *protocol.PullResponse) error {
 	if !u.MayVillage(e.Village) {
 		return nil
 	}
@@ -572,8 +572,7 @@ func (s *Store) pullEntry(tx *bolt.Tx, u protocol.User, e logEntry, resp *protoc
 		if e.From == u.Code || !mine {
 			return nil
 		}
-		rk := revKey(e.Key, e.Revision)
-		v, err := s.c.open(bktRevisions, rk, tx.Bucket(bktRevisions).Get(rk))
+		v, err := s.c.open(bktRevisions, u64(seq), tx.Bucket(bktRevisions).Get(u64(seq)))
 		if err != nil {
 			return err
 		}
@@ -730,8 +729,7 @@ func (s *Store) Export(ctx context.Context, f store.RecordFilter, fn func(store.
 			if n++; n%releaseEvery == 0 {
 				ReleaseMapped(tx)
 			}
-			rk := revKey(rw.RecordID, rw.Revision)
-			v, err := s.c.open(bktRevisions, rk, revs.Get(rk))
+			v, err := s.c.open(bktRevisions, u64(seq), revs.Get(u64(seq)))
 			if err != nil {
 				return false, fmt.Errorf("revision %s: %w", rw.ServerID, err)
 			}

@@ -290,10 +290,13 @@ func (s *Store) countOpenHeld() error {
 				return err
 			}
 		}
-		return tx.Bucket(bktMeta).Put(keySchema, u64(SchemaVersion()))
+		if have := fromU64(tx.Bucket(bktMeta).Get(keySchema)); have >= openHeldSchema() {
+			return nil // a file sealed again keeps its schema
+		}
+		return tx.Bucket(bktMeta).Put(keySchema, u64(openHeldSchema()))
 	})
 	if err != nil {
-		return fmt.Errorf("count the records held open for review by sender (schema %d): %w", SchemaVersion(), err)
+		return fmt.Errorf("count the records held open for review by sender (schema %d): %w", openHeldSchema(), err)
 	}
 	return nil
 }

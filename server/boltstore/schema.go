@@ -20,10 +20,11 @@ type migration struct {
 
 // migrations run in order, all in one transaction, at Open: a file made by every
 // released version must still open (testdata/v1-server.db is the first server's,
-// written before the schema had a number). Closed: schemas 5 (sealing) and 6 (the
-// count of open held records) follow these, so a step appended here would take
-// number 5 and every file already past it would skip it. A new step goes after
-// countOpenHeld in migrate, as schema 7.
+// written before the schema had a number; testdata/v6-server.db one of schema 6).
+// Closed: schemas 5 (sealing), 6 (the count of open held records) and 7 (revisions
+// keyed by log position) follow these, so a step appended here would take number 5
+// and every file already past it would skip it. A new step goes after
+// rekeyRevisions in migrate, as schema 8.
 var migrations = []migration{
 	{"the first server's buckets", func(tx *bolt.Tx, _ *attachments.Dir) error {
 		return create(tx, bktMeta, bktEnroll, bktTokens, bktUsers, bktRevisions, bktLatestV1, bktLog, bktRoster, bktAttachV1, bktPartialV1)
@@ -36,11 +37,15 @@ var migrations = []migration{
 // SchemaVersion is the version this program writes: the migrations above, then
 // sealing (sealing.go), which runs in steps of its own transactions, then the count of
 // open held records by sender (countOpenHeld), which is read through the file's key
-// and so comes after sealing.
-func SchemaVersion() uint64 { return sealedSchema() + 1 }
+// and so comes after sealing, then revisions keyed by log position (rekey.go), in
+// steps of their own transactions.
+func SchemaVersion() uint64 { return openHeldSchema() + 1 }
 
 // sealedSchema is the schema sealing brings a file to (5).
 func sealedSchema() uint64 { return uint64(len(migrations)) + 1 }
+
+// openHeldSchema is the schema countOpenHeld brings a file to (6).
+func openHeldSchema() uint64 { return sealedSchema() + 1 }
 
 func create(tx *bolt.Tx, names ...[]byte) error {
 	for _, b := range names {
@@ -92,8 +97,13 @@ func (s *Store) migrate(att *attachments.Dir) error {
 			return err
 		}
 	}
-	if seal || have < SchemaVersion() {
-		return s.countOpenHeld()
+	if seal || have < openHeldSchema() {
+		if err := s.countOpenHeld(); err != nil {
+			return err
+		}
+	}
+	if have < SchemaVersion() {
+		return s.rekeyRevisions()
 	}
 	return nil
 }

@@ -248,6 +248,9 @@ func (s *Store) sealSome() (done bool, err error) {
 			if err := meta.Delete(keySealing); err != nil {
 				return err
 			}
+			if fromU64(meta.Get(keySchema)) >= sealedSchema() {
+				return nil // a plain file of a later schema, sealed: its layout stays that schema's
+			}
 			return meta.Put(keySchema, u64(sealedSchema()))
 		}
 		data, _ := json.Marshal(p)

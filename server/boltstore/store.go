@@ -1,7 +1,7 @@
 // Package boltstore is the district server's embedded backend: store.Store in one
 // bbolt file (server.db in the data folder), nothing to install.
 //
-// The bucket tree (schema 5; keys that order are big-endian uint64, written u64; "sealed"
+// The bucket tree (schema 7; keys that order are big-endian uint64, written u64; "sealed"
 // is a value sealed under the server's data key for its bucket and key, server/seal;
 // blind(subject) is the keyed hash that stands for a certificate or ID number):
 //
@@ -11,8 +11,9 @@
 //	enroll/     sha256(one-time code) → JSON enrolment (user, expiry)
 //	tokens/     sha256(device token) → JSON token (user code, device, created, revoked)
 //	users/      user code → JSON protocol.User
-//	revisions/  record id "/" u64(revision) → sealed: a stored revision in full, packed
-//	            (revcodec.go: its chain without hashes, deflated)
+//	revisions/  u64(seq) → sealed: a stored revision in full, packed (revcodec.go: its
+//	            chain without hashes, deflated); keyed by its log position, so storing
+//	            appends (schema 6 and before: record id "/" u64(revision); rekey.go)
 //	log/        u64(seq) → JSON logEntry: every revision, roster case and withdrawal,
 //	            in the order stored; seq is the pull cursor and the server order; a
 //	            roster case's key is its blind key

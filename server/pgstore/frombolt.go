@@ -350,8 +350,8 @@ func (s *Store) copyRecords(ctx context.Context, db *bolt.DB) error {
 			heads = bytes.Clone(raw[:len(raw)/32*32])
 			if heads == nil && m.Head != "" {
 				// The file keeps only the chain's last hash (boltstore's recordMeta):
-				// the hashes are the latest revision's chain's.
-				rk := binary.BigEndian.AppendUint64([]byte(string(k)+"/"), m.Revision)
+				// the hashes are the latest revision's chain's, at its log position.
+				rk := binary.BigEndian.AppendUint64(nil, m.Seq)
 				v, err := s.c.open("revisions", rk, tx.Bucket([]byte("revisions")).Get(rk))
 				if err != nil {
 					return fmt.Errorf("its latest revision: %w", err)

@@ -1,0 +1,199 @@
+package boltstore_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/doorstep-survey/doorstep/localstore"
+	"github.com/doorstep-survey/doorstep/protocol"
+	"github.com/doorstep-survey/doorstep/record"
+	"github.com/doorstep-survey/doorstep/server/boltstore"
+	"github.com/doorstep-survey/doorstep/server/seal"
+	"github.com/doorstep-survey/doorstep/server/store"
+	"github.com/doorstep-survey/doorstep/server/storetest"
+)
+
+// fixture6 is what testdata/v6-server.db holds: a sealed file of schema 6, its key.
+type fixture6 struct {
+	Key       string   `json:"key"` // the data key of the fixture, seal.Key.Text
+	Records   []string `json:"records"`
+	Revisions int      `json:"revisions"`
+	Approved  string   `json:"approved"` // the record with two revisions
+}
+
+// TestMakeFixture6 wrote testdata/v6-server.db with the server of schema 6 (the tree
+// at commit a5cf07d, this file copied into it), and runs only there:
+//
+//	DOORSTEP_MAKE_FIXTURE=v6 go test -run TestMakeFixture6 ./server/boltstore/
+func TestMakeFixture6(t *testing.T) {
+	if os.Getenv("DOORSTEP_MAKE_FIXTURE") != "v6" {
+		t.Skip("makes the fixture only when asked (DOORSTEP_MAKE_FIXTURE=v6)")
+	}
+	if boltstore.SchemaVersion() != 6 {
+		t.Fatalf("this program writes schema %d: the fixture is schema 6's", boltstore.SchemaVersion())
+	}
+	dir := t.TempDir()
+	key := seal.NewKey()
+	d := storetest.NewDistrict(t, func(testing.TB) storetest.Opener {
+		return func(now func() time.Time) (store.Store, error) {
+			return boltstore.Open(dir, boltstore.Options{Now: now, Sealer: seal.New(key)})
+		}
+	}, nil)
+	enum := storetest.Laptop(t, 3, "E001")
+	lead := storetest.Laptop(t, 0, "L001")
+	whole := protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}
+	leader := protocol.User{Code: "L001", Name: "王建军", Role: "leader", Villages: []string{"*"}}
+	d.EnrolKey(whole, enum)
+	d.EnrolKey(leader, lead)
+	fx := fixture6{Key: key.Text()}
+	recs, _ := enum.Records()
+	for _, r := range recs {
+		if r.Status != localstore.StatusCompleted {
+			continue
+		}
+		if res := pushOf(t, d, whole, enum, r.ID, uint64(len(fx.Records)+1)); res.Result != protocol.Stored {
+			t.Fatalf("%+v", res)
+		}
+		fx.Records = append(fx.Records, r.ID)
+	}
+	fx.Approved = fx.Records[0]
+	rev, _ := enum.Revision(fx.Approved)
+	if res, reason, err := lead.Receive(rev); err != nil || res != localstore.Received {
+		t.Fatalf("hand over: %s %s %v", res, reason, err)
+	}
+	if _, err := lead.Approve(fx.Approved); err != nil {
+		t.Fatal(err)
+	}
+	if res := pushOf(t, d, leader, lead, fx.Approved, 9); res.Result != protocol.Stored {
+		t.Fatalf("%+v", res)
+	}
+	fx.Revisions = len(fx.Records) + 1
+	d.Stop()
+	raw, err := os.ReadFile(filepath.Join(dir, boltstore.File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := json.MarshalIndent(fx, "", "  ")
+	if err := os.WriteFile(filepath.Join("testdata", "v6-server.db"), raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("testdata", "v6-server.json"), append(data, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// pushOf pushes a laptop's record as u, as the laptop sends it.
+func pushOf(t *testing.T, d *storetest.District, u protocol.User, s *localstore.Session, id string, seq uint64) protocol.PushResult {
+	t.Helper()
+	rev, err := s.Revision(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := protocol.Case{Subject: rev.Record.Subject, Village: rev.Record.Village}
+	if rev.Record.CaseID != "" {
+		cs, err := s.Case(rev.Record.CaseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Village, c.Name = cs.Row.Village, cs.Row.Name
+	}
+	rev.Photos, rev.Audit = nil, record.Unlinked(rev.Audit)
+	return d.Put(u, protocol.PushItem{Seq: seq, Revision: rev, Case: c})
+}
+
+// openFixture6 copies testdata/v6-server.db to a data folder; steps, when not nil,
+// runs there before it is opened (an upgrade interrupted).
+func openFixture6(t *testing.T, steps func(dir string, sealer *seal.Sealer)) (*boltstore.Store, fixture6) {
+	t.Helper()
+	var fx fixture6
+	data, err := os.ReadFile(filepath.Join("testdata", "v6-server.json"))
+	if err != nil || json.Unmarshal(data, &fx) != nil {
+		t.Fatalf("fixture v6-server: %v", err)
+	}
+	raw, err := os.ReadFile(filepath.Join("testdata", "v6-server.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, boltstore.File), raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	key, err := seal.ParseKey(fx.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if steps != nil {
+		steps(dir, seal.New(key))
+	}
+	st, err := boltstore.Open(dir, boltstore.Options{Sealer: seal.New(key)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st, fx
+}
+
+// checkFixture6 is what the fixture holds, read through schema 7: every revision by
+// its log position, exported, listed and pulled.
+func checkFixture6(t *testing.T, st *boltstore.Store, fx fixture6) {
+	t.Helper()
+	ctx := context.Background()
+	if bySeq, byRecord, schema := st.RevisionKeys(); bySeq != fx.Revisions || byRecord != 0 || schema != boltstore.SchemaVersion() {
+		t.Errorf("revisions/ keys: %d by log position, %d by record; schema %d", bySeq, byRecord, schema)
+	}
+	revs := map[string]int{}
+	err := st.Export(ctx, store.RecordFilter{All: true}, func(r store.StoredRevision) error {
+		if err := record.VerifyRevision(r.Revision); len(err) > 0 {
+			t.Errorf("exported %s: %v", r.Revision.Record.ID, err)
+		}
+		revs[r.Revision.Record.ID]++
+		return nil
+	})
+	if err != nil || len(revs) != len(fx.Records) || revs[fx.Approved] != 2 {
+		t.Errorf("exported %v, %v", revs, err)
+	}
+	rows, _, err := st.Records(ctx, store.RecordFilter{})
+	if err != nil || len(rows) != len(fx.Records) {
+		t.Errorf("listed %d records, %v", len(rows), err)
+	}
+	for _, r := range rows {
+		if r.RecordID == fx.Approved && r.Status != string(localstore.StatusApproved) {
+			t.Errorf("the approved record lists as %s", r.Status)
+		}
+	}
+	someone := protocol.User{Code: "L999", Role: "leader", Villages: []string{"*"}}
+	p, err := st.Pull(ctx, someone, 0, 100)
+	if err != nil || len(p.Revisions) != fx.Revisions {
+		t.Errorf("a leader's pull: %d revisions, %v", len(p.Revisions), err)
+	}
+}
+
+// TestSchema6FileOpens: a file of schema 6 (sealed) is brought to schema 7 at open:
+// its revisions keyed by log position, all of them read back.
+func TestSchema6FileOpens(t *testing.T) {
+	st, fx := openFixture6(t, nil)
+	checkFixture6(t, st, fx)
+}
+
+// fx6Revisions is how many revisions testdata/v6-server.db holds.
+const fx6Revisions = 4
+
+// TestRekeyResumes: keying revisions by log position, interrupted after each step,
+// goes on where it stopped at the next open; nothing is lost or moved twice.
+func TestRekeyResumes(t *testing.T) {
+	st, fx := openFixture6(t, func(dir string, sealer *seal.Sealer) {
+		for range 2 {
+			if done, err := boltstore.RekeyStep(dir, sealer, 1); err != nil || done {
+				t.Fatalf("one step: done %v, %v", done, err)
+			}
+		}
+		if bySeq, byRecord, schema, err := boltstore.FileRevisionKeys(dir); bySeq != 2 || byRecord != fx6Revisions-2 || schema != 6 || err != nil {
+			t.Fatalf("after two steps of one: %d by log position, %d by record, schema %d, %v", bySeq, byRecord, schema, err)
+		}
+	})
+	checkFixture6(t, st, fx)
+}
