@@ -38,6 +38,10 @@ func (s *Store) rekeyRevisions() error {
 		if done {
 			return nil
 		}
+		s.db.View(func(tx *bolt.Tx) error { // the pages a step read, given back
+			ReleaseMapped(tx)
+			return nil
+		})
 	}
 }
 
