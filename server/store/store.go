@@ -323,6 +323,17 @@ type ReviewPage struct {
 	OpenBySender map[string]int `json:"open_by_sender,omitempty"`
 }
 
+// ReviewPageOf is the page of items read in queue order from a position, at most
+// limit+1 of them: one past limit says the page is not the last, and is left for the
+// next page.
+func ReviewPageOf(items []ReviewItem, limit int) ReviewPage {
+	if len(items) <= limit {
+		return ReviewPage{Items: items}
+	}
+	last := items[limit-1]
+	return ReviewPage{Items: items[:limit], Next: ReviewCursor(last.RecordID, last.Revision)}
+}
+
 // ReviewCursor is the position of a held revision, as ReviewPage.Next gives it.
 func ReviewCursor(recordID string, revision uint64) string {
 	return fmt.Sprintf("%s/%d", recordID, revision)
@@ -366,6 +377,28 @@ func (d ReviewDecision) Valid() error {
 		return errors.New("review: either accept the record into a village or refuse it with a reason the enumerator will read")
 	}
 	return nil
+}
+
+// Taken is the decision as a backend takes it: valid, at the time given or now.
+func (d ReviewDecision) Taken(now func() time.Time) (ReviewDecision, error) {
+	if err := d.Valid(); err != nil {
+		return d, err
+	}
+	if d.At.IsZero() {
+		d.At = now().UTC()
+	}
+	return d, nil
+}
+
+// Mark is a held revision as the decision leaves it.
+func (d ReviewDecision) Mark(it ReviewItem) ReviewItem {
+	it.DecidedBy, it.DecidedAt = d.By, d.At
+	if d.Refuse != "" {
+		it.Refused = d.Refuse
+	} else {
+		it.Accepted = d.Village
+	}
+	return it
 }
 
 // RosterRowOf is the roster row an accepted record adds: the person as the record's
