@@ -626,6 +626,19 @@ func TestDuplicates(t *testing.T) {
 	if audited(t, f, "resolve-duplicate") != 1 {
 		t.Error("the choice is not in the audit log")
 	}
+	// A third laptop interviews the same persons: the resolved pair opens again, to be
+	// chosen among the three, and says what the district had chosen, as history only.
+	f.secondLaptop(40, 3)
+	page = b.get("/office/duplicates")
+	if n := len(regexp.MustCompile(`name="keep"`).FindAllString(page.body, -1)); n != 9 {
+		t.Errorf("%d records offered after a third laptop, want 3 persons of 3 records", n)
+	}
+	if strings.Contains(page.body, `class="notice">保留记录 `+keeps[1][1]) {
+		t.Errorf("the reopened interview reads as decided: %.1500s", page.body)
+	}
+	if !strings.Contains(page.body, "此前保留记录 "+keeps[1][1]) {
+		t.Errorf("the earlier choice is not shown as history: %.1500s", page.body)
+	}
 }
 
 func TestTablesSortAndPage(t *testing.T) {

@@ -156,6 +156,8 @@ var texts = map[string][2]string{
 	"dupnote":            {"同一人有两份调查记录；由区残联决定保留哪一份。", "One person with two records; the district chooses which stands."},
 	"dup.kept":           {"保留记录 %s（%s，%s）", "Record %s stands (%s, %s)"},
 	"dup.withdrawn":      {"已撤销", "Withdrawn"},
+	"dup.earlier":        {"此前保留记录 %s（%s，%s），又有新记录到达，须重新选择", "Earlier, record %s stood (%s, %s); a new record arrived, so choose again"},
+	"dup.earlier0":       {"此前已作选择，又有新记录到达，须重新选择", "Chosen earlier; a new record arrived, so choose again"},
 	"dup.reason":         {"说明（发往两台电脑）", "Reason (sent to both laptops)"},
 	"dup.keep":           {"保留这一份", "Keep this one"},
 	"laptop.device":      {"电脑", "Laptop"},

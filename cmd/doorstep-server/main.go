@@ -509,13 +509,30 @@ func duplicatesCmd(o *opts, stdout io.Writer) *cobra.Command {
 							decision = "stands 保留"
 						case g.Kept != "":
 							decision = "withdrawn 已撤销: " + g.Reason
+						case r.Withdrawn != "": // reopened: withdrawn until the district chooses again
+							decision = "open 待定; withdrawn until chosen again 重新选择前仍撤销: " + r.Withdrawn
 						}
 						c := cleantext.Line
 						tw.row(c(g.Subject), c(g.FormID), c(r.Name), c(r.Village), c(r.Enumerator),
 							c(r.From+"/"+r.Device), c(r.Status), r.ReceivedAt.Local().Format("2006-01-02 15:04"), c(r.RecordID), c(decision))
 					}
 				}
-				return tw.flush()
+				if err := tw.flush(); err != nil {
+					return err
+				}
+				for _, g := range groups { // history: choices a new record reopened
+					for _, e := range g.Earlier {
+						kept := "a record 一份记录"
+						if e.Kept != "" {
+							kept = e.Kept + " (" + e.By + ", " + e.At.Local().Format("2006-01-02 15:04") + ")"
+						}
+						_, err := fmt.Fprintln(stdout, cleantext.Line("case "+g.Subject+": earlier "+kept+" stood 此前保留, reopened by a new record 新记录到达后重新待定: "+e.Reason))
+						if err != nil {
+							return err
+						}
+					}
+				}
+				return nil
 			})
 		},
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -63,6 +64,24 @@ type dupMeta struct {
 	Reason     string `json:"reason,omitempty"`
 	ResolvedBy string `json:"resolved_by,omitempty"`
 	ResolvedAt string `json:"resolved_at,omitempty"` // RFC 3339
+	// Earlier are the choices a new record of the person reopened.
+	Earlier []store.DuplicateChoice `json:"earlier,omitempty"`
+}
+
+// group is the duplicate interview d keeps, without its records.
+func (d dupMeta) group() store.DuplicateGroup {
+	g := store.DuplicateGroup{Subject: d.Subject, FormID: d.FormID, Kept: d.Kept, Reason: d.Reason, ResolvedBy: d.ResolvedBy, Earlier: d.Earlier}
+	g.ResolvedAt, _ = time.Parse(time.RFC3339Nano, d.ResolvedAt)
+	return g.WithHistory()
+}
+
+// dupMetaOf is what dups/ keeps of a duplicate interview.
+func dupMetaOf(g store.DuplicateGroup) dupMeta {
+	d := dupMeta{Subject: g.Subject, FormID: g.FormID, Kept: g.Kept, Reason: g.Reason, ResolvedBy: g.ResolvedBy, Earlier: g.Earlier}
+	if !g.ResolvedAt.IsZero() {
+		d.ResolvedAt = g.ResolvedAt.Format(time.RFC3339Nano)
+	}
+	return d
 }
 
 func getJSON(b *bolt.Bucket, k []byte, v any) (bool, error) {
@@ -245,7 +264,9 @@ func (w writer) markDuplicate(person, subject, formID string, others []string) e
 	if _, err := w.c.get(w.tx, bktDups, []byte(person), &d); err != nil {
 		return err
 	}
-	d = dupMeta{Subject: subject, FormID: formID, Kept: "", Reason: d.Reason}
+	g := d.group().Reopen()
+	g.Subject, g.FormID = subject, formID
+	d = dupMetaOf(g)
 	if err := w.c.put(dups, bktDups, []byte(person), d); err != nil {
 		return err
 	}

@@ -376,24 +376,29 @@ func (s *Store) copyRecords(ctx context.Context, db *bolt.DB) error {
 			return err
 		}
 		var d struct {
-			Subject    string `json:"subject"`
-			FormID     string `json:"form_id"`
-			Kept       string `json:"kept"`
-			Reason     string `json:"reason"`
-			ResolvedBy string `json:"resolved_by"`
-			ResolvedAt string `json:"resolved_at"`
+			Subject    string                  `json:"subject"`
+			FormID     string                  `json:"form_id"`
+			Kept       string                  `json:"kept"`
+			Reason     string                  `json:"reason"`
+			ResolvedBy string                  `json:"resolved_by"`
+			ResolvedAt string                  `json:"resolved_at"`
+			Earlier    []store.DuplicateChoice `json:"earlier"`
 		}
 		if err := json.Unmarshal(v, &d); err != nil {
 			return err
 		}
+		g := store.DuplicateGroup{Kept: d.Kept, Reason: d.Reason, ResolvedBy: d.ResolvedBy, Earlier: d.Earlier}.WithHistory()
 		pk := s.c.personKey(d.Subject, d.FormID)
 		var at *time.Time
-		if t, err := time.Parse(time.RFC3339Nano, d.ResolvedAt); err == nil {
+		if t, err := time.Parse(time.RFC3339Nano, d.ResolvedAt); err == nil && g.Kept != "" {
 			at = &t
 		}
-		b.Queue(`INSERT INTO duplicates (person_key, subject_sealed, form_id, found, kept, reason, resolved_by, resolved_at)
-			VALUES ($1, $2, $3, 0, $4, $5, $6, $7) ON CONFLICT DO NOTHING`, pk, s.c.seal(colDupSubject, []byte(pk), []byte(d.Subject)),
-			d.FormID, d.Kept, d.Reason, d.ResolvedBy, at)
+		if g.Earlier == nil {
+			g.Earlier = []store.DuplicateChoice{}
+		}
+		b.Queue(`INSERT INTO duplicates (person_key, subject_sealed, form_id, found, kept, reason, resolved_by, resolved_at, earlier)
+			VALUES ($1, $2, $3, 0, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`, pk, s.c.seal(colDupSubject, []byte(pk), []byte(d.Subject)),
+			d.FormID, g.Kept, g.Reason, g.ResolvedBy, at, g.Earlier)
 		return nil
 	})
 }

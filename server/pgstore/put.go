@@ -473,9 +473,13 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		form := dupWho[pk][1]
 		b.Queue(`UPDATE records SET duplicate = true WHERE record_id = ANY($1)`, ids)
 		// Opened, or reopened if the district had chosen (store.Decision.DuplicateOf:
-		// only a record new to the server comes with it).
+		// only a record new to the server comes with it): its choice goes to the
+		// history, as store.DuplicateGroup.Reopen has it.
 		b.Queue(`INSERT INTO duplicates (person_key, subject_sealed, form_id, found) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (person_key) DO UPDATE SET kept = '', resolved_by = '', resolved_at = NULL`,
+			ON CONFLICT (person_key) DO UPDATE SET earlier = CASE WHEN duplicates.kept = '' THEN duplicates.earlier
+				ELSE duplicates.earlier || jsonb_build_array(jsonb_build_object('kept', duplicates.kept, 'reason', duplicates.reason,
+					'by', duplicates.resolved_by, 'at', duplicates.resolved_at)) END,
+				kept = '', reason = '', resolved_by = '', resolved_at = NULL`,
 			pk, subject, form, dupFirst[pk])
 	}
 	queueRevisionLog(b, entries)

@@ -187,12 +187,15 @@ func (s *Store) Export(ctx context.Context, f store.RecordFilter, fn func(store.
 
 // Duplicates lists the duplicate interviews, in the order they were found.
 func (s *Store) Duplicates(ctx context.Context, all bool) ([]store.DuplicateGroup, error) {
-	q := `SELECT person_key, subject_sealed, form_id, kept, reason, resolved_by, resolved_at FROM duplicates`
+	q := `SELECT ` + dupCols + ` FROM duplicates`
 	if !all {
 		q += ` WHERE kept = ''`
 	}
 	return s.duplicates(ctx, s.pool, q+` ORDER BY person_key`)
 }
+
+// dupCols are what duplicates scans.
+const dupCols = `person_key, subject_sealed, form_id, kept, reason, resolved_by, resolved_at, earlier`
 
 func (s *Store) duplicates(ctx context.Context, q querier, sql string, args ...any) ([]store.DuplicateGroup, error) {
 	rows, err := q.Query(ctx, sql, args...)
@@ -206,7 +209,7 @@ func (s *Store) duplicates(ctx context.Context, q querier, sql string, args ...a
 		var pk string
 		var subject []byte
 		var at *time.Time
-		if err := rows.Scan(&pk, &subject, &g.FormID, &g.Kept, &g.Reason, &g.ResolvedBy, &at); err != nil {
+		if err := rows.Scan(&pk, &subject, &g.FormID, &g.Kept, &g.Reason, &g.ResolvedBy, &at, &g.Earlier); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("duplicates: %w", err)
 		}
@@ -216,6 +219,9 @@ func (s *Store) duplicates(ctx context.Context, q querier, sql string, args ...a
 			return nil, fmt.Errorf("duplicates: %w", err)
 		}
 		g.Subject = string(plain)
+		if len(g.Earlier) == 0 {
+			g.Earlier = nil // as every backend has it: no history
+		}
 		if at != nil {
 			g.ResolvedAt = at.UTC()
 		}
@@ -322,8 +328,7 @@ func (s *Store) ResolveDuplicate(ctx context.Context, r store.Resolution) (store
 		if err := insertLog(ctx, tx, entries); err != nil {
 			return err
 		}
-		groups, err := s.duplicates(ctx, tx, `SELECT person_key, subject_sealed, form_id, kept, reason, resolved_by, resolved_at
-			FROM duplicates WHERE person_key = $1`, pk)
+		groups, err := s.duplicates(ctx, tx, `SELECT `+dupCols+` FROM duplicates WHERE person_key = $1`, pk)
 		if err != nil {
 			return err
 		}

@@ -55,3 +55,25 @@ func TestReviewDecisionMarks(t *testing.T) {
 		}
 	}
 }
+
+func TestDuplicateHistory(t *testing.T) {
+	at := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	resolved := store.DuplicateGroup{Kept: "a", Reason: "先到", ResolvedBy: "office", ResolvedAt: at}
+	g := resolved.Reopen()
+	if g.Kept != "" || g.Reason != "" || g.ResolvedBy != "" || !g.ResolvedAt.IsZero() {
+		t.Errorf("reopened, it still reads as decided: %+v", g)
+	}
+	if len(g.Earlier) != 1 || g.Earlier[0] != (store.DuplicateChoice{Kept: "a", Reason: "先到", By: "office", At: at}) {
+		t.Errorf("the choice is not history: %+v", g.Earlier)
+	}
+	if again := g.Reopen(); len(again.Earlier) != 1 {
+		t.Errorf("an open interview reopened gains history: %+v", again.Earlier)
+	}
+	if g := resolved.WithHistory(); g.Reason != "先到" || len(g.Earlier) != 0 {
+		t.Errorf("a decided interview changed: %+v", g)
+	}
+	old := store.DuplicateGroup{Reason: "先到"} // reopened by a server before the history
+	if g := old.WithHistory(); g.Reason != "" || len(g.Earlier) != 1 || g.Earlier[0].Reason != "先到" {
+		t.Errorf("an interview reopened before the history: %+v", g)
+	}
+}

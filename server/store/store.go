@@ -269,6 +269,38 @@ type DuplicateGroup struct {
 	Reason     string    `json:"reason,omitempty"`
 	ResolvedBy string    `json:"resolved_by,omitempty"`
 	ResolvedAt time.Time `json:"resolved_at,omitzero"`
+	// Earlier are the district's choices a new record of the person reopened
+	// (Decision.DuplicateOf), oldest first: history, no longer the decision.
+	Earlier []DuplicateChoice `json:"earlier,omitempty"`
+}
+
+// WithHistory is g as a server kept it before the earlier choices were history (bbolt
+// schema 6, PostgreSQL 0010): reopening cleared what it kept but not its reason, which
+// is all there is of the choice, and moves to Earlier.
+func (g DuplicateGroup) WithHistory() DuplicateGroup {
+	if g.Kept == "" && g.Reason != "" {
+		g.Earlier = append([]DuplicateChoice{{Reason: g.Reason}}, g.Earlier...)
+		g.Reason, g.ResolvedBy, g.ResolvedAt = "", "", time.Time{}
+	}
+	return g
+}
+
+// DuplicateChoice is a choice the district made in a duplicate interview.
+type DuplicateChoice struct {
+	Kept   string    `json:"kept"`
+	Reason string    `json:"reason,omitempty"`
+	By     string    `json:"by,omitempty"`
+	At     time.Time `json:"at,omitzero"`
+}
+
+// Reopen is the group as a new record of the person leaves it: open again, its choice,
+// if it had one, moved to Earlier.
+func (g DuplicateGroup) Reopen() DuplicateGroup {
+	if g.Kept != "" {
+		g.Earlier = append(g.Earlier, DuplicateChoice{Kept: g.Kept, Reason: g.Reason, By: g.ResolvedBy, At: g.ResolvedAt})
+	}
+	g.Kept, g.Reason, g.ResolvedBy, g.ResolvedAt = "", "", "", time.Time{}
+	return g
 }
 
 // Resolution is the district's choice in a duplicate interview.
