@@ -151,6 +151,8 @@ var texts = map[string][2]string{
 	"held.refuse":        {"不予收录", "Refuse"},
 	"held.accepted":      {"已归入", "Filed under"},
 	"held.refused":       {"不予收录", "Refused"},
+	"held.showall":       {"同时显示已处理的记录", "Show the decided records too"},
+	"held.showopen":      {"只显示待审核的记录", "Show only the records to decide"},
 	"held.bysender":      {"待审核，按发送人", "Open, by sender"},
 	"dupnone":            {"没有重复调查。", "No duplicate interviews."},
 	"dupnote":            {"同一人有两份调查记录；由区残联决定保留哪一份。", "One person with two records; the district chooses which stands."},
