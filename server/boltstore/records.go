@@ -319,6 +319,11 @@ func held(tx *bolt.Tx, c codec, a store.Arrival) (store.Held, error) {
 		}
 		h.RosterVillage = row.Village
 		h.Roster = row.Village != "" || hasRoster(tx)
+		if h.Latest != nil && row.Village != "" && row.Village != a.Item.Case.Village {
+			if h.AcceptedFrom, err = acceptedFrom(tx, c, r.ID); err != nil {
+				return h, err
+			}
+		}
 	}
 	if h.Latest == nil {
 		open, same, head, err := queued(tx, c, r.ID, r.Revision)
@@ -418,7 +423,7 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 				}
 				rev := a.Item.Revision
 				rev.Photos = nil
-				st := store.StoredRevision{Revision: rev, Case: a.Item.Case, From: from.User.Code, Device: from.Device,
+				st := store.StoredRevision{Revision: rev, Case: d.Filed(a.Item.Case), From: from.User.Code, Device: from.Device,
 					Received: s.now().UTC(), ServerID: fmt.Sprintf("%s-%d", s.serverID, seq), Seq: seq}
 				if _, err := w.revision(seq, st, packed[i], d.DuplicateOf); err != nil {
 					return err

@@ -39,6 +39,24 @@ func queued(tx *bolt.Tx, c codec, recordID string, rev uint64) (open bool, same 
 	return open, same, head, nil
 }
 
+// acceptedFrom is the village the laptop named for a record the district accepted
+// from its review (store.Held.AcceptedFrom; "": none). Read only when a record in the
+// log arrives named otherwise than the roster says.
+func acceptedFrom(tx *bolt.Tx, c codec, recordID string) (string, error) {
+	prefix := []byte(recordID + "/")
+	cur := tx.Bucket(bktReview).Cursor()
+	for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+8; k, v = cur.Next() {
+		var h heldRev
+		if err := c.decode(bktReview, k, v, &h); err != nil {
+			return "", err
+		}
+		if h.Item.Accepted != "" {
+			return h.Item.Village, nil
+		}
+	}
+	return "", nil
+}
+
 // hold keeps a revision for the district's review, out of the log.
 func (s *Store) hold(tx *bolt.Tx, st store.StoredRevision, packed []byte, reason string) (store.StoredRevision, error) {
 	n, err := tx.Bucket(bktReview).NextSequence()

@@ -107,11 +107,13 @@ type batchHeld struct {
 	open    int                            // records the batch's sender has held open for review
 	held    map[revKey]*store.HeldRevision // revisions held for review
 	latestQ map[string]revKey              // record id → its latest revision held for review
+	from    map[string]string              // record id → the village its laptop named when the district accepted it
 	last    uint64                         // the log's last seq committed (lockLog)
 }
 
 func (h *batchHeld) of(id string, rev uint64, person string) store.Held {
-	held := store.Held{Latest: h.latest[id], Same: h.same[revKey{id, rev}], Keys: h.keys, Users: h.users, Revoked: h.revoked, Roster: h.roster, OpenHeld: h.open}
+	held := store.Held{Latest: h.latest[id], Same: h.same[revKey{id, rev}], Keys: h.keys, Users: h.users, Revoked: h.revoked, Roster: h.roster, OpenHeld: h.open,
+		AcceptedFrom: h.from[id]}
 	if held.Latest == nil {
 		held.Queued = h.queued[id]
 		if q, ok := h.latestQ[id]; ok {
@@ -155,7 +157,7 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 		}
 	}
 	h := &batchHeld{latest: map[string]*store.HeldLatest{}, same: map[revKey]*store.HeldRevision{}, persons: map[string][]string{},
-		keys: record.Authors{}, village: map[string]string{}, queued: map[string]bool{}, users: map[string]protocol.User{}, revoked: map[string][]store.RevokedKey{}, held: map[revKey]*store.HeldRevision{}, latestQ: map[string]revKey{}}
+		keys: record.Authors{}, village: map[string]string{}, queued: map[string]bool{}, users: map[string]protocol.User{}, revoked: map[string][]store.RevokedKey{}, held: map[revKey]*store.HeldRevision{}, latestQ: map[string]revKey{}, from: map[string]string{}}
 	b := &pgx.Batch{}
 	b.Queue("SELECT pg_advisory_xact_lock($1)", logLock)
 	b.Queue("SELECT coalesce(max(seq), 0) FROM log").QueryRow(func(row pgx.Row) error {
@@ -245,6 +247,9 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 				return err
 			}
 			h.queued[it.RecordID] = h.queued[it.RecordID] || open
+			if it.Accepted != "" {
+				h.from[it.RecordID] = it.Village
+			}
 			h.held[revKey{it.RecordID, it.Revision}] = &store.HeldRevision{Head: head, ServerID: it.ServerID, Received: it.ReceivedAt.UTC()}
 			h.noteQueued(it.RecordID, it.Revision)
 		}
@@ -407,6 +412,7 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		last++
 		seq := last
 		serverID := fmt.Sprintf("%s-%d", s.serverID, seq)
+		village := d.Filed(a.Item.Case).Village
 		photos := make([]string, len(r.Photos))
 		for j, p := range r.Photos {
 			photos[j] = p.Hash
@@ -421,7 +427,7 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		}
 		latestIdx[r.ID] = len(revRows)
 		revRows = append(revRows, []any{int64(seq), r.ID, int64(r.Revision), true, serverID, s.c.blind(a.Item.Case.Subject),
-			s.c.sealWho(seq, a.Item.Case.Subject, a.Item.Case.Name), a.Item.Case.Village, r.FormID, r.Enumerator, from.User.Code,
+			s.c.sealWho(seq, a.Item.Case.Subject, a.Item.Case.Name), village, r.FormID, r.Enumerator, from.User.Code,
 			from.Device, string(r.Status), photos, headBytes, now, s.c.seal(colRevisionData, seqKey(seq), packed[i])})
 		heads := record.Heads(rev.Audit)
 		held.latest[r.ID] = &store.HeldLatest{Revision: r.Revision, Heads: heads}
@@ -440,7 +446,7 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 				dupFirst[pk] = int64(seq)
 			}
 		}
-		entries = append(entries, logEntry{Seq: seq, Kind: kindRevision, Village: a.Item.Case.Village, RecordID: r.ID,
+		entries = append(entries, logEntry{Seq: seq, Kind: kindRevision, Village: village, RecordID: r.ID,
 			From: from.User.Code, Enumerators: []string{r.Enumerator}})
 		res.ServerID, res.Received = serverID, now
 	}

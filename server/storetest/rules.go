@@ -56,6 +56,7 @@ func Run(t *testing.T, kb KeyedBackend) {
 		{"RosterVillageDecides", testRosterVillageDecides},
 		{"ReviewQueue", testReviewQueue},
 		{"ReviewQueueBounded", testReviewQueueBounded},
+		{"AcceptedElsewhere", testAcceptedElsewhere},
 		{"HeldRecordNotTakenOver", testHeldRecordNotTakenOver},
 		{"LeaderOfTheTeam", testLeaderOfTheTeam},
 		{"RevokedLaptop", testRevokedLaptop},
