@@ -219,6 +219,10 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 				if err != nil {
 					return fmt.Errorf("held revision %s: %w", h.Item.ServerID, err)
 				}
+				named := st.Case.Village // the team's laptops pull it too (store.Decision.Filed)
+				if named == d.Village {
+					named = ""
+				}
 				st.Case.Village = d.Village
 				var others []string
 				if tx.Bucket(bktRecords).Get([]byte(d.RecordID)) == nil {
@@ -229,7 +233,7 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 					return err
 				}
 				st.Seq = seq
-				if _, err := w.revision(seq, st, nil, others); err != nil {
+				if _, err := w.revision(seq, st, nil, others, named); err != nil {
 					return err
 				}
 			}

@@ -161,7 +161,7 @@ func migrateIndexes(tx *bolt.Tx, att *attachments.Dir) error {
 		if tx.Bucket(bktRecords).Get([]byte(st.Revision.Record.ID)) == nil {
 			others = othersOf(tx, store.PersonKey(st.Case.Subject, st.Revision.Record.FormID), st.Revision.Record.ID)
 		}
-		if _, err := w.revision(e.seq, st, nil, others); err != nil {
+		if _, err := w.revision(e.seq, st, nil, others, ""); err != nil {
 			return err
 		}
 	}

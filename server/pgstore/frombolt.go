@@ -485,6 +485,7 @@ func (s *Store) copyLog(ctx context.Context, db *bolt.DB) error {
 			Village     string   `json:"v"`
 			Enumerators []string `json:"e"`
 			From        string   `json:"f"`
+			Also        string   `json:"a"`
 		}
 		if err := json.Unmarshal(v, &e); err != nil {
 			return err
@@ -500,8 +501,9 @@ func (s *Store) copyLog(ctx context.Context, db *bolt.DB) error {
 		if e.Enumerators == nil {
 			e.Enumerators = []string{}
 		}
-		b.Queue(`INSERT INTO log (seq, kind, village, record_id, subject, from_user, enumerators) VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT DO NOTHING`, int64(binary.BigEndian.Uint64(k)), kind, e.Village, nullable(recordID), nullable(subject), e.From, e.Enumerators)
+		b.Queue(`INSERT INTO log (seq, kind, village, record_id, subject, from_user, enumerators, also) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT DO NOTHING`, int64(binary.BigEndian.Uint64(k)), kind, e.Village, nullable(recordID), nullable(subject), e.From, e.Enumerators,
+			nullable(e.Also))
 		return nil
 	})
 }

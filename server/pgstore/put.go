@@ -412,7 +412,8 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		last++
 		seq := last
 		serverID := fmt.Sprintf("%s-%d", s.serverID, seq)
-		village := d.Filed(a.Item.Case).Village
+		filed, named := d.Filed(a.Item.Case)
+		village := filed.Village
 		photos := make([]string, len(r.Photos))
 		for j, p := range r.Photos {
 			photos[j] = p.Hash
@@ -446,7 +447,7 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 				dupFirst[pk] = int64(seq)
 			}
 		}
-		entries = append(entries, logEntry{Seq: seq, Kind: kindRevision, Village: village, RecordID: r.ID,
+		entries = append(entries, logEntry{Seq: seq, Kind: kindRevision, Village: village, Also: named, RecordID: r.ID,
 			From: from.User.Code, Enumerators: []string{r.Enumerator}})
 		res.ServerID, res.Received = serverID, now
 	}

@@ -248,14 +248,18 @@ func (s *Store) accept(ctx context.Context, tx pgx.Tx, d store.ReviewDecision, h
 		if err != nil {
 			return err
 		}
-		a := store.Arrival{Item: protocol.PushItem{Seq: uint64(i), Revision: rev, Case: protocol.Case{Subject: it.Subject, Name: it.Name, Village: d.Village}}}
+		// As its laptop named it, filed where the district says: the team's laptops
+		// pull it too (store.Decision.Filed).
+		a := store.Arrival{Item: protocol.PushItem{Seq: uint64(i), Revision: rev, Case: protocol.Case{Subject: it.Subject, Name: it.Name, Village: it.Village}}}
 		from := store.Caller{User: protocol.User{Code: it.From}, Device: it.Device}
 		results := make([]protocol.PushResult, 1)
 		decide := func(h store.Held, a store.Arrival) store.Decision {
 			if h.Latest == nil {
 				h.Same = nil // the receipt of the review itself: not yet in the log
 			}
-			return store.Decide(h, a)
+			dec := store.Decide(h, a)
+			dec.Village = d.Village
+			return dec
 		}
 		if _, err := s.put(ctx, tx, from, []store.Arrival{a}, []int{0}, map[int][]byte{0: datas[i]}, results, decide, false); err != nil {
 			return err

@@ -162,13 +162,15 @@ type Decision struct {
 	DuplicateOf []string
 }
 
-// Filed is the case a stored arrival is filed under: the laptop's, in the district's
-// village when the decision names one.
-func (d Decision) Filed(c protocol.Case) protocol.Case {
-	if d.Village != "" {
-		c.Village = d.Village
+// Filed is the case a stored arrival is filed under — the laptop's, in the district's
+// village when the decision names one — and, then, the village the laptop named: its
+// team's laptops pull the revision too, as they did before the district moved the
+// record ("" when it is filed where the laptop named).
+func (d Decision) Filed(c protocol.Case) (filed protocol.Case, named string) {
+	if d.Village != "" && d.Village != c.Village {
+		named, c.Village = c.Village, d.Village
 	}
-	return c
+	return c, named
 }
 
 // conflict is a chain that does not extend the one held.

@@ -15,8 +15,9 @@ import (
 // lives). The laptops of the record's team were never told, and go on naming the old
 // village: their later revisions — the leader's return, the enumerator's correction —
 // are filed where the district put the record, not held again, not refused, not moved
-// back. A label moves nothing: the same laptop naming a third village it works in is
-// refused, and the record stays where the district put it (PROTOCOL.md).
+// back — and they pull each other's, as before the district moved it. A label moves
+// nothing: the same laptop naming a third village it works in is refused, and the
+// record stays where the district put it (PROTOCOL.md).
 func testAcceptedElsewhere(t *testing.T, b Backend) {
 	ctx := context.Background()
 	d := NewDistrict(t, b, nil)
@@ -64,6 +65,23 @@ func testAcceptedElsewhere(t *testing.T, b Backend) {
 	}
 	accepted := item(t, enum, rec.ID, 1).Revision.Record.Revision
 	filed("accepted", accepted)
+	pulls := func(who protocol.User, revision uint64) {
+		t.Helper()
+		resp, err := d.Store.Pull(ctx, who, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, r := range resp.Revisions {
+			if r.Record.ID == rec.ID && r.Record.Revision == revision {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s pulled revision %d of the record %d times, want once: the team works on it through the server", who.Code, revision, n)
+		}
+	}
+	pulls(l001, accepted) // the team's leader, who never had it while it was held
 
 	// The team's leader returns it, on a laptop that names the village it was sent from.
 	handOver(t, enum, lead, rec.ID)
@@ -78,6 +96,7 @@ func testAcceptedElsewhere(t *testing.T, b Backend) {
 		t.Fatalf("the leader's return of the accepted record: %+v", res)
 	}
 	filed("returned", returned.Revision.Record.Revision)
+	pulls(e001, returned.Revision.Record.Revision)
 
 	// The enumerator corrects it. Named after a third village of theirs: refused, moved
 	// nowhere; named as before: filed where the district put it.
@@ -94,4 +113,8 @@ func testAcceptedElsewhere(t *testing.T, b Backend) {
 		t.Fatalf("the enumerator's correction: %+v", res)
 	}
 	filed("corrected", corrected.Revision.Record.Revision)
+	pulls(l001, corrected.Revision.Record.Revision)
+	// A leader of both villages gets it once.
+	both := protocol.User{Code: "L002", Name: "赵敏", Role: "leader", Villages: []string{named, moved}}
+	pulls(both, corrected.Revision.Record.Revision)
 }
