@@ -114,7 +114,13 @@ func (s *Store) ResolveDuplicate(ctx context.Context, res store.Resolution) (sto
 				if err != nil {
 					return err
 				}
-				if err := w.log(seq, logEntry{Kind: kindWithdraw, Key: id, Village: m.Village,
+				// A record the district accepted into another village than its laptop
+				// named: its team's laptops hear it too (store.Decision.Named).
+				named, err := acceptedFrom(tx, s.c, id)
+				if err != nil {
+					return err
+				}
+				if err := w.log(seq, logEntry{Kind: kindWithdraw, Key: id, Village: m.Village, Also: named,
 					Enumerators: []string{m.Enumerator, kept.Enumerator}}); err != nil {
 					return err
 				}

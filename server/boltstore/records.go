@@ -327,7 +327,7 @@ func held(tx *bolt.Tx, c codec, a store.Arrival) (store.Held, error) {
 		}
 		h.RosterVillage = row.Village
 		h.Roster = row.Village != "" || hasRoster(tx)
-		if h.Latest != nil && row.Village != "" && row.Village != a.Item.Case.Village {
+		if h.Latest != nil && row.Village != "" {
 			if h.AcceptedFrom, err = acceptedFrom(tx, c, r.ID); err != nil {
 				return h, err
 			}

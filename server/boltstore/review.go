@@ -40,8 +40,8 @@ func queued(tx *bolt.Tx, c codec, recordID string, rev uint64) (open bool, same 
 }
 
 // acceptedFrom is the village the laptop named for a record the district accepted
-// from its review (store.Held.AcceptedFrom; "": none). Read only when a record in the
-// log arrives named otherwise than the roster says.
+// from its review (store.Held.AcceptedFrom; "": none): a seek in review/, which
+// holds nothing of most records in the log.
 func acceptedFrom(tx *bolt.Tx, c codec, recordID string) (string, error) {
 	prefix := []byte(recordID + "/")
 	cur := tx.Bucket(bktReview).Cursor()

@@ -256,6 +256,41 @@ func (s *Store) duplicates(ctx context.Context, q querier, sql string, args ...a
 	return groups, rows.Err()
 }
 
+// alsoNamed gives each entry of a record the district accepted from its review into
+// another village than its laptop named that village as its second (logEntry.Also):
+// the record's team hears of it too (store.Decision.Named).
+func (s *Store) alsoNamed(ctx context.Context, tx pgx.Tx, entries []logEntry) error {
+	ids := make([]string, len(entries))
+	for i, e := range entries {
+		ids[i] = e.RecordID
+	}
+	rows, err := tx.Query(ctx, `SELECT record_id, revision, item FROM review WHERE record_id = ANY($1) AND NOT open`, ids)
+	if err != nil {
+		return err
+	}
+	named := map[string]string{}
+	for rows.Next() {
+		it, err := s.c.scanItem(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		if it.Accepted != "" {
+			named[it.RecordID] = it.Village
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i, e := range entries {
+		if v := named[e.RecordID]; v != e.Village {
+			entries[i].Also = v
+		}
+	}
+	return nil
+}
+
 // ResolveDuplicate keeps one record of a duplicate interview and withdraws the others;
 // each withdrawal goes into the log for the leaders of the record's village and the
 // enumerators of both records.
@@ -320,6 +355,9 @@ func (s *Store) ResolveDuplicate(ctx context.Context, r store.Resolution) (store
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
+			return err
+		}
+		if err := s.alsoNamed(ctx, tx, entries); err != nil {
 			return err
 		}
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {

@@ -258,7 +258,7 @@ func (s *Store) accept(ctx context.Context, tx pgx.Tx, d store.ReviewDecision, h
 				h.Same = nil // the receipt of the review itself: not yet in the log
 			}
 			dec := store.Decide(h, a)
-			dec.Village = d.Village
+			dec.Village, dec.Named = d.Village, it.Village
 			return dec
 		}
 		if _, err := s.put(ctx, tx, from, []store.Arrival{a}, []int{0}, map[int][]byte{0: datas[i]}, results, decide, false); err != nil {

@@ -25,6 +25,7 @@ func DecideFrom(from protocol.User, held Held, a Arrival) Decision {
 	if village != a.Item.Case.Village {
 		d.Village = village
 	}
+	d.Named = held.AcceptedFrom
 	if no := Authorship(from, held, a); no.Code != "" {
 		return no.Decision()
 	}

@@ -152,6 +152,10 @@ type Decision struct {
 	// Village, on Stored, is where the record is filed when it is not the village its
 	// laptop named: the district's (FiledIn). "": the laptop's (Filed).
 	Village string
+	// Named, on Stored, is the village the laptop named for a record the district
+	// accepted into another (Held.AcceptedFrom): that village's laptops — the record's
+	// team — pull its revisions too, whatever a later one names. "": none.
+	Named string
 	// DuplicateOf, on Stored of a record the server did not have, are the other
 	// records of the same person and form. The backend marks them all and opens the
 	// person's duplicate interview — or reopens it when the district had chosen, for
@@ -163,14 +167,16 @@ type Decision struct {
 }
 
 // Filed is the case a stored arrival is filed under — the laptop's, in the district's
-// village when the decision names one — and, then, the village the laptop named: its
-// team's laptops pull the revision too, as they did before the district moved the
-// record ("" when it is filed where the laptop named).
-func (d Decision) Filed(c protocol.Case) (filed protocol.Case, named string) {
-	if d.Village != "" && d.Village != c.Village {
-		named, c.Village = c.Village, d.Village
+// village when the decision names one — and the other village whose laptops pull it
+// (Named; "" when none, or it is filed there).
+func (d Decision) Filed(c protocol.Case) (filed protocol.Case, also string) {
+	if d.Village != "" {
+		c.Village = d.Village
 	}
-	return c, named
+	if d.Named != c.Village {
+		also = d.Named
+	}
+	return c, also
 }
 
 // conflict is a chain that does not extend the one held.

@@ -114,7 +114,51 @@ func testAcceptedElsewhere(t *testing.T, b Backend) {
 	}
 	filed("corrected", corrected.Revision.Record.Revision)
 	pulls(l001, corrected.Revision.Record.Revision)
+	// The district's leader approves it on a laptop that has it where the district put
+	// it: the enumerator's laptop hears of it still.
+	district := protocol.User{Code: "L001", Name: "王建军", Role: "leader", Villages: []string{"*"}}
+	lead2 := Laptop(t, 0, "L001")
+	d.EnrolKey(district, lead2)
+	handOver(t, enum, lead2, rec.ID)
+	if _, err := lead2.Approve(rec.ID); err != nil {
+		t.Fatal(err)
+	}
+	approved := item(t, lead2, rec.ID, 5)
+	approved.Case.Village = moved
+	if res := d.Put(district, approved); res.Result != protocol.Stored || res.Review {
+		t.Fatalf("the approval, named as the district put it: %+v", res)
+	}
+	filed("approved", approved.Revision.Record.Revision)
+	pulls(e001, approved.Revision.Record.Revision)
+	// The person interviewed again, on a laptop of the district's village; the district
+	// keeps that record: the team's laptops hear the withdrawal of theirs.
+	again := Laptop(t, 1, "E001")
+	wholeDistrict := protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}
+	d.EnrolKey(wholeDistrict, again)
+	second := completed(t, again)[0]
+	if second.Subject != rec.Subject {
+		t.Fatalf("the second laptop's person is %s, want %s", second.Subject, rec.Subject)
+	}
+	there := item(t, again, second.ID, 6)
+	there.Case.Village = moved
+	if res := d.Put(wholeDistrict, there); res.Result != protocol.Stored || res.Review {
+		t.Fatalf("the person's second record: %+v", res)
+	}
+	if _, err := d.Store.ResolveDuplicate(ctx, store.Resolution{Keep: second.ID, Reason: "保留本村的记录", By: "office"}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := d.Store.Pull(ctx, e001, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	heard := false
+	for _, w := range resp.Withdrawn {
+		heard = heard || w.RecordID == rec.ID
+	}
+	if !heard {
+		t.Errorf("the team's enumerator did not hear its record withdrawn: %+v", resp.Withdrawn)
+	}
 	// A leader of both villages gets it once.
 	both := protocol.User{Code: "L002", Name: "赵敏", Role: "leader", Villages: []string{named, moved}}
-	pulls(both, corrected.Revision.Record.Revision)
+	pulls(both, approved.Revision.Record.Revision)
 }
