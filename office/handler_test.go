@@ -539,8 +539,13 @@ func TestEnrolmentCode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if page := b.get("/office/roster").body; !strings.Contains(page, keys.Card().Fingerprint()) {
+	page := b.get("/office/roster").body
+	if !strings.Contains(page, keys.Card().Fingerprint()) {
 		t.Errorf("the laptops page does not show the laptop's key card fingerprint %s", keys.Card().Fingerprint())
+	}
+	// The fixture's laptop has synced: the page says when it last pushed.
+	if !regexp.MustCompile(`<td class="num lastpush">\d{4}-\d\d-\d\d \d\d:\d\d</td>`).MatchString(page) {
+		t.Errorf("the laptops page does not say when the laptop last pushed: %.2000s", page)
 	}
 	tok = b.csrf("/office/roster")
 	if res := b.post("/office/laptops/revoke", url.Values{"csrf": {tok}, "user": {"E001"}}); res.code != 200 || !strings.Contains(res.body, "已吊销 E001 的 1 台电脑") {

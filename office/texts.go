@@ -164,6 +164,8 @@ var texts = map[string][2]string{
 	"dup.keep":           {"保留这一份", "Keep this one"},
 	"laptop.device":      {"电脑", "Laptop"},
 	"laptop.enrolled":    {"登记时间", "Enrolled"},
+	"laptop.lastpush":    {"最近一次上传", "Last push"},
+	"laptop.neverpushed": {"尚未上传", "none yet"},
 	"laptop.revoked":     {"已吊销", "revoked"},
 	"laptop.active":      {"有效", "active"},
 	"laptop.fingerprint": {"密钥卡指纹（向调查员念出核对）", "Key card fingerprint (read it to the enumerator)"},

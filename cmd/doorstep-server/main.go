@@ -571,7 +571,7 @@ func usersCmd(o *opts, stdout io.Writer) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "users [--json]",
-		Short: "The enrolled users and their laptops, with each laptop's key card fingerprint",
+		Short: "The enrolled users and their laptops, with each laptop's last push and key card fingerprint",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withOffice(o, func(a server.Office) error {
@@ -585,11 +585,11 @@ func usersCmd(o *opts, stdout io.Writer) *cobra.Command {
 					}
 					return json.NewEncoder(stdout).Encode(users)
 				}
-				tw := newTable(stdout, "USER", "NAME", "ROLE", "VILLAGES", "LAPTOP", "ENROLLED", "STATUS", "FINGERPRINT 指纹")
+				tw := newTable(stdout, "USER", "NAME", "ROLE", "VILLAGES", "LAPTOP", "ENROLLED", "LAST PUSH", "STATUS", "FINGERPRINT 指纹")
 				c := cleantext.Line
 				for _, u := range users {
 					if len(u.Devices) == 0 {
-						tw.row(c(u.Code), c(u.Name), c(u.Role), c(strings.Join(u.Villages, ",")), "-", "-", "not enrolled 未登记", "")
+						tw.row(c(u.Code), c(u.Name), c(u.Role), c(strings.Join(u.Villages, ",")), "-", "-", "-", "not enrolled 未登记", "")
 					}
 					for _, d := range u.Devices {
 						status, fp := "active 使用中", d.Fingerprint()
@@ -599,8 +599,12 @@ func usersCmd(o *opts, stdout io.Writer) *cobra.Command {
 						if fp == "" {
 							fp = "no key card 无密钥卡"
 						}
+						pushed := "none yet 尚未上传"
+						if !d.LastPush.IsZero() {
+							pushed = d.LastPush.Local().Format("2006-01-02 15:04")
+						}
 						tw.row(c(u.Code), c(u.Name), c(u.Role), c(strings.Join(u.Villages, ",")), c(d.Name),
-							d.Created.Local().Format("2006-01-02 15:04"), status, fp)
+							d.Created.Local().Format("2006-01-02 15:04"), pushed, status, fp)
 					}
 				}
 				return tw.flush()

@@ -228,7 +228,7 @@ func TestUsersShowFingerprint(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, err := run(t, "users", "--data", dir)
-	if err != nil || !strings.Contains(out, keys.Card().Fingerprint()) || !strings.Contains(out, "active 使用中") {
+	if err != nil || !strings.Contains(out, keys.Card().Fingerprint()) || !strings.Contains(out, "active 使用中") || !strings.Contains(out, "none yet 尚未上传") {
 		t.Errorf("users:\n%s %v\nwant the fingerprint %s", out, err, keys.Card().Fingerprint())
 	}
 }

@@ -441,7 +441,7 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 			}
 			results[i] = res
 		}
-		return nil
+		return notePush(tx, from.Token, s.now().UTC())
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store a batch: %w", err)

@@ -230,6 +230,7 @@ func (s *Store) copyUsers(ctx context.Context, db *bolt.DB) error {
 			// RevokedAt: when (zero: revoked before the time was kept, NULL here).
 			RevokedAt time.Time `json:"revoked_at"`
 			Card      string    `json:"card"` // the user's key card on the device
+			LastPush  time.Time `json:"last_push"`
 		}
 		if err := json.Unmarshal(v, &t); err != nil {
 			return err
@@ -242,8 +243,13 @@ func (s *Store) copyUsers(ctx context.Context, db *bolt.DB) error {
 		if !t.RevokedAt.IsZero() {
 			revokedAt = &t.RevokedAt
 		}
-		b.Queue(`INSERT INTO tokens (token_hash, user_code, device, created, revoked, signing_key, revoked_at, card) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-			k, t.User, t.Device, t.Created, t.Revoked, key, revokedAt, nullable(t.Card))
+		var lastPush *time.Time
+		if !t.LastPush.IsZero() {
+			lastPush = &t.LastPush
+		}
+		b.Queue(`INSERT INTO tokens (token_hash, user_code, device, created, revoked, signing_key, revoked_at, card, last_push)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+			k, t.User, t.Device, t.Created, t.Revoked, key, revokedAt, nullable(t.Card), lastPush)
 		return nil
 	})
 }

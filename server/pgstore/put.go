@@ -141,7 +141,8 @@ func (h *batchHeld) noteQueued(id string, rev uint64) {
 // readHeld makes tx the log's one writer (as lockLog) and reads what is held of the
 // batch's records, and how many records sender holds open for review, in one round
 // trip: the lock is taken first in it, so what follows reads every commit before it.
-func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, checked []int, sender string) (*batchHeld, error) {
+func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, checked []int, from store.Caller, at time.Time) (*batchHeld, error) {
+	sender := from.User.Code
 	var ids, persons, subjects []string
 	var revIDs []string
 	var revNums []int64
@@ -168,6 +169,9 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 	})
 	var open int
 	b.Queue(`SELECT count(*) FROM review WHERE open AND opener = $1`, sender).QueryRow(func(row pgx.Row) error { return row.Scan(&open) })
+	if from.Token != nil { // in the round trip that reads: no statement of its own
+		b.Queue(`UPDATE tokens SET last_push = $2 WHERE token_hash = $1`, from.Token, at)
+	}
 	b.Queue(keysQuery, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error { return scanKeys(rows, h.keys) })
 	b.Queue(`SELECT user_code, signing_key, coalesce(revoked_at, 'epoch'::timestamptz), device FROM tokens
 		WHERE user_code = ANY($1) AND revoked AND signing_key IS NOT NULL`, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error {
@@ -352,7 +356,9 @@ type recordState struct {
 // the exactly-once rule alone for records the district accepted from review.
 func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte,
 	results []protocol.PushResult, decide func(store.Held, store.Arrival) store.Decision, commit bool) (committed bool, err error) {
-	held, err := s.readHeld(ctx, tx, items, checked, from.User.Code)
+	// PostgreSQL keeps microseconds: a receipt given now reads back the same later.
+	now := s.now().UTC().Truncate(time.Microsecond)
+	held, err := s.readHeld(ctx, tx, items, checked, from, now)
 	if err != nil {
 		return false, err
 	}
@@ -367,8 +373,6 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		dupMarks   = map[string][]string{} // person key → every record of it
 		dupFirst   = map[string]int64{}
 		dupWho     = map[string][2]string{} // person key → subject, form
-		// PostgreSQL keeps microseconds: a receipt given now reads back the same later.
-		now = s.now().UTC().Truncate(time.Microsecond)
 	)
 	for _, i := range checked {
 		a := items[i]

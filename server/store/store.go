@@ -147,6 +147,10 @@ var (
 type Caller struct {
 	User   protocol.User
 	Device string // the name the laptop gave at enrolment
+	// Token is the device token's hash, as the store keeps it (Authenticate sets it):
+	// a push notes its time there (Device.LastPush). nil: not a laptop (the office
+	// console, a test), and nothing is noted.
+	Token []byte
 }
 
 // UserRow is an enrolled user and their devices.
@@ -162,6 +166,8 @@ type Device struct {
 	Revoked bool      `json:"revoked,omitempty"`
 	// Card is the user's key card on the laptop, as sent at enrolment ("": none).
 	Card string `json:"card,omitempty"`
+	// LastPush is when the server last took in a push of the laptop (zero: never).
+	LastPush time.Time `json:"last_push,omitzero"`
 }
 
 // Fingerprint is the fingerprint of the device's key card, for the district to read

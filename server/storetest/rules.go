@@ -50,6 +50,7 @@ func Run(t *testing.T, kb KeyedBackend) {
 		{"ListingsAndExport", testListingsAndExport},
 		{"RosterLog", testRosterLog},
 		{"UsersAndDevices", testUsersAndDevices},
+		{"LastPush", testLastPush},
 		{"RevokeSpendsCodes", testRevokeSpendsCodes},
 		{"WhoMaySayWhat", testWhoMaySayWhat},
 		{"SignedEntries", testSignedEntries},
