@@ -8,7 +8,6 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server/store"
 )
 
@@ -178,7 +177,7 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 		log := tx.Bucket(bktLog)
 		last := open[len(open)-1].Item
 		if d.Refuse != "" {
-			wd := protocol.Withdrawal{RecordID: d.RecordID, Subject: last.Subject, FormID: last.FormID, Reason: d.Refuse, At: d.At}
+			wd := d.Withdrawal(last)
 			if err := s.c.put(tx.Bucket(bktWithdrawn), bktWithdrawn, []byte(d.RecordID), wd); err != nil {
 				return err
 			}

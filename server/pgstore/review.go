@@ -179,7 +179,7 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 		last := out[len(out)-1]
 		var withdrawal []byte
 		if d.Refuse != "" {
-			if withdrawal, err = json.Marshal(protocol.Withdrawal{RecordID: d.RecordID, Subject: last.Subject, FormID: last.FormID, Reason: d.Refuse, At: d.At}); err != nil {
+			if withdrawal, err = json.Marshal(d.Withdrawal(last)); err != nil {
 				return err
 			}
 			// For the laptop that sent it (and its village's leader): the label's village.

@@ -439,6 +439,12 @@ func (d ReviewDecision) Mark(it ReviewItem) ReviewItem {
 	return it
 }
 
+// Withdrawal is what a refusal tells the sending laptop of the record whose latest held
+// revision is last: withdrawn, no record kept in its place, with the district's reason.
+func (d ReviewDecision) Withdrawal(last ReviewItem) protocol.Withdrawal {
+	return protocol.Withdrawal{RecordID: d.RecordID, Subject: last.Subject, FormID: last.FormID, Reason: d.Refuse, At: d.At}
+}
+
 // RosterRowOf is the roster row an accepted record adds: the person as the record's
 // case names them, in the village the district chose.
 func RosterRowOf(row RecordRow, village string) roster.Row {
