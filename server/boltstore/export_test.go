@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"path/filepath"
 
 	bolt "go.etcd.io/bbolt"
@@ -45,7 +47,7 @@ func (s *Store) OpenHeldOf(sender string) (n int, err error) {
 	return n, err
 }
 
-// BackToSchema5 makes the file in dir one of schema 5, before reviewopen/ was kept.
+// BackToSchema5 makes the file in dir one of schema 5, before reviewopen/ and reviewq/ were kept.
 func BackToSchema5(dir string) error {
 	db, err := bolt.Open(filepath.Join(dir, File), 0o600, nil)
 	if err != nil {
@@ -54,6 +56,9 @@ func BackToSchema5(dir string) error {
 	defer db.Close()
 	return db.Update(func(tx *bolt.Tx) error {
 		if err := tx.DeleteBucket(bktOpenHeld); err != nil {
+			return err
+		}
+		if err := tx.DeleteBucket(bktQueue); err != nil {
 			return err
 		}
 		return tx.Bucket(bktMeta).Put(keySchema, u64(5))
@@ -102,6 +107,28 @@ func AsSchema6Heads(dir string) error {
 	})
 }
 
+// DamageHeld overwrites what review/ holds of each revision of a record with bytes no
+// key opens: a read of it fails, so a listing that succeeds did not read it.
+func (s *Store) DamageHeld(recordID string) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		prefix := []byte(recordID + "/")
+		var keys [][]byte
+		c := tx.Bucket(bktReview).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			keys = append(keys, bytes.Clone(k))
+		}
+		if len(keys) == 0 {
+			return fmt.Errorf("%s is not held", recordID)
+		}
+		for _, k := range keys {
+			if err := tx.Bucket(bktReview).Put(k, []byte("damaged")); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // HeadsKept is how many records have their hashes in heads/ (schema 6's form).
 func (s *Store) HeadsKept() (n int) {
 	s.db.View(func(tx *bolt.Tx) error {
@@ -123,10 +150,15 @@ func RekeyStep(dir string, sealer *seal.Sealer, n int) (done bool, err error) {
 		return false, err
 	}
 	defer db.Close()
-	return (&Store{db: db, c: codec{sealer}}).rekeySome()
+	for i, step := range derived {
+		if step.steps != nil {
+			return (&Store{db: db, c: codec{sealer}}).rekeySome(sealedSchema() + uint64(i) + 1)
+		}
+	}
+	return false, errors.New("no step keys revisions by log position")
 }
 
-// RevisionKeys counts the keys of revisions/: by log position (schema 7), and by
+// RevisionKeys counts the keys of revisions/: by log position (schema 8), and by
 // record id and revision (before).
 func (s *Store) RevisionKeys() (bySeq, byRecord int, schema uint64) {
 	return revisionKeys(s.db)

@@ -17,7 +17,7 @@ import (
 	"github.com/doorstep-survey/doorstep/server/storetest"
 )
 
-// fixture6 is what testdata/v6-server.db holds: a sealed file of schema 6, its key.
+// fixture6 is what testdata/v6-records.db holds: a sealed file of schema 6, its key.
 type fixture6 struct {
 	Key       string   `json:"key"` // the data key of the fixture, seal.Key.Text
 	Records   []string `json:"records"`
@@ -25,7 +25,7 @@ type fixture6 struct {
 	Approved  string   `json:"approved"` // the record with two revisions
 }
 
-// TestMakeFixture6 wrote testdata/v6-server.db with the server of schema 6 (the tree
+// TestMakeFixture6 wrote testdata/v6-records.db with the server of schema 6 (the tree
 // at commit a5cf07d, this file copied into it), and runs only there:
 //
 //	DOORSTEP_MAKE_FIXTURE=v6 go test -run TestMakeFixture6 ./server/boltstore/
@@ -78,10 +78,10 @@ func TestMakeFixture6(t *testing.T) {
 		t.Fatal(err)
 	}
 	data, _ := json.MarshalIndent(fx, "", "  ")
-	if err := os.WriteFile(filepath.Join("testdata", "v6-server.db"), raw, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join("testdata", "v6-records.db"), raw, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join("testdata", "v6-server.json"), append(data, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join("testdata", "v6-records.json"), append(data, '\n'), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -105,16 +105,16 @@ func pushOf(t *testing.T, d *storetest.District, u protocol.User, s *localstore.
 	return d.Put(u, protocol.PushItem{Seq: seq, Revision: rev, Case: c})
 }
 
-// openFixture6 copies testdata/v6-server.db to a data folder; steps, when not nil,
+// openFixture6 copies testdata/v6-records.db to a data folder; steps, when not nil,
 // runs there before it is opened (an upgrade interrupted).
 func openFixture6(t *testing.T, steps func(dir string, sealer *seal.Sealer)) (*boltstore.Store, fixture6) {
 	t.Helper()
 	var fx fixture6
-	data, err := os.ReadFile(filepath.Join("testdata", "v6-server.json"))
+	data, err := os.ReadFile(filepath.Join("testdata", "v6-records.json"))
 	if err != nil || json.Unmarshal(data, &fx) != nil {
-		t.Fatalf("fixture v6-server: %v", err)
+		t.Fatalf("fixture v6-records: %v", err)
 	}
-	raw, err := os.ReadFile(filepath.Join("testdata", "v6-server.db"))
+	raw, err := os.ReadFile(filepath.Join("testdata", "v6-records.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func openFixture6(t *testing.T, steps func(dir string, sealer *seal.Sealer)) (*b
 	return st, fx
 }
 
-// checkFixture6 is what the fixture holds, read through schema 7: every revision by
+// checkFixture6 is what the fixture holds, read through schema 8: every revision by
 // its log position, exported, listed and pulled.
 func checkFixture6(t *testing.T, st *boltstore.Store, fx fixture6) {
 	t.Helper()
@@ -172,14 +172,14 @@ func checkFixture6(t *testing.T, st *boltstore.Store, fx fixture6) {
 	}
 }
 
-// TestSchema6FileOpens: a file of schema 6 (sealed) is brought to schema 7 at open:
+// TestSchema6RecordsRekeyed: a file of schema 6 (sealed) is brought to schema 8 at open:
 // its revisions keyed by log position, all of them read back.
-func TestSchema6FileOpens(t *testing.T) {
+func TestSchema6RecordsRekeyed(t *testing.T) {
 	st, fx := openFixture6(t, nil)
 	checkFixture6(t, st, fx)
 }
 
-// fx6Revisions is how many revisions testdata/v6-server.db holds.
+// fx6Revisions is how many revisions testdata/v6-records.db holds.
 const fx6Revisions = 4
 
 // TestRekeyResumes: keying revisions by log position, interrupted after each step,

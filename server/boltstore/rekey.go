@@ -8,8 +8,8 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// Schema 7 keys revisions/ by the revision's position in the log, u64(seq), where
-// schema 6 and before keyed it by record id "/" u64(revision). Record ids are random
+// Schema 8 keys revisions/ by the revision's position in the log, u64(seq), where
+// schema 7 and before keyed it by record id "/" u64(revision). Record ids are random
 // (16 random bytes from each laptop), so every revision stored landed at a random
 // place in the file's largest bucket: pages split half empty (608 MB at 200 000
 // records with random ids, 65 % used; 398 MB, 98 %, once appended), a random leaf of
@@ -29,11 +29,12 @@ var keyRekey = []byte("rekey")
 // after a step).
 var rekeyChunk = 2000
 
-func (s *Store) rekeyRevisions() error {
+// rekeyRevisions is the step to schema (a derived step of its own transactions).
+func (s *Store) rekeyRevisions(schema uint64) error {
 	for {
-		done, err := s.rekeySome()
+		done, err := s.rekeySome(schema)
 		if err != nil {
-			return fmt.Errorf("key the stored revisions by log position (schema %d; it goes on where it stopped at the next start): %w", SchemaVersion(), err)
+			return err
 		}
 		if done {
 			return nil
@@ -47,7 +48,7 @@ func (s *Store) rekeyRevisions() error {
 
 // rekeySome moves up to rekeyChunk revisions, in log order (so that they append), and
 // notes how far it got; at the end it sets the schema.
-func (s *Store) rekeySome() (done bool, err error) {
+func (s *Store) rekeySome(schema uint64) (done bool, err error) {
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		meta, revs := tx.Bucket(bktMeta), tx.Bucket(bktRevisions)
 		type move struct{ old, seq []byte }
@@ -108,7 +109,7 @@ func (s *Store) rekeySome() (done bool, err error) {
 			if err := meta.Delete(keyRekey); err != nil {
 				return err
 			}
-			return meta.Put(keySchema, u64(SchemaVersion()))
+			return meta.Put(keySchema, u64(schema))
 		}
 		return meta.Put(keyRekey, last)
 	})

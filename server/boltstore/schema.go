@@ -20,11 +20,10 @@ type migration struct {
 
 // migrations run in order, all in one transaction, at Open: a file made by every
 // released version must still open (testdata/v1-server.db is the first server's,
-// written before the schema had a number; testdata/v6-server.db one of schema 6).
-// Closed: schemas 5 (sealing), 6 (the count of open held records) and 7 (revisions
-// keyed by log position) follow these, so a step appended here would take number 5
-// and every file already past it would skip it. A new step goes after
-// rekeyRevisions in migrate, as schema 8.
+// written before the schema had a number; testdata/v6-server.db and v6-records.db
+// files of schema 6). Closed: sealing (schema 5) and the derived steps follow these, so
+// a step appended here would take number 5 and every file already past it would skip
+// it. A new step goes at the end of derived.
 var migrations = []migration{
 	{"the first server's buckets", func(tx *bolt.Tx, _ *attachments.Dir) error {
 		return create(tx, bktMeta, bktEnroll, bktTokens, bktUsers, bktRevisions, bktLatestV1, bktLog, bktRoster, bktAttachV1, bktPartialV1)
@@ -34,12 +33,26 @@ var migrations = []migration{
 	{"the log by enumerator", migrateUserLog},
 }
 
+// derived are the steps after sealing, in order from schema 6: each builds buckets
+// derived from others, read through the file's key, in a transaction of its own that
+// sets the schema it brings the file to. After a sealing they all run again: what
+// they read has just been sealed. A step too big for one transaction gives steps
+// instead of run: it runs in transactions of its own, sets the schema itself when it
+// is done, goes on where it stopped if interrupted, and does not run again after a
+// sealing (it moves values as they are). A new step is appended here.
+var derived = []struct {
+	name  string
+	run   func(s *Store, tx *bolt.Tx) error
+	steps func(s *Store, schema uint64) error
+}{
+	{"the count of open held records by sender", (*Store).countOpenHeld, nil},               // 6
+	{"the revisions of the review queue the district has not decided", indexOpenQueue, nil}, // 7
+	{"the stored revisions keyed by log position", nil, (*Store).rekeyRevisions},            // 8
+}
+
 // SchemaVersion is the version this program writes: the migrations above, then
-// sealing (sealing.go), which runs in steps of its own transactions, then the count of
-// open held records by sender (countOpenHeld), which is read through the file's key
-// and so comes after sealing, then revisions keyed by log position (rekey.go), in
-// steps of their own transactions.
-func SchemaVersion() uint64 { return openHeldSchema() + 1 }
+// sealing (sealing.go), which runs in steps of its own transactions, then derived.
+func SchemaVersion() uint64 { return sealedSchema() + uint64(len(derived)) }
 
 // sealedSchema is the schema sealing brings a file to (5).
 func sealedSchema() uint64 { return uint64(len(migrations)) + 1 }
@@ -97,13 +110,30 @@ func (s *Store) migrate(att *attachments.Dir) error {
 			return err
 		}
 	}
-	if seal || have < openHeldSchema() {
-		if err := s.countOpenHeld(); err != nil {
-			return err
+	for i, step := range derived {
+		v := sealedSchema() + uint64(i) + 1
+		if have >= v && (!seal || step.steps != nil) {
+			continue
 		}
-	}
-	if have < SchemaVersion() {
-		return s.rekeyRevisions()
+		if step.steps != nil {
+			if err := step.steps(s, v); err != nil {
+				return fmt.Errorf("migrate the data file to schema %d (%s; it goes on where it stopped at the next start): %w", v, step.name, err)
+			}
+			continue
+		}
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			if err := step.run(s, tx); err != nil {
+				return err
+			}
+			meta := tx.Bucket(bktMeta)
+			if fromU64(meta.Get(keySchema)) >= v {
+				return nil // run again after a sealing: the file keeps its later schema
+			}
+			return meta.Put(keySchema, u64(v))
+		})
+		if err != nil {
+			return fmt.Errorf("migrate the data file to schema %d (%s): %w", v, step.name, err)
+		}
 	}
 	return nil
 }
@@ -150,7 +180,7 @@ func migrateIndexes(tx *bolt.Tx, att *attachments.Dir) error {
 		if tx.Bucket(bktRecords).Get([]byte(st.Revision.Record.ID)) == nil {
 			others = othersOf(tx, store.PersonKey(st.Case.Subject, st.Revision.Record.FormID), st.Revision.Record.ID)
 		}
-		if _, err := w.revision(e.seq, st, nil, others); err != nil {
+		if _, err := w.revision(e.seq, st, nil, others, ""); err != nil {
 			return err
 		}
 	}

@@ -1,7 +1,7 @@
 // Package boltstore is the district server's embedded backend: store.Store in one
 // bbolt file (server.db in the data folder), nothing to install.
 //
-// The bucket tree (schema 7; keys that order are big-endian uint64, written u64; "sealed"
+// The bucket tree (schema 8; keys that order are big-endian uint64, written u64; "sealed"
 // is a value sealed under the server's data key for its bucket and key, server/seal;
 // blind(subject) is the keyed hash that stands for a certificate or ID number):
 //
@@ -13,7 +13,7 @@
 //	users/      user code → JSON protocol.User
 //	revisions/  u64(seq) → sealed: a stored revision in full, packed (revcodec.go: its
 //	            chain without hashes, deflated); keyed by its log position, so storing
-//	            appends (schema 6 and before: record id "/" u64(revision); rekey.go)
+//	            appends (before schema 8: record id "/" u64(revision); rekey.go)
 //	log/        u64(seq) → JSON logEntry: every revision, roster case and withdrawal,
 //	            in the order stored; seq is the pull cursor and the server order; a
 //	            roster case's key is its blind key
@@ -25,7 +25,7 @@
 //	revseq/     record id "/" u64(revision) → u64(seq): a revision's row
 //	idx/        "v\x00" village | "e\x00" enumerator, u64(seq) → nothing: the rows by
 //	            village and enumerator (a person's are found through persons/ and
-//	            revseq/; schema 6 and before also wrote "s\x00" blind(subject) "\x00"
+//	            revseq/; before schema 8 it also wrote "s\x00" blind(subject) "\x00"
 //	            u64(seq), left unread)
 //	records/    record id → sealed JSON recordMeta: its latest revision, compact, with
 //	            its chain's length and last hash (what a later chain must pass through)
@@ -43,6 +43,9 @@
 //	            held open in review/, each counted against the sender of its first open
 //	            revision (store.Held.OpenHeld); derived from review/, rebuilt at schema 6
 //	            and whenever the file is sealed
+//	reviewq/    record id "/" u64(revision) → nothing: the revisions of review/ the
+//	            district has not decided on (the open queue, read a page at a time
+//	            without opening decided ones); derived from review/ at schema 7
 //
 // Users, devices and the roster log (enumerators' names and codes, file names) are not
 // sealed: they are the district's staff, not the persons surveyed.
@@ -102,6 +105,7 @@ var (
 	bktRosterLog = []byte("rosterlog")
 	bktReview    = []byte("review")
 	bktOpenHeld  = []byte("reviewopen")
+	bktQueue     = []byte("reviewq")
 
 	// Schema 1's, moved or rebuilt by the migration to schema 2.
 	bktLatestV1  = []byte("latest")
