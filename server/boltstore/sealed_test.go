@@ -217,4 +217,35 @@ func TestSealingResumes(t *testing.T) {
 	if groups, _ := st.Duplicates(context.Background(), true); len(groups) == 0 || groups[0].Subject == "" {
 		t.Errorf("duplicate interviews after sealing: %+v", groups)
 	}
+	// The plain file was of this program's schema: sealed, it keeps it.
+	if bySeq, byRecord, schema := st.RevisionKeys(); bySeq != len(want) || byRecord != 0 || schema != boltstore.SchemaVersion() {
+		t.Errorf("after sealing: %d revisions by log position, %d by record, schema %d", bySeq, byRecord, schema)
+	}
+	n := 0
+	if err := st.Export(context.Background(), store.RecordFilter{All: true}, func(store.StoredRevision) error { n++; return nil }); err != nil || n != len(want) {
+		t.Errorf("exported %d revisions after sealing, want %d (%v)", n, len(want), err)
+	}
+}
+
+// TestPlainFileSealedAtOpen: a plain file of this program's schema, opened with a key,
+// is sealed at open and keeps its schema: the steps after sealing that run again do
+// not take it back, nor leave a step of its own transactions undone.
+func TestPlainFileSealedAtOpen(t *testing.T) {
+	dir := t.TempDir()
+	d := storetest.NewDistrict(t, func(testing.TB) storetest.Opener {
+		return func(now func() time.Time) (store.Store, error) {
+			return boltstore.Open(dir, boltstore.Options{Now: now})
+		}
+	}, nil)
+	storetest.Personal(t, d)
+	want := d.Rows(store.RecordFilter{All: true})
+	d.Stop()
+	st, err := boltstore.Open(dir, boltstore.Options{Sealer: seal.New(seal.NewKey())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if bySeq, byRecord, schema := st.RevisionKeys(); bySeq != len(want) || byRecord != 0 || schema != boltstore.SchemaVersion() {
+		t.Errorf("sealed at open: %d revisions by log position, %d by record, schema %d", bySeq, byRecord, schema)
+	}
 }
