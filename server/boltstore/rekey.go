@@ -21,13 +21,18 @@ import (
 // progress in meta/rekey (the last log position done): a district's file of a million
 // revisions moves without holding it all in one transaction, and a move interrupted
 // goes on where it stopped at the next open. Each value is opened under its old key
-// and sealed under its new one (a sealed value is bound to its key).
+// and sealed under its new one (a sealed value is bound to its key). Measured on a
+// sealed file of schema 6 with 200 000 records of random ids (1 494 MB): 19 s, the
+// server's memory at most 187 MB (steps of 2 000: 13 s, but 500 MB). The places the
+// revisions left are free pages the file keeps (bbolt never gives them back): what is
+// stored next fills them before the file grows. The file is not compacted here: bbolt's
+// Compact maps both files whole (1.5 GB resident for that file).
 
 var keyRekey = []byte("rekey")
 
 // rekeyChunk is how many revisions one step moves (a variable for the test that stops
 // after a step).
-var rekeyChunk = 2000
+var rekeyChunk = 500
 
 // rekeyRevisions is the step to schema (a derived step of its own transactions).
 func (s *Store) rekeyRevisions(schema uint64) error {
@@ -36,13 +41,13 @@ func (s *Store) rekeyRevisions(schema uint64) error {
 		if err != nil {
 			return err
 		}
-		if done {
-			return nil
-		}
 		s.db.View(func(tx *bolt.Tx) error { // the pages a step read, given back
 			ReleaseMapped(tx)
 			return nil
 		})
+		if done {
+			return nil
+		}
 	}
 }
 
