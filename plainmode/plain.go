@@ -30,6 +30,9 @@ import (
 type Options struct {
 	DB         *localstore.DB
 	PersonForm *forms.Form
+	// CommunityForm is the form filled once per village (社区登记表) that new ones start
+	// with; nil offers none.
+	CommunityForm *forms.Form
 	// Forms has every form the program knows: a record is read with its own.
 	Forms *forms.Registry
 	Lang  string // "zh" or "en"
@@ -58,6 +61,9 @@ type plain struct {
 	sess  *localstore.Session
 	// find is the case search, with what it worked out before.
 	find *finder
+	// moveAsked are the records offered the move to the new form since the case or
+	// village was opened: asked once each time, as the screens do.
+	moveAsked map[string]bool
 }
 
 // Run reads lines until the input ends or the user quits. Everything typed is saved as
@@ -66,7 +72,7 @@ func Run(ctx context.Context, o Options) error {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	p := &plain{o: o, ctx: ctx, lang: o.Lang, reqs: make(chan struct{}), lines: make(chan string), find: newFinder()}
+	p := &plain{o: o, ctx: ctx, lang: o.Lang, reqs: make(chan struct{}), lines: make(chan string), find: newFinder(), moveAsked: map[string]bool{}}
 	if p.lang != "en" {
 		p.lang = "zh"
 	}

@@ -18,7 +18,7 @@ func (p *plain) leaderHome() error {
 		if err != nil {
 			return err
 		}
-		l, err := p.ask(func() string { return p.t("leader.prompt", len(waiting)) }, func() string { return p.t("help.leader") })
+		l, err := p.ask(func() string { return p.t("leader.prompt", len(waiting), p.communityHint("leader.community")) }, func() string { return p.t("help.leader") })
 		if err != nil {
 			return err
 		}
@@ -29,6 +29,14 @@ func (p *plain) leaderHome() error {
 			}
 		case "2":
 			if err := p.cases(); err != errEnd {
+				return err
+			}
+		case "3":
+			if p.o.CommunityForm == nil {
+				p.say("notoption", c(l))
+				continue
+			}
+			if err := p.community(); err != nil {
 				return err
 			}
 		case "q", "退出":
