@@ -203,7 +203,7 @@ func (p *plain) openCase(id string) error {
 	}
 	p.say("case.open", p.caseLine(k))
 	f := p.o.PersonForm
-	rec, err := p.sess.RecordFor(id, f.ID)
+	rec, err := p.sess.RecordFor(id, f.ID, f.Carries.From...) // a draft of last year's form is this case's
 	if err != nil && !errors.Is(err, localstore.ErrNotFound) {
 		p.line(p.errText(err))
 		return nil

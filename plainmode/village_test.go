@@ -2,11 +2,14 @@ package plainmode
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/forms/formstest"
 	steps "github.com/doorstep-survey/doorstep/interview"
@@ -254,4 +257,124 @@ func movedSummary(t *testing.T, audit []localstore.AuditEntry) (form string, mov
 	return "", moved, ""
 }
 
-var _ = steps.MoveReason
+// TestPlainMovesADraftToNextYear: a 2021 draft (R3 widowed, 4; R20 answered) is opened
+// once the laptop starts new interviews on person-2022: the move is offered with what it
+// keeps, recodes (R3 4 → 5) and drops (R20), one line each. Just enter keeps the old form
+// (offered again at the next opening); y moves it, with the audit entry the screens write.
+func TestPlainMovesADraftToNextYear(t *testing.T) {
+	old := formstest.Person2021(t)
+	next, err := forms.LoadFile("../forms/testdata/person-2022.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name    string
+		answers []string // to the offer, one opening each
+		want    *forms.Form
+	}{
+		{"declined", []string{""}, old},
+		{"moved", []string{"y"}, next},
+		{"declined, then moved at the next opening", []string{"", "是"}, next},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db, rows := store(t)
+			row := rows[0]
+			for _, r := range rows {
+				iv := demo.Answer(old, r, rand.New(rand.NewPCG(1, 7)), time.Time{})
+				if _, ok := iv.Answers["R3"]; ok && iv.Outcome == localstore.OutcomeInterviewed {
+					row = r
+					break
+				}
+			}
+			// The draft, on 2021's form.
+			d := start(t, db, old)
+			unlock(d, "E001")
+			d.send(row.Name)
+			d.until("调查方式。")
+			d.send("1")
+			d.until("调查结果。")
+			d.send("1")
+			d.until("题，共")
+			for _, a := range []struct{ q, v string }{{"R3", "4"}, {"R20", "1"}} {
+				d.send("j " + a.q)
+				d.until("，" + a.q + "。")
+				d.send(a.v)
+				for l := d.next(); question.FindStringSubmatch(l) == nil; l = d.next() {
+					if strings.HasPrefix(l, "提示：") {
+						d.until("请输入说明确认")
+						d.send("已核实")
+					}
+				}
+			}
+			d.send("q")
+			d.until("已暂停")
+			d.send("q")
+			d.end()
+
+			// The laptop now starts new interviews on 2022's form.
+			reg, err := forms.NewRegistry(old, next)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d = startWith(t, Options{DB: db, PersonForm: next, Forms: reg})
+			unlock(d, "E001")
+			for _, a := range tt.answers {
+				d.until("调查对象共")
+				d.send(row.Name)
+				d.until("这份草稿是用 person-2021 2021.1 开始的，现在新调查用 person-2022 2022.1。")
+				d.until("移到新表会保留")
+				d.until("改码 R3：4 丧偶 改为 5 丧偶。")
+				d.until("去掉 R20：1 是，")
+				d.until("输入 y 移到新表；直接回车继续用原表。")
+				d.send(a)
+				if isYes(a) {
+					d.until("已移到新表 person-2022 2022.1。")
+				} else {
+					d.until("不移，继续用 person-2021 2021.1。")
+				}
+				l := d.until("题，共")
+				m := question.FindStringSubmatch(l)
+				if m == nil || tt.want.Question(m[3]) == nil {
+					t.Errorf("the form goes on with %q, not a question of %s", l, tt.want.ID)
+				}
+				d.send("q")
+				d.until("已暂停")
+			}
+			d.until("调查对象共")
+			d.send("q")
+			d.end()
+
+			sess, err := db.Unlock("E001", pass)
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, _ := sess.Records()
+			if len(recs) != 1 {
+				t.Fatalf("%d records", len(recs))
+			}
+			rec := recs[0]
+			audit, err := sess.Audit(rec.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			form, moved, reason := movedSummary(t, audit)
+			if tt.want == old {
+				if rec.FormID != old.ID || string(rec.Answers["R3"]) != "4" || string(rec.Answers["R20"]) != "1" || form != "" {
+					t.Errorf("declined, the draft is %s %s with %s (moved to %q)", rec.FormID, rec.FormVersion, rec.Answers, form)
+				}
+				return
+			}
+			if rec.FormID != next.ID || rec.FormVersion != next.Version || rec.Status != localstore.StatusDraft ||
+				string(rec.Answers["R3"]) != "5" || rec.Answers["R20"] != nil {
+				t.Errorf("moved, the draft is %s %s %s with %s", rec.FormID, rec.FormVersion, rec.Status, rec.Answers)
+			}
+			if form != "person-2022 2022.1" || reason != steps.MoveReason || !slices.ContainsFunc(moved.Recoded, func(r struct{ From, To string }) bool { return r.To == "R3" }) ||
+				!slices.ContainsFunc(moved.Dropped, func(d struct{ Question string }) bool { return d.Question == "R20" }) || len(moved.Kept) == 0 {
+				t.Errorf("the move's audit entry: form %q, reason %q, %+v", form, reason, moved)
+			}
+			if got, _ := sess.RecordFor(rec.CaseID, next.ID); got == nil || got.ID != rec.ID {
+				t.Errorf("the case's record is not found under %s", next.ID)
+			}
+		})
+	}
+}
