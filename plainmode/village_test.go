@@ -3,6 +3,7 @@ package plainmode
 import (
 	"encoding/json"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -376,5 +377,84 @@ func TestPlainMovesADraftToNextYear(t *testing.T) {
 				t.Errorf("the case's record is not found under %s", next.ID)
 			}
 		})
+	}
+}
+
+// community2022 is next year's community form for a test: S2's code 1 recoded to 2, S4
+// no longer asked (a new S4x in its place).
+func community2022(t *testing.T) *forms.Form {
+	t.Helper()
+	src, err := os.ReadFile("../forms/builtin/community-2021.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := strings.Replace(string(src), "id: community-2021\nversion: \"2021.1\"\n",
+		"id: community-2022\nversion: \"2022.1\"\ncarries:\n  from: [community-2021]\n  recode:\n    S2: {1: 2}\n", 1)
+	y = strings.Replace(y, "      - id: S4\n", "      - id: S4x\n", 1)
+	f, err := forms.Load("community-2022.yaml", []byte(y))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// TestPlainMovesAVillageDraft: a village's draft of 2021's community form, opened once
+// the laptop fills 2022's, is offered the move with S2 recoded and S4 dropped; moved, it
+// is the village's record of the new form, the roster's count kept, and it goes on where
+// it was paused (the move's own answers are not the filler's).
+func TestPlainMovesAVillageDraft(t *testing.T) {
+	db, rows := store(t)
+	o, cf := withCommunity(t, db)
+	d := startWith(t, o)
+	unlock(d, "L001")
+	d.send("3")
+	d.until("输入编号打开")
+	d.send("1")
+	answerUntil(d, cf, "S5", "逐句读出")
+	d.send("q")
+	d.until("已暂停")
+	d.send("")
+	d.send("q")
+	d.end()
+
+	next := community2022(t)
+	reg, err := forms.NewRegistry(o.PersonForm, cf, next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.CommunityForm, o.Forms = next, reg
+	d = startWith(t, o)
+	unlock(d, "L001")
+	d.send("3")
+	d.until("1 " + rows[0].Village + "，调查中。")
+	d.send("1")
+	d.until("这份草稿是用 community-2021 2021.1 开始的，现在新调查用 community-2022 2022.1。")
+	d.until("改码 S2：1 村 改为 2 社区。")
+	d.until("去掉 S4：")
+	d.until("输入 y 移到新表")
+	d.send("y")
+	d.until("已移到新表 community-2022 2022.1。")
+	if l := d.until("题，共"); !strings.Contains(l, "，S5。") {
+		t.Errorf("the moved draft goes on at %q, not S5 where it was paused", l)
+	}
+	d.send("q")
+	d.until("已暂停")
+	d.send("")
+	d.send("q")
+	d.end()
+
+	sess, _ := db.Unlock("L001", pass)
+	rec, err := sess.VillageRecord(rows[0].Village, next.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	holders, _ := sess.Cases(localstore.CaseFilter{Village: rows[0].Village})
+	if rec.FormVersion != next.Version || string(rec.Answers["S2"]) != "2" || rec.Answers["S4"] != nil ||
+		string(rec.Answers["S3"]) != strconv.Itoa(len(holders)) {
+		t.Errorf("moved: %s %s, answers %s", rec.FormID, rec.FormVersion, rec.Answers)
+	}
+	audit, _ := sess.Audit(rec.ID)
+	if form, _, reason := movedSummary(t, audit); form != "community-2022 2022.1" || reason != steps.MoveReason {
+		t.Errorf("the move's audit entry: %q %q", form, reason)
 	}
 }
