@@ -1,10 +1,11 @@
 // Package plainmode is Doorstep for screen readers and braille displays: the same flows as
 // the screens (unlock, the day's cases, the interview with its read-back, signatures and
-// photo, the team leader's review) as plain lines — a prompt is one line that says where
-// you are, an answer is a line typed and enter, an error is a new line. Nothing is
-// redrawn, nothing moves by itself: no alternate screen, no cursor movement, no box or
-// braille characters, no spinner and no clock. Because it reads lines from an io.Reader
-// and writes to an io.Writer it also works through a pipe, which is how it is tested.
+// photo, the community form, a draft's move to next year's form, the team leader's
+// review) as plain lines — a prompt is one line that says where you are, an answer is a
+// line typed and enter, an error is a new line. Nothing is redrawn, nothing moves by
+// itself: no alternate screen, no cursor movement, no box or braille characters, no
+// spinner and no clock. Because it reads lines from an io.Reader and writes to an
+// io.Writer it also works through a pipe, which is how it is tested.
 //
 // It runs over the same form engine (forms) and store (localstore) as the screens, and
 // takes the interview's steps from interview: it must never decide a survey rule of its
