@@ -1,7 +1,6 @@
 package server
 
 import (
-	"compress/gzip"
 	"crypto/tls"
 	"encoding/json"
 	"errors"
@@ -13,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/klauspost/compress/gzip"
 	"golang.org/x/net/netutil"
 
 	"github.com/doorstep-survey/doorstep/cleantext"
@@ -98,7 +98,9 @@ func (p *progressBody) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// body is the request's body, decompressed, that fails past limit bytes.
+// body is the request's body, decompressed, that fails past limit bytes. The gzip
+// reader is klauspost/compress's (as revpack's deflate is): the same format in about
+// half the time of compress/gzip's, which was a seventh of decoding a push.
 func body(w http.ResponseWriter, r *http.Request, limit int64) (io.Reader, func(), error) {
 	var in io.Reader = &capped{r: newProgressBody(w, r), left: limit}
 	if r.Header.Get("Content-Encoding") != "gzip" {
