@@ -15,10 +15,13 @@ import (
 // pushOptions decode a push as encoding/json would — the laptops encode with it — but
 // read each value once (encoding/json's Decoder scans an item to find its end, then
 // again to decode it; decoding was two fifths of the server's CPU while ingesting) and
-// refuse two things no laptop sends (encoding/json writes neither) and only a forger
-// would: a name given twice in one object (which of the two counts is a question the
-// server should never have to answer; encoding/json took the last) and text that is
-// not UTF-8 (encoding/json put U+FFFD in strings, but kept the bytes in answers).
+// refuse two things no laptop sends and only a forger would: a name given twice in one
+// object (which of the two counts is a question the server should never have to
+// answer; encoding/json took the last) and text that is not UTF-8 (encoding/json put
+// U+FFFD in strings, but kept the bytes in answers). A laptop marshals structs, whose
+// names are unique, and every text it sends — answers and audit values too
+// (forms.EncodeAnswer) — was marshalled from Go strings, which encoding/json writes
+// as UTF-8.
 // Everything else is encoding/json's meaning, names matched regardless of case
 // included, so that whatever is taken decodes to what it always did: FuzzReadPush
 // holds the two to that.
