@@ -11,6 +11,7 @@
 package interview
 
 import (
+	"encoding/json"
 	"maps"
 	"reflect"
 	"slices"
@@ -138,10 +139,11 @@ func PrefillAndResume(sess *localstore.Session, iv Interview, prefill func(field
 		return Resumed{}, err
 	}
 	out := Resumed{Interview: iv, FromRoster: map[string]bool{}}
+	answered := answeredBy(audit)
 	for _, e := range audit {
 		if e.Action == localstore.ActionAnswer {
 			out.FromRoster[e.Question] = e.Reason == PrefillReason
-			if e.Reason != PrefillReason {
+			if answered[e.Seq] {
 				out.Resume = e.Question
 			}
 		}
@@ -152,11 +154,32 @@ func PrefillAndResume(sess *localstore.Session, iv Interview, prefill func(field
 	}
 	out.Place = place.Question
 	for _, e := range audit {
-		if e.Action == localstore.ActionAnswer && e.Reason != PrefillReason && e.Seq > place.AuditLen {
+		if answered[e.Seq] && e.Seq > place.AuditLen {
 			out.Place = "" // answered since the pause: the last answer says more
 		}
 	}
 	return out, nil
+}
+
+// answeredBy are the audit entries (by Seq) of answers the enumerator gave: not the
+// roster's prefills, nor the answers a move to another form changed (a dropped
+// question, a recoded code), which would otherwise open a moved draft at its first
+// question instead of where it was left.
+func answeredBy(audit []localstore.AuditEntry) map[uint64]bool {
+	out := map[uint64]bool{}
+	moved := "" // the reason of the last move's answers
+	for _, e := range audit {
+		switch e.Action {
+		case localstore.ActionForm:
+			var to struct{ Form string }
+			if json.Unmarshal(e.New, &to) == nil {
+				moved = localstore.MovedAnswerReason(to.Form)
+			}
+		case localstore.ActionAnswer:
+			out[e.Seq] = e.Reason != PrefillReason && (moved == "" || e.Reason != moved)
+		}
+	}
+	return out
 }
 
 // Edit is one answer given (nil: cleared), with what it does to the others.

@@ -654,6 +654,11 @@ type Move struct {
 	Reason   string
 }
 
+// MovedAnswerReason is the reason of the audit entry of an answer a move to the form
+// ("id version") changed: the move's, not the enumerator's, so the form does not resume
+// after it as if answered.
+func MovedAnswerReason(form string) string { return "移至 " + form }
+
 // ErrHasRecord is a move to a form the case already has a record of.
 var ErrHasRecord = errors.New("the case already has a record of that form")
 
@@ -704,7 +709,7 @@ func (s *Session) MoveRecord(recordID string, m Move) (*Record, error) {
 			if had && has && bytes.Equal(old, v) {
 				continue
 			}
-			e := AuditEntry{Action: ActionAnswer, Question: q, Old: slices.Clone(old), Reason: "移至 " + m.FormID + " " + m.FormVersion}
+			e := AuditEntry{Action: ActionAnswer, Question: q, Old: slices.Clone(old), Reason: MovedAnswerReason(m.FormID + " " + m.FormVersion)}
 			if has {
 				if !json.Valid(v) {
 					return nil, fmt.Errorf("move record: %s: the value is not JSON", q)

@@ -92,7 +92,11 @@ type dupGroup struct {
 	Records                     []dupRecord
 	Kept, Reason, ResolvedBy    string
 	ResolvedAt                  string
+	// Earlier are the choices a new record reopened: history, oldest first.
+	Earlier []dupChoice
 }
+
+type dupChoice struct{ Kept, Reason, By, At string }
 
 type dupRecord struct {
 	ID, Enumerator, Status, Outcome, Completed, Received string
@@ -122,6 +126,13 @@ func (h *Handler) duplicatesPage(c *call) {
 			Kept: g.Kept, Reason: g.Reason, ResolvedBy: g.ResolvedBy}
 		if !g.ResolvedAt.IsZero() {
 			dg.ResolvedAt = g.ResolvedAt.In(h.o.Location).Format("2006-01-02 15:04")
+		}
+		for _, e := range g.Earlier {
+			dc := dupChoice{Kept: e.Kept, Reason: e.Reason, By: e.By}
+			if !e.At.IsZero() {
+				dc.At = e.At.In(h.o.Location).Format("2006-01-02 15:04")
+			}
+			dg.Earlier = append(dg.Earlier, dc)
 		}
 		for _, r := range g.Records {
 			dr := dupRecord{ID: r.RecordID, Enumerator: r.Enumerator, Status: text(c.lang, "st."+r.Status), Withdrawn: r.Withdrawn,

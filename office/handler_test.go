@@ -539,8 +539,13 @@ func TestEnrolmentCode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if page := b.get("/office/roster").body; !strings.Contains(page, keys.Card().Fingerprint()) {
+	page := b.get("/office/roster").body
+	if !strings.Contains(page, keys.Card().Fingerprint()) {
 		t.Errorf("the laptops page does not show the laptop's key card fingerprint %s", keys.Card().Fingerprint())
+	}
+	// The fixture's laptop has synced: the page says when it last pushed.
+	if !regexp.MustCompile(`<td class="num lastpush">\d{4}-\d\d-\d\d \d\d:\d\d</td>`).MatchString(page) {
+		t.Errorf("the laptops page does not say when the laptop last pushed: %.2000s", page)
 	}
 	tok = b.csrf("/office/roster")
 	if res := b.post("/office/laptops/revoke", url.Values{"csrf": {tok}, "user": {"E001"}}); res.code != 200 || !strings.Contains(res.body, "已吊销 E001 的 1 台电脑") {
@@ -625,6 +630,19 @@ func TestDuplicates(t *testing.T) {
 	}
 	if audited(t, f, "resolve-duplicate") != 1 {
 		t.Error("the choice is not in the audit log")
+	}
+	// A third laptop interviews the same persons: the resolved pair opens again, to be
+	// chosen among the three, and says what the district had chosen, as history only.
+	f.secondLaptop(40, 3)
+	page = b.get("/office/duplicates")
+	if n := len(regexp.MustCompile(`name="keep"`).FindAllString(page.body, -1)); n != 9 {
+		t.Errorf("%d records offered after a third laptop, want 3 persons of 3 records", n)
+	}
+	if strings.Contains(page.body, `class="notice">保留记录 `+keeps[1][1]) {
+		t.Errorf("the reopened interview reads as decided: %.1500s", page.body)
+	}
+	if !strings.Contains(page.body, "此前保留记录 "+keeps[1][1]) {
+		t.Errorf("the earlier choice is not shown as history: %.1500s", page.body)
 	}
 }
 

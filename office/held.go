@@ -23,11 +23,13 @@ type heldRow struct {
 const heldPageSize = 50
 
 // heldData is the page's: its rows, the link to the next page, and the open records by
-// sender over the whole queue.
+// sender over the whole queue. All says the decided records are shown too, on
+// request: the page is first what the district must act on.
 type heldData struct {
 	Rows     []heldRow
 	Next     string
 	BySender []senderCount
+	All      bool
 }
 
 type senderCount struct {
@@ -38,19 +40,24 @@ type senderCount struct {
 // heldPage lists the records held for the district's review (a person not on its
 // roster); the district accepts one into a village — the person joins the roster, the
 // record the counts — or refuses it with a reason that reaches the enumerator's laptop.
-// Only the district sees them: no town's roster holds these persons.
+// Only the district sees them: no town's roster holds these persons. The open ones
+// are listed; ?all=1 lists the decided ones with them.
 func (h *Handler) heldPage(c *call) {
-	var d heldData
+	q := c.r.URL.Query()
+	d := heldData{All: q.Get("all") == "1"}
 	if c.acc.Role == RoleDistrict {
-		after := c.r.URL.Query().Get("after")
-		page, err := h.o.Source.Held(store.ReviewFilter{All: true, After: after, Limit: heldPageSize})
+		page, err := h.o.Source.Held(store.ReviewFilter{All: d.All, After: q.Get("after"), Limit: heldPageSize})
 		if err != nil {
 			h.o.Log.Error("office: held for review", "err", err)
 			h.fail(c, http.StatusInternalServerError, "err.server")
 			return
 		}
 		if page.Next != "" {
-			d.Next = "/office/held?" + url.Values{"after": {page.Next}}.Encode()
+			v := url.Values{"after": {page.Next}}
+			if d.All {
+				v.Set("all", "1")
+			}
+			d.Next = "/office/held?" + v.Encode()
 		}
 		for from, n := range page.OpenBySender {
 			d.BySender = append(d.BySender, senderCount{from, n})

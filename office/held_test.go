@@ -59,8 +59,17 @@ func TestHeldForReview(t *testing.T) {
 	if res.code != http.StatusSeeOther {
 		t.Fatalf("refuse: %d %.400s", res.code, res.body)
 	}
-	if page := b.get("/office/held").body; !strings.Contains(page, "已归入："+village) || !strings.Contains(page, "不予收录：户籍不在本区") {
-		t.Errorf("after the decisions: %.1500s", page)
+	// The page lists what the district must act on; what it decided, on request.
+	page = b.get("/office/held").body
+	if strings.Contains(page, ids[0][1]) || strings.Contains(page, ids[1][1]) || !strings.Contains(page, `id="held-none"`) {
+		t.Errorf("the decided records are listed as the queue: %.1500s", page)
+	}
+	link := regexp.MustCompile(`href="([^"]+)" id="held-decided"`).FindStringSubmatch(page)
+	if link == nil {
+		t.Fatalf("no link to the decided records: %.1500s", page)
+	}
+	if page := b.get(html.UnescapeString(link[1])).body; !strings.Contains(page, "已归入："+village) || !strings.Contains(page, "不予收录：户籍不在本区") || !strings.Contains(page, `id="held-open"`) {
+		t.Errorf("the decided records, on request: %.1500s", page)
 	}
 	if rep, err := sy.Round(context.Background()); err != nil || rep.Withdrawn != 1 {
 		t.Errorf("the refusal did not reach the laptop: %+v %v", rep, err)
@@ -110,5 +119,18 @@ func TestHeldPaged(t *testing.T) {
 	}
 	if len(second) > 0 && second[0][1] <= first[len(first)-1][1] {
 		t.Errorf("the second page starts at %s, not after %s", second[0][1], first[len(first)-1][1])
+	}
+	// With the decided ones shown, the next page shows them too.
+	if _, err := f.store.DecideReview(context.Background(), store.ReviewDecision{RecordID: first[0][1], Refuse: "查无此人"}); err != nil {
+		t.Fatal(err)
+	}
+	page = b.get("/office/held").body
+	if len(accept.FindAllStringSubmatch(page, -1)) != heldPageSize || strings.Contains(page, first[0][1]) {
+		t.Errorf("the open queue after a decision: %.600s", page)
+	}
+	page = b.get("/office/held?all=1").body
+	m = next.FindStringSubmatch(page)
+	if !strings.Contains(page, first[0][1]) || m == nil || !strings.Contains(html.UnescapeString(m[1]), "all=1") {
+		t.Errorf("every held record, paged: next %v: %.600s", m, page)
 	}
 }

@@ -29,6 +29,8 @@ type rosterData struct {
 
 type laptopRow struct {
 	User, Name, Role, Villages, Device, Enrolled string
+	// LastPush is when the server last took in a push of the laptop ("": never).
+	LastPush string
 	// Fingerprint is the laptop's key card's, read aloud to the enumerator ("": none).
 	Fingerprint string
 	Revoked     bool
@@ -54,8 +56,12 @@ func (h *Handler) showRoster(c *call, status int, d rosterData) {
 		}
 		for _, u := range users {
 			for _, dev := range u.Devices {
-				d.Laptops = append(d.Laptops, laptopRow{User: u.Code, Name: u.Name, Role: text(c.lang, u.Role+"role"), Villages: strings.Join(u.Villages, "、"),
-					Device: dev.Name, Enrolled: dev.Created.In(h.o.Location).Format("2006-01-02 15:04"), Revoked: dev.Revoked, Fingerprint: dev.Fingerprint()})
+				row := laptopRow{User: u.Code, Name: u.Name, Role: text(c.lang, u.Role+"role"), Villages: strings.Join(u.Villages, "、"),
+					Device: dev.Name, Enrolled: dev.Created.In(h.o.Location).Format("2006-01-02 15:04"), Revoked: dev.Revoked, Fingerprint: dev.Fingerprint()}
+				if !dev.LastPush.IsZero() {
+					row.LastPush = dev.LastPush.In(h.o.Location).Format("2006-01-02 15:04")
+				}
+				d.Laptops = append(d.Laptops, row)
 			}
 		}
 	}

@@ -34,13 +34,22 @@ func (p *plain) cases() error {
 				todo++
 			}
 		}
-		l, err := p.ask(func() string { return p.t("cases.prompt", len(all), todo) }, func() string { return p.t("help.cases") })
+		l, err := p.ask(func() string { return p.t("cases.prompt", len(all), todo, p.communityHint("cases.community")) }, func() string { return p.t("help.cases") })
 		if err != nil {
 			return err
 		}
 		switch strings.ToLower(l) {
 		case "q", "退出":
 			return errEnd
+		case "v", "社区":
+			// No pinyin starts with v: it is never the start of a name.
+			if p.o.CommunityForm != nil {
+				if err := p.community(); err != nil {
+					return err
+				}
+				listed = nil
+				continue
+			}
 		}
 		if n, err := strconv.Atoi(l); err == nil && len(l) <= 2 && n >= 1 && n <= len(listed) {
 			if err := p.openCase(listed[n-1].ID); err != nil {
@@ -168,6 +177,14 @@ func (p *plain) caseLine(k localstore.Case) string {
 	return p.t("case.line", c(k.Row.Name), sex, c(k.Row.Village), num, status)
 }
 
+// communityHint is the prompt's words for the community form, when there is one.
+func (p *plain) communityHint(key string) string {
+	if p.o.CommunityForm == nil {
+		return ""
+	}
+	return p.t(key)
+}
+
 func (p *plain) statusName(s localstore.Status) string {
 	if s == "" {
 		return p.t("status.new")
@@ -178,6 +195,7 @@ func (p *plain) statusName(s localstore.Status) string {
 // openCase is one case: its collection method and outcome, then the step its record is
 // at. It returns to the case list.
 func (p *plain) openCase(id string) error {
+	p.moveAsked = map[string]bool{}
 	k, err := p.sess.Case(id)
 	if err != nil {
 		p.line(p.errText(err))
@@ -185,7 +203,7 @@ func (p *plain) openCase(id string) error {
 	}
 	p.say("case.open", p.caseLine(k))
 	f := p.o.PersonForm
-	rec, err := p.sess.RecordFor(id, f.ID)
+	rec, err := p.sess.RecordFor(id, f.ID, f.Carries.From...) // a draft of last year's form is this case's
 	if err != nil && !errors.Is(err, localstore.ErrNotFound) {
 		p.line(p.errText(err))
 		return nil
@@ -220,7 +238,7 @@ func (p *plain) continueInterview(caseID string, rec *localstore.Record) error {
 	case localstore.StatusSigned:
 		return p.photo(caseID)
 	}
-	return p.form(caseID, "")
+	return p.form(target{caseID: caseID}, "")
 }
 
 // choose asks for one of the official codes; "" goes back.

@@ -33,13 +33,31 @@ func (st *formState) evaluate() { st.res = st.f.Evaluate(st.answers, st.ctx) }
 // errPaused leaves the form for the case list; the draft stays.
 var errPaused = errors.New("paused")
 
-// form is the interview, question by question, then the read-back. fix is set when the
-// read-back sends one question to correct: it is asked once and form returns.
-func (p *plain) form(caseID, fix string) error {
-	r, err := steps.OpenForForm(p.sess, p.o.Forms, p.o.PersonForm, caseID)
+// target is what a form is filled for: a case (the person form), or a village (the
+// form filled once per village, 社区登记表).
+type target struct{ caseID, village string }
+
+// form is the interview, question by question, then the read-back (a village's form:
+// its reading and the filler's signature). fix is set when the read-back sends one
+// question to correct: it is asked once and form returns. Opened otherwise, a draft of
+// last year's form is offered the move to the form new records start with.
+func (p *plain) form(to target, fix string) error {
+	r, err := p.openForm(to)
 	if err != nil {
 		p.line(p.errText(err))
 		return nil
+	}
+	if fix == "" {
+		moved, err := p.offerMove(to, r)
+		if err != nil {
+			return err
+		}
+		if moved {
+			if r, err = p.openForm(to); err != nil {
+				p.line(p.errText(err))
+				return nil
+			}
+		}
 	}
 	st := &formState{f: r.Form, rec: r.Rec, answers: r.Answers, ctx: r.Ctx, stash: map[string]any{}}
 	st.evaluate()
@@ -53,8 +71,11 @@ func (p *plain) form(caseID, fix string) error {
 	for {
 		if cur == "" {
 			first, missing, errs, warns := steps.FirstProblem(st.res, st.rec)
+			if first == "" && to.village != "" {
+				return p.villageEnd(to.village)
+			}
 			if first == "" {
-				return p.readBack(caseID)
+				return p.readBack(to.caseID)
 			}
 			p.say("form.problems", missing, errs, warns, first)
 			cur = first
@@ -76,6 +97,15 @@ func (p *plain) form(caseID, fix string) error {
 		}
 		cur = next
 	}
+}
+
+// openForm opens the target's record for the form: a case's with the roster's
+// prefills, a village's with the village's.
+func (p *plain) openForm(to target) (steps.Resumed, error) {
+	if to.village != "" {
+		return steps.OpenVillage(p.sess, p.o.Forms, p.o.CommunityForm, to.village)
+	}
+	return steps.OpenForForm(p.sess, p.o.Forms, p.o.PersonForm, to.caseID)
 }
 
 // resumeAt is where a record opens: a returned record at its first commented question,

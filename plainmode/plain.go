@@ -1,10 +1,11 @@
 // Package plainmode is Doorstep for screen readers and braille displays: the same flows as
 // the screens (unlock, the day's cases, the interview with its read-back, signatures and
-// photo, the team leader's review) as plain lines — a prompt is one line that says where
-// you are, an answer is a line typed and enter, an error is a new line. Nothing is
-// redrawn, nothing moves by itself: no alternate screen, no cursor movement, no box or
-// braille characters, no spinner and no clock. Because it reads lines from an io.Reader
-// and writes to an io.Writer it also works through a pipe, which is how it is tested.
+// photo, the community form, a draft's move to next year's form, the team leader's
+// review) as plain lines — a prompt is one line that says where you are, an answer is a
+// line typed and enter, an error is a new line. Nothing is redrawn, nothing moves by
+// itself: no alternate screen, no cursor movement, no box or braille characters, no
+// spinner and no clock. Because it reads lines from an io.Reader and writes to an
+// io.Writer it also works through a pipe, which is how it is tested.
 //
 // It runs over the same form engine (forms) and store (localstore) as the screens, and
 // takes the interview's steps from interview: it must never decide a survey rule of its
@@ -30,6 +31,9 @@ import (
 type Options struct {
 	DB         *localstore.DB
 	PersonForm *forms.Form
+	// CommunityForm is the form filled once per village (社区登记表) that new ones start
+	// with; nil offers none.
+	CommunityForm *forms.Form
 	// Forms has every form the program knows: a record is read with its own.
 	Forms *forms.Registry
 	Lang  string // "zh" or "en"
@@ -58,6 +62,9 @@ type plain struct {
 	sess  *localstore.Session
 	// find is the case search, with what it worked out before.
 	find *finder
+	// moveAsked are the records offered the move to the new form since the case or
+	// village was opened: asked once each time, as the screens do.
+	moveAsked map[string]bool
 }
 
 // Run reads lines until the input ends or the user quits. Everything typed is saved as
@@ -66,7 +73,7 @@ func Run(ctx context.Context, o Options) error {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	p := &plain{o: o, ctx: ctx, lang: o.Lang, reqs: make(chan struct{}), lines: make(chan string), find: newFinder()}
+	p := &plain{o: o, ctx: ctx, lang: o.Lang, reqs: make(chan struct{}), lines: make(chan string), find: newFinder(), moveAsked: map[string]bool{}}
 	if p.lang != "en" {
 		p.lang = "zh"
 	}

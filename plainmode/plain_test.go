@@ -51,15 +51,22 @@ type driver struct {
 
 func start(t *testing.T, db *localstore.DB, f *forms.Form) *driver {
 	t.Helper()
-	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
-	d := &driver{t: t, in: inW, lines: make(chan string, 1000), done: make(chan error, 1)}
 	reg, err := forms.NewRegistry(f)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return startWith(t, Options{DB: db, PersonForm: f, Forms: reg})
+}
+
+// startWith is plain mode with the options o, in Chinese, on a pipe.
+func startWith(t *testing.T, o Options) *driver {
+	t.Helper()
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	d := &driver{t: t, in: inW, lines: make(chan string, 1000), done: make(chan error, 1)}
+	o.Lang, o.In, o.Out = "zh", inR, outW
 	go func() {
-		err := Run(context.Background(), Options{DB: db, PersonForm: f, Forms: reg, Lang: "zh", In: inR, Out: outW})
+		err := Run(context.Background(), o)
 		outW.Close()
 		d.done <- err
 	}()

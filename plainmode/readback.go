@@ -17,15 +17,15 @@ import (
 // readBack reads the answers back section by section; the respondent agrees to each, or
 // a sentence's question is corrected and the section read again. Then the signatures.
 func (p *plain) readBack(caseID string) error {
-	f := p.o.PersonForm
 	for {
-		iv, err := steps.Open(p.sess, p.o.Forms, f, caseID)
+		iv, err := steps.Open(p.sess, p.o.Forms, p.o.PersonForm, caseID)
 		if err != nil {
 			p.line(p.errText(err))
 			return nil
 		}
+		f := iv.Form // the record's own form: a draft not moved keeps last year's
 		if !f.Evaluate(iv.Answers, iv.Ctx).Complete {
-			return p.form(caseID, "")
+			return p.form(target{caseID: caseID}, "")
 		}
 		secs := f.ReadBack(iv.Answers, iv.Ctx, p.lang)
 		at := -1
@@ -66,7 +66,7 @@ func (p *plain) readBack(caseID string) error {
 			p.say("paused")
 			return nil
 		case nerr == nil && n >= 1 && n <= len(sec.Lines):
-			if err := p.form(caseID, sec.Lines[n-1].Question); err != nil {
+			if err := p.form(target{caseID: caseID}, sec.Lines[n-1].Question); err != nil {
 				return err
 			}
 		default:

@@ -18,7 +18,7 @@ func (p *plain) leaderHome() error {
 		if err != nil {
 			return err
 		}
-		l, err := p.ask(func() string { return p.t("leader.prompt", len(waiting)) }, func() string { return p.t("help.leader") })
+		l, err := p.ask(func() string { return p.t("leader.prompt", len(waiting), p.communityHint("leader.community")) }, func() string { return p.t("help.leader") })
 		if err != nil {
 			return err
 		}
@@ -29,6 +29,14 @@ func (p *plain) leaderHome() error {
 			}
 		case "2":
 			if err := p.cases(); err != errEnd {
+				return err
+			}
+		case "3":
+			if p.o.CommunityForm == nil {
+				p.say("notoption", c(l))
+				continue
+			}
+			if err := p.community(); err != nil {
 				return err
 			}
 		case "q", "退出":
@@ -54,7 +62,10 @@ func (p *plain) waiting() ([]waitingRecord, error) {
 	villages := p.sess.User().Villages
 	var out []waitingRecord
 	for _, r := range recs {
-		if r.CaseID == "" || r.FormID != p.o.PersonForm.ID || r.Status != localstore.StatusCompleted && r.Status != localstore.StatusSubmitted {
+		// A record completed on last year's form, before the district named this one,
+		// waits for the leader as well.
+		person := r.FormID == p.o.PersonForm.ID || slices.Contains(p.o.PersonForm.Carries.From, r.FormID)
+		if r.CaseID == "" || !person || r.Status != localstore.StatusCompleted && r.Status != localstore.StatusSubmitted {
 			continue
 		}
 		k, err := p.sess.Case(r.CaseID)
@@ -212,7 +223,8 @@ func (p *plain) review(w waitingRecord) error {
 			// "R3 text": a comment on a question.
 			id, text, _ := strings.Cut(l, " ")
 			id = strings.ToUpper(id)
-			if p.o.PersonForm.Question(id) == nil || strings.TrimSpace(text) == "" {
+			f, ferr := p.o.Forms.Form(w.rec.FormID, w.rec.FormVersion) // the record's own form
+			if ferr != nil || f.Question(id) == nil || strings.TrimSpace(text) == "" {
 				p.say("review.what")
 				continue
 			}

@@ -770,15 +770,8 @@ type villageDoneMsg struct {
 func (s *formScreen) signVillage(pass string) tea.Cmd {
 	s.saving = true
 	sess, db, id := s.env.Session, s.env.DB, s.rec.ID
-	user := sess.User()
 	return s.do(func() tea.Msg {
-		if _, err := db.Unlock(user.Code, pass); err != nil {
-			return villageDoneMsg{err: err}
-		}
-		if _, err := sess.Sign(id, localstore.Signature{Role: localstore.SignerEnumerator, Name: user.Name}); err != nil {
-			return villageDoneMsg{err: err}
-		}
-		rec, err := sess.Complete(id)
+		rec, err := steps.FinishVillage(db, sess, id, pass)
 		return villageDoneMsg{rec, err}
 	})
 }

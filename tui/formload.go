@@ -73,38 +73,13 @@ func loadInterview(sess *localstore.Session, reg *forms.Registry, f *forms.Form,
 }
 
 // loadVillage opens the village's record of a form filled once per village, prefilled
-// with the village's name and code and the number of certificate holders the roster
-// has for it.
+// from the roster (steps.OpenVillage).
 func loadVillage(sess *localstore.Session, reg *forms.Registry, f *forms.Form, village string) formLoadedMsg {
-	cases, err := sess.Cases(localstore.CaseFilter{Village: village})
+	r, err := steps.OpenVillage(sess, reg, f, village)
 	if err != nil {
 		return formLoadedMsg{err: err}
 	}
-	rec, err := sess.StartVillageRecord(village, f.ID, f.Version, f.Carries.From...)
-	if err != nil {
-		return formLoadedMsg{err: err}
-	}
-	rd, err := survey.Read(reg, rec, survey.About{RosterCount: len(cases)})
-	if err != nil {
-		return formLoadedMsg{err: err}
-	}
-	row := roster.Row{Village: village}
-	for _, c := range cases {
-		if c.Row.VillageCode != "" {
-			row.VillageCode = c.Row.VillageCode
-			break
-		}
-	}
-	iv := interview{form: rd.Form, rec: rec, row: row, name: clean(village), answers: rd.Answers, ctx: rd.Context}
-	return prefillAndResume(sess, iv, func(field string) any {
-		if field == "roster_count" {
-			return len(cases)
-		}
-		if v := row.Prefill(field); v != "" {
-			return v
-		}
-		return nil
-	})
+	return formLoadedMsg{form: r.Form, rec: r.Rec, name: clean(village), answers: r.Answers, ctx: r.Ctx, resume: r.Resume, place: r.Place, fromRoster: r.FromRoster}
 }
 
 // prefillAndResume saves the prefilled answers of a record opened for the first time,

@@ -7,7 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/doorstep-survey/doorstep/forms"
-	"github.com/doorstep-survey/doorstep/localstore"
+	steps "github.com/doorstep-survey/doorstep/interview"
 	"github.com/doorstep-survey/doorstep/survey"
 )
 
@@ -23,13 +23,12 @@ type draftMovedMsg struct {
 
 // offerMove asks whether the draft moves to the form new records are started with.
 func (s *formScreen) offerMove() tea.Cmd {
-	to := s.env.PersonForm
+	next := s.env.PersonForm
 	if s.village != "" {
-		to = s.env.CommunityForm
+		next = s.env.CommunityForm
 	}
-	st := s.rec.Status
-	if s.moveOffered || to == nil || to == s.form || !to.CarriesFrom(s.form) ||
-		st.Locked() || st == localstore.StatusReturned {
+	to := steps.MoveTo(s.rec, s.form, next)
+	if s.moveOffered || to == nil {
 		return nil
 	}
 	s.moveOffered = true
@@ -39,30 +38,13 @@ func (s *formScreen) offerMove() tea.Cmd {
 		fmt.Sprintf(tr("zh", "move.body"), from, dest),
 		fmt.Sprintf(tr("en", "move.body"), from, dest),
 	}
-	sess, reg, rec, caseID, village := s.env.Session, s.env.Forms, s.rec, s.caseID, s.village
+	sess, reg, rec := s.env.Session, s.env.Forms, s.rec
 	return showOverlay(newConfirm(s.common, both("move.title"), body, func() tea.Msg {
-		// The context the skip rules see, as when the form is open: a wrong one would
-		// drop answers the new form asks.
-		about := survey.About{}
-		if caseID != "" {
-			c, err := sess.Case(caseID)
-			if err != nil {
-				return draftMovedMsg{err: err}
-			}
-			about.Row = c.Row
-		} else {
-			cases, err := sess.Cases(localstore.CaseFilter{Village: village})
-			if err != nil {
-				return draftMovedMsg{err: err}
-			}
-			about.RosterCount = len(cases)
-		}
-		plan, err := survey.PlanMove(reg, rec, about, to)
+		plan, err := steps.PlanMove(sess, reg, rec, to)
 		if err != nil {
 			return draftMovedMsg{err: err}
 		}
-		_, err = sess.MoveRecord(rec.ID, localstore.Move{FormID: to.ID, FormVersion: to.Version,
-			Answers: plan.Answers, Summary: plan.Summary, Withdraw: plan.Withdraw, Reason: "调查员确认移至新表 (moved on the form screen)"})
+		_, err = steps.Move(sess, rec, plan)
 		return draftMovedMsg{plan: plan, err: err}
 	}))
 }

@@ -11,7 +11,7 @@ import (
 
 // The district names next year's form while a 2021 draft is open on a laptop: opening
 // the draft offers the move; enter moves it (widowed recoded 4 → 5, the dropped R20
-// listed), and the form goes on with the new form's questions.
+// listed), and the form goes on with the new form's questions where it was left.
 func TestFormOffersToMoveADraftToNextYear(t *testing.T) {
 	clock := newClock()
 	env := fixture(t, clock, true)
@@ -23,6 +23,7 @@ func TestFormOffersToMoveADraftToNextYear(t *testing.T) {
 	if string(rec.Answers["R3"]) != "4" || string(rec.Answers["R20"]) != "1" || rec.FormID != "person-2021" {
 		t.Fatalf("the 2021 draft: %s %s", rec.FormID, rec.Answers)
 	}
+	left := form(t, m).cur
 	m = press(t, m, "esc")
 
 	next, err := forms.LoadFile("../forms/testdata/person-2022.yaml")
@@ -50,8 +51,10 @@ func TestFormOffersToMoveADraftToNextYear(t *testing.T) {
 	if text := screenText(m); !strings.Contains(text, "已移到新表") || !strings.Contains(text, "R20") || !strings.Contains(text, "R3 4 丧偶 → 5 丧偶") {
 		t.Errorf("the screen does not say what moved:\n%s", text)
 	}
-	if fs := form(t, m); fs.form != next {
-		t.Errorf("the form goes on with %s", fs.form.ID)
+	if fs := form(t, m); fs.form != next || fs.cur != left {
+		// The answers the move changed are not the enumerator's: the draft opens where
+		// it was left, not after the last of them.
+		t.Errorf("the form goes on with %s at %s, want %s", fs.form.ID, fs.cur, left)
 	}
 	audit, _ := m.env.Session.Audit(moved.ID)
 	found := false

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	steps "github.com/doorstep-survey/doorstep/interview"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/namesearch"
 	"github.com/doorstep-survey/doorstep/survey"
@@ -59,16 +60,12 @@ func (s *teamScreen) Init() tea.Cmd {
 		if err != nil {
 			return teamLoadedMsg{err: err}
 		}
-		var community []string // the community form's id, and the ids it follows
-		if cf != nil {
-			community = append([]string{cf.ID}, cf.Carries.From...)
-		}
 		users, err := sess.Users()
 		if err != nil {
 			return teamLoadedMsg{err: err}
 		}
 		day := buildTeamDay(reg, cases, records, users, sess.User().Villages, now)
-		day.villages = villageForms(cases, records, community, sess.User().Villages)
+		day.villages = steps.VillageForms(cases, records, cf, sess.User().Villages)
 		return teamLoadedMsg{day: day}
 	}))
 }
@@ -120,14 +117,14 @@ func (s *teamScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			var items [][2]string
 			for _, v := range s.day.villages {
 				st := both("st.new")
-				if v.status != "" {
-					st = both("st." + string(v.status))
+				if v.Status != "" {
+					st = both("st." + string(v.Status))
 				}
-				items = append(items, [2]string{clean(v.name) + "　" + st[0], clean(v.name) + "  " + st[1]})
+				items = append(items, [2]string{clean(v.Village) + "　" + st[0], clean(v.Village) + "  " + st[1]})
 			}
 			villages := s.day.villages
 			return s, showOverlay(newPickList(s.common, both("pickvillage"), items, func(i int) tea.Msg {
-				return navigateMsg{Page{Kind: KindCommunity, ID: villages[i].name}}
+				return navigateMsg{Page{Kind: KindCommunity, ID: villages[i].Village}}
 			}))
 		case s.day == nil && (key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown, s.keys.open) || msg.String() == "home" || msg.String() == "end"):
 			// Nothing to move in yet; a search typed meanwhile is kept (below).

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/doorstep-survey/doorstep/forms"
+	steps "github.com/doorstep-survey/doorstep/interview"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/survey"
 )
@@ -21,35 +22,7 @@ type teamDay struct {
 	// total is the whole team's finished cases (any day), for the home-visit rate.
 	total teamRow
 	// villages are the team's villages in roster order, with their community form.
-	villages []villageForm
-}
-
-// villageForm is a village and the status of its community form ("" not started).
-type villageForm struct {
-	name   string
-	status localstore.Status
-}
-
-// villageForms lists the villages of the roster the leader sees, in roster order, with
-// the status of each one's record of the community form.
-func villageForms(cases []localstore.Case, records []*localstore.Record, formIDs []string, villages []string) []villageForm {
-	status := map[string]localstore.Status{}
-	for _, r := range records {
-		if r.Village != "" && slices.Contains(formIDs, r.FormID) {
-			status[r.Village] = r.Status
-		}
-	}
-	seen := map[string]bool{}
-	var out []villageForm
-	for _, c := range cases {
-		v := c.Row.Village
-		if v == "" || seen[v] || len(villages) > 0 && !slices.Contains(villages, v) {
-			continue
-		}
-		seen[v] = true
-		out = append(out, villageForm{name: v, status: status[v]})
-	}
-	return out
+	villages []steps.VillageForm
 }
 
 type teamRow struct {

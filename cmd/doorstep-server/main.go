@@ -509,13 +509,30 @@ func duplicatesCmd(o *opts, stdout io.Writer) *cobra.Command {
 							decision = "stands 保留"
 						case g.Kept != "":
 							decision = "withdrawn 已撤销: " + g.Reason
+						case r.Withdrawn != "": // reopened: withdrawn until the district chooses again
+							decision = "open 待定; withdrawn until chosen again 重新选择前仍撤销: " + r.Withdrawn
 						}
 						c := cleantext.Line
 						tw.row(c(g.Subject), c(g.FormID), c(r.Name), c(r.Village), c(r.Enumerator),
 							c(r.From+"/"+r.Device), c(r.Status), r.ReceivedAt.Local().Format("2006-01-02 15:04"), c(r.RecordID), c(decision))
 					}
 				}
-				return tw.flush()
+				if err := tw.flush(); err != nil {
+					return err
+				}
+				for _, g := range groups { // history: choices a new record reopened
+					for _, e := range g.Earlier {
+						kept := "a record 一份记录"
+						if e.Kept != "" {
+							kept = e.Kept + " (" + e.By + ", " + e.At.Local().Format("2006-01-02 15:04") + ")"
+						}
+						_, err := fmt.Fprintln(stdout, cleantext.Line("case "+g.Subject+": earlier "+kept+" stood 此前保留, reopened by a new record 新记录到达后重新待定: "+e.Reason))
+						if err != nil {
+							return err
+						}
+					}
+				}
+				return nil
 			})
 		},
 	}
@@ -554,7 +571,7 @@ func usersCmd(o *opts, stdout io.Writer) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "users [--json]",
-		Short: "The enrolled users and their laptops, with each laptop's key card fingerprint",
+		Short: "The enrolled users and their laptops, with each laptop's last push and key card fingerprint",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withOffice(o, func(a server.Office) error {
@@ -568,11 +585,11 @@ func usersCmd(o *opts, stdout io.Writer) *cobra.Command {
 					}
 					return json.NewEncoder(stdout).Encode(users)
 				}
-				tw := newTable(stdout, "USER", "NAME", "ROLE", "VILLAGES", "LAPTOP", "ENROLLED", "STATUS", "FINGERPRINT 指纹")
+				tw := newTable(stdout, "USER", "NAME", "ROLE", "VILLAGES", "LAPTOP", "ENROLLED", "LAST PUSH", "STATUS", "FINGERPRINT 指纹")
 				c := cleantext.Line
 				for _, u := range users {
 					if len(u.Devices) == 0 {
-						tw.row(c(u.Code), c(u.Name), c(u.Role), c(strings.Join(u.Villages, ",")), "-", "-", "not enrolled 未登记", "")
+						tw.row(c(u.Code), c(u.Name), c(u.Role), c(strings.Join(u.Villages, ",")), "-", "-", "-", "not enrolled 未登记", "")
 					}
 					for _, d := range u.Devices {
 						status, fp := "active 使用中", d.Fingerprint()
@@ -582,8 +599,12 @@ func usersCmd(o *opts, stdout io.Writer) *cobra.Command {
 						if fp == "" {
 							fp = "no key card 无密钥卡"
 						}
+						pushed := "none yet 尚未上传"
+						if !d.LastPush.IsZero() {
+							pushed = d.LastPush.Local().Format("2006-01-02 15:04")
+						}
 						tw.row(c(u.Code), c(u.Name), c(u.Role), c(strings.Join(u.Villages, ",")), c(d.Name),
-							d.Created.Local().Format("2006-01-02 15:04"), status, fp)
+							d.Created.Local().Format("2006-01-02 15:04"), pushed, status, fp)
 					}
 				}
 				return tw.flush()

@@ -19,12 +19,13 @@ import (
 // the listings and the export say so; each person counts once with --standing.
 func TestOfficeDuplicates(t *testing.T) {
 	dir := t.TempDir()
-	st, err := boltstore.Open(dir, boltstore.Options{Sealer: testKey(t)})
+	key := testKey(t)
+	st, err := boltstore.Open(dir, boltstore.Options{Sealer: key})
 	if err != nil {
 		t.Fatal(err)
 	}
 	u := protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}
-	for range 2 { // two laptops, the same two persons
+	interview := func(st store.Store) { // a laptop of the same two persons
 		s := storetest.Laptop(t, 2, "E001")
 		if err := storetest.EnrolKey(st, u, s); err != nil {
 			t.Fatal(err)
@@ -42,6 +43,8 @@ func TestOfficeDuplicates(t *testing.T) {
 			t.Fatalf("%+v %v", res, err)
 		}
 	}
+	interview(st)
+	interview(st)
 	st.Close()
 
 	out, err := run(t, "duplicates", "--data", dir)
@@ -71,6 +74,19 @@ func TestOfficeDuplicates(t *testing.T) {
 	}
 	if out, _ := run(t, "duplicates", "--all", "--json", "--data", dir); !strings.Contains(out, `"kept":"`+keep) {
 		t.Errorf("duplicates --all: %s", out)
+	}
+	// A third laptop: the interview opens again, its choice history.
+	if st, err = boltstore.Open(dir, boltstore.Options{Sealer: key}); err != nil {
+		t.Fatal(err)
+	}
+	interview(st)
+	st.Close()
+	out, _ = run(t, "duplicates", "--data", dir)
+	if strings.Count(out, "open 待定") != 6 || strings.Contains(out, "stands 保留") {
+		t.Errorf("the reopened interview reads as decided:\n%s", out)
+	}
+	if !strings.Contains(out, "withdrawn until chosen again 重新选择前仍撤销: 重复入户") || !strings.Contains(out, "earlier "+keep+" (") {
+		t.Errorf("the withdrawn record and the earlier choice are not said:\n%s", out)
 	}
 }
 
@@ -212,7 +228,7 @@ func TestUsersShowFingerprint(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, err := run(t, "users", "--data", dir)
-	if err != nil || !strings.Contains(out, keys.Card().Fingerprint()) || !strings.Contains(out, "active 使用中") {
+	if err != nil || !strings.Contains(out, keys.Card().Fingerprint()) || !strings.Contains(out, "active 使用中") || !strings.Contains(out, "none yet 尚未上传") {
 		t.Errorf("users:\n%s %v\nwant the fingerprint %s", out, err, keys.Card().Fingerprint())
 	}
 }

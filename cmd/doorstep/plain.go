@@ -42,7 +42,7 @@ func runPlain(cmd *cobra.Command, a *app, dir string) error {
 		return err
 	}
 	fs.warn(a.stderr)
-	o := plainmode.Options{DB: db, PersonForm: fs.person, Forms: fs.reg, Lang: a.cfg.Language, In: a.stdin, Out: a.stdout}
+	o := plainmode.Options{DB: db, PersonForm: fs.person, CommunityForm: fs.community, Forms: fs.reg, Lang: a.cfg.Language, In: a.stdin, Out: a.stdout}
 	if f, ok := a.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		// At a terminal the passphrase is not echoed; through a pipe it is a line.
 		o.ReadSecret = func() (string, error) {

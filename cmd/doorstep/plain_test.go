@@ -338,3 +338,36 @@ func TestPlainChosen(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainCommunityFormIsOffered: doorstep --plain hands plain mode the community form
+// the configuration names: v at the case list reads out the villages, a number opens
+// the village's form on community-2021, and q pauses it.
+func TestPlainCommunityFormIsOffered(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"DOORSTEP_DATA": dir}
+	if code, out, errOut := runIn(t, env, "", "demo", "--no-tui", "--data", dir, "--cases", "10", "--villages", "2", "--completed", "0"); code != 0 {
+		t.Fatalf("demo: %d %s %s", code, out, errOut)
+	}
+	p := startPlain(t, env, "--plain")
+	p.until("用户代码")
+	p.send("E001")
+	p.until("口令")
+	p.send(seed.Passphrase)
+	if l := p.until("调查对象共"); !strings.Contains(l, "v 社区登记表") {
+		t.Errorf("the case list does not offer the community form: %q", l)
+	}
+	p.send("v")
+	p.until("社区登记表，每个村（社区）一份，共 2 个")
+	p.until("1 ")
+	p.send("1")
+	p.until("打开：社区登记表")
+	p.until("第 1 题，共")
+	p.send("q")
+	p.until("已暂停")
+	p.send("")
+	p.until("调查对象共")
+	p.send("q")
+	if code := p.end(); code != 0 {
+		t.Errorf("exit %d", code)
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -18,8 +17,7 @@ import (
 
 // group reads one duplicate interview: the latest row of each of its records.
 func group(tx *bolt.Tx, c codec, person string, d dupMeta) (store.DuplicateGroup, error) {
-	g := store.DuplicateGroup{Subject: d.Subject, FormID: d.FormID, Kept: d.Kept, Reason: d.Reason, ResolvedBy: d.ResolvedBy}
-	g.ResolvedAt, _ = time.Parse(time.RFC3339Nano, d.ResolvedAt)
+	g := d.group()
 	prefix := cat(person)
 	cur := tx.Bucket(bktPersons).Cursor()
 	for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
@@ -85,8 +83,12 @@ func (s *Store) ResolveDuplicate(ctx context.Context, res store.Resolution) (sto
 			return fmt.Errorf("record %s is not one of a duplicate interview: %w", res.Keep, store.ErrNotFound)
 		}
 		person := s.c.person(kept.Subject, kept.FormID)
-		d := dupMeta{Subject: kept.Subject, FormID: kept.FormID, Kept: res.Keep, Reason: res.Reason, ResolvedBy: res.By,
-			ResolvedAt: res.At.Format(time.RFC3339Nano)}
+		var was dupMeta // its earlier choices stay
+		if _, err := s.c.get(tx, bktDups, []byte(person), &was); err != nil {
+			return err
+		}
+		d := dupMetaOf(store.DuplicateGroup{Subject: kept.Subject, FormID: kept.FormID, Kept: res.Keep, Reason: res.Reason, ResolvedBy: res.By,
+			ResolvedAt: res.At, Earlier: was.Earlier})
 		if err := s.c.put(tx.Bucket(bktDups), bktDups, []byte(person), d); err != nil {
 			return err
 		}
@@ -112,7 +114,13 @@ func (s *Store) ResolveDuplicate(ctx context.Context, res store.Resolution) (sto
 				if err != nil {
 					return err
 				}
-				if err := w.log(seq, logEntry{Kind: kindWithdraw, Key: id, Village: m.Village,
+				// A record the district accepted into another village than its laptop
+				// named: its team's laptops hear it too (store.Decision.Named).
+				named, err := acceptedFrom(tx, s.c, id)
+				if err != nil {
+					return err
+				}
+				if err := w.log(seq, logEntry{Kind: kindWithdraw, Key: id, Village: m.Village, Also: named,
 					Enumerators: []string{m.Enumerator, kept.Enumerator}}); err != nil {
 					return err
 				}

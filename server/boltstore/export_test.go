@@ -1,6 +1,8 @@
 package boltstore
 
 import (
+	"bytes"
+	"fmt"
 	"path/filepath"
 
 	bolt "go.etcd.io/bbolt"
@@ -41,7 +43,7 @@ func (s *Store) OpenHeldOf(sender string) (n int, err error) {
 	return n, err
 }
 
-// BackToSchema5 makes the file in dir one of schema 5, before reviewopen/ was kept.
+// BackToSchema5 makes the file in dir one of schema 5, before reviewopen/ and reviewq/ were kept.
 func BackToSchema5(dir string) error {
 	db, err := bolt.Open(filepath.Join(dir, File), 0o600, nil)
 	if err != nil {
@@ -52,6 +54,31 @@ func BackToSchema5(dir string) error {
 		if err := tx.DeleteBucket(bktOpenHeld); err != nil {
 			return err
 		}
+		if err := tx.DeleteBucket(bktQueue); err != nil {
+			return err
+		}
 		return tx.Bucket(bktMeta).Put(keySchema, u64(5))
+	})
+}
+
+// DamageHeld overwrites what review/ holds of each revision of a record with bytes no
+// key opens: a read of it fails, so a listing that succeeds did not read it.
+func (s *Store) DamageHeld(recordID string) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		prefix := []byte(recordID + "/")
+		var keys [][]byte
+		c := tx.Bucket(bktReview).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			keys = append(keys, bytes.Clone(k))
+		}
+		if len(keys) == 0 {
+			return fmt.Errorf("%s is not held", recordID)
+		}
+		for _, k := range keys {
+			if err := tx.Bucket(bktReview).Put(k, []byte("damaged")); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -33,6 +34,9 @@ type logEntry struct {
 	// Enumerators are who started the record (a withdrawal: of both records).
 	Enumerators []string `json:"e,omitempty"`
 	From        string   `json:"f,omitempty"` // who pushed the revision
+	// Also is a second village whose laptops pull the entry: the one its laptop
+	// named for a record the district filed in another (store.Decision.Filed).
+	Also string `json:"a,omitempty"`
 }
 
 // recordMeta is a record's latest revision, compact.
@@ -63,6 +67,24 @@ type dupMeta struct {
 	Reason     string `json:"reason,omitempty"`
 	ResolvedBy string `json:"resolved_by,omitempty"`
 	ResolvedAt string `json:"resolved_at,omitempty"` // RFC 3339
+	// Earlier are the choices a new record of the person reopened.
+	Earlier []store.DuplicateChoice `json:"earlier,omitempty"`
+}
+
+// group is the duplicate interview d keeps, without its records.
+func (d dupMeta) group() store.DuplicateGroup {
+	g := store.DuplicateGroup{Subject: d.Subject, FormID: d.FormID, Kept: d.Kept, Reason: d.Reason, ResolvedBy: d.ResolvedBy, Earlier: d.Earlier}
+	g.ResolvedAt, _ = time.Parse(time.RFC3339Nano, d.ResolvedAt)
+	return g.WithHistory()
+}
+
+// dupMetaOf is what dups/ keeps of a duplicate interview.
+func dupMetaOf(g store.DuplicateGroup) dupMeta {
+	d := dupMeta{Subject: g.Subject, FormID: g.FormID, Kept: g.Kept, Reason: g.Reason, ResolvedBy: g.ResolvedBy, Earlier: g.Earlier}
+	if !g.ResolvedAt.IsZero() {
+		d.ResolvedAt = g.ResolvedAt.Format(time.RFC3339Nano)
+	}
+	return d
 }
 
 func getJSON(b *bolt.Bucket, k []byte, v any) (bool, error) {
@@ -105,6 +127,11 @@ func (w writer) log(seq uint64, e logEntry) error {
 	}
 	if err := w.tx.Bucket(bktVLog).Put(append(cat(e.Village), u64(seq)...), data); err != nil {
 		return err
+	}
+	if e.Also != "" && e.Also != e.Village {
+		if err := w.tx.Bucket(bktVLog).Put(append(cat(e.Also), u64(seq)...), data); err != nil {
+			return err
+		}
 	}
 	return w.userLog(seq, e, data)
 }
@@ -156,7 +183,7 @@ func othersOf(tx *bolt.Tx, personKey, recordID string) []string {
 // latest state when it is later than what is held, its person, and its log entry.
 // packed is packRevision(st.Revision) (nil: packed here). others are the other records
 // of the same person, when the record is new: a duplicate interview is marked.
-func (w writer) revision(seq uint64, st store.StoredRevision, packed []byte, others []string) (row, error) {
+func (w writer) revision(seq uint64, st store.StoredRevision, packed []byte, others []string, also string) (row, error) {
 	rev := st.Revision
 	r := rev.Record
 	rw := row{RecordRow: store.RecordRow{RecordID: r.ID, Revision: r.Revision, Subject: st.Case.Subject, Name: st.Case.Name,
@@ -233,7 +260,7 @@ func (w writer) revision(seq uint64, st store.StoredRevision, packed []byte, oth
 		return rw, err
 	}
 	return rw, w.log(seq, logEntry{Kind: kindRevision, Key: r.ID, Revision: r.Revision, Village: rw.Village,
-		Enumerators: []string{r.Enumerator}, From: st.From})
+		Enumerators: []string{r.Enumerator}, From: st.From, Also: also})
 }
 
 // markDuplicate opens the person's duplicate interview (if not open or resolved
@@ -245,7 +272,9 @@ func (w writer) markDuplicate(person, subject, formID string, others []string) e
 	if _, err := w.c.get(w.tx, bktDups, []byte(person), &d); err != nil {
 		return err
 	}
-	d = dupMeta{Subject: subject, FormID: formID, Kept: "", Reason: d.Reason}
+	g := d.group().Reopen()
+	g.Subject, g.FormID = subject, formID
+	d = dupMetaOf(g)
 	if err := w.c.put(dups, bktDups, []byte(person), d); err != nil {
 		return err
 	}
@@ -298,6 +327,11 @@ func held(tx *bolt.Tx, c codec, a store.Arrival) (store.Held, error) {
 		}
 		h.RosterVillage = row.Village
 		h.Roster = row.Village != "" || hasRoster(tx)
+		if h.Latest != nil && row.Village != "" {
+			if h.AcceptedFrom, err = acceptedFrom(tx, c, r.ID); err != nil {
+				return h, err
+			}
+		}
 	}
 	if h.Latest == nil {
 		open, same, head, err := queued(tx, c, r.ID, r.Revision)
@@ -397,16 +431,17 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 				}
 				rev := a.Item.Revision
 				rev.Photos = nil
-				st := store.StoredRevision{Revision: rev, Case: a.Item.Case, From: from.User.Code, Device: from.Device,
+				filed, named := d.Filed(a.Item.Case)
+				st := store.StoredRevision{Revision: rev, Case: filed, From: from.User.Code, Device: from.Device,
 					Received: s.now().UTC(), ServerID: fmt.Sprintf("%s-%d", s.serverID, seq), Seq: seq}
-				if _, err := w.revision(seq, st, packed[i], d.DuplicateOf); err != nil {
+				if _, err := w.revision(seq, st, packed[i], d.DuplicateOf, named); err != nil {
 					return err
 				}
 				res.ServerID, res.Received = st.ServerID, st.Received
 			}
 			results[i] = res
 		}
-		return nil
+		return notePush(tx, from.Token, s.now().UTC())
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store a batch: %w", err)
@@ -476,9 +511,13 @@ func logCursor(tx *bolt.Tx, u protocol.User, cursor uint64) func() (uint64, logE
 		h.k, h.v = h.c.Seek(append(bytes.Clone(h.prefix), u64(cursor+1)...))
 		heads = append(heads, h)
 	}
+	var last uint64 // an entry filed under two of the user's villages (Also) comes once
 	return func() (uint64, logEntry, bool, error) {
 		var best *head
 		for _, h := range heads {
+			for h.k != nil && bytes.HasPrefix(h.k, h.prefix) && len(h.k) == len(h.prefix)+8 && last > 0 && fromU64(h.k[len(h.k)-8:]) == last {
+				h.k, h.v = h.c.Next()
+			}
 			if h.k == nil || !bytes.HasPrefix(h.k, h.prefix) || len(h.k) != len(h.prefix)+8 {
 				continue
 			}
@@ -491,6 +530,7 @@ func logCursor(tx *bolt.Tx, u protocol.User, cursor uint64) func() (uint64, logE
 		}
 		seq, e, ok, err := decode(best.k, best.v)
 		best.k, best.v = best.c.Next()
+		last = seq
 		return seq, e, ok, err
 	}
 }
@@ -499,7 +539,7 @@ func logCursor(tx *bolt.Tx, u protocol.User, cursor uint64) func() (uint64, logE
 // withdrawals of their villages; revisions others pushed, which for an enumerator are
 // only their own records (their leader's decisions), for a leader the team's.
 func (s *Store) pullEntry(tx *bolt.Tx, u protocol.User, e logEntry, resp *protocol.PullResponse) error {
-	if !u.MayVillage(e.Village) {
+	if !u.MayVillage(e.Village) && (e.Also == "" || !u.MayVillage(e.Also)) {
 		return nil
 	}
 	mine := u.Role == "leader" || slices.Contains(e.Enumerators, u.Code)

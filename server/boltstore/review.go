@@ -8,7 +8,6 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server/store"
 )
 
@@ -37,6 +36,24 @@ func queued(tx *bolt.Tx, c codec, recordID string, rev uint64) (open bool, same 
 		}
 	}
 	return open, same, head, nil
+}
+
+// acceptedFrom is the village the laptop named for a record the district accepted
+// from its review (store.Held.AcceptedFrom; "": none): a seek in review/, which
+// holds nothing of most records in the log.
+func acceptedFrom(tx *bolt.Tx, c codec, recordID string) (string, error) {
+	prefix := []byte(recordID + "/")
+	cur := tx.Bucket(bktReview).Cursor()
+	for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+8; k, v = cur.Next() {
+		var h heldRev
+		if err := c.decode(bktReview, k, v, &h); err != nil {
+			return "", err
+		}
+		if h.Item.Accepted != "" {
+			return h.Item.Village, nil
+		}
+	}
+	return "", nil
 }
 
 // hold keeps a revision for the district's review, out of the log.
@@ -73,12 +90,17 @@ func (s *Store) hold(tx *bolt.Tx, st store.StoredRevision, packed []byte, reason
 			return st, err
 		}
 	}
-	return st, s.c.put(tx.Bucket(bktReview), bktReview, revKey(r.ID, r.Revision), h)
+	k := revKey(r.ID, r.Revision)
+	if err := tx.Bucket(bktQueue).Put(k, nil); err != nil {
+		return st, err
+	}
+	return st, s.c.put(tx.Bucket(bktReview), bktReview, k, h)
 }
 
 // Review is a page of the revisions held for the district's review, in key order
-// (record id, then revision), from f.After; the open records by sender from
-// reviewopen/.
+// (record id, then revision), from f.After: the open ones through reviewq/, so that a
+// page reads only what it lists however many the district has decided; every one
+// with f.All. The open records by sender come from reviewopen/.
 func (s *Store) Review(ctx context.Context, f store.ReviewFilter) (store.ReviewPage, error) {
 	var page store.ReviewPage
 	id, rev, err := store.ParseReviewCursor(f.After)
@@ -87,29 +109,28 @@ func (s *Store) Review(ctx context.Context, f store.ReviewFilter) (store.ReviewP
 	}
 	limit := f.PageLimit()
 	err = s.db.View(func(tx *bolt.Tx) error {
-		cur := tx.Bucket(bktReview).Cursor()
-		k, v := cur.First()
+		walk := bktQueue
+		if f.All {
+			walk = bktReview
+		}
+		held := tx.Bucket(bktReview)
+		cur := tx.Bucket(walk).Cursor()
+		k, _ := cur.First()
 		if f.After != "" {
 			after := revKey(id, rev)
-			if k, v = cur.Seek(after); k != nil && bytes.Equal(k, after) {
-				k, v = cur.Next()
+			if k, _ = cur.Seek(after); k != nil && bytes.Equal(k, after) {
+				k, _ = cur.Next()
 			}
 		}
-		for ; k != nil; k, v = cur.Next() {
+		var items []store.ReviewItem
+		for ; k != nil && len(items) <= limit; k, _ = cur.Next() { // one more: the page is not the last
 			var h heldRev
-			if err := s.c.decode(bktReview, k, v, &h); err != nil {
+			if err := s.c.decode(bktReview, k, held.Get(k), &h); err != nil {
 				return err
 			}
-			if !f.All && !h.Item.Open() {
-				continue
-			}
-			if len(page.Items) == limit { // one more: the page is not the last
-				last := page.Items[limit-1]
-				page.Next = store.ReviewCursor(last.RecordID, last.Revision)
-				break
-			}
-			page.Items = append(page.Items, h.Item)
+			items = append(items, h.Item)
 		}
+		page = store.ReviewPageOf(items, limit)
 		page.OpenBySender = map[string]int{}
 		return tx.Bucket(bktOpenHeld).ForEach(func(k, v []byte) error {
 			plain, err := s.c.open(bktOpenHeld, k, v)
@@ -128,27 +149,23 @@ func (s *Store) Review(ctx context.Context, f store.ReviewFilter) (store.ReviewP
 // DecideReview accepts a held record into a village (the person joins the roster, the
 // record the log) or refuses it (a withdrawal in the log for the sending laptop).
 func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]store.ReviewItem, error) {
-	if err := d.Valid(); err != nil {
+	d, err := d.Taken(s.now)
+	if err != nil {
 		return nil, err
 	}
-	if d.At.IsZero() {
-		d.At = s.now().UTC()
-	}
 	var out []store.ReviewItem
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bktReview)
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		b, queue := tx.Bucket(bktReview), tx.Bucket(bktQueue)
 		prefix := []byte(d.RecordID + "/")
 		var keys [][]byte
 		var open []heldRev
-		cur := b.Cursor()
-		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+8; k, v = cur.Next() {
+		cur := queue.Cursor()
+		for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+8; k, _ = cur.Next() {
 			var h heldRev
-			if err := s.c.decode(bktReview, k, v, &h); err != nil {
+			if err := s.c.decode(bktReview, k, b.Get(k), &h); err != nil {
 				return err
 			}
-			if h.Item.Open() {
-				keys, open = append(keys, bytes.Clone(k)), append(open, h)
-			}
+			keys, open = append(keys, bytes.Clone(k)), append(open, h)
 		}
 		if len(open) == 0 {
 			return fmt.Errorf("record %s is not held for review: %w", d.RecordID, store.ErrNotFound)
@@ -160,7 +177,7 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 		log := tx.Bucket(bktLog)
 		last := open[len(open)-1].Item
 		if d.Refuse != "" {
-			wd := protocol.Withdrawal{RecordID: d.RecordID, Subject: last.Subject, FormID: last.FormID, Reason: d.Refuse, At: d.At}
+			wd := d.Withdrawal(last)
 			if err := s.c.put(tx.Bucket(bktWithdrawn), bktWithdrawn, []byte(d.RecordID), wd); err != nil {
 				return err
 			}
@@ -201,6 +218,10 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 				if err != nil {
 					return fmt.Errorf("held revision %s: %w", h.Item.ServerID, err)
 				}
+				named := st.Case.Village // the team's laptops pull it too (store.Decision.Filed)
+				if named == d.Village {
+					named = ""
+				}
 				st.Case.Village = d.Village
 				var others []string
 				if tx.Bucket(bktRecords).Get([]byte(d.RecordID)) == nil {
@@ -211,19 +232,17 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 					return err
 				}
 				st.Seq = seq
-				if _, err := w.revision(seq, st, nil, others); err != nil {
+				if _, err := w.revision(seq, st, nil, others, named); err != nil {
 					return err
 				}
 			}
 		}
 		for i, h := range open {
-			h.Item.DecidedBy, h.Item.DecidedAt = d.By, d.At
-			if d.Refuse != "" {
-				h.Item.Refused = d.Refuse
-			} else {
-				h.Item.Accepted = d.Village
-			}
+			h.Item = d.Mark(h.Item)
 			if err := s.c.put(b, bktReview, keys[i], h); err != nil {
+				return err
+			}
+			if err := queue.Delete(keys[i]); err != nil {
 				return err
 			}
 			out = append(out, h.Item)
@@ -259,41 +278,56 @@ func addOpenHeld(tx *bolt.Tx, c codec, sender string, delta int) error {
 // countOpenHeld is the step to schema 6, and what follows every sealing: reviewopen/
 // counted afresh from review/ — a record open for review counts against the sender of
 // its first open revision (keys order by record, then revision) — under the file's key.
-func (s *Store) countOpenHeld() error {
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		if tx.Bucket(bktOpenHeld) != nil {
-			if err := tx.DeleteBucket(bktOpenHeld); err != nil {
-				return err
-			}
-		}
-		if err := create(tx, bktOpenHeld); err != nil {
+func (s *Store) countOpenHeld(tx *bolt.Tx) error {
+	if err := recreate(tx, bktOpenHeld); err != nil {
+		return err
+	}
+	counts := map[string]int{}
+	var last string // the record whose open revision was counted last
+	err := tx.Bucket(bktReview).ForEach(func(k, v []byte) error {
+		var h heldRev
+		if err := s.c.decode(bktReview, k, v, &h); err != nil {
 			return err
 		}
-		counts := map[string]int{}
-		var last string // the record whose open revision was counted last
-		err := tx.Bucket(bktReview).ForEach(func(k, v []byte) error {
-			var h heldRev
-			if err := s.c.decode(bktReview, k, v, &h); err != nil {
-				return err
-			}
-			if h.Item.Open() && h.Item.RecordID != last {
-				counts[h.Item.From]++
-				last = h.Item.RecordID
-			}
-			return nil
-		})
-		if err != nil {
-			return err
+		if h.Item.Open() && h.Item.RecordID != last {
+			counts[h.Item.From]++
+			last = h.Item.RecordID
 		}
-		for sender, n := range counts {
-			if err := addOpenHeld(tx, s.c, sender, n); err != nil {
-				return err
-			}
-		}
-		return tx.Bucket(bktMeta).Put(keySchema, u64(SchemaVersion()))
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("count the records held open for review by sender (schema %d): %w", SchemaVersion(), err)
+		return err
+	}
+	for sender, n := range counts {
+		if err := addOpenHeld(tx, s.c, sender, n); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// indexOpenQueue is the step to schema 7: reviewq/ holds the key of every revision of
+// review/ still open, so that a page of the open queue reads no decided one.
+func indexOpenQueue(s *Store, tx *bolt.Tx) error {
+	if err := recreate(tx, bktQueue); err != nil {
+		return err
+	}
+	queue := tx.Bucket(bktQueue)
+	return tx.Bucket(bktReview).ForEach(func(k, v []byte) error {
+		var h heldRev
+		if err := s.c.decode(bktReview, k, v, &h); err != nil || !h.Item.Open() {
+			return err
+		}
+		return queue.Put(k, nil) // another bucket than the one walked
+	})
+}
+
+// recreate empties a derived bucket, or makes it.
+func recreate(tx *bolt.Tx, name []byte) error {
+	if tx.Bucket(name) != nil {
+		if err := tx.DeleteBucket(name); err != nil {
+			return err
+		}
+	}
+	return create(tx, name)
 }

@@ -20,10 +20,9 @@ type migration struct {
 
 // migrations run in order, all in one transaction, at Open: a file made by every
 // released version must still open (testdata/v1-server.db is the first server's,
-// written before the schema had a number). Closed: schemas 5 (sealing) and 6 (the
-// count of open held records) follow these, so a step appended here would take
-// number 5 and every file already past it would skip it. A new step goes after
-// countOpenHeld in migrate, as schema 7.
+// written before the schema had a number). Closed: sealing (schema 5) and the derived
+// steps follow these, so a step appended here would take number 5 and every file
+// already past it would skip it. A new step goes at the end of derived.
 var migrations = []migration{
 	{"the first server's buckets", func(tx *bolt.Tx, _ *attachments.Dir) error {
 		return create(tx, bktMeta, bktEnroll, bktTokens, bktUsers, bktRevisions, bktLatestV1, bktLog, bktRoster, bktAttachV1, bktPartialV1)
@@ -33,11 +32,21 @@ var migrations = []migration{
 	{"the log by enumerator", migrateUserLog},
 }
 
+// derived are the steps after sealing, in order from schema 6: each builds buckets
+// derived from others, read through the file's key, in a transaction of its own that
+// sets the schema it brings the file to. After a sealing they all run again: what
+// they read has just been sealed. A new step is appended here.
+var derived = []struct {
+	name string
+	run  func(s *Store, tx *bolt.Tx) error
+}{
+	{"the count of open held records by sender", (*Store).countOpenHeld},               // 6
+	{"the revisions of the review queue the district has not decided", indexOpenQueue}, // 7
+}
+
 // SchemaVersion is the version this program writes: the migrations above, then
-// sealing (sealing.go), which runs in steps of its own transactions, then the count of
-// open held records by sender (countOpenHeld), which is read through the file's key
-// and so comes after sealing.
-func SchemaVersion() uint64 { return sealedSchema() + 1 }
+// sealing (sealing.go), which runs in steps of its own transactions, then derived.
+func SchemaVersion() uint64 { return sealedSchema() + uint64(len(derived)) }
 
 // sealedSchema is the schema sealing brings a file to (5).
 func sealedSchema() uint64 { return uint64(len(migrations)) + 1 }
@@ -92,8 +101,20 @@ func (s *Store) migrate(att *attachments.Dir) error {
 			return err
 		}
 	}
-	if seal || have < SchemaVersion() {
-		return s.countOpenHeld()
+	for i, step := range derived {
+		v := sealedSchema() + uint64(i) + 1
+		if !seal && have >= v {
+			continue
+		}
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			if err := step.run(s, tx); err != nil {
+				return err
+			}
+			return tx.Bucket(bktMeta).Put(keySchema, u64(v))
+		})
+		if err != nil {
+			return fmt.Errorf("migrate the data file to schema %d (%s): %w", v, step.name, err)
+		}
 	}
 	return nil
 }
@@ -140,7 +161,7 @@ func migrateIndexes(tx *bolt.Tx, att *attachments.Dir) error {
 		if tx.Bucket(bktRecords).Get([]byte(st.Revision.Record.ID)) == nil {
 			others = othersOf(tx, store.PersonKey(st.Case.Subject, st.Revision.Record.FormID), st.Revision.Record.ID)
 		}
-		if _, err := w.revision(e.seq, st, nil, others); err != nil {
+		if _, err := w.revision(e.seq, st, nil, others, ""); err != nil {
 			return err
 		}
 	}

@@ -1,7 +1,7 @@
 // Package boltstore is the district server's embedded backend: store.Store in one
 // bbolt file (server.db in the data folder), nothing to install.
 //
-// The bucket tree (schema 5; keys that order are big-endian uint64, written u64; "sealed"
+// The bucket tree (schema 7; keys that order are big-endian uint64, written u64; "sealed"
 // is a value sealed under the server's data key for its bucket and key, server/seal;
 // blind(subject) is the keyed hash that stands for a certificate or ID number):
 //
@@ -37,6 +37,9 @@
 //	            held open in review/, each counted against the sender of its first open
 //	            revision (store.Held.OpenHeld); derived from review/, rebuilt at schema 6
 //	            and whenever the file is sealed
+//	reviewq/    record id "/" u64(revision) → nothing: the revisions of review/ the
+//	            district has not decided on (the open queue, read a page at a time
+//	            without opening decided ones); derived from review/ at schema 7
 //
 // Users, devices and the roster log (enumerators' names and codes, file names) are not
 // sealed: they are the district's staff, not the persons surveyed.
@@ -95,6 +98,7 @@ var (
 	bktRosterLog = []byte("rosterlog")
 	bktReview    = []byte("review")
 	bktOpenHeld  = []byte("reviewopen")
+	bktQueue     = []byte("reviewq")
 
 	// Schema 1's, moved or rebuilt by the migration to schema 2.
 	bktLatestV1  = []byte("latest")

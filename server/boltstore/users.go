@@ -31,6 +31,8 @@ type token struct {
 	// Key is the user's public signing key on the device (none: enrolled before
 	// signatures).
 	Key []byte `json:"key,omitempty"`
+	// LastPush is when the server last took in a push of the device.
+	LastPush time.Time `json:"last_push,omitzero"`
 	// Card is the user's key card on the device, as sent at enrolment.
 	Card string `json:"card,omitempty"`
 }
@@ -100,7 +102,7 @@ func (s *Store) Authenticate(ctx context.Context, tok string) (store.Caller, err
 		if t.Revoked {
 			return store.ErrRevoked
 		}
-		c.Device = t.Device
+		c.Device, c.Token = t.Device, hashKey(tok)
 		if ok, err := getJSON(tx.Bucket(bktUsers), []byte(t.User), &c.User); err != nil || !ok {
 			if err != nil {
 				return err
@@ -183,7 +185,7 @@ func (s *Store) Users(ctx context.Context) ([]store.UserRow, error) {
 				return err
 			}
 			if i, ok := at[t.User]; ok {
-				out[i].Devices = append(out[i].Devices, store.Device{Name: t.Device, Created: t.Created, Revoked: t.Revoked, Card: t.Card})
+				out[i].Devices = append(out[i].Devices, store.Device{Name: t.Device, Created: t.Created, Revoked: t.Revoked, Card: t.Card, LastPush: t.LastPush})
 			}
 			return nil
 		})
@@ -192,6 +194,20 @@ func (s *Store) Users(ctx context.Context) ([]store.UserRow, error) {
 		sort.Slice(u.Devices, func(i, j int) bool { return u.Devices[i].Created.Before(u.Devices[j].Created) })
 	}
 	return out, err
+}
+
+// notePush notes the time of a push on the device token that sent it.
+func notePush(tx *bolt.Tx, key []byte, at time.Time) error {
+	if key == nil {
+		return nil
+	}
+	b := tx.Bucket(bktTokens)
+	var t token
+	if ok, err := getJSON(b, key, &t); err != nil || !ok {
+		return err
+	}
+	t.LastPush = at
+	return putJSON(b, key, t)
 }
 
 // usersOf are the users of the codes the district knows, for store.Held.Users.

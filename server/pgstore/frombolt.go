@@ -230,6 +230,7 @@ func (s *Store) copyUsers(ctx context.Context, db *bolt.DB) error {
 			// RevokedAt: when (zero: revoked before the time was kept, NULL here).
 			RevokedAt time.Time `json:"revoked_at"`
 			Card      string    `json:"card"` // the user's key card on the device
+			LastPush  time.Time `json:"last_push"`
 		}
 		if err := json.Unmarshal(v, &t); err != nil {
 			return err
@@ -242,8 +243,13 @@ func (s *Store) copyUsers(ctx context.Context, db *bolt.DB) error {
 		if !t.RevokedAt.IsZero() {
 			revokedAt = &t.RevokedAt
 		}
-		b.Queue(`INSERT INTO tokens (token_hash, user_code, device, created, revoked, signing_key, revoked_at, card) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-			k, t.User, t.Device, t.Created, t.Revoked, key, revokedAt, nullable(t.Card))
+		var lastPush *time.Time
+		if !t.LastPush.IsZero() {
+			lastPush = &t.LastPush
+		}
+		b.Queue(`INSERT INTO tokens (token_hash, user_code, device, created, revoked, signing_key, revoked_at, card, last_push)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+			k, t.User, t.Device, t.Created, t.Revoked, key, revokedAt, nullable(t.Card), lastPush)
 		return nil
 	})
 }
@@ -376,24 +382,29 @@ func (s *Store) copyRecords(ctx context.Context, db *bolt.DB) error {
 			return err
 		}
 		var d struct {
-			Subject    string `json:"subject"`
-			FormID     string `json:"form_id"`
-			Kept       string `json:"kept"`
-			Reason     string `json:"reason"`
-			ResolvedBy string `json:"resolved_by"`
-			ResolvedAt string `json:"resolved_at"`
+			Subject    string                  `json:"subject"`
+			FormID     string                  `json:"form_id"`
+			Kept       string                  `json:"kept"`
+			Reason     string                  `json:"reason"`
+			ResolvedBy string                  `json:"resolved_by"`
+			ResolvedAt string                  `json:"resolved_at"`
+			Earlier    []store.DuplicateChoice `json:"earlier"`
 		}
 		if err := json.Unmarshal(v, &d); err != nil {
 			return err
 		}
+		g := store.DuplicateGroup{Kept: d.Kept, Reason: d.Reason, ResolvedBy: d.ResolvedBy, Earlier: d.Earlier}.WithHistory()
 		pk := s.c.personKey(d.Subject, d.FormID)
 		var at *time.Time
-		if t, err := time.Parse(time.RFC3339Nano, d.ResolvedAt); err == nil {
+		if t, err := time.Parse(time.RFC3339Nano, d.ResolvedAt); err == nil && g.Kept != "" {
 			at = &t
 		}
-		b.Queue(`INSERT INTO duplicates (person_key, subject_sealed, form_id, found, kept, reason, resolved_by, resolved_at)
-			VALUES ($1, $2, $3, 0, $4, $5, $6, $7) ON CONFLICT DO NOTHING`, pk, s.c.seal(colDupSubject, []byte(pk), []byte(d.Subject)),
-			d.FormID, d.Kept, d.Reason, d.ResolvedBy, at)
+		if g.Earlier == nil {
+			g.Earlier = []store.DuplicateChoice{}
+		}
+		b.Queue(`INSERT INTO duplicates (person_key, subject_sealed, form_id, found, kept, reason, resolved_by, resolved_at, earlier)
+			VALUES ($1, $2, $3, 0, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`, pk, s.c.seal(colDupSubject, []byte(pk), []byte(d.Subject)),
+			d.FormID, g.Kept, g.Reason, g.ResolvedBy, at, g.Earlier)
 		return nil
 	})
 }
@@ -480,6 +491,7 @@ func (s *Store) copyLog(ctx context.Context, db *bolt.DB) error {
 			Village     string   `json:"v"`
 			Enumerators []string `json:"e"`
 			From        string   `json:"f"`
+			Also        string   `json:"a"`
 		}
 		if err := json.Unmarshal(v, &e); err != nil {
 			return err
@@ -495,8 +507,9 @@ func (s *Store) copyLog(ctx context.Context, db *bolt.DB) error {
 		if e.Enumerators == nil {
 			e.Enumerators = []string{}
 		}
-		b.Queue(`INSERT INTO log (seq, kind, village, record_id, subject, from_user, enumerators) VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT DO NOTHING`, int64(binary.BigEndian.Uint64(k)), kind, e.Village, nullable(recordID), nullable(subject), e.From, e.Enumerators)
+		b.Queue(`INSERT INTO log (seq, kind, village, record_id, subject, from_user, enumerators, also) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT DO NOTHING`, int64(binary.BigEndian.Uint64(k)), kind, e.Village, nullable(recordID), nullable(subject), e.From, e.Enumerators,
+			nullable(e.Also))
 		return nil
 	})
 }

@@ -42,6 +42,7 @@ type logEntry struct {
 	Subject     string   // a roster case: its key
 	From        string   // who pushed the revision
 	Enumerators []string // the enumerators it is for, besides the village's leaders
+	Also        string   // a second village whose laptops pull it (store.Decision.Filed); "": none
 
 	// Read with the entry, as JSON: the revision's store.StoredRevision, the roster
 	// row, the record's current withdrawal (nil: it stands after all).
@@ -72,10 +73,10 @@ func insertLog(ctx context.Context, tx pgx.Tx, entries []logEntry) error {
 		if enums == nil {
 			enums = []string{}
 		}
-		rows[i] = []any{int64(e.Seq), e.Kind, e.Village, nullable(e.RecordID), nullable(e.Subject), e.From, enums}
+		rows[i] = []any{int64(e.Seq), e.Kind, e.Village, nullable(e.RecordID), nullable(e.Subject), e.From, enums, nullable(e.Also)}
 	}
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"log"},
-		[]string{"seq", "kind", "village", "record_id", "subject", "from_user", "enumerators"}, pgx.CopyFromRows(rows))
+		[]string{"seq", "kind", "village", "record_id", "subject", "from_user", "enumerators", "also"}, pgx.CopyFromRows(rows))
 	if err != nil {
 		return fmt.Errorf("append to the log: %w", err)
 	}
@@ -87,15 +88,15 @@ func insertLog(ctx context.Context, tx pgx.Tx, entries []logEntry) error {
 // writes the records, a round trip fewer than insertLog's COPY while the log is held.
 func queueRevisionLog(b *pgx.Batch, entries []logEntry) {
 	seqs := make([]int64, len(entries))
-	kinds, villages, ids, froms, enums := make([]string, len(entries)), make([]string, len(entries)), make([]string, len(entries)),
-		make([]string, len(entries)), make([]string, len(entries))
+	kinds, villages, ids, froms, enums, also := make([]string, len(entries)), make([]string, len(entries)), make([]string, len(entries)),
+		make([]string, len(entries)), make([]string, len(entries)), make([]string, len(entries))
 	for i, e := range entries {
-		seqs[i], kinds[i], villages[i], ids[i], froms[i], enums[i] = int64(e.Seq), e.Kind, e.Village, e.RecordID, e.From, e.Enumerators[0]
+		seqs[i], kinds[i], villages[i], ids[i], froms[i], enums[i], also[i] = int64(e.Seq), e.Kind, e.Village, e.RecordID, e.From, e.Enumerators[0], e.Also
 	}
-	b.Queue(`INSERT INTO log (seq, kind, village, record_id, from_user, enumerators)
-		SELECT seq, kind, village, NULLIF(id, ''), from_user, ARRAY[enum]
-		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS e(seq, kind, village, id, from_user, enum)`,
-		seqs, kinds, villages, ids, froms, enums)
+	b.Queue(`INSERT INTO log (seq, kind, village, record_id, from_user, enumerators, also)
+		SELECT seq, kind, village, NULLIF(id, ''), from_user, ARRAY[enum], NULLIF(also, '')
+		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS e(seq, kind, village, id, from_user, enum, also)`,
+		seqs, kinds, villages, ids, froms, enums, also)
 }
 
 // appendLog numbers entries after every committed one and inserts them, in tx, which
@@ -169,24 +170,27 @@ func readLog(ctx context.Context, q querier, f logFilter, cursor uint64, limit i
 	// An enumerator: the roster cases (of their villages) and what names them, each
 	// through its index (migrations 0007, 0009), merged; the user's own pushes are not
 	// in the second index. Neither reads the entries of other enumerators' records.
+	// A village's filter (%[1]s) reads a roster case's village; what names them, the
+	// entry's village or its second one (%[2]s, Also).
 	const enumerator = `(SELECT seq, kind, village, record_id, subject, from_user, enumerators FROM log
 		WHERE kind = 'roster' AND seq > $1 AND seq <= $2 %[1]s ORDER BY seq LIMIT $4)
 		UNION ALL
 		(SELECT seq, kind, village, record_id, subject, from_user, enumerators FROM log
 		WHERE enumerators @> ARRAY[$3::text] AND (kind <> 'revision' OR NOT (from_user = ANY (enumerators)))
-		AND kind <> 'roster' AND seq > $1 AND seq <= $2 AND (kind <> 'revision' OR from_user <> $3) %[1]s
+		AND kind <> 'roster' AND seq > $1 AND seq <= $2 AND (kind <> 'revision' OR from_user <> $3) %[2]s
 		ORDER BY seq LIMIT $4)
 		ORDER BY seq LIMIT $4`
 	var rows pgx.Rows
 	var err error
 	if f.Villages == nil && !f.Leader {
-		rows, err = q.Query(ctx, fmt.Sprintf(withData, fmt.Sprintf(enumerator, "")), int64(cursor), hi, f.User, limit+1)
+		rows, err = q.Query(ctx, fmt.Sprintf(withData, fmt.Sprintf(enumerator, "", "")), int64(cursor), hi, f.User, limit+1)
 	} else if !f.Leader {
-		rows, err = q.Query(ctx, fmt.Sprintf(withData, fmt.Sprintf(enumerator, "AND village = ANY($5)")), int64(cursor), hi, f.User, limit+1, f.Villages)
+		rows, err = q.Query(ctx, fmt.Sprintf(withData, fmt.Sprintf(enumerator, "AND village = ANY($5)", "AND (village = ANY($5) OR also = ANY($5))")),
+			int64(cursor), hi, f.User, limit+1, f.Villages)
 	} else if f.Villages == nil {
 		rows, err = q.Query(ctx, fmt.Sprintf(withData, fmt.Sprintf(page, "")), int64(cursor), hi, f.User, f.Leader, limit+1)
 	} else {
-		rows, err = q.Query(ctx, fmt.Sprintf(withData, fmt.Sprintf(page, "AND village = ANY($6)")), int64(cursor), hi, f.User, f.Leader, limit+1, f.Villages)
+		rows, err = q.Query(ctx, fmt.Sprintf(withData, fmt.Sprintf(page, "AND (village = ANY($6) OR also = ANY($6))")), int64(cursor), hi, f.User, f.Leader, limit+1, f.Villages)
 	}
 	if err != nil {
 		return nil, cursor, false, fmt.Errorf("read the log: %w", err)

@@ -107,11 +107,13 @@ type batchHeld struct {
 	open    int                            // records the batch's sender has held open for review
 	held    map[revKey]*store.HeldRevision // revisions held for review
 	latestQ map[string]revKey              // record id → its latest revision held for review
+	from    map[string]string              // record id → the village its laptop named when the district accepted it
 	last    uint64                         // the log's last seq committed (lockLog)
 }
 
 func (h *batchHeld) of(id string, rev uint64, person string) store.Held {
-	held := store.Held{Latest: h.latest[id], Same: h.same[revKey{id, rev}], Keys: h.keys, Users: h.users, Revoked: h.revoked, Roster: h.roster, OpenHeld: h.open}
+	held := store.Held{Latest: h.latest[id], Same: h.same[revKey{id, rev}], Keys: h.keys, Users: h.users, Revoked: h.revoked, Roster: h.roster, OpenHeld: h.open,
+		AcceptedFrom: h.from[id]}
 	if held.Latest == nil {
 		held.Queued = h.queued[id]
 		if q, ok := h.latestQ[id]; ok {
@@ -139,7 +141,8 @@ func (h *batchHeld) noteQueued(id string, rev uint64) {
 // readHeld makes tx the log's one writer (as lockLog) and reads what is held of the
 // batch's records, and how many records sender holds open for review, in one round
 // trip: the lock is taken first in it, so what follows reads every commit before it.
-func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, checked []int, sender string) (*batchHeld, error) {
+func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, checked []int, from store.Caller, at time.Time) (*batchHeld, error) {
+	sender := from.User.Code
 	var ids, persons, subjects []string
 	var revIDs []string
 	var revNums []int64
@@ -155,7 +158,7 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 		}
 	}
 	h := &batchHeld{latest: map[string]*store.HeldLatest{}, same: map[revKey]*store.HeldRevision{}, persons: map[string][]string{},
-		keys: record.Authors{}, village: map[string]string{}, queued: map[string]bool{}, users: map[string]protocol.User{}, revoked: map[string][]store.RevokedKey{}, held: map[revKey]*store.HeldRevision{}, latestQ: map[string]revKey{}}
+		keys: record.Authors{}, village: map[string]string{}, queued: map[string]bool{}, users: map[string]protocol.User{}, revoked: map[string][]store.RevokedKey{}, held: map[revKey]*store.HeldRevision{}, latestQ: map[string]revKey{}, from: map[string]string{}}
 	b := &pgx.Batch{}
 	b.Queue("SELECT pg_advisory_xact_lock($1)", logLock)
 	b.Queue("SELECT coalesce(max(seq), 0) FROM log").QueryRow(func(row pgx.Row) error {
@@ -166,6 +169,9 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 	})
 	var open int
 	b.Queue(`SELECT count(*) FROM review WHERE open AND opener = $1`, sender).QueryRow(func(row pgx.Row) error { return row.Scan(&open) })
+	if from.Token != nil { // in the round trip that reads: no statement of its own
+		b.Queue(`UPDATE tokens SET last_push = $2 WHERE token_hash = $1`, from.Token, at)
+	}
 	b.Queue(keysQuery, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error { return scanKeys(rows, h.keys) })
 	b.Queue(`SELECT user_code, signing_key, coalesce(revoked_at, 'epoch'::timestamptz), device FROM tokens
 		WHERE user_code = ANY($1) AND revoked AND signing_key IS NOT NULL`, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error {
@@ -245,6 +251,9 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 				return err
 			}
 			h.queued[it.RecordID] = h.queued[it.RecordID] || open
+			if it.Accepted != "" {
+				h.from[it.RecordID] = it.Village
+			}
 			h.held[revKey{it.RecordID, it.Revision}] = &store.HeldRevision{Head: head, ServerID: it.ServerID, Received: it.ReceivedAt.UTC()}
 			h.noteQueued(it.RecordID, it.Revision)
 		}
@@ -347,7 +356,9 @@ type recordState struct {
 // the exactly-once rule alone for records the district accepted from review.
 func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte,
 	results []protocol.PushResult, decide func(store.Held, store.Arrival) store.Decision, commit bool) (committed bool, err error) {
-	held, err := s.readHeld(ctx, tx, items, checked, from.User.Code)
+	// PostgreSQL keeps microseconds: a receipt given now reads back the same later.
+	now := s.now().UTC().Truncate(time.Microsecond)
+	held, err := s.readHeld(ctx, tx, items, checked, from, now)
 	if err != nil {
 		return false, err
 	}
@@ -362,8 +373,6 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		dupMarks   = map[string][]string{} // person key → every record of it
 		dupFirst   = map[string]int64{}
 		dupWho     = map[string][2]string{} // person key → subject, form
-		// PostgreSQL keeps microseconds: a receipt given now reads back the same later.
-		now = s.now().UTC().Truncate(time.Microsecond)
 	)
 	for _, i := range checked {
 		a := items[i]
@@ -407,6 +416,8 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		last++
 		seq := last
 		serverID := fmt.Sprintf("%s-%d", s.serverID, seq)
+		filed, named := d.Filed(a.Item.Case)
+		village := filed.Village
 		photos := make([]string, len(r.Photos))
 		for j, p := range r.Photos {
 			photos[j] = p.Hash
@@ -421,7 +432,7 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		}
 		latestIdx[r.ID] = len(revRows)
 		revRows = append(revRows, []any{int64(seq), r.ID, int64(r.Revision), true, serverID, s.c.blind(a.Item.Case.Subject),
-			s.c.sealWho(seq, a.Item.Case.Subject, a.Item.Case.Name), a.Item.Case.Village, r.FormID, r.Enumerator, from.User.Code,
+			s.c.sealWho(seq, a.Item.Case.Subject, a.Item.Case.Name), village, r.FormID, r.Enumerator, from.User.Code,
 			from.Device, string(r.Status), photos, headBytes, now, s.c.seal(colRevisionData, seqKey(seq), packed[i])})
 		heads := record.Heads(rev.Audit)
 		held.latest[r.ID] = &store.HeldLatest{Revision: r.Revision, Heads: heads}
@@ -440,7 +451,7 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 				dupFirst[pk] = int64(seq)
 			}
 		}
-		entries = append(entries, logEntry{Seq: seq, Kind: kindRevision, Village: a.Item.Case.Village, RecordID: r.ID,
+		entries = append(entries, logEntry{Seq: seq, Kind: kindRevision, Village: village, Also: named, RecordID: r.ID,
 			From: from.User.Code, Enumerators: []string{r.Enumerator}})
 		res.ServerID, res.Received = serverID, now
 	}
@@ -473,9 +484,13 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		form := dupWho[pk][1]
 		b.Queue(`UPDATE records SET duplicate = true WHERE record_id = ANY($1)`, ids)
 		// Opened, or reopened if the district had chosen (store.Decision.DuplicateOf:
-		// only a record new to the server comes with it).
+		// only a record new to the server comes with it): its choice goes to the
+		// history, as store.DuplicateGroup.Reopen has it.
 		b.Queue(`INSERT INTO duplicates (person_key, subject_sealed, form_id, found) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (person_key) DO UPDATE SET kept = '', resolved_by = '', resolved_at = NULL`,
+			ON CONFLICT (person_key) DO UPDATE SET earlier = CASE WHEN duplicates.kept = '' THEN duplicates.earlier
+				ELSE duplicates.earlier || jsonb_build_array(jsonb_build_object('kept', duplicates.kept, 'reason', duplicates.reason,
+					'by', duplicates.resolved_by, 'at', duplicates.resolved_at)) END,
+				kept = '', reason = '', resolved_by = '', resolved_at = NULL`,
 			pk, subject, form, dupFirst[pk])
 	}
 	queueRevisionLog(b, entries)

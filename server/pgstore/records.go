@@ -187,12 +187,15 @@ func (s *Store) Export(ctx context.Context, f store.RecordFilter, fn func(store.
 
 // Duplicates lists the duplicate interviews, in the order they were found.
 func (s *Store) Duplicates(ctx context.Context, all bool) ([]store.DuplicateGroup, error) {
-	q := `SELECT person_key, subject_sealed, form_id, kept, reason, resolved_by, resolved_at FROM duplicates`
+	q := `SELECT ` + dupCols + ` FROM duplicates`
 	if !all {
 		q += ` WHERE kept = ''`
 	}
 	return s.duplicates(ctx, s.pool, q+` ORDER BY person_key`)
 }
+
+// dupCols are what duplicates scans.
+const dupCols = `person_key, subject_sealed, form_id, kept, reason, resolved_by, resolved_at, earlier`
 
 func (s *Store) duplicates(ctx context.Context, q querier, sql string, args ...any) ([]store.DuplicateGroup, error) {
 	rows, err := q.Query(ctx, sql, args...)
@@ -206,7 +209,7 @@ func (s *Store) duplicates(ctx context.Context, q querier, sql string, args ...a
 		var pk string
 		var subject []byte
 		var at *time.Time
-		if err := rows.Scan(&pk, &subject, &g.FormID, &g.Kept, &g.Reason, &g.ResolvedBy, &at); err != nil {
+		if err := rows.Scan(&pk, &subject, &g.FormID, &g.Kept, &g.Reason, &g.ResolvedBy, &at, &g.Earlier); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("duplicates: %w", err)
 		}
@@ -216,6 +219,9 @@ func (s *Store) duplicates(ctx context.Context, q querier, sql string, args ...a
 			return nil, fmt.Errorf("duplicates: %w", err)
 		}
 		g.Subject = string(plain)
+		if len(g.Earlier) == 0 {
+			g.Earlier = nil // as every backend has it: no history
+		}
 		if at != nil {
 			g.ResolvedAt = at.UTC()
 		}
@@ -248,6 +254,41 @@ func (s *Store) duplicates(ctx context.Context, q querier, sql string, args ...a
 		g.Records = append(g.Records, row)
 	}
 	return groups, rows.Err()
+}
+
+// alsoNamed gives each entry of a record the district accepted from its review into
+// another village than its laptop named that village as its second (logEntry.Also):
+// the record's team hears of it too (store.Decision.Named).
+func (s *Store) alsoNamed(ctx context.Context, tx pgx.Tx, entries []logEntry) error {
+	ids := make([]string, len(entries))
+	for i, e := range entries {
+		ids[i] = e.RecordID
+	}
+	rows, err := tx.Query(ctx, `SELECT record_id, revision, item FROM review WHERE record_id = ANY($1) AND NOT open`, ids)
+	if err != nil {
+		return err
+	}
+	named := map[string]string{}
+	for rows.Next() {
+		it, err := s.c.scanItem(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		if it.Accepted != "" {
+			named[it.RecordID] = it.Village
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i, e := range entries {
+		if v := named[e.RecordID]; v != e.Village {
+			entries[i].Also = v
+		}
+	}
+	return nil
 }
 
 // ResolveDuplicate keeps one record of a duplicate interview and withdraws the others;
@@ -316,14 +357,16 @@ func (s *Store) ResolveDuplicate(ctx context.Context, r store.Resolution) (store
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		if err := s.alsoNamed(ctx, tx, entries); err != nil {
+			return err
+		}
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return err
 		}
 		if err := insertLog(ctx, tx, entries); err != nil {
 			return err
 		}
-		groups, err := s.duplicates(ctx, tx, `SELECT person_key, subject_sealed, form_id, kept, reason, resolved_by, resolved_at
-			FROM duplicates WHERE person_key = $1`, pk)
+		groups, err := s.duplicates(ctx, tx, `SELECT `+dupCols+` FROM duplicates WHERE person_key = $1`, pk)
 		if err != nil {
 			return err
 		}

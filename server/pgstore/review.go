@@ -123,15 +123,11 @@ func (s *Store) Review(ctx context.Context, f store.ReviewFilter) (store.ReviewP
 	if err != nil {
 		return page, fmt.Errorf("list the records held for review: %w", err)
 	}
-	page.Items, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.ReviewItem, error) { return s.c.scanItem(r) })
+	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.ReviewItem, error) { return s.c.scanItem(r) })
 	if err != nil {
 		return store.ReviewPage{}, fmt.Errorf("list the records held for review: %w", err)
 	}
-	if len(page.Items) > limit { // one more: the page is not the last
-		page.Items = page.Items[:limit]
-		last := page.Items[limit-1]
-		page.Next = store.ReviewCursor(last.RecordID, last.Revision)
-	}
+	page = store.ReviewPageOf(items, limit)
 	page.OpenBySender = map[string]int{}
 	rows, err = s.pool.Query(ctx, `SELECT opener, count(*) FROM review WHERE open AND opener <> '' GROUP BY opener`)
 	if err != nil {
@@ -150,14 +146,12 @@ func (s *Store) Review(ctx context.Context, f store.ReviewFilter) (store.ReviewP
 // record the log, stored as a batch is) or refuses it (a withdrawal in the log for the
 // sending laptop).
 func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]store.ReviewItem, error) {
-	if err := d.Valid(); err != nil {
+	d, err := d.Taken(s.now)
+	if err != nil {
 		return nil, err
 	}
-	if d.At.IsZero() {
-		d.At = s.now().UTC()
-	}
 	var out []store.ReviewItem
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		out = nil
 		rows, err := tx.Query(ctx, `SELECT record_id, revision, item, data FROM review WHERE record_id = $1 AND open ORDER BY revision FOR UPDATE`, d.RecordID)
 		if err != nil {
@@ -185,7 +179,7 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 		last := out[len(out)-1]
 		var withdrawal []byte
 		if d.Refuse != "" {
-			if withdrawal, err = json.Marshal(protocol.Withdrawal{RecordID: d.RecordID, Subject: last.Subject, FormID: last.FormID, Reason: d.Refuse, At: d.At}); err != nil {
+			if withdrawal, err = json.Marshal(d.Withdrawal(last)); err != nil {
 				return err
 			}
 			// For the laptop that sent it (and its village's leader): the label's village.
@@ -197,12 +191,7 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 			return err
 		}
 		for i := range out {
-			out[i].DecidedBy, out[i].DecidedAt = d.By, d.At
-			if d.Refuse != "" {
-				out[i].Refused = d.Refuse
-			} else {
-				out[i].Accepted = d.Village
-			}
+			out[i] = d.Mark(out[i])
 			item, err := s.c.sealItem(out[i])
 			if err != nil {
 				return err
@@ -259,14 +248,18 @@ func (s *Store) accept(ctx context.Context, tx pgx.Tx, d store.ReviewDecision, h
 		if err != nil {
 			return err
 		}
-		a := store.Arrival{Item: protocol.PushItem{Seq: uint64(i), Revision: rev, Case: protocol.Case{Subject: it.Subject, Name: it.Name, Village: d.Village}}}
+		// As its laptop named it, filed where the district says: the team's laptops
+		// pull it too (store.Decision.Filed).
+		a := store.Arrival{Item: protocol.PushItem{Seq: uint64(i), Revision: rev, Case: protocol.Case{Subject: it.Subject, Name: it.Name, Village: it.Village}}}
 		from := store.Caller{User: protocol.User{Code: it.From}, Device: it.Device}
 		results := make([]protocol.PushResult, 1)
 		decide := func(h store.Held, a store.Arrival) store.Decision {
 			if h.Latest == nil {
 				h.Same = nil // the receipt of the review itself: not yet in the log
 			}
-			return store.Decide(h, a)
+			dec := store.Decide(h, a)
+			dec.Village, dec.Named = d.Village, it.Village
+			return dec
 		}
 		if _, err := s.put(ctx, tx, from, []store.Arrival{a}, []int{0}, map[int][]byte{0: datas[i]}, results, decide, false); err != nil {
 			return err

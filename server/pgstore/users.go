@@ -94,6 +94,7 @@ func (s *Store) Authenticate(ctx context.Context, tok string) (store.Caller, err
 	var revoked bool
 	err := s.pool.QueryRow(ctx, `SELECT t.revoked, t.device, u.data FROM tokens t JOIN users u ON u.code = t.user_code
 		WHERE t.token_hash = $1`, hashKey(tok)).Scan(&revoked, &c.Device, &c.User)
+	c.Token = hashKey(tok)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return store.Caller{}, store.ErrBadToken
@@ -121,7 +122,7 @@ func (s *Store) Revoke(ctx context.Context, user string) (int, error) {
 
 // Users lists the enrolled users with their devices, by user code.
 func (s *Store) Users(ctx context.Context) ([]store.UserRow, error) {
-	rows, err := s.pool.Query(ctx, `SELECT u.data, t.device, t.created, t.revoked, coalesce(t.card, '') FROM users u
+	rows, err := s.pool.Query(ctx, `SELECT u.data, t.device, t.created, t.revoked, coalesce(t.card, ''), t.last_push FROM users u
 		LEFT JOIN tokens t ON t.user_code = u.code ORDER BY u.code, t.created, t.device`)
 	if err != nil {
 		return nil, fmt.Errorf("users: %w", err)
@@ -134,7 +135,8 @@ func (s *Store) Users(ctx context.Context) ([]store.UserRow, error) {
 		var created *time.Time
 		var revoked *bool
 		var card string
-		if err := rows.Scan(&u, &device, &created, &revoked, &card); err != nil {
+		var lastPush *time.Time
+		if err := rows.Scan(&u, &device, &created, &revoked, &card, &lastPush); err != nil {
 			return nil, fmt.Errorf("users: %w", err)
 		}
 		if len(out) == 0 || out[len(out)-1].Code != u.Code {
@@ -142,7 +144,11 @@ func (s *Store) Users(ctx context.Context) ([]store.UserRow, error) {
 		}
 		if device != nil {
 			last := &out[len(out)-1]
-			last.Devices = append(last.Devices, store.Device{Name: *device, Created: created.UTC(), Revoked: *revoked, Card: card})
+			dev := store.Device{Name: *device, Created: created.UTC(), Revoked: *revoked, Card: card}
+			if lastPush != nil {
+				dev.LastPush = lastPush.UTC()
+			}
+			last.Devices = append(last.Devices, dev)
 		}
 	}
 	return out, rows.Err()

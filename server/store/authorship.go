@@ -17,10 +17,15 @@ func DecideFrom(from protocol.User, held Held, a Arrival) Decision {
 	if d.Result != protocol.Stored {
 		return d
 	}
-	if reason := InRosterVillage(held, a); reason != "" {
+	village, reason := FiledIn(held, a)
+	if reason != "" {
 		return Decision{Result: protocol.Rejected, Code: protocol.ReasonRosterVillage,
 			Args: []string{held.RosterVillage, a.Item.Case.Village}, Reason: reason}
 	}
+	if village != a.Item.Case.Village {
+		d.Village = village
+	}
+	d.Named = held.AcceptedFrom
 	if no := Authorship(from, held, a); no.Code != "" {
 		return no.Decision()
 	}
@@ -93,15 +98,25 @@ func ForReview(held Held, a Arrival) string {
 	return ""
 }
 
-// InRosterVillage: a person's record is filed under the village the district's roster
-// gives that person, not under the label the record carries — otherwise an enumerator
-// of one village could file another village's person as their own, and be believed.
-// A person the roster does not know is held for the district's review (ForReview).
-func InRosterVillage(held Held, a Arrival) string {
-	if held.RosterVillage == "" || a.Item.Case.Village == held.RosterVillage {
-		return ""
+// FiledIn is the village a person's record is filed under, and why its label is
+// refused ("" when it is not). It is the village the district's roster gives the
+// person, not the label the record carries — otherwise an enumerator of one village
+// could file another village's person as their own, and be believed. The label must
+// be that village, or, for a record the district accepted from its review into
+// another village than its laptop named (Held.AcceptedFrom), the village named then:
+// the laptops of the record's team were never told, and the district, accepting,
+// took that village's laptops' record as it stood. Either way the record is filed
+// where the roster puts the person: a label moves nothing. A person the roster does
+// not know is held for the district's review (ForReview).
+func FiledIn(held Held, a Arrival) (village, refused string) {
+	label := a.Item.Case.Village
+	switch {
+	case held.RosterVillage == "":
+		return label, ""
+	case label == held.RosterVillage || label == held.AcceptedFrom:
+		return held.RosterVillage, ""
 	}
-	return fmt.Sprintf("the district's roster puts this person in %s, but the record says %s: refused", held.RosterVillage, a.Item.Case.Village)
+	return "", fmt.Sprintf("the district's roster puts this person in %s, but the record says %s: refused", held.RosterVillage, label)
 }
 
 // Authorship judges the audit entries new to the server (those past the chain it
@@ -113,7 +128,7 @@ func InRosterVillage(held Held, a Arrival) string {
 //     laptop, whoever the entry names;
 //   - a leader carries entries only of their own team, and approves or returns only
 //     records of their team's enumerators (InTeam); the village is the record's
-//     (Check, and the roster's: InRosterVillage).
+//     (Check, and the roster's: FiledIn).
 //
 // The refusal names the user the entry claims and the sender. The entries' signatures
 // are Signed's to check.

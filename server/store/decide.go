@@ -96,6 +96,10 @@ type Held struct {
 	// RosterVillage is the village the district's roster gives the record's person
 	// ("": not on the roster, or a village's own record).
 	RosterVillage string
+	// AcceptedFrom is the village the sending laptop named for the record when the
+	// district, reviewing it, accepted it into another (RosterVillage): the laptops of
+	// the record's team were never told, and go on naming it (FiledIn). "": none.
+	AcceptedFrom string
 	// Roster says the district has imported a roster (any row): only then is a person
 	// it does not know held for review (ForReview) — a server without a roster believes
 	// the laptops' labels, as before there was one.
@@ -145,6 +149,13 @@ type Decision struct {
 	// Review, on Stored, is a record kept for the district's review, not put into the
 	// pull log (ForReview; Reason says why): the laptop is answered with its receipt.
 	Review bool
+	// Village, on Stored, is where the record is filed when it is not the village its
+	// laptop named: the district's (FiledIn). "": the laptop's (Filed).
+	Village string
+	// Named, on Stored, is the village the laptop named for a record the district
+	// accepted into another (Held.AcceptedFrom): that village's laptops — the record's
+	// team — pull its revisions too, whatever a later one names. "": none.
+	Named string
 	// DuplicateOf, on Stored of a record the server did not have, are the other
 	// records of the same person and form. The backend marks them all and opens the
 	// person's duplicate interview — or reopens it when the district had chosen, for
@@ -153,6 +164,19 @@ type Decision struct {
 	// already held (the kept one approved, the withdrawn one revised) never comes with
 	// it, and leaves the district's decision alone. The backend judges nothing more.
 	DuplicateOf []string
+}
+
+// Filed is the case a stored arrival is filed under — the laptop's, in the district's
+// village when the decision names one — and the other village whose laptops pull it
+// (Named; "" when none, or it is filed there).
+func (d Decision) Filed(c protocol.Case) (filed protocol.Case, also string) {
+	if d.Village != "" {
+		c.Village = d.Village
+	}
+	if d.Named != c.Village {
+		also = d.Named
+	}
+	return c, also
 }
 
 // conflict is a chain that does not extend the one held.

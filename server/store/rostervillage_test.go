@@ -7,22 +7,25 @@ import (
 	"github.com/doorstep-survey/doorstep/protocol"
 )
 
-func TestInRosterVillage(t *testing.T) {
+func TestFiledIn(t *testing.T) {
 	for _, tc := range []struct {
-		name, roster, label string
-		refused             bool
+		name, roster, accepted, label string
+		filed                         string // "": refused
 	}{
-		{"the roster agrees", "新华社区", "新华社区", false},
-		{"not on the roster: the label is judged by Check", "", "新华社区", false},
-		{"the roster puts the person elsewhere", "王庄村", "新华社区", true},
+		{"the roster agrees", "新华社区", "", "新华社区", "新华社区"},
+		{"not on the roster: the label is judged by Check", "", "", "新华社区", "新华社区"},
+		{"the roster puts the person elsewhere", "王庄村", "", "新华社区", ""},
+		{"accepted from the label into another village: filed there", "王庄村", "新华社区", "新华社区", "王庄村"},
+		{"accepted from another village, labelled a third: refused", "王庄村", "新华社区", "李家村", ""},
+		{"accepted, labelled as the district put it", "王庄村", "新华社区", "王庄村", "王庄村"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := Arrival{Item: protocol.PushItem{Case: protocol.Case{Village: tc.label}}}
-			reason := InRosterVillage(Held{RosterVillage: tc.roster}, a)
-			if (reason != "") != tc.refused {
-				t.Fatalf("reason %q, refused %v", reason, tc.refused)
+			village, reason := FiledIn(Held{RosterVillage: tc.roster, AcceptedFrom: tc.accepted}, a)
+			if village != tc.filed || (reason != "") != (tc.filed == "") {
+				t.Fatalf("filed in %q (refused %q), want %q", village, reason, tc.filed)
 			}
-			if tc.refused && (!strings.Contains(reason, tc.roster) || !strings.Contains(reason, tc.label)) {
+			if reason != "" && (!strings.Contains(reason, tc.roster) || !strings.Contains(reason, tc.label)) {
 				t.Errorf("the reason names neither village: %q", reason)
 			}
 		})

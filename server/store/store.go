@@ -147,6 +147,10 @@ var (
 type Caller struct {
 	User   protocol.User
 	Device string // the name the laptop gave at enrolment
+	// Token is the device token's hash, as the store keeps it (Authenticate sets it):
+	// a push notes its time there (Device.LastPush). nil: not a laptop (the office
+	// console, a test), and nothing is noted.
+	Token []byte
 }
 
 // UserRow is an enrolled user and their devices.
@@ -162,6 +166,8 @@ type Device struct {
 	Revoked bool      `json:"revoked,omitempty"`
 	// Card is the user's key card on the laptop, as sent at enrolment ("": none).
 	Card string `json:"card,omitempty"`
+	// LastPush is when the server last took in a push of the laptop (zero: never).
+	LastPush time.Time `json:"last_push,omitzero"`
 }
 
 // Fingerprint is the fingerprint of the device's key card, for the district to read
@@ -269,6 +275,38 @@ type DuplicateGroup struct {
 	Reason     string    `json:"reason,omitempty"`
 	ResolvedBy string    `json:"resolved_by,omitempty"`
 	ResolvedAt time.Time `json:"resolved_at,omitzero"`
+	// Earlier are the district's choices a new record of the person reopened
+	// (Decision.DuplicateOf), oldest first: history, no longer the decision.
+	Earlier []DuplicateChoice `json:"earlier,omitempty"`
+}
+
+// WithHistory is g as a server kept it before the earlier choices were history (bbolt
+// schema 6, PostgreSQL 0010): reopening cleared what it kept but not its reason, which
+// is all there is of the choice, and moves to Earlier.
+func (g DuplicateGroup) WithHistory() DuplicateGroup {
+	if g.Kept == "" && g.Reason != "" {
+		g.Earlier = append([]DuplicateChoice{{Reason: g.Reason}}, g.Earlier...)
+		g.Reason, g.ResolvedBy, g.ResolvedAt = "", "", time.Time{}
+	}
+	return g
+}
+
+// DuplicateChoice is a choice the district made in a duplicate interview.
+type DuplicateChoice struct {
+	Kept   string    `json:"kept"`
+	Reason string    `json:"reason,omitempty"`
+	By     string    `json:"by,omitempty"`
+	At     time.Time `json:"at,omitzero"`
+}
+
+// Reopen is the group as a new record of the person leaves it: open again, its choice,
+// if it had one, moved to Earlier.
+func (g DuplicateGroup) Reopen() DuplicateGroup {
+	if g.Kept != "" {
+		g.Earlier = append(g.Earlier, DuplicateChoice{Kept: g.Kept, Reason: g.Reason, By: g.ResolvedBy, At: g.ResolvedAt})
+	}
+	g.Kept, g.Reason, g.ResolvedBy, g.ResolvedAt = "", "", "", time.Time{}
+	return g
 }
 
 // Resolution is the district's choice in a duplicate interview.
@@ -323,6 +361,17 @@ type ReviewPage struct {
 	OpenBySender map[string]int `json:"open_by_sender,omitempty"`
 }
 
+// ReviewPageOf is the page of items read in queue order from a position, at most
+// limit+1 of them: one past limit says the page is not the last, and is left for the
+// next page.
+func ReviewPageOf(items []ReviewItem, limit int) ReviewPage {
+	if len(items) <= limit {
+		return ReviewPage{Items: items}
+	}
+	last := items[limit-1]
+	return ReviewPage{Items: items[:limit], Next: ReviewCursor(last.RecordID, last.Revision)}
+}
+
 // ReviewCursor is the position of a held revision, as ReviewPage.Next gives it.
 func ReviewCursor(recordID string, revision uint64) string {
 	return fmt.Sprintf("%s/%d", recordID, revision)
@@ -366,6 +415,34 @@ func (d ReviewDecision) Valid() error {
 		return errors.New("review: either accept the record into a village or refuse it with a reason the enumerator will read")
 	}
 	return nil
+}
+
+// Taken is the decision as a backend takes it: valid, at the time given or now.
+func (d ReviewDecision) Taken(now func() time.Time) (ReviewDecision, error) {
+	if err := d.Valid(); err != nil {
+		return d, err
+	}
+	if d.At.IsZero() {
+		d.At = now().UTC()
+	}
+	return d, nil
+}
+
+// Mark is a held revision as the decision leaves it.
+func (d ReviewDecision) Mark(it ReviewItem) ReviewItem {
+	it.DecidedBy, it.DecidedAt = d.By, d.At
+	if d.Refuse != "" {
+		it.Refused = d.Refuse
+	} else {
+		it.Accepted = d.Village
+	}
+	return it
+}
+
+// Withdrawal is what a refusal tells the sending laptop of the record whose latest held
+// revision is last: withdrawn, no record kept in its place, with the district's reason.
+func (d ReviewDecision) Withdrawal(last ReviewItem) protocol.Withdrawal {
+	return protocol.Withdrawal{RecordID: d.RecordID, Subject: last.Subject, FormID: last.FormID, Reason: d.Refuse, At: d.At}
 }
 
 // RosterRowOf is the roster row an accepted record adds: the person as the record's

@@ -93,6 +93,14 @@ func testDuplicateReopen(t *testing.T, b Backend) {
 	if len(groups) != 1 || len(groups[0].Records) != 3 || groups[0].Kept != "" {
 		t.Fatalf("a third record did not reopen the duplicate interview: %+v", groups)
 	}
+	// It reads as open — no reason, no one who decided — and the choice it had made is
+	// kept beside it, as history.
+	if g := groups[0]; g.Reason != "" || g.ResolvedBy != "" || !g.ResolvedAt.IsZero() {
+		t.Errorf("the reopened interview still shows the decision it had: %q by %q at %v", g.Reason, g.ResolvedBy, g.ResolvedAt)
+	}
+	if e := groups[0].Earlier; len(e) != 1 || e[0].Kept != keep || e[0].Reason != reason || e[0].By != "office" || e[0].At.IsZero() {
+		t.Errorf("the earlier choice is not kept as history: %+v", e)
+	}
 	for _, r := range groups[0].Records {
 		if !r.Duplicate {
 			t.Errorf("record %s of the reopened interview is not marked", r.RecordID)
@@ -111,6 +119,13 @@ func testDuplicateReopen(t *testing.T, b Backend) {
 	}
 	if g := open(); len(g) != 0 {
 		t.Errorf("still open after choosing again: %+v", g)
+	}
+	all, err := d.Store.Duplicates(ctx, true)
+	if err != nil || len(all) != 1 {
+		t.Fatalf("every duplicate interview: %+v %v", all, err)
+	}
+	if g := all[0]; g.Kept != drop || g.Reason != "第二次入户信息更完整" || len(g.Earlier) != 1 || g.Earlier[0].Kept != keep {
+		t.Errorf("chosen again: kept %s (%q), earlier %+v; want %s, the first choice as history", g.Kept, g.Reason, g.Earlier, drop)
 	}
 	for _, id := range []string{keep, newID} {
 		if slices.Contains(standing(), id) {
