@@ -1,6 +1,7 @@
 package server
 
 import (
+	stdgzip "compress/gzip"
 	"io"
 	"net/http"
 	"time"
@@ -36,15 +37,20 @@ var (
 	}
 )
 
-// DecodePush is the server's decoding of a push request; DecodePushV1 the one before.
+// DecodePush is the server's decoding of a push request; DecodePushV1 the one before
+// (compress/gzip, then encoding/json).
 var DecodePush = decodePush
 
 func DecodePushV1(w http.ResponseWriter, r *http.Request) ([]protocol.PushItem, error) {
-	in, done, err := body(w, r, MaxBody)
-	if err != nil {
-		return nil, err
+	var in io.Reader = &capped{r: newProgressBody(w, r), left: MaxBody}
+	if r.Header.Get("Content-Encoding") == "gzip" {
+		zr, err := stdgzip.NewReader(in)
+		if err != nil {
+			return nil, err
+		}
+		defer zr.Close()
+		in = &capped{r: zr, left: MaxBody}
 	}
-	defer done()
 	return readPushV1(in)
 }
 

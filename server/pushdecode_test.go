@@ -158,7 +158,8 @@ func TestReadPush(t *testing.T) {
 }
 
 // BenchmarkDecodePush: a push of 25 real records (BenchmarkIngest's batch) decoded
-// from its gzip'd request, as the handler does; v1 is encoding/json, as before.
+// from its gzip'd request, as the handler does; v1 is how it was decoded before
+// (compress/gzip, encoding/json).
 func BenchmarkDecodePush(b *testing.B) {
 	bodies, _ := pushBodies(b, 1, 25, 25)
 	gz := bodies[0][0]
