@@ -14,15 +14,30 @@ import (
 	"github.com/doorstep-survey/doorstep/localstore"
 )
 
-// TestCommunityForm: a leader fills the community form of a village from the team
-// screen: prefilled from the roster (name, code, number of certificate holders),
-// answered to the end, signed with the passphrase, completed and queued.
+// TestCommunityForm: the leader from the team screen, or an enumerator from the day's
+// case list, fills the community form of a village: prefilled from the roster (name,
+// code, number of certificate holders), answered to the end, signed with the
+// passphrase as its filler, completed and queued; F6 lists it completed after.
 func TestCommunityForm(t *testing.T) {
+	for _, tt := range []struct {
+		user, name string
+		home       func(Screen) bool // the screen F6 is pressed on, and returned to
+	}{
+		{testLeader, "王组长", func(s Screen) bool { _, ok := s.(*teamScreen); return ok }},
+		{testEnumerator, "李调查", func(s Screen) bool { _, ok := s.(*todayScreen); return ok }},
+	} {
+		t.Run(tt.user, func(t *testing.T) {
+			fillCommunityForm(t, tt.user, tt.name, tt.home)
+		})
+	}
+}
+
+func fillCommunityForm(t *testing.T, user, name string, home func(Screen) bool) {
 	env := fixture(t, newClock(), true)
 	m := newRoot(t, env, 80, 24)
-	m = press(t, m, testLeader, "tab", testPass, "enter")
-	if _, ok := m.screen.(*teamScreen); !ok {
-		t.Fatalf("not on the team screen:\n%s", screenText(m))
+	m = press(t, m, user, "tab", testPass, "enter")
+	if !home(m.screen) {
+		t.Fatalf("not on the user's home screen:\n%s", screenText(m))
 	}
 	queued, _ := env.DB.OutboxLen()
 	m = press(t, m, "f6")
@@ -85,9 +100,12 @@ func TestCommunityForm(t *testing.T) {
 	if n, _ := env.DB.OutboxLen(); n != queued+1 {
 		t.Errorf("queued %d, want %d", n, queued+1)
 	}
+	if sig, ok := rec.SignedBy(localstore.SignerEnumerator); !ok || sig.Name != name || rec.Enumerator != user {
+		t.Errorf("signed by %q (%v), filled by %s; want %s %s", sig.Name, ok, rec.Enumerator, name, user)
+	}
 	m = press(t, m, "enter")
-	if _, ok := m.screen.(*teamScreen); !ok {
-		t.Fatalf("did not return to the team screen:\n%s", screenText(m))
+	if !home(m.screen) {
+		t.Fatalf("did not return to the screen it was opened from:\n%s", screenText(m))
 	}
 	m = press(t, m, "f6")
 	if !strings.Contains(screenText(m), "王庄村　已完成") {
