@@ -143,7 +143,9 @@ func PrefillAndResume(sess *localstore.Session, iv Interview, prefill func(field
 	for _, e := range audit {
 		if e.Action == localstore.ActionAnswer {
 			out.FromRoster[e.Question] = e.Reason == PrefillReason
-			if answered[e.Seq] {
+			// An answer to a question a move dropped has no place on this form: the
+			// draft goes on after the last answer it kept.
+			if answered[e.Seq] && f.Question(e.Question) != nil {
 				out.Resume = e.Question
 			}
 		}

@@ -1,9 +1,12 @@
 package interview
 
 import (
+	"encoding/json"
 	"errors"
+	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/doorstep-survey/doorstep/demo"
@@ -129,5 +132,77 @@ func TestMoveTo(t *testing.T) {
 		if got := MoveTo(rec, tt.f, tt.to); got != tt.want {
 			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// community2022 is next year's community form for a test: S2's code 1 recoded to 2, S4
+// no longer asked (a new S4x in its place).
+func community2022(t *testing.T) *forms.Form {
+	t.Helper()
+	src, err := os.ReadFile("../forms/builtin/community-2021.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := strings.Replace(string(src), "id: community-2021\nversion: \"2021.1\"\n",
+		"id: community-2022\nversion: \"2022.1\"\ncarries:\n  from: [community-2021]\n  recode:\n    S2: {1: 2}\n", 1)
+	y = strings.Replace(y, "      - id: S4\n", "      - id: S4x\n", 1)
+	f, err := forms.Load("community-2022.yaml", []byte(y))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// TestMovedDraftResumesAfterItsLastKeptAnswer: a draft whose last answer was to a
+// question the new form dropped, never paused, goes on after the last answer the move
+// kept — not at the first question, as if nothing had been answered.
+func TestMovedDraftResumesAfterItsLastKeptAnswer(t *testing.T) {
+	_, sess, villages := leaderStore(t)
+	old, _ := community(t)
+	next := community2022(t)
+	reg, err := forms.NewRegistry(old, next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := villages[0]
+	r, err := OpenVillage(sess, reg, old, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer := func(q, raw string) {
+		t.Helper()
+		if _, err := sess.SaveAnswers(r.Rec.ID, localstore.AnswerChange{Question: q, Section: old.Question(q).Section.ID, Value: json.RawMessage(raw)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	answer("S2", "1")
+	answer("S3", "99") // the roster said otherwise
+	answer("S4", "1")  // the last answer, to a question next year's form drops
+	rec, err := sess.VillageRecord(v, old.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if to := MoveTo(rec, old, next); to != next {
+		t.Fatalf("the draft is not offered the move: %v", to)
+	}
+	plan, err := PlanMove(sess, reg, rec, next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Move(sess, rec, plan); err != nil {
+		t.Fatal(err)
+	}
+	moved, err := OpenVillage(sess, reg, next, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if moved.Form != next || moved.Answers["S4"] != nil {
+		t.Fatalf("not moved: %s, answers %v", moved.Form.ID, moved.Answers)
+	}
+	if moved.Resume != "S3" || moved.Place != "" {
+		t.Errorf("resumes after %q (paused at %q), want after S3, the last answer the move kept", moved.Resume, moved.Place)
+	}
+	if at := After(next, next.Evaluate(moved.Answers, moved.Ctx), moved.Resume); at != "S4x" {
+		t.Errorf("opens at %q, want S4x", at)
 	}
 }

@@ -44,7 +44,7 @@ func boltOf(sealer *seal.Sealer) storetest.Backend {
 
 // pushBodies are n completed records of one demo district, as gzip'd push batches of
 // batch records, dealt round-robin to clients.
-func pushBodies(b *testing.B, clients, each, batch int) ([][][]byte, ed25519.PublicKey) {
+func pushBodies(b testing.TB, clients, each, batch int) ([][][]byte, ed25519.PublicKey) {
 	db, err := localstore.Open(b.TempDir(), localstore.Options{KDF: storetest.TestKDF})
 	if err != nil {
 		b.Fatal(err)

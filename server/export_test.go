@@ -1,6 +1,16 @@
 package server
 
-import "time"
+import (
+	stdgzip "compress/gzip"
+	"io"
+	"net/http"
+	"time"
+
+	json "github.com/go-json-experiment/json"
+	jsonv1 "github.com/go-json-experiment/json/v1"
+
+	"github.com/doorstep-survey/doorstep/protocol"
+)
 
 // SetBodyIdle shortens BodyIdle for a test; the returned func restores it.
 func SetBodyIdle(d time.Duration) func() {
@@ -15,3 +25,33 @@ func (h *Handler) EnrolmentsInFlight() int {
 	h.places()
 	return len(h.enrolling)
 }
+
+// ReadPush decodes a push's JSON as the server does; ReadPushV1 as it did with
+// encoding/json; ReadPushCompat with readPush's decoder under encoding/json's rules
+// (no tightening), to show the tightenings are all that differs.
+var (
+	ReadPush       = readPush
+	ReadPushV1     = readPushV1
+	ReadPushCompat = func(in io.Reader) ([]protocol.PushItem, error) {
+		return readPushWith(in, json.JoinOptions(jsonv1.DefaultOptionsV1(), jsonv1.ReportErrorsWithLegacySemantics(false)))
+	}
+)
+
+// DecodePush is the server's decoding of a push request; DecodePushV1 the one before
+// (compress/gzip, then encoding/json).
+var DecodePush = decodePush
+
+func DecodePushV1(w http.ResponseWriter, r *http.Request) ([]protocol.PushItem, error) {
+	var in io.Reader = &capped{r: newProgressBody(w, r), left: MaxBody}
+	if r.Header.Get("Content-Encoding") == "gzip" {
+		zr, err := stdgzip.NewReader(in)
+		if err != nil {
+			return nil, err
+		}
+		defer zr.Close()
+		in = &capped{r: zr, left: MaxBody}
+	}
+	return readPushV1(in)
+}
+
+var ErrTooMany, ErrTooLarge = errTooMany, errTooLarge

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"compress/gzip"
 	"crypto/tls"
 	"encoding/json"
 	"errors"
@@ -13,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/klauspost/compress/gzip"
 	"golang.org/x/net/netutil"
 
 	"github.com/doorstep-survey/doorstep/cleantext"
@@ -98,7 +98,9 @@ func (p *progressBody) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// body is the request's body, decompressed, that fails past limit bytes.
+// body is the request's body, decompressed, that fails past limit bytes. The gzip
+// reader is klauspost/compress's (as revpack's deflate is): the same format in about
+// half the time of compress/gzip's, which was a seventh of decoding a push.
 func body(w http.ResponseWriter, r *http.Request, limit int64) (io.Reader, func(), error) {
 	var in io.Reader = &capped{r: newProgressBody(w, r), left: limit}
 	if r.Header.Get("Content-Encoding") != "gzip" {
@@ -144,18 +146,6 @@ var (
 	errTooMany  = fmt.Errorf("more than %d records in one batch", MaxItems)
 )
 
-// counter counts the bytes read through it, so that one item's share is known.
-type counter struct {
-	r io.Reader
-	n int64
-}
-
-func (c *counter) Read(b []byte) (int, error) {
-	n, err := c.r.Read(b)
-	c.n += int64(n)
-	return n, err
-}
-
 // decodePush reads a push batch item by item: at most MaxItems, each at most
 // maxItemBytes, the whole at most MaxBody decompressed; nothing is read whole first.
 // With an error it returns the items read whole before it (a body cut short).
@@ -165,45 +155,7 @@ func decodePush(w http.ResponseWriter, r *http.Request) ([]protocol.PushItem, er
 		return nil, err
 	}
 	defer done()
-	cnt := &counter{r: in}
-	item := &itemCap{r: cnt}
-	dec := json.NewDecoder(item)
-	if err := expect(dec, json.Delim('{')); err != nil {
-		return nil, err
-	}
-	var items []protocol.PushItem
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		if key != "items" {
-			var skip json.RawMessage
-			item.reset()
-			if err := dec.Decode(&skip); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if err := expect(dec, json.Delim('[')); err != nil {
-			return nil, err
-		}
-		for dec.More() {
-			if len(items) == MaxItems {
-				return nil, errTooMany
-			}
-			item.reset()
-			var it protocol.PushItem
-			if err := dec.Decode(&it); err != nil {
-				return items, err
-			}
-			items = append(items, it)
-		}
-		if err := expect(dec, json.Delim(']')); err != nil {
-			return nil, err
-		}
-	}
-	return items, expect(dec, json.Delim('}'))
+	return readPush(in)
 }
 
 // itemCap fails a read once one item has taken more than maxItemBytes (and the
@@ -222,17 +174,6 @@ func (c *itemCap) Read(b []byte) (int, error) {
 	n, err := c.r.Read(b)
 	c.read += int64(n)
 	return n, err
-}
-
-func expect(dec *json.Decoder, want json.Delim) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if tok != want {
-		return fmt.Errorf("expected %v, found %v", want, tok)
-	}
-	return nil
 }
 
 // fieldsTooLong names the first text of an item longer than MaxField, or "".

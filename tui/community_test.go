@@ -1,23 +1,43 @@
 package tui
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/localstore"
 )
 
-// TestCommunityForm: a leader fills the community form of a village from the team
-// screen: prefilled from the roster (name, code, number of certificate holders),
-// answered to the end, signed with the passphrase, completed and queued.
+// TestCommunityForm: the leader from the team screen, or an enumerator from the day's
+// case list, fills the community form of a village: prefilled from the roster (name,
+// code, number of certificate holders), answered to the end, signed with the
+// passphrase as its filler, completed and queued; F6 lists it completed after.
 func TestCommunityForm(t *testing.T) {
+	for _, tt := range []struct {
+		user, name string
+		home       func(Screen) bool // the screen F6 is pressed on, and returned to
+	}{
+		{testLeader, "王组长", func(s Screen) bool { _, ok := s.(*teamScreen); return ok }},
+		{testEnumerator, "李调查", func(s Screen) bool { _, ok := s.(*todayScreen); return ok }},
+	} {
+		t.Run(tt.user, func(t *testing.T) {
+			fillCommunityForm(t, tt.user, tt.name, tt.home)
+		})
+	}
+}
+
+func fillCommunityForm(t *testing.T, user, name string, home func(Screen) bool) {
 	env := fixture(t, newClock(), true)
 	m := newRoot(t, env, 80, 24)
-	m = press(t, m, testLeader, "tab", testPass, "enter")
-	if _, ok := m.screen.(*teamScreen); !ok {
-		t.Fatalf("not on the team screen:\n%s", screenText(m))
+	m = press(t, m, user, "tab", testPass, "enter")
+	if !home(m.screen) {
+		t.Fatalf("not on the user's home screen:\n%s", screenText(m))
 	}
 	queued, _ := env.DB.OutboxLen()
 	m = press(t, m, "f6")
@@ -80,12 +100,68 @@ func TestCommunityForm(t *testing.T) {
 	if n, _ := env.DB.OutboxLen(); n != queued+1 {
 		t.Errorf("queued %d, want %d", n, queued+1)
 	}
+	if sig, ok := rec.SignedBy(localstore.SignerEnumerator); !ok || sig.Name != name || rec.Enumerator != user {
+		t.Errorf("signed by %q (%v), filled by %s; want %s %s", sig.Name, ok, rec.Enumerator, name, user)
+	}
 	m = press(t, m, "enter")
-	if _, ok := m.screen.(*teamScreen); !ok {
-		t.Fatalf("did not return to the team screen:\n%s", screenText(m))
+	if !home(m.screen) {
+		t.Fatalf("did not return to the screen it was opened from:\n%s", screenText(m))
 	}
 	m = press(t, m, "f6")
 	if !strings.Contains(screenText(m), "王庄村　已完成") {
 		t.Errorf("the village's form does not show as completed:\n%s", screenText(m))
+	}
+}
+
+// TestFlowEnumeratorFillsCommunityForm drives the real program loop at 80×24: an
+// enumerator (the form's "enumerator the leader names") opens their village's community
+// form from the day's case list with F6, shown in the key help, answers one question,
+// pauses, and is back at the list; the record is the village's, with the answer and
+// the place it was paused at.
+func TestFlowEnumeratorFillsCommunityForm(t *testing.T) {
+	env := fixture(t, newClock(), true)
+	env.Tick = tea.Tick // the real timers: the program runs them
+	codes, err := env.DB.UserCodes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := teatest.NewTestModel(t, New(env, true, codes), teatest.WithInitialTermSize(80, 24))
+	waitFor := func(what string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
+			teatest.WithDuration(10*time.Second))
+	}
+	waitFor("本机用户")
+	tm.Type(testEnumerator)
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	tm.Type(testPass)
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitFor("社区登记表") // the key in the help line
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyF6})
+	waitFor("填写哪个村")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter}) // 王庄村, the roster's first
+	waitFor("名称")                                // S1, prefilled
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter}) // S1a, the roster's code
+	waitFor("S2  类型")
+	tm.Send(tea.KeyPressMsg{Code: '1', Text: "1"})
+	waitFor("持证残疾人数") // S3
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	waitFor("按底册顺序")
+	tm.Send(tea.KeyPressMsg{Code: 'q', Mod: tea.ModCtrl})
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	if _, ok := final.screen.(*todayScreen); !ok || len(final.history) != 0 {
+		t.Errorf("ended on %q, not the case list", final.screen.Title("zh"))
+	}
+	rec, err := final.env.Session.VillageRecord("王庄村", "community-2021")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Village != "王庄村" || rec.CaseID != "" || rec.Enumerator != testEnumerator || rec.Status != localstore.StatusDraft ||
+		string(rec.Answers["S1"]) != `"王庄村"` || string(rec.Answers["S2"]) != "1" {
+		t.Errorf("record of %q (case %q) by %s, %s, answers %s", rec.Village, rec.CaseID, rec.Enumerator, rec.Status, rec.Answers)
+	}
+	if place, err := final.env.Session.Place(rec.ID); err != nil || place.Question != "S3" {
+		t.Errorf("paused at %q (%v), want S3", place.Question, err)
 	}
 }

@@ -51,7 +51,8 @@
 // on the form reopens the method.
 // A team leader's home is team.go (teamday.go gathers the figures); review.go
 // approves or returns a record; the community form is the form screen on a village's
-// record; users.go and setup.go (in its adding mode) manage the laptop's users;
+// record, reached with F6 from the team screen or (for an enumerator the leader names)
+// the day's case list through one village list (villagepick.go); users.go and setup.go (in its adding mode) manage the laptop's users;
 // importscreen.go reads a roster; reports.go writes the paperwork; syncscreen.go and
 // syncloop.go show and run sync (the loop runs outside the model and reports with
 // program.Send); handbook.go is the searchable 指标解释.

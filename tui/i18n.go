@@ -267,6 +267,7 @@ var text = map[string][2]string{
 	"tovillagesign":   {"按 enter 输入口令签字，完成社区登记表", "Press enter to sign with your passphrase and finish the community form"},
 	"villagedone":     {"%s 的社区登记表已完成，已加入待上报队列", "The community form of %s is completed and queued for the district"},
 	"villageback":     {"按 enter 返回", "Press enter to go back"},
+	"err.villages":    {"无法读取各村社区登记表的状态。数据文件可能损坏，请联系区县技术人员。", "The community forms' statuses could not be read. The data file may be damaged: call the district's IT officer."},
 	// Users
 	"users":        {"本机用户", "Users of this laptop"},
 	"key.users":    {"用户", "users"},

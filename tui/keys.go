@@ -31,6 +31,9 @@ type KeyMap struct {
 	Sort    key.Binding
 	Import  key.Binding
 	Sync    key.Binding
+	// Community opens a village's community form, on the leader's team screen and the
+	// case list alike.
+	Community key.Binding
 }
 
 // DefaultKeyMap is the key map: nothing needs a mouse, and every key works on a Windows
@@ -58,7 +61,8 @@ func DefaultKeyMap() KeyMap {
 		Import:    key.NewBinding(key.WithKeys("f7"), key.WithHelp("F7", "key.import")),
 		// F5 is "refresh" in every browser; F10 and F11 are taken by many terminals
 		// (the menu, full screen).
-		Sync: key.NewBinding(key.WithKeys("f5"), key.WithHelp("F5", "key.sync")),
+		Sync:      key.NewBinding(key.WithKeys("f5"), key.WithHelp("F5", "key.sync")),
+		Community: key.NewBinding(key.WithKeys("f6"), key.WithHelp("F6", "key.community")),
 	}
 }
 

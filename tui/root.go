@@ -491,7 +491,8 @@ func (m Model) drawOverlay(body []string, o Overlay) {
 }
 
 // helpLines is the keys of the screen (or the overlay on top) and the global ones, on
-// one line, or two when they do not fit: every key stays visible at 80 columns.
+// one line, or as many more as they need: every key stays visible at 80 columns (the
+// case list searched, in English, takes three).
 func (m Model) helpLines() []string {
 	var keys []key.Binding
 	if n := len(m.overlays); n > 0 {
@@ -511,8 +512,8 @@ func (m Model) helpLines() []string {
 	for _, b := range localize(m.env.Lang, keys) {
 		item := st.ShortKey.Render(b.Help().Key) + " " + st.ShortDesc.Render(b.Help().Desc)
 		w := textwidth.Width(item)
-		if curW > 0 && curW+sepW+w > m.width && len(lines) == 0 {
-			lines = append(lines, cur.String())
+		if curW > 0 && curW+sepW+w > m.width {
+			lines = append(lines, textwidth.Truncate(cur.String(), m.width))
 			cur.Reset()
 			curW = 0
 		}

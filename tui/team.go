@@ -29,7 +29,7 @@ type teamScreen struct {
 	search textinput.Model
 	shown  []int
 	hay    []string
-	keys   struct{ open, cases, community, users, reports key.Binding }
+	keys   struct{ open, cases, users, reports key.Binding }
 }
 
 // teamLoadedMsg is the team's day, gathered from the store.
@@ -43,7 +43,6 @@ func newTeam(c common) *teamScreen {
 	s.search.SetWidth(18)
 	s.keys.open = binding([]string{"enter"}, "enter", "key.review")
 	s.keys.cases = binding([]string{"tab"}, "tab", "key.cases")
-	s.keys.community = binding([]string{"f6"}, "F6", "key.community")
 	s.keys.users = binding([]string{"f8"}, "F8", "key.users")
 	s.keys.reports = binding([]string{"f9"}, "F9", "key.reports")
 	return s
@@ -77,7 +76,7 @@ func (s *teamScreen) Title(lang string) string { return tr(lang, "team") }
 func (s *teamScreen) Typing() bool             { return true } // the search takes letters and digits
 
 func (s *teamScreen) ShortHelp() []key.Binding {
-	community := s.keys.community
+	community := s.env.Keys.Community
 	community.SetEnabled(s.env.CommunityForm != nil && s.day != nil && len(s.day.villages) > 0)
 	clear := s.env.Keys.Clear
 	clear.SetEnabled(s.search.Value() != "")
@@ -113,19 +112,8 @@ func (s *teamScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, navigate(Page{Kind: KindReports})
 		case key.Matches(msg, k.Sync):
 			return s, navigate(Page{Kind: KindSync})
-		case key.Matches(msg, s.keys.community) && s.day != nil && s.env.CommunityForm != nil && len(s.day.villages) > 0:
-			var items [][2]string
-			for _, v := range s.day.villages {
-				st := both("st.new")
-				if v.Status != "" {
-					st = both("st." + string(v.Status))
-				}
-				items = append(items, [2]string{clean(v.Village) + "　" + st[0], clean(v.Village) + "  " + st[1]})
-			}
-			villages := s.day.villages
-			return s, showOverlay(newPickList(s.common, both("pickvillage"), items, func(i int) tea.Msg {
-				return navigateMsg{Page{Kind: KindCommunity, ID: villages[i].Village}}
-			}))
+		case key.Matches(msg, k.Community) && s.day != nil && s.env.CommunityForm != nil && len(s.day.villages) > 0:
+			return s, pickVillage(s.common, s.day.villages)
 		case s.day == nil && (key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown, s.keys.open) || msg.String() == "home" || msg.String() == "end"):
 			// Nothing to move in yet; a search typed meanwhile is kept (below).
 		case key.Matches(msg, k.Up):

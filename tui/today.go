@@ -70,7 +70,15 @@ func (s *todayScreen) ShortHelp() []key.Binding {
 	k := s.env.Keys
 	clear := k.Clear
 	clear.SetEnabled(s.search.Value() != "")
-	return []key.Binding{k.Up, k.Open, clear, k.Village, k.Status, k.Sort, k.Import, k.Sync}
+	community := k.Community
+	community.SetEnabled(s.hasCommunity())
+	return []key.Binding{k.Up, k.Open, clear, k.Village, k.Status, k.Sort, community, k.Import, k.Sync}
+}
+
+// hasCommunity is whether the user has villages whose community form they can fill
+// here: an enumerator the leader names fills it as the leader would.
+func (s *todayScreen) hasCommunity() bool {
+	return s.env.CommunityForm != nil && s.ix != nil && len(s.ix.villages) > 0
 }
 
 func (s *todayScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
@@ -84,12 +92,25 @@ func (s *todayScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		}
 		s.loaded(msg.ix)
 		return s, nil
+	case villageFormsMsg:
+		if msg.err != nil {
+			return s, showOverlay(errorDialog(s.env, both("err.villages"), msg.err))
+		}
+		if len(msg.villages) == 0 {
+			return s, nil
+		}
+		return s, pickVillage(s.common, msg.villages)
 	case tea.KeyPressMsg:
 		if key.Matches(msg, s.env.Keys.Import) {
 			return s, navigate(Page{Kind: KindImport})
 		}
 		if key.Matches(msg, s.env.Keys.Sync) {
 			return s, navigate(Page{Kind: KindSync})
+		}
+		if key.Matches(msg, s.env.Keys.Community) && s.hasCommunity() {
+			// The statuses are read when asked: the list itself never reads records.
+			sess, cf := s.env.Session, s.env.CommunityForm
+			return s, s.do(func() tea.Msg { return loadVillageForms(sess, cf) })
 		}
 		if s.ix == nil {
 			break

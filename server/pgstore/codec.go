@@ -17,11 +17,14 @@ import (
 
 // A revision's data is kept small: the record and its chain without the hashes (they
 // are computed again from the entries, as on the wire, and the record's audit head still
-// binds them), as JSON, deflated. A person's record of ~13 KB keeps in ~1.5 KB. What
+// binds them), as JSON, deflated. A person's record of ~13 KB keeps in ~1.6 KB. What
 // else a stored revision says (its case, who sent it, its receipt) is in the columns.
 
-// packRevision is a revision's data, made before the transaction.
-var packRevision = revpack.New(kflate.DefaultCompression).Pack
+// packRevision is a revision's data, made before the transaction. At BestSpeed, as
+// bbolt packs: 1 597 bytes a person's record against 1 507 at the default level (6 %
+// more), for ~30 µs less CPU a record at ingest (65 against 95 µs on a loaded machine),
+// where the Go process and PostgreSQL share the cores.
+var packRevision = revpack.New(kflate.BestSpeed).Pack
 
 // unpackRevision opens and reads the data of the revision at seq, its chain linked
 // again.
