@@ -57,9 +57,6 @@ func SchemaVersion() uint64 { return sealedSchema() + uint64(len(derived)) }
 // sealedSchema is the schema sealing brings a file to (5).
 func sealedSchema() uint64 { return uint64(len(migrations)) + 1 }
 
-// openHeldSchema is the schema countOpenHeld brings a file to (6).
-func openHeldSchema() uint64 { return sealedSchema() + 1 }
-
 func create(tx *bolt.Tx, names ...[]byte) error {
 	for _, b := range names {
 		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
