@@ -3,14 +3,13 @@ package interview
 import (
 	"encoding/json"
 	"errors"
-	"os"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/doorstep-survey/doorstep/demo"
 	"github.com/doorstep-survey/doorstep/forms"
+	"github.com/doorstep-survey/doorstep/forms/formstest"
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/localstore/localstoretest"
 )
@@ -135,31 +134,13 @@ func TestMoveTo(t *testing.T) {
 	}
 }
 
-// community2022 is next year's community form for a test: S2's code 1 recoded to 2, S4
-// no longer asked (a new S4x in its place).
-func community2022(t *testing.T) *forms.Form {
-	t.Helper()
-	src, err := os.ReadFile("../forms/builtin/community-2021.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	y := strings.Replace(string(src), "id: community-2021\nversion: \"2021.1\"\n",
-		"id: community-2022\nversion: \"2022.1\"\ncarries:\n  from: [community-2021]\n  recode:\n    S2: {1: 2}\n", 1)
-	y = strings.Replace(y, "      - id: S4\n", "      - id: S4x\n", 1)
-	f, err := forms.Load("community-2022.yaml", []byte(y))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 // TestMovedDraftResumesAfterItsLastKeptAnswer: a draft whose last answer was to a
 // question the new form dropped, never paused, goes on after the last answer the move
 // kept — not at the first question, as if nothing had been answered.
 func TestMovedDraftResumesAfterItsLastKeptAnswer(t *testing.T) {
 	_, sess, villages := leaderStore(t)
 	old, _ := community(t)
-	next := community2022(t)
+	next := formstest.Community2022(t)
 	reg, err := forms.NewRegistry(old, next)
 	if err != nil {
 		t.Fatal(err)

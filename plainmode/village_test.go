@@ -3,7 +3,6 @@ package plainmode
 import (
 	"encoding/json"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -380,24 +379,6 @@ func TestPlainMovesADraftToNextYear(t *testing.T) {
 	}
 }
 
-// community2022 is next year's community form for a test: S2's code 1 recoded to 2, S4
-// no longer asked (a new S4x in its place).
-func community2022(t *testing.T) *forms.Form {
-	t.Helper()
-	src, err := os.ReadFile("../forms/builtin/community-2021.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	y := strings.Replace(string(src), "id: community-2021\nversion: \"2021.1\"\n",
-		"id: community-2022\nversion: \"2022.1\"\ncarries:\n  from: [community-2021]\n  recode:\n    S2: {1: 2}\n", 1)
-	y = strings.Replace(y, "      - id: S4\n", "      - id: S4x\n", 1)
-	f, err := forms.Load("community-2022.yaml", []byte(y))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 // TestPlainMovesAVillageDraft: a village's draft of 2021's community form, opened once
 // the laptop fills 2022's, is offered the move with S2 recoded and S4 dropped; moved, it
 // is the village's record of the new form, the roster's count kept, and it goes on where
@@ -417,7 +398,7 @@ func TestPlainMovesAVillageDraft(t *testing.T) {
 	d.send("q")
 	d.end()
 
-	next := community2022(t)
+	next := formstest.Community2022(t)
 	reg, err := forms.NewRegistry(o.PersonForm, cf, next)
 	if err != nil {
 		t.Fatal(err)
