@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
 	"testing"
@@ -126,17 +125,8 @@ func TestFlowEnumeratorFillsCommunityForm(t *testing.T) {
 		t.Fatal(err)
 	}
 	tm := teatest.NewTestModel(t, New(env, true, codes), teatest.WithInitialTermSize(80, 24))
-	waitFor := func(what string) {
-		t.Helper()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
-			teatest.WithDuration(10*time.Second))
-	}
-	waitFor("本机用户")
-	tm.Type(testEnumerator)
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
-	tm.Type(testPass)
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	waitFor("社区登记表") // the key in the help line
+	waitFor := waiter(t, tm)
+	unlockEnumerator(tm, waitFor, "社区登记表") // the key in the help line
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyF6})
 	waitFor("填写哪个村")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter}) // 王庄村, the roster's first

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -20,17 +19,8 @@ func TestFlowUnlockSearchOpenBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	tm := teatest.NewTestModel(t, New(env, true, codes), teatest.WithInitialTermSize(80, 24))
-	waitFor := func(what string) {
-		t.Helper()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
-			teatest.WithDuration(10*time.Second))
-	}
-	waitFor("本机用户")
-	tm.Type(testEnumerator)
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
-	tm.Type(testPass)
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	waitFor("今日工作")
+	waitFor := waiter(t, tm)
+	unlockEnumerator(tm, waitFor, "今日工作")
 	tm.Type("zs")
 	waitFor("张三丰")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"sync"
@@ -9,6 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/doorstep-survey/doorstep/forms"
 	"github.com/doorstep-survey/doorstep/forms/formstest"
@@ -304,4 +306,24 @@ func mouseMotion(x, y int) tea.Msg {
 
 func mouseRelease(x, y int) tea.Msg {
 	return tea.MouseReleaseMsg{X: x, Y: y, Button: tea.MouseLeft}
+}
+
+// waiter is a wait, up to 10 s, for a text in the output of the program tm runs.
+func waiter(t *testing.T, tm *teatest.TestModel) func(what string) {
+	return func(what string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
+			teatest.WithDuration(10*time.Second))
+	}
+}
+
+// unlockEnumerator unlocks the program tm runs as the test enumerator, and waits for
+// the first screen after it to say then.
+func unlockEnumerator(tm *teatest.TestModel, waitFor func(string), then string) {
+	waitFor("本机用户")
+	tm.Type(testEnumerator)
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	tm.Type(testPass)
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitFor(then)
 }

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -131,17 +130,8 @@ func TestFlowFormArrivesDuringSync(t *testing.T) {
 		SyncLoop(ctx, &bringsForms{set: set}, time.Hour, now, tm.Send)
 	}()
 	tm.Send(SyncConfigMsg{Server: "https://doorstep.example.gov.cn"})
-	waitFor := func(what string) {
-		t.Helper()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
-			teatest.WithDuration(10*time.Second))
-	}
-	waitFor("本机用户")
-	tm.Type(testEnumerator)
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
-	tm.Type(testPass)
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	waitFor("今日工作")
+	waitFor := waiter(t, tm)
+	unlockEnumerator(tm, waitFor, "今日工作")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyF5})
 	waitFor("立即同步")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
