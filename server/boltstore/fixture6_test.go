@@ -110,18 +110,7 @@ func pushOf(t *testing.T, d *storetest.District, u protocol.User, s *localstore.
 func openFixture6(t *testing.T, steps func(dir string, sealer *seal.Sealer)) (*boltstore.Store, fixture6) {
 	t.Helper()
 	var fx fixture6
-	data, err := os.ReadFile(filepath.Join("testdata", "v6-records.json"))
-	if err != nil || json.Unmarshal(data, &fx) != nil {
-		t.Fatalf("fixture v6-records: %v", err)
-	}
-	raw, err := os.ReadFile(filepath.Join("testdata", "v6-records.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, boltstore.File), raw, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	dir := copyFixture(t, "v6-records", &fx)
 	key, err := seal.ParseKey(fx.Key)
 	if err != nil {
 		t.Fatal(err)
@@ -196,4 +185,23 @@ func TestRekeyResumes(t *testing.T) {
 		}
 	})
 	checkFixture6(t, st, fx)
+}
+
+// copyFixture puts a copy of testdata/NAME.db in a new data folder, and reads what
+// testdata/NAME.json says of it into fx.
+func copyFixture(t *testing.T, name string, fx any) (dir string) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name+".json"))
+	if err != nil || json.Unmarshal(data, fx) != nil {
+		t.Fatalf("fixture %s: %v", name, err)
+	}
+	raw, err := os.ReadFile(filepath.Join("testdata", name+".db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir = t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, boltstore.File), raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }

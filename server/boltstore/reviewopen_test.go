@@ -2,9 +2,6 @@ package boltstore_test
 
 import (
 	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -26,18 +23,7 @@ type v6Fixture struct {
 func openV6(t *testing.T) (*boltstore.Store, v6Fixture) {
 	t.Helper()
 	var fx v6Fixture
-	data, err := os.ReadFile(filepath.Join("testdata", "v6-server.json"))
-	if err != nil || json.Unmarshal(data, &fx) != nil {
-		t.Fatalf("fixture: %v", err)
-	}
-	raw, err := os.ReadFile(filepath.Join("testdata", "v6-server.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, boltstore.File), raw, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	dir := copyFixture(t, "v6-server", &fx)
 	key, err := seal.ParseKey(fx.Key)
 	if err != nil {
 		t.Fatal(err)
