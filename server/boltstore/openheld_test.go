@@ -4,9 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/doorstep-survey/doorstep/protocol"
-	"github.com/doorstep-survey/doorstep/roster"
-	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
 	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/store"
@@ -23,30 +20,7 @@ func TestOpenHeldCounted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := storetest.Laptop(t, 1, "E001")
-	items, _ := s.Outbox(0)
-	base, err := s.Revision(items[0].Record.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}
-	if err := storetest.EnrolKey(st, u, s); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.ImportRoster(ctx, []roster.Row{{Name: "张三", CertificateNumber: "41018819990101000X", Village: "村000"}}, store.RosterImport{}); err != nil {
-		t.Fatal(err)
-	}
-	key := storetest.SigningKey(t, s)
-	push := []protocol.PushItem{storetest.Synthetic(base, 1, "村000", key), storetest.Synthetic(base, 2, "村000", key), storetest.Synthetic(base, 3, "村000", key)}
-	res, err := st.PutBatch(ctx, store.Caller{User: u, Device: "test"}, server.Arrivals(push, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range res {
-		if !r.Review {
-			t.Fatalf("not held for review: %+v", r)
-		}
-	}
+	res := storetest.HoldThree(t, st)
 	if _, err := st.DecideReview(ctx, store.ReviewDecision{RecordID: res[0].RecordID, Refuse: "查无此人"}); err != nil {
 		t.Fatal(err)
 	}
