@@ -89,12 +89,17 @@ func hashJSON(b []byte, e *AuditEntry) (_ []byte, ok bool) {
 // unlinked (Unlinked): what a store keeps, made without reflection for the chain,
 // which is most of it. It decodes to what json.Marshal's bytes decode to.
 func (rev Revision) AppendJSON(b []byte) ([]byte, error) {
-	data, err := json.Marshal(rev.Record)
-	if err != nil {
-		return b, err
-	}
+	start := len(b)
 	b = append(b, `{"record":`...)
-	b = append(b, data...)
+	n := len(b)
+	var ok bool
+	if b, ok = appendRecordJSON(b, &rev.Record); !ok {
+		data, err := json.Marshal(rev.Record)
+		if err != nil {
+			return b[:start], err
+		}
+		b = append(b[:n], data...)
+	}
 	b = append(b, `,"audit":[`...)
 	for i, e := range rev.Audit {
 		if i > 0 {
