@@ -295,15 +295,8 @@ func appendAnswers(b []byte, m map[string]json.RawMessage) (_ []byte, ok bool) {
 		}
 		b = appendString(b, k)
 		b = append(b, ':')
-		v := m[k]
-		if b, ok = appendCompactRaw(b, v); !ok {
-			// Spaces to take out, HTML characters to escape, nil (null), or not JSON
-			// at all (json.Marshal fails, and so does the whole value).
-			data, err := json.Marshal(v)
-			if err != nil {
-				return b, false
-			}
-			b = append(b, data...)
+		if b, ok = appendRaw(b, m[k]); !ok {
+			return b, false
 		}
 	}
 	return append(b, '}'), true
