@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/server"
@@ -54,6 +57,19 @@ func FuzzReadPush(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	// Audit entries, which decodeAudit reads by hand: names in other case or escaped,
+	// nulls, numbers as strings, numbers out of range, bad base64 and times, unknown
+	// names, a field given twice under two spellings.
+	for _, a := range auditCases {
+		f.Add([]byte(`{"items":[{"revision":{"audit":[` + a.entry + `]}}]}`))
+	}
+	for _, s := range []string{
+		`{"items":[{"revision":{"audit":[{"seq":1,"SEQ":2}]}}]}`, `{"items":[{"revision":{"audit":[{"sig":"AAEC","SIG":null}]}}]}`,
+		`{"items":[{"revision":{"audit":[null,{"seq":1},1,"x"]}}]}`, `{"items":[{"revision":{"audit":[{"old":1,"old":{"a":[1, 2 ]}}]}}]}`,
+		`{"items":[{"revision":{"audit":[{"user":"\xff","reason":"a\xffb","\xff":1}]}}]}`,
+	} {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		old, oerr := server.ReadPushV1(bytes.NewReader(data))
 		compat, cerr := server.ReadPushCompat(bytes.NewReader(data))
@@ -72,6 +88,74 @@ func FuzzReadPush(f *testing.F) {
 		}
 		if !prefixOf(now, compat) {
 			t.Fatalf("readPush gave items the rules do not:\n%+v\n%+v", now, compat)
+		}
+	})
+}
+
+// auditCases are audit entries as a push may carry them, and what encoding/json
+// decodes each to (its fields, joined by |) or "error".
+var auditCases = []struct{ name, entry, want string }{
+	{"plain", `{"seq":3,"user":"u1","at":"2026-01-02T03:04:05+08:00","action":"answer","question":"q1","old":null,"new":{"v":"是"},"reason":"r","spent_ms":1500,"prev":"p","hash":"h","sig":"AAEC"}`,
+		`3|u1|2026-01-02 03:04:05 +0800 +0800|answer|q1|null|{"v":"是"}|r|1500|p|h|[0 1 2]`},
+	{"names in other case", `{"SEQ":3,"User":"u","aT":"2026-01-02T03:04:05Z","ACTION":"a","Spent_MS":7,"SIG":"AA=="}`, `3|u|2026-01-02 03:04:05 +0000 UTC|a|||||7|||[0]`},
+	{"kelvin and long s fold", `{"\u017feq":4,"HA\u017fH":"h","\u017fig":""}`, `4||0001-01-01 00:00:00 +0000 UTC||||||0||h|[]`},
+	{"escaped names", `{"s\u0065q":5,"\u0075ser":"u"}`, `5|u|0001-01-01 00:00:00 +0000 UTC||||||0|||[]`},
+	{"nulls", `{"seq":null,"user":null,"at":null,"action":null,"old":null,"new":null,"spent_ms":null,"sig":null}`, `0||0001-01-01 00:00:00 +0000 UTC|||null|null||0|||[]`},
+	{"unknown names", `{"seq":1,"x":{"a":[1,2]},"seqq":2,"spent ms":3,"spentms":4}`, `1||0001-01-01 00:00:00 +0000 UTC||||||0|||[]`},
+	{"an escaped time", `{"user":"a\"b","reason":"\u662f\n","at":"2026-01-02T03:04:05\u002b08:00"}`, "error"},
+	{"escaped text", `{"user":"a\"b","reason":"\u662f\n"}`, "0|a\"b|0001-01-01 00:00:00 +0000 UTC|||||是\n|0|||[]"},
+	{"seq as a string", `{"seq":"1"}`, "error"},
+	{"negative seq", `{"seq":-1}`, "error"},
+	{"fractional seq", `{"seq":1.5}`, "error"},
+	{"seq with an exponent", `{"seq":1e2}`, "error"},
+	{"seq out of range", `{"seq":18446744073709551616}`, "error"},
+	{"largest seq", `{"seq":18446744073709551615}`, `18446744073709551615||0001-01-01 00:00:00 +0000 UTC||||||0|||[]`},
+	{"negative time", `{"spent_ms":-5}`, `0||0001-01-01 00:00:00 +0000 UTC||||||-5|||[]`},
+	{"time as a string", `{"spent_ms":"5"}`, "error"},
+	{"number for text", `{"user":1}`, "error"},
+	{"bad base64", `{"sig":"A"}`, "error"},
+	{"base64 unpadded", `{"sig":"AAE"}`, "error"},
+	{"signature as numbers", `{"sig":[1,2]}`, `0||0001-01-01 00:00:00 +0000 UTC||||||0|||[1 2]`},
+	{"bad time", `{"at":"2026-01-02 03:04:05Z"}`, "error"},
+	{"time as a number", `{"at":1}`, "error"},
+	{"raw with spaces", `{"old": [ 1 , 2 ] ,"new":"x"}`, `0||0001-01-01 00:00:00 +0000 UTC|||[ 1 , 2 ]|"x"||0|||[]`},
+	{"not an object", `1`, "error"},
+	{"cut short", `{"seq":1`, "error"},
+}
+
+// TestDecodeAudit: an audit entry decodes, by decodeAudit, to what encoding/json
+// makes of it, or fails where encoding/json fails.
+func TestDecodeAudit(t *testing.T) {
+	for _, c := range auditCases {
+		t.Run(c.name, func(t *testing.T) {
+			body := `{"items":[{"revision":{"audit":[` + c.entry + `]}}]}`
+			old, oerr := server.ReadPushV1(strings.NewReader(body))
+			items, err := server.ReadPush(strings.NewReader(body))
+			got := "error"
+			if err == nil {
+				if len(items) != 1 || len(items[0].Revision.Audit) != 1 {
+					t.Fatalf("%+v", items)
+				}
+				e := items[0].Revision.Audit[0]
+				got = fmt.Sprintf("%d|%s|%s|%s|%s|%s|%s|%s|%d|%s|%s|%v", e.Seq, e.User, e.At, e.Action, e.Question, e.Old, e.New, e.Reason, e.SpentMS, e.Prev, e.Hash, e.Sig)
+			}
+			if got != c.want {
+				t.Errorf("got  %q (%v)\nwant %q", got, err, c.want)
+			}
+			if (oerr == nil) != (err == nil) || err == nil && !reflect.DeepEqual(items, old) {
+				t.Errorf("encoding/json: %+v %v\nreadPush:      %+v %v", old, oerr, items, err)
+			}
+		})
+	}
+	t.Run("a field twice", func(t *testing.T) {
+		// encoding/json took the last; readPush refuses, as for any name given twice.
+		_, err := server.ReadPush(strings.NewReader(`{"items":[{"revision":{"audit":[{"seq":1,"SEQ":2}]}}]}`))
+		if !errors.Is(err, jsontext.ErrDuplicateName) {
+			t.Errorf("%v", err)
+		}
+		items, err := server.ReadPushCompat(strings.NewReader(`{"items":[{"revision":{"audit":[{"seq":1,"SEQ":2,"sig":"AA==","Sig":null}]}}]}`))
+		if err != nil || items[0].Revision.Audit[0].Seq != 2 || items[0].Revision.Audit[0].Sig != nil {
+			t.Errorf("under encoding/json's rules the last counts, null sets a signature to none: %+v %v", items, err)
 		}
 	})
 }
