@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	json "github.com/go-json-experiment/json"
@@ -15,8 +16,23 @@ import (
 	"github.com/doorstep-survey/doorstep/record"
 )
 
-// decodeAudits is decodeAudit as an option of the decoder.
-var decodeAudits = json.WithUnmarshalers(json.UnmarshalFromFunc(decodeAudit))
+// decodeAudits is decodeAudit as an option of the decoder, with decodeTime.
+var decodeAudits = json.WithUnmarshalers(json.JoinUnmarshalers(
+	json.UnmarshalFromFunc(decodeAudit),
+	json.UnmarshalFromFunc(decodeTime),
+))
+
+// decodeTime reads every time in a push as encoding/json does: it hands time.Time
+// the value's bytes whatever their kind, escapes and all, and null leaves the time
+// as it is. The reflective decoder unescaped a string first, and so took a time
+// written "\u002b08:00" that encoding/json refuses.
+func decodeTime(dec *jsontext.Decoder, t *time.Time) error {
+	raw, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	return t.UnmarshalJSON(raw)
+}
 
 // decodeAudit reads a record.AuditEntry straight from the tokens: a push is mostly
 // its audit chains, tens of entries a record, and the decoder's reflection (a field
@@ -24,8 +40,8 @@ var decodeAudits = json.WithUnmarshalers(json.UnmarshalFromFunc(decodeAudit))
 // set) was a fifth of the server's CPU while ingesting. It means what encoding/json
 // means — FuzzReadPush holds it to that — and where a value is not the plain kind a
 // laptop sends (null, a string with escapes, a number for text, an array for the
-// signature) it hands that one value to the reflective decoder, which was exact
-// before this and still is. It is an option of readPush and not a method of
+// signature) it hands that one value to the reflective decoder, which FuzzReadPush
+// held to encoding/json before this (times aside: decodeTime). It is an option of readPush and not a method of
 // AuditEntry because the rest of the program decodes entries with encoding/json.
 func decodeAudit(dec *jsontext.Decoder, e *record.AuditEntry) error {
 	if dec.PeekKind() != '{' {
@@ -107,14 +123,7 @@ func decodeAuditField(dec *jsontext.Decoder, e *record.AuditEntry, f int) error 
 	case 1:
 		return readText(dec, k, &e.User)
 	case 2:
-		// encoding/json hands time.Time the value's bytes, whatever its kind, escapes
-		// and all (an escaped time is refused), and null leaves it as it is; so do we.
-		// The reflective decoder unescaped first and took what encoding/json refused.
-		raw, err := dec.ReadValue()
-		if err != nil {
-			return err
-		}
-		if err := e.At.UnmarshalJSON(raw); err != nil {
+		if err := decodeTime(dec, &e.At); err != nil {
 			return fmt.Errorf("audit entry at: %w", err)
 		}
 		return nil

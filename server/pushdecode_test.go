@@ -66,6 +66,8 @@ func FuzzReadPush(f *testing.F) {
 	for _, s := range []string{
 		`{"items":[{"revision":{"audit":[{"seq":1,"SEQ":2}]}}]}`, `{"items":[{"revision":{"audit":[{"sig":"AAEC","SIG":null}]}}]}`,
 		`{"items":[{"revision":{"audit":[null,{"seq":1},1,"x"]}}]}`, `{"items":[{"revision":{"audit":[{"old":1,"old":{"a":[1, 2 ]}}]}}]}`,
+		`{"items":[{"revision":{"record":{"created_at":"2026-01-02T03:04:05\u002b08:00","updated_at":null,"signatures":[{"at":1}]}}}]}`,
+		`{"items":[{"revision":{"record":{"created_at":"2026-01-02T03:04:05.5+08:00","updated_at":"2026-01-02T03:04:05Z"}}}]}`,
 		`{"items":[{"revision":{"audit":[{"user":"\xff","reason":"a\xffb","\xff":1}]}}]}`,
 	} {
 		f.Add([]byte(s))
@@ -147,6 +149,16 @@ func TestDecodeAudit(t *testing.T) {
 			}
 		})
 	}
+	t.Run("an escaped time in the record", func(t *testing.T) {
+		// encoding/json does not unescape a time; the reflective decoder did.
+		body := `{"items":[{"revision":{"record":{"created_at":"2026-01-02T03:04:05\u002b08:00"}}}]}`
+		if _, err := server.ReadPushV1(strings.NewReader(body)); err == nil {
+			t.Fatal("encoding/json took it")
+		}
+		if items, err := server.ReadPush(strings.NewReader(body)); err == nil {
+			t.Errorf("readPush took it: %+v", items)
+		}
+	})
 	t.Run("a field twice", func(t *testing.T) {
 		// encoding/json took the last; readPush refuses, as for any name given twice.
 		_, err := server.ReadPush(strings.NewReader(`{"items":[{"revision":{"audit":[{"seq":1,"SEQ":2}]}}]}`))
