@@ -28,12 +28,13 @@ func (h *Handler) EnrolmentsInFlight() int {
 
 // ReadPush decodes a push's JSON as the server does; ReadPushV1 as it did with
 // encoding/json; ReadPushCompat with readPush's decoder under encoding/json's rules
-// (no tightening, decodeAudit included), to show the tightenings are all that differs.
+// (no tightening; times read as encoding/json reads them, decodeTime), to show the
+// tightenings are all that differs.
 var (
 	ReadPush       = readPush
 	ReadPushV1     = readPushV1
 	ReadPushCompat = func(in io.Reader) ([]protocol.PushItem, error) {
-		return readPushWith(in, json.JoinOptions(jsonv1.DefaultOptionsV1(), jsonv1.ReportErrorsWithLegacySemantics(false), decodeAudits))
+		return readPushWith(in, json.JoinOptions(jsonv1.DefaultOptionsV1(), jsonv1.ReportErrorsWithLegacySemantics(false), decodeTimes))
 	}
 )
 

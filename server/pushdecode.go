@@ -35,7 +35,7 @@ var pushOptions = json.JoinOptions(
 	jsonv1.ReportErrorsWithLegacySemantics(false),
 	jsontext.AllowDuplicateNames(false),
 	jsontext.AllowInvalidUTF8(false),
-	decodeAudits,
+	decodeTimes,
 )
 
 // errPushShape is a body that is JSON but not a push.

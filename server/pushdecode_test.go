@@ -57,9 +57,9 @@ func FuzzReadPush(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	// Audit entries, which decodeAudit reads by hand: names in other case or escaped,
-	// nulls, numbers as strings, numbers out of range, bad base64 and times, unknown
-	// names, a field given twice under two spellings.
+	// Audit entries, tens a record: names in other case or escaped, nulls, numbers as
+	// strings, numbers out of range, bad base64 and times, unknown names, a field given
+	// twice under two spellings.
 	for _, a := range auditCases {
 		f.Add([]byte(`{"items":[{"revision":{"audit":[` + a.entry + `]}}]}`))
 	}
@@ -125,9 +125,9 @@ var auditCases = []struct{ name, entry, want string }{
 	{"cut short", `{"seq":1`, "error"},
 }
 
-// TestDecodeAudit: an audit entry decodes, by decodeAudit, to what encoding/json
-// makes of it, or fails where encoding/json fails.
-func TestDecodeAudit(t *testing.T) {
+// TestReadPushAudit: an audit entry decodes to what encoding/json makes of it, or
+// fails where encoding/json fails.
+func TestReadPushAudit(t *testing.T) {
 	for _, c := range auditCases {
 		t.Run(c.name, func(t *testing.T) {
 			body := `{"items":[{"revision":{"audit":[` + c.entry + `]}}]}`
