@@ -22,55 +22,69 @@ var _ store.Store = (*Store)(nil)
 // it (the costly part); inside it the batch is the log's one writer, so that what it
 // reads of the records it decides on cannot change under it, and the rest of the work
 // is a handful of round trips whatever the batch's size: one to read what is held of
-// every record of the batch, a few to write what is stored. The transaction may be
-// shared with other pushes waiting for the log (group.go).
+// every record of the batch, a few to write what is stored.
 func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.Arrival) ([]protocol.PushResult, error) {
-	w, err := s.prepare(ctx, from, items)
-	if err == nil && len(w.checked) > 0 {
-		err = s.write(w)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store a batch of %d: %w", len(items), err)
-	}
-	return w.results, nil
-}
-
-// prepare does a push's work that does not need the log: the checks, the packing and
-// the signatures' verdicts.
-func (s *Store) prepare(ctx context.Context, from store.Caller, items []store.Arrival) (*write, error) {
-	w := &write{ctx: ctx, from: from, items: items, results: make([]protocol.PushResult, len(items)), wake: make(chan struct{})}
+	results := make([]protocol.PushResult, len(items))
+	var checked []int
 	for i, a := range items {
 		res, ok := store.Check(from.User, a)
 		if ok && hasNUL(from, a) {
 			res.Code, res.Reason, ok = protocol.ReasonUnstorable, "the record holds a NUL character (\\u0000), which the district's database cannot keep", false
 		}
-		w.results[i] = res
+		results[i] = res
 		if ok {
-			w.checked = append(w.checked, i)
+			checked = append(checked, i)
 		}
 	}
-	if len(w.checked) == 0 {
-		return w, nil
+	if len(checked) == 0 {
+		return results, nil
 	}
 	// Packed before the transaction: deflating is the costly part of a write, and the
 	// transaction holds the log.
-	w.packed = make(map[int][]byte, len(w.checked))
-	for _, i := range w.checked {
+	packed := make(map[int][]byte, len(checked))
+	for _, i := range checked {
 		data, err := packRevision(items[i].Item.Revision)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("store a batch of %d: %w", len(items), err)
 		}
-		w.packed[i] = data
+		packed[i] = data
 	}
-	verdicts, err := s.preVerify(ctx, items, w.checked)
+	verdicts, err := s.preVerify(ctx, items, checked)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("store a batch of %d: %w", len(items), err)
 	}
-	w.decide = func(h store.Held, a store.Arrival) store.Decision {
+	decide := func(h store.Held, a store.Arrival) store.Decision {
 		h.District, h.Verdicts = s.district, verdicts
 		return store.DecideFrom(from.User, h, a)
 	}
-	return w, nil
+	if err := s.putTx(ctx, from, items, checked, packed, results, decide); err != nil {
+		return nil, fmt.Errorf("store a batch of %d: %w", len(items), err)
+	}
+	return results, nil
+}
+
+// putTx runs put in a transaction of its own, committed by put's write batch: the log
+// is held until the commit, and the commit costs no round trip of its own.
+func (s *Store) putTx(ctx context.Context, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte,
+	results []protocol.PushResult, decide func(store.Held, store.Arrival) store.Decision) error {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	// A connection left inside a transaction (a failure below) is closed, not reused.
+	defer conn.Release()
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	committed, err := s.put(ctx, tx, from, items, checked, packed, results, decide, true)
+	if err == nil && !committed {
+		err = tx.Commit(ctx)
+	}
+	if err != nil && conn.Conn().PgConn().TxStatus() != 'I' {
+		tx.Rollback(ctx)
+	}
+	return err
 }
 
 type revKey struct {
@@ -127,8 +141,7 @@ func (h *batchHeld) noteQueued(id string, rev uint64) {
 // readHeld makes tx the log's one writer (as lockLog) and reads what is held of the
 // batch's records, and how many records sender holds open for review, in one round
 // trip: the lock is taken first in it, so what follows reads every commit before it.
-// first, unless "", is sent before it all (put's savepoint).
-func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, checked []int, from store.Caller, at time.Time, first string) (*batchHeld, error) {
+func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, checked []int, from store.Caller, at time.Time) (*batchHeld, error) {
 	sender := from.User.Code
 	var ids, persons, subjects []string
 	var revIDs []string
@@ -147,9 +160,6 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 	h := &batchHeld{latest: map[string]*store.HeldLatest{}, same: map[revKey]*store.HeldRevision{}, persons: map[string][]string{},
 		keys: record.Authors{}, village: map[string]string{}, queued: map[string]bool{}, users: map[string]protocol.User{}, revoked: map[string][]store.RevokedKey{}, held: map[revKey]*store.HeldRevision{}, latestQ: map[string]revKey{}, from: map[string]string{}}
 	b := &pgx.Batch{}
-	if first != "" {
-		b.Queue(first)
-	}
 	b.Queue("SELECT pg_advisory_xact_lock($1)", logLock)
 	b.Queue("SELECT coalesce(max(seq), 0) FROM log").QueryRow(func(row pgx.Row) error {
 		var last int64
@@ -343,15 +353,12 @@ type recordState struct {
 }
 
 // put stores the checked items of a batch as decide says, in tx: PutBatch's rules, or
-// the exactly-once rule alone for records the district accepted from review. first and
-// final, unless "", are statements sent in put's first round trip before the rest and in
-// its last after the rest (a savepoint and its release, or the commit: no round trip of
-// their own); ended says whether final was sent (not when nothing was stored).
+// the exactly-once rule alone for records the district accepted from review.
 func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte,
-	results []protocol.PushResult, decide func(store.Held, store.Arrival) store.Decision, first, final string) (ended bool, err error) {
+	results []protocol.PushResult, decide func(store.Held, store.Arrival) store.Decision, commit bool) (committed bool, err error) {
 	// PostgreSQL keeps microseconds: a receipt given now reads back the same later.
 	now := s.now().UTC().Truncate(time.Microsecond)
-	held, err := s.readHeld(ctx, tx, items, checked, from, now, first)
+	held, err := s.readHeld(ctx, tx, items, checked, from, now)
 	if err != nil {
 		return false, err
 	}
@@ -494,13 +501,13 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 			pk, subject, form, dupFirst[pk])
 	}
 	queueRevisionLog(b, entries)
-	if final != "" {
-		b.Queue(final)
+	if commit {
+		b.Queue("COMMIT")
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return false, fmt.Errorf("store records: %w", err)
 	}
-	return final != "", nil
+	return commit, nil
 }
 
 // queueRevisions queues in b the insertion of rows (put's revRows), as one statement

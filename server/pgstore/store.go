@@ -43,7 +43,6 @@ type Store struct {
 	now      func() time.Time
 	c        codec
 	district ed25519.PublicKey
-	writers  writers // pushes waiting for the log (group.go)
 }
 
 // Options shape a Store; the zero value is the production one.
