@@ -103,3 +103,80 @@ func mappedKB(t *testing.T, path string) int {
 	}
 	return kb
 }
+
+// TestReleaseUncommitted: inside a write transaction, before it commits, the pages a
+// walk mapped in are given back, what the transaction read and wrote reads the same,
+// and it commits what it wrote.
+func TestReleaseUncommitted(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "walk.db")
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const n, size = 8000, 4000 // 32 MB, a value a page
+	value := func(i int) []byte { return bytes.Repeat([]byte{byte(i)}, size) }
+	err = db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucket([]byte("b"))
+		if err != nil {
+			return err
+		}
+		for i := range n {
+			if err := b.Put([]byte(strconv.Itoa(1_000_000+i)), value(i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.View(func(tx *bolt.Tx) error { boltstore.ReleaseMapped(tx); return nil })
+	err = db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("b"))
+		first := b.Get([]byte("1000000")) // a slice of the map
+		b.ForEach(func(k, v []byte) error { return nil })
+		for i := 0; i < n; i += 2 { // a page of the file read, then changed, for every other key
+			if !bytes.Equal(b.Get([]byte(strconv.Itoa(1_000_000+i))), value(i)) {
+				t.Fatalf("key %d reads otherwise before the release", i)
+			}
+			if err := b.Put([]byte(strconv.Itoa(1_000_000+i)), value(i+1)); err != nil {
+				return err
+			}
+		}
+		walked := mappedKB(t, path)
+		if walked < n*size/1024/4 {
+			t.Fatalf("after the walk %d kB of the file resident: the test reads nothing", walked)
+		}
+		boltstore.ReleaseUncommitted(tx)
+		if left := mappedKB(t, path); left > walked/10 {
+			t.Fatalf("%d kB resident after the walk, %d kB after the release", walked, left)
+		}
+		if !bytes.Equal(first, value(0)) {
+			t.Fatal("a value read before the release reads otherwise after it")
+		}
+		return b.Put([]byte("last"), []byte("written after the release"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("b"))
+		for i := range n {
+			want := value(i)
+			if i%2 == 0 {
+				want = value(i + 1)
+			}
+			if !bytes.Equal(b.Get([]byte(strconv.Itoa(1_000_000+i))), want) {
+				t.Fatalf("key %d reads otherwise after the commit", i)
+			}
+		}
+		if string(b.Get([]byte("last"))) != "written after the release" {
+			t.Fatal("what was written after the release was not committed")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -482,6 +482,9 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 			if !ok[i] {
 				continue
 			}
+			if i > 0 && i%releaseWithin == 0 {
+				releaseUncommitted(tx)
+			}
 			h, err := held(tx, s.c, a)
 			if err != nil {
 				return err
@@ -548,6 +551,23 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 // ingestRelease is how many records are stored between giving back the pages that
 // storing them mapped in.
 const ingestRelease = 500
+
+// releaseWithin is how many records of one batch are stored between giving back,
+// inside its transaction, the pages their reads mapped in: a batch of 500 new records
+// with random ids reads a random leaf of revseq/ and one of persons/ for each, and
+// every fault maps the 64 KB around it (Linux's fault-around, whatever bbolt's
+// MADV_RANDOM says).
+var releaseWithin = 100
+
+// releaseUncommitted is ReleaseMapped inside a write transaction, before it commits.
+// The map can only be replaced by the writer, when it commits (the pages it allocates
+// may grow the file): until then it is the one the transaction began with, and the
+// pages it maps are the file's, unchanged (bbolt writes them with pwrite, at commit).
+// What the transaction holds of them (its nodes point into the map) reads the same
+// after: the pages come back from the page cache when touched.
+func releaseUncommitted(tx *bolt.Tx) {
+	releaseMapped(tx.DB().Info().Data, uintptr(tx.Size()))
+}
 
 // Pull reads the log by village (or whole, for a user of every village) after cursor.
 func (s *Store) Pull(ctx context.Context, u protocol.User, cursor uint64, limit int) (protocol.PullResponse, error) {
@@ -741,6 +761,7 @@ func listRows(tx *bolt.Tx, c codec, f store.RecordFilter, fn func(seq uint64, rw
 	after, _ := strconv.ParseUint(f.After, 10, 64)
 	next := rowSource(tx, c, f, after)
 	metas := map[string]recordMeta{} // a record's revisions are listed together rarely; a small cache
+	var err error
 	for n := 1; ; n++ {
 		seq, ok := next()
 		if !ok {
@@ -759,7 +780,7 @@ func listRows(tx *bolt.Tx, c codec, f store.RecordFilter, fn func(seq uint64, rw
 		}
 		meta, ok := metas[rw.RecordID]
 		if !ok {
-			if _, err := getRecord(tx, c, rw.RecordID, &meta); err != nil {
+			if meta, err = rowState(tx, c, seq, rw.RecordID); err != nil {
 				return err
 			}
 			if len(metas) > 1024 {
@@ -775,6 +796,20 @@ func listRows(tx *bolt.Tx, c codec, f store.RecordFilter, fn func(seq uint64, rw
 			return err
 		}
 	}
+}
+
+// rowState is the state of the record whose row is at seq. A record's state is at its
+// first revision's position, the row's own for most records (those of one revision):
+// read there first, it is one read near the row instead of two at random places
+// (revseq/, then states/).
+func rowState(tx *bolt.Tx, c codec, seq uint64, id string) (recordMeta, error) {
+	var meta recordMeta
+	if ok, err := c.get(tx, bktStates, u64(seq), &meta); err != nil || ok && meta.ID == id {
+		return meta, err
+	}
+	meta = recordMeta{}
+	_, err := getRecord(tx, c, id, &meta)
+	return meta, err
 }
 
 // Records lists compact rows, paged.
