@@ -251,6 +251,3 @@ func (s *Store) StatesAstray() (n int, err error) {
 	})
 	return n, err
 }
-
-// ReleaseUncommitted is releaseUncommitted, for the test of it.
-func ReleaseUncommitted(tx *bolt.Tx) { releaseUncommitted(tx) }

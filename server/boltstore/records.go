@@ -482,9 +482,6 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 			if !ok[i] {
 				continue
 			}
-			if i > 0 && i%releaseWithin == 0 {
-				releaseUncommitted(tx)
-			}
 			h, err := held(tx, s.c, a)
 			if err != nil {
 				return err
@@ -551,23 +548,6 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 // ingestRelease is how many records are stored between giving back the pages that
 // storing them mapped in.
 const ingestRelease = 500
-
-// releaseWithin is how many records of one batch are stored between giving back,
-// inside its transaction, the pages their reads mapped in: a batch of 500 new records
-// with random ids reads a random leaf of revseq/ and one of persons/ for each, and
-// every fault maps the 64 KB around it (Linux's fault-around, whatever bbolt's
-// MADV_RANDOM says).
-var releaseWithin = 100
-
-// releaseUncommitted is ReleaseMapped inside a write transaction, before it commits.
-// The map can only be replaced by the writer, when it commits (the pages it allocates
-// may grow the file): until then it is the one the transaction began with, and the
-// pages it maps are the file's, unchanged (bbolt writes them with pwrite, at commit).
-// What the transaction holds of them (its nodes point into the map) reads the same
-// after: the pages come back from the page cache when touched.
-func releaseUncommitted(tx *bolt.Tx) {
-	releaseMapped(tx.DB().Info().Data, uintptr(tx.Size()))
-}
 
 // Pull reads the log by village (or whole, for a user of every village) after cursor.
 func (s *Store) Pull(ctx context.Context, u protocol.User, cursor uint64, limit int) (protocol.PullResponse, error) {
