@@ -25,13 +25,17 @@ import (
 // records moves without holding it all in one transaction, and a move interrupted goes
 // on where it stopped at the next open. A record's state in records/ is keyed by the
 // position of its latest revision then (Seq): that is its key in states/. Each value is
-// opened under its old key and sealed under its new one.
+// opened under its old key and sealed under its new one, with the record's id put in.
+// Measured on a sealed file of schema 8 with 200 000 records of random ids: 24 s in
+// steps of 500 (others' load 5–6), the server's memory at most 126 MB; in steps of 2 000
+// 11 s (load 2.5), but each step's random reads and writes in records/ and revseq/ map
+// four times as much of the file in before it is given back.
 
 var keyStates = []byte("states")
 
 // statesChunk is how many log entries one step reads (a variable for the test that
-// stops after a step).
-var statesChunk = 2000
+// stops after a step); as rekeyChunk, for the memory a step maps in.
+var statesChunk = 500
 
 // moveStates is the step to schema (a derived step of its own transactions).
 func (s *Store) moveStates(schema uint64) error {
