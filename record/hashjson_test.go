@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"reflect"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -50,19 +52,10 @@ func checkHashJSON(t *testing.T, e AuditEntry) {
 	want, err := json.Marshal(e)
 	got, ok := hashJSON(nil, &e)
 	switch {
-	case ok && err != nil:
-		t.Errorf("entry %d: hand-written %s where json.Marshal fails: %v", e.Seq, got, err)
+	case ok != (err == nil): // json.Marshal is only asked where it fails
+		t.Errorf("entry %d: hand-written ok %v, json.Marshal's error %v: %s", e.Seq, ok, err, got)
 	case ok && !bytes.Equal(got, want):
 		t.Errorf("entry %d:\n got %s\nwant %s", e.Seq, got, want)
-	}
-}
-
-// TestHashJSONFastPath: entries as laptops write them do not fall back to reflection.
-func TestHashJSONFastPath(t *testing.T) {
-	for _, e := range hashJSONCases()[:3] {
-		if _, ok := hashJSON(nil, &e); !ok {
-			t.Errorf("entry %d went back to json.Marshal", e.Seq)
-		}
 	}
 }
 
@@ -99,4 +92,83 @@ func TestRevisionAppendJSON(t *testing.T) {
 	if _, err := (Revision{Audit: []AuditEntry{{New: json.RawMessage("{")}}}).AppendJSON(nil); err == nil {
 		t.Error("a chain json.Marshal refuses was packed")
 	}
+}
+
+// benchChain is a person's chain as laptops write it: an answer entry for each of a
+// hundred and fifty questions, Chinese text among them, and the signatures at the end.
+func benchChain() []AuditEntry {
+	at := time.Date(2026, 9, 30, 8, 15, 4, 123456789, time.FixedZone("CST", 8*3600))
+	news := []json.RawMessage{json.RawMessage(`"1"`), json.RawMessage(`["2","5"]`), json.RawMessage(`"北京市东城区"`)}
+	chain := []AuditEntry{{Seq: 1, User: "E001", At: at, Action: ActionCreate}}
+	for i := range 150 {
+		chain = append(chain, AuditEntry{Seq: uint64(len(chain) + 1), User: "E001", At: at.Add(time.Duration(i) * time.Second), Action: ActionAnswer,
+			Question: "Q" + strconv.Itoa(i), New: news[i%3], SpentMS: int64(1000 + i)})
+	}
+	chain = append(chain, AuditEntry{Seq: uint64(len(chain) + 1), User: "E001", At: at, Action: ActionSign, Question: "respondent",
+		New: json.RawMessage(`{"name":"王五","content_hash":"ff"}`), Sig: bytes.Repeat([]byte{7}, 64)})
+	Relink(chain)
+	return chain
+}
+
+func BenchmarkRelink(b *testing.B) {
+	chain := benchChain()
+	b.ReportAllocs()
+	for b.Loop() {
+		Relink(chain)
+	}
+}
+
+func BenchmarkRevisionAppendJSON(b *testing.B) {
+	rev := Revision{Record: benchRecord(), Audit: benchChain()}
+	buf := make([]byte, 0, 64<<10)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf, _ = rev.AppendJSON(buf[:0])
+	}
+}
+
+// compactCases are raw values as answers and audit entries carry them, and values
+// made to trip compactValue; fast says json.Marshal copies them unchanged.
+var compactCases = []struct {
+	raw  string
+	fast bool
+}{
+	{`"1"`, true}, {`["2","5"]`, true}, {`"北京市东城区"`, true}, {`{"name":"王五 (代)","content_hash":"ff"}`, true},
+	{`{"a":[1,-2.5e3,0,-0,1E+2,3e-1,null,true,false],"b":{},"c":[],"d":""}`, true},
+	{`"a\"b\\c\/\b\f\n\r\t\u00e9\u003C"`, true}, {"\"bad\xff\xfe\"", true}, {`[[[[]]]]`, true},
+	{`{ "a" : [1, 2] }`, false}, {"\n\t\"x\" ", false}, {`"<b>&"`, false}, {"\"\u2028\"", false}, {"\"\u2029\"", false},
+	{`not json`, false}, {`{`, false}, {`[1,]`, false}, {`{"a"}`, false}, {`{"a":1,}`, false}, {`{1:2}`, false}, {`1 2`, false},
+	{`01`, false}, {`1.`, false}, {`.5`, false}, {`1e`, false}, {`-`, false}, {`+1`, false}, {`tru`, false}, {`nul`, false},
+	{`"\x"`, false}, {`"\u12"`, false}, {`"\u12g4"`, false}, {`"abc`, false}, {"\"a\x01\"", false}, {"\"\\", false},
+	{``, false}, {`[1}`, false}, {`{"a":1]`, false}, {strings.Repeat("[", 40) + strings.Repeat("]", 40), false},
+}
+
+func TestCompactValue(t *testing.T) {
+	for _, c := range compactCases {
+		end, ok := compactValue([]byte(c.raw), 0, 0)
+		if fast := ok && end == len(c.raw); fast != c.fast {
+			t.Errorf("%q: copied as it is %v, want %v", c.raw, fast, c.fast)
+		}
+		checkRaw(t, []byte(c.raw))
+	}
+}
+
+// checkRaw holds appendRaw to json.Marshal of the raw value, failures included.
+func checkRaw(t *testing.T, raw []byte) {
+	t.Helper()
+	want, err := json.Marshal(json.RawMessage(raw))
+	got, ok := appendRaw([]byte("x"), raw)
+	switch {
+	case ok != (err == nil):
+		t.Errorf("%q: appendRaw ok %v, json.Marshal's error %v", raw, ok, err)
+	case ok && string(got) != "x"+string(want):
+		t.Errorf("%q: appendRaw %q, json.Marshal %q", raw, got, want)
+	}
+}
+
+func FuzzCompactValue(f *testing.F) {
+	for _, c := range compactCases {
+		f.Add([]byte(c.raw))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) { checkRaw(t, raw) })
 }

@@ -1,7 +1,6 @@
 package record
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -164,44 +163,20 @@ func (r *Record) Received() (Receipt, bool) {
 	return Receipt{}, false
 }
 
-// content is what signatures and the server's exactly-once rule bind: everything the
-// respondent agreed to, nothing about the record's life.
-type content struct {
-	ID string `json:"id"`
-	// CaseID is only hashed for a record without a Subject (started under schema 1):
-	// a record moved to another laptop, where its case has another id, keeps its hash
-	// and so its signatures.
-	CaseID      string                     `json:"case_id,omitempty"`
-	Subject     string                     `json:"subject,omitempty"`
-	Village     string                     `json:"village,omitempty"` // omitted when empty: a person's record hashes as before
-	FormID      string                     `json:"form_id"`
-	FormVersion string                     `json:"form_version"`
-	Method      int                        `json:"method"`
-	Outcome     int                        `json:"outcome"`
-	OutcomeNote string                     `json:"outcome_note"`
-	Answers     map[string]json.RawMessage `json:"answers"`
-	Notes       map[string]string          `json:"notes"`
-}
-
 // ContentHash is the sha256 of the record's content in canonical JSON (map keys sorted,
-// answers compacted).
+// answers compacted): json.Marshal's bytes of content, written by hand
+// (appendContentJSON); a record json.Marshal cannot write (an answer that is not JSON)
+// hashes as no bytes, as it always has.
 func (r *Record) ContentHash() string {
-	answers := make(map[string]json.RawMessage, len(r.Answers))
-	for k, v := range r.Answers {
-		var buf bytes.Buffer
-		if json.Compact(&buf, v) == nil {
-			answers[k] = buf.Bytes()
-		} else {
-			answers[k] = v
-		}
+	var buf [4096]byte
+	data, ok := appendContentJSON(buf[:0], r)
+	if !ok {
+		data = nil
 	}
-	caseID := r.CaseID
-	if r.Subject != "" {
-		caseID = ""
-	}
-	data, _ := json.Marshal(content{r.ID, caseID, r.Subject, r.Village, r.FormID, r.FormVersion, r.Method, r.Outcome, r.OutcomeNote, answers, r.Notes})
 	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])
+	var text [2 * sha256.Size]byte
+	hex.Encode(text[:], sum[:])
+	return string(text[:])
 }
 
 // SignedBy returns the current (not stale) signature of the role, if any.

@@ -218,12 +218,20 @@ func benchIngest(b *testing.B, backend storetest.Backend, bodies [][][]byte, key
 
 // profileWindow profiles the timed ingest only when DOORSTEP_INGEST_PROFILE names a
 // file: -cpuprofile would mostly show the laptops' stores being made beforehand.
-// Each timed window overwrites the file; run with -benchtime=1x (or a long one) and
-// one sub-benchmark at a time.
+// A window of 2 000 records is under half a second, a hundred-odd samples: with
+// -benchtime=Nx each window writes its own file (the first the path named, the n-th
+// path.n), to merge with `go tool pprof -proto`. One sub-benchmark at a time.
+// profileWindows counts the windows profiled.
+var profileWindows int
+
 func profileWindow(b *testing.B) func() {
 	path := os.Getenv("DOORSTEP_INGEST_PROFILE")
 	if path == "" {
 		return func() {}
+	}
+	profileWindows++
+	if profileWindows > 1 {
+		path = fmt.Sprint(path, ".", profileWindows)
 	}
 	f, err := os.Create(path)
 	if err != nil {
