@@ -22,7 +22,7 @@ func group(tx *bolt.Tx, c codec, person string, d dupMeta) (store.DuplicateGroup
 	cur := tx.Bucket(bktPersons).Cursor()
 	for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
 		var meta recordMeta
-		if _, err := c.get(tx, bktRecords, k[len(prefix):], &meta); err != nil {
+		if _, err := getRecord(tx, c, string(k[len(prefix):]), &meta); err != nil {
 			return g, err
 		}
 		var rw row
@@ -74,9 +74,8 @@ func (s *Store) ResolveDuplicate(ctx context.Context, res store.Resolution) (sto
 	}
 	var g store.DuplicateGroup
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		records := tx.Bucket(bktRecords)
 		var kept recordMeta
-		if ok, err := s.c.get(tx, bktRecords, []byte(res.Keep), &kept); err != nil || !ok || !kept.Duplicate {
+		if key, err := getRecord(tx, s.c, res.Keep, &kept); err != nil || key == nil || !kept.Duplicate {
 			if err != nil {
 				return err
 			}
@@ -96,7 +95,8 @@ func (s *Store) ResolveDuplicate(ctx context.Context, res store.Resolution) (sto
 		log := tx.Bucket(bktLog)
 		for _, id := range append([]string{res.Keep}, othersOf(tx, person, res.Keep)...) {
 			var m recordMeta
-			if _, err := s.c.get(tx, bktRecords, []byte(id), &m); err != nil {
+			key, err := getRecord(tx, s.c, id, &m)
+			if err != nil {
 				return err
 			}
 			if id == res.Keep {
@@ -125,7 +125,10 @@ func (s *Store) ResolveDuplicate(ctx context.Context, res store.Resolution) (sto
 					return err
 				}
 			}
-			if err := s.c.put(records, bktRecords, []byte(id), m); err != nil {
+			if key == nil {
+				continue // a person's record that was never stored (persons/ names only stored ones)
+			}
+			if err := putRecord(tx, s.c, key, m); err != nil {
 				return err
 			}
 		}

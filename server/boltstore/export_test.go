@@ -66,7 +66,7 @@ func BackToSchema5(dir string) error {
 }
 
 // AsSchema6Heads rewrites the records of the plain file in dir as schema 6 kept them:
-// every hash of the latest chain in heads/, none in records/.
+// every hash of the latest chain in heads/, none in their states (records/ then).
 func AsSchema6Heads(dir string) error {
 	db, err := bolt.Open(filepath.Join(dir, File), 0o600, nil)
 	if err != nil {
@@ -76,7 +76,7 @@ func AsSchema6Heads(dir string) error {
 	return db.Update(func(tx *bolt.Tx) error {
 		type rec struct{ k, v []byte }
 		var recs []rec // collected first: no writes while a cursor walks
-		tx.Bucket(bktRecords).ForEach(func(k, v []byte) error {
+		tx.Bucket(bktStates).ForEach(func(k, v []byte) error {
 			recs = append(recs, rec{bytes.Clone(k), bytes.Clone(v)})
 			return nil
 		})
@@ -96,10 +96,10 @@ func AsSchema6Heads(dir string) error {
 			}
 			delete(m, "chain")
 			delete(m, "head")
-			if err := putJSON(tx.Bucket(bktRecords), r.k, m); err != nil {
+			if err := putJSON(tx.Bucket(bktStates), r.k, m); err != nil {
 				return err
 			}
-			if err := tx.Bucket(bktHeads).Put(r.k, heads); err != nil {
+			if err := tx.Bucket(bktHeads).Put([]byte(st.Revision.Record.ID), heads); err != nil {
 				return err
 			}
 		}
@@ -189,4 +189,65 @@ func revisionKeys(db *bolt.DB) (bySeq, byRecord int, schema uint64) {
 		return nil
 	})
 	return
+}
+
+// StatesStep runs one step of moving the records' states to states/ (schema 9) on the
+// file in dir, of n log entries, as Open would, and stops: an upgrade interrupted.
+func StatesStep(dir string, sealer *seal.Sealer, n int) (done bool, err error) {
+	old := statesChunk
+	statesChunk = n
+	defer func() { statesChunk = old }()
+	db, err := bolt.Open(filepath.Join(dir, File), 0o600, nil)
+	if err != nil {
+		return false, err
+	}
+	defer db.Close()
+	return (&Store{db: db, c: codec{sealer}}).moveSomeStates(9)
+}
+
+// FileStates counts the records' states of the file in dir: in states/ (schema 9) and
+// in records/ (before), and the schema it says it has.
+func FileStates(dir string) (states, records int, schema uint64, err error) {
+	db, err := bolt.Open(filepath.Join(dir, File), 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer db.Close()
+	states, records, schema = countStates(db)
+	return states, records, schema, nil
+}
+
+// States is FileStates of the open store.
+func (s *Store) States() (states, records int, schema uint64) { return countStates(s.db) }
+
+func countStates(db *bolt.DB) (states, records int, schema uint64) {
+	db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bktStates); b != nil {
+			states = b.Stats().KeyN
+		}
+		if b := tx.Bucket(bktRecords); b != nil {
+			records = b.Stats().KeyN
+		}
+		schema = fromU64(tx.Bucket(bktMeta).Get(keySchema))
+		return nil
+	})
+	return
+}
+
+// StatesAstray counts the states of states/ that do not say their record's id, or whose
+// record revseq/ does not find there.
+func (s *Store) StatesAstray() (n int, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bktStates).ForEach(func(k, v []byte) error {
+			var m recordMeta
+			if err := s.c.decode(bktStates, k, v, &m); err != nil {
+				return err
+			}
+			if m.ID == "" || !bytes.Equal(recordKey(tx, m.ID), k) {
+				n++
+			}
+			return nil
+		})
+	})
+	return n, err
 }

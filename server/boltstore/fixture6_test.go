@@ -126,13 +126,19 @@ func openFixture6(t *testing.T, steps func(dir string, sealer *seal.Sealer)) (*b
 	return st, fx
 }
 
-// checkFixture6 is what the fixture holds, read through schema 8: every revision by
-// its log position, exported, listed and pulled.
+// checkFixture6 is what the fixture holds, read through this schema: every revision
+// and every record's state by its log position, exported, listed and pulled.
 func checkFixture6(t *testing.T, st *boltstore.Store, fx fixture6) {
 	t.Helper()
 	ctx := context.Background()
 	if bySeq, byRecord, schema := st.RevisionKeys(); bySeq != fx.Revisions || byRecord != 0 || schema != boltstore.SchemaVersion() {
 		t.Errorf("revisions/ keys: %d by log position, %d by record; schema %d", bySeq, byRecord, schema)
+	}
+	if states, records, _ := st.States(); states != len(fx.Records) || records != 0 {
+		t.Errorf("%d states by log position, %d by record id; want %d, 0", states, records, len(fx.Records))
+	}
+	if n, err := st.StatesAstray(); n != 0 || err != nil {
+		t.Errorf("%d states without their record's id or not where revseq/ says, %v", n, err)
 	}
 	revs := map[string]int{}
 	err := st.Export(ctx, store.RecordFilter{All: true}, func(r store.StoredRevision) error {
@@ -168,8 +174,9 @@ func TestSchema6RecordsRekeyed(t *testing.T) {
 	checkFixture6(t, st, fx)
 }
 
-// fx6Revisions is how many revisions testdata/v6-records.db holds.
-const fx6Revisions = 4
+// fx6Revisions and fx6Records are how many revisions and records
+// testdata/v6-records.db holds.
+const fx6Revisions, fx6Records = 4, 3
 
 // TestRekeyResumes: keying revisions by log position, interrupted after each step,
 // goes on where it stopped at the next open; nothing is lost or moved twice.
@@ -182,6 +189,23 @@ func TestRekeyResumes(t *testing.T) {
 		}
 		if bySeq, byRecord, schema, err := boltstore.FileRevisionKeys(dir); bySeq != 2 || byRecord != fx6Revisions-2 || schema != 6 || err != nil {
 			t.Fatalf("after two steps of one: %d by log position, %d by record, schema %d, %v", bySeq, byRecord, schema, err)
+		}
+	})
+	checkFixture6(t, st, fx)
+}
+
+// TestStatesMoveResumes: moving the records' states to states/, interrupted after
+// each step, goes on where it stopped at the next open; nothing is lost or moved twice,
+// and a record moves at its latest revision (the approved one's second, last in the log).
+func TestStatesMoveResumes(t *testing.T) {
+	st, fx := openFixture6(t, func(dir string, sealer *seal.Sealer) {
+		for range 2 {
+			if done, err := boltstore.StatesStep(dir, sealer, 1); err != nil || done {
+				t.Fatalf("one step: done %v, %v", done, err)
+			}
+		}
+		if states, records, schema, err := boltstore.FileStates(dir); states != 1 || records != fx6Records-1 || schema != 6 || err != nil {
+			t.Fatalf("after two steps of one log entry: %d states moved, %d left, schema %d, %v", states, records, schema, err)
 		}
 	})
 	checkFixture6(t, st, fx)

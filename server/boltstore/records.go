@@ -40,8 +40,10 @@ type logEntry struct {
 	Also string `json:"a,omitempty"`
 }
 
-// recordMeta is a record's latest revision, compact.
+// recordMeta is a record's latest revision, compact: its state.
 type recordMeta struct {
+	// ID is the record's: states/ is keyed by log position (schema 9), not by it.
+	ID         string `json:"id,omitempty"`
 	Revision   uint64 `json:"rev"`
 	Seq        uint64 `json:"seq"`
 	Subject    string `json:"subject,omitempty"`
@@ -234,13 +236,19 @@ func (w writer) revision(seq uint64, st store.StoredRevision, packed []byte, oth
 			return rw, err
 		}
 	}
-	records := tx.Bucket(bktRecords)
 	var meta recordMeta
-	if _, err := w.c.get(tx, bktRecords, []byte(r.ID), &meta); err != nil {
+	key, err := getRecord(tx, w.c, r.ID, &meta)
+	if err != nil {
 		return rw, err
 	}
+	if key == nil { // a new record: its state appends, at its first revision's position
+		key = u64(seq)
+		if err := tx.Bucket(bktRevSeq).Put([]byte(r.ID), key); err != nil {
+			return rw, err
+		}
+	}
 	if r.Revision >= meta.Revision {
-		meta.Revision, meta.Seq, meta.Subject, meta.FormID = r.Revision, seq, rw.Subject, r.FormID
+		meta.ID, meta.Revision, meta.Seq, meta.Subject, meta.FormID = r.ID, r.Revision, seq, rw.Subject, r.FormID
 		meta.Village, meta.Enumerator, meta.Status = rw.Village, r.Enumerator, rw.Status
 		for _, e := range rev.Audit {
 			if h, err := hex.DecodeString(e.Hash); err != nil || len(h) != 32 {
@@ -266,7 +274,7 @@ func (w writer) revision(seq uint64, st store.StoredRevision, packed []byte, oth
 			return rw, err
 		}
 	}
-	if err := w.c.put(records, bktRecords, []byte(r.ID), meta); err != nil {
+	if err := putRecord(tx, w.c, key, meta); err != nil {
 		return rw, err
 	}
 	return rw, w.log(seq, logEntry{Kind: kindRevision, Key: r.ID, Revision: r.Revision, Village: rw.Village,
@@ -288,21 +296,55 @@ func (w writer) markDuplicate(person, subject, formID string, others []string) e
 	if err := w.c.put(dups, bktDups, []byte(person), d); err != nil {
 		return err
 	}
-	records := w.tx.Bucket(bktRecords)
 	for _, id := range others {
 		var m recordMeta
-		if ok, err := w.c.get(w.tx, bktRecords, []byte(id), &m); err != nil || !ok || m.Duplicate {
-			if err != nil {
-				return err
-			}
+		key, err := getRecord(w.tx, w.c, id, &m)
+		if err != nil {
+			return err
+		}
+		if key == nil || m.Duplicate {
 			continue
 		}
 		m.Duplicate = true
-		if err := w.c.put(records, bktRecords, []byte(id), m); err != nil {
+		if err := putRecord(w.tx, w.c, key, m); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// recordKey is where the state of the record id is in states/: the entry id of
+// revseq/ (nil: no record of that id is stored).
+func recordKey(tx *bolt.Tx, id string) []byte {
+	if k := tx.Bucket(bktRevSeq).Get([]byte(id)); len(k) == 8 {
+		return k
+	}
+	return nil
+}
+
+// getRecord reads the state of the record id into m, and says where it is in states/
+// (nil: no record of that id is stored, m is left as it was).
+func getRecord(tx *bolt.Tx, c codec, id string, m *recordMeta) ([]byte, error) {
+	key := recordKey(tx, id)
+	if key == nil {
+		return nil, nil
+	}
+	if ok, err := c.get(tx, bktStates, key, m); err != nil || !ok {
+		if err == nil {
+			err = fmt.Errorf("record %s: revseq/ says its state is at %d in states/, which holds nothing there", id, fromU64(key))
+		}
+		return nil, err
+	}
+	return key, nil
+}
+
+// putRecord writes a record's state at key of states/. The states of new records
+// append (their key is the position of their first revision), so the page is the
+// bucket's last.
+func putRecord(tx *bolt.Tx, c codec, key []byte, m recordMeta) error {
+	states := tx.Bucket(bktStates)
+	states.FillPercent = appendFill
+	return c.put(states, bktStates, key, m)
 }
 
 // held is what the store holds of an arriving record, for store.Decide.
@@ -310,11 +352,11 @@ func held(tx *bolt.Tx, c codec, a store.Arrival) (store.Held, error) {
 	r := a.Item.Revision.Record
 	var h store.Held
 	var meta recordMeta
-	ok, err := c.get(tx, bktRecords, []byte(r.ID), &meta)
+	key, err := getRecord(tx, c, r.ID, &meta)
 	if err != nil {
 		return h, err
 	}
-	if ok {
+	if key != nil {
 		l := &store.HeldLatest{Revision: meta.Revision}
 		if l.Heads, err = heldHeads(tx, c, r.ID, meta, a.Item.Revision.Audit); err != nil {
 			return h, fmt.Errorf("record %s: %w", r.ID, err)
@@ -699,6 +741,7 @@ func listRows(tx *bolt.Tx, c codec, f store.RecordFilter, fn func(seq uint64, rw
 	after, _ := strconv.ParseUint(f.After, 10, 64)
 	next := rowSource(tx, c, f, after)
 	metas := map[string]recordMeta{} // a record's revisions are listed together rarely; a small cache
+	var err error
 	for n := 1; ; n++ {
 		seq, ok := next()
 		if !ok {
@@ -717,7 +760,7 @@ func listRows(tx *bolt.Tx, c codec, f store.RecordFilter, fn func(seq uint64, rw
 		}
 		meta, ok := metas[rw.RecordID]
 		if !ok {
-			if _, err := c.get(tx, bktRecords, []byte(rw.RecordID), &meta); err != nil {
+			if meta, err = rowState(tx, c, seq, rw.RecordID); err != nil {
 				return err
 			}
 			if len(metas) > 1024 {
@@ -733,6 +776,20 @@ func listRows(tx *bolt.Tx, c codec, f store.RecordFilter, fn func(seq uint64, rw
 			return err
 		}
 	}
+}
+
+// rowState is the state of the record whose row is at seq. A record's state is at its
+// first revision's position, the row's own for most records (those of one revision):
+// read there first, it is one read near the row instead of two at random places
+// (revseq/, then states/).
+func rowState(tx *bolt.Tx, c codec, seq uint64, id string) (recordMeta, error) {
+	var meta recordMeta
+	if ok, err := c.get(tx, bktStates, u64(seq), &meta); err != nil || ok && meta.ID == id {
+		return meta, err
+	}
+	meta = recordMeta{}
+	_, err := getRecord(tx, c, id, &meta)
+	return meta, err
 }
 
 // Records lists compact rows, paged.

@@ -224,7 +224,7 @@ func (s *Store) DecideReview(ctx context.Context, d store.ReviewDecision) ([]sto
 				}
 				st.Case.Village = d.Village
 				var others []string
-				if tx.Bucket(bktRecords).Get([]byte(d.RecordID)) == nil {
+				if recordKey(tx, d.RecordID) == nil {
 					others = othersOf(tx, s.c.person(st.Case.Subject, st.Revision.Record.FormID), d.RecordID)
 				}
 				seq, err := log.NextSequence()

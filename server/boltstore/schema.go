@@ -48,6 +48,7 @@ var derived = []struct {
 	{"the count of open held records by sender", (*Store).countOpenHeld, nil},               // 6
 	{"the revisions of the review queue the district has not decided", indexOpenQueue, nil}, // 7
 	{"the stored revisions keyed by log position", nil, (*Store).rekeyRevisions},            // 8
+	{"the records' states keyed by log position", nil, (*Store).moveStates},                 // 9
 }
 
 // SchemaVersion is the version this program writes: the migrations above, then
@@ -140,7 +141,7 @@ func (s *Store) migrate(att *attachments.Dir) error {
 // records of one person are found, and the photos move to the attachments folder.
 // Partial uploads are dropped: their owner is unknown, and the laptop starts again.
 func migrateIndexes(tx *bolt.Tx, att *attachments.Dir) error {
-	if err := create(tx, bktVLog, bktRows, bktRevSeq, bktIdx, bktRecords, bktHeads, bktPersons, bktDups, bktWithdrawn, bktRosterLog); err != nil {
+	if err := create(tx, bktVLog, bktRows, bktRevSeq, bktIdx, bktStates, bktHeads, bktPersons, bktDups, bktWithdrawn, bktRosterLog); err != nil {
 		return err
 	}
 	// The old log's values are keys (a revision's, or "roster\x00"+subject); rewrite
@@ -174,7 +175,7 @@ func migrateIndexes(tx *bolt.Tx, att *attachments.Dir) error {
 			return fmt.Errorf("revision %q in the log: %w", e.val, err)
 		}
 		var others []string // a record new to the log: a second record of its person?
-		if tx.Bucket(bktRecords).Get([]byte(st.Revision.Record.ID)) == nil {
+		if recordKey(tx, st.Revision.Record.ID) == nil {
 			others = othersOf(tx, store.PersonKey(st.Case.Subject, st.Revision.Record.FormID), st.Revision.Record.ID)
 		}
 		if _, err := w.revision(e.seq, st, nil, others, ""); err != nil {

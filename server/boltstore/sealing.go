@@ -102,6 +102,9 @@ var sealSteps = []sealStep{
 	{bktRecords, sealValue(bktRecords)},
 	{bktWithdrawn, sealValue(bktWithdrawn)},
 	{bktReview, sealValue(bktReview)},
+	// Appended (a sealing interrupted keeps its step's number): records/ above is
+	// schema 8's, states/ what schema 9 keeps there instead. A file has one or the other.
+	{bktStates, sealValue(bktStates)},
 }
 
 func isBlind(s []byte) bool { return bytes.HasPrefix(s, []byte(seal.BlindPrefix)) }
@@ -208,6 +211,10 @@ func (s *Store) sealSome() (done bool, err error) {
 		for p.Step < len(sealSteps) && moved < sealChunk {
 			st := sealSteps[p.Step]
 			b := tx.Bucket(st.bucket)
+			if b == nil { // a bucket of an earlier or a later schema than the file's
+				p.Step, p.After = p.Step+1, nil
+				continue
+			}
 			type entry struct{ k, nk, nv []byte }
 			var todo []entry
 			c := b.Cursor()

@@ -1,7 +1,7 @@
 // Package boltstore is the district server's embedded backend: store.Store in one
 // bbolt file (server.db in the data folder), nothing to install.
 //
-// The bucket tree (schema 8; keys that order are big-endian uint64, written u64; "sealed"
+// The bucket tree (schema 9; keys that order are big-endian uint64, written u64; "sealed"
 // is a value sealed under the server's data key for its bucket and key, server/seal;
 // blind(subject) is the keyed hash that stands for a certificate or ID number):
 //
@@ -22,15 +22,20 @@
 //	            entry names, roster cases under "" (every enumerator's): the pull of an
 //	            enumerator of every village (schema 4)
 //	rows/       u64(seq) → sealed JSON row: a stored revision, compact (listing, receipts)
-//	revseq/     record id "/" u64(revision) → u64(seq): a revision's row
+//	revseq/     record id "/" u64(revision) → u64(seq): a revision's row; and record
+//	            id → u64(k): where its state is in states/ (schema 9), an entry beside
+//	            its revisions', so a new record writes one random leaf here, not two
 //	idx/        "v\x00" village | "e\x00" enumerator, u64(seq) → nothing: the rows by
 //	            village and enumerator (a person's are found through persons/ and
 //	            revseq/; before schema 8 it also wrote "s\x00" blind(subject) "\x00"
 //	            u64(seq), left unread)
-//	records/    record id → sealed JSON recordMeta: its latest revision, compact, with
-//	            its chain's length and last hash (what a later chain must pass through)
+//	states/     u64(k) → sealed JSON recordMeta: a record's state — its id, its latest
+//	            revision, compact, with its chain's length and last hash (what a later
+//	            chain must pass through); k is the log position of its first revision
+//	            stored, so a new record's state appends (schema 9, states.go; before,
+//	            records/ keyed it by record id: a random leaf rewritten per record)
 //	heads/      record id → the 32-byte hashes of its latest chain's entries, for a
-//	            record last stored before the length and hash were in records/ (its
+//	            record last stored before the length and hash were in its state (its
 //	            next revision deletes it); a third of the file when it held them all
 //	persons/    blind(subject) "\x00" form "\x00" record id → nothing: a person's records
 //	dups/       blind(subject) "\x00" form → sealed JSON dupMeta: a duplicate interview
@@ -96,7 +101,7 @@ var (
 	bktRows      = []byte("rows")
 	bktRevSeq    = []byte("revseq")
 	bktIdx       = []byte("idx")
-	bktRecords   = []byte("records")
+	bktStates    = []byte("states")
 	bktHeads     = []byte("heads")
 	bktPersons   = []byte("persons")
 	bktDups      = []byte("dups")
@@ -106,6 +111,9 @@ var (
 	bktReview    = []byte("review")
 	bktOpenHeld  = []byte("reviewopen")
 	bktQueue     = []byte("reviewq")
+
+	// Schema 8's, moved to states/ (keyed by log position) by the step to schema 9.
+	bktRecords = []byte("records")
 
 	// Schema 1's, moved or rebuilt by the migration to schema 2.
 	bktLatestV1  = []byte("latest")

@@ -163,7 +163,10 @@ func eachChunk(ctx context.Context, s *Store, db *bolt.DB, bucket string, fn fun
 		err := db.View(func(tx *bolt.Tx) error {
 			bk := tx.Bucket([]byte(bucket))
 			if bk == nil {
-				return nil
+				// Every bucket exists at the schema checked above: one missing is a file
+				// this copy does not understand, and skipping it would report a
+				// migration that moved nothing of it as done.
+				return fmt.Errorf("the file has no %s/ at schema %d: it is not a doorstep-server data file as this program writes it", bucket, boltstore.SchemaVersion())
 			}
 			c := bk.Cursor()
 			k, v := c.First()
@@ -333,12 +336,14 @@ func (s *Store) copyRevisions(ctx context.Context, db *bolt.DB) error {
 // copyRecords copies each record's latest chain, person and standing, marks its latest
 // revision, and the duplicate interviews.
 func (s *Store) copyRecords(ctx context.Context, db *bolt.DB) error {
-	err := eachChunk(ctx, s, db, "records", func(_ pgx.Tx, b *pgx.Batch, k, v []byte) error {
-		v, err := s.c.open("records", k, v)
+	// boltstore's states/ (schema 9): keyed by log position, the record's id inside.
+	err := eachChunk(ctx, s, db, "states", func(_ pgx.Tx, b *pgx.Batch, sk, v []byte) error {
+		v, err := s.c.open("states", sk, v)
 		if err != nil {
 			return err
 		}
 		var m struct {
+			ID        string `json:"id"`
 			Revision  uint64 `json:"rev"`
 			Seq       uint64 `json:"seq"`
 			Subject   string `json:"subject"`
@@ -350,6 +355,7 @@ func (s *Store) copyRecords(ctx context.Context, db *bolt.DB) error {
 		if err := json.Unmarshal(v, &m); err != nil {
 			return err
 		}
+		k := []byte(m.ID)
 		var heads, withdrawal []byte
 		err = db.View(func(tx *bolt.Tx) error {
 			raw := tx.Bucket([]byte("heads")).Get(k) // the same bytes records.heads keeps
@@ -543,8 +549,8 @@ func (s *Store) verify(ctx context.Context, db *bolt.DB, rep *MigrationReport) e
 		{"roster cases", "roster", `SELECT count(*) FROM roster`},
 		{"roster imports", "rosterlog", `SELECT count(*) FROM roster_imports`},
 		{"revisions", "revisions", `SELECT count(*) FROM revisions`},
-		{"records", "records", `SELECT count(*) FROM records`},
-		{"latest revisions", "records", `SELECT count(*) FROM revisions WHERE latest`},
+		{"records", "states", `SELECT count(*) FROM records`},
+		{"latest revisions", "states", `SELECT count(*) FROM revisions WHERE latest`},
 		{"duplicate interviews", "dups", `SELECT count(*) FROM duplicates`},
 		{"withdrawals", "withdrawn", `SELECT count(*) FROM (SELECT record_id FROM records WHERE withdrawal IS NOT NULL
 			UNION SELECT record_id FROM review WHERE withdrawal IS NOT NULL) w`},

@@ -20,6 +20,7 @@ import (
 	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/store"
 	"github.com/doorstep-survey/doorstep/server/storetest"
+	bolt "go.etcd.io/bbolt"
 )
 
 // snapshot is what a district and its laptops see of a server.
@@ -248,5 +249,34 @@ func TestMigrateFromBolt(t *testing.T) {
 	bs2.Close()
 	if _, err := ps.FromBolt(ctx, filepath.Join(dir, boltstore.File), nil); err == nil || !strings.Contains(err.Error(), "already holds") {
 		t.Errorf("a migration into a used database: %v", err)
+	}
+}
+
+// A file at this program's schema that lacks one of its buckets is refused by name,
+// not copied as if that part were empty: a migration that moved no records must not
+// report itself done.
+func TestMigrateRefusesAMissingBucket(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	bs, err := boltstore.Open(dir, boltstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs.Close()
+	db, err := bolt.Open(filepath.Join(dir, boltstore.File), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket([]byte("states")) }); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	ps, err := Open(ctx, pgtest.DB(t), Options{Migrating: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ps.Close()
+	if _, err := ps.FromBolt(ctx, filepath.Join(dir, boltstore.File), nil); err == nil || !strings.Contains(err.Error(), "states/") {
+		t.Fatalf("a file without states/ migrated: %v", err)
 	}
 }

@@ -201,16 +201,23 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 		}
 		return rows.Err()
 	})
-	b.Queue(`SELECT record_id, revision, heads FROM records WHERE record_id = ANY($1)`, ids).Query(func(rows pgx.Rows) error {
+	lasts := map[string]heldHead{} // records that keep their chain's length and last hash
+	b.Queue(`SELECT record_id, revision, heads, coalesce(chain, 0), head FROM records WHERE record_id = ANY($1)`, ids).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var id string
 			var l store.HeldLatest
 			var rev int64
-			var heads []byte
-			if err := rows.Scan(&id, &rev, &heads); err != nil {
+			var heads, head []byte
+			var chain int32
+			if err := rows.Scan(&id, &rev, &heads, &chain, &head); err != nil {
 				return err
 			}
-			l.Revision, l.Heads = uint64(rev), unpackHeads(heads)
+			l.Revision = uint64(rev)
+			if heads != nil { // stored before schema 15
+				l.Heads = unpackHeads(heads)
+			} else {
+				lasts[id] = heldHead{int(chain), hex.EncodeToString(head)}
+			}
 			h.latest[id] = &l
 		}
 		return rows.Err()
@@ -274,10 +281,75 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return nil, fmt.Errorf("read what is held: %w", err)
 	}
+	if err := s.heldChains(ctx, tx, items, checked, lasts, h.latest); err != nil {
+		return nil, fmt.Errorf("read what is held: %w", err)
+	}
 	if h.roster { // without a roster nothing is held for review
 		h.open = open
 	}
 	return h, nil
+}
+
+// heldHead is a record's latest chain as records keeps it: its length and last hash.
+type heldHead struct {
+	chain int
+	head  string
+}
+
+// heldChains fills in the hashes of the latest chains of the records in lasts
+// (store.HeldLatest.Heads). An arrival that passes through the last hash (through
+// store.Check: linked, its hashes computed from its entries) carries the held chain as
+// its start — each hash covers the one before it — so its own first hashes are the held
+// ones; for any other (a stale resend, a conflict: rare) the chain is read from the
+// record's stored latest revision.
+func (s *Store) heldChains(ctx context.Context, tx pgx.Tx, items []store.Arrival, checked []int, lasts map[string]heldHead, latest map[string]*store.HeldLatest) error {
+	var read []string
+	for id, last := range lasts {
+		for _, i := range checked {
+			rev := items[i].Item.Revision
+			if rev.Record.ID == id && last.chain > 0 && len(rev.Audit) >= last.chain && rev.Audit[last.chain-1].Hash == last.head {
+				latest[id].Heads = record.Heads(rev.Audit[:last.chain])
+				break
+			}
+		}
+		if latest[id].Heads == nil {
+			read = append(read, id)
+		}
+	}
+	if len(read) == 0 {
+		return nil
+	}
+	rows, err := tx.Query(ctx, `SELECT record_id, seq, data FROM revisions WHERE latest AND record_id = ANY($1)`, read)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var seq int64
+		var data []byte
+		if err := rows.Scan(&id, &seq, &data); err != nil {
+			return err
+		}
+		rev, err := s.unpackRevision(uint64(seq), data)
+		if err != nil {
+			return fmt.Errorf("record %s: %w", id, err)
+		}
+		heads := record.Heads(rev.Audit)
+		if last := lasts[id]; len(heads) == 0 || len(heads) != last.chain || heads[len(heads)-1] != last.head {
+			return fmt.Errorf("record %s: its latest revision's chain does not end where the record says (%d entries, head %.8s)", id, last.chain, last.head)
+		}
+		latest[id].Heads = heads
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range read {
+		if latest[id].Heads == nil { // never judged against no chain
+			return fmt.Errorf("record %s: its latest revision is missing", id)
+		}
+	}
+	return nil
 }
 
 // keysQuery reads the signing keys enrolled with the devices not revoked of the users
@@ -369,6 +441,7 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		latestIdx  = map[string]int{} // record id → its row in revRows that stays latest
 		records    = map[string]*recordState{}
 		recordList []string
+		replaced   []string // of recordList, the records stored before the batch
 		entries    []logEntry
 		dupMarks   = map[string][]string{} // person key → every record of it
 		dupFirst   = map[string]int64{}
@@ -442,6 +515,9 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		}
 		if records[r.ID] == nil {
 			recordList = append(recordList, r.ID)
+			if h.Latest != nil {
+				replaced = append(replaced, r.ID)
+			}
 		}
 		records[r.ID] = &recordState{revision: r.Revision, heads: heads, person: pk}
 		if len(d.DuplicateOf) > 0 {
@@ -463,22 +539,31 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		return false, err
 	}
 	// The records' earlier revisions stop being their latest: those stored before this
-	// batch (its own rows, inserted above, carry their flags right).
-	b.Queue(`UPDATE revisions SET latest = false WHERE latest AND record_id = ANY($1) AND seq <= $2`, recordList, int64(before))
+	// batch (its own rows, inserted above, carry their flags right). A record new to the
+	// server, as most of an ingest's are, has none: no statement for a batch of them.
+	if len(replaced) > 0 {
+		b.Queue(`UPDATE revisions SET latest = false WHERE latest AND record_id = ANY($1) AND seq <= $2`, replaced, int64(before))
+	}
 	// One statement for the batch's records (each once in recordList), not one each.
-	recRevs, recHeads, recPersons := make([]int64, len(recordList)), make([][]byte, len(recordList)), make([]string, len(recordList))
+	// The chain's length and last hash (migration 0015); heads, of a record stored
+	// before, goes.
+	recRevs, recChains, recHeads, recPersons := make([]int64, len(recordList)), make([]int32, len(recordList)), make([][]byte, len(recordList)), make([]string, len(recordList))
 	for j, id := range recordList {
 		rs := records[id]
-		heads, err := packHeads(rs.heads)
+		if len(rs.heads) == 0 {
+			return false, fmt.Errorf("record %s: no audit chain", id)
+		}
+		head, err := hashBytes(rs.heads[len(rs.heads)-1])
 		if err != nil {
 			return false, fmt.Errorf("record %s: %w", id, err)
 		}
-		recRevs[j], recHeads[j], recPersons[j] = int64(rs.revision), heads, rs.person
+		recRevs[j], recChains[j], recHeads[j], recPersons[j] = int64(rs.revision), int32(len(rs.heads)), head, rs.person
 	}
-	b.Queue(`INSERT INTO records (record_id, revision, heads, person_key)
-		SELECT id, rev, heads, NULLIF(person, '') FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::text[]) AS r(id, rev, heads, person)
-		ON CONFLICT (record_id) DO UPDATE SET revision = excluded.revision, heads = excluded.heads, person_key = excluded.person_key`,
-		recordList, recRevs, recHeads, recPersons)
+	b.Queue(`INSERT INTO records (record_id, revision, chain, head, person_key)
+		SELECT id, rev, chain, head, NULLIF(person, '') FROM unnest($1::text[], $2::bigint[], $3::integer[], $4::bytea[], $5::text[]) AS r(id, rev, chain, head, person)
+		ON CONFLICT (record_id) DO UPDATE SET revision = excluded.revision, heads = NULL, chain = excluded.chain, head = excluded.head,
+			person_key = excluded.person_key`,
+		recordList, recRevs, recChains, recHeads, recPersons)
 	for pk, ids := range dupMarks {
 		subject := s.c.seal(colDupSubject, []byte(pk), []byte(dupWho[pk][0]))
 		form := dupWho[pk][1]
