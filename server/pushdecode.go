@@ -35,6 +35,7 @@ var pushOptions = json.JoinOptions(
 	jsonv1.ReportErrorsWithLegacySemantics(false),
 	jsontext.AllowDuplicateNames(false),
 	jsontext.AllowInvalidUTF8(false),
+	// The prototype unescapes a time before parsing it; encoding/json does not.
 	decodeTimes,
 )
 
