@@ -118,6 +118,14 @@ func (s *Store) FromBolt(ctx context.Context, path string, progress func(string)
 			return rep, fmt.Errorf("copy %s: %w", st.what, err)
 		}
 	}
+	// A database filled in one go has no planner statistics until autovacuum comes by
+	// (a minute or more): meanwhile the first pushes' statements are planned as if its
+	// tables were empty, and a plan cached then (pgx prepares them) reads the million
+	// rows of records whole, push after push, until the statistics change.
+	progress("gathering the planner's statistics")
+	if _, err := s.pool.Exec(ctx, `ANALYZE`); err != nil {
+		return rep, fmt.Errorf("gather the planner's statistics: %w", err)
+	}
 	progress("checking, count by count and hash by hash")
 	if err := s.verify(ctx, db, &rep); err != nil {
 		return rep, err

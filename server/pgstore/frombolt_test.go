@@ -179,10 +179,15 @@ func TestMigrateFromBolt(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep, err := ps.FromBolt(ctx, filepath.Join(dir, boltstore.File), nil)
-	ps.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
+	var analysed int
+	if err := ps.pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_user_tables WHERE relname IN ('records', 'revisions', 'log')
+		AND last_analyze IS NOT NULL`).Scan(&analysed); err != nil || analysed != 3 {
+		t.Errorf("%d of the three tables pushes read have planner statistics after the move (%v)", analysed, err)
+	}
+	ps.Close()
 	for _, c := range rep.Counts {
 		if c.Bolt != c.Here {
 			t.Errorf("%s: %d and %d", c.What, c.Bolt, c.Here)
