@@ -36,6 +36,8 @@ func Check(from protocol.User, a Arrival) (res protocol.PushResult, ok bool) {
 	switch {
 	case r.ID == "" || a.Item.Case.Village == "":
 		res.Code, res.Reason = protocol.ReasonIncomplete, "the record does not say what it is or where"
+	case !recordIDOK(r.ID):
+		res.Code, res.Reason = protocol.ReasonIncomplete, "the record does not say what it is: its id is not one a laptop makes"
 	case !from.MayVillage(a.Item.Case.Village):
 		res.Code, res.Args = protocol.ReasonWrongVillage, []string{a.Item.Case.Village, from.Code}
 		res.Reason = fmt.Sprintf("%s is not one of %s's villages", a.Item.Case.Village, from.Code)
@@ -250,4 +252,24 @@ func Decide(held Held, a Arrival) Decision {
 		d.DuplicateOf = held.Others
 	}
 	return d
+}
+
+// recordIDOK says whether id is one a laptop makes, or could: laptops make 32 hex
+// digits (16 random bytes); up to 64 letters, digits, '-', '_' and '.' are taken. A
+// store keys by record id inside composite keys ("id/revision" in bbolt's revseq/,
+// beside the bare id): an id holding a '/' could be another record's key there and
+// read or overwrite that record's state — a hostile laptop's way into another
+// village's records — and a control character has no place in a listing.
+func recordIDOK(id string) bool {
+	if len(id) == 0 || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		switch c := id[i]; {
+		case c >= '0' && c <= '9', c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '-', c == '_', c == '.':
+		default:
+			return false
+		}
+	}
+	return true
 }

@@ -54,6 +54,10 @@ func TestCheck(t *testing.T) {
 		{"whole", e001, func(a *Arrival) {}, "", ""},
 		{"sent without hashes", e001, func(a *Arrival) { a.Item.Revision.Audit = record.Unlinked(a.Item.Revision.Audit) }, "", ""},
 		{"no id", e001, func(a *Arrival) { a.Item.Revision.Record.ID = "" }, "does not say what it is", protocol.ReasonIncomplete},
+		{"id another record's key", e001, func(a *Arrival) { a.Item.Revision.Record.ID = "rec-1/\x00\x00\x00\x00\x00\x00\x00\x01" }, "id is not one a laptop makes", protocol.ReasonIncomplete},
+		{"id with a slash", e001, func(a *Arrival) { a.Item.Revision.Record.ID = "a/b" }, "id is not one a laptop makes", protocol.ReasonIncomplete},
+		{"id with an escape", e001, func(a *Arrival) { a.Item.Revision.Record.ID = "rec\x1b[2J" }, "id is not one a laptop makes", protocol.ReasonIncomplete},
+		{"id too long", e001, func(a *Arrival) { a.Item.Revision.Record.ID = strings.Repeat("a", 65) }, "id is not one a laptop makes", protocol.ReasonIncomplete},
 		{"no village", e001, func(a *Arrival) { a.Item.Case.Village = "" }, "does not say what it is", protocol.ReasonIncomplete},
 		{"another village", e001, func(a *Arrival) { a.Item.Case.Village = "新华社区" }, "not one of E001's villages", protocol.ReasonWrongVillage},
 		{"whole district", protocol.User{Code: "L9", Villages: []string{"*"}}, func(a *Arrival) { a.Item.Case.Village = "新华社区" }, "", ""},
@@ -86,6 +90,20 @@ func TestCheck(t *testing.T) {
 				t.Fatalf("Check = %+v, %v; want rejected with %q (%s)", res, ok, tt.want, tt.code)
 			}
 		})
+	}
+}
+
+// The ids laptops make, and the tests' and the benchmarks' own, are taken.
+func TestRecordIDOK(t *testing.T) {
+	for _, id := range []string{"0f3c9a1be45d7788c2a1f0e9d8b7a6c5", "syn-000000000042", "person-2021", "r1", "s-7", "rec_1.2", strings.Repeat("f", 64)} {
+		if !recordIDOK(id) {
+			t.Errorf("%q refused", id)
+		}
+	}
+	for _, id := range []string{"", "a/b", "a b", "李", "a\x00", strings.Repeat("f", 65)} {
+		if recordIDOK(id) {
+			t.Errorf("%q taken", id)
+		}
 	}
 }
 
