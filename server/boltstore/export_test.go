@@ -152,7 +152,8 @@ func RekeyStep(dir string, sealer *seal.Sealer, n int) (done bool, err error) {
 	defer db.Close()
 	for i, step := range derived {
 		if step.steps != nil {
-			return (&Store{db: db, c: codec{sealer}}).rekeySome(sealedSchema() + uint64(i) + 1)
+			st := &Store{db: db, c: codec{sealer}}
+			return st.logStep(sealedSchema()+uint64(i)+1, keyRekey, rekeyChunk, st.rekey)
 		}
 	}
 	return false, errors.New("no step keys revisions by log position")
@@ -202,7 +203,8 @@ func StatesStep(dir string, sealer *seal.Sealer, n int) (done bool, err error) {
 		return false, err
 	}
 	defer db.Close()
-	return (&Store{db: db, c: codec{sealer}}).moveSomeStates(9)
+	st := &Store{db: db, c: codec{sealer}}
+	return st.logStep(9, keyStates, statesChunk, st.moveSomeStates)
 }
 
 // FileStates counts the records' states of the file in dir: in states/ (schema 9) and

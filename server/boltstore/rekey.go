@@ -2,7 +2,6 @@ package boltstore
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -30,93 +29,56 @@ import (
 
 var keyRekey = []byte("rekey")
 
-// rekeyChunk is how many revisions one step moves (a variable for the test that stops
-// after a step).
+// rekeyChunk is how many log entries one step reads (a variable for the test that
+// stops after a step).
 var rekeyChunk = 500
 
 // rekeyRevisions is the step to schema (a derived step of its own transactions).
 func (s *Store) rekeyRevisions(schema uint64) error {
-	for {
-		done, err := s.rekeySome(schema)
-		if err != nil {
-			return err
-		}
-		s.db.View(func(tx *bolt.Tx) error { // the pages a step read, given back
-			ReleaseMapped(tx)
-			return nil
-		})
-		if done {
-			return nil
-		}
-	}
+	return s.inLogSteps(schema, keyRekey, rekeyChunk, s.rekey)
 }
 
-// rekeySome moves up to rekeyChunk revisions, in log order (so that they append), and
-// notes how far it got; at the end it sets the schema.
-func (s *Store) rekeySome(schema uint64) (done bool, err error) {
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		meta, revs := tx.Bucket(bktMeta), tx.Bucket(bktRevisions)
-		type move struct{ old, seq []byte }
-		var todo []move
-		var last []byte
-		c := tx.Bucket(bktLog).Cursor()
-		k, v := c.First()
-		if after := meta.Get(keyRekey); after != nil {
-			if k, v = c.Seek(after); k != nil && bytes.Equal(k, after) {
-				k, v = c.Next()
+// rekey moves the revisions the log names at revs, in log order (so that they append);
+// at the end, any revision the log does not name, by its row.
+func (s *Store) rekey(tx *bolt.Tx, revs []logged, end bool) error {
+	bucket := tx.Bucket(bktRevisions)
+	type move struct{ old, seq []byte }
+	var todo []move
+	for _, l := range revs {
+		todo = append(todo, move{revKey(l.e.Key, l.e.Revision), l.seq})
+	}
+	if end {
+		rc := bucket.Cursor()
+		for rk, _ := rc.Seek([]byte{1}); rk != nil; rk, _ = rc.Next() { // past every u64(seq) below 2⁵⁶
+			if len(rk) == 8 {
+				continue
 			}
+			seq := tx.Bucket(bktRevSeq).Get(rk)
+			if len(seq) != 8 {
+				return fmt.Errorf("revision %q has no place in the log", rk)
+			}
+			todo = append(todo, move{bytes.Clone(rk), bytes.Clone(seq)})
 		}
-		for ; k != nil && len(todo) < rekeyChunk; k, v = c.Next() {
-			last = bytes.Clone(k)
-			var e logEntry
-			if err := json.Unmarshal(v, &e); err != nil {
-				return fmt.Errorf("log entry %d: %w", fromU64(k), err)
-			}
-			if e.Kind == kindRevision {
-				todo = append(todo, move{revKey(e.Key, e.Revision), last})
-			}
+	}
+	// Written after the walk: no writes through a cursor.
+	bucket.FillPercent = appendFill
+	for _, m := range todo {
+		old := bucket.Get(m.old)
+		if old == nil {
+			continue // moved already
 		}
-		if k == nil { // and any revision the log does not name, by its row
-			done = true
-			rc := revs.Cursor()
-			for rk, _ := rc.Seek([]byte{1}); rk != nil; rk, _ = rc.Next() { // past every u64(seq) below 2⁵⁶
-				if len(rk) == 8 {
-					continue
-				}
-				seq := tx.Bucket(bktRevSeq).Get(rk)
-				if len(seq) != 8 {
-					return fmt.Errorf("revision %q has no place in the log", rk)
-				}
-				todo = append(todo, move{bytes.Clone(rk), bytes.Clone(seq)})
+		if bucket.Get(m.seq) == nil { // else schema 2's migration stored it there
+			plain, err := s.c.open(bktRevisions, m.old, old)
+			if err != nil {
+				return err
 			}
-		}
-		// Written after the walks: no writes through a cursor.
-		revs.FillPercent = appendFill
-		for _, m := range todo {
-			old := revs.Get(m.old)
-			if old == nil {
-				continue // moved already
-			}
-			if revs.Get(m.seq) == nil { // else schema 2's migration stored it there
-				plain, err := s.c.open(bktRevisions, m.old, old)
-				if err != nil {
-					return err
-				}
-				if err := revs.Put(m.seq, s.c.seal(bktRevisions, m.seq, bytes.Clone(plain))); err != nil {
-					return err
-				}
-			}
-			if err := revs.Delete(m.old); err != nil {
+			if err := bucket.Put(m.seq, s.c.seal(bktRevisions, m.seq, bytes.Clone(plain))); err != nil {
 				return err
 			}
 		}
-		if done {
-			if err := meta.Delete(keyRekey); err != nil {
-				return err
-			}
-			return meta.Put(keySchema, u64(schema))
+		if err := bucket.Delete(m.old); err != nil {
+			return err
 		}
-		return meta.Put(keyRekey, last)
-	})
-	return done, err
+	}
+	return nil
 }

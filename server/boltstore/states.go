@@ -39,84 +39,54 @@ var statesChunk = 500
 
 // moveStates is the step to schema (a derived step of its own transactions).
 func (s *Store) moveStates(schema uint64) error {
-	for {
-		done, err := s.moveSomeStates(schema)
-		if err != nil {
-			return err
+	var none bool
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		if none = tx.Bucket(bktRecords) == nil; none { // a file made by this schema's code: nothing to walk the log for
+			return tx.Bucket(bktMeta).Put(keySchema, u64(schema))
 		}
-		s.db.View(func(tx *bolt.Tx) error { // the pages a step read, given back
-			ReleaseMapped(tx)
-			return nil
-		})
-		if done {
-			return nil
-		}
+		return nil
+	})
+	if err != nil || none {
+		return err
 	}
+	return s.inLogSteps(schema, keyStates, statesChunk, s.moveSomeStates)
 }
 
-// moveSomeStates moves the states of the records whose latest revision is among the
-// next statesChunk log entries, and notes how far it got; at the end it moves any state
-// the log did not lead to, drops records/ and sets the schema.
-func (s *Store) moveSomeStates(schema uint64) (done bool, err error) {
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		meta := tx.Bucket(bktMeta)
-		if _, err := tx.CreateBucketIfNotExists(bktStates); err != nil {
-			return err
+// moveSomeStates moves the states of the records whose latest revision is at revs; at
+// the end it moves any state the log did not lead to and drops records/ (gone: a step
+// interrupted after it, nothing to move).
+func (s *Store) moveSomeStates(tx *bolt.Tx, revs []logged, end bool) error {
+	if _, err := tx.CreateBucketIfNotExists(bktStates); err != nil {
+		return err
+	}
+	records := tx.Bucket(bktRecords)
+	if records == nil {
+		return nil
+	}
+	type at struct {
+		id  string
+		seq uint64 // 0: wherever it is
+	}
+	var todo []at
+	for _, l := range revs {
+		todo = append(todo, at{l.e.Key, fromU64(l.seq)})
+	}
+	if end { // and any state the log did not lead to
+		rc := records.Cursor()
+		for id, _ := rc.First(); id != nil; id, _ = rc.Next() {
+			todo = append(todo, at{string(id), 0})
 		}
-		records := tx.Bucket(bktRecords)
-		if records == nil { // a file made by this schema's code: nothing to move
-			done = true
-			return meta.Put(keySchema, u64(schema))
+	}
+	// Written after the walk: no writes through a cursor.
+	for _, a := range todo {
+		if err := s.moveState(tx, records, a.id, a.seq); err != nil {
+			return fmt.Errorf("record %s: %w", a.id, err)
 		}
-		type at struct {
-			id  string
-			seq uint64 // 0: wherever it is
-		}
-		var todo []at
-		var last []byte
-		c := tx.Bucket(bktLog).Cursor()
-		k, v := c.First()
-		if after := meta.Get(keyStates); after != nil {
-			if k, v = c.Seek(after); k != nil && bytes.Equal(k, after) {
-				k, v = c.Next()
-			}
-		}
-		for n := 0; k != nil && n < statesChunk; k, v = c.Next() {
-			n++
-			last = bytes.Clone(k)
-			var e logEntry
-			if err := json.Unmarshal(v, &e); err != nil {
-				return fmt.Errorf("log entry %d: %w", fromU64(k), err)
-			}
-			if e.Kind == kindRevision {
-				todo = append(todo, at{e.Key, fromU64(k)})
-			}
-		}
-		if k == nil { // and any state the log did not lead to
-			done = true
-			rc := records.Cursor()
-			for id, _ := rc.First(); id != nil; id, _ = rc.Next() {
-				todo = append(todo, at{string(id), 0})
-			}
-		}
-		// Written after the walks: no writes through a cursor.
-		for _, a := range todo {
-			if err := s.moveState(tx, records, a.id, a.seq); err != nil {
-				return fmt.Errorf("record %s: %w", a.id, err)
-			}
-		}
-		if done {
-			if err := tx.DeleteBucket(bktRecords); err != nil {
-				return err
-			}
-			if err := meta.Delete(keyStates); err != nil {
-				return err
-			}
-			return meta.Put(keySchema, u64(schema))
-		}
-		return meta.Put(keyStates, last)
-	})
-	return done, err
+	}
+	if end {
+		return tx.DeleteBucket(bktRecords)
+	}
+	return nil
 }
 
 // moveState moves one record's state from records/ to states/ when its latest
