@@ -89,20 +89,7 @@ func TestMakeFixture6(t *testing.T) {
 // pushOf pushes a laptop's record as u, as the laptop sends it.
 func pushOf(t *testing.T, d *storetest.District, u protocol.User, s *localstore.Session, id string, seq uint64) protocol.PushResult {
 	t.Helper()
-	rev, err := s.Revision(id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := protocol.Case{Subject: rev.Record.Subject, Village: rev.Record.Village}
-	if rev.Record.CaseID != "" {
-		cs, err := s.Case(rev.Record.CaseID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.Village, c.Name = cs.Row.Village, cs.Row.Name
-	}
-	rev.Photos, rev.Audit = nil, record.Unlinked(rev.Audit)
-	return d.Put(u, protocol.PushItem{Seq: seq, Revision: rev, Case: c})
+	return d.Put(u, storetest.Item(t, s, id, seq))
 }
 
 // openFixture6 copies testdata/v6-records.db to a data folder; steps, when not nil,

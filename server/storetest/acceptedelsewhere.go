@@ -38,13 +38,13 @@ func testAcceptedElsewhere(t *testing.T, b Backend) {
 	if _, err := d.Store.ImportRoster(ctx, rows, store.RosterImport{}); err != nil {
 		t.Fatal(err)
 	}
-	named := item(t, enum, rec.ID, 1).Case.Village
+	named := Item(t, enum, rec.ID, 1).Case.Village
 	const moved, third = "王庄村", "李家村"
 	e001 := protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{named, third}}
 	l001 := protocol.User{Code: "L001", Name: "王建军", Role: "leader", Villages: []string{named, third}}
 	d.EnrolKey(e001, enum)
 	d.EnrolKey(l001, lead)
-	if res := d.Put(e001, item(t, enum, rec.ID, 1)); res.Result != protocol.Stored || !res.Review {
+	if res := d.Put(e001, Item(t, enum, rec.ID, 1)); res.Result != protocol.Stored || !res.Review {
 		t.Fatalf("the record of a person not on the roster: %+v", res)
 	}
 	if _, err := d.Store.DecideReview(ctx, store.ReviewDecision{RecordID: rec.ID, Village: moved, By: "区残联"}); err != nil {
@@ -63,7 +63,7 @@ func testAcceptedElsewhere(t *testing.T, b Backend) {
 			t.Errorf("%s: held again: %+v %v", when, open, err)
 		}
 	}
-	accepted := item(t, enum, rec.ID, 1).Revision.Record.Revision
+	accepted := Item(t, enum, rec.ID, 1).Revision.Record.Revision
 	filed("accepted", accepted)
 	pulls := func(who protocol.User, revision uint64) {
 		t.Helper()
@@ -88,7 +88,7 @@ func testAcceptedElsewhere(t *testing.T, b Backend) {
 	if _, err := lead.Return(rec.ID, []localstore.Comment{{Question: "R3", Text: "请核实"}}); err != nil {
 		t.Fatal(err)
 	}
-	returned := item(t, lead, rec.ID, 2)
+	returned := Item(t, lead, rec.ID, 2)
 	if returned.Case.Village != named {
 		t.Fatalf("the leader's laptop names %s, want %s", returned.Case.Village, named)
 	}
@@ -102,13 +102,13 @@ func testAcceptedElsewhere(t *testing.T, b Backend) {
 	// nowhere; named as before: filed where the district put it.
 	handOver(t, lead, enum, rec.ID)
 	FixAndComplete(t, enum, rec.ID)
-	relabelled := item(t, enum, rec.ID, 3)
+	relabelled := Item(t, enum, rec.ID, 3)
 	relabelled.Case.Village = third
 	if res := d.Put(e001, relabelled); res.Result != protocol.Rejected || res.Code != protocol.ReasonRosterVillage || len(res.Args) == 0 || res.Args[0] != moved {
 		t.Errorf("the record relabelled %s: %+v, want refused naming %s", third, res, moved)
 	}
 	filed("relabelled", returned.Revision.Record.Revision)
-	corrected := item(t, enum, rec.ID, 4)
+	corrected := Item(t, enum, rec.ID, 4)
 	if res := d.Put(e001, corrected); res.Result != protocol.Stored || res.Review {
 		t.Fatalf("the enumerator's correction: %+v", res)
 	}
@@ -123,7 +123,7 @@ func testAcceptedElsewhere(t *testing.T, b Backend) {
 	if _, err := lead2.Approve(rec.ID); err != nil {
 		t.Fatal(err)
 	}
-	approved := item(t, lead2, rec.ID, 5)
+	approved := Item(t, lead2, rec.ID, 5)
 	approved.Case.Village = moved
 	if res := d.Put(district, approved); res.Result != protocol.Stored || res.Review {
 		t.Fatalf("the approval, named as the district put it: %+v", res)
@@ -139,7 +139,7 @@ func testAcceptedElsewhere(t *testing.T, b Backend) {
 	if second.Subject != rec.Subject {
 		t.Fatalf("the second laptop's person is %s, want %s", second.Subject, rec.Subject)
 	}
-	there := item(t, again, second.ID, 6)
+	there := Item(t, again, second.ID, 6)
 	there.Case.Village = moved
 	if res := d.Put(wholeDistrict, there); res.Result != protocol.Stored || res.Review {
 		t.Fatalf("the person's second record: %+v", res)

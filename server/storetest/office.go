@@ -64,7 +64,7 @@ func testOfficeDecisionsSigned(t *testing.T, kb KeyedBackend) {
 		t.Fatal(err)
 	}
 
-	pushed := item(t, enum, recs[0].ID, 1)
+	pushed := Item(t, enum, recs[0].ID, 1)
 
 	d := NewDistrict(t, func(t testing.TB) Opener { return kb(t, districtPub) }, nil)
 	d.EnrolKey(whole, enum)

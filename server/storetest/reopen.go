@@ -61,7 +61,7 @@ func testDuplicateReopen(t *testing.T, b Backend) {
 	if _, err := lead.Approve(drop); err != nil {
 		t.Fatal(err)
 	}
-	if res := d.Put(leader, item(t, lead, drop, 1)); res.Result != protocol.Stored {
+	if res := d.Put(leader, Item(t, lead, drop, 1)); res.Result != protocol.Stored {
 		t.Fatalf("the withdrawn record approved: %+v", res)
 	}
 	if g := open(); len(g) != 0 {
@@ -78,7 +78,7 @@ func testDuplicateReopen(t *testing.T, b Backend) {
 	if _, err := lead2.Approve(keep); err != nil {
 		t.Fatal(err)
 	}
-	if res := d.Put(leader, item(t, lead2, keep, 2)); res.Result != protocol.Stored {
+	if res := d.Put(leader, Item(t, lead2, keep, 2)); res.Result != protocol.Stored {
 		t.Fatalf("the kept record approved: %+v", res)
 	}
 	if g := open(); len(g) != 0 {

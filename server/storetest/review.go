@@ -65,7 +65,7 @@ func testReviewQueue(t *testing.T, b Backend) {
 		}
 	}
 	// The same revision again (its answer lost) is answered with its first receipt.
-	if res := d.Put(whole, item(t, enum, held[0].RecordID, 9)); res.Result != protocol.Duplicate || res.ServerID != held[0].ServerID {
+	if res := d.Put(whole, Item(t, enum, held[0].RecordID, 9)); res.Result != protocol.Duplicate || res.ServerID != held[0].ServerID {
 		t.Errorf("a held record sent again: %+v, want its receipt %s", res, held[0].ServerID)
 	}
 	if rep := Round(t, ls); rep.Pulled != 1 {

@@ -35,14 +35,14 @@ func testRevokedLaptop(t *testing.T, b Backend) {
 		if _, err := lead.Approve(carried); err != nil {
 			t.Fatal(err)
 		}
-		res := d.Put(leader, item(t, lead, carried, 1))
+		res := d.Put(leader, Item(t, lead, carried, 1))
 		switch {
 		case !late && res.Result != protocol.Stored:
 			t.Errorf("the leader carrying what the lost laptop signed before its revocation: %+v", res)
 		case late && (res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "revoked") || res.Code != protocol.ReasonRevokedKey):
 			t.Errorf("the leader carrying what the lost laptop signed after its revocation: %+v", res)
 		}
-		if res := d.Put(whole, item(t, enum, recs[1].ID, 2)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "revoked") || res.Code != protocol.ReasonRevokedKey {
+		if res := d.Put(whole, Item(t, enum, recs[1].ID, 2)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "revoked") || res.Code != protocol.ReasonRevokedKey {
 			t.Errorf("E001 sending what the revoked laptop signed: %+v", res)
 		}
 	}

@@ -72,8 +72,8 @@ func Run(t *testing.T, kb KeyedBackend) {
 
 var whole = protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}
 
-// item is a laptop's record as it is pushed.
-func item(t testing.TB, s *localstore.Session, id string, seq uint64) protocol.PushItem {
+// Item is a laptop's record as it is pushed.
+func Item(t testing.TB, s *localstore.Session, id string, seq uint64) protocol.PushItem {
 	t.Helper()
 	rev, err := s.Revision(id)
 	if err != nil {
@@ -141,16 +141,16 @@ func testStaleAndConflict(t *testing.T, b Backend) {
 	if _, err := lead2.Return(rec.ID, []localstore.Comment{{Question: "R3", Text: "请核实"}}); err != nil {
 		t.Fatal(err)
 	}
-	if res := d.Put(leader, item(t, lead, rec.ID, 1)); res.Result != protocol.Stored {
+	if res := d.Put(leader, Item(t, lead, rec.ID, 1)); res.Result != protocol.Stored {
 		t.Fatalf("the approval: %+v", res)
 	}
-	if res := d.Put(whole, item(t, enum, rec.ID, 2)); res.Result != protocol.Stale {
+	if res := d.Put(whole, Item(t, enum, rec.ID, 2)); res.Result != protocol.Stale {
 		t.Errorf("the completed revision after the approval: %+v", res)
 	}
-	if res := d.Put(leader, item(t, lead2, rec.ID, 3)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, record.ErrConflict.Error()) {
+	if res := d.Put(leader, Item(t, lead2, rec.ID, 3)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, record.ErrConflict.Error()) {
 		t.Errorf("a return after another laptop's approval: %+v", res)
 	}
-	if res := d.Put(leader, item(t, lead, rec.ID, 4)); res.Result != protocol.Duplicate || res.ServerID == "" {
+	if res := d.Put(leader, Item(t, lead, rec.ID, 4)); res.Result != protocol.Duplicate || res.ServerID == "" {
 		t.Errorf("the approval again: %+v", res)
 	}
 	rows := d.Rows(store.RecordFilter{All: true})
@@ -281,7 +281,7 @@ func testDuplicateInterview(t *testing.T, b Backend) {
 	if _, err := lead.Approve(keep); err != nil {
 		t.Fatal(err)
 	}
-	if res := d.Put(protocol.User{Code: "L001", Role: "leader", Villages: []string{"*"}}, item(t, lead, keep, 1)); res.Result != protocol.Stored {
+	if res := d.Put(protocol.User{Code: "L001", Role: "leader", Villages: []string{"*"}}, Item(t, lead, keep, 1)); res.Result != protocol.Stored {
 		t.Fatalf("the approval of the record that stands: %+v", res)
 	}
 	if open, _ := d.Store.Duplicates(ctx, false); len(open) != 1 {

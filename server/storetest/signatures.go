@@ -36,7 +36,7 @@ func testSignedEntries(t *testing.T, b Backend) {
 		t.Fatalf("%d completed records, want 2", len(recs))
 	}
 	id := recs[0].ID
-	good := item(t, enum, id, 1)
+	good := Item(t, enum, id, 1)
 	resign := func(key ed25519.PrivateKey) protocol.PushItem {
 		rev, err := enum.Revision(id)
 		if err != nil {
@@ -70,7 +70,7 @@ func testSignedEntries(t *testing.T, b Backend) {
 	if _, err := lead.Approve(carried); err != nil {
 		t.Fatal(err)
 	}
-	if res := d.Put(leader, item(t, lead, carried, 2)); res.Result != protocol.Stored {
+	if res := d.Put(leader, Item(t, lead, carried, 2)); res.Result != protocol.Stored {
 		t.Errorf("the leader carrying E001's signed record with the approval: %+v", res)
 	}
 	if rows := d.Rows(store.RecordFilter{All: true}); len(rows) != 2 {
@@ -82,7 +82,7 @@ func testSignedEntries(t *testing.T, b Backend) {
 	if _, _, err := old.Store.Enroll(context.Background(), old.Enrol("E001", "李晓梅", "enumerator", "*"), "old laptop", nil, ""); err != nil {
 		t.Fatal(err)
 	}
-	if res := old.Put(whole, item(t, enum, id, 1)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "enrol the laptop again") ||
+	if res := old.Put(whole, Item(t, enum, id, 1)); res.Result != protocol.Rejected || !strings.Contains(res.Reason, "E001") || !strings.Contains(res.Reason, "enrol the laptop again") ||
 		res.Code != protocol.ReasonNoSigningKey {
 		t.Errorf("a record from a laptop enrolled without a key: %+v", res)
 	}

@@ -44,7 +44,7 @@ func testLeaderOfTheTeam(t *testing.T, b Backend) {
 		if _, err := lead.Approve(carried); err != nil {
 			t.Fatal(err)
 		}
-		res := d.Put(l001, item(t, lead, carried, 1))
+		res := d.Put(l001, Item(t, lead, carried, 1))
 		switch {
 		case inTeam && res.Result != protocol.Stored:
 			t.Errorf("the leader carrying a record of their team: %+v", res)
@@ -53,14 +53,14 @@ func testLeaderOfTheTeam(t *testing.T, b Backend) {
 		}
 		// The enumerator pushes the other; the leader returns it.
 		other := mine[1].ID
-		if res := d.Put(e001, item(t, enum, other, 2)); res.Result != protocol.Stored {
+		if res := d.Put(e001, Item(t, enum, other, 2)); res.Result != protocol.Stored {
 			t.Fatalf("the enumerator's own record: %+v", res)
 		}
 		handOver(t, enum, lead, other)
 		if _, err := lead.Return(other, []localstore.Comment{{Question: "R3", Text: "请核实"}}); err != nil {
 			t.Fatal(err)
 		}
-		res = d.Put(l001, item(t, lead, other, 3))
+		res = d.Put(l001, Item(t, lead, other, 3))
 		switch {
 		case inTeam && res.Result != protocol.Stored:
 			t.Errorf("the leader returning a record of their team: %+v", res)
