@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	gosync "sync"
@@ -68,6 +69,8 @@ func Scale(b *testing.B, st store.Store, size func() string) {
 	}()
 	var took time.Duration
 	done := 0
+	peak := sampleMemory()
+	prof := profileTenths(b, n, tenth)
 	for push := range next {
 		start := time.Now()
 		if _, err := st.PutBatch(ctx, caller, server.Arrivals(push, nil)); err != nil {
@@ -80,9 +83,13 @@ func Scale(b *testing.B, st store.Store, size func() string) {
 				firstRate = rate
 			}
 			lastRate, took = rate, 0
+			if os.Getenv("DOORSTEP_SCALE_TENTHS") != "" {
+				b.Logf("%d records: %.0f records/s; %s; %s", done, rate, memory(), peak())
+			}
+			prof(done)
 		}
 	}
-	b.Logf("%d records: the store took %.0f records/s in the first tenth, %.0f in the last; %s; %s", n, firstRate, lastRate, size(), memory())
+	b.Logf("%d records: the store took %.0f records/s in the first tenth, %.0f in the last; %s; %s; %s", n, firstRate, lastRate, size(), memory(), peak())
 	newLaptop := protocol.User{Code: "E777", Role: "enumerator", Villages: []string{"村007"}}
 	b.Run("pull-new-laptop", func(b *testing.B) {
 		for b.Loop() {
@@ -184,6 +191,66 @@ func adminOffice(b *testing.B, st store.Store) server.Office {
 		b.Fatal(err)
 	}
 	return o
+}
+
+// sampleMemory reads the process's resident memory every 10 ms until the benchmark
+// ends, and gives what it was when it was highest: VmHWM says how high, not what of.
+func sampleMemory() func() string {
+	var mu gosync.Mutex
+	var top [3]int64 // VmRSS, RssAnon, RssFile, in kB, at the highest VmRSS seen
+	go func() {
+		for range time.Tick(10 * time.Millisecond) {
+			status, _ := os.ReadFile("/proc/self/status")
+			var now [3]int64
+			for _, line := range strings.Split(string(status), "\n") {
+				for i, k := range []string{"VmRSS:", "RssAnon:", "RssFile:"} {
+					if f := strings.Fields(line); len(f) >= 2 && f[0] == k {
+						now[i], _ = strconv.ParseInt(f[1], 10, 64)
+					}
+				}
+			}
+			mu.Lock()
+			if now[0] > top[0] {
+				top = now
+			}
+			mu.Unlock()
+		}
+	}()
+	return func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		return fmt.Sprintf("highest resident set seen %d kB (anonymous %d, file %d)", top[0], top[1], top[2])
+	}
+}
+
+// profileTenths writes a CPU profile of the first tenth of the filling and one of the
+// last into the folder DOORSTEP_SCALE_PROFILE names (when it does): what the store does
+// more of as it grows. It is called after each tenth with the records stored.
+func profileTenths(b *testing.B, n, tenth int) func(done int) {
+	dir := os.Getenv("DOORSTEP_SCALE_PROFILE")
+	if dir == "" {
+		return func(int) {}
+	}
+	start := func(name string) {
+		f, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatal(err)
+		}
+	}
+	start("first.cpu")
+	return func(done int) {
+		switch {
+		case done == tenth:
+			pprof.StopCPUProfile()
+		case done+tenth == n || done+tenth > n && done < n:
+			start("last.cpu")
+		case done >= n:
+			pprof.StopCPUProfile()
+		}
+	}
 }
 
 // memory is the process's resident memory (its peak, and now: anonymous, the heap;
