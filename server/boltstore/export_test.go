@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -252,4 +253,62 @@ func (s *Store) StatesAstray() (n int, err error) {
 		})
 	})
 	return n, err
+}
+
+// UpgradeTo brings the file in dir to schema v, as Open would, and stops there.
+func UpgradeTo(dir string, sealer *seal.Sealer, v uint64) error {
+	db, err := bolt.Open(filepath.Join(dir, File), 0o600, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	st := &Store{db: db, c: codec{sealer}, now: time.Now}
+	return st.migrateTo(nil, v)
+}
+
+// PeriodStep runs one step of keying the logs and rows by village by period (schema
+// 10), of n entries, on the file in dir, and stops: an upgrade interrupted.
+func PeriodStep(dir string, sealer *seal.Sealer, n int) (done bool, err error) {
+	old := periodChunk
+	periodChunk = n
+	defer func() { periodChunk = old }()
+	db, err := bolt.Open(filepath.Join(dir, File), 0o600, nil)
+	if err != nil {
+		return false, err
+	}
+	defer db.Close()
+	st := &Store{db: db, c: codec{sealer}}
+	return st.periodStep(10)
+}
+
+// FilePeriods counts the entries of the file in dir by village: keyed by period
+// (vlogp/, idxp/) and not (vlog/, idx/, schema 9's), and says its schema.
+func FilePeriods(dir string) (byPeriod, old int, schema uint64, err error) {
+	db, err := bolt.Open(filepath.Join(dir, File), 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer db.Close()
+	byPeriod, old, schema = countPeriods(db)
+	return byPeriod, old, schema, nil
+}
+
+// Periods is FilePeriods of the open store.
+func (s *Store) Periods() (byPeriod, old int, schema uint64) { return countPeriods(s.db) }
+
+func countPeriods(db *bolt.DB) (byPeriod, old int, schema uint64) {
+	db.View(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bktVLogP, bktIdxP, bktVLog, bktIdx} {
+			if bk := tx.Bucket(b); bk != nil {
+				if n := bk.Stats().KeyN; bytes.HasSuffix(b, []byte("p")) {
+					byPeriod += n
+				} else {
+					old += n
+				}
+			}
+		}
+		schema = fromU64(tx.Bucket(bktMeta).Get(keySchema))
+		return nil
+	})
+	return
 }

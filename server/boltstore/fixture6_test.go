@@ -147,6 +147,27 @@ func checkFixture6(t *testing.T, st *boltstore.Store, fx fixture6) {
 			t.Errorf("the approved record lists as %s", r.Status)
 		}
 	}
+	// By village and enumerator (vlogp/ and idxp/ from schema 10).
+	byVillage, pulled := map[string]int{}, 0
+	for _, r := range rows {
+		byVillage[r.Village]++
+	}
+	for v, n := range byVillage {
+		if listed, _, err := st.Records(ctx, store.RecordFilter{Village: v}); err != nil || len(listed) != n {
+			t.Errorf("village %s lists %d records, %v; want %d", v, len(listed), err, n)
+		}
+		p, err := st.Pull(ctx, protocol.User{Code: "L998", Role: "leader", Villages: []string{v}}, 0, 100)
+		if err != nil {
+			t.Error(err)
+		}
+		pulled += len(p.Revisions)
+	}
+	if pulled != fx.Revisions {
+		t.Errorf("the leaders of each village pulled %d revisions in all, want %d", pulled, fx.Revisions)
+	}
+	if listed, _, err := st.Records(ctx, store.RecordFilter{Enumerator: "E001"}); err != nil || len(listed) != len(fx.Records) {
+		t.Errorf("E001's records: %d listed, %v", len(listed), err)
+	}
 	someone := protocol.User{Code: "L999", Role: "leader", Villages: []string{"*"}}
 	p, err := st.Pull(ctx, someone, 0, 100)
 	if err != nil || len(p.Revisions) != fx.Revisions {
@@ -215,4 +236,28 @@ func copyFixture(t *testing.T, name string, fx any) (dir string) {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// TestPeriodsMoveResumes: keying the log and rows by village by period (schema 10),
+// interrupted after each step, goes on where it stopped at the next open; every entry
+// moves once, and the pulls and listings by village read them all.
+func TestPeriodsMoveResumes(t *testing.T) {
+	st, fx := openFixture6(t, func(dir string, sealer *seal.Sealer) {
+		if err := boltstore.UpgradeTo(dir, sealer, 9); err != nil {
+			t.Fatal(err)
+		}
+		_, old, _, _ := boltstore.FilePeriods(dir)
+		for range 2 {
+			if done, err := boltstore.PeriodStep(dir, sealer, 1); err != nil || done {
+				t.Fatalf("one step: done %v, %v", done, err)
+			}
+		}
+		if byPeriod, left, schema, err := boltstore.FilePeriods(dir); byPeriod != 2 || left != old-2 || schema != 9 || err != nil {
+			t.Fatalf("after two steps of one of %d entries: %d moved, %d left, schema %d, %v", old, byPeriod, left, schema, err)
+		}
+	})
+	checkFixture6(t, st, fx)
+	if byPeriod, old, schema := st.Periods(); old != 0 || byPeriod == 0 || schema != 10 {
+		t.Errorf("opened: %d entries by period, %d not, schema %d", byPeriod, old, schema)
+	}
 }

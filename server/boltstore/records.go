@@ -133,13 +133,13 @@ func (w writer) log(seq uint64, e logEntry) error {
 	if err := log.Put(u64(seq), data); err != nil {
 		return err
 	}
-	vlog := w.tx.Bucket(bktVLog)
-	vlog.FillPercent = appendFill // each key the last of its village
-	if err := vlog.Put(append(cat(e.Village), u64(seq)...), data); err != nil {
+	vlog := w.tx.Bucket(bktVLogP)
+	vlog.FillPercent = appendFill // each key the last of its village's part of the period
+	if err := vlog.Put(periodKey(cat(e.Village), seq), data); err != nil {
 		return err
 	}
 	if e.Also != "" && e.Also != e.Village {
-		if err := w.tx.Bucket(bktVLog).Put(append(cat(e.Also), u64(seq)...), data); err != nil {
+		if err := vlog.Put(periodKey(cat(e.Also), seq), data); err != nil {
 			return err
 		}
 	}
@@ -229,10 +229,10 @@ func (w writer) revision(seq uint64, st store.StoredRevision, packed []byte, oth
 	if err := tx.Bucket(bktRevSeq).Put(revKey(r.ID, r.Revision), u64(seq)); err != nil {
 		return rw, err
 	}
-	idx := tx.Bucket(bktIdx)
-	idx.FillPercent = appendFill // each key the last of its village or enumerator
+	idx := tx.Bucket(bktIdxP)
+	idx.FillPercent = appendFill // each key the last of its village's or enumerator's part of the period
 	for _, k := range [][]byte{cat("v", rw.Village), cat("e", rw.Enumerator)} {
-		if err := idx.Put(append(k, u64(seq)...), nil); err != nil {
+		if err := idx.Put(periodKey(k, seq), nil); err != nil {
 			return rw, err
 		}
 	}
@@ -596,32 +596,22 @@ func logCursor(tx *bolt.Tx, u protocol.User, cursor uint64) func() (uint64, logE
 			return seq, e, ok, err
 		}
 	}
-	bucket, parts := bktVLog, slices.Compact(slices.Sorted(slices.Values(u.Villages)))
+	bucket, parts, periods := bktVLogP, slices.Compact(slices.Sorted(slices.Values(u.Villages))), true
 	if u.AllVillages() {
-		bucket, parts = bktULog, []string{u.Code, ""}
+		bucket, parts, periods = bktULog, []string{u.Code, ""}, false
 	}
-	type head struct {
-		c      *bolt.Cursor
-		prefix []byte
-		k, v   []byte
-	}
-	var heads []*head
+	var heads []*partCursor
 	for _, part := range parts {
-		h := &head{c: tx.Bucket(bucket).Cursor(), prefix: cat(part)}
-		h.k, h.v = h.c.Seek(append(bytes.Clone(h.prefix), u64(cursor+1)...))
-		heads = append(heads, h)
+		heads = append(heads, newPartCursor(tx, tx.Bucket(bucket), cat(part), periods, cursor))
 	}
 	var last uint64 // an entry filed under two of the user's villages (Also) comes once
 	return func() (uint64, logEntry, bool, error) {
-		var best *head
+		var best *partCursor
 		for _, h := range heads {
-			for h.k != nil && bytes.HasPrefix(h.k, h.prefix) && len(h.k) == len(h.prefix)+8 && last > 0 && fromU64(h.k[len(h.k)-8:]) == last {
-				h.k, h.v = h.c.Next()
+			for h.k != nil && last > 0 && h.seq() == last {
+				h.next()
 			}
-			if h.k == nil || !bytes.HasPrefix(h.k, h.prefix) || len(h.k) != len(h.prefix)+8 {
-				continue
-			}
-			if best == nil || fromU64(h.k[len(h.k)-8:]) < fromU64(best.k[len(best.k)-8:]) {
+			if h.k != nil && (best == nil || h.seq() < best.seq()) {
 				best = h
 			}
 		}
@@ -629,7 +619,7 @@ func logCursor(tx *bolt.Tx, u protocol.User, cursor uint64) func() (uint64, logE
 			return 0, logEntry{}, false, nil
 		}
 		seq, e, ok, err := decode(best.k, best.v)
-		best.k, best.v = best.c.Next()
+		best.next()
 		last = seq
 		return seq, e, ok, err
 	}
@@ -680,8 +670,7 @@ func (s *Store) pullEntry(tx *bolt.Tx, u protocol.User, seq uint64, e logEntry, 
 // rowSource is where a listing reads its rows: an index when the filter names a
 // subject, village or enumerator, else every row.
 func rowSource(tx *bolt.Tx, c codec, f store.RecordFilter, after uint64) func() (uint64, bool) {
-	var prefix []byte
-	b := tx.Bucket(bktRows)
+	var part []byte
 	switch {
 	case f.Subject != "":
 		seqs := subjectRows(tx, c, f.Subject, after)
@@ -694,18 +683,28 @@ func rowSource(tx *bolt.Tx, c codec, f store.RecordFilter, after uint64) func() 
 			return seq, true
 		}
 	case f.Village != "":
-		prefix, b = cat("v", f.Village), tx.Bucket(bktIdx)
+		part = cat("v", f.Village)
 	case f.Enumerator != "":
-		prefix, b = cat("e", f.Enumerator), tx.Bucket(bktIdx)
+		part = cat("e", f.Enumerator)
+	default:
+		cur := tx.Bucket(bktRows).Cursor()
+		k, _ := cur.Seek(u64(after + 1))
+		return func() (uint64, bool) {
+			if k == nil || len(k) != 8 {
+				return 0, false
+			}
+			seq := fromU64(k)
+			k, _ = cur.Next()
+			return seq, true
+		}
 	}
-	cur := b.Cursor()
-	k, _ := cur.Seek(append(bytes.Clone(prefix), u64(after+1)...))
+	p := newPartCursor(tx, tx.Bucket(bktIdxP), part, true, after)
 	return func() (uint64, bool) {
-		if k == nil || !bytes.HasPrefix(k, prefix) || len(k) != len(prefix)+8 {
+		if p.k == nil {
 			return 0, false
 		}
-		seq := fromU64(k[len(prefix):])
-		k, _ = cur.Next()
+		seq := p.seq()
+		p.next()
 		return seq, true
 	}
 }

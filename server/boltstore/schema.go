@@ -49,6 +49,7 @@ var derived = []struct {
 	{"the revisions of the review queue the district has not decided", indexOpenQueue, nil}, // 7
 	{"the stored revisions keyed by log position", nil, (*Store).rekeyRevisions},            // 8
 	{"the records' states keyed by log position", nil, (*Store).moveStates},                 // 9
+	{"the log and rows by village keyed by period first", nil, (*Store).movePeriods},        // 10
 }
 
 // SchemaVersion is the version this program writes: the migrations above, then
@@ -67,7 +68,11 @@ func create(tx *bolt.Tx, names ...[]byte) error {
 	return nil
 }
 
-func (s *Store) migrate(att *attachments.Dir) error {
+func (s *Store) migrate(att *attachments.Dir) error { return s.migrateTo(att, SchemaVersion()) }
+
+// migrateTo brings the file to schema upTo (an upgrade stopped there, for tests of the
+// steps after it).
+func (s *Store) migrateTo(att *attachments.Dir, upTo uint64) error {
 	var have uint64
 	var seal bool
 	err := s.db.Update(func(tx *bolt.Tx) error {
@@ -110,6 +115,9 @@ func (s *Store) migrate(att *attachments.Dir) error {
 	}
 	for i, step := range derived {
 		v := sealedSchema() + uint64(i) + 1
+		if v > upTo {
+			break
+		}
 		if have >= v && (!seal || step.steps != nil) {
 			continue
 		}
@@ -141,7 +149,7 @@ func (s *Store) migrate(att *attachments.Dir) error {
 // records of one person are found, and the photos move to the attachments folder.
 // Partial uploads are dropped: their owner is unknown, and the laptop starts again.
 func migrateIndexes(tx *bolt.Tx, att *attachments.Dir) error {
-	if err := create(tx, bktVLog, bktRows, bktRevSeq, bktIdx, bktStates, bktHeads, bktPersons, bktDups, bktWithdrawn, bktRosterLog); err != nil {
+	if err := create(tx, bktVLogP, bktRows, bktRevSeq, bktIdxP, bktStates, bktHeads, bktPersons, bktDups, bktWithdrawn, bktRosterLog); err != nil {
 		return err
 	}
 	// The old log's values are keys (a revision's, or "roster\x00"+subject); rewrite

@@ -105,6 +105,9 @@ var sealSteps = []sealStep{
 	// Appended (a sealing interrupted keeps its step's number): records/ above is
 	// schema 8's, states/ what schema 9 keeps there instead. A file has one or the other.
 	{bktStates, sealValue(bktStates)},
+	// Schema 10's log by village, keyed by period first (periods.go): vlog/ above is
+	// schema 9's.
+	{bktVLogP, moveLogEntry},
 }
 
 func isBlind(s []byte) bool { return bytes.HasPrefix(s, []byte(seal.BlindPrefix)) }

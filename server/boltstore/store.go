@@ -1,7 +1,7 @@
 // Package boltstore is the district server's embedded backend: store.Store in one
 // bbolt file (server.db in the data folder), nothing to install.
 //
-// The bucket tree (schema 9; keys that order are big-endian uint64, written u64; "sealed"
+// The bucket tree (schema 10; keys that order are big-endian uint64, written u64; "sealed"
 // is a value sealed under the server's data key for its bucket and key, server/seal;
 // blind(subject) is the keyed hash that stands for a certificate or ID number):
 //
@@ -17,7 +17,9 @@
 //	log/        u64(seq) → JSON logEntry: every revision, roster case and withdrawal,
 //	            in the order stored; seq is the pull cursor and the server order; a
 //	            roster case's key is its blind key
-//	vlog/       village "\x00" u64(seq) → JSON logEntry: the log by village (pull)
+//	vlogp/      u64(period) village "\x00" u64(seq) → JSON logEntry: the log by village
+//	            (pull), period first (seq >> 16: periods.go), so that the tails of all
+//	            villages are together (schema 10; before, vlog/ without the period)
 //	ulog/       enumerator "\x00" u64(seq) → JSON logEntry: the log by the enumerators an
 //	            entry names, roster cases under "" (every enumerator's): the pull of an
 //	            enumerator of every village (schema 4)
@@ -25,10 +27,11 @@
 //	revseq/     record id "/" u64(revision) → u64(seq): a revision's row; and record
 //	            id → u64(k): where its state is in states/ (schema 9), an entry beside
 //	            its revisions', so a new record writes one random leaf here, not two
-//	idx/        "v\x00" village | "e\x00" enumerator, u64(seq) → nothing: the rows by
-//	            village and enumerator (a person's are found through persons/ and
-//	            revseq/; before schema 8 it also wrote "s\x00" blind(subject) "\x00"
-//	            u64(seq), left unread)
+//	idxp/       u64(period) "v\x00" village | "e\x00" enumerator, u64(seq) → nothing:
+//	            the rows by village and enumerator, period first as in vlogp/ (a
+//	            person's are found through persons/ and revseq/; schema 9's idx/ had
+//	            no period, and before schema 8 it also held "s\x00" blind(subject)
+//	            "\x00" u64(seq), left unread and dropped at schema 10)
 //	states/     u64(k) → sealed JSON recordMeta: a record's state — its id, its latest
 //	            revision, compact, with its chain's length and last hash (what a later
 //	            chain must pass through); k is the log position of its first revision
@@ -96,11 +99,11 @@ var (
 	bktUsers     = []byte("users")
 	bktRevisions = []byte("revisions")
 	bktLog       = []byte("log")
-	bktVLog      = []byte("vlog")
+	bktVLogP     = []byte("vlogp")
 	bktULog      = []byte("ulog")
 	bktRows      = []byte("rows")
 	bktRevSeq    = []byte("revseq")
-	bktIdx       = []byte("idx")
+	bktIdxP      = []byte("idxp")
 	bktStates    = []byte("states")
 	bktHeads     = []byte("heads")
 	bktPersons   = []byte("persons")
@@ -111,6 +114,11 @@ var (
 	bktReview    = []byte("review")
 	bktOpenHeld  = []byte("reviewopen")
 	bktQueue     = []byte("reviewq")
+
+	// Schema 9's, moved to vlogp/ and idxp/ (keyed by period first) by the step to
+	// schema 10.
+	bktVLog = []byte("vlog")
+	bktIdx  = []byte("idx")
 
 	// Schema 8's, moved to states/ (keyed by log position) by the step to schema 9.
 	bktRecords = []byte("records")
