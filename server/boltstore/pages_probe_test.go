@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	gosync "sync"
@@ -67,6 +68,15 @@ func TestCommitPages(t *testing.T) {
 	}
 	for i := 0; i < n; i += batch {
 		put(st, i)
+	}
+	if path := os.Getenv("DOORSTEP_PAGES_HEAP"); path != "" { // what the heap holds, filled
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runtime.GC()
+		pprof.WriteHeapProfile(f)
+		f.Close()
 	}
 	st.Close()
 	before := pagesOf(t, dir+"/"+boltstore.File)

@@ -226,9 +226,6 @@ func (w writer) revision(seq uint64, st store.StoredRevision, packed []byte, oth
 	if err := w.c.put(rows, bktRows, u64(seq), rw); err != nil {
 		return rw, err
 	}
-	if err := tx.Bucket(bktRevSeq).Put(revKey(r.ID, r.Revision), u64(seq)); err != nil {
-		return rw, err
-	}
 	idx := tx.Bucket(bktIdxP)
 	idx.FillPercent = appendFill // each key the last of its village's or enumerator's part of the period
 	for _, k := range [][]byte{cat("v", rw.Village), cat("e", rw.Enumerator)} {
@@ -237,15 +234,15 @@ func (w writer) revision(seq uint64, st store.StoredRevision, packed []byte, oth
 		}
 	}
 	var meta recordMeta
-	key, err := getRecord(tx, w.c, r.ID, &meta)
+	key, err := getRecord(tx, w.c, r.ID, &meta) // before the revision's own entry in revseq/, which would name it
 	if err != nil {
 		return rw, err
 	}
-	if key == nil { // a new record: its state appends, at its first revision's position
+	if key == nil { // a new record: its state appends, at its first revision's position (recordKey)
 		key = u64(seq)
-		if err := tx.Bucket(bktRevSeq).Put([]byte(r.ID), key); err != nil {
-			return rw, err
-		}
+	}
+	if err := tx.Bucket(bktRevSeq).Put(revKey(r.ID, r.Revision), u64(seq)); err != nil {
+		return rw, err
 	}
 	if r.Revision >= meta.Revision {
 		meta.ID, meta.Revision, meta.Seq, meta.Subject, meta.FormID = r.ID, r.Revision, seq, rw.Subject, r.FormID
@@ -313,13 +310,26 @@ func (w writer) markDuplicate(person, subject, formID string, others []string) e
 	return nil
 }
 
-// recordKey is where the state of the record id is in states/: the entry id of
-// revseq/ (nil: no record of that id is stored).
+// recordKey is where the state of the record id is in states/ (nil: no record of that
+// id is stored): the log position of its first revision stored, the least of its
+// revisions' in revseq/. A record whose state was moved to states/ by schema 9's step
+// has it at another position, its latest revision's then: the entry id of revseq/
+// says where. A new record writes no such entry since schema 10: it was a second key
+// for every record in the file's largest tree keyed at random.
 func recordKey(tx *bolt.Tx, id string) []byte {
-	if k := tx.Bucket(bktRevSeq).Get([]byte(id)); len(k) == 8 {
+	b := tx.Bucket(bktRevSeq)
+	if k := b.Get([]byte(id)); len(k) == 8 {
 		return k
 	}
-	return nil
+	var first []byte
+	prefix := []byte(id + "/")
+	c := b.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if len(k) == len(prefix)+8 && len(v) == 8 && (first == nil || fromU64(v) < fromU64(first)) {
+			first = v
+		}
+	}
+	return first
 }
 
 // getRecord reads the state of the record id into m, and says where it is in states/

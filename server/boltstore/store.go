@@ -24,9 +24,10 @@
 //	            entry names, roster cases under "" (every enumerator's): the pull of an
 //	            enumerator of every village (schema 4)
 //	rows/       u64(seq) → sealed JSON row: a stored revision, compact (listing, receipts)
-//	revseq/     record id "/" u64(revision) → u64(seq): a revision's row; and record
-//	            id → u64(k): where its state is in states/ (schema 9), an entry beside
-//	            its revisions', so a new record writes one random leaf here, not two
+//	revseq/     record id "/" u64(revision) → u64(seq): a revision's row; the least
+//	            seq of a record's is where its state is in states/ (recordKey); a
+//	            record whose state schema 9's step moved has record id → u64(k), where
+//	            it is instead (schema 9 wrote that entry for every record)
 //	idxp/       u64(period) "v\x00" village | "e\x00" enumerator, u64(seq) → nothing:
 //	            the rows by village and enumerator, period first as in vlogp/ (a
 //	            person's are found through persons/ and revseq/; schema 9's idx/ had
