@@ -18,11 +18,11 @@ import (
 // group reads one duplicate interview: the latest row of each of its records.
 func group(tx *bolt.Tx, c codec, person string, d dupMeta) (store.DuplicateGroup, error) {
 	g := d.group()
-	prefix := cat(person)
-	cur := tx.Bucket(bktPersons).Cursor()
+	prefix := peoplePrefix(person)
+	cur := tx.Bucket(bktPeople).Cursor()
 	for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
 		var meta recordMeta
-		if _, err := getRecord(tx, c, string(k[len(prefix):]), &meta); err != nil {
+		if _, err := getRecord(tx, c, idOf(k[len(prefix):]), &meta); err != nil {
 			return g, err
 		}
 		var rw row

@@ -312,3 +312,47 @@ func countPeriods(db *bolt.DB) (byPeriod, old int, schema uint64) {
 	})
 	return
 }
+
+// PeopleStep runs one step of keying a person's records compactly (schema 11), of n
+// keys, on the file in dir, and stops: an upgrade interrupted.
+func PeopleStep(dir string, sealer *seal.Sealer, n int) (done bool, err error) {
+	old := peopleChunk
+	peopleChunk = n
+	defer func() { peopleChunk = old }()
+	db, err := bolt.Open(filepath.Join(dir, File), 0o600, nil)
+	if err != nil {
+		return false, err
+	}
+	defer db.Close()
+	st := &Store{db: db, c: codec{sealer}}
+	return st.peopleStep(11)
+}
+
+// FilePeople counts the keys of people/ and persons/ (schema 10's) of the file in dir,
+// and says its schema.
+func FilePeople(dir string) (people, persons int, schema uint64, err error) {
+	db, err := bolt.Open(filepath.Join(dir, File), 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer db.Close()
+	people, persons, schema = countPeople(db)
+	return people, persons, schema, nil
+}
+
+// People is FilePeople of the open store.
+func (s *Store) People() (people, persons int, schema uint64) { return countPeople(s.db) }
+
+func countPeople(db *bolt.DB) (people, persons int, schema uint64) {
+	db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bktPeople); b != nil {
+			people = b.Stats().KeyN
+		}
+		if b := tx.Bucket(bktPersons); b != nil {
+			persons = b.Stats().KeyN
+		}
+		schema = fromU64(tx.Bucket(bktMeta).Get(keySchema))
+		return nil
+	})
+	return
+}

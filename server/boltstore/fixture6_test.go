@@ -257,7 +257,45 @@ func TestPeriodsMoveResumes(t *testing.T) {
 		}
 	})
 	checkFixture6(t, st, fx)
-	if byPeriod, old, schema := st.Periods(); old != 0 || byPeriod == 0 || schema != 10 {
+	if byPeriod, old, schema := st.Periods(); old != 0 || byPeriod == 0 || schema != boltstore.SchemaVersion() {
 		t.Errorf("opened: %d entries by period, %d not, schema %d", byPeriod, old, schema)
+	}
+}
+
+// TestPeopleMoveResumes: keying a person's records compactly (schema 11), interrupted
+// after each step, goes on where it stopped at the next open; every record is found by
+// its person after it, and a second record of a person is still a duplicate interview.
+func TestPeopleMoveResumes(t *testing.T) {
+	var dir string
+	st, fx := openFixture6(t, func(d string, sealer *seal.Sealer) {
+		dir = d
+		if err := boltstore.UpgradeTo(dir, sealer, 10); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if done, err := boltstore.PeopleStep(dir, sealer, 1); err != nil || done {
+				t.Fatalf("one step: done %v, %v", done, err)
+			}
+		}
+		if people, persons, schema, err := boltstore.FilePeople(dir); people != 2 || persons != fx6Records-2 || schema != 10 || err != nil {
+			t.Fatalf("after two steps of one: %d moved, %d left, schema %d, %v", people, persons, schema, err)
+		}
+	})
+	checkFixture6(t, st, fx)
+	if people, persons, schema := st.People(); people != fx6Records || persons != 0 || schema != boltstore.SchemaVersion() {
+		t.Errorf("opened: %d in people/, %d in persons/, schema %d", people, persons, schema)
+	}
+	ctx := context.Background()
+	rows, _, err := st.Records(ctx, store.RecordFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Subject == "" {
+			continue
+		}
+		if byPerson, _, err := st.Records(ctx, store.RecordFilter{Subject: r.Subject}); err != nil || len(byPerson) == 0 || byPerson[0].RecordID != r.RecordID {
+			t.Errorf("record %s by its person %s: %+v, %v", r.RecordID, r.Subject, byPerson, err)
+		}
 	}
 }

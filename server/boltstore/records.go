@@ -179,10 +179,10 @@ func othersOf(tx *bolt.Tx, personKey, recordID string) []string {
 		return nil
 	}
 	var out []string
-	prefix := cat(personKey)
-	c := tx.Bucket(bktPersons).Cursor()
+	prefix := peoplePrefix(personKey)
+	c := tx.Bucket(bktPeople).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		if id := string(k[len(prefix):]); id != recordID {
+		if id := idOf(k[len(prefix):]); id != recordID {
 			out = append(out, id)
 		}
 	}
@@ -261,7 +261,7 @@ func (w writer) revision(seq uint64, st store.StoredRevision, packed []byte, oth
 	}
 	person := w.c.person(rw.Subject, r.FormID)
 	if person != "" {
-		if err := tx.Bucket(bktPersons).Put(append(cat(person), r.ID...), nil); err != nil {
+		if err := tx.Bucket(bktPeople).Put(append(peoplePrefix(person), compactID(r.ID)...), nil); err != nil {
 			return rw, err
 		}
 	}
@@ -726,14 +726,14 @@ func rowSource(tx *bolt.Tx, c codec, f store.RecordFilter, after uint64) func() 
 // random place in the file for every revision stored; those keys are left unread.)
 func subjectRows(tx *bolt.Tx, c codec, subject string, after uint64) []uint64 {
 	var seqs []uint64
-	prefix := cat(c.blind(subject))
-	pc, rc := tx.Bucket(bktPersons).Cursor(), tx.Bucket(bktRevSeq).Cursor()
+	prefix := subjectPrefix(c.blind(subject))
+	pc, rc := tx.Bucket(bktPeople).Cursor(), tx.Bucket(bktRevSeq).Cursor()
 	for k, _ := pc.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = pc.Next() {
 		_, id, ok := bytes.Cut(k[len(prefix):], []byte{0}) // form "\x00" record id
 		if !ok {
 			continue
 		}
-		revs := append(bytes.Clone(id), '/')
+		revs := []byte(idOf(id) + "/")
 		for rk, v := rc.Seek(revs); rk != nil && bytes.HasPrefix(rk, revs); rk, v = rc.Next() {
 			if seq := fromU64(v); len(rk) == len(revs)+8 && seq > after {
 				seqs = append(seqs, seq)

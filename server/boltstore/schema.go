@@ -50,6 +50,7 @@ var derived = []struct {
 	{"the stored revisions keyed by log position", nil, (*Store).rekeyRevisions},            // 8
 	{"the records' states keyed by log position", nil, (*Store).moveStates},                 // 9
 	{"the log and rows by village keyed by period first", nil, (*Store).movePeriods},        // 10
+	{"a person's records keyed compactly", nil, (*Store).movePersons},                       // 11
 }
 
 // SchemaVersion is the version this program writes: the migrations above, then
@@ -149,7 +150,7 @@ func (s *Store) migrateTo(att *attachments.Dir, upTo uint64) error {
 // records of one person are found, and the photos move to the attachments folder.
 // Partial uploads are dropped: their owner is unknown, and the laptop starts again.
 func migrateIndexes(tx *bolt.Tx, att *attachments.Dir) error {
-	if err := create(tx, bktVLogP, bktRows, bktRevSeq, bktIdxP, bktStates, bktHeads, bktPersons, bktDups, bktWithdrawn, bktRosterLog); err != nil {
+	if err := create(tx, bktVLogP, bktRows, bktRevSeq, bktIdxP, bktStates, bktHeads, bktPeople, bktDups, bktWithdrawn, bktRosterLog); err != nil {
 		return err
 	}
 	// The old log's values are keys (a revision's, or "roster\x00"+subject); rewrite

@@ -108,6 +108,8 @@ var sealSteps = []sealStep{
 	// Schema 10's log by village, keyed by period first (periods.go): vlog/ above is
 	// schema 9's.
 	{bktVLogP, moveLogEntry},
+	// Schema 11's persons/, its keys compact (people.go).
+	{bktPeople, movePeople},
 }
 
 func isBlind(s []byte) bool { return bytes.HasPrefix(s, []byte(seal.BlindPrefix)) }

@@ -1,7 +1,7 @@
 // Package boltstore is the district server's embedded backend: store.Store in one
 // bbolt file (server.db in the data folder), nothing to install.
 //
-// The bucket tree (schema 10; keys that order are big-endian uint64, written u64; "sealed"
+// The bucket tree (schema 11; keys that order are big-endian uint64, written u64; "sealed"
 // is a value sealed under the server's data key for its bucket and key, server/seal;
 // blind(subject) is the keyed hash that stands for a certificate or ID number):
 //
@@ -41,7 +41,9 @@
 //	heads/      record id → the 32-byte hashes of its latest chain's entries, for a
 //	            record last stored before the length and hash were in its state (its
 //	            next revision deletes it); a third of the file when it held them all
-//	persons/    blind(subject) "\x00" form "\x00" record id → nothing: a person's records
+//	people/     blind(subject) "\x00" form "\x00" record id → nothing: a person's records;
+//	            a blind index and a record id of 32 hex digits are kept as their 16
+//	            bytes after "\x01" (schema 11, people.go; before, persons/ in hex)
 //	dups/       blind(subject) "\x00" form → sealed JSON dupMeta: a duplicate interview
 //	withdrawn/  record id → sealed JSON protocol.Withdrawal
 //	roster/     blind(roster.Row.Key) → sealed JSON roster.Row
@@ -107,7 +109,7 @@ var (
 	bktIdxP      = []byte("idxp")
 	bktStates    = []byte("states")
 	bktHeads     = []byte("heads")
-	bktPersons   = []byte("persons")
+	bktPeople    = []byte("people")
 	bktDups      = []byte("dups")
 	bktWithdrawn = []byte("withdrawn")
 	bktRoster    = []byte("roster")
@@ -120,6 +122,9 @@ var (
 	// schema 10.
 	bktVLog = []byte("vlog")
 	bktIdx  = []byte("idx")
+
+	// Schema 10's, its keys made compact in people/ by the step to schema 11.
+	bktPersons = []byte("persons")
 
 	// Schema 8's, moved to states/ (keyed by log position) by the step to schema 9.
 	bktRecords = []byte("records")
