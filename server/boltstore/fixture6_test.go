@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/doorstep-survey/doorstep/localstore"
 	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
+	"github.com/doorstep-survey/doorstep/server"
 	"github.com/doorstep-survey/doorstep/server/boltstore"
 	"github.com/doorstep-survey/doorstep/server/seal"
 	"github.com/doorstep-survey/doorstep/server/store"
@@ -296,6 +298,38 @@ func TestPeopleMoveResumes(t *testing.T) {
 		}
 		if byPerson, _, err := st.Records(ctx, store.RecordFilter{Subject: r.Subject}); err != nil || len(byPerson) == 0 || byPerson[0].RecordID != r.RecordID {
 			t.Errorf("record %s by its person %s: %+v, %v", r.RecordID, r.Subject, byPerson, err)
+		}
+	}
+	// Another laptop of the enumerator interviews the same persons again (other record
+	// ids): each is a duplicate interview of a record stored before the upgrade.
+	other := storetest.Laptop(t, 3, "E001")
+	u := protocol.User{Code: "E001", Name: "李晓梅", Role: "enumerator", Villages: []string{"*"}}
+	if err := storetest.EnrolKey(st, u, other); err != nil {
+		t.Fatal(err)
+	}
+	recs, _ := other.Records()
+	var push []protocol.PushItem
+	for _, r := range recs {
+		if r.Status == localstore.StatusCompleted {
+			push = append(push, storetest.Item(t, other, r.ID, uint64(len(push)+1)))
+		}
+	}
+	res, err := st.PutBatch(ctx, store.Caller{User: u, Device: "laptop of E001"}, server.Arrivals(push, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		if r.Result != protocol.Stored {
+			t.Fatalf("the second laptop's record: %+v", r)
+		}
+	}
+	groups, err := st.Duplicates(ctx, false)
+	if err != nil || len(groups) != len(push) {
+		t.Fatalf("%d duplicate interviews of %d records pushed again, %v", len(groups), len(push), err)
+	}
+	for _, g := range groups {
+		if len(g.Records) != 2 || !slices.ContainsFunc(g.Records, func(r store.RecordRow) bool { return slices.Contains(fx.Records, r.RecordID) }) {
+			t.Errorf("a duplicate interview of %+v", g.Records)
 		}
 	}
 }
