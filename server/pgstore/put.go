@@ -140,7 +140,8 @@ func (h *batchHeld) noteQueued(id string, rev uint64) {
 
 // readHeld makes tx the log's one writer (as lockLog) and reads what is held of the
 // batch's records, and how many records sender holds open for review, in one round
-// trip: the lock is taken first in it, so what follows reads every commit before it.
+// trip: the lock is taken in it before the records are read, so what follows reads
+// every commit before it.
 func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, checked []int, from store.Caller, at time.Time) (*batchHeld, error) {
 	sender := from.User.Code
 	var ids, persons, subjects []string
@@ -160,15 +161,6 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 	h := &batchHeld{latest: map[string]*store.HeldLatest{}, same: map[revKey]*store.HeldRevision{}, persons: map[string][]string{},
 		keys: record.Authors{}, village: map[string]string{}, queued: map[string]bool{}, users: map[string]protocol.User{}, revoked: map[string][]store.RevokedKey{}, held: map[revKey]*store.HeldRevision{}, latestQ: map[string]revKey{}, from: map[string]string{}}
 	b := &pgx.Batch{}
-	b.Queue("SELECT pg_advisory_xact_lock($1)", logLock)
-	b.Queue("SELECT coalesce(max(seq), 0) FROM log").QueryRow(func(row pgx.Row) error {
-		var last int64
-		err := row.Scan(&last)
-		h.last = uint64(last)
-		return err
-	})
-	var open int
-	b.Queue(`SELECT count(*) FROM review WHERE open AND opener = $1`, sender).QueryRow(func(row pgx.Row) error { return row.Scan(&open) })
 	if from.Token != nil { // in the round trip that reads: no statement of its own
 		b.Queue(`UPDATE tokens SET last_push = $2 WHERE token_hash = $1`, from.Token, at)
 	}
@@ -201,6 +193,19 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 		}
 		return rows.Err()
 	})
+	// The statements above run before the lock is taken: what they read and write —
+	// devices, keys and users — no writer of the log changes (enrolling and revoking
+	// never hold the log), so reading them under it would make them no fresher, and
+	// the log would be held the longer for them.
+	b.Queue("SELECT pg_advisory_xact_lock($1)", logLock)
+	b.Queue("SELECT coalesce(max(seq), 0) FROM log").QueryRow(func(row pgx.Row) error {
+		var last int64
+		err := row.Scan(&last)
+		h.last = uint64(last)
+		return err
+	})
+	var open int
+	b.Queue(`SELECT count(*) FROM review WHERE open AND opener = $1`, sender).QueryRow(func(row pgx.Row) error { return row.Scan(&open) })
 	lasts := map[string]heldHead{} // records that keep their chain's length and last hash
 	b.Queue(`SELECT record_id, revision, heads, coalesce(chain, 0), head FROM records WHERE record_id = ANY($1)`, ids).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
@@ -559,10 +564,16 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		}
 		recRevs[j], recChains[j], recHeads[j], recPersons[j] = int64(rs.revision), int32(len(rs.heads)), head, rs.person
 	}
+	// A batch of records new to the server (an ingest's) is a plain insertion:
+	// ON CONFLICT's speculative insertion costs under the log, and no other writer can
+	// have stored one of them since readHeld (they hold the log too).
+	upsert := `ON CONFLICT (record_id) DO UPDATE SET revision = excluded.revision, heads = NULL, chain = excluded.chain, head = excluded.head,
+			person_key = excluded.person_key`
+	if len(replaced) == 0 {
+		upsert = ""
+	}
 	b.Queue(`INSERT INTO records (record_id, revision, chain, head, person_key)
-		SELECT id, rev, chain, head, NULLIF(person, '') FROM unnest($1::text[], $2::bigint[], $3::integer[], $4::bytea[], $5::text[]) AS r(id, rev, chain, head, person)
-		ON CONFLICT (record_id) DO UPDATE SET revision = excluded.revision, heads = NULL, chain = excluded.chain, head = excluded.head,
-			person_key = excluded.person_key`,
+		SELECT id, rev, chain, head, NULLIF(person, '') FROM unnest($1::text[], $2::bigint[], $3::integer[], $4::bytea[], $5::text[]) AS r(id, rev, chain, head, person) `+upsert,
 		recordList, recRevs, recChains, recHeads, recPersons)
 	for pk, ids := range dupMarks {
 		subject := s.c.seal(colDupSubject, []byte(pk), []byte(dupWho[pk][0]))
