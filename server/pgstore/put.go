@@ -197,6 +197,12 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 	// devices, keys and users — no writer of the log changes (enrolling and revoking
 	// never hold the log), so reading them under it would make them no fresher, and
 	// the log would be held the longer for them.
+	// Every read below looks a batch's keys up; an index is always the way, whatever
+	// the table's size. Without statistics (a new database, until autovacuum has
+	// analysed its tables) the planner cannot tell how few rows an array of keys
+	// picks, and read every record instead: under the log, the ingest's first
+	// thousands of records read every record before them, twice a push.
+	b.Queue("SET LOCAL enable_seqscan = off")
 	b.Queue("SELECT pg_advisory_xact_lock($1)", logLock)
 	b.Queue("SELECT coalesce(max(seq), 0) FROM log").QueryRow(func(row pgx.Row) error {
 		var last int64
@@ -283,6 +289,7 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 			}
 			return rows.Err()
 		})
+	b.Queue("SET LOCAL enable_seqscan TO DEFAULT") // for what the caller's transaction does next
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return nil, fmt.Errorf("read what is held: %w", err)
 	}
