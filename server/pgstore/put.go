@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
@@ -63,8 +64,9 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 	return results, nil
 }
 
-// putTx runs put in a transaction of its own, committed by put's write batch: the log
-// is held until the commit, and the commit costs no round trip of its own.
+// putTx runs put in a transaction of its own, opened by put's first round trip and
+// committed by its write batch: the log is held until the commit, and neither the
+// BEGIN nor the commit costs a round trip of its own.
 func (s *Store) putTx(ctx context.Context, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte,
 	results []protocol.PushResult, decide func(store.Held, store.Arrival) store.Decision) error {
 	conn, err := s.pool.Acquire(ctx)
@@ -73,18 +75,23 @@ func (s *Store) putTx(ctx context.Context, from store.Caller, items []store.Arri
 	}
 	// A connection left inside a transaction (a failure below) is closed, not reused.
 	defer conn.Release()
-	tx, err := conn.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	committed, err := s.put(ctx, tx, from, items, checked, packed, results, decide, true)
+	committed, err := s.put(ctx, conn.Conn(), from, items, checked, packed, results, decide, true)
 	if err == nil && !committed {
-		err = tx.Commit(ctx)
+		_, err = conn.Exec(ctx, "COMMIT")
 	}
 	if err != nil && conn.Conn().PgConn().TxStatus() != 'I' {
-		tx.Rollback(ctx)
+		conn.Exec(ctx, "ROLLBACK")
 	}
 	return err
+}
+
+// inTx runs statements in a transaction: a pgx.Tx, or a connection on which put's
+// first round trip opens one (putTx).
+type inTx interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 type revKey struct {
@@ -142,7 +149,7 @@ func (h *batchHeld) noteQueued(id string, rev uint64) {
 // batch's records, and how many records sender holds open for review, in one round
 // trip: the lock is taken in it before the records are read, so what follows reads
 // every commit before it.
-func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, checked []int, from store.Caller, at time.Time) (*batchHeld, error) {
+func (s *Store) readHeld(ctx context.Context, tx inTx, begin bool, items []store.Arrival, checked []int, from store.Caller, at time.Time) (*batchHeld, error) {
 	sender := from.User.Code
 	var ids, persons, subjects []string
 	var revIDs []string
@@ -161,6 +168,9 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 	h := &batchHeld{latest: map[string]*store.HeldLatest{}, same: map[revKey]*store.HeldRevision{}, persons: map[string][]string{},
 		keys: record.Authors{}, village: map[string]string{}, queued: map[string]bool{}, users: map[string]protocol.User{}, revoked: map[string][]store.RevokedKey{}, held: map[revKey]*store.HeldRevision{}, latestQ: map[string]revKey{}, from: map[string]string{}}
 	b := &pgx.Batch{}
+	if begin {
+		b.Queue("BEGIN")
+	}
 	if from.Token != nil { // in the round trip that reads: no statement of its own
 		b.Queue(`UPDATE tokens SET last_push = $2 WHERE token_hash = $1`, from.Token, at)
 	}
@@ -314,7 +324,7 @@ type heldHead struct {
 // its start — each hash covers the one before it — so its own first hashes are the held
 // ones; for any other (a stale resend, a conflict: rare) the chain is read from the
 // record's stored latest revision.
-func (s *Store) heldChains(ctx context.Context, tx pgx.Tx, items []store.Arrival, checked []int, lasts map[string]heldHead, latest map[string]*store.HeldLatest) error {
+func (s *Store) heldChains(ctx context.Context, tx inTx, items []store.Arrival, checked []int, lasts map[string]heldHead, latest map[string]*store.HeldLatest) error {
 	var read []string
 	for id, last := range lasts {
 		for _, i := range checked {
@@ -437,12 +447,14 @@ type recordState struct {
 }
 
 // put stores the checked items of a batch as decide says, in tx: PutBatch's rules, or
-// the exactly-once rule alone for records the district accepted from review.
-func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte,
-	results []protocol.PushResult, decide func(store.Held, store.Arrival) store.Decision, commit bool) (committed bool, err error) {
+// the exactly-once rule alone for records the district accepted from review. own: tx
+// is a connection, on which put's first round trip opens the transaction and its last
+// commits it, if it writes (committed); otherwise tx is the caller's.
+func (s *Store) put(ctx context.Context, tx inTx, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte,
+	results []protocol.PushResult, decide func(store.Held, store.Arrival) store.Decision, own bool) (committed bool, err error) {
 	// PostgreSQL keeps microseconds: a receipt given now reads back the same later.
 	now := s.now().UTC().Truncate(time.Microsecond)
-	held, err := s.readHeld(ctx, tx, items, checked, from, now)
+	held, err := s.readHeld(ctx, tx, own, items, checked, from, now)
 	if err != nil {
 		return false, err
 	}
@@ -597,13 +609,13 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 			pk, subject, form, dupFirst[pk])
 	}
 	queueRevisionLog(b, entries)
-	if commit {
+	if own {
 		b.Queue("COMMIT")
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return false, fmt.Errorf("store records: %w", err)
 	}
-	return commit, nil
+	return own, nil
 }
 
 // queueRevisions queues in b the insertion of rows (put's revRows), as one statement
