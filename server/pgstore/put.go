@@ -50,7 +50,7 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 		}
 		packed[i] = data
 	}
-	verdicts, err := s.preVerify(ctx, items, checked)
+	verdicts, keys, err := s.preVerify(ctx, items, checked)
 	if err != nil {
 		return nil, fmt.Errorf("store a batch of %d: %w", len(items), err)
 	}
@@ -58,7 +58,7 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 		h.District, h.Verdicts = s.district, verdicts
 		return store.DecideFrom(from.User, h, a)
 	}
-	if err := s.putTx(ctx, from, items, checked, packed, results, decide); err != nil {
+	if err := s.putTx(ctx, from, items, checked, packed, keys, results, decide); err != nil {
 		return nil, fmt.Errorf("store a batch of %d: %w", len(items), err)
 	}
 	return results, nil
@@ -67,7 +67,7 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 // putTx runs put in a transaction of its own, opened by put's first round trip and
 // committed by its write batch: the log is held until the commit, and neither the
 // BEGIN nor the commit costs a round trip of its own.
-func (s *Store) putTx(ctx context.Context, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte,
+func (s *Store) putTx(ctx context.Context, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte, keys record.Authors,
 	results []protocol.PushResult, decide func(store.Held, store.Arrival) store.Decision) error {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
@@ -75,7 +75,7 @@ func (s *Store) putTx(ctx context.Context, from store.Caller, items []store.Arri
 	}
 	// A connection left inside a transaction (a failure below) is closed, not reused.
 	defer conn.Release()
-	committed, err := s.put(ctx, conn.Conn(), from, items, checked, packed, results, decide, true)
+	committed, err := s.put(ctx, conn.Conn(), from, items, checked, packed, keys, results, decide, true)
 	if err == nil && !committed {
 		_, err = conn.Exec(ctx, "COMMIT")
 	}
@@ -147,9 +147,9 @@ func (h *batchHeld) noteQueued(id string, rev uint64) {
 
 // readHeld makes tx the log's one writer (as lockLog) and reads what is held of the
 // batch's records, and how many records sender holds open for review, in one round
-// trip: the lock is taken in it before the records are read, so what follows reads
+// trip (keys: the authors' signing keys already read; nil: read them too): the lock is taken in it before the records are read, so what follows reads
 // every commit before it.
-func (s *Store) readHeld(ctx context.Context, tx inTx, begin bool, items []store.Arrival, checked []int, from store.Caller, at time.Time) (*batchHeld, error) {
+func (s *Store) readHeld(ctx context.Context, tx inTx, begin bool, items []store.Arrival, checked []int, keys record.Authors, from store.Caller, at time.Time) (*batchHeld, error) {
 	sender := from.User.Code
 	var ids, persons, subjects []string
 	var revIDs []string
@@ -174,7 +174,11 @@ func (s *Store) readHeld(ctx context.Context, tx inTx, begin bool, items []store
 	if from.Token != nil { // in the round trip that reads: no statement of its own
 		b.Queue(`UPDATE tokens SET last_push = $2 WHERE token_hash = $1`, from.Token, at)
 	}
-	b.Queue(keysQuery, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error { return scanKeys(rows, h.keys) })
+	if keys != nil { // read by preVerify, as fresh as they would be here
+		h.keys = keys
+	} else {
+		b.Queue(keysQuery, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error { return scanKeys(rows, h.keys) })
+	}
 	b.Queue(`SELECT user_code, signing_key, coalesce(revoked_at, 'epoch'::timestamptz), device FROM tokens
 		WHERE user_code = ANY($1) AND revoked AND signing_key IS NOT NULL`, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
@@ -397,23 +401,24 @@ func scanKeys(rows pgx.Rows, out record.Authors) error {
 }
 
 // preVerify verifies the batch's signatures against the keys enrolled now, before the
-// transaction holds the log: under it, the keys are read again and decide (a verdict
-// worked out here is only the cryptography, which does not change).
-func (s *Store) preVerify(ctx context.Context, items []store.Arrival, checked []int) (*store.Verdicts, error) {
+// transaction holds the log, and returns the keys, which the batch is then decided
+// with: enrolling and revoking never hold the log, so reading them again in the
+// transaction would make them no fresher.
+func (s *Store) preVerify(ctx context.Context, items []store.Arrival, checked []int) (*store.Verdicts, record.Authors, error) {
 	rows, err := s.pool.Query(ctx, keysQuery, store.AuthorsOf(items))
 	if err != nil {
-		return nil, fmt.Errorf("read the signing keys: %w", err)
+		return nil, nil, fmt.Errorf("read the signing keys: %w", err)
 	}
 	defer rows.Close()
 	keys := record.Authors{}
 	if err := scanKeys(rows, keys); err != nil {
-		return nil, fmt.Errorf("read the signing keys: %w", err)
+		return nil, nil, fmt.Errorf("read the signing keys: %w", err)
 	}
 	ok := make([]bool, len(items))
 	for _, i := range checked {
 		ok[i] = true
 	}
-	return store.PreVerify(items, ok, keys), nil
+	return store.PreVerify(items, ok, keys), keys, nil
 }
 
 // personKey is an arrival's person as the database keeps it (codec.personKey).
@@ -451,10 +456,10 @@ type recordState struct {
 // is a connection, on which put's first round trip opens the transaction and its last
 // commits it, if it writes (committed); otherwise tx is the caller's.
 func (s *Store) put(ctx context.Context, tx inTx, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte,
-	results []protocol.PushResult, decide func(store.Held, store.Arrival) store.Decision, own bool) (committed bool, err error) {
+	keys record.Authors, results []protocol.PushResult, decide func(store.Held, store.Arrival) store.Decision, own bool) (committed bool, err error) {
 	// PostgreSQL keeps microseconds: a receipt given now reads back the same later.
 	now := s.now().UTC().Truncate(time.Microsecond)
-	held, err := s.readHeld(ctx, tx, own, items, checked, from, now)
+	held, err := s.readHeld(ctx, tx, own, items, checked, keys, from, now)
 	if err != nil {
 		return false, err
 	}

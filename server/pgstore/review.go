@@ -261,7 +261,7 @@ func (s *Store) accept(ctx context.Context, tx pgx.Tx, d store.ReviewDecision, h
 			dec.Village, dec.Named = d.Village, it.Village
 			return dec
 		}
-		if _, err := s.put(ctx, tx, from, []store.Arrival{a}, []int{0}, map[int][]byte{0: datas[i]}, results, decide, false); err != nil {
+		if _, err := s.put(ctx, tx, from, []store.Arrival{a}, []int{0}, map[int][]byte{0: datas[i]}, nil, results, decide, false); err != nil {
 			return err
 		}
 		if r := results[0].Result; r != protocol.Stored && r != protocol.Duplicate && r != protocol.Stale {
