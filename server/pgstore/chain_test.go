@@ -74,7 +74,7 @@ func TestChainLengthAndHead(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback(ctx)
-	held, err := s.readHeld(ctx, tx, arriving, []int{0, 1, 2}, store.Caller{}, time.Time{})
+	held, err := s.readHeld(ctx, tx, false, arriving, []int{0, 1, 2}, nil, store.Caller{}, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestChainLengthAndHead(t *testing.T) {
 	if _, err := tx.Exec(ctx, `DELETE FROM revisions WHERE record_id = $1`, second); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.readHeld(ctx, tx, arriving, []int{0, 1, 2}, store.Caller{}, time.Time{}); err == nil {
+	if _, err := s.readHeld(ctx, tx, false, arriving, []int{0, 1, 2}, nil, store.Caller{}, time.Time{}); err == nil {
 		t.Error("a record without its latest revision was read as held")
 	}
 }

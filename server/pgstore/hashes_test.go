@@ -51,7 +51,7 @@ func TestHashesMigrateToBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback(ctx)
-	held, err := s.readHeld(ctx, tx, items, []int{0, 1}, store.Caller{}, time.Time{})
+	held, err := s.readHeld(ctx, tx, false, items, []int{0, 1}, nil, store.Caller{}, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}

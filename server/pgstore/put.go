@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
@@ -49,7 +50,7 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 		}
 		packed[i] = data
 	}
-	verdicts, err := s.preVerify(ctx, items, checked)
+	verdicts, keys, err := s.preVerify(ctx, items, checked)
 	if err != nil {
 		return nil, fmt.Errorf("store a batch of %d: %w", len(items), err)
 	}
@@ -57,15 +58,16 @@ func (s *Store) PutBatch(ctx context.Context, from store.Caller, items []store.A
 		h.District, h.Verdicts = s.district, verdicts
 		return store.DecideFrom(from.User, h, a)
 	}
-	if err := s.putTx(ctx, from, items, checked, packed, results, decide); err != nil {
+	if err := s.putTx(ctx, from, items, checked, packed, keys, results, decide); err != nil {
 		return nil, fmt.Errorf("store a batch of %d: %w", len(items), err)
 	}
 	return results, nil
 }
 
-// putTx runs put in a transaction of its own, committed by put's write batch: the log
-// is held until the commit, and the commit costs no round trip of its own.
-func (s *Store) putTx(ctx context.Context, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte,
+// putTx runs put in a transaction of its own, opened by put's first round trip and
+// committed by its write batch: the log is held until the commit, and neither the
+// BEGIN nor the commit costs a round trip of its own.
+func (s *Store) putTx(ctx context.Context, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte, keys record.Authors,
 	results []protocol.PushResult, decide func(store.Held, store.Arrival) store.Decision) error {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
@@ -73,18 +75,23 @@ func (s *Store) putTx(ctx context.Context, from store.Caller, items []store.Arri
 	}
 	// A connection left inside a transaction (a failure below) is closed, not reused.
 	defer conn.Release()
-	tx, err := conn.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	committed, err := s.put(ctx, tx, from, items, checked, packed, results, decide, true)
+	committed, err := s.put(ctx, conn.Conn(), from, items, checked, packed, keys, results, decide, true)
 	if err == nil && !committed {
-		err = tx.Commit(ctx)
+		_, err = conn.Exec(ctx, "COMMIT")
 	}
 	if err != nil && conn.Conn().PgConn().TxStatus() != 'I' {
-		tx.Rollback(ctx)
+		conn.Exec(ctx, "ROLLBACK")
 	}
 	return err
+}
+
+// inTx runs statements in a transaction: a pgx.Tx, or a connection on which put's
+// first round trip opens one (putTx).
+type inTx interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 type revKey struct {
@@ -140,8 +147,9 @@ func (h *batchHeld) noteQueued(id string, rev uint64) {
 
 // readHeld makes tx the log's one writer (as lockLog) and reads what is held of the
 // batch's records, and how many records sender holds open for review, in one round
-// trip: the lock is taken first in it, so what follows reads every commit before it.
-func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, checked []int, from store.Caller, at time.Time) (*batchHeld, error) {
+// trip (keys: the authors' signing keys already read; nil: read them too): the lock is taken in it before the records are read, so what follows reads
+// every commit before it.
+func (s *Store) readHeld(ctx context.Context, tx inTx, begin bool, items []store.Arrival, checked []int, keys record.Authors, from store.Caller, at time.Time) (*batchHeld, error) {
 	sender := from.User.Code
 	var ids, persons, subjects []string
 	var revIDs []string
@@ -160,19 +168,17 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 	h := &batchHeld{latest: map[string]*store.HeldLatest{}, same: map[revKey]*store.HeldRevision{}, persons: map[string][]string{},
 		keys: record.Authors{}, village: map[string]string{}, queued: map[string]bool{}, users: map[string]protocol.User{}, revoked: map[string][]store.RevokedKey{}, held: map[revKey]*store.HeldRevision{}, latestQ: map[string]revKey{}, from: map[string]string{}}
 	b := &pgx.Batch{}
-	b.Queue("SELECT pg_advisory_xact_lock($1)", logLock)
-	b.Queue("SELECT coalesce(max(seq), 0) FROM log").QueryRow(func(row pgx.Row) error {
-		var last int64
-		err := row.Scan(&last)
-		h.last = uint64(last)
-		return err
-	})
-	var open int
-	b.Queue(`SELECT count(*) FROM review WHERE open AND opener = $1`, sender).QueryRow(func(row pgx.Row) error { return row.Scan(&open) })
+	if begin {
+		b.Queue("BEGIN")
+	}
 	if from.Token != nil { // in the round trip that reads: no statement of its own
 		b.Queue(`UPDATE tokens SET last_push = $2 WHERE token_hash = $1`, from.Token, at)
 	}
-	b.Queue(keysQuery, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error { return scanKeys(rows, h.keys) })
+	if keys != nil { // read by preVerify, as fresh as they would be here
+		h.keys = keys
+	} else {
+		b.Queue(keysQuery, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error { return scanKeys(rows, h.keys) })
+	}
 	b.Queue(`SELECT user_code, signing_key, coalesce(revoked_at, 'epoch'::timestamptz), device FROM tokens
 		WHERE user_code = ANY($1) AND revoked AND signing_key IS NOT NULL`, store.AuthorsOf(items)).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
@@ -201,6 +207,25 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 		}
 		return rows.Err()
 	})
+	// The statements above run before the lock is taken: what they read and write —
+	// devices, keys and users — no writer of the log changes (enrolling and revoking
+	// never hold the log), so reading them under it would make them no fresher, and
+	// the log would be held the longer for them.
+	// Every read below looks a batch's keys up; an index is always the way, whatever
+	// the table's size. Without statistics (a new database, until autovacuum has
+	// analysed its tables) the planner cannot tell how few rows an array of keys
+	// picks, and read every record instead: under the log, the ingest's first
+	// thousands of records read every record before them, twice a push.
+	b.Queue("SET LOCAL enable_seqscan = off")
+	b.Queue("SELECT pg_advisory_xact_lock($1)", logLock)
+	b.Queue("SELECT coalesce(max(seq), 0) FROM log").QueryRow(func(row pgx.Row) error {
+		var last int64
+		err := row.Scan(&last)
+		h.last = uint64(last)
+		return err
+	})
+	var open int
+	b.Queue(`SELECT count(*) FROM review WHERE open AND opener = $1`, sender).QueryRow(func(row pgx.Row) error { return row.Scan(&open) })
 	lasts := map[string]heldHead{} // records that keep their chain's length and last hash
 	b.Queue(`SELECT record_id, revision, heads, coalesce(chain, 0), head FROM records WHERE record_id = ANY($1)`, ids).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
@@ -278,6 +303,7 @@ func (s *Store) readHeld(ctx context.Context, tx pgx.Tx, items []store.Arrival, 
 			}
 			return rows.Err()
 		})
+	b.Queue("SET LOCAL enable_seqscan TO DEFAULT") // for what the caller's transaction does next
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return nil, fmt.Errorf("read what is held: %w", err)
 	}
@@ -302,7 +328,7 @@ type heldHead struct {
 // its start — each hash covers the one before it — so its own first hashes are the held
 // ones; for any other (a stale resend, a conflict: rare) the chain is read from the
 // record's stored latest revision.
-func (s *Store) heldChains(ctx context.Context, tx pgx.Tx, items []store.Arrival, checked []int, lasts map[string]heldHead, latest map[string]*store.HeldLatest) error {
+func (s *Store) heldChains(ctx context.Context, tx inTx, items []store.Arrival, checked []int, lasts map[string]heldHead, latest map[string]*store.HeldLatest) error {
 	var read []string
 	for id, last := range lasts {
 		for _, i := range checked {
@@ -375,23 +401,24 @@ func scanKeys(rows pgx.Rows, out record.Authors) error {
 }
 
 // preVerify verifies the batch's signatures against the keys enrolled now, before the
-// transaction holds the log: under it, the keys are read again and decide (a verdict
-// worked out here is only the cryptography, which does not change).
-func (s *Store) preVerify(ctx context.Context, items []store.Arrival, checked []int) (*store.Verdicts, error) {
+// transaction holds the log, and returns the keys, which the batch is then decided
+// with: enrolling and revoking never hold the log, so reading them again in the
+// transaction would make them no fresher.
+func (s *Store) preVerify(ctx context.Context, items []store.Arrival, checked []int) (*store.Verdicts, record.Authors, error) {
 	rows, err := s.pool.Query(ctx, keysQuery, store.AuthorsOf(items))
 	if err != nil {
-		return nil, fmt.Errorf("read the signing keys: %w", err)
+		return nil, nil, fmt.Errorf("read the signing keys: %w", err)
 	}
 	defer rows.Close()
 	keys := record.Authors{}
 	if err := scanKeys(rows, keys); err != nil {
-		return nil, fmt.Errorf("read the signing keys: %w", err)
+		return nil, nil, fmt.Errorf("read the signing keys: %w", err)
 	}
 	ok := make([]bool, len(items))
 	for _, i := range checked {
 		ok[i] = true
 	}
-	return store.PreVerify(items, ok, keys), nil
+	return store.PreVerify(items, ok, keys), keys, nil
 }
 
 // personKey is an arrival's person as the database keeps it (codec.personKey).
@@ -425,12 +452,14 @@ type recordState struct {
 }
 
 // put stores the checked items of a batch as decide says, in tx: PutBatch's rules, or
-// the exactly-once rule alone for records the district accepted from review.
-func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte,
-	results []protocol.PushResult, decide func(store.Held, store.Arrival) store.Decision, commit bool) (committed bool, err error) {
+// the exactly-once rule alone for records the district accepted from review. own: tx
+// is a connection, on which put's first round trip opens the transaction and its last
+// commits it, if it writes (committed); otherwise tx is the caller's.
+func (s *Store) put(ctx context.Context, tx inTx, from store.Caller, items []store.Arrival, checked []int, packed map[int][]byte,
+	keys record.Authors, results []protocol.PushResult, decide func(store.Held, store.Arrival) store.Decision, own bool) (committed bool, err error) {
 	// PostgreSQL keeps microseconds: a receipt given now reads back the same later.
 	now := s.now().UTC().Truncate(time.Microsecond)
-	held, err := s.readHeld(ctx, tx, items, checked, from, now)
+	held, err := s.readHeld(ctx, tx, own, items, checked, keys, from, now)
 	if err != nil {
 		return false, err
 	}
@@ -559,10 +588,16 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 		}
 		recRevs[j], recChains[j], recHeads[j], recPersons[j] = int64(rs.revision), int32(len(rs.heads)), head, rs.person
 	}
+	// A batch of records new to the server (an ingest's) is a plain insertion:
+	// ON CONFLICT's speculative insertion costs under the log, and no other writer can
+	// have stored one of them since readHeld (they hold the log too).
+	upsert := `ON CONFLICT (record_id) DO UPDATE SET revision = excluded.revision, heads = NULL, chain = excluded.chain, head = excluded.head,
+			person_key = excluded.person_key`
+	if len(replaced) == 0 {
+		upsert = ""
+	}
 	b.Queue(`INSERT INTO records (record_id, revision, chain, head, person_key)
-		SELECT id, rev, chain, head, NULLIF(person, '') FROM unnest($1::text[], $2::bigint[], $3::integer[], $4::bytea[], $5::text[]) AS r(id, rev, chain, head, person)
-		ON CONFLICT (record_id) DO UPDATE SET revision = excluded.revision, heads = NULL, chain = excluded.chain, head = excluded.head,
-			person_key = excluded.person_key`,
+		SELECT id, rev, chain, head, NULLIF(person, '') FROM unnest($1::text[], $2::bigint[], $3::integer[], $4::bytea[], $5::text[]) AS r(id, rev, chain, head, person) `+upsert,
 		recordList, recRevs, recChains, recHeads, recPersons)
 	for pk, ids := range dupMarks {
 		subject := s.c.seal(colDupSubject, []byte(pk), []byte(dupWho[pk][0]))
@@ -579,13 +614,13 @@ func (s *Store) put(ctx context.Context, tx pgx.Tx, from store.Caller, items []s
 			pk, subject, form, dupFirst[pk])
 	}
 	queueRevisionLog(b, entries)
-	if commit {
+	if own {
 		b.Queue("COMMIT")
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return false, fmt.Errorf("store records: %w", err)
 	}
-	return commit, nil
+	return own, nil
 }
 
 // queueRevisions queues in b the insertion of rows (put's revRows), as one statement

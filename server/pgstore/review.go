@@ -16,7 +16,7 @@ import (
 // hold keeps a revision for the district's review, out of the log; its receipt's
 // server id is its own ("-r" and a number). opens says it opens the record in the
 // queue: it counts against its sender (readHeld counts them).
-func (s *Store) hold(ctx context.Context, tx pgx.Tx, item store.ReviewItem, head string, packed []byte, opens bool) (string, error) {
+func (s *Store) hold(ctx context.Context, tx inTx, item store.ReviewItem, head string, packed []byte, opens bool) (string, error) {
 	var n int64
 	if err := tx.QueryRow(ctx, `SELECT nextval('review_seq')`).Scan(&n); err != nil {
 		return "", fmt.Errorf("hold for review: %w", err)
@@ -261,7 +261,7 @@ func (s *Store) accept(ctx context.Context, tx pgx.Tx, d store.ReviewDecision, h
 			dec.Village, dec.Named = d.Village, it.Village
 			return dec
 		}
-		if _, err := s.put(ctx, tx, from, []store.Arrival{a}, []int{0}, map[int][]byte{0: datas[i]}, results, decide, false); err != nil {
+		if _, err := s.put(ctx, tx, from, []store.Arrival{a}, []int{0}, map[int][]byte{0: datas[i]}, nil, results, decide, false); err != nil {
 			return err
 		}
 		if r := results[0].Result; r != protocol.Stored && r != protocol.Duplicate && r != protocol.Stale {
