@@ -10,8 +10,8 @@ import (
 
 // Schema 11 keeps a person's records in people/, persons/ with compact keys: the blind
 // index as its 16 bytes, and a record id of 32 hex digits (as laptops make them) as its
-// 16, each after "\x01" — neither a certificate or ID number nor a record id (letters,
-// digits, - _ .) starts with it. persons/ spelt both in hex: 78 bytes a key for the
+// 16, each after "\x01" — no record id (letters, digits, - _ .) starts with it, and
+// store.Check refuses a subject holding a control character. persons/ spelt both in hex: 78 bytes a key for the
 // person form, 45 now. It is the tree every new record adds a key to at a random
 // place, so each batch rewrites a leaf and a branch above it for most of its records;
 // shorter keys are fewer leaves, and more of them under each branch: fewer branch pages

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/doorstep-survey/doorstep/protocol"
 	"github.com/doorstep-survey/doorstep/record"
@@ -38,6 +39,10 @@ func Check(from protocol.User, a Arrival) (res protocol.PushResult, ok bool) {
 		res.Code, res.Reason = protocol.ReasonIncomplete, "the record does not say what it is or where"
 	case !recordIDOK(r.ID):
 		res.Code, res.Reason = protocol.ReasonIncomplete, "the record does not say what it is: its id is not one a laptop makes"
+	case strings.ContainsFunc(a.Item.Case.Subject, unicode.IsControl):
+		// A certificate number is letters and digits; bbolt keys a person's records by
+		// it (blinded), and a control character there could pose as a key's own marks.
+		res.Code, res.Reason = protocol.ReasonIncomplete, "the record does not say who it is: its subject holds a control character"
 	case !from.MayVillage(a.Item.Case.Village):
 		res.Code, res.Args = protocol.ReasonWrongVillage, []string{a.Item.Case.Village, from.Code}
 		res.Reason = fmt.Sprintf("%s is not one of %s's villages", a.Item.Case.Village, from.Code)

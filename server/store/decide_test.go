@@ -58,6 +58,9 @@ func TestCheck(t *testing.T) {
 		{"id with a slash", e001, func(a *Arrival) { a.Item.Revision.Record.ID = "a/b" }, "id is not one a laptop makes", protocol.ReasonIncomplete},
 		{"id with an escape", e001, func(a *Arrival) { a.Item.Revision.Record.ID = "rec\x1b[2J" }, "id is not one a laptop makes", protocol.ReasonIncomplete},
 		{"id too long", e001, func(a *Arrival) { a.Item.Revision.Record.ID = strings.Repeat("a", 65) }, "id is not one a laptop makes", protocol.ReasonIncomplete},
+		{"subject with a control character", e001, func(a *Arrival) {
+			a.Item.Case.Subject, a.Item.Revision.Record.Subject = "\x01"+a.Item.Case.Subject, "\x01"+a.Item.Case.Subject
+		}, "its subject holds a control character", protocol.ReasonIncomplete},
 		{"no village", e001, func(a *Arrival) { a.Item.Case.Village = "" }, "does not say what it is", protocol.ReasonIncomplete},
 		{"another village", e001, func(a *Arrival) { a.Item.Case.Village = "新华社区" }, "not one of E001's villages", protocol.ReasonWrongVillage},
 		{"whole district", protocol.User{Code: "L9", Villages: []string{"*"}}, func(a *Arrival) { a.Item.Case.Village = "新华社区" }, "", ""},
