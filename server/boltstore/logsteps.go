@@ -23,8 +23,15 @@ type logged struct {
 // last drops it and sets the schema. The pages a step read are given back before the
 // next.
 func (s *Store) inLogSteps(schema uint64, progress []byte, chunk int, apply func(tx *bolt.Tx, revs []logged, end bool) error) error {
+	return s.untilDone(func() (bool, error) { return s.logStep(schema, progress, chunk, apply) })
+}
+
+// untilDone runs step, an upgrade's step in a transaction of its own, until it says the
+// upgrade is done, and gives back the pages of the file each step mapped in before the
+// next: an upgrade walks the whole file.
+func (s *Store) untilDone(step func() (done bool, err error)) error {
 	for {
-		done, err := s.logStep(schema, progress, chunk, apply)
+		done, err := step()
 		if err != nil {
 			return err
 		}

@@ -88,19 +88,7 @@ var peopleChunk = 5000
 
 // movePersons is the step to schema 11 (a derived step of its own transactions).
 func (s *Store) movePersons(schema uint64) error {
-	for {
-		done, err := s.peopleStep(schema)
-		if err != nil {
-			return err
-		}
-		s.db.View(func(tx *bolt.Tx) error {
-			ReleaseMapped(tx)
-			return nil
-		})
-		if done {
-			return nil
-		}
-	}
+	return s.untilDone(func() (bool, error) { return s.peopleStep(schema) })
 }
 
 // peopleStep moves up to peopleChunk keys of persons/ to people/; when none are left

@@ -109,19 +109,7 @@ var periodChunk = 5000
 
 // movePeriods is the step to schema 10 (a derived step of its own transactions).
 func (s *Store) movePeriods(schema uint64) error {
-	for {
-		done, err := s.periodStep(schema)
-		if err != nil {
-			return err
-		}
-		s.db.View(func(tx *bolt.Tx) error {
-			ReleaseMapped(tx)
-			return nil
-		})
-		if done {
-			return nil
-		}
-	}
+	return s.untilDone(func() (bool, error) { return s.periodStep(schema) })
 }
 
 // periodStep moves up to periodChunk entries of vlog/ and idx/ to vlogp/ and idxp/;
