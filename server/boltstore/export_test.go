@@ -272,45 +272,7 @@ func PeriodStep(dir string, sealer *seal.Sealer, n int) (done bool, err error) {
 	old := periodChunk
 	periodChunk = n
 	defer func() { periodChunk = old }()
-	db, err := bolt.Open(filepath.Join(dir, File), 0o600, nil)
-	if err != nil {
-		return false, err
-	}
-	defer db.Close()
-	st := &Store{db: db, c: codec{sealer}}
-	return st.periodStep(10)
-}
-
-// FilePeriods counts the entries of the file in dir by village: keyed by period
-// (vlogp/, idxp/) and not (vlog/, idx/, schema 9's), and says its schema.
-func FilePeriods(dir string) (byPeriod, old int, schema uint64, err error) {
-	db, err := bolt.Open(filepath.Join(dir, File), 0o600, &bolt.Options{ReadOnly: true})
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	defer db.Close()
-	byPeriod, old, schema = countPeriods(db)
-	return byPeriod, old, schema, nil
-}
-
-// Periods is FilePeriods of the open store.
-func (s *Store) Periods() (byPeriod, old int, schema uint64) { return countPeriods(s.db) }
-
-func countPeriods(db *bolt.DB) (byPeriod, old int, schema uint64) {
-	db.View(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bktVLogP, bktIdxP, bktVLog, bktIdx} {
-			if bk := tx.Bucket(b); bk != nil {
-				if n := bk.Stats().KeyN; bytes.HasSuffix(b, []byte("p")) {
-					byPeriod += n
-				} else {
-					old += n
-				}
-			}
-		}
-		schema = fromU64(tx.Bucket(bktMeta).Get(keySchema))
-		return nil
-	})
-	return
+	return oneStep(dir, sealer, func(st *Store) (bool, error) { return st.periodStep(10) })
 }
 
 // PeopleStep runs one step of keying a person's records compactly (schema 11), of n
@@ -319,40 +281,43 @@ func PeopleStep(dir string, sealer *seal.Sealer, n int) (done bool, err error) {
 	old := peopleChunk
 	peopleChunk = n
 	defer func() { peopleChunk = old }()
+	return oneStep(dir, sealer, func(st *Store) (bool, error) { return st.peopleStep(11) })
+}
+
+func oneStep(dir string, sealer *seal.Sealer, step func(*Store) (bool, error)) (bool, error) {
 	db, err := bolt.Open(filepath.Join(dir, File), 0o600, nil)
 	if err != nil {
 		return false, err
 	}
 	defer db.Close()
-	st := &Store{db: db, c: codec{sealer}}
-	return st.peopleStep(11)
+	return step(&Store{db: db, c: codec{sealer}})
 }
 
-// FilePeople counts the keys of people/ and persons/ (schema 10's) of the file in dir,
-// and says its schema.
-func FilePeople(dir string) (people, persons int, schema uint64, err error) {
+// FileKeys counts the keys of the buckets named of the file in dir (0 for one it
+// lacks), and says its schema.
+func FileKeys(dir string, buckets ...string) (keys []int, schema uint64, err error) {
 	db, err := bolt.Open(filepath.Join(dir, File), 0o600, &bolt.Options{ReadOnly: true})
 	if err != nil {
-		return 0, 0, 0, err
+		return nil, 0, err
 	}
 	defer db.Close()
-	people, persons, schema = countPeople(db)
-	return people, persons, schema, nil
+	keys, schema = countKeys(db, buckets)
+	return keys, schema, nil
 }
 
-// People is FilePeople of the open store.
-func (s *Store) People() (people, persons int, schema uint64) { return countPeople(s.db) }
+// Keys is FileKeys of the open store.
+func (s *Store) Keys(buckets ...string) (keys []int, schema uint64) { return countKeys(s.db, buckets) }
 
-func countPeople(db *bolt.DB) (people, persons int, schema uint64) {
+func countKeys(db *bolt.DB, buckets []string) (keys []int, schema uint64) {
+	keys = make([]int, len(buckets))
 	db.View(func(tx *bolt.Tx) error {
-		if b := tx.Bucket(bktPeople); b != nil {
-			people = b.Stats().KeyN
-		}
-		if b := tx.Bucket(bktPersons); b != nil {
-			persons = b.Stats().KeyN
+		for i, name := range buckets {
+			if b := tx.Bucket([]byte(name)); b != nil {
+				keys[i] = b.Stats().KeyN
+			}
 		}
 		schema = fromU64(tx.Bucket(bktMeta).Get(keySchema))
 		return nil
 	})
-	return
+	return keys, schema
 }

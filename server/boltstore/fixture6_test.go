@@ -248,18 +248,21 @@ func TestPeriodsMoveResumes(t *testing.T) {
 		if err := boltstore.UpgradeTo(dir, sealer, 9); err != nil {
 			t.Fatal(err)
 		}
-		_, old, _, _ := boltstore.FilePeriods(dir)
+		keys, _, _ := boltstore.FileKeys(dir, "vlog", "idx")
+		old := keys[0] + keys[1]
 		for range 2 {
 			if done, err := boltstore.PeriodStep(dir, sealer, 1); err != nil || done {
 				t.Fatalf("one step: done %v, %v", done, err)
 			}
 		}
-		if byPeriod, left, schema, err := boltstore.FilePeriods(dir); byPeriod != 2 || left != old-2 || schema != 9 || err != nil {
+		keys, schema, err := boltstore.FileKeys(dir, "vlogp", "idxp", "vlog", "idx")
+		if byPeriod, left := keys[0]+keys[1], keys[2]+keys[3]; byPeriod != 2 || left != old-2 || schema != 9 || err != nil {
 			t.Fatalf("after two steps of one of %d entries: %d moved, %d left, schema %d, %v", old, byPeriod, left, schema, err)
 		}
 	})
 	checkFixture6(t, st, fx)
-	if byPeriod, old, schema := st.Periods(); old != 0 || byPeriod == 0 || schema != boltstore.SchemaVersion() {
+	keys, schema := st.Keys("vlogp", "idxp", "vlog", "idx")
+	if byPeriod, old := keys[0]+keys[1], keys[2]+keys[3]; old != 0 || byPeriod == 0 || schema != boltstore.SchemaVersion() {
 		t.Errorf("opened: %d entries by period, %d not, schema %d", byPeriod, old, schema)
 	}
 }
@@ -279,12 +282,14 @@ func TestPeopleMoveResumes(t *testing.T) {
 				t.Fatalf("one step: done %v, %v", done, err)
 			}
 		}
-		if people, persons, schema, err := boltstore.FilePeople(dir); people != 2 || persons != fx6Records-2 || schema != 10 || err != nil {
+		keys, schema, err := boltstore.FileKeys(dir, "people", "persons")
+		if people, persons := keys[0], keys[1]; people != 2 || persons != fx6Records-2 || schema != 10 || err != nil {
 			t.Fatalf("after two steps of one: %d moved, %d left, schema %d, %v", people, persons, schema, err)
 		}
 	})
 	checkFixture6(t, st, fx)
-	if people, persons, schema := st.People(); people != fx6Records || persons != 0 || schema != boltstore.SchemaVersion() {
+	keys, schema := st.Keys("people", "persons")
+	if people, persons := keys[0], keys[1]; people != fx6Records || persons != 0 || schema != boltstore.SchemaVersion() {
 		t.Errorf("opened: %d in people/, %d in persons/, schema %d", people, persons, schema)
 	}
 	ctx := context.Background()
